@@ -1,0 +1,2 @@
+def espace(request):
+    return {}
