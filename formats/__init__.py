@@ -1,0 +1,19 @@
+"""Reading and validating user files (FORMATS.md §1-§3). Pure Python: no Django import."""
+
+from formats.errors import InvalidFile
+from formats.payroll import Payroll, TerritoryCodes, read_payroll
+from formats.tabular import Table, normalize_header, read_table
+from formats.territory import OrganisationRow, TerritoryFile, read_territory
+
+__all__ = [
+    "InvalidFile",
+    "OrganisationRow",
+    "Payroll",
+    "Table",
+    "TerritoryCodes",
+    "TerritoryFile",
+    "normalize_header",
+    "read_payroll",
+    "read_table",
+    "read_territory",
+]

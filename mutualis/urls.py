@@ -1,3 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
-urlpatterns = []
+from comptes.views import accueil
+
+urlpatterns = [
+    path("", accueil, name="accueil"),
+    path("comptes/", include("comptes.urls")),
+    path("t/<str:code>/", include("territoire.urls")),
+    path("t/<str:code>/", include("masse_salariale.urls")),
+    path("t/<str:code>/referentiel/", include("referentiel.urls")),
+]

@@ -1,0 +1,68 @@
+"""The cast of the tests (STYLE.md point 9): a small Bordeaux Métropole with four communes, and the
+people of FORMATS.md §8 plus an outsider from another territory."""
+
+import pytest
+
+from tests.cast import EPCI, MERIGNAC, PESSAC, BORDEAUX, creer_territoire, creer_utilisateur, payroll_csv, payroll_rows_small
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_passwords():
+    """Password hashing at production strength would dominate the suite's time."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def territoire(db):
+    return creer_territoire()
+
+
+@pytest.fixture
+def cast(territoire):
+    """Every role of the demo, in the small territory, and an outsider with a role elsewhere."""
+    from comptes.enums import Role
+
+    people = {
+        "equipe_projet": creer_utilisateur(territoire, "equipe-projet", Role.EQUIPE_PROJET, EPCI),
+        "dgs_metropole": creer_utilisateur(territoire, "dgs-metropole", Role.DGS, EPCI),
+        "dgs_bordeaux": creer_utilisateur(territoire, "dgs-bordeaux", Role.DGS, BORDEAUX),
+        "dgs_merignac": creer_utilisateur(territoire, "dgs-merignac", Role.DGS, MERIGNAC),
+        "copilote_rh_commune": creer_utilisateur(territoire, "copilote-rh-commune", Role.COPILOTE_COMMUNE, PESSAC, "RH"),
+        "copilote_rh_epci": creer_utilisateur(territoire, "copilote-rh-epci", Role.COPILOTE_EPCI, EPCI, "RH"),
+        "consultant": creer_utilisateur(territoire, "consultant", Role.CONSULTANT),
+        "elu_copil": creer_utilisateur(territoire, "elu-copil", Role.ELU, EPCI),
+    }
+    autre = creer_territoire(code="244400404", nom="Nantes Métropole", communes=[("44109", "Nantes", 320000)])
+    people["exterieur"] = creer_utilisateur(autre, "dgs-nantes", Role.DGS, "44109")
+    return people
+
+
+@pytest.fixture
+def payroll_small():
+    return payroll_csv(*payroll_rows_small())
+
+
+@pytest.fixture
+def lot_courant(cast, territoire, payroll_small):
+    from masse_salariale.actions import do_confirmer_lot, do_preparer_lot
+
+    lot = do_preparer_lot(territoire, payroll_small, "paie.csv", 2025, cast["equipe_projet"])
+    return do_confirmer_lot(lot, cast["equipe_projet"])
+
+
+@pytest.fixture
+def connecte(client):
+    """Log a cast member in: connecte(user) returns the client."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

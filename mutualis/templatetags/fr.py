@@ -1,3 +1,40 @@
+"""Template filters for French figures; they delegate to mutualis.formatage."""
+
 from django import template
+from django.utils import timezone
+
+from mutualis import formatage
 
 register = template.Library()
+
+
+@register.filter
+def euros(value, decimales=0):
+    return formatage.euros(value, int(decimales))
+
+
+@register.filter
+def nombre(value, decimales=0):
+    return formatage.nombre(value, int(decimales))
+
+
+@register.filter
+def pourcent(value, decimales=1):
+    return formatage.pourcent(value, int(decimales))
+
+
+@register.filter
+def etp(value):
+    return formatage.etp(value)
+
+
+@register.filter
+def date_fr(value):
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    return formatage.date(value)
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,145 @@
+"""Benchmark of payroll file reading (not a test): prints parse + validation times.
+
+    .venv/bin/python bench/bench_formats.py            # 20,000 lines, CSV and XLSX
+    .venv/bin/python bench/bench_formats.py --big      # and a 1.5-million-line CSV
+
+Also times openpyxl (read-only) on the same XLSX, the alternative to python-calamine for cell values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from formats.payroll import TerritoryCodes, read_payroll  # noqa: E402
+
+HEADER = [
+    "employeur", "agent", "theme", "cout_annuel", "quotite", "etp", "situation",
+    "beneficiaire", "activite", "service", "statut", "categorie",
+]  # fmt: skip
+EPCI = "243300316"
+COMMUNES = [f"33{n:03d}" for n in range(1, 29)]
+THEMES = ["FIN", "RH", "CPAJ", "SI", "BML", "AOS", "GDP", "ECO", "TIDP", "AUTRE"]
+
+
+def payroll_rows(lines: int, seed: int = 1) -> list[list[object]]:
+    """Valid lines: agents of one to three lines, their quotités summing to 1."""
+    rng = random.Random(seed)
+    rows: list[list[object]] = []
+    agent = 0
+    while len(rows) < lines:
+        agent += 1
+        employer = EPCI if rng.random() < 0.3 else rng.choice(COMMUNES)
+        cost = round(rng.uniform(25_000, 90_000), 2)
+        etp = rng.choice([1, 1, 1, 0.8, 0.5])
+        parts = rng.choice([[1], [0.5, 0.5], [0.6, 0.2, 0.2]])
+        for q in parts[: lines - len(rows)]:
+            mad = employer != EPCI and rng.random() < 0.05
+            rows.append(
+                [
+                    employer,
+                    f"M{agent:07d}",
+                    rng.choice(THEMES),
+                    cost,
+                    q,
+                    etp,
+                    "mad" if mad else "",
+                    EPCI if mad else "",
+                    "",
+                    f"Service {rng.randint(1, 40)}",
+                    rng.choice(["titulaire", "contractuel"]),
+                    rng.choice("ABC"),
+                ]
+            )
+    return rows
+
+
+def write_csv(path: Path, rows: list[list[object]]) -> None:
+    def cell(v: object) -> str:
+        return str(v).replace(".", ",") if isinstance(v, float) else str(v)
+
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(";".join(HEADER) + "\r\n")
+        for row in rows:
+            out.write(";".join(cell(v) for v in row) + "\r\n")
+
+
+def write_xlsx(path: Path, rows: list[list[object]]) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("masse_salariale")
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append([int(v) if i == 0 else v for i, v in enumerate(row)])
+    book.save(path)
+
+
+def timed(label: str, function, repeat: int = 3) -> float:
+    best = min(_once(function) for _ in range(repeat))
+    print(f"{label:<48} {best:8.3f} s")
+    return best
+
+
+def _once(function) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--lines", type=int, default=20_000)
+    parser.add_argument("--big", action="store_true", help="also a 1.5-million-line CSV")
+    args = parser.parse_args()
+    territory = TerritoryCodes(EPCI, frozenset(COMMUNES), "Bench")
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = payroll_rows(args.lines)
+        csv_path, xlsx_path = Path(tmp, "masse_salariale.csv"), Path(tmp, "masse_salariale.xlsx")
+        write_csv(csv_path, rows)
+        write_xlsx(xlsx_path, rows)
+        csv_data, xlsx_data = csv_path.read_bytes(), xlsx_path.read_bytes()
+        print(f"{args.lines} lines: CSV {len(csv_data) / 1e6:.1f} MB, XLSX {len(xlsx_data) / 1e6:.1f} MB")
+        assert read_payroll(csv_data, "m.csv", territory).lines.height == args.lines
+        t_csv = timed("read_payroll CSV", lambda: read_payroll(csv_data, "m.csv", territory))
+        t_xlsx = timed("read_payroll XLSX (calamine + XML checks)", lambda: read_payroll(xlsx_data, "m.xlsx", territory))
+        print(f"{'total CSV + XLSX':<48} {t_csv + t_xlsx:8.3f} s   (target < 1.5 s)")
+        _compare_readers(xlsx_data)
+        if args.big:
+            big = payroll_rows(1_500_000, seed=2)
+            big_path = Path(tmp, "big.csv")
+            write_csv(big_path, big)
+            big_data = big_path.read_bytes()
+            del big
+            print(f"1,500,000 lines: CSV {len(big_data) / 1e6:.0f} MB")
+            timed("read_payroll CSV, 1.5 M lines", lambda: read_payroll(big_data, "big.csv", territory), repeat=1)
+
+
+def _compare_readers(xlsx_data: bytes) -> None:
+    """Cell values only: python-calamine against openpyxl read-only (why workbook.py uses calamine)."""
+    import io
+
+    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook
+
+    def calamine() -> None:
+        CalamineWorkbook.from_object(io.BytesIO(xlsx_data)).get_sheet_by_index(0).to_python()
+
+    def openpyxl_read_only() -> None:
+        book = load_workbook(io.BytesIO(xlsx_data), read_only=True, data_only=True)
+        list(book.worksheets[0].iter_rows(values_only=True))
+        book.close()
+
+    a = timed("  values only: python-calamine", calamine)
+    b = timed("  values only: openpyxl read-only", openpyxl_read_only, repeat=1)
+    print(f"  openpyxl / calamine: {b / a:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Upload-to-coefficient on a Bordeaux-sized synthetic payroll (~20,000 lines), CSV and XLSX, through
+Django's test client on a fresh SQLite database: POST the file (validation, pseudonymisation,
+aggregation, storage), POST the confirmation, GET the coefficient page. Target < 3 s each."""
+
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TMP = tempfile.mkdtemp(prefix="mutualis-bench-")
+os.environ["MUTUALIS_VAR_DIR"] = TMP
+os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualis.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+TARGET_S = 3.0
+
+
+def xlsx_bytes(frame) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("masse_salariale")
+    ws.append(frame.columns)
+    for row in frame.iter_rows():
+        ws.append(list(row))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def main():
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    from comptes.enums import Role
+    from comptes.models import Habilitation, Utilisateur
+    from masse_salariale.generateur import generate_payroll, write_payroll_csv
+    from territoire.actions import description_officielle, do_creer_ou_mettre_a_jour
+
+    territoire, _, _ = do_creer_ou_mettre_a_jour(description_officielle("243300316"))
+    user = Utilisateur.objects.create_user("bench", password="x", organisation=territoire.epci)
+    Habilitation.objects.create(utilisateur=user, territoire=territoire, role=Role.EQUIPE_PROJET,
+                                organisation=territoire.epci)
+    orgs = list(territoire.organisations.all())
+    epci = next(o for o in orgs if o.est_epci)
+    frame = generate_payroll((epci.code, epci.nom, epci.population),
+                             [(o.code, o.nom, o.population) for o in orgs if not o.est_epci], seed=7)
+    csv_buffer = io.BytesIO()
+    write_payroll_csv(frame, csv_buffer)
+    files = {"csv": csv_buffer.getvalue(), "xlsx": xlsx_bytes(frame)}
+    print(f"payroll: {frame.height:,} lines, CSV {len(files['csv']) / 1e6:.1f} MB, XLSX {len(files['xlsx']) / 1e6:.1f} MB")
+    client = Client()
+    client.force_login(user)
+    base = f"/t/{territoire.code}"
+    for year, (kind, data) in enumerate(files.items(), start=2024):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        t0 = time.perf_counter()
+        response = client.post(f"{base}/masse-salariale/importer/",
+                               {"fichier": SimpleUploadedFile(f"paie.{kind}", data), "annee": year})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        t1 = time.perf_counter()
+        response = client.post(response["Location"] + "confirmer/")
+        assert response.status_code == 302
+        t2 = time.perf_counter()
+        response = client.get(f"{base}/coefficient/", {"annee": year})
+        assert response.status_code == 200 and response.context["result"].coefficient
+        t3 = time.perf_counter()
+        total = t3 - t0
+        print(f"{kind.upper():4}: upload+validate+store {t1 - t0:.2f} s, confirm {t2 - t1:.2f} s, "
+              f"coefficient page {t3 - t2:.2f} s; total {total:.2f} s; target {TARGET_S:.0f} s; "
+              f"ratio {total / TARGET_S:.2f}")
+
+
+if __name__ == "__main__":
+    main()

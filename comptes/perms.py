@@ -1,0 +1,100 @@
+"""The one place that decides who may see or change what (STYLE.md point 6).
+
+Views load every object through these helpers; templates ask them through the `acces` object
+built by `acces_pour`. docs/permissions.md is the matrix these functions implement."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.http import Http404
+
+from comptes.enums import Role
+from territoire.models import Organisation, Territoire
+
+# A payroll cell covering fewer agents than this is hidden from anyone outside its employer.
+SEUIL_SECRET = 3
+
+
+@dataclass
+class Acces:
+    """What one user may do in one territory."""
+
+    utilisateur: object
+    territoire: Territoire
+
+    @cached_property
+    def roles(self) -> set[str]:
+        if not self.utilisateur.is_authenticated:
+            return set()
+        return set(
+            self.territoire.habilitations.filter(utilisateur=self.utilisateur).values_list("role", flat=True)
+        )
+
+    @property
+    def organisation(self) -> Organisation | None:
+        org = getattr(self.utilisateur, "organisation", None)
+        return org if org is not None and org.territoire_id == self.territoire.pk else None
+
+    @property
+    def est_membre(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def est_equipe_projet(self) -> bool:
+        return Role.EQUIPE_PROJET in self.roles
+
+    @property
+    def est_dgs(self) -> bool:
+        return Role.DGS in self.roles
+
+    # Territory and schéma
+    def peut_administrer(self) -> bool:
+        return self.est_equipe_projet
+
+    # Payroll
+    def organisations_importables(self):
+        """Organisations whose payroll lines this user may import."""
+        if self.est_equipe_projet:
+            return self.territoire.organisations.all()
+        if self.est_dgs and self.organisation is not None:
+            return self.territoire.organisations.filter(pk=self.organisation.pk)
+        return self.territoire.organisations.none()
+
+    def peut_importer(self) -> bool:
+        return self.est_equipe_projet or (self.est_dgs and self.organisation is not None)
+
+    def est_employeur(self, code: str) -> bool:
+        """Is the user one of this employer's own users?"""
+        return self.organisation is not None and self.organisation.code == code
+
+    def voit_detail(self, code: str) -> bool:
+        """Breakdowns finer than commune × theme: the employer's own users and the project team."""
+        return self.est_equipe_projet or self.est_employeur(code)
+
+    def voit_cellule(self, code: str, nb_agents: int) -> bool:
+        """A cell of fewer than SEUIL_SECRET agents is hidden outside its employer."""
+        return self.est_employeur(code) or nb_agents >= SEUIL_SECRET
+
+    def voit_lot(self, lot) -> bool:
+        """A batch's page (its employers, totals, warnings): the project team, or whoever imported it."""
+        return self.est_equipe_projet or lot.importe_par_id == self.utilisateur.pk
+
+    def peut_editer_referentiel(self) -> bool:
+        return self.est_equipe_projet
+
+
+def territoires_visibles(user):
+    return Territoire.objects.pour_utilisateur(user)
+
+
+def get_territoire_ou_404(user, code: str) -> tuple[Territoire, Acces]:
+    """The territory `code` with the user's access, or 404 when the user has no role in it
+    (a 404 rather than a 403, so that the existence of other territories is not disclosed)."""
+    territoire = territoires_visibles(user).filter(code=code).first()
+    if territoire is None:
+        raise Http404("Territoire introuvable.")
+    return territoire, Acces(user, territoire)
+
+
+def acces_pour(user, territoire: Territoire) -> Acces:
+    return Acces(user, territoire)

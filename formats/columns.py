@@ -1,0 +1,210 @@
+"""Matching a table's headers to a format's fields, and parsing its cells column by column.
+
+Everything here works on whole polars columns: a check is an expression over the column, and Python only
+words the messages of the rows that fail it (FORMATS.md §1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+from formats.errors import Report
+from formats.tabular import CSV, SEPARATOR_NAMES, SEPARATORS, Table, column_letter, normalize_header
+
+# Field kinds: what a cell must hold.
+TEXT = "text"  # free text: a date or boolean cell is taken as displayed
+CODE = "code"  # an INSEE code or a SIREN
+CHOICE = "choice"  # one of a closed list of words
+NUMBER = "number"
+SHARE = "share"  # a number in [0, 1]; a percentage is accepted
+INTEGER = "integer"
+
+_EXPECTED = {
+    CODE: "un code est attendu",
+    CHOICE: "une valeur texte est attendue",
+    NUMBER: "un nombre est attendu",
+    SHARE: "un nombre est attendu",
+    INTEGER: "un nombre entier est attendu",
+}
+
+# One decimal separator; spaces, no-break spaces and narrow no-break spaces only as thousands separators.
+_GROUPS = "[ \u00a0\u202f]"
+NUMBER_PATTERN = rf"^[+-]?(?:\d{{1,3}}(?:{_GROUPS}\d{{3}})+|\d+)(?:[.,]\d*)?(?:[eE][+-]?\d+)?$|^[+-]?[.,]\d+$"
+
+# Sum of shares and share bounds are compared with this tolerance (FORMATS.md §1).
+SHARE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str
+    required: bool = False
+
+
+class Bound:
+    """A table whose headers were matched to a format's fields.
+
+    ``frame`` holds, per field ``x``: ``x`` (the cell's text, trimmed; ``""`` when empty or when the
+    column is absent) and ``x__f`` (True where the cell was already reported as a special cell: a
+    formula without value, an error cell, a date where a number is expected...). Checks skip flagged
+    cells so that a cell gets one message.
+    """
+
+    def __init__(self, table: Table, fields: tuple[Field, ...], positions: dict[str, int], flagged: dict[str, list[int]]):
+        self.table = table
+        self.fields = {f.name: f for f in fields}
+        self.positions = positions
+        columns: list[pl.Expr] = [pl.col("ligne")]
+        for f in fields:
+            if f.name in positions:
+                columns.append(pl.col(Table.column(positions[f.name])).str.strip_chars().alias(f.name))
+            else:
+                columns.append(pl.lit("", dtype=pl.String).alias(f.name))
+            rows = flagged.get(f.name)
+            columns.append((pl.col("ligne").is_in(rows) if rows else pl.lit(False)).alias(f.name + "__f"))
+            if f.name in positions and table.has_numeric(positions[f.name]):
+                columns.append(pl.col(Table.numeric_column(positions[f.name])).alias(f.name + "__n"))
+        self.frame = table.frame.select(columns)
+
+    def present(self, name: str) -> bool:
+        return name in self.positions
+
+    def position(self, name: str) -> int:
+        """The column's position in the file; absent columns sort after every real one."""
+        if name in self.positions:
+            return self.positions[name]
+        return self.table.width + list(self.fields).index(name)
+
+    def numeric(self, name: str) -> pl.Expr:
+        """True where the cell was a numeric workbook cell."""
+        return pl.col(name + "__n") if name + "__n" in self.frame.columns else pl.lit(False)
+
+    # --- parsed values (expressions over ``frame``) -------------------------------------------------
+
+    def number(self, name: str) -> pl.Expr:
+        """The cell as a Float64; null when empty, flagged or not a number (see ``number_rule``)."""
+        text = pl.col(name).str.replace_all("\u2212", "-").str.replace(r"\s*€$", "")
+        percent = None
+        if self.fields[name].kind == SHARE:
+            percent = text.str.ends_with("%")
+            text = text.str.replace(r"\s*%$", "")
+        value = text.str.replace_all(_GROUPS, "").str.replace(",", ".").cast(pl.Float64, strict=False)
+        value = pl.when(text.str.contains(NUMBER_PATTERN) & ~pl.col(name + "__f")).then(value)
+        if percent is not None:
+            value = pl.when(percent).then(value / 100).otherwise(value)
+        return value.alias(name)
+
+    def code(self, name: str) -> pl.Expr:
+        """The cell as a code: spaces removed, upper case; a numeric cell zero-padded (INSEE code to 5
+        digits, SIREN to 9: ``1304`` -> ``01304``)."""
+        text = pl.col(name).str.replace_all(r"[\s\u00a0\u202f]", "").str.to_uppercase()
+        if name + "__n" in self.frame.columns:
+            padded = pl.when(text.str.len_chars() <= 5).then(text.str.zfill(5)).otherwise(text.str.zfill(9))
+            text = pl.when(self.numeric(name) & text.str.contains(r"^\d+$")).then(padded).otherwise(text)
+        return text.alias(name)
+
+    def choice(self, name: str, read: Callable[[str], str | None]) -> pl.Expr:
+        """The cell mapped through ``read`` (called once per distinct value); null where it gives None."""
+        uniques = self.frame.get_column(name).unique().to_list()
+        mapping = {u: read(u) for u in uniques}
+        return pl.col(name).replace_strict(list(mapping), list(mapping.values()), default=None, return_dtype=pl.String)
+
+
+def bind(table: Table, fields: tuple[Field, ...], report: Report) -> Bound:
+    """Match headers to fields (FORMATS.md §1); report header problems and special cells.
+
+    Raises ``InvalidFile`` (through ``report``) when the file cannot be validated row by row: a missing
+    required column, a duplicated header, no data row.
+    """
+    report_warnings(table, report)
+    known = {f.name for f in fields}
+    found: dict[str, list[int]] = {}
+    for position, header in enumerate(table.headers):
+        letter = column_letter(position)
+        if not header.strip():
+            column = Table.column(position)
+            if column in table.frame.columns and (table.frame[column].str.strip_chars() != "").any():
+                report.file_warning(f"colonne {letter} sans en-tête mais non vide : ignorée")
+            continue
+        key = normalize_header(header)
+        if key in known:
+            found.setdefault(key, []).append(position)
+        else:
+            report.file_warning(f"colonne inconnue ignorée : « {header} » (colonne {letter})")
+    positions = {}
+    for f in fields:
+        places = found.get(f.name)
+        if not places:
+            continue
+        positions[f.name] = places[0]
+        if len(places) > 1:
+            letters = ", ".join(column_letter(p) for p in places)
+            report.file_error(f"colonne en double : {f.name} (colonnes {letters})")
+    missing = [f.name for f in fields if f.required and f.name not in positions]
+    if missing and table.format == CSV and table.separator is None:
+        tried = ", ".join(SEPARATOR_NAMES[s] for s in SEPARATORS)
+        report.file_error(
+            f"séparateur de colonnes non reconnu (essayés : {tried}) : la ligne d'en-têtes "
+            f"« {table.headers[0] if table.headers else ''} » ne forme qu'une colonne ; "
+            f"colonnes obligatoires manquantes : {', '.join(missing)}"
+        )
+    for name in missing:
+        report.file_error(f"colonne obligatoire manquante : {name}")
+    if table.frame.height == 0:
+        report.file_error("aucune ligne de données : le fichier ne contient que la ligne d'en-têtes")
+    report.raise_if_errors()
+    return Bound(table, fields, positions, _report_special_cells(table, fields, positions, report))
+
+
+def report_warnings(table: Table, report: Report) -> None:
+    for text in table.warnings:
+        report.file_warning(text)
+
+
+_SPECIAL_RULES = {
+    "formule": "formule sans valeur calculée : ouvrez le fichier dans le tableur et enregistrez-le "
+    "pour que la valeur soit calculée",
+    "erreur": "cellule en erreur dans le tableur : corrigez la formule ou la valeur",
+    "date": "cellule de type date, {expected}",
+    "booleen": "cellule de type booléen (VRAI/FAUX), {expected}",
+}
+
+
+def _report_special_cells(
+    table: Table, fields: Iterable[Field], positions: dict[str, int], report: Report
+) -> dict[str, list[int]]:
+    flagged: dict[str, list[int]] = {}
+    for f in fields:
+        if f.name not in positions:
+            continue
+        position = positions[f.name]
+        for row, issue in sorted(table.issues.get(position, {}).items()):
+            if f.kind == TEXT and issue.kind in ("date", "booleen"):
+                continue  # free text: the value is taken as the spreadsheet displays it
+            rule = _SPECIAL_RULES[issue.kind].format(expected=_EXPECTED[f.kind] if f.kind != TEXT else "")
+            report.error(row, position, f.name, issue.shown, rule)
+            flagged.setdefault(f.name, []).append(row)
+    return flagged
+
+
+def number_rule(raw: str, *, share: bool = False, integer: bool = False) -> str:
+    """Why ``raw`` is not read as a number (the message's rule)."""
+    what = "un nombre entier" if integer else "un nombre"
+    if "." in raw and "," in raw:
+        return (
+            "deux séparateurs décimaux (« . » et « , ») : un seul est admis, "
+            "et les milliers ne se séparent que par des espaces"
+        )
+    if raw.rstrip().endswith("%") and not share:
+        return f"pourcentage non admis ici : {what} est attendu"
+    return f"n'est pas {what}"
+
+
+def failing(frame: pl.DataFrame, mask: pl.Expr, *columns: str) -> list[tuple]:
+    """Rows of ``frame`` where ``mask`` holds: (ligne, *columns) tuples, for wording messages."""
+    selected = [pl.col("ligne").alias("__row")] + [pl.col(c).alias(f"__{i}") for i, c in enumerate(columns)]
+    return frame.filter(mask).select(selected).rows()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from masse_salariale import views
+
+app_name = "masse_salariale"
+urlpatterns = [
+    path("coefficient/", views.coefficient, name="coefficient"),
+    path("coefficient/detail/", views.detail, name="detail"),
+    path("masse-salariale/", views.lots, name="lots"),
+    path("masse-salariale/importer/", views.importer, name="importer"),
+    path("masse-salariale/lots/<int:pk>/", views.lot, name="lot"),
+    path("masse-salariale/lots/<int:pk>/confirmer/", views.confirmer, name="confirmer"),
+    path("masse-salariale/lots/<int:pk>/abandonner/", views.abandonner, name="abandonner"),
+]

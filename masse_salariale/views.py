@@ -1,0 +1,185 @@
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from comptes.perms import get_territoire_ou_404
+from engine.coefficient import compute_coefficient
+from engine.themes import THEME_BY_CODE
+from formats.errors import InvalidFile
+from masse_salariale.actions import ActionRefusee, conflits, do_abandonner_lot, do_confirmer_lot, do_preparer_lot
+from masse_salariale.forms import ConfirmationForm, ImportForm
+from masse_salariale.lecture import paie_courante
+from masse_salariale.models import Lot, LotEmployeur
+from masse_salariale.tableaux import detail as detail_rows
+from masse_salariale.tableaux import lignes_employeurs, matrice
+from territoire.models import Evenement
+
+
+def _annee(request) -> int | None:
+    raw = request.GET.get("annee", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _coefficient(territoire, paie):
+    organisations = list(territoire.organisations.all())
+    result = compute_coefficient(paie.agregats, territoire.code, [o.code for o in organisations],
+                                 territoire.themes_fonctionnels)
+    return organisations, result
+
+
+@login_required
+def coefficient(request, code):
+    territoire, acces = get_territoire_ou_404(request.user, code)
+    paie = paie_courante(territoire, _annee(request))
+    organisations, result = _coefficient(territoire, paie)
+    lignes, total_visible = lignes_employeurs(result, paie, organisations, acces)
+    themes = [
+        {"theme": THEME_BY_CODE[c], "ratio": r} for c, r in result.by_theme.items()
+    ]
+    return render(request, "masse_salariale/coefficient.html", {
+        "territoire": territoire, "acces": acces, "paie": paie, "result": result, "themes": themes,
+        "lignes": lignes, "total_visible": total_visible,
+        "matrice": matrice(paie, organisations, result.functional_themes, acces),
+        "barres_themes": _barres([(t["theme"].label, t["ratio"].coefficient, t["theme"].code) for t in themes],
+                                 share=True),
+        "barres_employeurs": _barres([(l.libelle, l.montant if l.visible else None, l.cle[0]) for l in lignes]),
+    })
+
+
+def _barres(items, share=False):
+    """Bars of an SVG chart: width as a share of the largest value (or of 1 for a ratio)."""
+    top = 1.0 if share else max((v for _, v, _ in items if v), default=0) or 1.0
+    return [{"libelle": label, "valeur": value, "code": code,
+             "largeur": 0 if value is None else max(0.0, min(100.0, 100 * value / top))}
+            for label, value, code in items]
+
+
+@login_required
+def detail(request, code):
+    territoire, acces = get_territoire_ou_404(request.user, code)
+    paie = paie_courante(territoire, _annee(request))
+    organisations, result = _coefficient(territoire, paie)
+    names = {o.code: o.nom for o in organisations}
+    employeur = request.GET.get("employeur") or None
+    theme = request.GET.get("theme") or None
+    part = request.GET.get("part") if request.GET.get("part") in {"numerateur", "denominateur"} else None
+    if employeur and employeur not in names:
+        employeur = None
+    if theme and theme not in result.functional_themes:
+        theme = None
+    rows, total_visible, fine = detail_rows(paie, result, acces, names, employeur, theme,
+                                            "numerateur" if part == "numerateur" else None)
+    return render(request, "masse_salariale/detail.html", {
+        "territoire": territoire, "acces": acces, "paie": paie, "result": result, "rows": rows,
+        "total_visible": total_visible, "fine": fine, "employeur": employeur, "employeur_nom": names.get(employeur),
+        "theme": THEME_BY_CODE.get(theme) if theme else None, "part": part,
+        "total_montant": sum(r.montant for r in rows), "total_etp": sum(r.etp for r in rows),
+    })
+
+
+@login_required
+def lots(request, code):
+    territoire, acces = get_territoire_ou_404(request.user, code)
+    paie = paie_courante(territoire, _annee(request))
+    visibles = Lot.objects.filter(territoire=territoire).select_related("importe_par")
+    if not acces.est_equipe_projet:
+        visibles = visibles.filter(importe_par=request.user)
+    return render(request, "masse_salariale/lots.html", {
+        "territoire": territoire, "acces": acces, "paie": paie,
+        "organisations": list(territoire.organisations.all()), "lots": list(visibles[:50]),
+        "form": ImportForm() if acces.peut_importer() else None,
+    })
+
+
+@login_required
+def importer(request, code):
+    territoire, acces = get_territoire_ou_404(request.user, code)
+    if not acces.peut_importer():
+        raise PermissionDenied("Seuls l'équipe projet et le DGS d'une organisation importent sa masse salariale.")
+    if request.method != "POST":
+        return redirect("masse_salariale:lots", code=code)
+    form = ImportForm(request.POST, request.FILES)
+    context = {"territoire": territoire, "acces": acces, "form": form}
+    if not form.is_valid():
+        return render(request, "masse_salariale/rapport.html", {**context, "erreurs": _form_errors(form)}, status=400)
+    upload = form.cleaned_data["fichier"]
+    data = upload.read()
+    try:
+        lot = do_preparer_lot(territoire, data, upload.name, form.cleaned_data["annee"], request.user, acces)
+    except (InvalidFile, ActionRefusee) as exc:
+        errors = exc.errors if isinstance(exc, InvalidFile) else exc.messages
+        warnings = exc.warnings if isinstance(exc, InvalidFile) else []
+        Evenement.objects.create(
+            territoire=territoire, utilisateur=request.user, action="masse_salariale.refus", objet=upload.name[:200],
+            details={"erreurs": len(errors), "empreinte": hashlib.sha256(data).hexdigest()},
+        )
+        return render(request, "masse_salariale/rapport.html",
+                      {**context, "erreurs": errors, "avertissements": warnings, "fichier": upload.name}, status=400)
+    return redirect("masse_salariale:lot", code=code, pk=lot.pk)
+
+
+def _form_errors(form) -> list[str]:
+    """Form errors worded like file errors: `fichier : …`, `année de référence : …`."""
+    out = []
+    for name, errors in form.errors.items():
+        prefix = "fichier : " if name in ("fichier", "__all__") else f"{form.fields[name].label.lower()} : "
+        out += [m if m.startswith(prefix) else prefix + m[0].lower() + m[1:] for m in map(str, errors)]
+    return out
+
+
+def _lot_visible(request, code, pk):
+    territoire, acces = get_territoire_ou_404(request.user, code)
+    lot = get_object_or_404(Lot, pk=pk, territoire=territoire)
+    if not acces.voit_lot(lot):
+        raise PermissionDenied("Ce lot ne vous est pas accessible.")
+    return territoire, acces, lot
+
+
+@login_required
+def lot(request, code, pk):
+    territoire, acces, lot = _lot_visible(request, code, pk)
+    employeurs = list(LotEmployeur.objects.filter(lot=lot).select_related("organisation", "remplace__lot"))
+    return render(request, "masse_salariale/lot.html", {
+        "territoire": territoire, "acces": acces, "lot": lot, "employeurs": employeurs,
+        "conflits": conflits(lot) if lot.statut == "a_confirmer" else [], "form": ConfirmationForm(),
+    })
+
+
+@login_required
+@require_POST
+def confirmer(request, code, pk):
+    territoire, acces, lot = _lot_visible(request, code, pk)
+    form = ConfirmationForm(request.POST)
+    form.is_valid()
+    try:
+        do_confirmer_lot(lot, request.user, remplacer=form.cleaned_data.get("remplacer", False))
+    except ActionRefusee as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("masse_salariale:lot", code=code, pk=pk)
+    messages.success(request, f"Le lot « {lot.fichier} » est désormais le lot courant de ses employeurs pour {lot.annee}.")
+    return redirect(f"{_url_coefficient(code)}?annee={lot.annee}")
+
+
+@login_required
+@require_POST
+def abandonner(request, code, pk):
+    territoire, acces, lot = _lot_visible(request, code, pk)
+    try:
+        do_abandonner_lot(lot, request.user)
+    except ActionRefusee as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("masse_salariale:lot", code=code, pk=pk)
+    messages.info(request, f"Le lot « {lot.fichier} » est abandonné ; aucune donnée n'a été modifiée.")
+    return redirect("masse_salariale:lots", code=code)
+
+
+def _url_coefficient(code):
+    from django.urls import reverse
+
+    return reverse("masse_salariale:coefficient", kwargs={"code": code})

@@ -1,0 +1,81 @@
+"""The demo territory: Bordeaux Métropole from the official files, a deterministic synthetic payroll
+(masse_salariale/generateur.py) for two reference years, and the demo accounts of FORMATS.md §8."""
+
+import io
+
+from django.db import transaction
+
+from comptes.enums import Role
+from comptes.models import Habilitation, Utilisateur
+
+SIREN = "243300316"
+MOT_DE_PASSE = "mutualis-demo"
+SEED = 2026
+ANNEES = ((2024, SEED - 1, 0.97), (2025, SEED, 1.0))
+
+# login, first name, last name, organisation code (None: none; "EPCI": the EPCI), role, group theme
+COMPTES = (
+    ("equipe-projet", "Camille", "Durand", "EPCI", Role.EQUIPE_PROJET, None, "l'équipe projet de l'EPCI : administre le schéma"),
+    ("dgs-metropole", "Hélène", "Martin", "EPCI", Role.DGS, None, "DGS de Bordeaux Métropole"),
+    ("dgs-bordeaux", "Marc", "Lefèvre", "33063", Role.DGS, None, "DGS de Bordeaux"),
+    ("dgs-merignac", "Sophie", "Bernard", "33281", Role.DGS, None, "DGS de Mérignac"),
+    ("copilote-rh-commune", "Julien", "Petit", "33318", Role.COPILOTE_COMMUNE, "RH", "co-pilote du groupe RH pour les communes (Pessac)"),
+    ("copilote-rh-epci", "Nadia", "Roux", "EPCI", Role.COPILOTE_EPCI, "RH", "co-pilote du groupe RH pour l'EPCI"),
+    ("consultant", "Paul", "Moreau", None, Role.CONSULTANT, None, "consultant accompagnant les groupes (sans organisation)"),
+    ("elu-copil", "Anne", "Girard", "EPCI", Role.ELU, None, "élue, membre du comité de pilotage"),
+)
+
+
+def base_vide() -> bool:
+    from territoire.models import Territoire
+
+    return not Territoire.objects.exists() and not Utilisateur.objects.exists()
+
+
+def payroll_csv(territoire, seed: int, scale: float) -> bytes:
+    from masse_salariale.generateur import generate_payroll, write_payroll_csv
+
+    orgs = list(territoire.organisations.all())
+    epci = next(o for o in orgs if o.est_epci)
+    frame = generate_payroll(
+        (epci.code, epci.nom, epci.population),
+        [(o.code, o.nom, o.population) for o in orgs if not o.est_epci],
+        seed=seed, scale=scale,
+    )
+    buffer = io.BytesIO()
+    write_payroll_csv(frame, buffer)
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def charger_demo() -> None:
+    from masse_salariale.actions import do_confirmer_lot, do_preparer_lot
+    from territoire.actions import description_officielle, do_creer_ou_mettre_a_jour
+
+    territoire, _, _ = do_creer_ou_mettre_a_jour(description_officielle(SIREN))
+    schema = territoire.schemas.get()
+    orgs = {o.code: o for o in territoire.organisations.all()}
+    users = {}
+    for login, first, last, org_code, role, theme, _ in COMPTES:
+        org = orgs[SIREN] if org_code == "EPCI" else orgs.get(org_code)
+        user = Utilisateur.objects.create_user(
+            username=login, password=MOT_DE_PASSE, first_name=first, last_name=last,
+            email=f"{login}@demo.mutualis.localhost", organisation=org,
+        )
+        Habilitation.objects.create(
+            utilisateur=user, territoire=territoire, role=role, organisation=org,
+            groupe=schema.groupes.get(theme=theme) if theme else None,
+        )
+        users[login] = user
+    for annee, seed, scale in ANNEES:
+        data = payroll_csv(territoire, seed, scale)
+        lot = do_preparer_lot(territoire, data, f"masse_salariale_{annee}_bordeaux_metropole.csv", annee,
+                              users["equipe-projet"])
+        do_confirmer_lot(lot, users["equipe-projet"])
+
+
+def texte_logins(url: str) -> str:
+    lines = [f"Mutualis est servi sur {url}", f"Comptes de démonstration (mot de passe : {MOT_DE_PASSE}) :"]
+    width = max(len(c[0]) for c in COMPTES)
+    lines += [f"  {login.ljust(width)}  {who}" for login, *_, who in COMPTES]
+    return "\n".join(lines)

@@ -1,0 +1,39 @@
+"""French formatting of numbers, amounts, shares and dates: one home for what pages, documents and
+the command line print (`1 234 567 €`, `23,4 %`, `3 juillet 2026`)."""
+
+import datetime as dt
+
+NNBSP = "\u202f"  # narrow no-break space: thousands separator
+NBSP = "\u00a0"  # no-break space: before a unit
+
+MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre")
+
+
+def nombre(value, decimales: int = 0) -> str:
+    if value is None:
+        return "–"
+    text = f"{float(value):,.{decimales}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]
+    return text.replace(",", NNBSP).replace(".", ",").replace("-", "−")
+
+
+def euros(value, decimales: int = 0) -> str:
+    return "–" if value is None else f"{nombre(value, decimales)}{NBSP}€"
+
+
+def pourcent(value, decimales: int = 1) -> str:
+    """A share (0.234) as a percentage (`23,4 %`)."""
+    return "–" if value is None else f"{nombre(float(value) * 100, decimales)}{NBSP}%"
+
+
+def etp(value) -> str:
+    return "–" if value is None else nombre(value, 1)
+
+
+def date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    jour = "1er" if value.day == 1 else str(value.day)
+    return f"{jour} {MOIS[value.month - 1]} {value.year}"

@@ -1,0 +1,40 @@
+from engine.secret import secondary_suppression
+
+
+def test_no_primary_hides_nothing():
+    assert secondary_suppression({("a", "x"): 1.0, ("b", "x"): 2.0}, []) == set()
+
+
+def test_single_hidden_cell_in_a_column_drags_the_smallest_other():
+    values = {("a", "x"): 10.0, ("b", "x"): 5.0, ("c", "x"): 7.0}
+    assert secondary_suppression(values, [("a", "x")]) == {("a", "x"), ("b", "x")}
+
+
+def test_two_hidden_cells_in_every_line_are_enough():
+    values = {("a", "x"): 1.0, ("b", "x"): 2.0, ("c", "x"): 3.0}
+    assert secondary_suppression(values, [("a", "x"), ("b", "x")]) == {("a", "x"), ("b", "x")}
+
+
+def test_suppression_propagates_across_rows_and_columns():
+    values = {("a", "x"): 1.0, ("a", "y"): 5.0, ("b", "x"): 4.0, ("b", "y"): 6.0, ("c", "y"): 9.0}
+    hidden = secondary_suppression(values, [("a", "x")])
+    # column x: a hidden alone -> b,x hidden; row a: a,x alone -> a,y hidden; row b then has b,x alone -> b,y
+    assert hidden >= {("a", "x"), ("b", "x"), ("a", "y")}
+    for line in ("a", "b", "c"):
+        assert len([k for k in hidden if k[0] == line]) != 1 or all(k2 in hidden for k2 in values if k2[0] == line)
+
+
+def test_a_lone_cell_cannot_be_protected_by_another():
+    assert secondary_suppression({("a", "x"): 1.0}, [("a", "x")]) == {("a", "x")}
+
+
+def test_known_cells_are_never_the_second_hidden_cell():
+    values = {("a", "x"): 1.0, ("b", "x"): 2.0, ("c", "x"): 3.0}
+    assert secondary_suppression(values, [("a", "x")], known=[("b", "x")]) == {("a", "x"), ("c", "x")}
+
+
+def test_a_line_with_one_hidden_cell_and_no_candidate_has_its_total_hidden():
+    from engine.secret import lines_to_hide
+
+    values = {("a", "x"): 1.0, ("b", "x"): 2.0}
+    assert lines_to_hide(values, [("a", "x")], known=[("b", "x")]) >= {("col", "x")}
