@@ -72,8 +72,9 @@ class Acces:
         return self.est_equipe_projet or self.est_employeur(code)
 
     def voit_cellule(self, code: str, nb_agents: int) -> bool:
-        """A cell of fewer than SEUIL_SECRET agents is hidden outside its employer."""
-        return self.est_employeur(code) or nb_agents >= SEUIL_SECRET
+        """A cell of fewer than SEUIL_SECRET agents is hidden outside its employer; a cell of one agent
+        (an individual salary) is hidden from everyone."""
+        return nb_agents >= SEUIL_SECRET or (self.est_employeur(code) and nb_agents >= 2)
 
     def voit_lot(self, lot) -> bool:
         """A batch's page (its employers, totals, warnings): the project team, or whoever imported it."""

@@ -7,7 +7,7 @@ words the messages of the rows that fail it (FORMATS.md §1).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -49,19 +49,21 @@ class Bound:
     """A table whose headers were matched to a format's fields.
 
     ``frame`` holds, per field ``x``: ``x`` (the cell's text, trimmed; ``""`` when empty or when the
-    column is absent) and ``x__f`` (True where the cell was already reported as a special cell: a
-    formula without value, an error cell, a date where a number is expected...). Checks skip flagged
-    cells so that a cell gets one message.
+    column is absent), ``x__f`` (True where the cell was already reported as a special cell: a formula
+    without value, an error cell, a date where a number is expected...; checks skip flagged cells so
+    that a cell gets one message) and, for workbooks, ``x__n`` (True for a numeric cell).
     """
 
-    def __init__(self, table: Table, fields: tuple[Field, ...], positions: dict[str, int], flagged: dict[str, list[int]]):
+    def __init__(
+        self, table: Table, fields: tuple[Field, ...], positions: dict[str, int], flagged: dict[str, list[int]]
+    ):
         self.table = table
         self.fields = {f.name: f for f in fields}
         self.positions = positions
         columns: list[pl.Expr] = [pl.col("ligne")]
         for f in fields:
             if f.name in positions:
-                columns.append(pl.col(Table.column(positions[f.name])).str.strip_chars().alias(f.name))
+                columns.append(pl.col(Table.column(positions[f.name])).alias(f.name))
             else:
                 columns.append(pl.lit("", dtype=pl.String).alias(f.name))
             rows = flagged.get(f.name)
@@ -79,39 +81,76 @@ class Bound:
             return self.positions[name]
         return self.table.width + list(self.fields).index(name)
 
-    def numeric(self, name: str) -> pl.Expr:
-        """True where the cell was a numeric workbook cell."""
-        return pl.col(name + "__n") if name + "__n" in self.frame.columns else pl.lit(False)
+    # --- parsed values, aligned with ``frame`` -------------------------------------------------------
 
-    # --- parsed values (expressions over ``frame``) -------------------------------------------------
+    def number(self, name: str) -> pl.Series:
+        """The cells as Float64: null when empty, flagged or not a number (``number_rule`` says why).
 
-    def number(self, name: str) -> pl.Expr:
-        """The cell as a Float64; null when empty, flagged or not a number (see ``number_rule``)."""
-        text = pl.col(name).str.replace_all("\u2212", "-").str.replace(r"\s*€$", "")
-        percent = None
-        if self.fields[name].kind == SHARE:
-            percent = text.str.ends_with("%")
-            text = text.str.replace(r"\s*%$", "")
-        value = text.str.replace_all(_GROUPS, "").str.replace(",", ".").cast(pl.Float64, strict=False)
-        value = pl.when(text.str.contains(NUMBER_PATTERN) & ~pl.col(name + "__f")).then(value)
-        if percent is not None:
-            value = pl.when(percent).then(value / 100).otherwise(value)
+        Most cells are plain numbers that a direct cast reads (``45231,5``); only the others go through
+        the full grammar (thousands separators, ``€``, ``−``, percentages).
+        """
+        text = self.frame.get_column(name)
+        value = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+        flagged = self.frame.get_column(name + "__f")
+        if flagged.any():
+            value = pl.select(pl.when(~flagged).then(value)).to_series()
+        redo = (~value.is_finite().fill_null(False) & (text != "") & ~flagged).arg_true()
+        if len(redo):
+            value = value.scatter(redo, parse_numbers(text.gather(redo), share=self.fields[name].kind == SHARE))
         return value.alias(name)
 
     def code(self, name: str) -> pl.Expr:
-        """The cell as a code: spaces removed, upper case; a numeric cell zero-padded (INSEE code to 5
+        """The cells as codes: spaces removed, upper case; a numeric cell zero-padded (INSEE code to 5
         digits, SIREN to 9: ``1304`` -> ``01304``)."""
-        text = pl.col(name).str.replace_all(r"[\s\u00a0\u202f]", "").str.to_uppercase()
-        if name + "__n" in self.frame.columns:
-            padded = pl.when(text.str.len_chars() <= 5).then(text.str.zfill(5)).otherwise(text.str.zfill(9))
-            text = pl.when(self.numeric(name) & text.str.contains(r"^\d+$")).then(padded).otherwise(text)
-        return text.alias(name)
+        return self._mapped(name, normalize_code)
 
     def choice(self, name: str, read: Callable[[str], str | None]) -> pl.Expr:
-        """The cell mapped through ``read`` (called once per distinct value); null where it gives None."""
-        uniques = self.frame.get_column(name).unique().to_list()
-        mapping = {u: read(u) for u in uniques}
-        return pl.col(name).replace_strict(list(mapping), list(mapping.values()), default=None, return_dtype=pl.String)
+        """The cells mapped through ``read`` (called once per distinct value); null where it gives None."""
+        return self._mapped(name, lambda text, numeric: read(text))
+
+    def _mapped(self, name: str, read: Callable[[str, bool], str | None]) -> pl.Expr:
+        """A column mapped value by value, computing each distinct value once (codes, themes and
+        situations have few distinct values, even in a million lines)."""
+
+        def mapping(texts: pl.Series, numeric: bool) -> pl.Expr:
+            table = {u: read(u, numeric) for u in texts.unique().to_list()}
+            return pl.col(name).replace_strict(
+                list(table), list(table.values()), default=None, return_dtype=pl.String
+            )
+
+        column = self.frame.get_column(name)
+        if name + "__n" not in self.frame.columns:
+            return mapping(column, False).alias(name)
+        numeric = self.frame.get_column(name + "__n")
+        return (
+            pl.when(pl.col(name + "__n"))
+            .then(mapping(column.filter(numeric), True))
+            .otherwise(mapping(column.filter(~numeric), False))
+            .alias(name)
+        )
+
+
+def normalize_code(text: str, numeric: bool = False) -> str:
+    """An INSEE code or a SIREN as written: spaces removed, upper case (``2a004`` -> ``2A004``); from a
+    numeric workbook cell, zero-padded to 5 digits (INSEE) or 9 (SIREN)."""
+    code = "".join(text.split()).upper()
+    if numeric and code.isdigit():
+        return code.zfill(5) if len(code) <= 5 else code.zfill(9)
+    return code
+
+
+def parse_numbers(texts: pl.Series, *, share: bool) -> pl.Series:
+    """The full number grammar of FORMATS.md §1 over trimmed texts; null where a text is not a number."""
+    frame = pl.DataFrame({"t": texts})
+    text = pl.col("t").str.replace_all("\u2212", "-").str.replace(r"\s*€$", "")
+    percent = pl.lit(False)
+    if share:
+        percent = text.str.ends_with("%")
+        text = text.str.replace(r"\s*%$", "")
+    value = text.str.replace_all(_GROUPS, "").str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    value = pl.when(text.str.contains(NUMBER_PATTERN) & value.is_finite()).then(value)
+    value = pl.when(percent).then(value / 100).otherwise(value)
+    return frame.select(value.alias("v")).get_column("v")
 
 
 def bind(table: Table, fields: tuple[Field, ...], report: Report) -> Bound:
@@ -208,3 +247,30 @@ def failing(frame: pl.DataFrame, mask: pl.Expr, *columns: str) -> list[tuple]:
     """Rows of ``frame`` where ``mask`` holds: (ligne, *columns) tuples, for wording messages."""
     selected = [pl.col("ligne").alias("__row")] + [pl.col(c).alias(f"__{i}") for i, c in enumerate(columns)]
     return frame.filter(mask).select(selected).rows()
+
+
+@dataclass
+class Check:
+    """Rows where ``mask`` holds get the message ``rule`` on column ``column``; a callable rule is
+    given the cell's text then the values of ``extra`` columns."""
+
+    mask: pl.Expr
+    column: str
+    rule: str | Callable[..., str]
+    extra: tuple[str, ...] = field(default_factory=tuple)
+
+
+def run_checks(frame: pl.DataFrame, bound: Bound, report: Report, checks: list[Check]) -> None:
+    """Evaluate every mask in one pass (polars runs them in parallel), then word the failing rows.
+
+    A valid file costs one pass: no row is ever handed to Python.
+    """
+    masks = frame.select(check.mask.fill_null(False).alias(f"m{i}") for i, check in enumerate(checks))
+    counts = masks.sum().row(0)
+    for i, (check, count) in enumerate(zip(checks, counts, strict=True)):
+        if not count:
+            continue
+        position = bound.position(check.column)
+        rule = check.rule
+        for row, raw, *values in failing(frame.filter(masks.get_column(f"m{i}")), pl.lit(True), check.column, *check.extra):
+            report.error(row, position, check.column, raw, rule(raw, *values) if callable(rule) else rule)

@@ -25,10 +25,12 @@ from formats.columns import (
     SHARE_TOLERANCE,
     TEXT,
     Bound,
+    Check,
     Field,
     bind,
     failing,
     number_rule,
+    run_checks,
 )
 from formats.errors import Report, french_number, row_list, shown
 from formats.tabular import normalize_header, read_table
@@ -117,7 +119,8 @@ def read_payroll(
     table = read_table(data, filename, SHEET, expected=tuple(f.name for f in FIELDS))
     bound = bind(table, FIELDS, report)
     members = sorted({territory.epci, *territory.communes})
-    activity_index = _activity_index(activities) if activities is not None else None
+    index = _activity_index(activities) if activities is not None else None
+    c = pl.col
 
     w = bound.frame.with_columns(
         emp=bound.code("employeur"),
@@ -127,25 +130,27 @@ def read_payroll(
         q=bound.number("quotite"),
         e=bound.number("etp"),
         sit=bound.choice("situation", lambda s: _SITUATION_KEYS.get(normalize_header(s))),
-        cat=bound.choice("categorie", lambda c: c.upper() if c.upper() in ("", *CATEGORIES) else None),
+        cat=bound.choice("categorie", lambda v: v.upper() if v.upper() in ("", *CATEGORIES) else None),
         act=(
-            bound.choice("activite", lambda a: activity_index.get(a.upper(), (None,))[0])
-            if activity_index
+            bound.choice("activite", lambda a: index.get(a.upper(), (None,))[0])
+            if index
             else pl.lit(None, dtype=pl.String)
         ),
     ).with_columns(
-        # Empty shares mean 1; a share is kept only when it is valid (for sums and comparisons).
+        # Empty shares mean 1; a share is kept only when valid (for sums and comparisons).
         q_ok=_share_ok("quotite", "q"),
         e_ok=_share_ok("etp", "e"),
-        cout_ok=pl.when(pl.col("cout") >= 0).then(pl.col("cout")),
-        in_territory=pl.col("emp").is_in(members),
+        cout_ok=pl.when(c("cout") >= 0).then(c("cout")),
+        in_territory=c("emp").is_in(members),
+        # The lines of one agent: a 64-bit hash of (employer, identifier) groups them much faster than
+        # the two strings; groups are checked again on the real keys before any message (_agents).
+        agent_key=pl.struct("emp", "agent").hash(),
     )
-    checks = _Checks(bound, report, w)
-    checks.row_checks(territory, members)
-    checks.cross_row_checks()
-    if activity_index is not None:
-        checks.activity_warnings(activity_index)
-    checks.duplicate_warnings()
+    run_checks(w, bound, report, _row_checks(territory, members))
+    _cross_row_checks(w, bound, report)
+    if index is not None:
+        _activity_warnings(w, bound, report, index)
+    _duplicate_warnings(w, report)
     if w.height and not w.get_column("in_territory").any():
         report.file_error(
             f"aucun employeur du fichier n'appartient au territoire {territory.label} : "
@@ -169,15 +174,14 @@ def _lines(w: pl.DataFrame) -> pl.DataFrame:
     def text_or_null(expr: pl.Expr) -> pl.Expr:
         return pl.when(expr != "").then(expr)
 
-    quotite = pl.col("q_ok")
-    etp = pl.col("e_ok")
+    quotite, etp = pl.col("q_ok"), pl.col("e_ok")
     return w.select(
-        pl.col("ligne").cast(pl.Int64),
+        pl.col("ligne"),
         employeur=pl.col("emp"),
         agent=pl.col("agent"),
         theme=pl.col("theme_code"),
         activite=pl.coalesce(pl.col("act"), text_or_null(pl.col("activite"))),
-        cout_annuel=pl.col("cout").cast(pl.Float64),
+        cout_annuel=pl.col("cout"),
         quotite=quotite,
         etp=etp,
         situation=pl.col("sit"),
@@ -190,229 +194,225 @@ def _lines(w: pl.DataFrame) -> pl.DataFrame:
     ).cast(LINE_SCHEMA)
 
 
-class _Checks:
-    """The checks of FORMATS.md §3 over the working frame ``w`` (one method per family)."""
+_LOST_ZERO = " (un code INSEE a 5 caractères : le zéro initial a-t-il été perdu ?)"
 
-    def __init__(self, bound: Bound, report: Report, w: pl.DataFrame):
-        self.bound = bound
-        self.report = report
-        self.w = w
 
-    def error(self, mask: pl.Expr, name: str, rule, *columns: str) -> None:
-        """Report ``rule(raw, *columns)`` on column ``name`` of every row where ``mask`` holds."""
-        position = self.bound.position(name)
-        for row, raw, *values in failing(self.w, mask, name, *columns):
-            self.report.error(row, position, name, raw, rule(raw, *values) if callable(rule) else rule)
+def _row_checks(territory: TerritoryCodes, members: list[str]) -> list[Check]:
+    c = pl.col
 
-    @staticmethod
     def fresh(name: str) -> pl.Expr:
-        """Not already reported as a special cell."""
-        return ~pl.col(name + "__f")
+        """Not already reported as a special cell (formula without value, date...)."""
+        return ~c(name + "__f")
 
-    def row_checks(self, territory: TerritoryCodes, members: list[str]) -> None:
-        c, fresh = pl.col, self.fresh
-        outside = f"n'est ni l'EPCI ni une commune du territoire {territory.label}"
+    outside = f"n'est ni l'EPCI ni une commune du territoire {territory.label}"
 
-        def unknown_body(raw: str, code: str) -> str:
-            if not raw:
-                return (
-                    "employeur manquant : code de l'organisme qui paie l'agent "
-                    "(SIREN de l'EPCI ou code INSEE d'une commune du territoire)"
-                )
-            hint = " (un code INSEE a 5 caractères : le zéro initial a-t-il été perdu ?)" if _lost_zero(code) else ""
-            return outside + hint
+    def unknown_employer(raw: str, code: str) -> str:
+        if not raw:
+            return (
+                "employeur manquant : code de l'organisme qui paie l'agent "
+                "(SIREN de l'EPCI ou code INSEE d'une commune du territoire)"
+            )
+        return outside + (_LOST_ZERO if _lost_zero(code) else "")
 
-        self.error(fresh("employeur") & ~c("in_territory"), "employeur", unknown_body, "emp")
-        self.error(fresh("agent") & (c("agent") == ""), "agent", "identifiant d'agent manquant")
-        codes = ", ".join(THEME_CODES)
-        self.error(
+    codes = ", ".join(THEME_CODES)
+    mad = c("sit") == MAD
+    checks = [
+        Check(fresh("employeur") & ~c("in_territory"), "employeur", unknown_employer, ("emp",)),
+        Check(fresh("agent") & (c("agent") == ""), "agent", "identifiant d'agent manquant"),
+        Check(
             fresh("theme") & c("theme_code").is_null(),
             "theme",
             lambda raw: (
                 f"{'thème manquant' if not raw else 'thème inconnu'} : indiquez un code ({codes}), "
                 f"le libellé du thème, ou {AUTRE} pour un travail hors des neuf thèmes"
             ),
-        )
-        self.error(fresh("cout_annuel") & (c("cout_annuel") == ""), "cout_annuel", "coût annuel manquant")
-        self.error(
-            fresh("cout_annuel") & (c("cout_annuel") != "") & c("cout").is_null(), "cout_annuel", number_rule
-        )
-        self.error(c("cout") < 0, "cout_annuel", "coût annuel négatif : il doit être positif ou nul")
-        for name, parsed, meaning in (
-            ("quotite", "q", "part du temps de travail de l'agent sur cette ligne (0,5 ou 50 % pour la moitié)"),
-            ("etp", "e", "taux de temps de travail de l'agent (0,8 ou 80 % pour un temps partiel à 80 %)"),
-        ):
-            self.error(
+        ),
+        Check(fresh("cout_annuel") & (c("cout_annuel") == ""), "cout_annuel", "coût annuel manquant"),
+        Check(fresh("cout_annuel") & (c("cout_annuel") != "") & c("cout").is_null(), "cout_annuel", number_rule),
+        Check(c("cout") < 0, "cout_annuel", "coût annuel négatif : il doit être positif ou nul"),
+    ]
+    for name, parsed, meaning in (
+        ("quotite", "q", "part du temps de travail de l'agent sur cette ligne (0,5 ou 50 % pour la moitié)"),
+        ("etp", "e", "taux de temps de travail de l'agent (0,8 ou 80 % pour un temps partiel à 80 %)"),
+    ):
+        checks += [
+            Check(
                 fresh(name) & (c(name) != "") & c(parsed).is_null(),
                 name,
                 lambda raw: number_rule(raw, share=True),
-            )
-            self.error(
-                c(parsed).is_not_null() & c(f"{parsed[0]}_ok").is_null(),
+            ),
+            Check(
+                c(parsed).is_not_null() & c(f"{parsed}_ok").is_null(),
                 name,
                 f"hors de l'intervalle ]0 ; 1] : {meaning}",
-            )
-        self.error(
+            ),
+        ]
+    checks += [
+        Check(
             fresh("situation") & c("sit").is_null(),
             "situation",
             "situation inconnue : propre, transfere ou mad attendu (vide = propre)",
-        )
-        mad = c("sit") == MAD
-        self.error(
+        ),
+        Check(
             mad & (c("ben") == "") & fresh("beneficiaire"),
             "situation",
-            "mise à disposition (mad) sans beneficiaire : indiquez le code de l'organisme "
-            "auquel l'agent est mis à disposition",
-        )
-        self.error(
+            "mise à disposition (mad) sans beneficiaire : indiquez le code de l'organisme auquel l'agent "
+            "est mis à disposition",
+        ),
+        Check(
             mad & (c("ben") != "") & ~c("ben").is_in(members) & fresh("beneficiaire"),
             "beneficiaire",
-            lambda raw, code: outside
-            + (" (un code INSEE a 5 caractères : le zéro initial a-t-il été perdu ?)" if _lost_zero(code) else ""),
-            "ben",
-        )
-        self.error(
+            lambda raw, code: outside + (_LOST_ZERO if _lost_zero(code) else ""),
+            ("ben",),
+        ),
+        Check(
             mad & (c("ben") != "") & (c("ben") == c("emp")),
             "beneficiaire",
             "identique à l'employeur : un agent n'est pas mis à disposition de son propre employeur",
-        )
-        self.error(
+        ),
+        Check(
             c("sit").is_in([PROPRE, TRANSFERE]) & (c("beneficiaire") != "") & fresh("beneficiaire"),
             "beneficiaire",
             lambda raw, sit: (
                 f"bénéficiaire sur une ligne qui n'est pas une mise à disposition (situation « {sit} ») : "
                 "laissez la cellule vide, ou indiquez la situation mad"
             ),
-            "sit",
-        )
-        self.error(
+            ("sit",),
+        ),
+        Check(
             (c("sit") == TRANSFERE) & c("in_territory") & (c("emp") != territory.epci),
             "situation",
             f"transfere n'est admis que sur une ligne dont l'employeur est l'EPCI ({territory.epci}) : "
             "un agent transféré est déclaré par l'EPCI",
-        )
-        self.error(fresh("categorie") & c("cat").is_null(), "categorie", "catégorie inconnue : A, B ou C attendu")
+        ),
+        Check(fresh("categorie") & c("cat").is_null(), "categorie", "catégorie inconnue : A, B ou C attendu"),
+    ]
+    return checks
 
-    def cross_row_checks(self) -> None:
-        """Errors involving several lines of one (employeur, agent), reported on each line."""
-        c = pl.col
-        one_agent = c("agent") != ""
-        w = self.w.with_columns(
-            q_sum=c("q_ok").sum().over(_KEYS),
-            cents=(c("cout_ok") * 100).round(0),
-        ).with_columns(
-            cents_differ=c("cents").max().over(_KEYS) != c("cents").min().over(_KEYS),
-            etp_differ=(c("e_ok").max().over(_KEYS) - c("e_ok").min().over(_KEYS)) > SHARE_TOLERANCE,
-        )
 
-        too_much = one_agent & c("q_ok").is_not_null() & (c("q_sum") > 1 + SHARE_TOLERANCE)
-        rows = w.filter(too_much).select("ligne", *_KEYS, "quotite", "q_sum").rows()
-        groups = _group(rows)
-        position = self.bound.position("quotite")
-        for row, emp, agent, raw, total in rows:
-            others = [r for r, *_ in groups[emp, agent] if r != row]
-            default = " (quotité vide ou absente : 1)" if not raw else ""
-            self.report.error(
+def _cross_row_checks(w: pl.DataFrame, bound: Bound, report: Report) -> None:
+    """Errors involving several lines of one (employeur, agent), reported on each line, naming the
+    others (FORMATS.md §1)."""
+    c = pl.col
+    key = "agent_key"
+    one_agent = c("agent") != ""
+    cents = (c("cout_ok") * 100).round(0)
+    masks = w.select(
+        "ligne",
+        quotite=one_agent & c("q_ok").is_not_null() & (c("q_ok").sum().over(key) > 1 + SHARE_TOLERANCE),
+        cout=one_agent & cents.is_not_null() & (cents.max().over(key) != cents.min().over(key)),
+        etp=one_agent
+        & c("e_ok").is_not_null()
+        & ((c("e_ok").max().over(key) - c("e_ok").min().over(key)) > SHARE_TOLERANCE),
+    )
+    quotite, cout, etp = masks.select(pl.all().exclude("ligne").fill_null(False).sum()).row(0)
+    if quotite:
+        rows = w.filter(masks.get_column("quotite")).select("ligne", "emp", "agent", "quotite", "q_ok").rows()
+        for agent_rows in _agents(rows):
+            total = sum(q for *_, q in agent_rows)
+            if total <= 1 + SHARE_TOLERANCE:
+                continue  # two agents sharing a hash: their lines are fine
+            for row, raw, _ in agent_rows:
+                others = [r for r, *_ in agent_rows if r != row]
+                default = " (quotité vide ou absente : 1)" if not raw else ""
+                report.error(
+                    row,
+                    bound.position("quotite"),
+                    "quotite",
+                    raw,
+                    f"la somme des quotités de l'agent dépasse 1 ({french_number(total)}) avec "
+                    f"{row_list(others)}{default}",
+                )
+    for name, count, value, rule in (
+        (
+            "cout_annuel",
+            cout,
+            cents,
+            "l'agent a un coût annuel différent sur {rows} : un agent a un seul coût annuel pour son "
+            "employeur (son coût total, même réparti sur plusieurs lignes)",
+        ),
+        (
+            "etp",
+            etp,
+            c("e_ok"),
+            "l'agent a un etp différent sur {rows} : un agent a un seul taux de temps de travail pour son "
+            "employeur",
+        ),
+    ):
+        if not count:
+            continue
+        mask = masks.get_column("cout" if name == "cout_annuel" else "etp")
+        rows = w.filter(mask).select("ligne", "emp", "agent", name, value.alias("value")).rows()
+        for agent_rows in _agents(rows):
+            for row, raw, own in agent_rows:
+                others = [r for r, _, v in agent_rows if abs(v - own) > SHARE_TOLERANCE]
+                if others:
+                    report.error(row, bound.position(name), name, raw, rule.format(rows=row_list(others)))
+
+
+def _agents(rows: list[tuple]) -> list[list[tuple]]:
+    """Rows (ligne, employeur, agent, *values) grouped by their real (employeur, agent): rows as
+    (ligne, *values)."""
+    groups: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for row, emp, agent, *values in rows:
+        groups[emp, agent].append((row, *values))
+    return list(groups.values())
+
+
+def _activity_warnings(w: pl.DataFrame, bound: Bound, report: Report, index: dict[str, tuple[str, str]]) -> None:
+    c = pl.col
+    position = bound.position("activite")
+    themes = dict(index.values())
+    unknown = c("act").is_null()
+    other_theme = c("act").replace_strict(themes, default=None, return_dtype=pl.String) != c("theme_code")
+    mask = (c("activite") != "") & ~c("activite__f") & (unknown | other_theme.fill_null(False))
+    for row, raw, code, line_theme, theme_raw in failing(w, mask, "activite", "act", "theme_code", "theme"):
+        if code is None:
+            report.warning(
                 row,
                 position,
-                "quotite",
-                raw,
-                f"la somme des quotités de l'agent dépasse 1 ({french_number(total)}) avec {row_list(others)}"
-                + default,
+                f"activite « {shown(raw)} » : activité inconnue du référentiel : "
+                f"la ligne compte pour son thème ({line_theme or theme_raw})",
             )
-
-        for name, value, differ, rule in (
-            (
-                "cout_annuel",
-                "cents",
-                "cents_differ",
-                "l'agent a un coût annuel différent sur {rows} : un agent a un seul coût annuel pour son "
-                "employeur (son coût total, même réparti sur plusieurs lignes)",
-            ),
-            (
-                "etp",
-                "e_ok",
-                "etp_differ",
-                "l'agent a un etp différent sur {rows} : un agent a un seul taux de temps de travail "
-                "pour son employeur",
-            ),
-        ):
-            mask = one_agent & c(value).is_not_null() & c(differ)
-            rows = w.filter(mask).select("ligne", *_KEYS, name, value).rows()
-            groups = _group(rows)
-            position = self.bound.position(name)
-            for row, emp, agent, raw, own in rows:
-                others = [r for r, *_, v in groups[emp, agent] if abs(v - own) > SHARE_TOLERANCE]
-                self.report.error(row, position, name, raw, rule.format(rows=row_list(others)))
-
-    def activity_warnings(self, index: dict[str, tuple[str, str]]) -> None:
-        c = pl.col
-        position = self.bound.position("activite")
-        themes = {code: theme for code, theme in index.values()}
-        rows = failing(
-            self.w, (c("activite") != "") & self.fresh("activite"), "activite", "act", "theme_code", "theme"
-        )
-        for row, raw, code, line_theme, theme_raw in rows:
-            if code is None:
-                counted = line_theme or theme_raw
-                self.report.warning(
-                    row,
-                    position,
-                    f"activite « {shown(raw)} » : activité inconnue du référentiel : "
-                    f"la ligne compte pour son thème ({counted})",
-                )
-            elif line_theme is not None and themes[code] != line_theme:
-                self.report.warning(
-                    row,
-                    position,
-                    f"activite « {shown(raw)} » : activité du thème {themes[code]}, la ligne est déclarée "
-                    f"en {line_theme} : elle compte pour {line_theme}",
-                )
-
-    def duplicate_warnings(self) -> None:
-        """A line identical to another on every column: a warning naming both (counted twice?)."""
-        c = pl.col
-
-        def canonical(parsed: str, raw: str) -> pl.Expr:
-            return pl.when(c(parsed).is_not_null()).then(c(parsed).cast(pl.String)).otherwise(c(raw))
-
-        keys = [
-            c("emp"),
-            c("agent"),
-            canonical("theme_code", "theme"),
-            canonical("cout", "cout_annuel"),
-            canonical("q_ok", "quotite"),
-            canonical("e_ok", "etp"),
-            canonical("sit", "situation"),
-            c("ben"),
-            canonical("act", "activite"),
-            c("service"),
-            c("statut"),
-            canonical("cat", "categorie"),
-        ]
-        key = pl.struct([k.alias(f"k{i}") for i, k in enumerate(keys)])
-        duplicates = (
-            self.w.select("ligne", key=key)
-            .filter(c("key").is_duplicated())
-            .group_by("key")
-            .agg(c("ligne").sort())
-            .get_column("ligne")
-            .to_list()
-        )
-        for rows in duplicates:
-            self.report.warning(
-                rows[0],
-                0,
-                f"ligne identique à {row_list(rows[1:])} sur toutes les colonnes : comptée deux fois ?",
+        else:
+            report.warning(
+                row,
+                position,
+                f"activite « {shown(raw)} » : activité du thème {themes[code]}, la ligne est déclarée en "
+                f"{line_theme} : elle compte pour {line_theme}",
             )
 
 
-def _group(rows: list[tuple]) -> dict[tuple[str, str], list[tuple]]:
-    """Failing rows (ligne, employeur, agent, ...) by agent."""
-    groups: dict[tuple[str, str], list[tuple]] = defaultdict(list)
-    for row, emp, agent, *rest in rows:
-        groups[emp, agent].append((row, *rest))
-    return groups
+def _duplicate_warnings(w: pl.DataFrame, report: Report) -> None:
+    """A line identical to another on every column: one warning naming them (counted twice?).
+
+    Lines are compared on their values as read (``0,5`` = ``50 %``), a cell that is not valid on its
+    text. A 64-bit hash finds the candidates; they are compared for real before any warning.
+    """
+    c = pl.col
+    pairs = [
+        ("theme_code", "theme"),
+        ("cout", "cout_annuel"),
+        ("q_ok", "quotite"),
+        ("e_ok", "etp"),
+        ("sit", "situation"),
+        ("act", "activite"),
+        ("cat", "categorie"),
+    ]
+    values = [c("emp"), c("agent"), c("ben"), c("service"), c("statut")]
+    for parsed, raw in pairs:
+        values += [c(parsed), pl.when(c(parsed).is_null()).then(c(raw)).alias(raw + "__raw")]
+    keyed = w.select("ligne", *values, key=pl.struct(values).hash())
+    candidates = keyed.filter(c("key").is_duplicated()).drop("key")
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for row, *line in candidates.rows():
+        groups[tuple(line)].append(row)
+    for rows in groups.values():
+        if len(rows) > 1:
+            rows.sort()
+            report.warning(
+                rows[0], 0, f"ligne identique à {row_list(rows[1:])} sur toutes les colonnes : comptée deux fois ?"
+            )
 
 
 def _lost_zero(code: str) -> bool:

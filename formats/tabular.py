@@ -77,8 +77,8 @@ class Table:
     """The content of one sheet (or CSV file).
 
     ``frame`` has an ``ligne`` column (Int64, the row number a spreadsheet shows; the header is row 1)
-    and one String column per spreadsheet column, named ``c0``, ``c1``... (``column(position)``), with
-    ``""`` for an empty cell; blank rows (only empty or space cells) are already left out. For
+    and one String column per spreadsheet column, named ``c0``, ``c1``... (``column(position)``): the
+    cell's text, trimmed, ``""`` for an empty cell; blank rows (only empty or space cells) are left out. For
     workbooks, ``n<position>`` Boolean columns say which cells were numeric cells (their text is the
     number written with a ``.``), and ``issues`` lists the special cells by position then row.
     """
@@ -188,6 +188,7 @@ def _looks_utf16(head: bytes) -> bool:
 
 
 def _decode(data: bytes) -> str:
+    """The text of a CSV file: UTF-8 (with or without BOM), else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
         raise InvalidFile([ENCODING_ERROR])
     if data.startswith(b"\xef\xbb\xbf"):
@@ -219,7 +220,7 @@ def read_csv(data: bytes, *, expected: tuple[str, ...] = ()) -> Table:
     else:
         separator = detect_separator(first_line, expected)
     try:
-        frame = _polars_csv(text, separator or _NO_SEPARATOR)
+        frame = _polars_csv(text.encode("utf-8"), separator or _NO_SEPARATOR)
     except (pl.exceptions.ComputeError, pl.exceptions.SchemaError):
         # Ragged lines (more cells than the header) or quoting polars refuses: the standard library is
         # slower but tolerant, and tells where a quote is left open.
@@ -244,9 +245,9 @@ def detect_separator(header_line: str, expected: tuple[str, ...] = ()) -> str | 
     return best
 
 
-def _polars_csv(text: str, separator: str) -> pl.DataFrame:
+def _polars_csv(data: bytes, separator: str) -> pl.DataFrame:
     frame = pl.read_csv(
-        text.encode("utf-8"),
+        data,
         separator=separator,
         has_header=False,
         infer_schema=False,
@@ -275,12 +276,14 @@ def _python_csv(text: str, separator: str) -> pl.DataFrame:
 
 
 def drop_blank_rows(body: pl.DataFrame, width: int, keep: pl.Expr | None = None) -> pl.DataFrame:
-    """Leave out rows whose cells are all empty or spaces (they keep their number: the next row is
-    still numbered as a spreadsheet shows it)."""
+    """Trim every cell, and leave out rows whose cells are all empty or spaces (they keep their number:
+    the next row is still numbered as a spreadsheet shows it). ``keep``: rows to keep even so."""
     names = [Table.column(j) for j in range(width)]
     if not names:
         return body.select("ligne")
-    blank = pl.all_horizontal(pl.col(n).str.strip_chars() == "" for n in names)
+    # Trimmed once here, for every later use (strip_chars also removes no-break spaces).
+    body = body.with_columns(pl.col(names).str.strip_chars())
+    blank = pl.all_horizontal(pl.col(n).str.len_bytes() == 0 for n in names)
     if keep is not None:
         blank = blank & ~keep
     ordered = ["ligne", *names] + [c for c in body.columns if c.startswith("n")]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from formats.columns import CHOICE, CODE, INTEGER, TEXT, Field, bind, failing, number_rule
+from formats.columns import CHOICE, CODE, INTEGER, TEXT, Check, Field, bind, failing, number_rule, run_checks
 from formats.errors import Report, row_list
 from formats.tabular import normalize_header, read_table
 
@@ -68,48 +68,53 @@ def read_territory(data: bytes, filename: str) -> TerritoryFile:
         insee=c("code_v").str.contains(INSEE_PATTERN),
     )
 
-    def error(mask: pl.Expr, name: str, rule, *columns: str) -> None:
-        position = bound.position(name)
-        for row, raw, *values in failing(w, mask, name, *columns):
-            report.error(row, position, name, raw, rule(raw, *values) if callable(rule) else rule)
-
     def fresh(name: str) -> pl.Expr:
         return ~c(name + "__f")
 
     is_epci, is_commune = c("typ") == EPCI, c("typ") == COMMUNE
-    error(fresh("code") & (c("code_v") == ""), "code", "code manquant")
-    error(
-        fresh("code") & (c("code_v") != "") & is_epci & ~c("siren"),
-        "code",
-        "un EPCI est désigné par son SIREN : 9 chiffres",
+    given = fresh("code") & (c("code_v") != "")
+    run_checks(
+        w,
+        bound,
+        report,
+        [
+            Check(fresh("code") & (c("code_v") == ""), "code", "code manquant"),
+            Check(given & is_epci & ~c("siren"), "code", "un EPCI est désigné par son SIREN : 9 chiffres"),
+            Check(
+                given & is_commune & ~c("insee"),
+                "code",
+                lambda raw, code: "code INSEE de commune invalide : 5 caractères, des chiffres (2A ou 2B suivis "
+                "de 3 chiffres en Corse)"
+                + (" ; le zéro initial a-t-il été perdu ?" if len(code) == 4 and code.isdigit() else ""),
+                ("code_v",),
+            ),
+            Check(
+                given & c("typ").is_null() & ~c("siren") & ~c("insee"),
+                "code",
+                "n'est ni un SIREN (9 chiffres) ni un code INSEE de commune (5 caractères)",
+            ),
+            Check(fresh("nom") & (c("nom") == ""), "nom", "nom manquant"),
+            Check(fresh("type") & c("typ").is_null(), "type", "type inconnu : epci ou commune attendu"),
+            Check(
+                fresh("population") & (c("population") != "") & c("pop").is_null(),
+                "population",
+                lambda raw: number_rule(raw, integer=True),
+            ),
+            Check(c("pop").is_not_null() & (c("pop") != c("pop").round(0)), "population", "n'est pas un nombre entier"),
+            Check(c("pop") < 0, "population", "population négative"),
+            Check(
+                fresh("fiscalite") & is_epci & c("fisc").is_null(),
+                "fiscalite",
+                "fiscalité inconnue : FPU ou FA attendu (vide = FPU)",
+            ),
+        ],
     )
-    error(
-        fresh("code") & (c("code_v") != "") & is_commune & ~c("insee"),
-        "code",
-        lambda raw, code: "code INSEE de commune invalide : 5 caractères, des chiffres (2A ou 2B suivis de 3 "
-        "chiffres en Corse)"
-        + (" ; le zéro initial a-t-il été perdu ?" if len(code) == 4 and code.isdigit() else ""),
-        "code_v",
-    )
-    error(
-        fresh("code") & (c("code_v") != "") & c("typ").is_null() & ~c("siren") & ~c("insee"),
-        "code",
-        "n'est ni un SIREN (9 chiffres) ni un code INSEE de commune (5 caractères)",
-    )
-    error(fresh("nom") & (c("nom") == ""), "nom", "nom manquant")
-    error(fresh("type") & c("typ").is_null(), "type", "type inconnu : epci ou commune attendu")
-    error(
-        fresh("population") & (c("population") != "") & c("pop").is_null(),
-        "population",
-        lambda raw: number_rule(raw, integer=True),
-    )
-    error(c("pop").is_not_null() & (c("pop") != c("pop").round(0)), "population", "n'est pas un nombre entier")
-    error(c("pop") < 0, "population", "population négative")
-    error(
-        fresh("fiscalite") & is_epci & c("fisc").is_null(),
-        "fiscalite",
-        "fiscalité inconnue : FPU ou FA attendu (vide = FPU)",
-    )
+
+    def error(mask: pl.Expr, name: str, rule, *columns: str) -> None:
+        position = bound.position(name)
+        for row, raw, *values in failing(w, mask, name, *columns):
+            report.error(row, position, name, raw, rule(raw, *values))
+
     position = bound.position("fiscalite")
     for row, raw in failing(w, is_commune & (c("fiscalite") != ""), "fiscalite"):
         report.warning(row, position, f"fiscalite « {raw} » ignorée : la fiscalité se déclare sur la ligne de l'EPCI")

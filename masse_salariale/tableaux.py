@@ -30,7 +30,7 @@ def _hide(rows: list[Ligne], acces, owner_of) -> tuple[list[Ligne], bool]:
     """Primary then secondary secrecy on a one-column list; returns (rows, total_visible)."""
     values = {(r.cle, "t"): r.montant for r in rows if r.montant or r.nb_agents}
     primary = [(r.cle, "t") for r in rows if not acces.voit_cellule(owner_of(r), r.nb_agents)]
-    known = [(r.cle, "t") for r in rows if acces.est_employeur(owner_of(r))]
+    known = [(r.cle, "t") for r in rows if acces.est_employeur(owner_of(r)) and acces.voit_cellule(owner_of(r), r.nb_agents)]
     hidden = secondary_suppression(values, primary, known)
     for r in rows:
         r.visible = (r.cle, "t") not in hidden
@@ -79,7 +79,7 @@ def matrice(paie, organisations, themes, acces) -> dict:
     cells = {(e, t): (m, f, n) for e, t, n, m, f in eff.select("employeur", "theme", "nb_agents", "montant", "etp").iter_rows()}
     values = {k: v[0] for k, v in cells.items()}
     primary = [k for k, v in cells.items() if not acces.voit_cellule(k[0], v[2])]
-    known = [k for k in cells if acces.est_employeur(k[0])]
+    known = [k for k, v in cells.items() if acces.est_employeur(k[0]) and acces.voit_cellule(k[0], v[2])]
     hidden = secondary_suppression(values, primary, known)
     hidden_lines = lines_to_hide(values, primary, known)
     grid = []
@@ -96,7 +96,7 @@ def matrice(paie, organisations, themes, acces) -> dict:
 def detail(paie, result: CoefficientResult, acces, names: dict[str, str], employeur=None, theme=None,
            part=None) -> tuple[list[Ligne], bool, bool]:
     """The aggregates behind a figure. Returns (rows, total_visible, fine): fine rows (activity ×
-    situation × beneficiary × category) for employers whose detail the reader may see, else one row
+    situation × beneficiary, with the ETP of each category) for employers whose detail the reader may see, else one row
     per employer × theme."""
     themes = [theme] if theme else list(result.functional_themes)
     frame = paie.agregats.filter(pl.col("theme").is_in(themes)).with_columns(
@@ -111,13 +111,19 @@ def detail(paie, result: CoefficientResult, acces, names: dict[str, str], employ
     for (emp, th), group in sorted(frame.group_by("employeur", "theme"), key=lambda g: (g[0][0] != result.epci, g[0])):
         if acces.voit_detail(emp):
             fine_any = True
-            for r in group.sort("activite", "situation", "beneficiaire", "categorie").iter_rows(named=True):
+            # Categories partition agents: summing their distinct counts is exact within a cell.
+            cells = group.group_by("activite", "situation", "beneficiaire", "numerateur").agg(
+                pl.col("nb_agents").sum(), pl.col("montant").sum(), pl.col("etp_ligne").sum(),
+                *(pl.col("etp_ligne").filter(pl.col("categorie") == c).sum().alias(f"etp_{c}") for c in "ABC"),
+            )
+            for r in cells.sort("activite", "situation", "beneficiaire").iter_rows(named=True):
                 rows.append(Ligne(
-                    cle=(emp, th, r["activite"], r["situation"], r["beneficiaire"], r["categorie"]),
+                    cle=(emp, th, r["activite"], r["situation"], r["beneficiaire"]),
                     libelle=names.get(emp, emp), montant=r["montant"], etp=r["etp_ligne"], nb_agents=r["nb_agents"],
                     extra={"theme": th, "activite": r["activite"], "situation": SITUATIONS.get(r["situation"], ""),
                            "beneficiaire": names.get(r["beneficiaire"], r["beneficiaire"]),
-                           "categorie": r["categorie"], "numerateur": r["numerateur"], "fin": True},
+                           "etp_categories": [r["etp_A"], r["etp_B"], r["etp_C"]],
+                           "numerateur": r["numerateur"], "fin": True},
                 ))
         else:
             rows.append(Ligne(

@@ -103,7 +103,7 @@ LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+USE_THOUSAND_SEPARATOR = False  # figures go through mutualis.formatage
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -47,6 +47,6 @@ def payroll_rows_small() -> list[str]:
         rows.append(f"{BORDEAUX};R{i};RH;42000;1;1;propre;;RH-PAIE;C")
     rows.append(f"{MERIGNAC};M1;RH;44000;0,5;1;mad;{EPCI};RH-PAIE;B")
     rows.append(f"{MERIGNAC};M1;AUTRE;44000;0,5;1;propre;;;B")
-    rows.append(f"{MERIGNAC};M2;SI;38000;1;0,8;propre;;;C")
+    rows.append(f"{MERIGNAC};M2;RH;38000;1;0,8;propre;;RH-FORM;C")
     rows.append(f"{PESSAC};P1;BML;36000;1;1;mad;{TALENCE};;C")
     return rows

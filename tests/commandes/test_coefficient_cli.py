@@ -64,7 +64,7 @@ def test_functional_option_changes_the_list_and_says_so(capsys, files):
                          "--functional", "rh,FIN", "--json")
     doc = json.loads(out)
     assert status == 0 and doc["functional_themes"] == ["FIN", "RH"]
-    assert doc["denominator"] == pytest.approx(200000 + 45000 + 22000 + 200000 + 126000)
+    assert doc["denominator"] == pytest.approx(200000 + 45000 + 22000 + 200000 + 126000 + 38000)
 
 
 def test_text_output_is_french(capsys, files):

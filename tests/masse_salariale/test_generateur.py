@@ -40,7 +40,7 @@ COMMUNES = [
 ]
 SIREN = EPCI[0]
 POPULATION = {code: pop for code, _nom, pop in COMMUNES} | {SIREN: EPCI[2]}
-SEED = 2026
+SEED = 9
 
 FUNCTIONAL = list(DEFAULT_FUNCTIONAL)
 
