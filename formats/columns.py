@@ -70,7 +70,24 @@ class Bound:
             columns.append((pl.col("ligne").is_in(rows) if rows else pl.lit(False)).alias(f.name + "__f"))
             if f.name in positions and table.has_numeric(positions[f.name]):
                 columns.append(pl.col(Table.numeric_column(positions[f.name])).alias(f.name + "__n"))
-        self.frame = table.frame.select(columns)
+        frame = table.frame.select(columns)
+        # Trim each column the cheapest way its kind allows: numbers are trimmed only where a direct
+        # cast fails, codes and words once per distinct value.
+        self._numbers: dict[str, pl.Series] = {}
+        trimmed: list[pl.Series | pl.Expr] = []
+        for f in fields:
+            if f.name not in positions:
+                continue
+            raw = frame.get_column(f.name)
+            if f.kind in (NUMBER, SHARE, INTEGER):
+                value, text = _read_numbers(raw, frame.get_column(f.name + "__f"), share=f.kind == SHARE)
+                self._numbers[f.name] = value
+                trimmed.append(text)
+            elif f.kind == TEXT:
+                trimmed.append(pl.col(f.name).str.strip_chars())
+            else:
+                trimmed.append(_mapped(raw, str.strip).alias(f.name))
+        self.frame = frame.with_columns(trimmed)
 
     def present(self, name: str) -> bool:
         return name in self.positions
@@ -83,51 +100,59 @@ class Bound:
 
     # --- parsed values, aligned with ``frame`` -------------------------------------------------------
 
-    def number(self, name: str) -> pl.Series:
-        """The cells as Float64: null when empty, flagged or not a number (``number_rule`` says why).
-
-        Most cells are plain numbers that a direct cast reads (``45231,5``); only the others go through
-        the full grammar (thousands separators, ``€``, ``−``, percentages).
-        """
-        text = self.frame.get_column(name)
-        value = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
-        flagged = self.frame.get_column(name + "__f")
-        if flagged.any():
-            value = pl.select(pl.when(~flagged).then(value)).to_series()
-        redo = (~value.is_finite().fill_null(False) & (text != "") & ~flagged).arg_true()
-        if len(redo):
-            value = value.scatter(redo, parse_numbers(text.gather(redo), share=self.fields[name].kind == SHARE))
-        return value.alias(name)
+    def number(self, name: str) -> pl.Series | pl.Expr:
+        """The cells as Float64: null when empty, flagged or not a number (``number_rule`` says why)."""
+        if name in self._numbers:
+            return self._numbers[name]
+        return pl.lit(None, dtype=pl.Float64).alias(name)
 
     def code(self, name: str) -> pl.Expr:
         """The cells as codes: spaces removed, upper case; a numeric cell zero-padded (INSEE code to 5
         digits, SIREN to 9: ``1304`` -> ``01304``)."""
-        return self._mapped(name, normalize_code)
-
-    def choice(self, name: str, read: Callable[[str], str | None]) -> pl.Expr:
-        """The cells mapped through ``read`` (called once per distinct value); null where it gives None."""
-        return self._mapped(name, lambda text, numeric: read(text))
-
-    def _mapped(self, name: str, read: Callable[[str, bool], str | None]) -> pl.Expr:
-        """A column mapped value by value, computing each distinct value once (codes, themes and
-        situations have few distinct values, even in a million lines)."""
-
-        def mapping(texts: pl.Series, numeric: bool) -> pl.Expr:
-            table = {u: read(u, numeric) for u in texts.unique().to_list()}
-            return pl.col(name).replace_strict(
-                list(table), list(table.values()), default=None, return_dtype=pl.String
-            )
-
         column = self.frame.get_column(name)
         if name + "__n" not in self.frame.columns:
-            return mapping(column, False).alias(name)
+            return _mapped(column, normalize_code).alias(name)
         numeric = self.frame.get_column(name + "__n")
         return (
             pl.when(pl.col(name + "__n"))
-            .then(mapping(column.filter(numeric), True))
-            .otherwise(mapping(column.filter(~numeric), False))
+            .then(_mapped(column.filter(numeric), lambda text: normalize_code(text, numeric=True), name))
+            .otherwise(_mapped(column.filter(~numeric), normalize_code, name))
             .alias(name)
         )
+
+    def choice(self, name: str, read: Callable[[str], str | None]) -> pl.Expr:
+        """The cells mapped through ``read`` (called once per distinct value); null where it gives None."""
+        return _mapped(self.frame.get_column(name), read).alias(name)
+
+
+def _mapped(column: pl.Series, read: Callable[[str], str | None], name: str | None = None) -> pl.Expr:
+    """``pl.col(name)`` mapped value by value, ``read`` being called once per distinct value of
+    ``column`` (codes, themes and situations have few distinct values, even in a million lines)."""
+    table = {u: read(u) for u in column.unique().to_list() if u is not None}
+    return pl.col(name or column.name).replace_strict(
+        list(table), list(table.values()), default=None, return_dtype=pl.String
+    )
+
+
+def _read_numbers(raw: pl.Series, flagged: pl.Series, *, share: bool) -> tuple[pl.Series, pl.Series]:
+    """(values, trimmed texts) of a number column.
+
+    Most cells are plain numbers that a direct cast reads (``45231,5``); only the others are trimmed and
+    go through the full grammar (thousands separators, ``€``, ``−``, percentages).
+    """
+    value = raw.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    if flagged.any():
+        value = pl.select(pl.when(~flagged).then(value)).to_series()
+    redo = (~value.is_finite().fill_null(False) & (raw.str.len_bytes() > 0)).arg_true()
+    text = raw
+    if len(redo):
+        trimmed = raw.gather(redo).str.strip_chars()
+        text = raw.clone().scatter(redo, trimmed)
+        parsed = parse_numbers(trimmed, share=share)
+        if flagged.any():
+            parsed = pl.select(pl.when(~flagged.gather(redo)).then(parsed)).to_series()
+        value = value.scatter(redo, parsed)
+    return value.alias(raw.name), text.alias(raw.name)
 
 
 def normalize_code(text: str, numeric: bool = False) -> str:

@@ -295,17 +295,36 @@ def _cross_row_checks(w: pl.DataFrame, bound: Bound, report: Report) -> None:
     others (FORMATS.md §1)."""
     c = pl.col
     key = "agent_key"
-    one_agent = c("agent") != ""
     cents = (c("cout_ok") * 100).round(0)
-    masks = w.select(
-        "ligne",
-        quotite=one_agent & c("q_ok").is_not_null() & (c("q_ok").sum().over(key) > 1 + SHARE_TOLERANCE),
-        cout=one_agent & cents.is_not_null() & (cents.max().over(key) != cents.min().over(key)),
-        etp=one_agent
-        & c("e_ok").is_not_null()
-        & ((c("e_ok").max().over(key) - c("e_ok").min().over(key)) > SHARE_TOLERANCE),
+    lines = w.filter(c("agent") != "")
+    # One group-by computes every statistic; it leaves the (usually no) agents breaking a rule, whose
+    # lines are then fetched. Faster than window expressions over hundreds of thousands of groups.
+    stats = (
+        lines.group_by(key)
+        .agg(
+            q_sum=c("q_ok").sum(),
+            c_max=cents.max(),
+            c_min=cents.min(),
+            e_max=c("e_ok").max(),
+            e_min=c("e_ok").min(),
+        )
+        .select(
+            key,
+            q_bad=c("q_sum") > 1 + SHARE_TOLERANCE,
+            c_bad=(c("c_max") != c("c_min")).fill_null(False),
+            e_bad=((c("e_max") - c("e_min")) > SHARE_TOLERANCE).fill_null(False),
+        )
+        .filter(c("q_bad") | c("c_bad") | c("e_bad"))
     )
-    quotite, cout, etp = masks.select(pl.all().exclude("ligne").fill_null(False).sum()).row(0)
+    if stats.height == 0:
+        return
+    w = lines.join(stats, on=key, how="inner")
+    masks = w.select(
+        quotite=c("q_ok").is_not_null() & c("q_bad"),
+        cout=cents.is_not_null() & c("c_bad"),
+        etp=c("e_ok").is_not_null() & c("e_bad"),
+    )
+    quotite, cout, etp = masks.select(pl.all().fill_null(False).sum()).row(0)
     if quotite:
         rows = w.filter(masks.get_column("quotite")).select("ligne", "emp", "agent", "quotite", "q_ok").rows()
         for agent_rows in _agents(rows):
@@ -402,7 +421,9 @@ def _duplicate_warnings(w: pl.DataFrame, report: Report) -> None:
     values = [c("emp"), c("agent"), c("ben"), c("service"), c("statut")]
     for parsed, raw in pairs:
         values += [c(parsed), pl.when(c(parsed).is_null()).then(c(raw)).alias(raw + "__raw")]
-    keyed = w.select("ligne", *values, key=pl.struct(values).hash())
+    # Identical lines belong to one agent: only agents with several lines are compared.
+    several = w.filter(c("agent_key").is_duplicated())
+    keyed = several.select("ligne", *values, key=pl.struct(values).hash())
     candidates = keyed.filter(c("key").is_duplicated()).drop("key")
     groups: dict[tuple, list[int]] = defaultdict(list)
     for row, *line in candidates.rows():

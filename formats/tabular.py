@@ -78,7 +78,8 @@ class Table:
 
     ``frame`` has an ``ligne`` column (Int64, the row number a spreadsheet shows; the header is row 1)
     and one String column per spreadsheet column, named ``c0``, ``c1``... (``column(position)``): the
-    cell's text, trimmed, ``""`` for an empty cell; blank rows (only empty or space cells) are left out. For
+    cell's text as written (not trimmed), ``""`` for an empty cell; blank rows (only empty or space
+    cells) are left out. For
     workbooks, ``n<position>`` Boolean columns say which cells were numeric cells (their text is the
     number written with a ``.``), and ``issues`` lists the special cells by position then row.
     """
@@ -276,15 +277,23 @@ def _python_csv(text: str, separator: str) -> pl.DataFrame:
 
 
 def drop_blank_rows(body: pl.DataFrame, width: int, keep: pl.Expr | None = None) -> pl.DataFrame:
-    """Trim every cell, and leave out rows whose cells are all empty or spaces (they keep their number:
-    the next row is still numbered as a spreadsheet shows it). ``keep``: rows to keep even so."""
+    """Leave out rows whose cells are all empty or spaces (they keep their number: the next row is still
+    numbered as a spreadsheet shows it). ``keep``: rows to keep even so.
+
+    Trimming every cell of a million-row file costs more than reading it, so only candidate rows are
+    examined: those whose fullest column is empty or starts with a space (a blank row is one of them).
+    """
     names = [Table.column(j) for j in range(width)]
-    if not names:
-        return body.select("ligne")
-    # Trimmed once here, for every later use (strip_chars also removes no-break spaces).
-    body = body.with_columns(pl.col(names).str.strip_chars())
-    blank = pl.all_horizontal(pl.col(n).str.len_bytes() == 0 for n in names)
+    ordered = ["ligne", *names] + [c for c in body.columns if c.startswith("n")]
+    if not names or body.height == 0:
+        return body.select(ordered)
+    empties = body.select(pl.col(n).str.len_bytes().eq(0).sum() for n in names).row(0)
+    pivot = names[empties.index(min(empties))]
+    candidates = body.filter((pl.col(pivot).str.len_bytes() == 0) | pl.col(pivot).str.contains(r"^\s"))
+    blank = pl.all_horizontal(pl.col(n).str.strip_chars().str.len_bytes() == 0 for n in names)
     if keep is not None:
         blank = blank & ~keep
-    ordered = ["ligne", *names] + [c for c in body.columns if c.startswith("n")]
-    return body.filter(~blank).select(ordered)
+    blank_rows = candidates.filter(blank).get_column("ligne")
+    if blank_rows.len():
+        body = body.filter(~pl.col("ligne").is_in(blank_rows.implode()))
+    return body.select(ordered)

@@ -19,9 +19,9 @@ The model, with its sources (DOMAIN.md §4, orders of magnitude of the territori
   employer cost about 1.5 × gross, net about 0.84 × gross). Rounded to the cent.
 - **Support share.** The five functional themes (FIN RH CPAJ SI BML) take 13 % of an employer's ETP for
   a handful of agents, rising to 18 % for 5,000 agents (DOMAIN.md: 12-20 %, more in large employers).
-  The share is met to within 0.05 ETP: agents are laid end to end on the employer's ETP and the one
-  straddling the support boundary splits its time (a secrétaire de mairie: part finance or RH, part
-  other duties).
+  Each agent is drawn in support with that probability, then the gap to the target is closed by
+  moving agents across, the last one for part of its time only, so the share is met to within 0.05
+  ETP (that agent is the secrétariat général: part finance or HR, part other duties).
 - **Themes.** Within support: BML 35 %, RH 22 %, FIN 20 %, SI 13 %, CPAJ 10 %. Outside support, a
   commune's staff is mostly `AUTRE` (schools, catering, early childhood, sport, culture, police...), then
   TIDP (roads, green spaces), AOS, GDP and ECO; the EPCI has more TIDP and ECO, and its `AUTRE` is waste,
@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import math
 from os import PathLike
+from typing import IO
 
 import numpy as np
 import polars as pl
@@ -399,10 +400,11 @@ def _labels(vocabulary, indices: np.ndarray) -> pl.Series:
     return values
 
 
-def write_payroll_csv(frame: pl.DataFrame, path: str | PathLike[str]) -> None:
+def write_payroll_csv(frame: pl.DataFrame, path: str | PathLike[str] | IO[bytes]) -> None:
     """Write a payroll frame as the payroll file: `;`, UTF-8 without BOM, header, decimal point, LF.
 
-    Exactly PAYROLL_COLUMNS in that order (a missing column is a ValueError); nulls as empty cells.
+    `path` is a file path or a binary buffer. Exactly PAYROLL_COLUMNS in that order (a missing column
+    is a ValueError; other columns are left out); nulls as empty cells.
     """
     missing = [c for c in PAYROLL_COLUMNS if c not in frame.columns]
     if missing:

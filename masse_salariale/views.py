@@ -3,8 +3,8 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from comptes.perms import get_territoire_ou_404
 from engine.coefficient import compute_coefficient
@@ -150,9 +150,10 @@ def lot(request, code, pk):
 
 
 @login_required
-@require_POST
 def confirmer(request, code, pk):
     territoire, acces, lot = _lot_visible(request, code, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = ConfirmationForm(request.POST)
     form.is_valid()
     try:
@@ -166,9 +167,10 @@ def confirmer(request, code, pk):
 
 
 @login_required
-@require_POST
 def abandonner(request, code, pk):
     territoire, acces, lot = _lot_visible(request, code, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         do_abandonner_lot(lot, request.user)
     except ActionRefusee as exc:

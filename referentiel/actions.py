@@ -68,7 +68,8 @@ def do_enregistrer_activite(territoire, activite: Activite | None, nouvelle: def
     `nouvelle` has been validated by the form (codes unique in the territory, prefixes). Sub-activities
     are rewritten rather than matched: nothing refers to them but their code.
     """
-    avant = valeur(activite) if activite is not None else None
+    # Read back from the database: the form has already copied its values onto `activite`.
+    avant = valeur(Activite.objects.get(pk=activite.pk)) if activite is not None else None
     if activite is None:
         plus_grand = territoire.activites.aggregate(m=Max("ordre"))["m"]
         activite = Activite(territoire=territoire, ordre=0 if plus_grand is None else plus_grand + 1)
