@@ -15,6 +15,7 @@ from formats.payroll import TerritoryCodes, read_payroll
 from masse_salariale.enums import StatutLot
 from masse_salariale.models import Agregat, EffectifTheme, LignePaie, Lot, LotEmployeur
 from masse_salariale.pseudonymes import pseudonymiser_tous
+from mutualis.db import insert_rows
 from referentiel.models import Activite
 from territoire.models import Evenement, Territoire
 
@@ -108,26 +109,17 @@ def do_preparer_lot(territoire: Territoire, data: bytes, filename: str, annee: i
         )
         for row in by_employer.sort("employeur").iter_rows(named=True)
     )
-    Agregat.objects.bulk_create(
-        (Agregat(lot=lot, **row) for row in fine.iter_rows(named=True)), batch_size=2000
-    )
-    EffectifTheme.objects.bulk_create(
-        (
-            EffectifTheme(lot=lot, employeur=row["employeur"], theme=row["theme"], nb_agents=row["nb_agents"],
-                          montant=row["montant"], etp=row["etp"])
-            for row in by_theme.iter_rows(named=True)
-        ),
-        batch_size=2000,
-    )
+    fine_fields = ["employeur", "theme", "activite", "situation", "beneficiaire", "categorie", "nb_agents", "nb_lignes",
+                   "montant", "etp"]
+    insert_rows(Agregat, ["lot", *fine_fields],
+                ((lot.pk, *row) for row in fine.select(fine_fields).iter_rows()))
+    insert_rows(EffectifTheme, ["lot", "employeur", "theme", "nb_agents", "montant", "etp"],
+                ((lot.pk, *row) for row in by_theme.select("employeur", "theme", "nb_agents", "montant", "etp").iter_rows()))
     columns = ["ligne", "employeur", "agent", "theme", "activite", "cout_annuel", "quotite", "etp", "situation",
                "beneficiaire", "service", "statut", "categorie"]
-    LignePaie.objects.bulk_create(
-        (
-            LignePaie(lot=lot, **{k: ("" if v is None else v) for k, v in row.items()})
-            for row in lines.select(columns).with_columns(pl.col("cout_annuel").round(2)).iter_rows(named=True)
-        ),
-        batch_size=2000,
-    )
+    text = ["activite", "beneficiaire", "service", "statut", "categorie"]
+    stored = lines.select(columns).with_columns(pl.col("cout_annuel").round(2), *(pl.col(c).fill_null("") for c in text))
+    insert_rows(LignePaie, ["lot", *columns], ((lot.pk, *row) for row in stored.iter_rows()))
     Evenement.objects.create(
         territoire=territoire, utilisateur=utilisateur, action="masse_salariale.import",
         objet=f"Lot {lot.pk} ({filename})",

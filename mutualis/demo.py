@@ -3,6 +3,7 @@
 
 import io
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from comptes.enums import Role
@@ -56,10 +57,11 @@ def charger_demo() -> None:
     schema = territoire.schemas.get()
     orgs = {o.code: o for o in territoire.organisations.all()}
     users = {}
+    hashed = make_password(MOT_DE_PASSE)  # one hash for the eight demo accounts: loading stays quick
     for login, first, last, org_code, role, theme, _ in COMPTES:
         org = orgs[SIREN] if org_code == "EPCI" else orgs.get(org_code)
-        user = Utilisateur.objects.create_user(
-            username=login, password=MOT_DE_PASSE, first_name=first, last_name=last,
+        user = Utilisateur.objects.create(
+            username=login, password=hashed, first_name=first, last_name=last,
             email=f"{login}@demo.mutualis.localhost", organisation=org,
         )
         Habilitation.objects.create(

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from comptes.perms import get_territoire_ou_404
 from engine.themes import THEMES
@@ -39,7 +39,7 @@ def _vers_activite(territoire, code_activite) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def liste(request, code):
     territoire, acces = get_territoire_ou_404(request.user, code)
     par_theme: dict[str, list[Activite]] = {t.code: [] for t in THEMES}
@@ -103,7 +103,7 @@ def supprimer(request, code, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def exporter(request, code):
     territoire, _ = get_territoire_ou_404(request.user, code)
     response = HttpResponse(write_referential(referentiel_actuel(territoire)), content_type=CONTENT_TYPE)

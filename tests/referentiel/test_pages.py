@@ -116,7 +116,8 @@ def test_project_team_adds_an_activity_and_the_change_is_logged(connecte, cast, 
 @pytest.mark.parametrize(
     ("changes", "champ", "message"),
     [
-        ({"code": "FIN-BUDG"}, "code", "Le code FIN-BUDG est déjà celui de l'activité « Préparation et exécution"),
+        ({"code": "FIN-BUDG"}, "code",
+         "Le code FIN-BUDG est déjà celui de l'activité « Préparation et exécution"),
         ({"code": "fin-budg-01"}, "code", "Le code FIN-BUDG-01 est déjà celui d'une sous-activité"),
         ({"code": "RH-TEST"}, "code", "Le code d'une activité du thème FIN commence par « FIN- »"),
         ({"code": "FIN-ÉTÉ"}, "code", "Caractères admis : lettres sans accent, chiffres et tirets"),
@@ -172,7 +173,8 @@ def test_editing_renames_an_activity_its_sub_activities_follow_and_the_diff_is_l
                                                                "FIN-REGIE-05"]
     assert activite.sous_activites.get(code="FIN-REGIE-05").libelle == "Nouvelle sous-activité"
     details = Evenement.objects.get(action="referentiel.modification", objet="FIN-REGIE").details
-    assert details["code"] == ["FIN-REGI", "FIN-REGIE"] and details["libelle"] == ["Régies", "Régies et encaissements"]
+    assert details["code"] == ["FIN-REGI", "FIN-REGIE"]
+    assert details["libelle"] == ["Régies", "Régies et encaissements"]
     assert "FIN-REGI-02" in details["sous_activites_supprimees"]
     assert "FIN-REGIE-05" in details["sous_activites_ajoutees"]
 

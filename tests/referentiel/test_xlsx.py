@@ -196,23 +196,27 @@ def test_every_error_is_reported_with_its_line_and_nothing_changes(connecte, cas
     unique = "un code d'activité ne désigne qu'une activité"
     prefixe = "suivi d'au moins un caractère"
     double = "un code de sous-activité n'apparaît qu'une fois"
+    deja = "code de sous-activité déjà utilisé"
+    theme = "une activité n'a qu'un thème"
     attendu = [
         f"ligne 2 : activite « Activité A » : le code FIN-A désigne une autre activité sur la ligne 7 : {unique}",
         "ligne 3 : theme « XYZ » : thème inconnu : attendu l'un des codes FIN, RH, CPAJ, SI, BML, AOS, GDP, "
         "ECO, TIDP ou le libellé d'un thème",
         "ligne 4 : code_activite « » : code de l'activité obligatoire",
         "ligne 5 : activite « » : libellé de l'activité obligatoire",
-        f"ligne 6 : code_activite « FIN-D » : le code d'une activité du thème RH commence par « RH- » {prefixe}",
-        f"ligne 7 : activite « Autre libellé » : le code FIN-A désigne une autre activité sur la ligne 2 : {unique}",
+        f"ligne 6 : code_activite « FIN-D » : le code d'une activité du thème RH commence par « RH- » "
+        f"{prefixe}",
+        f"ligne 7 : activite « Autre libellé » : le code FIN-A désigne une autre activité sur la ligne 2 : "
+        f"{unique}",
         "ligne 8 : reserve_cdg « peut-être » : attendu oui ou non (vide : non)",
-        f"ligne 8 : code_sous_activite « FIN-E-01 » : code de sous-activité déjà utilisé sur la ligne 9 : {double}",
-        f"ligne 9 : code_sous_activite « FIN-E-01 » : code de sous-activité déjà utilisé sur la ligne 8 : {double}",
+        f"ligne 8 : code_sous_activite « FIN-E-01 » : {deja} sur la ligne 9 : {double}",
+        f"ligne 9 : code_sous_activite « FIN-E-01 » : {deja} sur la ligne 8 : {double}",
         "ligne 10 : code_sous_activite « FIN-G-01 » : le code d'une sous-activité de FIN-F commence par "
         f"« FIN-F- » {prefixe}",
-        "ligne 11 : theme « Ressources humaines » : l'activité RH-Z a un autre thème sur la ligne 12 : "
-        "une activité n'a qu'un thème",
-        "ligne 12 : theme « FIN » : l'activité RH-Z a un autre thème sur la ligne 11 : une activité n'a qu'un thème",
-        f"ligne 12 : code_activite « RH-Z » : le code d'une activité du thème FIN commence par « FIN- » {prefixe}",
+        f"ligne 11 : theme « Ressources humaines » : l'activité RH-Z a un autre thème sur la ligne 12 : {theme}",
+        f"ligne 12 : theme « FIN » : l'activité RH-Z a un autre thème sur la ligne 11 : {theme}",
+        f"ligne 12 : code_activite « RH-Z » : le code d'une activité du thème FIN commence par « FIN- » "
+        f"{prefixe}",
         "ligne 13 : code_sous_activite « » : code obligatoire quand la ligne a une sous-activité",
     ]
     page = texte(response)
