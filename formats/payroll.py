@@ -421,8 +421,9 @@ def _duplicate_warnings(w: pl.DataFrame, report: Report) -> None:
     values = [c("emp"), c("agent"), c("ben"), c("service"), c("statut")]
     for parsed, raw in pairs:
         values += [c(parsed), pl.when(c(parsed).is_null()).then(c(raw)).alias(raw + "__raw")]
-    # Identical lines belong to one agent: only agents with several lines are compared.
-    several = w.filter(c("agent_key").is_duplicated())
+    # Identical lines share their agent, theme, quotité and cost: a cheap first hash on those leaves the
+    # few candidates that are compared on every column.
+    several = w.filter(pl.struct("agent_key", "theme_code", "q_ok", "cout").hash().is_duplicated())
     keyed = several.select("ligne", *values, key=pl.struct(values).hash())
     candidates = keyed.filter(c("key").is_duplicated()).drop("key")
     groups: dict[tuple, list[int]] = defaultdict(list)

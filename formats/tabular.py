@@ -188,40 +188,43 @@ def _looks_utf16(head: bytes) -> bool:
     return max(even.count(0), odd.count(0)) > len(head) / 4
 
 
-def _decode(data: bytes) -> str:
-    """The text of a CSV file: UTF-8 (with or without BOM), else Windows-1252."""
+def _decode(data: bytes) -> tuple[str, bytes]:
+    """The text of a CSV file (UTF-8 with or without BOM, else Windows-1252) and its UTF-8 bytes."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
         raise InvalidFile([ENCODING_ERROR])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), data
     except UnicodeDecodeError:
         pass
     try:
         # What French Excel writes when saving "CSV (séparateur : point-virgule)".
-        return data.decode("cp1252")
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise InvalidFile(
             ["fichier : encodage non reconnu (ni UTF-8 ni Windows-1252) : enregistrez le fichier en CSV UTF-8"]
         ) from None
+    return text, text.encode("utf-8")
 
 
 def read_csv(data: bytes, *, expected: tuple[str, ...] = ()) -> Table:
-    text = _decode(data)
-    if not text.strip():
+    # Large files: no copy of the whole text is made beyond decoding (no strip(), no partition()).
+    text, utf8 = _decode(data)
+    if not text or text.isspace():
         raise InvalidFile(["fichier : le fichier est vide"])
-    first_line, _, rest = text.partition("\n")
+    first_line = text[: text.find("\n")] if "\n" in text else text
     # Excel writes (and reads) a first line "sep=;" naming the separator; it shows no row for it.
     declared = re.fullmatch(r"sep=(.)\r?", first_line)
     if declared:
-        text = rest
-        first_line = text.partition("\n")[0]
+        text = text[len(first_line) + 1 :]
+        utf8 = utf8[len(first_line.encode("utf-8")) + 1 :]
+        first_line = text[: text.find("\n")] if "\n" in text else text
         separator: str | None = declared.group(1)
     else:
         separator = detect_separator(first_line, expected)
     try:
-        frame = _polars_csv(text.encode("utf-8"), separator or _NO_SEPARATOR)
+        frame = _polars_csv(utf8, separator or _NO_SEPARATOR)
     except (pl.exceptions.ComputeError, pl.exceptions.SchemaError):
         # Ragged lines (more cells than the header) or quoting polars refuses: the standard library is
         # slower but tolerant, and tells where a quote is left open.

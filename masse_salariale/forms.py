@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from masse_salariale.actions import ANNEE_MAX, ANNEE_MIN
+from engine.themes import THEMES
 from mutualis.formatage import nombre
 
 
@@ -38,4 +39,15 @@ class ConfirmationForm(forms.Form):
     remplacer = forms.BooleanField(
         label="Remplacer les lots courants de ces employeurs pour cette année (ils restent dans l'historique)",
         required=False,
+    )
+
+
+class FonctionnelsForm(forms.Form):
+    """The themes a territory counts as functional services in its coefficient."""
+
+    themes = forms.MultipleChoiceField(
+        label="Thèmes comptés comme services fonctionnels",
+        choices=[(t.code, t.label) for t in THEMES],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "cochez au moins un thème"},
     )

@@ -6,6 +6,7 @@ app_name = "masse_salariale"
 urlpatterns = [
     path("coefficient/", views.coefficient, name="coefficient"),
     path("coefficient/detail/", views.detail, name="detail"),
+    path("coefficient/fonctionnels/", views.fonctionnels, name="fonctionnels"),
     path("masse-salariale/", views.lots, name="lots"),
     path("masse-salariale/importer/", views.importer, name="importer"),
     path("masse-salariale/lots/<int:pk>/", views.lot, name="lot"),

@@ -11,11 +11,12 @@ from engine.coefficient import compute_coefficient
 from engine.themes import THEME_BY_CODE
 from formats.errors import InvalidFile
 from masse_salariale.actions import ActionRefusee, conflits, do_abandonner_lot, do_confirmer_lot, do_preparer_lot
-from masse_salariale.forms import ConfirmationForm, ImportForm
+from masse_salariale.forms import ConfirmationForm, FonctionnelsForm, ImportForm
 from masse_salariale.lecture import paie_courante
 from masse_salariale.models import Lot, LotEmployeur
 from masse_salariale.tableaux import detail as detail_rows
 from masse_salariale.tableaux import lignes_employeurs, matrice
+from territoire.actions import do_changer_fonctionnels
 from territoire.models import Evenement
 
 
@@ -46,6 +47,8 @@ def coefficient(request, code):
         "matrice": matrice(paie, organisations, result.functional_themes, acces),
         "barres_themes": _barres([(t["theme"].label, t["ratio"].coefficient, t["theme"].code) for t in themes],
                                  share=True),
+        "form_fonctionnels": FonctionnelsForm(initial={"themes": list(result.functional_themes)})
+        if acces.peut_administrer() else None,
         "barres_employeurs": _barres([(l.libelle, l.montant if l.visible else None, l.cle[0]) for l in lignes]),
     })
 
@@ -56,6 +59,23 @@ def _barres(items, share=False):
     return [{"libelle": label, "valeur": value, "code": code,
              "largeur": 0 if value is None else max(0.0, min(100.0, 100 * value / top))}
             for label, value, code in items]
+
+
+@login_required
+def fonctionnels(request, code):
+    territoire, acces = get_territoire_ou_404(request.user, code)
+    if not acces.peut_administrer():
+        raise PermissionDenied("Seule l'équipe projet choisit les services fonctionnels.")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = FonctionnelsForm(request.POST)
+    if form.is_valid():
+        do_changer_fonctionnels(territoire, form.cleaned_data["themes"], request.user)
+        messages.success(request, "La liste des services fonctionnels est enregistrée ; le coefficient est recalculé.")
+    else:
+        for error in _form_errors(form):
+            messages.error(request, error)
+    return redirect("masse_salariale:coefficient", code=code)
 
 
 @login_required

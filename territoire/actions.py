@@ -114,3 +114,17 @@ def do_creer_schema(territoire: Territoire, mandat: str) -> Schema:
     for theme in THEMES:
         GroupeTravail.objects.get_or_create(schema=schema, theme=theme.code)
     return schema
+
+
+@transaction.atomic
+def do_changer_fonctionnels(territoire: Territoire, themes, utilisateur) -> None:
+    """Change the functional list of the coefficient; every result then states the list it used."""
+    from engine.coefficient import check_functional
+
+    avant = list(territoire.themes_fonctionnels)
+    territoire.fonctionnels = list(check_functional(themes))
+    territoire.save(update_fields=["fonctionnels", "modifie_le"])
+    Evenement.objects.create(
+        territoire=territoire, utilisateur=utilisateur, action="territoire.fonctionnels", objet=territoire.nom,
+        details={"avant": avant, "apres": territoire.fonctionnels},
+    )

@@ -36,6 +36,8 @@ MATRIX = {
     ("territoire:page", "get"): members(200),
     ("masse_salariale:coefficient", "get"): members(200),
     ("masse_salariale:detail", "get"): members(200),
+    ("masse_salariale:fonctionnels", "get"): team_only(405),
+    ("masse_salariale:fonctionnels", "post"): team_only(302),
     ("masse_salariale:lots", "get"): members(200),
     ("masse_salariale:importer", "get"): importers(302),
     ("masse_salariale:importer", "post"): importers(400),

@@ -108,3 +108,19 @@ def test_pages_run_a_bounded_number_of_queries(connecte, cast, territoire, lot_c
         page(client, territoire)
     with django_assert_max_num_queries(20):
         page(client, territoire, "territoire:page")
+
+
+def test_project_team_changes_the_functional_list(connecte, cast, territoire, lot_courant):
+    url = reverse("masse_salariale:fonctionnels", kwargs={"code": territoire.code})
+    assert connecte(cast["dgs_bordeaux"]).post(url, {"themes": ["RH"]}).status_code == 403
+    client = connecte(cast["equipe_projet"])
+    client.post(url, {"themes": []})  # refused: at least one theme
+    territoire.refresh_from_db()
+    assert territoire.themes_fonctionnels == ("FIN", "RH", "CPAJ", "SI", "BML")
+    client.post(url, {"themes": ["RH", "FIN"]})
+    territoire.refresh_from_db()
+    assert territoire.themes_fonctionnels == ("FIN", "RH")
+    response = page(client, territoire)
+    assert response.context["result"].functional_themes == ("FIN", "RH")
+    assert response.context["result"].denominator == pytest.approx(200000 + 45000 + 22000 + 200000 + 126000 + 38000)
+    assert "Finances, Ressources humaines." in response.content.decode()
