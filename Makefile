@@ -21,7 +21,7 @@ install-test:
 run: install
 	.venv/bin/mutualis migrate --noinput
 	.venv/bin/mutualis demo --si-vide
-	@.venv/bin/mutualis logins-demo
+	@MUTUALIS_SITE_URL=http://$(HOST):$(PORT) .venv/bin/mutualis logins-demo
 	.venv/bin/mutualis runserver --insecure $(HOST):$(PORT)
 
 test: install-test

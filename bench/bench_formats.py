@@ -108,7 +108,9 @@ def main() -> None:
         print(f"{args.lines} lines: CSV {len(csv_data) / 1e6:.1f} MB, XLSX {len(xlsx_data) / 1e6:.1f} MB")
         assert read_payroll(csv_data, "m.csv", territory).lines.height == args.lines
         t_csv = timed("read_payroll CSV", lambda: read_payroll(csv_data, "m.csv", territory))
-        t_xlsx = timed("read_payroll XLSX (calamine + XML checks)", lambda: read_payroll(xlsx_data, "m.xlsx", territory))
+        t_xlsx = timed(
+            "read_payroll XLSX (calamine + XML checks)", lambda: read_payroll(xlsx_data, "m.xlsx", territory)
+        )
         print(f"{'total CSV + XLSX':<48} {t_csv + t_xlsx:8.3f} s   (target < 1.5 s)")
         _compare_readers(xlsx_data)
         if args.big:

@@ -71,9 +71,10 @@ class Bound:
             if f.name in positions and table.has_numeric(positions[f.name]):
                 columns.append(pl.col(Table.numeric_column(positions[f.name])).alias(f.name + "__n"))
         frame = table.frame.select(columns)
-        # Trim each column the cheapest way its kind allows: numbers are trimmed only where a direct
-        # cast fails, codes and words once per distinct value.
+        # Trim each column the cheapest way its kind allows: numbers only where a direct cast fails,
+        # codes and words once per distinct value (and not at all when none needs it).
         self._numbers: dict[str, pl.Series] = {}
+        self._distinct: dict[str, list[str]] = {}
         trimmed: list[pl.Series | pl.Expr] = []
         for f in fields:
             if f.name not in positions:
@@ -86,7 +87,10 @@ class Bound:
             elif f.kind == TEXT:
                 trimmed.append(pl.col(f.name).str.strip_chars())
             else:
-                trimmed.append(_mapped(raw, str.strip).alias(f.name))
+                distinct = raw.unique().to_list()
+                if any(u != u.strip() for u in distinct):
+                    trimmed.append(_replace(f.name, {u: u.strip() for u in distinct}))
+                self._distinct[f.name] = sorted({u.strip() for u in distinct})
         self.frame = frame.with_columns(trimmed)
 
     def present(self, name: str) -> bool:
@@ -109,28 +113,36 @@ class Bound:
     def code(self, name: str) -> pl.Expr:
         """The cells as codes: spaces removed, upper case; a numeric cell zero-padded (INSEE code to 5
         digits, SIREN to 9: ``1304`` -> ``01304``)."""
-        column = self.frame.get_column(name)
         if name + "__n" not in self.frame.columns:
-            return _mapped(column, normalize_code).alias(name)
-        numeric = self.frame.get_column(name + "__n")
+            return self._mapped(name, normalize_code)
+        column, numeric = self.frame.get_column(name), self.frame.get_column(name + "__n")
+        as_number = {u: normalize_code(u, numeric=True) for u in column.filter(numeric).unique().to_list()}
+        as_text = {u: normalize_code(u) for u in column.filter(~numeric).unique().to_list()}
         return (
             pl.when(pl.col(name + "__n"))
-            .then(_mapped(column.filter(numeric), lambda text: normalize_code(text, numeric=True), name))
-            .otherwise(_mapped(column.filter(~numeric), normalize_code, name))
+            .then(_replace(name, as_number))
+            .otherwise(_replace(name, as_text))
             .alias(name)
         )
 
     def choice(self, name: str, read: Callable[[str], str | None]) -> pl.Expr:
         """The cells mapped through ``read`` (called once per distinct value); null where it gives None."""
-        return _mapped(self.frame.get_column(name), read).alias(name)
+        return self._mapped(name, read)
+
+    def _mapped(self, name: str, read: Callable[[str], str | None]) -> pl.Expr:
+        """``name`` mapped value by value, calling ``read`` once per distinct value (codes, themes and
+        situations have few distinct values, even in a million lines)."""
+        distinct = self._distinct.get(name)
+        if distinct is None:
+            distinct = self.frame.get_column(name).unique().to_list()
+        return _replace(name, {u: read(u) for u in distinct})
 
 
-def _mapped(column: pl.Series, read: Callable[[str], str | None], name: str | None = None) -> pl.Expr:
-    """``pl.col(name)`` mapped value by value, ``read`` being called once per distinct value of
-    ``column`` (codes, themes and situations have few distinct values, even in a million lines)."""
-    table = {u: read(u) for u in column.unique().to_list() if u is not None}
-    return pl.col(name or column.name).replace_strict(
-        list(table), list(table.values()), default=None, return_dtype=pl.String
+def _replace(name: str, table: dict[str, str | None]) -> pl.Expr:
+    return (
+        pl.col(name)
+        .replace_strict(list(table), list(table.values()), default=None, return_dtype=pl.String)
+        .alias(name)
     )
 
 
@@ -268,8 +280,8 @@ def number_rule(raw: str, *, share: bool = False, integer: bool = False) -> str:
     return f"n'est pas {what}"
 
 
-def failing(frame: pl.DataFrame, mask: pl.Expr, *columns: str) -> list[tuple]:
-    """Rows of ``frame`` where ``mask`` holds: (ligne, *columns) tuples, for wording messages."""
+def failing(frame: pl.DataFrame, mask: pl.Expr | pl.Series, *columns: str) -> list[tuple]:
+    """Rows of ``frame`` where ``mask`` holds, as (ligne, *columns) tuples, for wording messages."""
     selected = [pl.col("ligne").alias("__row")] + [pl.col(c).alias(f"__{i}") for i, c in enumerate(columns)]
     return frame.filter(mask).select(selected).rows()
 
@@ -297,5 +309,5 @@ def run_checks(frame: pl.DataFrame, bound: Bound, report: Report, checks: list[C
             continue
         position = bound.position(check.column)
         rule = check.rule
-        for row, raw, *values in failing(frame.filter(masks.get_column(f"m{i}")), pl.lit(True), check.column, *check.extra):
+        for row, raw, *values in failing(frame, masks.get_column(f"m{i}"), check.column, *check.extra):
             report.error(row, position, check.column, raw, rule(raw, *values) if callable(rule) else rule)

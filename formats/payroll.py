@@ -10,6 +10,7 @@ other lines instead.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -75,7 +76,8 @@ LINE_SCHEMA: dict[str, pl.DataType] = {
     "etp_ligne": pl.Float64,
 }
 
-_THEME_KEYS = {normalize_header(t.code): t.code for t in THEMES} | {normalize_header(t.label): t.code for t in THEMES}
+_THEME_KEYS = {normalize_header(t.code): t.code for t in THEMES}
+_THEME_KEYS |= {normalize_header(t.label): t.code for t in THEMES}
 _THEME_KEYS[normalize_header(AUTRE)] = AUTRE
 _SITUATION_KEYS = {"": PROPRE, PROPRE: PROPRE, TRANSFERE: TRANSFERE, MAD: MAD, "mise_a_disposition": MAD}
 _KEYS = ["emp", "agent"]  # the lines of one agent (employer code, identifier)
@@ -328,7 +330,7 @@ def _cross_row_checks(w: pl.DataFrame, bound: Bound, report: Report) -> None:
     if quotite:
         rows = w.filter(masks.get_column("quotite")).select("ligne", "emp", "agent", "quotite", "q_ok").rows()
         for agent_rows in _agents(rows):
-            total = sum(q for *_, q in agent_rows)
+            total = math.fsum(q for *_, q in agent_rows)
             if total <= 1 + SHARE_TOLERANCE:
                 continue  # two agents sharing a hash: their lines are fine
             for row, raw, _ in agent_rows:
@@ -432,9 +434,8 @@ def _duplicate_warnings(w: pl.DataFrame, report: Report) -> None:
     for rows in groups.values():
         if len(rows) > 1:
             rows.sort()
-            report.warning(
-                rows[0], 0, f"ligne identique à {row_list(rows[1:])} sur toutes les colonnes : comptée deux fois ?"
-            )
+            text = f"ligne identique à {row_list(rows[1:])} sur toutes les colonnes : comptée deux fois ?"
+            report.warning(rows[0], 0, text)
 
 
 def _lost_zero(code: str) -> bool:

@@ -116,7 +116,7 @@ def read_table(data: bytes, filename: str, sheet: str, *, expected: tuple[str, .
     the first sheet is read. ``expected`` (header keys of the format) helps choose the CSV separator.
     """
     extension = PurePath(filename or "").suffix.lower().lstrip(".")
-    if not data.strip():
+    if not data or data.isspace():
         raise InvalidFile(["fichier : le fichier est vide"])
     kind = _sniff(data)
     if kind in (XLSX, ODS):

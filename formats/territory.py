@@ -100,7 +100,9 @@ def read_territory(data: bytes, filename: str) -> TerritoryFile:
                 "population",
                 lambda raw: number_rule(raw, integer=True),
             ),
-            Check(c("pop").is_not_null() & (c("pop") != c("pop").round(0)), "population", "n'est pas un nombre entier"),
+            Check(
+                c("pop").is_not_null() & (c("pop") != c("pop").round(0)), "population", "n'est pas un nombre entier"
+            ),
             Check(c("pop") < 0, "population", "population négative"),
             Check(
                 fresh("fiscalite") & is_epci & c("fisc").is_null(),
@@ -117,7 +119,8 @@ def read_territory(data: bytes, filename: str) -> TerritoryFile:
 
     position = bound.position("fiscalite")
     for row, raw in failing(w, is_commune & (c("fiscalite") != ""), "fiscalite"):
-        report.warning(row, position, f"fiscalite « {raw} » ignorée : la fiscalité se déclare sur la ligne de l'EPCI")
+        text = f"fiscalite « {raw} » ignorée : la fiscalité se déclare sur la ligne de l'EPCI"
+        report.warning(row, position, text)
 
     epci_rows = [r for (r,) in failing(w, is_epci)]
     if not epci_rows and w.height:
@@ -126,8 +129,8 @@ def read_territory(data: bytes, filename: str) -> TerritoryFile:
         error(
             is_epci,
             "type",
-            lambda raw, row: f"plusieurs lignes de type epci (avec {row_list(r for r in epci_rows if r != row)}) : "
-            "un fichier décrit un seul EPCI",
+            lambda raw, row: f"plusieurs lignes de type epci (avec {row_list(r for r in epci_rows if r != row)})"
+            " : un fichier décrit un seul EPCI",
             "ligne",
         )
     duplicated = (c("code_v") != "") & c("code_v").is_duplicated()

@@ -16,18 +16,11 @@ from masse_salariale.enums import StatutLot
 from masse_salariale.models import Agregat, EffectifTheme, LignePaie, Lot, LotEmployeur
 from masse_salariale.pseudonymes import pseudonymiser_tous
 from mutualis.db import insert_rows
+from mutualis.erreurs import ActionRefusee
 from referentiel.models import Activite
 from territoire.models import Evenement, Territoire
 
 ANNEE_MIN, ANNEE_MAX = 2000, 2100
-
-
-class ActionRefusee(Exception):
-    """A refused action: `messages` are French and say what and where; nothing was written."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("\n".join(messages))
-        self.messages = messages
 
 
 def territory_codes(territoire: Territoire) -> TerritoryCodes:

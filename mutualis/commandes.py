@@ -21,7 +21,7 @@ class SortieInvalide(Exception):
 
 class Commande(BaseCommand):
     def execute(self, *args, **options):
-        from masse_salariale.actions import ActionRefusee
+        from mutualis.erreurs import ActionRefusee
 
         try:
             return super().execute(*args, **options)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "referentiel",
     "groupes",
     "masse_salariale",
+    "validation",
 ]
 
 MIDDLEWARE = [

@@ -94,9 +94,15 @@ def xlsx_bytes(
     return data
 
 
-def ods_bytes(rows: Iterable[Iterable[object]], *, sheet: str = "masse_salariale", before: Iterable[str] = ()) -> bytes:
+def ods_bytes(
+    rows: Iterable[Iterable[object]],
+    *,
+    sheet: str = "masse_salariale",
+    before: Iterable[str] = (),
+    hidden_rows: Iterable[int] = (),
+) -> bytes:
     """An ODS workbook. A cell is a value (str, int, float, None) or a dict of odfpy ``TableCell``
-    attributes, with an optional ``"text"`` shown in the cell."""
+    attributes, with an optional ``"text"`` shown in the cell. ``hidden_rows``: 1-based numbers."""
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
@@ -111,8 +117,9 @@ def ods_bytes(rows: Iterable[Iterable[object]], *, sheet: str = "masse_salariale
         other.addElement(row)
         document.spreadsheet.addElement(other)
     table = Table(name=sheet)
-    for values in rows:
-        row = TableRow()
+    hidden = set(hidden_rows)
+    for number, values in enumerate(rows, start=1):
+        row = TableRow(visibility="collapse") if number in hidden else TableRow()
         for value in values:
             if isinstance(value, dict):
                 attributes = {k: v for k, v in value.items() if k != "text"}

@@ -10,6 +10,10 @@ import pytest
 from formats.errors import InvalidFile
 from formats.payroll import LINE_SCHEMA, Payroll, TerritoryCodes, read_payroll, theme_code
 
+TWO_SEPARATORS = (
+    "deux séparateurs décimaux (« . » et « , ») : un seul est admis, "
+    "et les milliers ne se séparent que par des espaces"
+)
 EPCI = "243300316"
 BORDEAUX, MERIGNAC, PESSAC, AMBERIEU, AJACCIO = "33063", "33281", "33318", "01004", "2A004"
 TERRITORY = TerritoryCodes(EPCI, frozenset({BORDEAUX, MERIGNAC, PESSAC, AMBERIEU, AJACCIO}), "Bordeaux Métropole")
@@ -159,8 +163,8 @@ def test_amounts_in_text(text, value):
 @pytest.mark.parametrize(
     ("text", "rule"),
     [
-        ("1.234,50", "deux séparateurs décimaux (« . » et « , ») : un seul est admis, et les milliers ne se séparent que par des espaces"),
-        ("1,234.50", "deux séparateurs décimaux (« . » et « , ») : un seul est admis, et les milliers ne se séparent que par des espaces"),
+        ("1.234,50", TWO_SEPARATORS),
+        ("1,234.50", TWO_SEPARATORS),
         ("abc", "n'est pas un nombre"),
         ("12 34", "n'est pas un nombre"),
         ("1.2.3", "n'est pas un nombre"),
@@ -210,7 +214,7 @@ ETP_RANGE = "hors de l'intervalle ]0 ; 1] : taux de temps de travail de l'agent 
         ("quotite", "−0,5", QUOTITE_RANGE),
         ("quotite", "1,000001", QUOTITE_RANGE),
         ("quotite", "moitié", "n'est pas un nombre"),
-        ("quotite", "0.5,0", "deux séparateurs décimaux (« . » et « , ») : un seul est admis, et les milliers ne se séparent que par des espaces"),
+        ("quotite", "0.5,0", TWO_SEPARATORS),
         ("etp", "0", ETP_RANGE),
         ("etp", "80", ETP_RANGE),
         ("etp", "x", "n'est pas un nombre"),
@@ -647,7 +651,8 @@ def test_activity_warnings():
         "ligne 5 : activite « INCONNUE » : activité inconnue du référentiel : la ligne compte pour son thème (RH)",
         "ligne 6 : activite « AUSSI » : activité inconnue du référentiel : la ligne compte pour son thème (XX)",
     ]
-    result = read(payroll(*(line(agent=a, activite=x) for a, x in [("A", "rh-form"), ("B", "FIN-BUDGET"), ("C", "AUTRE-X")])), activities=ACTIVITIES)
+    lines = [line(agent=a, activite=x) for a, x in [("A", "rh-form"), ("B", "FIN-BUDGET"), ("C", "AUTRE-X")]]
+    result = read(payroll(*lines), activities=ACTIVITIES)
     # The line counts for its theme; a known activity is given as the referential writes it.
     assert result.lines.select("theme", "activite").rows() == [("RH", "RH-FORM"), ("RH", "FIN-BUDGET"), ("RH", "AUTRE-X")]
     assert len(result.warnings) == 2
@@ -694,7 +699,8 @@ def test_xlsx_payroll_numeric_codes_hidden_rows_and_cached_formulas(build):
     ]
     data = build.xlsx(rows, hidden_rows=[3], cached={"D3": "30000"})
     result = read_payroll(data, "masse_salariale.xlsx", TERRITORY)
-    assert result.lines.select("ligne", "employeur", "agent", "theme", "cout_annuel", "quotite", "etp", "beneficiaire", "service").rows() == [
+    columns = ["ligne", "employeur", "agent", "theme", "cout_annuel", "quotite", "etp", "beneficiaire", "service"]
+    assert result.lines.select(columns).rows() == [
         (2, EPCI, "12", "FIN", 50000.0, 1.0, 1.0, None, None),
         (3, AMBERIEU, "A2", "RH", 30000.0, 0.5, 0.8, None, "02/01/2024"),
         (4, AMBERIEU, "A2", "SI", 30000.0, 0.5, 0.8, EPCI, "Informatique"),

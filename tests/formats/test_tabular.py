@@ -386,7 +386,12 @@ def test_corrupt_xlsx(build):
 def test_ods_values_sheet_and_types(build):
     rows = [
         ["code", "montant", "date", "vrai"],
-        [1304, 45231.5, {"valuetype": "date", "datevalue": "2024-01-02", "text": "02/01/2024"}, {"valuetype": "boolean", "booleanvalue": "true", "text": "VRAI"}],
+        [
+            1304,
+            45231.5,
+            {"valuetype": "date", "datevalue": "2024-01-02", "text": "02/01/2024"},
+            {"valuetype": "boolean", "booleanvalue": "true", "text": "VRAI"},
+        ],
         [None, None, None, None],
         ["01004", {"formula": "of:=[.B2]*2"}, None, None],
         ["x", {"formula": "of:=1/0", "valuetype": "float", "value": "0", "text": "#DIV/0!"}, None, None],
@@ -410,13 +415,24 @@ def test_ods_values_sheet_and_types(build):
     assert table.frame.get_column("n0").to_list() == [True, False, False, False]
 
 
+def test_ods_hidden_rows_are_read(build):
+    data = build.ods([["a"], ["1"], ["2"], ["3"]], hidden_rows=[3])
+    assert b'table:visibility="collapse"' in zipfile.ZipFile(io.BytesIO(data)).read("content.xml")
+    table = read_table(data, "f.ods", "masse_salariale")
+    assert texts(table) == [["1"], ["2"], ["3"]]
+    assert numbers(table) == [2, 3, 4]
+
+
 def test_ods_error_cell_marked_by_libreoffice(build):
     data = build.ods([["a"], [{"formula": "of:=NA()", "valuetype": "string", "stringvalue": "", "text": "#N/A"}]])
     data = build.rezip(
         data,
         "content.xml",
-        lambda xml: xml.replace(b'office:value-type="string" office:string-value=""', b'office:value-type="string" office:string-value="" calcext:value-type="error"')
-        .replace(b"<office:document-content ", b'<office:document-content xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" ', 1),
+        lambda xml: xml.replace(b'office:string-value=""', b'office:string-value="" calcext:value-type="error"').replace(
+            b"<office:document-content ",
+            b'<office:document-content xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" ',
+            1,
+        ),
     )
     table = read_table(data, "f.ods", "masse_salariale")
     assert table.issues == {0: {2: CellIssue("erreur", "#N/A")}}

@@ -7,6 +7,10 @@ import pytest
 from formats.errors import InvalidFile
 from formats.territory import OrganisationRow, TerritoryFile, read_territory
 
+TWO_SEPARATORS = (
+    "deux séparateurs décimaux (« . » et « , ») : un seul est admis, "
+    "et les milliers ne se séparent que par des espaces"
+)
 HEADER = "code;nom;type;population;fiscalite"
 EPCI_LINE = "243300316;Bordeaux Métropole;epci;;"
 
