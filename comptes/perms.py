@@ -23,12 +23,20 @@ class Acces:
     territoire: Territoire
 
     @cached_property
-    def roles(self) -> set[str]:
+    def habilitations(self) -> list[tuple[str, int | None]]:
+        """(role, group id or None) of every habilitation of the user in this territory: one query."""
         if not self.utilisateur.is_authenticated:
-            return set()
-        return set(
-            self.territoire.habilitations.filter(utilisateur=self.utilisateur).values_list("role", flat=True)
+            return []
+        return list(
+            self.territoire.habilitations.filter(utilisateur=self.utilisateur).values_list("role", "groupe_id")
         )
+
+    @cached_property
+    def roles(self) -> set[str]:
+        return {role for role, _ in self.habilitations}
+
+    def roles_dans_groupe(self, groupe) -> set[str]:
+        return {role for role, groupe_id in self.habilitations if groupe_id == groupe.pk}
 
     @property
     def organisation(self) -> Organisation | None:
@@ -81,6 +89,37 @@ class Acces:
         return self.est_equipe_projet or lot.importe_par_id == self.utilisateur.pk
 
     def peut_editer_referentiel(self) -> bool:
+        return self.est_equipe_projet
+
+    # Working groups, meetings, minutes, mandate letters
+    @property
+    def est_consultant(self) -> bool:
+        return Role.CONSULTANT in self.roles
+
+    def peut_gerer_groupes(self) -> bool:
+        """Co-pilots, consultants, members and sub-groups of the groups; templates; invitations."""
+        return self.est_equipe_projet
+
+    def est_copilote(self, groupe) -> bool:
+        return bool(self.roles_dans_groupe(groupe) & {Role.COPILOTE_COMMUNE, Role.COPILOTE_EPCI})
+
+    def participe(self, groupe) -> bool:
+        """A co-pilot, member or consultant of the group."""
+        return bool(self.roles_dans_groupe(groupe)) or self.est_consultant
+
+    def peut_planifier(self, groupe) -> bool:
+        """Schedule a meeting, edit its agenda, send invitations, record attendance."""
+        return self.est_equipe_projet or self.est_copilote(groupe) or self.est_consultant
+
+    def peut_rediger(self, groupe) -> bool:
+        """Write and submit the group's minutes (any member of the group)."""
+        return self.est_equipe_projet or self.participe(groupe)
+
+    def voit_brouillons(self, groupe) -> bool:
+        """Minutes not yet published: the group's participants and the project team."""
+        return self.peut_rediger(groupe)
+
+    def peut_rouvrir(self) -> bool:
         return self.est_equipe_projet
 
 

@@ -1,5 +1,7 @@
-"""The working groups (GT): one per theme and schéma. The shared-space issue extends them."""
+"""The working groups (GT): one per theme and schéma, with their members and optional sub-groups.
+Who holds which role in a group is an habilitation (comptes.models.Habilitation with `groupe`)."""
 
+from django.conf import settings
 from django.db import models
 
 from engine.themes import THEME_BY_CODE, THEMES
@@ -7,9 +9,19 @@ from engine.themes import THEME_BY_CODE, THEMES
 THEME_CHOICES = [(t.code, t.label) for t in THEMES]
 
 
+class GroupeTravailQuerySet(models.QuerySet):
+    def avec_participants(self):
+        return self.prefetch_related("habilitations__utilisateur__organisation")
+
+
 class GroupeTravail(models.Model):
     schema = models.ForeignKey("territoire.Schema", on_delete=models.CASCADE, related_name="groupes")
     theme = models.CharField("thème", max_length=4, choices=THEME_CHOICES)
+    perimetre = models.TextField(
+        "périmètre", blank=True, help_text="Les activités que le groupe étudie ; repris dans la lettre de mission."
+    )
+
+    objects = GroupeTravailQuerySet.as_manager()
 
     class Meta:
         verbose_name = "groupe de travail"
@@ -18,4 +30,31 @@ class GroupeTravail(models.Model):
         constraints = [models.UniqueConstraint(fields=["schema", "theme"], name="groupe_theme_unique")]
 
     def __str__(self):
-        return f"GT {THEME_BY_CODE[self.theme].label}"
+        return f"GT {self.libelle}"
+
+    @property
+    def libelle(self) -> str:
+        return THEME_BY_CODE[self.theme].label
+
+    @property
+    def territoire(self):
+        return self.schema.territoire
+
+    def participants(self, role: str) -> list:
+        """Users holding `role` in this group (uses the prefetch of `avec_participants` when present)."""
+        return [h.utilisateur for h in self.habilitations.all() if h.role == role]
+
+
+class SousGroupe(models.Model):
+    groupe = models.ForeignKey(GroupeTravail, on_delete=models.CASCADE, related_name="sous_groupes")
+    nom = models.CharField("nom", max_length=200)
+    description = models.TextField("description", blank=True)
+    membres = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="sous_groupes",
+                                     verbose_name="membres")
+
+    class Meta:
+        verbose_name = "sous-groupe"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "groupes",
     "masse_salariale",
     "validation",
+    "seances",
+    "documents",
 ]
 
 MIDDLEWARE = [
