@@ -16,5 +16,5 @@ class Connexion(auth_views.LoginView):
 def accueil(request):
     territoires = list(territoires_visibles(request.user))
     if len(territoires) == 1:
-        return redirect("territoire:page", code=territoires[0].code)
+        return redirect("territoire:accueil", code=territoires[0].code)
     return render(request, "comptes/accueil.html", {"territoires": territoires})

@@ -191,8 +191,7 @@ def _xlsx_special_cells(archive: zipfile.ZipFile, path: str) -> dict[Position, C
     issues: dict[Position, CellIssue] = {}
     seen: set[int] = set()
     for marker in positions:
-        # The cell holding the marker is the last cell opened before it.
-        cell_start = max(xml.rfind(o, start, marker + 1) for o in openers)
+        cell_start = _last_before(xml, openers, start, marker + 1)
         if cell_start < 0 or cell_start in seen:
             continue
         seen.add(cell_start)
@@ -215,6 +214,19 @@ def _xlsx_special_cells(archive: zipfile.ZipFile, path: str) -> dict[Position, C
         if issue:
             issues[(int(ref.group(2)) - 1, _column_index(ref.group(1).decode()))] = issue
     return issues
+
+
+def _last_before(data: bytes, needles: tuple[bytes, ...], start: int, end: int) -> int:
+    """Where the last of ``needles`` starts in ``data[start:end]`` (-1: nowhere): the cell holding a
+    marker is the last cell opened before it. The window widens from a few kilobytes, so that a needle
+    absent from the sheet does not cost a scan back to its start for every marker."""
+    window = 4096
+    while True:
+        low = max(start, end - window)
+        found = max(data.rfind(needle, low, end) for needle in needles)
+        if found >= 0 or low == start:
+            return found
+        window *= 16
 
 
 def _find_all(data: bytes, needle: bytes, start: int) -> list[int]:

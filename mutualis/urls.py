@@ -8,4 +8,5 @@ urlpatterns = [
     path("t/<str:code>/", include("territoire.urls")),
     path("t/<str:code>/", include("masse_salariale.urls")),
     path("t/<str:code>/referentiel/", include("referentiel.urls")),
+    path("t/<str:code>/groupes/", include("groupes.urls")),
 ]

@@ -4,5 +4,6 @@ from territoire import views
 
 app_name = "territoire"
 urlpatterns = [
-    path("", views.page, name="page"),
+    path("", views.accueil, name="accueil"),
+    path("territoire/", views.page, name="page"),
 ]

@@ -8,6 +8,12 @@ from masse_salariale.tableaux import lignes_employeurs
 
 
 @login_required
+def accueil(request, code):
+    territoire, acces = get_territoire_ou_404(request.user, code)
+    return render(request, "territoire/accueil.html", {"territoire": territoire, "acces": acces})
+
+
+@login_required
 def page(request, code):
     territoire, acces = get_territoire_ou_404(request.user, code)
     paie = paie_courante(territoire, _annee(request))

@@ -33,7 +33,9 @@ def team_only(ok, refused=403):
 # (url name, method, data) -> expected status per role. `lot` is a batch imported by the project team.
 MATRIX = {
     ("accueil", "get"): {"anonyme": 302, "exterieur": 302, **{r: 302 for r in MEMBRES}},
+    ("territoire:accueil", "get"): members(200),
     ("territoire:page", "get"): members(200),
+    ("groupes:liste", "get"): members(200),
     ("masse_salariale:coefficient", "get"): members(200),
     ("masse_salariale:detail", "get"): members(200),
     ("masse_salariale:fonctionnels", "get"): team_only(405),
@@ -83,7 +85,7 @@ def lot(cast, territoire, payroll_small):
 
 def url_for(name, territoire, lot):
     kwargs = {}
-    if name.startswith(("territoire:", "masse_salariale:", "referentiel:")):
+    if name.startswith(("territoire:", "masse_salariale:", "referentiel:", "groupes:", "seances:", "documents:")):
         kwargs["code"] = territoire.code
     if name in {"masse_salariale:lot", "masse_salariale:confirmer", "masse_salariale:abandonner"}:
         kwargs["pk"] = lot.pk
