@@ -148,7 +148,7 @@ def read_table(data: bytes, filename: str, sheet: str, *, expected: tuple[str, .
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!", b"PAR1")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_CONTROL = bytes(c for c in range(32) if c not in (9, 10, 12, 13)) + b"\x7f"
+_CONTROL = bytes(c for c in range(1, 32) if c not in (9, 10, 12, 13)) + b"\x7f"
 
 
 def _sniff(data: bytes) -> str:
@@ -168,24 +168,11 @@ def _sniff(data: bytes) -> str:
         return "encrypted" if _ENCRYPTED in data else "xls"
     if data.startswith(_BINARY_MAGIC):
         return "binary"
+    # Control characters other than tabs and line breaks are rare in text. NUL bytes are not counted:
+    # they fill UTF-16 text, an encoding problem reported as such (_decode).
     head = data[:8192]
-    # Text in UTF-16 is full of NUL bytes: that is an encoding problem, not a binary file.
-    if b"\x00" not in head and head:
-        controls = sum(head.count(bytes([c])) for c in _CONTROL)
-        if controls > len(head) / 20:
-            return "binary"
-    elif head:
-        other = head.replace(b"\x00", b"")
-        controls = sum(other.count(bytes([c])) for c in _CONTROL)
-        if not _looks_utf16(head) and controls > len(head) / 20:
-            return "binary"
-    return "text"
-
-
-def _looks_utf16(head: bytes) -> bool:
-    """UTF-16 text without a BOM: one of every two bytes is NUL."""
-    even, odd = head[0::2], head[1::2]
-    return max(even.count(0), odd.count(0)) > len(head) / 4
+    controls = sum(head.count(bytes([c])) for c in _CONTROL)
+    return "binary" if controls > len(head) / 20 else "text"
 
 
 def _decode(data: bytes) -> tuple[str, bytes]:

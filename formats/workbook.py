@@ -96,13 +96,17 @@ def _to_table(kind: str, sheet: str, rows: list[list], special: dict[Position, C
         columns[Table.column(j)] = texts
         if numeric is not None and numeric.any():
             flags[Table.numeric_column(j)] = numeric
+    # Special cells show what the message will quote (calamine gives "" for them, or 0 for an ODS error).
+    by_column: dict[int, list[tuple[int, CellIssue]]] = {}
     for (r, c), issue in special.items():
-        if r == 0:
-            continue
-        issues.setdefault(c, {})[r + 1] = issue
-        columns[Table.column(c)] = columns[Table.column(c)].scatter(r - 1, issue.shown)
+        if r > 0:
+            issues.setdefault(c, {})[r + 1] = issue
+            by_column.setdefault(c, []).append((r - 1, issue))
+    for c, cells in by_column.items():
+        indices = [i for i, _ in cells]
+        columns[Table.column(c)] = columns[Table.column(c)].scatter(indices, [issue.shown for _, issue in cells])
         if Table.numeric_column(c) in flags:
-            flags[Table.numeric_column(c)] = flags[Table.numeric_column(c)].scatter(r - 1, False)
+            flags[Table.numeric_column(c)] = flags[Table.numeric_column(c)].scatter(indices, False)
     frame = pl.DataFrame({**columns, **flags})
     special_rows = sorted({r + 1 for r, _ in special if r > 0})
     keep = pl.col("ligne").is_in(special_rows) if special_rows else None

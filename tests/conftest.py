@@ -3,7 +3,7 @@ people of FORMATS.md §8 plus an outsider from another territory."""
 
 import pytest
 
-from tests.cast import EPCI, MERIGNAC, PESSAC, BORDEAUX, creer_territoire, creer_utilisateur, payroll_csv, payroll_rows_small
+from tests.cast import BORDEAUX, EPCI, MERIGNAC, PESSAC, TALENCE, creer_territoire, creer_utilisateur, payroll_csv, payroll_rows_small
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -38,6 +38,8 @@ def cast(territoire):
         "copilote_rh_epci": creer_utilisateur(territoire, "copilote-rh-epci", Role.COPILOTE_EPCI, EPCI, "RH"),
         "consultant": creer_utilisateur(territoire, "consultant", Role.CONSULTANT),
         "elu_copil": creer_utilisateur(territoire, "elu-copil", Role.ELU, EPCI),
+        "membre_rh": creer_utilisateur(territoire, "membre-rh", Role.MEMBRE, TALENCE, "RH"),
+        "observateur": creer_utilisateur(territoire, "observateur", Role.OBSERVATEUR, MERIGNAC),
     }
     autre = creer_territoire(code="244400404", nom="Nantes Métropole", communes=[("44109", "Nantes", 320000)])
     people["exterieur"] = creer_utilisateur(autre, "dgs-nantes", Role.DGS, "44109")
