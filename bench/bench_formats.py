@@ -95,7 +95,7 @@ def write_xlsx(path: Path, rows: list[list[object]], formulas: bool = False) -> 
             for item in source.infolist():
                 content = source.read(item.filename)
                 if item.filename.startswith("xl/worksheets/"):
-                    content = re.sub(rb"<f>([0-9.]+)\*1</f><v></v>", rb"<f>\1*1</f><v>\1</v>", content)
+                    content = re.sub(rb"<f>([0-9.]+)\*1</f><v\s*(?:/>|></v>)", rb"<f>\1*1</f><v>\1</v>", content)
                 archive.writestr(item, content)
         data = target.getvalue()
     path.write_bytes(data)

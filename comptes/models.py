@@ -1,10 +1,27 @@
 """Accounts and scoped memberships (habilitations): a user × a territory × a role, optionally within
 an organisation or a working group. Who may do what is decided in comptes/perms.py only."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 
-from comptes.enums import ROLES_DE_GROUPE, Role
+from comptes.enums import ROLES_DE_GROUPE, Role, libelle_role
+
+
+class UtilisateurQuerySet(models.QuerySet):
+    def du_territoire(self, territoire):
+        """The users of a territory: a role in it, or an organisation of it (even with no role left)."""
+        return self.filter(
+            models.Q(pk__in=Habilitation.objects.filter(territoire=territoire).values("utilisateur"))
+            | models.Q(organisation__territoire=territoire)
+        )
+
+    def par_nom(self):
+        return self.order_by(Lower("last_name"), Lower("first_name"), "username")
+
+
+class UtilisateurManager(UserManager.from_queryset(UtilisateurQuerySet)):
+    pass
 
 
 class Utilisateur(AbstractUser):
@@ -18,11 +35,28 @@ class Utilisateur(AbstractUser):
         help_text="L'EPCI ou la commune de l'utilisateur ; vide pour un consultant.",
     )
 
+    objects = UtilisateurManager()
+
     class Meta:
         verbose_name = "utilisateur"
+        constraints = [
+            # One account per address: the login form accepts the e-mail, and an invitation of a known
+            # address adds roles to the existing account.
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="utilisateur_email_unique"),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    @property
+    def invitation_en_attente(self) -> bool:
+        """Invited, and has not chosen a password yet."""
+        return self.is_active and not self.has_usable_password()
+
+    @property
+    def libelle(self) -> str:
+        """« Name (organisation) », as the répartition and the group pages show a person."""
+        return f"{self} ({self.organisation.nom})" if self.organisation_id else f"{self} (consultant)"
 
 
 class Habilitation(models.Model):
@@ -47,6 +81,10 @@ class Habilitation(models.Model):
 
     def __str__(self):
         return f"{self.utilisateur} – {self.get_role_display()}"
+
+    @property
+    def libelle(self) -> str:
+        return libelle_role(self.role, self.groupe)
 
     def clean(self):
         from django.core.exceptions import ValidationError

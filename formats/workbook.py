@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-import math
 import posixpath
 import re
 import zipfile
@@ -23,7 +22,7 @@ import polars as pl
 from python_calamine import CalamineError, CalamineWorkbook
 
 from formats.errors import InvalidFile
-from formats.tabular import ODS, XLSX, CellIssue, Table, column_letter, drop_blank_rows, normalize_header
+from formats.tabular import XLSX, CellIssue, Table, column_letter, drop_blank_rows, normalize_header
 
 Position = tuple[int, int]  # (0-based row, 0-based column) in the sheet
 
@@ -38,19 +37,22 @@ def read_workbook(data: bytes, kind: str, sheet: str) -> Table:
         content = book.get_sheet_by_name(chosen)
         rows = content.to_python(skip_empty_area=False)
         merged = content.merged_cell_ranges if kind == XLSX else None
-    except CalamineError as exc:
+    except (CalamineError, ValueError, OSError) as exc:
         raise InvalidFile([f"fichier : classeur {kind.upper()} illisible ({exc})"]) from None
 
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if kind == XLSX:
-            header_merges = [
-                f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
-                for (r0, c0), (r1, c1) in merged or ()
-                if r0 == 0
-            ]
-            special = _xlsx_special_cells(archive, _xlsx_sheet_path(archive, chosen))
-        else:
-            header_merges, special = _ods_scan(archive.read("content.xml"), chosen)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if kind == XLSX:
+                header_merges = [
+                    f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+                    for (r0, c0), (r1, c1) in merged or ()
+                    if r0 == 0
+                ]
+                special = _xlsx_special_cells(archive, _xlsx_sheet_path(archive, chosen))
+            else:
+                header_merges, special = _ods_scan(archive.read("content.xml"), chosen)
+    except (KeyError, ET.ParseError, zipfile.BadZipFile) as exc:
+        raise InvalidFile([f"fichier : classeur {kind.upper()} illisible ({exc})"]) from None
     if header_merges:
         raise InvalidFile(
             [
@@ -144,12 +146,10 @@ def _cell_text(value: object) -> str:
 
 
 def _number_text(value: float) -> str:
-    """A numeric cell as text the number parser reads back exactly: ``1304``, ``45231.5``."""
-    if isinstance(value, int):
-        return str(value)
-    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
+    """A numeric cell as text the number parser reads back exactly: ``1304``, ``45231.5``, ``1e+20``
+    (the shortest round-trip form, as polars writes a numeric column, without a final ``.0``)."""
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
 
 
 # --- XLSX -----------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ Who holds which role in a group is an habilitation (comptes.models.Habilitation 
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 from engine.themes import THEME_BY_CODE, THEMES
 
@@ -12,6 +13,11 @@ THEME_CHOICES = [(t.code, t.label) for t in THEMES]
 class GroupeTravailQuerySet(models.QuerySet):
     def avec_participants(self):
         return self.prefetch_related("habilitations__utilisateur__organisation")
+
+    def du_territoire(self, territoire):
+        """The groups of the territory's current schéma (the latest mandate), in the order of the themes."""
+        schema = territoire.schemas.order_by("-mandat").first()
+        return self.filter(schema=schema).order_by("id")
 
 
 class GroupeTravail(models.Model):
@@ -44,6 +50,16 @@ class GroupeTravail(models.Model):
         """Users holding `role` in this group (uses the prefetch of `avec_participants` when present)."""
         return [h.utilisateur for h in self.habilitations.all() if h.role == role]
 
+    def elaguer_sous_groupes(self) -> int:
+        """Take out of the sub-groups whoever no longer holds a role in the group; returns how many."""
+        dans_le_groupe = self.habilitations.values("utilisateur")
+        deleted, _ = (
+            SousGroupe.membres.through.objects.filter(sousgroupe__groupe=self)
+            .exclude(utilisateur__in=dans_le_groupe)
+            .delete()
+        )
+        return deleted
+
 
 class SousGroupe(models.Model):
     groupe = models.ForeignKey(GroupeTravail, on_delete=models.CASCADE, related_name="sous_groupes")
@@ -55,6 +71,9 @@ class SousGroupe(models.Model):
     class Meta:
         verbose_name = "sous-groupe"
         ordering = ["nom"]
+        constraints = [
+            models.UniqueConstraint("groupe", Lower("nom"), name="sous_groupe_nom_unique"),
+        ]
 
     def __str__(self):
         return self.nom

@@ -9,4 +9,5 @@ urlpatterns = [
     path("t/<str:code>/", include("masse_salariale.urls")),
     path("t/<str:code>/referentiel/", include("referentiel.urls")),
     path("t/<str:code>/groupes/", include("groupes.urls")),
+    path("t/<str:code>/lettres/", include("documents.urls")),
 ]

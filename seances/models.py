@@ -27,6 +27,13 @@ class SeanceQuerySet(models.QuerySet):
     def a_venir(self, now):
         return self.filter(statut=StatutSeance.PLANIFIEE, debut__gte=now).order_by("debut")
 
+    def actives(self):
+        return self.exclude(statut=StatutSeance.ANNULEE)
+
+    def commencees(self, now):
+        """Meetings that took place or are taking place: not cancelled, started."""
+        return self.actives().filter(debut__lte=now)
+
 
 class Seance(models.Model):
     groupe = models.ForeignKey("groupes.GroupeTravail", on_delete=models.CASCADE, related_name="seances")
@@ -41,6 +48,10 @@ class Seance(models.Model):
     uid = models.UUIDField("identifiant de calendrier", default=uuid.uuid4, editable=False, unique=True)
     sequence = models.PositiveIntegerField("révision de l'invitation", default=0)
     invitations_envoyees_le = models.DateTimeField("invitations envoyées le", null=True, blank=True)
+    # The SEQUENCE of the last invitation (or cancellation) sent: below `sequence`, an update is unsent.
+    sequence_envoyee = models.PositiveIntegerField("révision envoyée", null=True, blank=True)
+    motif_annulation = models.TextField("motif de l'annulation", blank=True)
+    presences_saisies_le = models.DateTimeField("présences saisies le", null=True, blank=True)
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
 
@@ -51,7 +62,46 @@ class Seance(models.Model):
         ordering = ["debut"]
 
     def __str__(self):
-        return f"{self.get_etape_display().split(' –')[0]} {self.groupe.libelle}"
+        return self.titre or f"{self.etape_courte} {self.groupe.libelle}"
+
+    @property
+    def etape_courte(self) -> str:
+        return "Réunion" if self.etape == Etape.AUTRE else self.etape
+
+    @property
+    def annulee(self) -> bool:
+        return self.statut == StatutSeance.ANNULEE
+
+    @property
+    def tenue(self) -> bool:
+        return self.statut == StatutSeance.TENUE
+
+    @property
+    def modifiable(self) -> bool:
+        return not self.annulee
+
+    @property
+    def invitations_envoyees(self) -> bool:
+        return self.invitations_envoyees_le is not None
+
+    @property
+    def mise_a_jour_non_envoyee(self) -> bool:
+        """Changed since the last invitation sent: the invitees' calendars are out of date."""
+        return self.invitations_envoyees and self.sequence_envoyee != self.sequence
+
+    def commencee(self, now) -> bool:
+        return self.debut <= now
+
+    def peut_inviter(self, now) -> bool:
+        """Invitations (or their update) are sent for a meeting still to come."""
+        return self.statut == StatutSeance.PLANIFIEE and self.debut > now
+
+    def peut_saisir_presences(self, now) -> bool:
+        return not self.annulee and self.commencee(now)
+
+    def peut_avoir_compte_rendu(self, now) -> bool:
+        """Minutes are written from the start of the meeting, never for a cancelled one."""
+        return not self.annulee and self.commencee(now)
 
 
 class Participation(models.Model):

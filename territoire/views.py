@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 
 from comptes.perms import get_territoire_ou_404
 from engine.coefficient import compute_coefficient
@@ -9,8 +10,42 @@ from masse_salariale.tableaux import lignes_employeurs
 
 @login_required
 def accueil(request, code):
+    """The home of the shared space, for every role: where the process stands, next meetings, what
+    awaits me, latest activity."""
+    from django.utils import timezone
+
+    from groupes.models import GroupeTravail
+    from masse_salariale.models import Lot
+    from seances.etat import a_faire, etats_par_groupe
+    from seances.models import Seance
+    from territoire.journal import derniere_activite
+
     territoire, acces = get_territoire_ou_404(request.user, code)
-    return render(request, "territoire/accueil.html", {"territoire": territoire, "acces": acces})
+    schema = territoire.schemas.order_by("-mandat").first()
+    groupes = list(GroupeTravail.objects.filter(schema=schema).order_by("id"))
+    etats = etats_par_groupe(schema)
+    matrice = [
+        {"groupe": g, "etapes": [{"etape": e, **etats.get((g.theme, e), {})} for e in ("GT1", "GT2", "GT3")]}
+        for g in groupes
+    ]
+    now = timezone.now()
+    prochaines = list(
+        Seance.objects.a_venir(now).filter(groupe__schema=schema).select_related("groupe")[:6]
+    )
+    taches = list(a_faire(acces, request.user))
+    lots = Lot.objects.a_confirmer().filter(territoire=territoire)
+    if not acces.est_equipe_projet:
+        lots = lots.filter(importe_par=request.user)
+    taches += [
+        {"libelle": f"Confirmer le lot de masse salariale « {lot.fichier} » ({lot.annee})",
+         "url": reverse("masse_salariale:lot", kwargs={"code": territoire.code, "pk": lot.pk})}
+        for lot in lots
+    ]
+    return render(request, "territoire/accueil.html", {
+        "territoire": territoire, "acces": acces, "schema": schema, "matrice": matrice,
+        "prochaines": prochaines, "taches": taches, "activite": derniere_activite(territoire),
+        "roles": sorted({h for h in acces.roles}),
+    })
 
 
 @login_required

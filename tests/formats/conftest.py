@@ -85,7 +85,8 @@ def xlsx_bytes(
 
         def add_values(xml: bytes) -> bytes:
             for ref, value in cached.items():
-                pattern = rb'(<c r="' + ref.encode() + rb'"[^>]*>)<f>(.*?)</f><v\s*/>'
+                # openpyxl writes <v/> or <v></v> (with lxml) for a formula without a value.
+                pattern = rb'(<c r="' + ref.encode() + rb'"[^>]*>)<f>(.*?)</f><v\s*(?:/>|></v>)'
                 xml, n = re.subn(pattern, rb"\1<f>\2</f><v>" + value.encode() + rb"</v>", xml)
                 assert n == 1, f"no formula cell {ref}"
             return xml

@@ -736,6 +736,13 @@ def test_xlsx_special_cells_are_errors_naming_them(build):
     ]
 
 
+def test_xlsx_error_cells_in_text_columns_are_errors_but_ignored_columns_are_ignored(build):
+    rows = [XLSX_HEADER[:4] + ["Commentaire"], [33063, "#N/A", "RH", 1000, "#REF!"], [33063, "B", "RH", 1000, None]]
+    failed = failure(build.xlsx(rows), filename="m.xlsx")
+    assert failed.errors == ["ligne 2 : agent « #N/A » : cellule en erreur dans le tableur : corrigez la formule ou la valeur"]
+    assert failed.warnings == ["colonne inconnue ignorée : « Commentaire » (colonne E)"]
+
+
 def test_xlsx_merged_header(build):
     rows = [["employeur", "agent", None, "cout_annuel"], [33063, "A", "RH", 1000]]
     assert errors(build.xlsx(rows, merged=["B1:C1"]), filename="m.xlsx") == [

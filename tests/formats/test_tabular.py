@@ -297,6 +297,15 @@ def test_xlsx_numeric_cells_hidden_rows_and_row_numbers(build):
     assert table.frame.get_column("n2").to_list() == [False, False, True]
 
 
+def test_xlsx_numbers_read_the_same_in_numeric_and_mixed_columns(build):
+    values = [1304.0, 45231.5, 1e20, 1234567890123456.0, -2.5]
+    rows = [["nombres", "mélange"]] + [[v, v] for v in values] + [[0, "texte"]]
+    table = read_table(build.xlsx(rows), "f.xlsx", "masse_salariale")
+    expected = ["1304", "45231.5", "1e+20", "1234567890123456", "-2.5"]
+    assert [r[0] for r in texts(table)] == [*expected, "0"]
+    assert [r[1] for r in texts(table)] == [*expected, "texte"]
+
+
 def test_xlsx_special_cells(build):
     rows = [
         ["a", "b", "c", "d", "e"],
@@ -327,8 +336,9 @@ def test_xlsx_formula_returning_empty_text_is_a_value(build):
     data = build.rezip(
         data,
         "xl/worksheets/sheet1.xml",
-        lambda xml: xml.replace(b'<c r="B2"><f>""</f><v /></c>', b'<c r="B2" t="str"><f>""</f><v></v></c>'),
+        lambda xml: re.sub(rb'<c r="B2"><f>(.*?)</f><v\s*(?:/>|></v>)</c>', rb'<c r="B2" t="str"><f>\1</f><v></v></c>', xml),
     )
+    assert b't="str"' in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     table = read_table(data, "f.xlsx", "masse_salariale")
     assert table.issues == {}
 

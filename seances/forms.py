@@ -1,0 +1,139 @@
+"""Forms of the meetings pages. They validate and hand plain values to seances.actions: no form
+writes to the database (a ModelForm would change the instance before the action compares it)."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from seances.enums import Etape, Presence
+
+
+class SeanceForm(forms.Form):
+    etape = forms.ChoiceField(label="Étape", choices=Etape.choices)
+    titre = forms.CharField(label="Titre", max_length=200, required=False,
+                            help_text="Facultatif : laissé vide, la séance s'appelle « GT1 Ressources humaines ».")
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           help_text="Format : jj/mm/aaaa.")
+    heure_debut = forms.TimeField(label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                  help_text="Format : hh:mm, heure de Paris.")
+    heure_fin = forms.TimeField(label="Heure de fin", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                help_text="Format : hh:mm, heure de Paris.")
+    lieu = forms.CharField(label="Lieu", max_length=300, required=False,
+                           help_text="Salle et adresse ; laissez vide pour une séance en visioconférence seulement.")
+    lien_visio = forms.URLField(label="Lien de visioconférence", required=False, assume_scheme="https",
+                                help_text="Facultatif : l'adresse de la réunion en ligne.")
+    ordre_du_jour = forms.CharField(label="Ordre du jour", required=False,
+                                    widget=forms.Textarea(attrs={"rows": 14, "cols": 80}),
+                                    help_text="Prérempli avec la trame d'animation de l'étape ; repris dans l'invitation.")
+
+    def __init__(self, *args, seance=None, **kwargs):
+        if seance is not None and "initial" not in kwargs:
+            debut, fin = timezone.localtime(seance.debut), timezone.localtime(seance.fin)
+            kwargs["initial"] = {
+                "etape": seance.etape, "titre": seance.titre, "date": debut.date(), "heure_debut": debut.time(),
+                "heure_fin": fin.time(), "lieu": seance.lieu, "lien_visio": seance.lien_visio,
+                "ordre_du_jour": seance.ordre_du_jour,
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["lien_visio"].error_messages["invalid"] = "Saisissez une adresse web complète, par exemple https://visio.exemple.fr/gt-rh."
+
+    def clean(self):
+        data = super().clean()
+        jour, debut, fin = data.get("date"), data.get("heure_debut"), data.get("heure_fin")
+        if debut and fin and fin <= debut:
+            self.add_error("heure_fin", "L'heure de fin doit suivre l'heure de début.")
+        if not data.get("lieu") and not data.get("lien_visio") and "lien_visio" not in self.errors:
+            self.add_error("lieu", "Indiquez un lieu ou un lien de visioconférence.")
+        if jour and debut and fin:
+            data["debut"] = timezone.make_aware(dt.datetime.combine(jour, debut))
+            data["fin"] = timezone.make_aware(dt.datetime.combine(jour, fin))
+        return data
+
+    def valeurs(self) -> dict:
+        d = self.cleaned_data
+        return {"etape": d["etape"], "titre": d["titre"].strip(), "debut": d["debut"], "fin": d["fin"],
+                "lieu": d["lieu"].strip(), "lien_visio": d["lien_visio"], "ordre_du_jour": d["ordre_du_jour"].strip()}
+
+
+class ModificationSeanceForm(SeanceForm):
+    prevenir = forms.BooleanField(
+        label="Envoyer la mise à jour de l'invitation aux participants", required=False, initial=True,
+        help_text="Les invitations ont déjà été envoyées : sans cet envoi, les agendas des participants gardent l'ancienne version.",
+    )
+
+    def __init__(self, *args, seance=None, **kwargs):
+        super().__init__(*args, seance=seance, **kwargs)
+        if seance is None or not seance.invitations_envoyees:
+            del self.fields["prevenir"]
+
+
+class AnnulationForm(forms.Form):
+    motif = forms.CharField(label="Motif de l'annulation", required=False, max_length=2000,
+                            widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="Facultatif ; repris dans le message d'annulation envoyé aux participants.")
+
+
+class TramesForm(forms.Form):
+    def __init__(self, *args, trames=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for etape, libelle in Etape.choices:
+            self.fields[etape] = forms.CharField(
+                label=libelle, widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+                initial=trames[etape].ordre_du_jour if trames else "",
+                error_messages={"required": f"L'ordre du jour type de l'étape {etape} ne peut pas être vide."},
+            )
+
+    def textes(self) -> dict[str, str]:
+        return {etape: self.cleaned_data[etape].strip() for etape in Etape.values}
+
+
+class PresencesForm(forms.Form):
+    """One choice per participation: présent, excusé or absent."""
+
+    CHOIX = [(Presence.PRESENT, "Présent"), (Presence.EXCUSE, "Excusé"), (Presence.ABSENT, "Absent")]
+
+    def __init__(self, *args, participations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participations = list(participations)
+        for p in self.participations:
+            nom = str(p.utilisateur)
+            self.fields[f"p{p.pk}"] = forms.ChoiceField(
+                label=nom, choices=self.CHOIX, widget=forms.RadioSelect,
+                initial=p.presence if p.presence != Presence.INVITE else None,
+                error_messages={"required": f"Indiquez si {nom} était présent, excusé ou absent."},
+            )
+
+    def lignes(self):
+        return [(p, self[f"p{p.pk}"]) for p in self.participations]
+
+    def presences(self) -> dict[int, str]:
+        return {p.pk: self.cleaned_data[f"p{p.pk}"] for p in self.participations}
+
+
+class CompteRenduForm(forms.Form):
+    texte = forms.CharField(
+        label="Compte rendu", widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
+        help_text="Participants, échanges et points abordés, dans l'ordre du jour.",
+        error_messages={"required": "Écrivez le compte rendu avant de l'enregistrer."},
+    )
+    decisions = forms.CharField(
+        label="Décisions et suites à donner", required=False, widget=forms.Textarea(attrs={"rows": 8, "cols": 90}),
+        help_text="Ce qui a été décidé, qui fait quoi et pour quand.",
+    )
+
+
+class RenvoiForm(forms.Form):
+    commentaire = forms.CharField(
+        label="Commentaire", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+        help_text="Ce qui doit être repris avant une nouvelle soumission ; visible dans l'historique.",
+        error_messages={"required": "Dites ce qui doit être repris : le commentaire est obligatoire pour renvoyer."},
+    )
+
+
+class ReouvertureForm(forms.Form):
+    motif = forms.CharField(
+        label="Motif de la réouverture", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        help_text="Pourquoi le compte rendu publié est rouvert ; visible dans l'historique.",
+        error_messages={"required": "Dites pourquoi le compte rendu est rouvert : le motif est obligatoire."},
+    )

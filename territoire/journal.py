@@ -1,0 +1,36 @@
+"""The territory's latest activity, worded for the space's home page."""
+
+from territoire.models import Evenement
+
+# action -> French sentence (the subject is the user, or « Mutualis » for the command line)
+PHRASES = {
+    "territoire.creation": "a créé le territoire",
+    "territoire.mise_a_jour": "a mis à jour le territoire",
+    "territoire.fonctionnels": "a changé la liste des services fonctionnels",
+    "masse_salariale.import": "a déposé un fichier de masse salariale",
+    "masse_salariale.confirmation": "a confirmé un lot de masse salariale",
+    "masse_salariale.abandon": "a abandonné un lot de masse salariale",
+    "referentiel.ajout": "a ajouté une activité au référentiel",
+    "referentiel.modification": "a modifié le référentiel des activités",
+    "referentiel.suppression": "a supprimé une activité du référentiel",
+    "referentiel.import": "a importé le référentiel des activités",
+}
+# Failed attempts are in the audit trail but not on everyone's home page.
+MASQUES = {"masse_salariale.refus", "referentiel.refus"}
+
+
+def derniere_activite(territoire, limite: int = 12) -> list[dict]:
+    events = (
+        Evenement.objects.filter(territoire=territoire)
+        .exclude(action__in=MASQUES)
+        .select_related("utilisateur")[:limite]
+    )
+    return [
+        {
+            "quand": e.quand,
+            "qui": str(e.utilisateur) if e.utilisateur else "Mutualis (ligne de commande)",
+            "quoi": PHRASES.get(e.action, e.action.replace("_", " ").replace(".", " : ")),
+            "objet": e.objet,
+        }
+        for e in events
+    ]
