@@ -16,7 +16,7 @@ TARGET_S = 1.0
 
 def main():
     epci = lookup_epci("243300316")
-    scale = float(os.environ.get("BENCH_SCALE", "75"))
+    scale = float(os.environ.get("BENCH_SCALE", "65"))
     t0 = time.perf_counter()
     frame = generate_payroll((epci.code, epci.nom, epci.population),
                              [(c.code, c.nom, c.population) for c in epci.communes], seed=1, scale=scale)

@@ -6,6 +6,7 @@ built by `acces_pour`. docs/permissions.md is the matrix these functions impleme
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from comptes.enums import Role
@@ -97,11 +98,21 @@ class Acces:
         return Role.CONSULTANT in self.roles
 
     def peut_gerer_groupes(self) -> bool:
-        """Co-pilots, consultants, members and sub-groups of the groups; templates; invitations."""
+        """Co-pilots, consultants (the répartition) and members of the groups; templates."""
         return self.est_equipe_projet
 
     def est_copilote(self, groupe) -> bool:
         return bool(self.roles_dans_groupe(groupe) & {Role.COPILOTE_COMMUNE, Role.COPILOTE_EPCI})
+
+    def peut_coordonner(self, groupe) -> bool:
+        """The group's périmètre and its sub-groups: the project team and the group's co-pilots, who
+        "keep the work of the group and its sub-groups coherent" (source document)."""
+        return self.est_equipe_projet or self.est_copilote(groupe)
+
+    # Accounts
+    def peut_gerer_comptes(self) -> bool:
+        """The territory's users: list them, invite, change roles and organisation, deactivate."""
+        return self.est_equipe_projet
 
     def participe(self, groupe) -> bool:
         """A co-pilot, member or consultant of the group."""
@@ -134,6 +145,30 @@ def get_territoire_ou_404(user, code: str) -> tuple[Territoire, Acces]:
     if territoire is None:
         raise Http404("Territoire introuvable.")
     return territoire, Acces(user, territoire)
+
+
+def get_groupe_ou_404(territoire: Territoire, theme: str, queryset=None):
+    """A working group of the territory's current schéma, by theme code (« RH »), or 404."""
+    from groupes.models import GroupeTravail
+
+    queryset = GroupeTravail.objects.all() if queryset is None else queryset
+    groupe = queryset.du_territoire(territoire).filter(theme=theme.upper()).first()
+    if groupe is None:
+        raise Http404("Groupe de travail introuvable.")
+    return groupe
+
+
+def get_utilisateur_ou_404(acces: Acces, pk: int):
+    """A user of the territory, for whoever manages its accounts (403 for other members, 404 for a
+    user who is not of the territory)."""
+    from comptes.models import Utilisateur
+
+    if not acces.peut_gerer_comptes():
+        raise PermissionDenied("Seule l'équipe projet gère les comptes du territoire.")
+    user = Utilisateur.objects.du_territoire(acces.territoire).select_related("organisation").filter(pk=pk).first()
+    if user is None:
+        raise Http404("Utilisateur introuvable dans ce territoire.")
+    return user
 
 
 def acces_pour(user, territoire: Territoire) -> Acces:

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from comptes import views
+from comptes.forms import MotDePasseOublieForm
 
 app_name = "comptes"
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path(
         "mot-de-passe/oublie/",
         auth_views.PasswordResetView.as_view(
+            form_class=MotDePasseOublieForm,
             template_name="comptes/mot_de_passe_oublie.html",
             email_template_name="comptes/email_mot_de_passe.txt",
             subject_template_name="comptes/email_mot_de_passe_sujet.txt",

@@ -17,8 +17,8 @@ ROLES_COPILOTES = ((Role.COPILOTE_COMMUNE, "Co-pilote commune"), (Role.COPILOTE_
 
 
 def schema_courant(territoire):
-    """The schéma of the latest mandate (schémas are ordered by mandate, newest first)."""
-    return territoire.schemas.first()
+    """The schéma of the latest mandate (as GroupeTravail.objects.du_territoire)."""
+    return territoire.schemas.order_by("-mandat").first()
 
 
 def modele_par_defaut(schema) -> ModeleLettreMission:
@@ -51,7 +51,9 @@ def do_enregistrer_modele(modele: ModeleLettreMission, utilisateur, retabli: boo
 # --- the values of the fields for one group ---------------------------------------------------------
 
 def _personne(user) -> lettres.Personne:
-    organisation = user.organisation.nom if user.organisation_id else ""
+    """A name, with the commune for a commune's user (the EPCI's own users need no mention of it)."""
+    org = user.organisation if user.organisation_id else None
+    organisation = org.nom if org is not None and not org.est_epci else ""
     return lettres.Personne(user.get_full_name() or user.username, organisation)
 
 

@@ -28,7 +28,7 @@ CHAMPS: dict[str, str] = {
     "date": "la date de génération de la lettre (« 3 juillet 2026 »)",
     "theme": "le thème du groupe de travail (« Ressources humaines »)",
     "copilote_commune": "le ou les co-pilotes commune, avec leur commune (« Marie Durand (Pessac) »)",
-    "copilote_epci": "le ou les co-pilotes EPCI, avec leur organisation",
+    "copilote_epci": "le ou les co-pilotes EPCI (« Karim Benali »)",
     "consultant": "le ou les consultants accompagnants du groupe",
     "perimetre": "le périmètre du groupe (sa fiche), à défaut la liste des activités du thème dans le "
                  "référentiel ; une liste à puces",
@@ -142,7 +142,15 @@ def perimetre(texte_du_groupe: str, activites: Iterable[str]) -> str:
     activites = list(activites)
     if not activites:
         return "- [périmètre à préciser lors de la première séance]"
-    return puces([f"{a} ;" for a in activites[:-1]] + [f"{activites[-1]}."])
+    items = [_minuscule(a) for a in activites]
+    return puces([f"{a} ;" for a in items[:-1]] + [f"{items[-1]}."])
+
+
+def _minuscule(libelle: str) -> str:
+    """A list item after a colon starts with a small letter (« paie… »), an acronym keeps its capitals."""
+    if len(libelle) > 1 and libelle[0].isupper() and libelle[1].islower():
+        return libelle[0].lower() + libelle[1:]
+    return libelle
 
 
 def accompagnement(territoire: str, consultants: Iterable[Personne]) -> str:

@@ -20,7 +20,8 @@ def mise_en_page(lettre) -> MiseEnPage:
     groupe = lettre.groupe
     schema = groupe.schema
     destinataires = [
-        f"{s['nom']}, {s['qualite'].lower()}" + (f" ({s['organisation']})" if s.get("organisation") else "")
+        f"{s['nom']}, {s['qualite'][:1].lower()}{s['qualite'][1:]}"
+        + (f" ({s['organisation']})" if s.get("organisation") else "")
         for s in lettre.signatures if s.get("role", "").startswith("copilote") and s.get("nom")
     ]
     return MiseEnPage(

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from comptes.perms import get_territoire_ou_404
+from comptes.perms import get_groupe_ou_404, get_territoire_ou_404
 from documents import defaut, lettres, rendu
 from documents.actions import (
     do_changer_statut,
@@ -19,6 +19,7 @@ from documents.actions import (
     schema_courant,
     valeurs_par_defaut,
 )
+from documents.enums import StatutLettre
 from documents.forms import ModeleForm, StatutForm
 from documents.models import LettreMission
 from groupes.models import GroupeTravail
@@ -46,11 +47,8 @@ def _equipe(request, code, methode="POST"):
     return territoire, acces, schema
 
 
-def _groupe(schema, theme) -> GroupeTravail:
-    groupe = schema.groupes.avec_participants().filter(theme=theme.upper()).first()
-    if groupe is None:
-        raise Http404("Groupe de travail introuvable.")
-    return groupe
+def _groupe(territoire, theme) -> GroupeTravail:
+    return get_groupe_ou_404(territoire, theme, GroupeTravail.objects.avec_participants())
 
 
 def _lettre(groupe):
@@ -76,7 +74,7 @@ def liste(request, code):
 @require_safe
 def lettre(request, code, theme):
     territoire, acces, schema = _territoire(request, code)
-    groupe = _groupe(schema, theme)
+    groupe = _groupe(territoire, theme)
     lettre = _lettre(groupe)
     equipe = acces.peut_gerer_groupes()
     modele = schema.modele_lettre if equipe and hasattr(schema, "modele_lettre") else None
@@ -88,7 +86,7 @@ def lettre(request, code, theme):
         "equipe": equipe, "blocs": lettres.blocs(lettre.texte) if lettre else [],
         "page": rendu.mise_en_page(lettre) if lettre else None,
         "modele_modifie": bool(lettre and lettre.regenerable and modele and modele.modifie_le > lettre.generee_le),
-        "historique": historique,
+        "historique": historique, "statuts": dict(StatutLettre.choices),
     })
 
 
@@ -128,7 +126,7 @@ def generer(request, code, theme):
     if charge is None:
         return HttpResponseNotAllowed(["POST"])
     territoire, acces, schema = charge
-    groupe = _groupe(schema, theme)
+    groupe = _groupe(territoire, theme)
     try:
         do_generer_lettre(groupe, request.user)
         messages.success(request, f"Lettre de mission du groupe {groupe.libelle} générée.")
@@ -162,7 +160,7 @@ def statut(request, code, theme):
     if charge is None:
         return HttpResponseNotAllowed(["POST"])
     territoire, acces, schema = charge
-    groupe = _groupe(schema, theme)
+    groupe = _groupe(territoire, theme)
     lettre = _lettre(groupe)
     if lettre is None:
         raise Http404("Cette lettre n'a pas encore été générée.")
@@ -181,7 +179,7 @@ def statut(request, code, theme):
 
 def _telechargement(request, code, theme, format_):
     territoire, acces, schema = _territoire(request, code)
-    lettre = _lettre(_groupe(schema, theme))
+    lettre = _lettre(_groupe(territoire, theme))
     if lettre is None:
         raise Http404("Cette lettre n'a pas encore été générée.")
     contenu = getattr(rendu, format_)(lettre)

@@ -1,18 +1,15 @@
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 
 from masse_salariale.actions import ANNEE_MAX, ANNEE_MIN
 from engine.themes import THEMES
-from mutualis.formatage import nombre
+from mutualis.forms import FichierField
 
 
 class ImportForm(forms.Form):
-    fichier = forms.FileField(
+    fichier = FichierField(
         label="Fichier de masse salariale",
         help_text="CSV (séparateur ; , ou tabulation), XLSX ou ODS, une ligne par agent et affectation.",
-        error_messages={"required": "choisissez un fichier", "empty": "le fichier est vide",
-                        "invalid": "aucun fichier reçu : vérifiez le formulaire"},
     )
     annee = forms.IntegerField(
         label="Année de référence", min_value=ANNEE_MIN, max_value=ANNEE_MAX,
@@ -22,17 +19,6 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["annee"].initial = timezone.localdate().year - 1
-        self.fields["fichier"].widget.attrs["accept"] = ".csv,.txt,.xlsx,.ods"
-
-    def clean_fichier(self):
-        f = self.cleaned_data["fichier"]
-        limit = settings.UPLOAD_MAX_BYTES
-        if f.size > limit:
-            raise forms.ValidationError(
-                f"fichier : le fichier fait {nombre(f.size / 1_048_576, 1)} Mo, au-delà de la limite de "
-                f"{nombre(limit / 1_048_576)} Mo"
-            )
-        return f
 
 
 class ConfirmationForm(forms.Form):

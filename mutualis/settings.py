@@ -123,6 +123,11 @@ MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.bac
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mutualis <ne-pas-repondre@mutualis.localhost>")
 SITE_URL = env_str("MUTUALIS_SITE_URL", "http://127.0.0.1:8000")
 
+# Login throttling counters (comptes/limitation.py). In-process memory by default: with several server
+# processes, set a shared cache (for example django.core.cache.backends.db.DatabaseCache).
+CACHES = {"default": {"BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+                      "LOCATION": env_str("CACHE_LOCATION", "mutualis")}}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

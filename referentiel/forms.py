@@ -1,10 +1,9 @@
 import re
 
 from django import forms
-from django.conf import settings
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
-from mutualis.formatage import nombre
+from mutualis.forms import FichierField
 from referentiel import defaut
 from referentiel.models import Activite, SousActivite
 from referentiel.regles import (
@@ -198,24 +197,10 @@ class ActiviteForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    fichier = forms.FileField(
+    fichier = FichierField(
         label="Fichier du référentiel",
-        error_messages={"required": "fichier : aucun fichier envoyé", "empty": "fichier : le fichier est vide"},
+        accept=".xlsx,.ods,.csv",
         help_text="Un classeur XLSX aux colonnes de l'export (theme, code_activite, activite, description, "
                   "reserve_cdg, code_sous_activite, sous_activite), une ligne par sous-activité. ODS et CSV "
                   "sont lus aussi.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["fichier"].widget.attrs["accept"] = ".xlsx,.ods,.csv"
-
-    def clean_fichier(self):
-        f = self.cleaned_data["fichier"]
-        limit = settings.UPLOAD_MAX_BYTES
-        if f.size > limit:
-            raise forms.ValidationError(
-                f"fichier : le fichier fait {nombre(f.size / 1_048_576, 1)} Mo, au-delà de la limite de "
-                f"{nombre(limit / 1_048_576)} Mo"
-            )
-        return f

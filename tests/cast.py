@@ -50,3 +50,16 @@ def payroll_rows_small() -> list[str]:
     rows.append(f"{MERIGNAC};M2;RH;38000;1;0,8;propre;;RH-FORM;C")
     rows.append(f"{PESSAC};P1;BML;36000;1;1;mad;{TALENCE};;C")
     return rows
+
+
+def run_command(capsys, *args):
+    """Run a `mutualis` command in-process; returns (exit status, stdout, stderr)."""
+    from django.core.management import call_command
+
+    try:
+        call_command(*args)
+        status = 0
+    except SystemExit as exc:
+        status = exc.code
+    out, err = capsys.readouterr()
+    return status, out, err

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.cast import BORDEAUX, EPCI, MERIGNAC, PESSAC, TALENCE, payroll_csv, payroll_rows_small
+from tests.cast import run_command, BORDEAUX, EPCI, MERIGNAC, PESSAC, TALENCE, payroll_csv, payroll_rows_small
 
 TERRITORY = (
     "code;nom;type;population;fiscalite\n"
@@ -26,20 +26,11 @@ def files(tmp_path):
     return territory, payroll
 
 
-def run(capsys, *args):
-    """Run a command in-process; returns (status, stdout, stderr)."""
-    try:
-        call_command(*args)
-        status = 0
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_json_document_has_every_key(capsys, files):
     territory, payroll = files
-    status, out, err = run(capsys, "coefficient", "--territory", str(territory), "--payroll", str(payroll), "--json")
+    status, out, err = run_command(capsys, "coefficient", "--territory", str(territory), "--payroll", str(payroll), "--json")
     assert status == 0, err
     doc = json.loads(out)
     assert set(doc) == {"epci", "functional_themes", "coefficient", "numerator", "denominator", "fte_numerator",
@@ -60,7 +51,7 @@ def test_json_document_has_every_key(capsys, files):
 
 def test_functional_option_changes_the_list_and_says_so(capsys, files):
     territory, payroll = files
-    status, out, _ = run(capsys, "coefficient", "--territory", str(territory), "--payroll", str(payroll),
+    status, out, _ = run_command(capsys, "coefficient", "--territory", str(territory), "--payroll", str(payroll),
                          "--functional", "rh,FIN", "--json")
     doc = json.loads(out)
     assert status == 0 and doc["functional_themes"] == ["FIN", "RH"]
@@ -69,7 +60,7 @@ def test_functional_option_changes_the_list_and_says_so(capsys, files):
 
 def test_text_output_is_french(capsys, files):
     territory, payroll = files
-    status, out, _ = run(capsys, "coefficient", "--territory", str(territory), "--payroll", str(payroll))
+    status, out, _ = run_command(capsys, "coefficient", "--territory", str(territory), "--payroll", str(payroll))
     assert status == 0
     assert "Coefficient de mutualisation de Bordeaux Métropole" in out and "40,03\u00a0%" in out
 
@@ -78,7 +69,7 @@ def test_invalid_payroll_exits_2_with_line_messages_and_no_stdout(capsys, files,
     territory, _ = files
     bad = tmp_path / "bad.csv"
     bad.write_bytes(payroll_csv(f"{EPCI};E1;FIN;50000;1,5;1;propre;;;A", f"{BORDEAUX};;FIN;-3;1;1;propre;;;D"))
-    status, out, err = run(capsys, "coefficient", "--territory", str(territory), "--payroll", str(bad), "--json")
+    status, out, err = run_command(capsys, "coefficient", "--territory", str(territory), "--payroll", str(bad), "--json")
     assert status == 2
     assert out == ""
     lines = [line for line in err.splitlines() if not line.startswith("avertissement : ")]
@@ -91,13 +82,13 @@ def test_invalid_payroll_exits_2_with_line_messages_and_no_stdout(capsys, files,
 
 def test_missing_file_exits_2(capsys, files, tmp_path):
     territory, _ = files
-    status, out, err = run(capsys, "coefficient", "--territory", str(territory), "--payroll", str(tmp_path / "nope.csv"))
+    status, out, err = run_command(capsys, "coefficient", "--territory", str(territory), "--payroll", str(tmp_path / "nope.csv"))
     assert status == 2 and out == "" and err.startswith("fichier : ")
 
 
 def test_unknown_functional_theme_exits_2(capsys, files):
     territory, payroll = files
-    status, out, err = run(capsys, "coefficient", "--territory", str(territory), "--payroll", str(payroll),
+    status, out, err = run_command(capsys, "coefficient", "--territory", str(territory), "--payroll", str(payroll),
                            "--functional", "FIN,XYZ")
     assert status == 2 and out == "" and "XYZ" in err
 
@@ -107,7 +98,7 @@ def test_warnings_go_to_stderr_and_into_json(capsys, files, tmp_path):
     payroll = tmp_path / "paie.csv"
     payroll.write_bytes(payroll_csv(f"{EPCI};E1;FIN;50000;1;1;propre;;;A;x", header=(
         "employeur;agent;theme;cout_annuel;quotite;etp;situation;beneficiaire;activite;categorie;colonne_inconnue")))
-    status, out, err = run(capsys, "coefficient", "--territory", str(territory), "--payroll", str(payroll), "--json")
+    status, out, err = run_command(capsys, "coefficient", "--territory", str(territory), "--payroll", str(payroll), "--json")
     assert status == 0
     assert "avertissement : " in err
     assert any("colonne_inconnue" in w for w in json.loads(out)["warnings"])

@@ -6,19 +6,11 @@ import pytest
 from django.core.management import call_command
 
 from masse_salariale.models import LignePaie, Lot, LotEmployeur
-from tests.cast import BORDEAUX, EPCI, payroll_csv, payroll_rows_small
+from tests.cast import run_command, BORDEAUX, EPCI, payroll_csv, payroll_rows_small
 
 pytestmark = pytest.mark.django_db
 
 
-def run(capsys, *args):
-    try:
-        call_command(*args)
-        status = 0
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.fixture
@@ -29,7 +21,7 @@ def fichier(tmp_path):
 
 
 def test_import_prints_the_batch_summary(capsys, territoire, fichier):
-    status, out, err = run(capsys, "masse-salariale", "--siren", EPCI, "--annee", "2025", str(fichier), "--json")
+    status, out, err = run_command(capsys, "masse-salariale", "--siren", EPCI, "--annee", "2025", str(fichier), "--json")
     assert status == 0, err
     doc = json.loads(out)
     assert doc["annee"] == 2025 and doc["lignes"] == 17 and doc["fichier"] == "paie.csv"
@@ -38,12 +30,12 @@ def test_import_prints_the_batch_summary(capsys, territoire, fichier):
 
 
 def test_second_import_without_replace_is_an_error_and_writes_nothing(capsys, territoire, fichier):
-    run(capsys, "masse-salariale", "--siren", EPCI, "--annee", "2025", str(fichier))
-    status, out, err = run(capsys, "masse-salariale", "--siren", EPCI, "--annee", "2025", str(fichier))
+    run_command(capsys, "masse-salariale", "--siren", EPCI, "--annee", "2025", str(fichier))
+    status, out, err = run_command(capsys, "masse-salariale", "--siren", EPCI, "--annee", "2025", str(fichier))
     assert status == 2 and out == ""
     assert err.startswith("fichier : ") and "remplacer" in err
     assert Lot.objects.count() == 1 and LignePaie.objects.count() == 17
-    status, out, _ = run(capsys, "masse-salariale", "--siren", EPCI, "--annee", "2025", str(fichier), "--remplacer")
+    status, out, _ = run_command(capsys, "masse-salariale", "--siren", EPCI, "--annee", "2025", str(fichier), "--remplacer")
     assert status == 0 and Lot.objects.count() == 2
     assert LotEmployeur.objects.filter(courant=True).count() == 4
 
@@ -51,18 +43,18 @@ def test_second_import_without_replace_is_an_error_and_writes_nothing(capsys, te
 def test_invalid_file_exits_2_and_writes_nothing(capsys, territoire, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_bytes(payroll_csv(f"{EPCI};E1;FIN;50000;1;1;mad;;;A"))
-    status, out, err = run(capsys, "masse-salariale", "--siren", EPCI, "--annee", "2025", str(path))
+    status, out, err = run_command(capsys, "masse-salariale", "--siren", EPCI, "--annee", "2025", str(path))
     assert status == 2 and out == "" and err.startswith("ligne 2 : ")
     assert not Lot.objects.exists()
 
 
 def test_unknown_territory_exits_2(capsys, db, fichier):
-    status, out, err = run(capsys, "masse-salariale", "--siren", "999999999", "--annee", "2025", str(fichier))
+    status, out, err = run_command(capsys, "masse-salariale", "--siren", "999999999", "--annee", "2025", str(fichier))
     assert status == 2 and out == "" and "999999999" in err
 
 
 def test_equipe_projet_creates_the_first_account_with_a_password_link(capsys, territoire, client):
-    status, out, err = run(capsys, "equipe-projet", "--siren", EPCI, "--email", "dgs@metropole.fr")
+    status, out, err = run_command(capsys, "equipe-projet", "--siren", EPCI, "--email", "dgs@metropole.fr")
     assert status == 0, err
     link = next(word for word in out.split() if word.startswith("http"))
     from comptes.models import Utilisateur
@@ -79,7 +71,7 @@ def test_demo_fills_an_empty_database_and_refuses_a_full_one(capsys, db):
     from masse_salariale.lecture import paie_courante
     from territoire.models import Territoire
 
-    status, out, err = run(capsys, "demo")
+    status, out, err = run_command(capsys, "demo")
     assert status == 0, err
     territoire = Territoire.objects.get(code=EPCI)
     assert territoire.organisations.count() == 29
@@ -88,7 +80,7 @@ def test_demo_fills_an_empty_database_and_refuses_a_full_one(capsys, db):
                       "copilote-rh-epci", "consultant", "elu-copil"}
     assert Utilisateur.objects.get(username="dgs-merignac").check_password("mutualis-demo")
     assert len(paie_courante(territoire).lots) == 29
-    status, out, _ = run(capsys, "demo", "--si-vide")
+    status, out, _ = run_command(capsys, "demo", "--si-vide")
     assert status == 0 and "conservées" in out
     with pytest.raises(Exception, match="déjà des données"):
         call_command("demo")

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+
+from tests.cast import run_command
 from django.core.management import call_command
 
 from territoire.models import Organisation, Schema, Territoire
@@ -10,18 +12,10 @@ from territoire.models import Organisation, Schema, Territoire
 pytestmark = pytest.mark.django_db
 
 
-def run(capsys, *args):
-    try:
-        call_command(*args)
-        status = 0
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_bordeaux_metropole_from_official_files(capsys):
-    status, out, err = run(capsys, "territoire", "--siren", "243300316", "--json")
+    status, out, err = run_command(capsys, "territoire", "--siren", "243300316", "--json")
     assert status == 0, err
     doc = json.loads(out)
     assert doc["epci"] == {"code": "243300316", "nom": "Bordeaux Métropole", "nature": "METRO", "fiscalite": "FPU",
@@ -37,7 +31,7 @@ def test_bordeaux_metropole_from_official_files(capsys):
 
 
 def test_update_renames_and_keeps_communes_with_data(capsys):
-    run(capsys, "territoire", "--siren", "243300316")
+    run_command(capsys, "territoire", "--siren", "243300316")
     territoire = Territoire.objects.get()
     Organisation.objects.filter(territoire=territoire, code="33063").update(nom="Ancien nom", population=1)
     ghost = Organisation.objects.create(territoire=territoire, code="33999", nom="Commune sortie", type="commune")
@@ -45,7 +39,7 @@ def test_update_renames_and_keeps_communes_with_data(capsys):
     from comptes.models import Utilisateur
 
     Utilisateur.objects.create_user("x", organisation=ghost)
-    status, out, err = run(capsys, "territoire", "--siren", "243300316", "--json")
+    status, out, err = run_command(capsys, "territoire", "--siren", "243300316", "--json")
     assert status == 0
     bordeaux = Organisation.objects.get(territoire=territoire, code="33063")
     assert (bordeaux.nom, bordeaux.population) == ("Bordeaux", 267991)
@@ -62,14 +56,14 @@ def test_update_renames_and_keeps_communes_with_data(capsys):
     ids=["lyon", "unknown", "malformed"],
 )
 def test_refused_sirens_exit_2_and_write_nothing(capsys, siren, expected):
-    status, out, err = run(capsys, "territoire", "--siren", siren, "--json")
+    status, out, err = run_command(capsys, "territoire", "--siren", siren, "--json")
     assert status == 2 and out == ""
     assert err.startswith("fichier : ") and expected in err
     assert not Territoire.objects.exists()
 
 
 def test_paris_lyon_marseille_sum_their_arrondissements(capsys):
-    status, out, _ = run(capsys, "territoire", "--siren", "200054781", "--json")  # Métropole du Grand Paris
+    status, out, _ = run_command(capsys, "territoire", "--siren", "200054781", "--json")  # Métropole du Grand Paris
     paris = next(c for c in json.loads(out)["communes"] if c["code"] == "75056")
     assert paris["population"] == 2103778
 
@@ -78,7 +72,7 @@ def test_territory_file(capsys, tmp_path):
     path = tmp_path / "territoire.csv"
     path.write_text("code;nom;type;population;fiscalite\n200000001;CC Test;epci;;FA\n"
                     "01001;Village;commune;860;\n2A004;Ajaccio;commune;76320;\n", encoding="utf-8")
-    status, out, err = run(capsys, "territoire", "--fichier", str(path), "--json")
+    status, out, err = run_command(capsys, "territoire", "--fichier", str(path), "--json")
     assert status == 0, err
     doc = json.loads(out)
     assert doc["epci"]["fiscalite"] == "FA" and doc["epci"]["population"] == 77180
@@ -88,7 +82,7 @@ def test_territory_file(capsys, tmp_path):
 def test_invalid_territory_file_exits_2(capsys, tmp_path):
     path = tmp_path / "territoire.csv"
     path.write_text("code;nom;type\n200000001;CC Test;epci\n200000002;CC Deux;epci\n1234;X;commune\n", encoding="utf-8")
-    status, out, err = run(capsys, "territoire", "--fichier", str(path))
+    status, out, err = run_command(capsys, "territoire", "--fichier", str(path))
     assert status == 2 and out == ""
     assert all(line.startswith(("ligne ", "fichier : ", "avertissement : ")) for line in err.splitlines())
     assert not Territoire.objects.exists()
