@@ -151,3 +151,45 @@ def test_batch_records_who_when_file_checksum_lines_and_totals(cast, territoire,
     assert float(lot_courant.cout_total) == pytest.approx(
         4 * 50000 + 45000 + 5 * 40000 + 3 * 42000 + 44000 + 38000 + 36000)
     assert lot_courant.importe_par == cast["equipe_projet"] and lot_courant.importe_le
+
+
+def _xlsx(build) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "masse_salariale"
+    build(ws)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _merged_header(ws):
+    ws.append(["employeur", "agent", "theme", "cout_annuel"])
+    ws.merge_cells("A1:B1")
+    ws.append([EPCI, "E1", "FIN", 50000])
+
+
+def _formula_without_value(ws):
+    ws.append(["employeur", "agent", "theme", "cout_annuel"])
+    ws.append([EPCI, "E1", "FIN", "=40000+10000"])  # openpyxl writes no cached value
+
+
+def _date_as_cost(ws):
+    import datetime as dt
+
+    ws.append(["employeur", "agent", "theme", "cout_annuel"])
+    ws.append([EPCI, "E1", "FIN", dt.date(2025, 1, 1)])
+
+
+@pytest.mark.parametrize("build", [_merged_header, _formula_without_value, _date_as_cost],
+                         ids=["merged_header", "formula_without_value", "date_as_cost"])
+def test_bad_workbooks_are_reported_never_a_server_error(connecte, cast, territoire, build):
+    response = upload(connecte(cast["equipe_projet"]), territoire, _xlsx(build), "paie.xlsx")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "fichier : " in html or "ligne 2 : cout_annuel" in html
+    assert not Lot.objects.exists()

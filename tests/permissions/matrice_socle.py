@@ -7,7 +7,6 @@ MATRIX = {
     ("accueil", "get"): {"anonyme": 302, "exterieur": 302, **{r: 302 for r in MEMBRES}},
     ("territoire:accueil", "get"): members(200),
     ("territoire:page", "get"): members(200),
-    ("groupes:liste", "get"): members(200),
     ("masse_salariale:coefficient", "get"): members(200),
     ("masse_salariale:detail", "get"): members(200),
     ("masse_salariale:fonctionnels", "get"): team_only(405),
