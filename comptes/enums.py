@@ -30,6 +30,12 @@ ROLES_REPARTITION = (Role.COPILOTE_COMMUNE, Role.COPILOTE_EPCI, Role.CONSULTANT)
 ROLES_COURTS = {Role.DGS: "DGS", Role.CONSULTANT: "Consultant", Role.ELU: "Élu (comité de pilotage)"}
 
 
+def role_dans_groupe(role: str) -> str:
+    """« co-pilote EPCI », inside a sentence."""
+    libelle = ROLES_DANS_GROUPE.get(role, Role(role).label)
+    return libelle[0].lower() + libelle[1:]
+
+
 def libelle_role(role: str, groupe=None) -> str:
     if groupe is not None:
         return f"{ROLES_DANS_GROUPE.get(role, Role(role).label)} – {groupe.libelle}"

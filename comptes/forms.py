@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
@@ -47,12 +49,16 @@ class MotDePasseOublieForm(PasswordResetForm):
     invitation link may have expired): Django skips accounts without a usable password."""
 
     def get_users(self, email):
-        return Utilisateur.objects.filter(email__iexact=email, is_active=True)
+        # Django's guard against look-alike addresses that a case-insensitive database match lets through.
+        def meme(a, b):
+            return unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
+
+        return (u for u in Utilisateur.objects.filter(email__iexact=email, is_active=True) if meme(email, u.email))
 
 
 # --- The territory's accounts -------------------------------------------------------------------------
 
-CHOIX_ROLE_GROUPE = [("", "—"), *((role.value, label) for role, label in ROLES_DANS_GROUPE.items())]
+CHOIX_ROLE_GROUPE = [("", "Aucun rôle"), *((role.value, label) for role, label in ROLES_DANS_GROUPE.items())]
 
 
 class RolesForm(forms.Form):

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 
-from comptes.enums import ROLES_DE_GROUPE, Role, libelle_role
+from comptes.enums import ROLES_DE_GROUPE, Role, libelle_role, role_dans_groupe
 
 
 class UtilisateurQuerySet(models.QuerySet):
@@ -85,6 +85,10 @@ class Habilitation(models.Model):
     @property
     def libelle(self) -> str:
         return libelle_role(self.role, self.groupe)
+
+    @property
+    def libelle_dans_groupe(self) -> str:
+        return role_dans_groupe(self.role)
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -61,6 +61,11 @@ def accueil(request):
 
 # --- The territory's accounts (project team) ------------------------------------------------------------
 
+def _donnees(request):
+    """The submitted data, or None on GET (an empty POST is still a submission)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _gestionnaire(request, code):
     territoire, acces = get_territoire_ou_404(request.user, code)
     if not acces.peut_gerer_comptes():
@@ -102,7 +107,7 @@ def _message_changements(request, changements):
 def inviter(request, code):
     territoire, acces = _gestionnaire(request, code)
     groupes = _groupes(territoire)
-    form = InvitationForm(request.POST or None, territoire=territoire, groupes=groupes)
+    form = InvitationForm(_donnees(request), territoire=territoire, groupes=groupes)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -149,7 +154,7 @@ def compte(request, code, pk):
     territoire, acces = get_territoire_ou_404(request.user, code)
     user = get_utilisateur_ou_404(acces, pk)
     groupes = _groupes(territoire)
-    form = CompteForm(request.POST or None, territoire=territoire, groupes=groupes, utilisateur=user,
+    form = CompteForm(_donnees(request), territoire=territoire, groupes=groupes, utilisateur=user,
                       initial=_initial(territoire, user, groupes))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -158,8 +163,12 @@ def compte(request, code, pk):
             roles_territoire=form.roles_territoire(), roles_groupes=form.roles_groupes(), auteur=request.user,
             changer_organisation=not form.org_externe,
         )
-        messages.success(request, f"Compte de {user} enregistré.")
         _message_changements(request, changements)
+        if not Utilisateur.objects.du_territoire(territoire).filter(pk=user.pk).exists():
+            # A consultant with no role left is no longer of the territory: her page is gone.
+            messages.success(request, f"{user} n'a plus de rôle dans {territoire.nom}.")
+            return redirect("utilisateurs:liste", code=territoire.code)
+        messages.success(request, f"Compte de {user} enregistré.")
         return redirect("utilisateurs:compte", code=territoire.code, pk=user.pk)
     journal = [
         {"quand": e.quand, "qui": e.utilisateur, "quoi": PHRASES.get(e.action, e.action),

@@ -74,6 +74,11 @@ def _organe(territoire) -> str:
     return "le conseil de la métropole" if territoire.nature == Nature.METRO else "le conseil communautaire"
 
 
+def _participants(groupe, role) -> list:
+    """The group's active users in `role` (a deactivated account is not named in a new letter)."""
+    return [u for u in groupe.participants(role) if u.is_active]
+
+
 def valeurs(groupe, modele: ModeleLettreMission, jour=None) -> dict[str, str]:
     """The value of every field of lettres.CHAMPS for `groupe` (its participants read once)."""
     schema = groupe.schema
@@ -81,15 +86,15 @@ def valeurs(groupe, modele: ModeleLettreMission, jour=None) -> dict[str, str]:
     jour = jour or timezone.localdate()
     activites = territoire.activites.filter(theme=groupe.theme).order_by("ordre", "code").values_list(
         "libelle", flat=True)
-    consultants = [_personne(u) for u in groupe.participants(Role.CONSULTANT)]
+    consultants = [_personne(u) for u in _participants(groupe, Role.CONSULTANT)]
     return {
         "territoire": territoire.nom,
         "president": modele.signataire_nom or modele.signataire_qualite,
         "mandat": schema.mandat,
         "date": lettres.date_fr(jour),
         "theme": groupe.libelle,
-        "copilote_commune": lettres.personnes(_personne(u) for u in groupe.participants(Role.COPILOTE_COMMUNE)),
-        "copilote_epci": lettres.personnes(_personne(u) for u in groupe.participants(Role.COPILOTE_EPCI)),
+        "copilote_commune": lettres.personnes(_personne(u) for u in _participants(groupe, Role.COPILOTE_COMMUNE)),
+        "copilote_epci": lettres.personnes(_personne(u) for u in _participants(groupe, Role.COPILOTE_EPCI)),
         "consultant": lettres.personnes(consultants),
         "perimetre": lettres.perimetre(groupe.perimetre, activites),
         "livrables": lettres.livrables(),
@@ -102,7 +107,7 @@ def signatures(groupe, modele: ModeleLettreMission) -> list[dict]:
     """Who signs, in order: the co-pilots (« pour accord »), then the EPCI's signatory."""
     lignes = []
     for role, qualite in ROLES_COPILOTES:
-        personnes = [_personne(u) for u in groupe.participants(role)] or [lettres.Personne("")]
+        personnes = [_personne(u) for u in _participants(groupe, role)] or [lettres.Personne("")]
         lignes += [{"role": role.value, "qualite": qualite, "nom": p.nom, "organisation": p.organisation}
                    for p in personnes]
     lignes.append({"role": "president", "qualite": modele.signataire_qualite, "nom": modele.signataire_nom,
@@ -114,13 +119,13 @@ def signatures(groupe, modele: ModeleLettreMission) -> list[dict]:
 def do_generer_lettre(groupe, utilisateur, now=None) -> LettreMission:
     """Generate the group's letter from the schéma's template, or generate a draft again.
     A sent or signed letter keeps its text: ActionRefusee."""
-    now = now or timezone.now()
     groupe = type(groupe).objects.avec_participants().select_related("schema__territoire").get(pk=groupe.pk)
     lettre = LettreMission.objects.select_for_update().filter(groupe=groupe).first()
     if lettre is not None and not lettre.regenerable:
         raise ActionRefusee([f"la lettre du groupe {groupe.libelle} est {lettre.get_statut_display().lower()} : "
                              "elle garde son texte (remettez-la en brouillon pour la générer à nouveau)"])
     modele = modele_par_defaut(groupe.schema)
+    now = now or timezone.now()
     champs = valeurs(groupe, modele, timezone.localtime(now).date())
     try:
         objet, texte = lettres.remplir(modele.objet, champs), lettres.remplir(modele.corps, champs)

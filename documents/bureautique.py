@@ -127,8 +127,13 @@ def docx(page: MiseEnPage) -> bytes:
                 paragraphe.add_run(ligne)
 
     if page.signatures:
-        doc.add_paragraph().paragraph_format.space_before = Pt(12)
+        # The closing formula stays on the page of the signatures, and the row is never split.
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+        espace = doc.add_paragraph()
+        espace.paragraph_format.space_before, espace.paragraph_format.keep_with_next = Pt(12), True
         table = doc.add_table(rows=1, cols=len(page.signatures))
+        ne_pas_couper = OxmlElement("w:cantSplit")
+        table.rows[0]._tr.get_or_add_trPr().append(ne_pas_couper)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = True
         for cellule, signature in zip(table.rows[0].cells, page.signatures, strict=True):
@@ -140,7 +145,6 @@ def docx(page: MiseEnPage) -> bytes:
                 paragraphe.add_run(ligne).bold = ligne == signature.get("qualite")
             # Room to sign by hand.
             cellule.add_paragraph().paragraph_format.space_after = Pt(48)
-        table.rows[0].cells[0].paragraphs[0].paragraph_format.keep_together = True
 
     proprietes = doc.core_properties
     proprietes.title, proprietes.subject = page.titre, page.sous_titre
@@ -193,12 +197,17 @@ def odt(page: MiseEnPage) -> bytes:
     standard.addElement(style.ParagraphProperties(marginbottom="0.2cm", lineheight="115%"))
     doc.styles.addElement(standard)
     style_paragraphe("Texte", textalign="justify")
+    # A paragraph of several short lines (« Madame, / Monsieur, ») is not justified: LibreOffice would
+    # stretch each line ending in a manual break.
+    style_paragraphe("Lignes")
+    style_paragraphe("Fin", textalign="justify", keepwithnext="always")
     style_paragraphe("Intertitre", margintop="0.4cm", marginbottom="0.15cm", keepwithnext="always",
                      texte={"fontsize": "12pt", "fontweight": "bold", "color": couleur})
     style_paragraphe("Date", textalign="end", marginbottom="0.4cm")
     style_paragraphe("Objet", margintop="0.3cm", marginbottom="0.3cm", texte={"fontweight": "bold"})
-    style_paragraphe("Puce", marginbottom="0.1cm")
+    style_paragraphe("Puce", marginbottom="0.05cm")
     style_paragraphe("Signature", keepwithnext="always")
+    style_paragraphe("Emargement", marginbottom="1.8cm")
     style_paragraphe("Entete", marginbottom="0cm", texte={"fontsize": "14pt", "fontweight": "bold", "color": couleur})
     style_paragraphe("SousEntete", marginbottom="0cm", texte={"fontsize": "9pt"})
     style_paragraphe("Pied", textalign="center", texte={"fontsize": "8pt"})
@@ -247,7 +256,7 @@ def odt(page: MiseEnPage) -> bytes:
     corps = doc.text
     corps.addElement(text.P(stylename="Date", text=page.date))
     if page.destinataires:
-        dest = text.P(stylename="Texte")
+        dest = text.P(stylename="Lignes")
         dest.addElement(text.Span(stylename=gras, text="À l'attention de :"))
         for ligne in page.destinataires:
             dest.addElement(text.LineBreak())
@@ -265,7 +274,8 @@ def odt(page: MiseEnPage) -> bytes:
                 liste.addElement(element)
             corps.addElement(liste)
         else:
-            paragraphe = text.P(stylename="Texte")
+            dernier = bloc is page.blocs[-1] and page.signatures
+            paragraphe = text.P(stylename="Fin" if dernier else "Texte" if len(bloc.lignes) == 1 else "Lignes")
             for i, ligne in enumerate(bloc.lignes):
                 if i:
                     paragraphe.addElement(text.LineBreak())
@@ -273,10 +283,19 @@ def odt(page: MiseEnPage) -> bytes:
             corps.addElement(paragraphe)
 
     if page.signatures:
-        corps.addElement(text.P(stylename="Texte"))
-        grille = table.Table(name="Signatures")
-        grille.addElement(table.TableColumn(numbercolumnsrepeated=len(page.signatures)))
-        rang = table.TableRow()
+        corps.addElement(text.P(stylename="Fin"))
+        style_grille = style.Style(name="Signatures", family="table")
+        style_grille.addElement(style.TableProperties(width="16.8cm", align="left", maybreakbetweenrows="false"))
+        doc.automaticstyles.addElement(style_grille)
+        style_rang = style.Style(name="RangSignatures", family="table-row")
+        style_rang.addElement(style.TableRowProperties(keeptogether="always"))
+        doc.automaticstyles.addElement(style_rang)
+        style_colonne = style.Style(name="ColonneSignature", family="table-column")
+        style_colonne.addElement(style.TableColumnProperties(columnwidth=f"{16.8 / len(page.signatures):.2f}cm"))
+        doc.automaticstyles.addElement(style_colonne)
+        grille = table.Table(name="Signatures", stylename=style_grille)
+        grille.addElement(table.TableColumn(numbercolumnsrepeated=len(page.signatures), stylename=style_colonne))
+        rang = table.TableRow(stylename=style_rang)
         for signature in page.signatures:
             cellule = table.TableCell()
             paragraphe = text.P(stylename="Signature")
@@ -288,6 +307,7 @@ def odt(page: MiseEnPage) -> bytes:
                 else:
                     paragraphe.addText(ligne)
             cellule.addElement(paragraphe)
+            cellule.addElement(text.P(stylename="Emargement"))  # room to sign by hand
             rang.addElement(cellule)
         grille.addElement(rang)
         corps.addElement(grille)

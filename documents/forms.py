@@ -18,6 +18,7 @@ class ModeleForm(forms.ModelForm):
         fields = ["objet", "corps", "signataire_qualite", "signataire_nom"]
         widgets = {"corps": forms.Textarea(attrs={"rows": 30, "spellcheck": "true"}),
                    "objet": forms.TextInput(attrs={"size": 80})}
+        labels = {"objet": "Objet de la lettre", "corps": "Texte de la lettre"}
         help_texts = {
             "objet": "Une ligne ; les champs entre accolades y sont permis.",
             "corps": "Les champs entre accolades sont remplacés à la génération (liste ci-dessous). Une ligne vide "

@@ -22,7 +22,8 @@ def contexte_groupe(groupe, acces) -> dict:
         "date": lettre.date_statut if lettre else None,
         "url": reverse("documents:lettre", kwargs=kwargs),
         "telechargements": [
-            (libelle, reverse(f"documents:{fmt}", kwargs=kwargs), f"{libelle}, lettre de mission du groupe {groupe.libelle}")
+            (libelle, reverse(f"documents:{fmt}", kwargs=kwargs),
+             f"{libelle}, lettre de mission du groupe {groupe.libelle}")
             for fmt, libelle in (("pdf", "PDF"), ("docx", "Word (DOCX)"), ("odt", "OpenDocument (ODT)"))
         ] if lettre else [],
         "equipe": acces.peut_gerer_groupes(),

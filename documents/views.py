@@ -85,7 +85,9 @@ def lettre(request, code, theme):
         "territoire": territoire, "acces": acces, "schema": schema, "groupe": groupe, "lettre": lettre,
         "equipe": equipe, "blocs": lettres.blocs(lettre.texte) if lettre else [],
         "page": rendu.mise_en_page(lettre) if lettre else None,
-        "modele_modifie": bool(lettre and lettre.regenerable and modele and modele.modifie_le > lettre.generee_le),
+        # Edited by the team (not merely created with its default text) since the letter was generated.
+        "modele_modifie": bool(lettre and lettre.regenerable and modele and modele.modifie_par_id
+                               and modele.modifie_le > lettre.generee_le),
         "historique": historique, "statuts": dict(StatutLettre.choices),
     })
 

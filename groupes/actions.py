@@ -4,7 +4,7 @@ répartition (co-pilots and consultant), the périmètre, the members and the su
 from django.db import transaction
 
 from comptes.actions import poser_roles
-from comptes.enums import ROLES_REPARTITION, Role, libelle_role
+from comptes.enums import ROLES_DANS_GROUPE, ROLES_REPARTITION, Role, role_dans_groupe
 from comptes.models import Habilitation
 from groupes.models import GroupeTravail, SousGroupe
 from mutualis.erreurs import ActionRefusee
@@ -31,10 +31,10 @@ def do_repartir(groupe: GroupeTravail, titulaires: dict, auteur) -> list[str]:
         if nouveau is None:
             for h in avant:
                 h.delete()
-                changements.append(f"{h.utilisateur} n'est plus {libelle_role(role).lower()}")
+                changements.append(f"{h.utilisateur} n'est plus {role_dans_groupe(role)}")
         elif [h.utilisateur_id for h in avant] != [nouveau.pk]:
             poser_roles(territoire, nouveau, set(), {groupe: role}, remplacer=False)
-            changements.append(f"{libelle_role(role)} : {nouveau}"
+            changements.append(f"{ROLES_DANS_GROUPE[role]} : {nouveau}"
                                + (f" (à la place de {', '.join(str(h.utilisateur) for h in avant)})" if avant else ""))
     if changements:
         groupe.elaguer_sous_groupes()

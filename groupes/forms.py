@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from comptes.enums import ROLES_DANS_GROUPE, Role
+from comptes.enums import Role, role_dans_groupe
 from comptes.models import Habilitation, Utilisateur
 from groupes.models import GroupeTravail, SousGroupe
 
@@ -144,8 +144,7 @@ class MembreForm(forms.Form):
     def clean_utilisateur(self):
         p = _actif(self.cleaned_data["utilisateur"])
         if p.pk in self.roles:
-            role = ROLES_DANS_GROUPE.get(self.roles[p.pk], self.roles[p.pk]).lower()
-            raise ValidationError(f"{p} participe déjà au groupe ({role}).")
+            raise ValidationError(f"{p} participe déjà au groupe ({role_dans_groupe(self.roles[p.pk])}).")
         return p
 
 

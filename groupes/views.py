@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from comptes.enums import ROLES_REPARTITION, Role, libelle_role
+from comptes.enums import ROLES_DANS_GROUPE, ROLES_REPARTITION, Role
 from comptes.models import Utilisateur
 from comptes.perms import get_groupe_ou_404, get_territoire_ou_404
 from groupes.actions import (
@@ -25,6 +25,11 @@ from mutualis.erreurs import ActionRefusee
 
 REFUS_EQUIPE = "Seule l'équipe projet choisit les co-pilotes, le consultant et les membres des groupes."
 REFUS_COPILOTES = "Seuls l'équipe projet et les co-pilotes du groupe modifient son périmètre et ses sous-groupes."
+
+
+def _donnees(request):
+    """The submitted data, or None on GET (an empty POST is still a submission)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _groupe(request, code, theme):
@@ -56,9 +61,9 @@ def _par_nom(personnes):
 def liste(request, code):
     """The source document's « répartition des thématiques »: a column per theme, a row per role."""
     territoire, acces = get_territoire_ou_404(request.user, code)
-    groupes = list(GroupeTravail.objects.du_territoire(territoire).avec_participants()
+    groupes = list(GroupeTravail.objects.du_territoire(territoire).avec_participants().select_related("schema")
                    .annotate(nb_sous_groupes=Count("sous_groupes")))
-    lignes = [{"libelle": libelle_role(role), "cellules": [_par_nom(g.participants(role)) for g in groupes]}
+    lignes = [{"libelle": ROLES_DANS_GROUPE[role], "cellules": [_par_nom(g.participants(role)) for g in groupes]}
               for role in ROLES_REPARTITION]
     for g in groupes:
         g.nb_membres = len(g.participants(Role.MEMBRE))
@@ -112,7 +117,7 @@ def _vers(groupe, ancre=""):
 @require_http_methods(["GET", "POST"])
 def repartition(request, code, theme):
     territoire, acces, groupe = _gestionnaire(request, code, theme)
-    form = RepartitionForm(request.POST or None, groupe=groupe, personnes=personnes_du_territoire(territoire))
+    form = RepartitionForm(_donnees(request), groupe=groupe, personnes=personnes_du_territoire(territoire))
     if request.method == "POST" and form.is_valid():
         changements = do_repartir(groupe, form.titulaires(), request.user)
         if changements:
@@ -129,7 +134,7 @@ def repartition(request, code, theme):
 @require_http_methods(["GET", "POST"])
 def perimetre(request, code, theme):
     territoire, acces, groupe = _coordinateur(request, code, theme)
-    form = PerimetreForm(request.POST or None, initial={"perimetre": groupe.perimetre})
+    form = PerimetreForm(_donnees(request), initial={"perimetre": groupe.perimetre})
     if request.method == "POST" and form.is_valid():
         do_modifier_perimetre(groupe, form.cleaned_data["perimetre"], request.user)
         messages.success(request, f"Périmètre du groupe {groupe.libelle} enregistré.")
@@ -170,7 +175,7 @@ def retirer_membre(request, code, theme, pk):
 
 
 def _edition_sous_groupe(request, territoire, acces, groupe, sous_groupe):
-    form = SousGroupeForm(request.POST or None, groupe=groupe, sous_groupe=sous_groupe)
+    form = SousGroupeForm(_donnees(request), groupe=groupe, sous_groupe=sous_groupe)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         if sous_groupe is None:

@@ -25,7 +25,8 @@ def quand(seance) -> str:
     fin = timezone.localtime(seance.fin)
     texte = f"{JOURS[debut.weekday()]} {date_fr(debut)}, de {heure(debut)} à {heure(fin)}"
     if fin.date() != debut.date():
-        texte = f"du {JOURS[debut.weekday()]} {date_fr(debut)} à {heure(debut)} au {JOURS[fin.weekday()]} {date_fr(fin)} à {heure(fin)}"
+        texte = (f"du {JOURS[debut.weekday()]} {date_fr(debut)} à {heure(debut)} "
+                 f"au {JOURS[fin.weekday()]} {date_fr(fin)} à {heure(fin)}")
     return texte
 
 
@@ -36,9 +37,11 @@ def url_seance(seance) -> str:
 
 
 def _piece_jointe(contenu: bytes, methode: str, nom: str) -> email.message.MIMEPart:
+    # Quoted-printable rather than base64: the lines are text, so that the transport writes them with
+    # the CRLF endings RFC 5545 requires (base64 would keep the normalised LF).
     part = email.message.MIMEPart()
     part.set_content(contenu.decode(), subtype="calendar", charset="utf-8", params={"method": methode},
-                     disposition="attachment", filename=nom)
+                     disposition="attachment", filename=nom, cte="quoted-printable")
     return part
 
 

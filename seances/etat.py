@@ -96,9 +96,9 @@ def a_faire(acces, user, now=None) -> list[dict]:
     groupes = {g.pk: g for g in schema.groupes.all()}
     taches = []
 
-    def ajouter(libelle, seance, ancre=""):
-        seance.groupe = groupes[seance.groupe_id]
-        taches.append({"libelle": libelle, "url": url_seance(seance, code) + ancre})
+    def ajouter(quoi, seance, ancre):
+        seance.groupe = groupes[seance.groupe_id]  # no query per meeting
+        taches.append({"libelle": f"{quoi} : {_libelle(seance)}", "url": url_seance(seance, code) + ancre})
 
     roles_visa = {}
     for role, groupe_id in acces.habilitations:
@@ -112,18 +112,18 @@ def a_faire(acces, user, now=None) -> list[dict]:
                      .values_list("object_id", "version", "role"))
         for cr in a_viser:
             if any((cr.pk, cr.version, role) not in donnes for role in roles_visa[cr.seance.groupe_id]):
-                ajouter(f"Valider le compte rendu : {_libelle(cr.seance)}", cr.seance, "#compte-rendu")
+                ajouter("Valider le compte rendu", cr.seance, "#compte-rendu")
 
     participe = [pk for pk, g in groupes.items() if acces.participe(g)]
     for cr in (CompteRendu.objects.filter(etat=Etat.RENVOYE, seance__groupe_id__in=participe)
                .select_related("seance").order_by("seance__debut")):
-        ajouter(f"Reprendre le compte rendu renvoyé : {_libelle(cr.seance)}", cr.seance, "#compte-rendu")
+        ajouter("Reprendre le compte rendu renvoyé", cr.seance, "#compte-rendu")
 
     redige = [pk for pk, g in groupes.items() if acces.peut_rediger(g)]
     planifie = [pk for pk, g in groupes.items() if acces.peut_planifier(g)]
     passees = Seance.objects.actives().filter(fin__lte=now).order_by("debut")
     for seance in passees.filter(groupe_id__in=redige, compte_rendu__isnull=True):
-        ajouter(f"Rédiger le compte rendu : {_libelle(seance)}", seance, "#compte-rendu")
+        ajouter("Rédiger le compte rendu", seance, "#compte-rendu")
     for seance in passees.filter(groupe_id__in=planifie, presences_saisies_le__isnull=True):
-        ajouter(f"Saisir les présences : {_libelle(seance)}", seance, "#participants")
+        ajouter("Saisir les présences", seance, "#participants")
     return taches

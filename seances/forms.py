@@ -12,17 +12,17 @@ from seances.enums import Etape, Presence
 class SeanceForm(forms.Form):
     etape = forms.ChoiceField(label="Étape", choices=Etape.choices)
     titre = forms.CharField(label="Titre", max_length=200, required=False,
-                            help_text="Facultatif : laissé vide, la séance s'appelle « GT1 Ressources humaines ».")
+                            help_text="Laissé vide : l'étape et le groupe, par exemple « GT1 Ressources humaines ».")
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                            help_text="Format : jj/mm/aaaa.")
-    heure_debut = forms.TimeField(label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                                  help_text="Format : hh:mm, heure de Paris.")
-    heure_fin = forms.TimeField(label="Heure de fin", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                                help_text="Format : hh:mm, heure de Paris.")
+    heure_debut = forms.TimeField(label="Heure de début", help_text="Format : hh:mm, heure de Paris.",
+                                  widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    heure_fin = forms.TimeField(label="Heure de fin", help_text="Format : hh:mm, heure de Paris.",
+                                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     lieu = forms.CharField(label="Lieu", max_length=300, required=False,
                            help_text="Salle et adresse ; laissez vide pour une séance en visioconférence seulement.")
     lien_visio = forms.URLField(label="Lien de visioconférence", required=False, assume_scheme="https",
-                                help_text="Facultatif : l'adresse de la réunion en ligne.")
+                                help_text="L'adresse de la réunion en ligne.")
     ordre_du_jour = forms.CharField(label="Ordre du jour", required=False,
                                     widget=forms.Textarea(attrs={"rows": 14, "cols": 80}),
                                     help_text="Prérempli avec la trame d'animation de l'étape ; repris dans l'invitation.")
@@ -36,7 +36,8 @@ class SeanceForm(forms.Form):
                 "ordre_du_jour": seance.ordre_du_jour,
             }
         super().__init__(*args, **kwargs)
-        self.fields["lien_visio"].error_messages["invalid"] = "Saisissez une adresse web complète, par exemple https://visio.exemple.fr/gt-rh."
+        self.fields["lien_visio"].error_messages["invalid"] = (
+            "Saisissez une adresse web complète, par exemple https://visio.exemple.fr/gt-rh.")
 
     def clean(self):
         data = super().clean()
@@ -64,14 +65,15 @@ class ModificationSeanceForm(SeanceForm):
 
     def __init__(self, *args, seance=None, **kwargs):
         super().__init__(*args, seance=seance, **kwargs)
-        if seance is None or not seance.invitations_envoyees:
+        # Only a meeting still to come gets an update; a past one keeps its revision for the record.
+        if seance is None or not seance.invitations_envoyees or not seance.peut_inviter(timezone.now()):
             del self.fields["prevenir"]
 
 
 class AnnulationForm(forms.Form):
     motif = forms.CharField(label="Motif de l'annulation", required=False, max_length=2000,
                             widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="Facultatif ; repris dans le message d'annulation envoyé aux participants.")
+                            help_text="Repris dans le message d'annulation envoyé aux participants.")
 
 
 class TramesForm(forms.Form):

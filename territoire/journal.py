@@ -1,4 +1,10 @@
-"""The territory's latest activity, worded for the space's home page."""
+"""The territory's latest activity, worded for the space's home page. Each app words its own audit
+actions in `<app>/journal.py` (a `PHRASES` dict), gathered here."""
+
+import importlib
+from functools import cache
+
+from django.apps import apps
 
 from territoire.models import Evenement
 
@@ -19,6 +25,18 @@ PHRASES = {
 MASQUES = {"masse_salariale.refus", "referentiel.refus"}
 
 
+@cache
+def phrases() -> dict[str, str]:
+    merged = dict(PHRASES)
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.journal")
+        except ModuleNotFoundError:
+            continue
+        merged.update(getattr(module, "PHRASES", {}))
+    return merged
+
+
 def derniere_activite(territoire, limite: int = 12) -> list[dict]:
     events = (
         Evenement.objects.filter(territoire=territoire)
@@ -29,7 +47,7 @@ def derniere_activite(territoire, limite: int = 12) -> list[dict]:
         {
             "quand": e.quand,
             "qui": str(e.utilisateur) if e.utilisateur else "Mutualis (ligne de commande)",
-            "quoi": PHRASES.get(e.action, e.action.replace("_", " ").replace(".", " : ")),
+            "quoi": phrases().get(e.action, e.action.replace("_", " ").replace(".", " : ")),
             "objet": e.objet,
         }
         for e in events

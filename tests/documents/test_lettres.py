@@ -108,7 +108,8 @@ def test_calendar_from_the_meetings_says_which_stages_have_no_date():
                 "salle du conseil"),
     ]
     lignes = lettres.calendrier(2026, reunions).splitlines()
-    assert lignes[0] == "- GT1 – se connaître, partager (liste des activités) : 3 juillet 2026 à 9 h 30, salle du conseil ;"
+    assert lignes[0] == ("- GT1 – se connaître, partager (liste des activités) : 3 juillet 2026 à 9 h 30, "
+                         "salle du conseil ;")
     assert lignes[1] == "- GT2 – analyse interne et externe (grille AFOR) : 10 septembre 2026 à 14 h ;"
     assert lignes[2] == "- GT3 : date à fixer, avant la mi-octobre 2026 ;"
     assert lignes[-1].startswith("- mars 2027 : adoption")

@@ -4,7 +4,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 from icalendar import Calendar
 
 from seances.models import Participation

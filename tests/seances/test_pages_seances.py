@@ -124,7 +124,7 @@ def test_meetings_list_runs_a_bounded_number_of_queries(connecte, cast, territoi
             do_enregistrer_presences(seance, cast["equipe_projet"],
                                      {p.pk: "present" for p in seance.participations.all()})
     client = connecte(cast["membre_rh"])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = client.get(liste_url(territoire))
     assert response.status_code == 200
     page = response.content.decode()
