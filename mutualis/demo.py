@@ -75,6 +75,14 @@ def charger_demo() -> None:
                               users["equipe-projet"])
         do_confirmer_lot(lot, users["equipe-projet"])
 
+    from django.test.utils import override_settings
+
+    from mutualis.demo_espace import charger_espace
+
+    # The demo's invitations are recorded as sent, but go nowhere.
+    with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
+        charger_espace(territoire, users)
+
 
 def texte_logins(url: str) -> str:
     lines = [f"Mutualis est servi sur {url}", f"Comptes de démonstration (mot de passe : {MOT_DE_PASSE}) :"]

@@ -21,8 +21,10 @@ PHRASES = {
     "referentiel.suppression": "a supprimé une activité du référentiel",
     "referentiel.import": "a importé le référentiel des activités",
 }
-# Failed attempts are in the audit trail but not on everyone's home page.
-MASQUES = {"masse_salariale.refus", "referentiel.refus"}
+# Failed attempts are in the audit trail but not on the home page; accounts (names, e-mail addresses)
+# only on the project team's.
+MASQUES = {"masse_salariale.refus", "referentiel.refus", "comptes.courriel_echec"}
+RESERVES_EQUIPE_PROJET = ("comptes.",)
 
 
 @cache
@@ -37,12 +39,12 @@ def phrases() -> dict[str, str]:
     return merged
 
 
-def derniere_activite(territoire, limite: int = 12) -> list[dict]:
-    events = (
-        Evenement.objects.filter(territoire=territoire)
-        .exclude(action__in=MASQUES)
-        .select_related("utilisateur")[:limite]
-    )
+def derniere_activite(territoire, acces, limite: int = 12) -> list[dict]:
+    events = Evenement.objects.filter(territoire=territoire).exclude(action__in=MASQUES)
+    if not acces.est_equipe_projet:
+        for prefix in RESERVES_EQUIPE_PROJET:
+            events = events.exclude(action__startswith=prefix)
+    events = events.select_related("utilisateur")[:limite]
     return [
         {
             "quand": e.quand,

@@ -43,7 +43,7 @@ def accueil(request, code):
     ]
     return render(request, "territoire/accueil.html", {
         "territoire": territoire, "acces": acces, "schema": schema, "matrice": matrice,
-        "prochaines": prochaines, "taches": taches, "activite": derniere_activite(territoire),
+        "prochaines": prochaines, "taches": taches, "activite": derniere_activite(territoire, acces),
         "roles": sorted({h for h in acces.roles}),
     })
 

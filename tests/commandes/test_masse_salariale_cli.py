@@ -75,11 +75,24 @@ def test_demo_fills_an_empty_database_and_refuses_a_full_one(capsys, db):
     assert status == 0, err
     territoire = Territoire.objects.get(code=EPCI)
     assert territoire.organisations.count() == 29
-    logins = set(Utilisateur.objects.values_list("username", flat=True))
+    logins = {u.username for u in Utilisateur.objects.all() if u.has_usable_password()}
     assert logins == {"equipe-projet", "dgs-metropole", "dgs-bordeaux", "dgs-merignac", "copilote-rh-commune",
                       "copilote-rh-epci", "consultant", "elu-copil"}
     assert Utilisateur.objects.get(username="dgs-merignac").check_password("mutualis-demo")
     assert len(paie_courante(territoire).lots) == 29
+    # The shared space: nine groups with both co-pilots and a consultant, meetings held and planned,
+    # minutes at several states of the workflow, mandate letters.
+    from seances.models import CompteRendu, Seance
+
+    schema = territoire.schemas.get()
+    for groupe in schema.groupes.all():
+        roles = set(groupe.habilitations.values_list("role", flat=True))
+        assert {"copilote_commune", "copilote_epci", "consultant"} <= roles, groupe
+    assert {s.statut for s in Seance.objects.filter(groupe__schema=schema)} == {"tenue", "planifiee"}
+    assert {cr.etat for cr in CompteRendu.objects.all()} == {"brouillon", "soumis", "renvoye", "valide"}
+    from documents.models import LettreMission
+
+    assert {lettre.statut for lettre in LettreMission.objects.all()} == {"brouillon", "envoyee", "signee"}
     status, out, _ = run_command(capsys, "demo", "--si-vide")
     assert status == 0 and "conservées" in out
     with pytest.raises(Exception, match="déjà des données"):

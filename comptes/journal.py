@@ -1,0 +1,12 @@
+"""How the space's « dernière activité » words the accounts' audit rows (shown to the project team only:
+they name people and their e-mail addresses)."""
+
+PHRASES = {
+    "comptes.equipe_projet": "a créé un compte de l'équipe projet",
+    "comptes.invitation": "a invité une personne",
+    "comptes.ajout_roles": "a ajouté des rôles à un compte",
+    "comptes.relance": "a renvoyé une invitation",
+    "comptes.modification": "a modifié un compte",
+    "comptes.desactivation": "a désactivé un compte",
+    "comptes.reactivation": "a réactivé un compte",
+}
