@@ -133,6 +133,27 @@ class Acces:
     def peut_rouvrir(self) -> bool:
         return self.est_equipe_projet
 
+    # Deliverables (GT1 inventory, GT2 AFOR grid, GT3 poolable activities)
+    def peut_remplir_inventaire(self, groupe, commune) -> bool:
+        """A commune's GT1 lines: its DGS or a delegate (a user of that commune taking part in the group),
+        and the project team."""
+        if self.est_equipe_projet:
+            return True
+        own = self.organisation is not None and self.organisation.pk == commune.pk
+        return own and (self.est_dgs or bool(self.roles_dans_groupe(groupe)))
+
+    def peut_contribuer(self, groupe) -> bool:
+        """Add AFOR items: the group's participants, the DGS of the communes and of the EPCI, the project team."""
+        return self.peut_rediger(groupe) or self.est_dgs
+
+    def peut_consolider(self, groupe) -> bool:
+        """Merge and reword AFOR items, consolidate the inventory, edit GT3 lines and their consensus."""
+        return self.est_equipe_projet or self.est_copilote(groupe) or self.est_consultant
+
+    def peut_noter(self, groupe) -> bool:
+        """Score GT3 lines: each co-pilot and the consultant."""
+        return self.est_copilote(groupe) or self.est_consultant
+
 
 def territoires_visibles(user):
     return Territoire.objects.pour_utilisateur(user)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "validation",
     "seances",
     "documents",
+    "livrables",
 ]
 
 MIDDLEWARE = [

@@ -67,6 +67,22 @@ def do_modifier(obj, user, contenu: dict, action=Action.MODIFICATION):
 
 
 @transaction.atomic
+def do_versionner(obj, user, quoi: str):
+    """Record, as a new version, a change already written to the record's rows (a cell of a deliverable
+    edited in a page or re-imported from a spreadsheet). Same rules as do_modifier: refused once locked,
+    visas of a submitted record made void."""
+    _verrouiller(obj)
+    if obj.verrouille:
+        raise ActionRefusee([f"{obj} est {obj.LIBELLE_FINAL} : il faut le rouvrir pour le modifier"])
+    avant = obj.etat
+    _nouvelle_version(obj, user)
+    obj.save(update_fields=["version", "modifie_le"])
+    note = "les validations déjà données sont remises à zéro" if avant == Etat.SOUMIS and visas_courants(obj, obj.version - 1) else ""
+    _trace(obj, user, Action.MODIFICATION, avant, "; ".join(filter(None, [quoi, note])))
+    return obj
+
+
+@transaction.atomic
 def do_restaurer(obj, user, numero: int):
     version = Version.objects.de(obj).filter(numero=numero).first()
     if version is None:
