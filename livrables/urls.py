@@ -1,0 +1,11 @@
+"""The deliverables of a group, under /t/<code>/groupes/<theme>/livrables/: one module per deliverable."""
+
+from django.urls import include, path
+
+app_name = "livrables"
+urlpatterns = [
+    path("gt1/", include("livrables.urls_inventaire")),
+    path("gt2/", include("livrables.urls_afor")),
+    path("gt3/", include("livrables.urls_mutualisables")),
+    path("<str:type>/circuit/", include("livrables.urls_circuit")),
+]
