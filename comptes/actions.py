@@ -170,6 +170,10 @@ def do_inviter(territoire, *, email: str, prenom: str, nom: str, organisation, r
             user.set_unusable_password()
             user.save()
         elif not user.is_active:
+            if user.habilitations.exclude(territoire=territoire).exists():
+                # Deactivation is global: only the territory that holds her other roles may lift it.
+                raise ActionRefusee([f"email : le compte {email} est désactivé et a des rôles dans un autre "
+                                     "territoire : seule l'équipe projet de ce territoire peut le réactiver"])
             user.is_active = reactive = True
             user.save(update_fields=["is_active"])
         changements = poser_roles(territoire, user, roles_territoire, roles_groupes, remplacer=False)

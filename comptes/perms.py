@@ -89,6 +89,13 @@ class Acces:
         """A batch's page (its employers, totals, warnings): the project team, or whoever imported it."""
         return self.est_equipe_projet or lot.importe_par_id == self.utilisateur.pk
 
+    def peut_decider_lot(self, lot) -> bool:
+        """Confirm or abandon a staged batch: who may still import every one of its employers."""
+        if not (self.voit_lot(lot) and self.peut_importer()):
+            return False
+        allowed = set(self.organisations_importables().values_list("pk", flat=True))
+        return set(lot.employeurs.values_list("organisation_id", flat=True)) <= allowed
+
     def peut_editer_referentiel(self) -> bool:
         return self.est_equipe_projet
 
@@ -153,6 +160,10 @@ class Acces:
     def peut_noter(self, groupe) -> bool:
         """Score GT3 lines: each co-pilot and the consultant."""
         return self.est_copilote(groupe) or self.est_consultant
+
+    def peut_soumettre_livrable(self, groupe) -> bool:
+        """Submit a deliverable to the co-pilots: any participant of the group, a DGS, the project team."""
+        return self.peut_rediger(groupe) or self.est_dgs
 
 
 def territoires_visibles(user):

@@ -11,27 +11,38 @@ Key = tuple[Hashable, Hashable]
 
 
 def secondary_suppression(
-    values: Mapping[Key, float], primary: Iterable[Key], known: Iterable[Key] = ()
+    values: Mapping[Key, float], primary: Iterable[Key], known: Iterable[Key] = (),
+    extra_lines: Mapping[Hashable, Iterable[Key]] | None = None,
 ) -> set[Key]:
     """values: (row, column) -> amount of every non-empty cell; primary: the cells hidden by the first rule;
     known: cells the reader sees anyway (her own employer's), never useful as a second hidden cell.
     Returns every cell to hide. Lines are the rows and the columns of the table. A line left with a
-    single hidden cell and no candidate keeps it recoverable: `lines_to_hide` says which totals to hide."""
-    return _suppress(values, primary, known)[0]
+    single hidden cell and no candidate keeps it recoverable: `lines_to_hide` says which totals to hide.
+    `extra_lines` names other groups of cells whose sum is published elsewhere (a theme's numerator is
+    the EPCI's cell plus the communes' agents made available to the EPCI)."""
+    return _suppress(values, primary, known, extra_lines)[0]
 
 
-def lines_to_hide(values: Mapping[Key, float], primary: Iterable[Key], known: Iterable[Key] = ()) -> set[tuple[str, Hashable]]:
-    """The lines (("row", r) or ("col", c)) whose total must be hidden as well."""
-    return _suppress(values, primary, known)[1]
+def lines_to_hide(values: Mapping[Key, float], primary: Iterable[Key], known: Iterable[Key] = (),
+                  extra_lines: Mapping[Hashable, Iterable[Key]] | None = None) -> set[Hashable]:
+    """The lines (("row", r), ("col", c) or an extra line's name) whose total must be hidden as well."""
+    return _suppress(values, primary, known, extra_lines)[1]
 
 
-def _suppress(values, primary, known):
+def suppress(values, primary, known=(), extra_lines=None) -> tuple[set[Key], set[Hashable]]:
+    """Both answers at once: (cells to hide, lines whose total to hide)."""
+    return _suppress(values, primary, known, extra_lines)
+
+
+def _suppress(values, primary, known, extra_lines=None):
     known = set(known)
     hidden = set(primary) & set(values)
-    lines: dict[tuple[str, Hashable], list[Key]] = {}
+    lines: dict[Hashable, list[Key]] = {}
     for key in values:
         lines.setdefault(("row", key[0]), []).append(key)
         lines.setdefault(("col", key[1]), []).append(key)
+    for name, keys in (extra_lines or {}).items():
+        lines[name] = [k for k in keys if k in values]
     changed = True
     while changed:
         changed = False

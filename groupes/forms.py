@@ -115,8 +115,10 @@ class RepartitionForm(forms.Form):
         return p
 
     def titulaires(self) -> dict:
+        """The roles the form sent: a role absent from the POST is left as it is (the select's empty
+        choice, « à désigner », is what removes a holder)."""
         return {role: self.cleaned_data.get(role) for role in (Role.COPILOTE_COMMUNE, Role.COPILOTE_EPCI,
-                                                                Role.CONSULTANT)}
+                                                                Role.CONSULTANT) if role.value in self.data}
 
 
 class PerimetreForm(forms.Form):
@@ -151,6 +153,12 @@ class MembreForm(forms.Form):
 class MembresChoix(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.libelle
+
+    def _check_values(self, value):
+        # An identifier out of the database's integer range is an invalid choice, not a server error.
+        if any(not str(v).isascii() or not str(v).isdigit() or int(v) > 2**62 for v in value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super()._check_values(value)
 
 
 class SousGroupeForm(forms.Form):

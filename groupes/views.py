@@ -75,6 +75,7 @@ def liste(request, code):
 
 def _page_groupe(request, territoire, acces, groupe, membre_form=None, status=200):
     from documents.panneaux import contexte_groupe as contexte_documents
+    from livrables.panneaux import contexte_groupe as contexte_livrables
     from seances.panneaux import contexte_groupe as contexte_seances
 
     sous_groupes = list(groupe.sous_groupes.prefetch_related(
@@ -86,6 +87,7 @@ def _page_groupe(request, territoire, acces, groupe, membre_form=None, status=20
     context = {
         **contexte_seances(groupe, acces, timezone.now()),
         **contexte_documents(groupe, acces),
+        **contexte_livrables(groupe, acces),
         "territoire": territoire, "acces": acces, "groupe": groupe,
         "copilotes_commune": groupe.participants(Role.COPILOTE_COMMUNE),
         "copilotes_epci": groupe.participants(Role.COPILOTE_EPCI),

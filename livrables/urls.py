@@ -7,5 +7,5 @@ urlpatterns = [
     path("gt1/", include("livrables.urls_inventaire")),
     path("gt2/", include("livrables.urls_afor")),
     path("gt3/", include("livrables.urls_mutualisables")),
-    path("<str:type>/circuit/", include("livrables.urls_circuit")),
+    path("<livrable:type>/circuit/", include("livrables.urls_circuit")),
 ]

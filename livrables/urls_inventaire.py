@@ -1,1 +1,10 @@
-urlpatterns = []
+"""GT1 « liste des activités par domaine », under /t/<code>/groupes/<theme>/livrables/gt1/."""
+
+from django.urls import path
+
+from livrables import views_inventaire as views
+
+urlpatterns = [
+    path("", views.consolide, name="gt1"),
+    path("<code:commune>/", views.commune, name="gt1_commune"),
+]

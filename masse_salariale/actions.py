@@ -41,6 +41,7 @@ def lire_fichier(territoire: Territoire, data: bytes, filename: str, acces=None)
     Raises InvalidFile with every error."""
     activities = dict(territoire.activites.values_list("code", "theme")) or None
     payroll = read_payroll(data, filename, territory_codes(territoire), activities)
+    check_lengths(payroll)
     if acces is not None:
         allowed = set(acces.organisations_importables().values_list("code", flat=True))
         foreign = payroll.lines.filter(~pl.col("employeur").is_in(sorted(allowed)))
@@ -53,6 +54,21 @@ def lire_fichier(territoire: Territoire, data: bytes, filename: str, acces=None)
             ]
             raise InvalidFile(errors, payroll.warnings)
     return payroll
+
+
+# Columns kept as text, with the length their storage allows.
+LONGUEURS = {"activite": 20, "service": 200, "statut": 100}
+
+
+def check_lengths(payroll) -> None:
+    """A value longer than its column can store is an error of its line, not a server error."""
+    errors = []
+    for column, limit in LONGUEURS.items():
+        too_long = payroll.lines.filter(pl.col(column).str.len_chars() > limit)
+        errors += [f"ligne {row} : {column} « {value[:40]}… » : {limit} caractères au plus"
+                   for row, value in too_long.select("ligne", column).iter_rows()]
+    if errors:
+        raise InvalidFile(sorted(errors, key=lambda e: int(e.split()[1])), payroll.warnings)
 
 
 def aggregate(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -143,7 +159,7 @@ def do_confirmer_lot(lot: Lot, utilisateur, remplacer: bool = False) -> Lot:
             [
                 f"fichier : {le.organisation.nom} ({le.organisation.code}) a déjà un lot courant pour {lot.annee} "
                 f"(« {le.lot.fichier} », importé le {timezone.localtime(le.lot.importe_le):%d/%m/%Y}) : "
-                "cochez « remplacer » pour le remplacer"
+                "pour le remplacer, cochez « remplacer » (en ligne de commande : --remplacer)"
                 for le in current.values()
             ]
         )
@@ -168,6 +184,7 @@ def do_confirmer_lot(lot: Lot, utilisateur, remplacer: bool = False) -> Lot:
 
 @transaction.atomic
 def do_abandonner_lot(lot: Lot, utilisateur) -> None:
+    lot = Lot.objects.select_for_update().get(pk=lot.pk)
     if lot.statut != StatutLot.A_CONFIRMER:
         raise ActionRefusee(["fichier : seul un lot à confirmer peut être abandonné"])
     lot.statut = StatutLot.ABANDONNE

@@ -15,14 +15,14 @@ from masse_salariale.forms import ConfirmationForm, FonctionnelsForm, ImportForm
 from masse_salariale.lecture import paie_courante
 from masse_salariale.models import Lot, LotEmployeur
 from masse_salariale.tableaux import detail as detail_rows
-from masse_salariale.tableaux import lignes_employeurs, matrice
+from masse_salariale.tableaux import lignes_employeurs, masque, matrice
 from territoire.actions import do_changer_fonctionnels
 from territoire.models import Evenement
 
 
 def _annee(request) -> int | None:
     raw = request.GET.get("annee", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else None
 
 
 def _coefficient(territoire, paie):
@@ -37,14 +37,15 @@ def coefficient(request, code):
     territoire, acces = get_territoire_ou_404(request.user, code)
     paie = paie_courante(territoire, _annee(request))
     organisations, result = _coefficient(territoire, paie)
-    lignes, total_visible = lignes_employeurs(result, paie, organisations, acces)
+    m = masque(paie, result, acces)
+    lignes, total_visible = lignes_employeurs(result, paie, organisations, acces, m)
     themes = [
         {"theme": THEME_BY_CODE[c], "ratio": r} for c, r in result.by_theme.items()
     ]
     return render(request, "masse_salariale/coefficient.html", {
         "territoire": territoire, "acces": acces, "paie": paie, "result": result, "themes": themes,
         "lignes": lignes, "total_visible": total_visible,
-        "matrice": matrice(paie, organisations, result.functional_themes, acces),
+        "matrice": matrice(paie, organisations, result.functional_themes, acces, m),
         "barres_themes": _barres([(t["theme"].label, t["ratio"].coefficient, t["theme"].code) for t in themes],
                                  share=True),
         "form_fonctionnels": FonctionnelsForm(initial={"themes": list(result.functional_themes)})
@@ -163,7 +164,12 @@ def _lot_visible(request, code, pk):
 def lot(request, code, pk):
     territoire, acces, lot = _lot_visible(request, code, pk)
     employeurs = list(LotEmployeur.objects.filter(lot=lot).select_related("organisation", "remplace__lot"))
+    for e in employeurs:
+        # a batch's figures are cells like any other: never one agent's salary
+        e.visible = acces.voit_cellule(e.organisation.code, e.nb_agents)
+    total_visible = all(e.visible for e in employeurs) and lot.nb_agents >= 2
     return render(request, "masse_salariale/lot.html", {
+        "total_visible": total_visible, "peut_decider": acces.peut_decider_lot(lot),
         "territoire": territoire, "acces": acces, "lot": lot, "employeurs": employeurs,
         "conflits": conflits(lot) if lot.statut == "a_confirmer" else [], "form": ConfirmationForm(),
     })
@@ -172,6 +178,8 @@ def lot(request, code, pk):
 @login_required
 def confirmer(request, code, pk):
     territoire, acces, lot = _lot_visible(request, code, pk)
+    if not acces.peut_decider_lot(lot):
+        raise PermissionDenied("Vous ne pouvez plus importer la masse salariale de tous les employeurs de ce lot.")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = ConfirmationForm(request.POST)
@@ -189,6 +197,8 @@ def confirmer(request, code, pk):
 @login_required
 def abandonner(request, code, pk):
     territoire, acces, lot = _lot_visible(request, code, pk)
+    if not acces.peut_decider_lot(lot):
+        raise PermissionDenied("Vous ne pouvez plus importer la masse salariale de tous les employeurs de ce lot.")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:

@@ -131,6 +131,12 @@ def charger_espace(territoire, users: dict) -> None:
                 do_renvoyer_compte_rendu(cr, epci_cp, "Ajouter la liste des présents excusés.")
     assert Seance.objects.filter(groupe__schema=schema).count() == 27
 
+    # The deliverables: GT1 done for every theme, GT2 in progress, GT3 started for RH and FIN.
+    from livrables import demo_gt1, demo_gt2, demo_gt3
+
+    for module in (demo_gt1, demo_gt2, demo_gt3):
+        module.charger(territoire, users)
+
     lettres, _ = do_generer_lettres(schema, equipe)
     for lettre in lettres:
         if lettre.groupe.theme in ("RH", "FIN", "SI", "BML"):

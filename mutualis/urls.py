@@ -1,17 +1,24 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from mutualis.convertisseurs import ActiviteConverter, CodeConverter, LivrableConverter, ThemeConverter
 
 from comptes.views import accueil
+
+register_converter(CodeConverter, "code")
+register_converter(ThemeConverter, "theme")
+register_converter(ActiviteConverter, "activite")
+register_converter(LivrableConverter, "livrable")
 
 urlpatterns = [
     path("", accueil, name="accueil"),
     path("comptes/", include("comptes.urls")),
-    path("t/<str:code>/", include("territoire.urls")),
-    path("t/<str:code>/", include("masse_salariale.urls")),
-    path("t/<str:code>/referentiel/", include("referentiel.urls")),
+    path("t/<code:code>/", include("territoire.urls")),
+    path("t/<code:code>/", include("masse_salariale.urls")),
+    path("t/<code:code>/referentiel/", include("referentiel.urls")),
     # Meetings (<theme>/seances/…) and agendas (trames/): before the groups' URLs, so that « trames » is no theme.
-    path("t/<str:code>/groupes/", include("seances.urls")),
-    path("t/<str:code>/groupes/<str:theme>/livrables/", include("livrables.urls")),
-    path("t/<str:code>/groupes/", include("groupes.urls")),
-    path("t/<str:code>/comptes/", include("comptes.urls_territoire")),
-    path("t/<str:code>/lettres/", include("documents.urls")),
+    path("t/<code:code>/groupes/", include("seances.urls")),
+    path("t/<code:code>/groupes/<theme:theme>/livrables/", include("livrables.urls")),
+    path("t/<code:code>/groupes/", include("groupes.urls")),
+    path("t/<code:code>/comptes/", include("comptes.urls_territoire")),
+    path("t/<code:code>/lettres/", include("documents.urls")),
 ]

@@ -21,7 +21,7 @@ class SeanceForm(forms.Form):
                                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     lieu = forms.CharField(label="Lieu", max_length=300, required=False,
                            help_text="Salle et adresse ; laissez vide pour une séance en visioconférence seulement.")
-    lien_visio = forms.URLField(label="Lien de visioconférence", required=False, assume_scheme="https",
+    lien_visio = forms.URLField(label="Lien de visioconférence", required=False, assume_scheme="https", max_length=200,
                                 help_text="L'adresse de la réunion en ligne.")
     ordre_du_jour = forms.CharField(label="Ordre du jour", required=False,
                                     widget=forms.Textarea(attrs={"rows": 14, "cols": 80}),
@@ -42,6 +42,12 @@ class SeanceForm(forms.Form):
     def clean(self):
         data = super().clean()
         jour, debut, fin = data.get("date"), data.get("heure_debut"), data.get("heure_fin")
+        if jour and not 2000 <= jour.year <= 2100:
+            self.add_error("date", "date : choisissez une date entre 2000 et 2100")
+            jour = None
+        for name in ("titre", "lieu"):
+            if any(ord(ch) < 32 for ch in data.get(name) or ""):
+                self.add_error(name, f"{name} : pas de retour à la ligne ni de caractère de contrôle")
         if debut and fin and fin <= debut:
             self.add_error("heure_fin", "L'heure de fin doit suivre l'heure de début.")
         if not data.get("lieu") and not data.get("lien_visio") and "lien_visio" not in self.errors:

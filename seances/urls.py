@@ -6,11 +6,11 @@ from seances import views
 
 app_name = "seances"
 
-seance = "<str:theme>/seances/<int:pk>/"
+seance = "<theme:theme>/seances/<int:pk>/"
 urlpatterns = [
     path("trames/", views.trames, name="trames"),
-    path("<str:theme>/seances/", views.liste, name="liste"),
-    path("<str:theme>/seances/nouvelle/", views.creer, name="creer"),
+    path("<theme:theme>/seances/", views.liste, name="liste"),
+    path("<theme:theme>/seances/nouvelle/", views.creer, name="creer"),
     path(seance, views.seance, name="seance"),
     path(seance + "modifier/", views.modifier, name="modifier"),
     path(seance + "annuler/", views.annuler, name="annuler"),

@@ -36,6 +36,8 @@ from validation import actions as validation
 from validation.enums import Action, Etat
 from validation.models import Version
 
+ECHEC_COURRIEL = ["le serveur de courriel n'a pas répondu : rien n'a été envoyé ni enregistré ; réessayez plus tard"]
+
 REFUS_PLANIFIER = "Seuls l'équipe projet, les co-pilotes du groupe et les consultants planifient ses séances."
 REFUS_REDIGER = "Seuls les participants du groupe et l'équipe projet rédigent ses comptes rendus."
 REFUS_VISER = "Seuls les co-pilotes du groupe valident ou renvoient ses comptes rendus."
@@ -146,6 +148,8 @@ def modifier(request, code, theme, pk):
                                                      prevenir=form.cleaned_data.get("prevenir", False))
             except ActionRefusee as exc:
                 return _page_seance(request, territoire, acces, groupe, seance, erreurs=exc.messages, status=409)
+            except OSError:
+                return _page_seance(request, territoire, acces, groupe, seance, erreurs=ECHEC_COURRIEL, status=503)
             if not changes:
                 messages.info(request, "Aucune modification.")
             elif seance.sequence_envoyee != avant:
@@ -175,6 +179,8 @@ def annuler(request, code, theme, pk):
             envoyes = actions.do_annuler_seance(seance, request.user, form.cleaned_data["motif"])
         except ActionRefusee as exc:
             return _page_seance(request, territoire, acces, groupe, seance, erreurs=exc.messages, status=409)
+        except OSError:
+            return _page_seance(request, territoire, acces, groupe, seance, erreurs=ECHEC_COURRIEL, status=503)
         messages.success(request, "Séance annulée." + (
             f" L'annulation est envoyée à {envoyes} participant{'s' if envoyes > 1 else ''}." if envoyes else ""))
         return _vers_seance(seance)
@@ -284,6 +290,8 @@ def inviter(request, code, theme, pk):
         envoyes = actions.do_envoyer_invitations(seance, request.user)
     except ActionRefusee as exc:
         return _page_seance(request, territoire, acces, groupe, seance, erreurs=exc.messages, status=409)
+    except OSError:  # smtplib's errors are OSErrors; the sending transaction was rolled back
+        return _page_seance(request, territoire, acces, groupe, seance, erreurs=ECHEC_COURRIEL, status=503)
     quoi = "La mise à jour de l'invitation est envoyée" if mise_a_jour else "L'invitation est envoyée"
     messages.success(request, f"{quoi} à {envoyes} participant{'s' if envoyes > 1 else ''}.")
     return _vers_seance(seance, "#participants")

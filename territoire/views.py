@@ -67,4 +67,4 @@ def page(request, code):
 
 def _annee(request) -> int | None:
     raw = request.GET.get("annee", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else None

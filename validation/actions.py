@@ -35,7 +35,9 @@ def _nouvelle_version(obj, user):
 
 
 def _verrouiller(obj):
+    """Lock the record's row and re-read it: a transition acts on what is stored, not on a stale copy."""
     type(obj).objects.select_for_update().filter(pk=obj.pk).first()
+    obj.refresh_from_db()
 
 
 @transaction.atomic

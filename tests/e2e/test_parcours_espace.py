@@ -127,10 +127,10 @@ def test_group_setup_invitation_meeting_and_minutes_workflow(page, nouvelle_page
     claire.get_by_role("link", name="Planifier la séance GT1").click()
     assert claire.get_by_label("Étape").input_value() == "GT1"
     assert claire.get_by_label("Ordre du jour").input_value().strip(), "the GT1 agenda pre-fills the form"
-    claire.get_by_label("Date").fill(jour.isoformat())
+    claire.get_by_label("Date", exact=True).fill(jour.isoformat())
     claire.get_by_label("Heure de début").fill("09:30")
     claire.get_by_label("Heure de fin").fill("12:00")
-    claire.get_by_label("Lieu").fill("Hôtel de Métropole, salle 3")
+    claire.get_by_label(re.compile(r"^Lieu")).fill("Hôtel de Métropole, salle 3")
     claire.get_by_role("button", name="Planifier la séance").click()
     claire.get_by_role("heading", name=re.compile(r"^GT1 Finances")).wait_for()
     url_seance = claire.url.split("#")[0]
@@ -159,10 +159,14 @@ def test_group_setup_invitation_meeting_and_minutes_workflow(page, nouvelle_page
     assert str(evenement["LOCATION"]) == "Hôtel de Métropole, salle 3"
     invites = sorted(str(a) for a in evenement["ATTENDEE"])
     assert invites == sorted(f"mailto:{e}" for e in (INVITEE, "dgs-metropole@exemple.fr", "consultant@exemple.fr"))
+    # The calendar attached to each e-mail is the same meeting (UID) as the one downloaded.
+    for message in mailoutbox:
+        [joint] = [a for a in message.attachments if getattr(a, "get_content_type", str)() == "text/calendar"]
+        assert str(Calendar.from_ical(joint.get_content()).walk("VEVENT")[0]["UID"]) == str(seance.uid)
 
     # The minutes are written from the meeting's start, and invitations are only sent for a meeting
-    # still to come: rather than wait a week, the test moves the meeting to this morning in the
-    # database (the ORM stands in for the passing of time; no page lets anyone do it).
+    # still to come: rather than wait a week, the test moves the meeting to a few hours ago in the
+    # database: the ORM stands in for the passing of time.
     debut = timezone.now() - dt.timedelta(hours=3)
     Seance.objects.filter(pk=seance.pk).update(debut=debut, fin=debut + dt.timedelta(hours=2))
 
@@ -186,7 +190,7 @@ def test_group_setup_invitation_meeting_and_minutes_workflow(page, nouvelle_page
     dgs.goto(url_seance)
     assert "Tour de table des quatre communes." in dgs.locator("#compte-rendu").inner_text()
     dgs.get_by_text("Renvoyer avec un commentaire").click()
-    dgs.get_by_label("Commentaire").fill("Ajouter la date de remise des listes.")
+    dgs.get_by_label("Commentaire", exact=True).fill("Ajouter la date de remise des listes.")
     dgs.get_by_role("button", name="Renvoyer le compte rendu").click()
     dgs.get_by_text("Compte rendu renvoyé avec votre commentaire.").wait_for()
 

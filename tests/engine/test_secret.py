@@ -38,3 +38,16 @@ def test_a_line_with_one_hidden_cell_and_no_candidate_has_its_total_hidden():
 
     values = {("a", "x"): 1.0, ("b", "x"): 2.0}
     assert lines_to_hide(values, [("a", "x")], known=[("b", "x")]) >= {("col", "x")}
+
+
+def test_extra_lines_are_protected_like_rows_and_columns():
+    from engine.secret import suppress
+
+    # the theme's numerator (published) = EPCI cell + communes' agents made available: hiding the
+    # made-available cell alone would let anyone subtract; the extra line forces a second cell.
+    values = {("EPCI", "FIN"): 100.0, ("MAD", "FIN"): 5.0, ("A", "FIN"): 50.0, ("A", "RH"): 60.0,
+              ("EPCI", "RH"): 80.0}
+    hidden, exposed = suppress(values, [("MAD", "FIN")], extra_lines={"num-FIN": [("EPCI", "FIN"), ("MAD", "FIN")]})
+    assert ("EPCI", "FIN") in hidden
+    assert not any(len([k for k in keys if k in hidden]) == 1
+                   for keys in ([("EPCI", "FIN"), ("MAD", "FIN")],))

@@ -66,9 +66,10 @@ def test_numerator_drill_down_lists_what_counts(connecte, cast, territoire, lot_
     response = page(connecte(cast["equipe_projet"]), territoire, "masse_salariale:detail", part="numerateur")
     rows = response.context["rows"]
     assert sum(r.montant for r in rows) == pytest.approx(NUM)
-    assert {r.cle[0] for r in rows} == {EPCI, MERIGNAC}
-    # Mérignac's agent made available is one agent: hidden from the project team (not its employer)
-    assert [r.visible for r in rows if r.cle[0] == MERIGNAC] == [False]
+    # the communes' agents made available to the EPCI form one row per theme, as in the grid
+    assert {r.cle[0] for r in rows} == {EPCI, "MAD"}
+    # Mérignac's agent made available is one agent: hidden from everyone, the project team included
+    assert [r.visible for r in rows if r.cle[0] == "MAD"] == [False]
 
 
 def test_no_page_ever_shows_an_agent_identifier(connecte, cast, territoire, lot_courant):
@@ -124,3 +125,30 @@ def test_project_team_changes_the_functional_list(connecte, cast, territoire, lo
     assert response.context["result"].functional_themes == ("FIN", "RH")
     assert response.context["result"].denominator == pytest.approx(200000 + 45000 + 22000 + 200000 + 126000 + 38000)
     assert "Finances, Ressources humaines." in response.content.decode()
+
+
+def test_no_hidden_cell_can_be_recovered_from_the_published_totals(connecte, cast, territoire, lot_courant):
+    """Theme numerators are published: the EPCI's cell and the communes' agents made available to the
+    EPCI must then be hidden together (or neither). Guaranteed for a reader who knows no cell (an élu,
+    a consultant); for a DGS who knows her own cells it is the best the heuristic finds."""
+    for who in ("elu_copil", "consultant"):
+        response = page(connecte(cast[who]), territoire)
+        grid = {(row["organisation"].code, c["theme"]): c for row in response.context["matrice"]["lignes"]
+                for c in row["cellules"] if not c["vide"]}
+        # RH: numerator = EPCI RH (1 transferred agent) + Mérignac's half agent made available
+        assert not grid[(EPCI, "RH")]["visible"], who
+        # every theme column (a published denominator) has zero or at least two hidden cells
+        for theme in ("FIN", "RH"):
+            hidden = [k for k, c in grid.items() if k[1] == theme and not c["visible"]]
+            assert len(hidden) != 1, (who, theme, hidden)
+
+
+def test_drill_down_shows_grid_cells_as_the_grid_does(connecte, cast, territoire, lot_courant):
+    client = connecte(cast["elu_copil"])
+    grid_page = page(client, territoire)
+    visible = {(row["organisation"].code, c["theme"]): c["visible"]
+               for row in grid_page.context["matrice"]["lignes"] for c in row["cellules"] if not c["vide"]}
+    rows = page(client, territoire, "masse_salariale:detail").context["rows"]
+    for r in rows:
+        if r.cle[0] != "MAD" and len(r.cle) == 2:
+            assert r.visible == visible[(r.cle[0], r.cle[1])], r.cle

@@ -18,7 +18,7 @@ class Command(Commande):
     def handle(self, *args, **options):
         from territoire.officiel import UnknownEpci
 
-        if options["siren"]:
+        if options["siren"] is not None:
             try:
                 desc = description_officielle(options["siren"].strip())
             except UnknownEpci as exc:

@@ -1,0 +1,154 @@
+"""The validation circuit of a deliverable (generic over GT1, GT2, GT3): submit, both co-pilots'
+validations lock it, return with a comment, reopen with a reason, history, old versions, restore."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from tests.cast import BORDEAUX
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def groupe_rh(territoire):
+    return territoire.schemas.get().groupes.get(theme="RH")
+
+
+def url(territoire, name, type="GT1", **kwargs):
+    return reverse(f"livrables:{name}", kwargs={"code": territoire.code, "theme": "RH", "type": type, **kwargs})
+
+
+def remplir(groupe, cast, specificites="Paie internalisée"):
+    from livrables import actions
+    from referentiel.models import Activite
+
+    livrable = actions.livrable_de(groupe, "GT1")
+    paie = Activite.objects.get(territoire=groupe.schema.territoire, code="RH-PAIE")
+    bordeaux = groupe.schema.territoire.organisations.get(code=BORDEAUX)
+    actions.do_enregistrer_inventaire(livrable, bordeaux, cast["dgs_bordeaux"], {
+        paie.pk: {"exerce": True, "etp": Decimal("3"), "sous_activites": "", "specificites": specificites}})
+    livrable.refresh_from_db()
+    return livrable
+
+
+def test_full_circuit_through_the_pages(cast, territoire, groupe_rh, connecte, client):
+    livrable = remplir(groupe_rh, cast)
+    page = connecte(cast["dgs_bordeaux"]).get(url(territoire, "circuit"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Brouillon" in text and "Soumettre aux co-pilotes" in text
+    assert "Inventaire de Bordeaux : 1 activité modifiée" in text  # the history says what changed
+
+    assert client.post(url(territoire, "circuit_soumettre")).status_code == 302
+    livrable.refresh_from_db()
+    assert livrable.etat == "soumis"
+    # A DGS is no co-pilot: she cannot validate.
+    assert client.post(url(territoire, "circuit_viser")).status_code == 403
+
+    connecte(cast["copilote_rh_commune"])
+    assert "Valider la version" in client.get(url(territoire, "circuit")).content.decode()
+    assert client.post(url(territoire, "circuit_viser")).status_code == 302
+    livrable.refresh_from_db()
+    assert livrable.etat == "soumis"
+    connecte(cast["copilote_rh_epci"])
+    assert client.post(url(territoire, "circuit_viser")).status_code == 302
+    livrable.refresh_from_db()
+    assert livrable.etat == "valide" and livrable.verrouille
+
+    # Locked: restoring is refused; the co-pilot cannot reopen, the project team can with a reason.
+    response = client.post(url(territoire, "circuit_rouvrir"), {"motif": "Erreur"})
+    assert response.status_code == 403
+    connecte(cast["equipe_projet"])
+    assert client.post(url(territoire, "circuit_restaurer", numero=1)).status_code == 409
+    response = client.post(url(territoire, "circuit_rouvrir"), {"motif": ""})
+    assert response.status_code == 400
+    assert "le motif est obligatoire" in response.content.decode()
+    assert client.post(url(territoire, "circuit_rouvrir"), {"motif": "Pessac a oublié la paie"}).status_code == 302
+    livrable.refresh_from_db()
+    assert livrable.etat == "brouillon"
+    text = client.get(url(territoire, "circuit")).content.decode()
+    assert "Pessac a oublié la paie" in text and "réouverture" in text
+
+
+def test_return_with_comment(cast, territoire, groupe_rh, connecte, client):
+    from livrables import actions
+
+    livrable = remplir(groupe_rh, cast)
+    actions.do_soumettre(livrable, cast["membre_rh"])
+    connecte(cast["copilote_rh_epci"])
+    response = client.post(url(territoire, "circuit_renvoyer"), {"commentaire": ""})
+    assert response.status_code == 400
+    assert client.post(url(territoire, "circuit_renvoyer"), {"commentaire": "Il manque Talence"}).status_code == 302
+    livrable.refresh_from_db()
+    assert livrable.etat == "renvoye"
+    assert "Il manque Talence" in client.get(url(territoire, "circuit")).content.decode()
+    # The state refuses a second return (409); an observer may not submit (403).
+    assert client.post(url(territoire, "circuit_renvoyer"), {"commentaire": "Encore"}).status_code == 409
+    connecte(cast["observateur"])
+    assert client.post(url(territoire, "circuit_soumettre")).status_code == 403
+
+
+def test_edit_after_a_visa_voids_it(cast, territoire, groupe_rh):
+    from livrables import actions
+    from validation.actions import visas_courants
+
+    livrable = remplir(groupe_rh, cast)
+    actions.do_soumettre(livrable, cast["dgs_bordeaux"])
+    actions.do_viser(livrable, cast["copilote_rh_commune"])
+    assert visas_courants(livrable)
+    remplir(groupe_rh, cast, specificites="Autre chose")
+    livrable.refresh_from_db()
+    assert livrable.etat == "soumis" and not visas_courants(livrable)
+
+
+def test_old_version_viewed_and_restored(cast, territoire, groupe_rh, connecte, client):
+    from livrables.models import LigneInventaire
+
+    livrable = remplir(groupe_rh, cast, "Première rédaction")
+    remplir(groupe_rh, cast, "Seconde rédaction")
+    livrable.refresh_from_db()
+    assert livrable.version == 3
+    connecte(cast["dgs_bordeaux"])
+    page = client.get(url(territoire, "circuit_version", numero=2))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Première rédaction" in text and "Bordeaux" in text
+    assert "Restaurer la version 2" not in text  # a DGS does not restore
+    assert client.post(url(territoire, "circuit_restaurer", numero=2)).status_code == 403
+
+    connecte(cast["copilote_rh_commune"])
+    assert "Restaurer la version 2" in client.get(url(territoire, "circuit_version", numero=2)).content.decode()
+    assert client.post(url(territoire, "circuit_restaurer", numero=2)).status_code == 302
+    livrable.refresh_from_db()
+    assert livrable.version == 4
+    ligne = LigneInventaire.objects.get()
+    assert ligne.specificites == "Première rédaction"
+    assert client.get(url(territoire, "circuit_version", numero=99)).status_code == 404
+
+
+@pytest.mark.parametrize("type", ["GT2", "GT3"])
+def test_generic_over_the_other_deliverables(cast, territoire, groupe_rh, connecte, client, type):
+    connecte(cast["membre_rh"])
+    assert client.get(url(territoire, "circuit", type=type)).status_code == 200
+    assert client.post(url(territoire, "circuit_soumettre", type=type)).status_code == 302
+    connecte(cast["copilote_rh_commune"])
+    client.post(url(territoire, "circuit_viser", type=type))
+    connecte(cast["copilote_rh_epci"])
+    client.post(url(territoire, "circuit_viser", type=type))
+    from livrables.models import Livrable
+
+    assert Livrable.objects.get(groupe=groupe_rh, type=type).verrouille
+    base = url(territoire, "circuit", type="GT1")
+    assert client.get(base.replace("/GT1/", "/GT9/")).status_code == 404
+
+
+def test_badge_include(cast, territoire, groupe_rh):
+    from django.template.loader import render_to_string
+
+    from livrables.actions import livrable_de
+
+    livrable = livrable_de(groupe_rh, "GT2")
+    html = render_to_string("livrables/includes/circuit.html", {"livrable": livrable, "territoire": territoire})
+    assert "Brouillon" in html and url(territoire, "circuit", type="GT2") in html
