@@ -4,6 +4,7 @@ from django.urls import include, path
 
 app_name = "livrables"
 urlpatterns = [
+    path("gt1/tableur/", include("livrables.urls_tableur")),
     path("gt1/", include("livrables.urls_inventaire")),
     path("gt2/", include("livrables.urls_afor")),
     path("gt3/", include("livrables.urls_mutualisables")),

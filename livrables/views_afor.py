@@ -164,7 +164,14 @@ def _page_grille(request, territoire, acces, groupe, activite, livrable=None, fo
         "peut_contribuer": peut_contribuer and modifiable, "peut_consolider": peut_consolider and modifiable,
         "organisation": acces.organisation,
         "circuit": livrable is not None and _circuit_existe(),
+        **_fil(activite, acces, groupe),
     }, status=status)
+
+
+def _fil(objet, acces, groupe) -> dict:
+    from echanges import fils
+
+    return fils.contexte(objet, acces, groupe=groupe)
 
 
 @login_required

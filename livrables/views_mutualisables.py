@@ -188,8 +188,14 @@ def _page_ligne(request, territoire, acces, groupe, ligne, erreurs=(), status=20
                                                 "faisabilite": ligne.faisabilite, "version": ligne.version})
     return render(request, "livrables/gt3_ligne.html", _contexte(
         request, territoire, acces, groupe, ligne.livrable, r=rangee, ligne=ligne, erreurs=list(erreurs),
-        notation_form=notation_form, consensus_form=consensus_form, mienne=mienne,
+        notation_form=notation_form, consensus_form=consensus_form, mienne=mienne, **_fil(ligne, acces),
     ), status=status)
+
+
+def _fil(objet, acces, groupe=None) -> dict:
+    from echanges import fils
+
+    return fils.contexte(objet, acces, groupe=groupe)
 
 
 # --- pages -----------------------------------------------------------------------------------------

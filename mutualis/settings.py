@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "seances",
     "documents",
     "livrables",
+    "echanges",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     need_pkg poppler-utils
+    # LibreOffice opens the exported spreadsheets in the tests (never at run time).
+    need_pkg libreoffice-calc-nogui; need_pkg libreoffice-writer-nogui
   fi
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then

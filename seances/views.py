@@ -259,6 +259,9 @@ def _page_seance(request, territoire, acces, groupe, seance, *, erreurs=(), stat
         "form_reouverture": formulaires.get("form_reouverture") or ReouvertureForm(),
         "visas": None, "traces": [], "versions": [], "dernier_renvoi": None,
     }
+    from echanges import fils
+
+    contexte.update(fils.contexte(cr, acces) if cr is not None else {"fil": None})
     if cr is not None and voit_brouillons:
         contexte["visas"] = _panneau_visas(cr, request.user)
         traces, versions = validation.historique(cr)

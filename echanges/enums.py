@@ -1,0 +1,12 @@
+from django.db import models
+
+
+class Motif(models.TextChoices):
+    MENTION = "mention", "vous a mentionné"
+    REPONSE = "reponse", "a répondu dans une discussion où vous avez écrit"
+
+
+class Frequence(models.TextChoices):
+    IMMEDIAT = "immediat", "chaque notification"
+    QUOTIDIEN = "quotidien", "un résumé quotidien"
+    AUCUN = "aucun", "aucun courriel"

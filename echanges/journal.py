@@ -1,0 +1,3 @@
+PHRASES = {
+    "echanges.commentaire": "a écrit un commentaire",
+}

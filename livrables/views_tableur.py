@@ -1,0 +1,160 @@
+"""GT1 spreadsheet round trip (livrables/tableur.py): export of a commune's inventory to XLSX or ODS,
+re-import with a validation report (400), a conflict page when the app changed a cell the file changed
+too, and the application of the merge (one transaction, one version of the deliverable).
+
+Rights as the commune's page: the export is readable by every member of the territory; importing is
+`peut_remplir_inventaire` (403), refused with 409 when the deliverable is locked."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from formats.errors import InvalidFile
+from livrables import actions, tableur
+from livrables.enums import TypeLivrable
+from livrables.models import Livrable
+from livrables.views_inventaire import REFUS_REMPLIR, _groupe, activites_du_theme
+from mutualis.erreurs import ActionRefusee
+from mutualis.forms import FichierField
+
+SEL = "livrables.tableur.gt1"
+TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "ods": "application/vnd.oasis.opendocument.spreadsheet"}
+CONSEQUENCE = "rien n'a été enregistré."
+
+
+class ImportForm(forms.Form):
+    fichier = FichierField(label="Classeur rempli (XLSX ou ODS)", accept=".xlsx,.ods")
+
+
+def _contexte(request, code, theme, commune):
+    territoire, acces, groupe = _groupe(request, code, theme)
+    org = territoire.organisations.communes().filter(code=commune).first()
+    if org is None:
+        raise Http404("Commune introuvable dans ce territoire.")
+    return territoire, acces, groupe, org
+
+
+def _actuelles(livrable, org) -> dict[str, tuple[int, dict[str, str]]]:
+    return {l.activite.code: (l.version, tableur.canon(l))
+            for l in livrable.inventaire.filter(commune=org).select_related("activite")}
+
+
+@login_required
+@require_safe
+def exporter(request, code, theme, commune, format):
+    territoire, acces, groupe, org = _contexte(request, code, theme, commune)
+    livrable = actions.livrable_de(groupe, TypeLivrable.INVENTAIRE)
+    activites = activites_du_theme(territoire, groupe.theme)
+    lignes = {l.activite_id: l for l in livrable.inventaire.filter(commune=org)}
+    export = tableur.construire_export(livrable, groupe, org, activites, lignes, timezone.now())
+    contenu = tableur.exporter_xlsx(export) if format == "xlsx" else tableur.exporter_ods(export)
+    response = HttpResponse(contenu, content_type=TYPES[format])
+    response["Content-Disposition"] = f'attachment; filename="GT1-{groupe.theme}-{org.code}.{format}"'
+    return response
+
+
+def exporter_xlsx(request, code, theme, commune):
+    return exporter(request, code, theme, commune, "xlsx")
+
+
+def exporter_ods(request, code, theme, commune):
+    return exporter(request, code, theme, commune, "ods")
+
+
+def _page(request, ctx, template="livrables/tableur_import.html", status=200):
+    return render(request, template, ctx, status=status)
+
+
+def _appliquer(request, ctx, livrable, org, rangs, choix):
+    """Merge under the deliverable's lock and write; the conflict page when a cell is still undecided."""
+    activites = {a.code: a for a in activites_du_theme(ctx["territoire"], ctx["groupe"].theme)}
+    try:
+        with transaction.atomic():
+            Livrable.objects.select_for_update().filter(pk=livrable.pk).first()
+            fusion = tableur.fusionner(rangs, _actuelles(livrable, org), choix)
+            if fusion.erreurs:
+                return _page(request, {**ctx, "erreurs": fusion.erreurs, "consequence": CONSEQUENCE}, status=400)
+            if fusion.non_resolus:
+                jeton = signing.dumps({"livrable": livrable.pk, "commune": org.code,
+                                       "rangs": [r.en_json() for r in rangs]}, salt=SEL, compress=True)
+                return _page(request, {**ctx, "conflits": fusion.conflits, "jeton": jeton,
+                                       "choix": choix}, template="livrables/tableur_conflits.html", status=409)
+            valeurs = {activites[c].pk: tableur.vers_modele(v) for c, v in fusion.valeurs.items()}
+            n = actions.do_enregistrer_inventaire(livrable, org, request.user, valeurs) if valeurs else 0
+            if n:
+                actions.evenement(livrable, request.user, "livrables.import_tableur", commune=org.code, lignes=n,
+                                  conflits=len(fusion.conflits))
+    except ActionRefusee as exc:
+        return _page(request, {**ctx, "refus": exc.messages}, status=409)
+    if n:
+        messages.success(request, f"Classeur importé : {n} activité{'s' if n > 1 else ''} modifiée"
+                                  f"{'s' if n > 1 else ''} (version {livrable.version} du livrable).")
+    else:
+        messages.info(request, "Classeur importé : aucune modification.")
+    return redirect("livrables:gt1_commune", code=ctx["territoire"].code, theme=ctx["groupe"].theme,
+                    commune=org.code)
+
+
+def _prealable(request, code, theme, commune):
+    territoire, acces, groupe, org = _contexte(request, code, theme, commune)
+    if not acces.peut_remplir_inventaire(groupe, org):
+        raise PermissionDenied(REFUS_REMPLIR)
+    livrable = actions.livrable_de(groupe, TypeLivrable.INVENTAIRE)
+    ctx = {"territoire": territoire, "acces": acces, "groupe": groupe, "commune": org, "livrable": livrable,
+           "modifiable": livrable.modifiable}
+    return ctx, livrable, org
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def importer(request, code, theme, commune):
+    ctx, livrable, org = _prealable(request, code, theme, commune)
+    if request.method == "GET":
+        return _page(request, {**ctx, "form": ImportForm()})
+    form = ImportForm(request.POST, request.FILES)
+    ctx["form"] = form
+    if livrable.verrouille:
+        return _page(request, {**ctx, "refus": [f"{livrable} est {livrable.LIBELLE_FINAL} : il faut le rouvrir "
+                                                f"pour le modifier"]}, status=409)
+    if not form.is_valid():
+        return _page(request, {**ctx, "erreurs": form.errors["fichier"], "consequence": CONSEQUENCE}, status=400)
+    f = form.cleaned_data["fichier"]
+    activites = activites_du_theme(ctx["territoire"], ctx["groupe"].theme)
+    try:
+        lu = tableur.lire_import(f.read(), f.name, activites, livrable.pk, org.code,
+                                 tableur.nom_feuille(str(ctx["groupe"].libelle)))
+    except InvalidFile as exc:
+        return _page(request, {**ctx, "erreurs": exc.errors, "avertissements": exc.warnings,
+                               "consequence": CONSEQUENCE}, status=400)
+    return _appliquer(request, ctx, livrable, org, lu.rangs, {})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resoudre(request, code, theme, commune):
+    """The conflict page's answer: the signed import and one choice per conflicting cell (POST only,
+    answered 405 after the rights, like the other actions)."""
+    ctx, livrable, org = _prealable(request, code, theme, commune)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        donnees = signing.loads(request.POST.get("jeton", ""), salt=SEL, max_age=24 * 3600)
+    except signing.BadSignature:
+        return _page(request, {**ctx, "form": ImportForm(), "erreurs": [
+            "fichier : l'import a expiré ou a été altéré : importez de nouveau le classeur"],
+            "consequence": CONSEQUENCE}, status=400)
+    if donnees.get("livrable") != livrable.pk or donnees.get("commune") != org.code:
+        raise PermissionDenied("Cet import concerne une autre liste des activités.")
+    rangs = [tableur.RangImport.de_json(r) for r in donnees["rangs"]]
+    choix = {k[len("choix:"):]: v for k, v in request.POST.items()
+             if k.startswith("choix:") and v in ("application", "fichier")}
+    ctx["form"] = ImportForm()
+    return _appliquer(request, ctx, livrable, org, rangs, choix)
