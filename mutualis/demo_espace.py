@@ -137,6 +137,22 @@ def charger_espace(territoire, users: dict) -> None:
     for module in (demo_gt1, demo_gt2, demo_gt3):
         module.charger(territoire, users)
 
+    # Exchanges: a discussion on the RH payroll line of GT3 and on an AFOR grid, with a mention.
+    from echanges.actions import do_commenter
+    from livrables.models import LigneMutualisable
+
+    ligne = LigneMutualisable.objects.filter(livrable__groupe=rh, activite__code="RH-PAIE").first()
+    if ligne is not None:
+        question = do_commenter(territoire, users["dgs-merignac"], ligne,
+                                "Quel calendrier pour Mérignac ? Notre marché de logiciel de paie court jusqu'en "
+                                "2028. @nadia.roux pouvez-vous préciser le cycle envisagé ?", envoyer=False)
+        do_commenter(territoire, users["copilote-rh-epci"], ligne,
+                     "Le cycle 1 (1er janvier 2028) viserait les communes prêtes ; Mérignac pourrait rejoindre "
+                     "le cycle 2 à l'échéance de son marché.", parent=question, envoyer=False)
+    activite = territoire.activites.get(code="RH-PAIE")
+    do_commenter(territoire, users["copilote-rh-commune"], activite,
+                 "Pensons à distinguer la paie des élus de celle des agents dans la grille.", groupe=rh, envoyer=False)
+
     lettres, _ = do_generer_lettres(schema, equipe)
     for lettre in lettres:
         if lettre.groupe.theme in ("RH", "FIN", "SI", "BML"):
