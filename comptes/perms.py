@@ -140,6 +140,10 @@ class Acces:
     def peut_rouvrir(self) -> bool:
         return self.est_equipe_projet
 
+    def voit_compte_rendu(self, cr) -> bool:
+        """Published minutes: every member; drafts: the group's participants and the project team."""
+        return self.est_membre and (cr.verrouille or self.voit_brouillons(cr.seance.groupe))
+
     # Deliverables (GT1 inventory, GT2 AFOR grid, GT3 poolable activities)
     def peut_remplir_inventaire(self, groupe, commune) -> bool:
         """A commune's GT1 lines: its DGS or a delegate (a user of that commune taking part in the group),

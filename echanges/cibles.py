@@ -83,12 +83,11 @@ def charger(territoire, slug: str, pk: int, groupe_id=None):
 
 
 def peut_lire(acces, objet, groupe=None) -> bool:
-    """May this user read the target (and so read and write its comments)?"""
-    if not acces.est_membre:
-        return False
+    """May this user read the target (and so read and write its comments)? The rules are the
+    chokepoint's (comptes/perms.py)."""
     if type_de(objet).slug == "compte-rendu":
-        return objet.verrouille or acces.voit_brouillons(objet.seance.groupe)
-    return True
+        return acces.voit_compte_rendu(objet)
+    return acces.est_membre  # deliverables' rows and activities: every member of the territory
 
 
 def libelle(objet, groupe=None) -> str:
