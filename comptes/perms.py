@@ -194,6 +194,22 @@ def get_groupe_ou_404(territoire: Territoire, theme: str, queryset=None):
     return groupe
 
 
+def get_groupe_pour(user, code: str, theme: str) -> tuple[Territoire, Acces, object]:
+    """The territory, the user's access and the working group `theme` of a group page's URL (404 outside)."""
+    from groupes.models import GroupeTravail
+
+    territoire, acces = get_territoire_ou_404(user, code)
+    groupe = get_groupe_ou_404(territoire, theme, GroupeTravail.objects.select_related("schema"))
+    groupe.schema.territoire = territoire
+    return territoire, acces, groupe
+
+
+def exiger(autorise: bool, message: str) -> None:
+    """403 with a French reason when the access helper says no."""
+    if not autorise:
+        raise PermissionDenied(message)
+
+
 def get_utilisateur_ou_404(acces: Acces, pk: int):
     """A user of the territory, for whoever manages its accounts (403 for other members, 404 for a
     user who is not of the territory)."""

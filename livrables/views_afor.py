@@ -14,7 +14,7 @@ from django.template.loader import select_template
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from comptes.perms import get_groupe_ou_404, get_territoire_ou_404
+from comptes.perms import exiger, get_groupe_ou_404, get_groupe_pour, get_territoire_ou_404
 from groupes.models import GroupeTravail
 from livrables import actions_afor as actions
 from livrables.enums import Quadrant, TypeLivrable
@@ -37,16 +37,11 @@ QUADRANTS = [
 ]
 
 
-def _exiger(autorise: bool, message: str):
-    if not autorise:
-        raise PermissionDenied(message)
+_exiger = exiger
 
 
 def _groupe(request, code, theme):
-    territoire, acces = get_territoire_ou_404(request.user, code)
-    groupe = get_groupe_ou_404(territoire, theme, GroupeTravail.objects.select_related("schema"))
-    groupe.schema.territoire = territoire
-    return territoire, acces, groupe
+    return get_groupe_pour(request.user, code, theme)
 
 
 def _activite(territoire, groupe, code_activite):

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
 from comptes.enums import Role
-from comptes.perms import get_groupe_ou_404, get_territoire_ou_404
+from comptes.perms import exiger, get_groupe_ou_404, get_territoire_ou_404
 from groupes.models import GroupeTravail
 from livrables import actions
 from livrables.enums import Quadrant, TypeLivrable
@@ -64,9 +64,7 @@ def _livrable(request, code, theme, type):
     return territoire, acces, groupe, actions.livrable_de(groupe, type)
 
 
-def _exiger(autorise: bool, message: str):
-    if not autorise:
-        raise PermissionDenied(message)
+_exiger = exiger
 
 
 def _vers_circuit(territoire, groupe, livrable):

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from comptes.perms import get_groupe_ou_404, get_territoire_ou_404
+from comptes.perms import get_groupe_ou_404, get_groupe_pour, get_territoire_ou_404
 from groupes.models import GroupeTravail
 from livrables import actions
 from livrables.enums import TypeLivrable
@@ -27,10 +27,7 @@ OUI_NON = [("", "non renseigné"), ("oui", "oui"), ("non", "non")]
 
 
 def _groupe(request, code, theme):
-    territoire, acces = get_territoire_ou_404(request.user, code)
-    groupe = get_groupe_ou_404(territoire, theme, GroupeTravail.objects.select_related("schema"))
-    groupe.schema.territoire = territoire
-    return territoire, acces, groupe
+    return get_groupe_pour(request.user, code, theme)
 
 
 def communes_du_territoire(territoire):

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from comptes.perms import get_groupe_ou_404, get_territoire_ou_404
+from comptes.perms import exiger, get_groupe_ou_404, get_groupe_pour, get_territoire_ou_404
 from groupes.models import GroupeTravail
 from livrables import actions_mutualisables as actions
 from livrables.candidats import candidat, fichier_candidats, raison_exclusion
@@ -42,16 +42,11 @@ LIBELLES_ROLES = {"copilote_commune": "co-pilote commune", "copilote_epci": "co-
 ORDRE_ROLES = {"copilote_commune": 0, "copilote_epci": 1, "consultant": 2}
 
 
-def _exiger(autorise: bool, message: str):
-    if not autorise:
-        raise PermissionDenied(message)
+_exiger = exiger
 
 
 def _groupe(request, code, theme):
-    territoire, acces = get_territoire_ou_404(request.user, code)
-    groupe = get_groupe_ou_404(territoire, theme, GroupeTravail.objects.select_related("schema"))
-    groupe.schema.territoire = territoire
-    return territoire, acces, groupe
+    return get_groupe_pour(request.user, code, theme)
 
 
 def _lignes(livrable):

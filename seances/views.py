@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from comptes.enums import Role
-from comptes.perms import get_groupe_ou_404, get_territoire_ou_404
+from comptes.perms import exiger, get_groupe_ou_404, get_groupe_pour, get_territoire_ou_404
 from groupes.models import GroupeTravail
 from mutualis.erreurs import ActionRefusee
 from seances import actions, ics
@@ -46,16 +46,11 @@ REFUS_ROUVRIR = "Seule l'équipe projet rouvre un compte rendu publié."
 REFUS_TRAMES = "Seule l'équipe projet modifie les trames d'animation."
 
 
-def _exiger(autorise: bool, message: str):
-    if not autorise:
-        raise PermissionDenied(message)
+_exiger = exiger
 
 
 def _groupe(request, code, theme):
-    territoire, acces = get_territoire_ou_404(request.user, code)
-    groupe = get_groupe_ou_404(territoire, theme, GroupeTravail.objects.select_related("schema"))
-    groupe.schema.territoire = territoire
-    return territoire, acces, groupe
+    return get_groupe_pour(request.user, code, theme)
 
 
 def _seance(request, code, theme, pk):
