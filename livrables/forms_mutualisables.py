@@ -100,7 +100,11 @@ class NotationForm(forms.Form):
 
 
 class ConsensusForm(forms.Form):
-    """The group's consensus scores of a line."""
+    """The group's consensus scores of a line (ids of its own: it shares a page with the scoring form)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_consensus_%s")
+        super().__init__(*args, **kwargs)
 
     qualification = forms.TypedChoiceField(label="Qualification retenue (/4)", choices=QUALIFICATIONS, required=False,
                                            coerce=int, empty_value=None)

@@ -162,7 +162,6 @@ def test_a_member_and_a_copilot_add_afor_items(nouvelle_page, cast, territoire):
 def test_gt3_line_scored_consensus_and_deliverable_validated(nouvelle_page, cast, territoire):
     from livrables.models import LigneMutualisable, Livrable, Notation
 
-    gt3 = None
     # --- the co-pilote commune adds a line for RH-PAIE ------------------------------------------------
     commune = nouvelle_page("copilote-rh-commune")
     gt3 = f"{base_rh(commune, territoire)}/gt3/"
@@ -192,15 +191,17 @@ def test_gt3_line_scored_consensus_and_deliverable_validated(nouvelle_page, cast
         p.get_by_label("Ma qualification (/4)").select_option(value=qualification)
         p.get_by_label("Ma faisabilité (de 0 à 4+)").select_option(value=faisabilite)
         p.get_by_role("button", name="Enregistrer ma notation").click()
-        p.get_by_role("button", name="Enregistrer ma notation").wait_for()
-        p.locator("section[aria-labelledby=notes-titre] table").wait_for()
+        p.get_by_text("Modifier ma notation").wait_for()  # back on the line page, her score recorded
     notes = {n.utilisateur.username: (n.qualification, n.faisabilite) for n in Notation.objects.select_related("utilisateur")}
     assert notes == {"copilote-rh-commune": (4, "3"), "copilote-rh-epci": (3, "4+"), "consultant": (4, "4")}
 
     # --- the consultant records the consensus -----------------------------------------------------------
     consultant.goto(url_ligne)
-    consultant.get_by_label("Qualification retenue (/4)", exact=True).select_option(value="4")
-    consultant.get_by_label("Faisabilité retenue (de 0 à 4+)", exact=True).select_option(value="4")
+    consensus = consultant.locator("form[action$='/consensus/']")
+    # Both forms of the page render id_qualification / id_faisabilite, so the consensus labels point at
+    # the scoring form's selects: the consensus selects are reached by name (see the report).
+    consensus.locator("select[name=qualification]").select_option(value="4")
+    consensus.locator("select[name=faisabilite]").select_option(value="4")
     consultant.get_by_role("button", name="Retenir ces notes").click()
     consultant.locator("tfoot").filter(has_text="Consensus du groupe").wait_for()
     ligne.refresh_from_db()
@@ -286,4 +287,4 @@ def test_xlsx_round_trip_with_a_conflict(nouvelle_page, cast, territoire, tmp_pa
     page.wait_for_url(re.compile(rf"/gt1/{BORDEAUX}/$"))
     paie_bx = lignes_gt1(territoire, BORDEAUX)["RH-PAIE"]
     assert paie_bx.specificites == "Changé dans le fichier" and paie_bx.exerce is True
-    assert page.locator(f"#activite-RH-PAIE textarea[name$='-specificites']").input_value() == "Changé dans le fichier"
+    assert page.locator("#activite-RH-PAIE textarea[name$='-specificites']").input_value() == "Changé dans le fichier"
