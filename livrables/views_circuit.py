@@ -3,7 +3,6 @@ validate, return, reopen, history, old versions and their restoration. The workf
 validation/actions.py's (through livrables.actions); the rights are comptes.perms': 403 for a member
 without the right, 409 when the deliverable's state refuses the action (the page is shown again)."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +17,7 @@ from groupes.models import GroupeTravail
 from livrables import actions
 from livrables.enums import Quadrant, TypeLivrable
 from mutualis.erreurs import ActionRefusee
+from validation.forms import ReouvertureForm, RenvoiForm
 from validation import actions as validation
 from validation.enums import Action, Etat
 from validation.models import Version
@@ -30,22 +30,6 @@ REFUS_RESTAURER = "Seuls l'équipe projet, les co-pilotes du groupe et les consu
 # The page of each deliverable, when its module provides it (GT2 and GT3 are written alongside).
 PAGES = {TypeLivrable.INVENTAIRE: "livrables:gt1", TypeLivrable.AFOR: "livrables:afor",
          TypeLivrable.MUTUALISABLES: "livrables:gt3"}
-
-
-class RenvoiForm(forms.Form):
-    commentaire = forms.CharField(
-        label="Commentaire", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
-        help_text="Ce qui doit être repris avant une nouvelle soumission ; visible dans l'historique.",
-        error_messages={"required": "Dites ce qui doit être repris : le commentaire est obligatoire pour renvoyer."},
-    )
-
-
-class ReouvertureForm(forms.Form):
-    motif = forms.CharField(
-        label="Motif de la réouverture", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
-        help_text="Pourquoi le livrable verrouillé est rouvert ; visible dans l'historique.",
-        error_messages={"required": "Dites pourquoi le livrable est rouvert : le motif est obligatoire."},
-    )
 
 
 def url_page(territoire, groupe, type) -> str | None:

@@ -129,19 +129,3 @@ class CompteRenduForm(forms.Form):
         label="Décisions et suites à donner", required=False, widget=forms.Textarea(attrs={"rows": 8, "cols": 90}),
         help_text="Ce qui a été décidé, qui fait quoi et pour quand.",
     )
-
-
-class RenvoiForm(forms.Form):
-    commentaire = forms.CharField(
-        label="Commentaire", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
-        help_text="Ce qui doit être repris avant une nouvelle soumission ; visible dans l'historique.",
-        error_messages={"required": "Dites ce qui doit être repris : le commentaire est obligatoire pour renvoyer."},
-    )
-
-
-class ReouvertureForm(forms.Form):
-    motif = forms.CharField(
-        label="Motif de la réouverture", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
-        help_text="Pourquoi le compte rendu publié est rouvert ; visible dans l'historique.",
-        error_messages={"required": "Dites pourquoi le compte rendu est rouvert : le motif est obligatoire."},
-    )

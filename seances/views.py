@@ -21,13 +21,12 @@ from seances import actions, ics
 from seances.courriels import url_seance
 from seances.enums import Etape, Presence
 from seances.etat import ETAPES_GT, compte_rendu_charge, etat_compte_rendu
+from validation.forms import ReouvertureForm, RenvoiForm
 from seances.forms import (
     AnnulationForm,
     CompteRenduForm,
     ModificationSeanceForm,
     PresencesForm,
-    ReouvertureForm,
-    RenvoiForm,
     SeanceForm,
     TramesForm,
 )
