@@ -94,8 +94,11 @@ def do_enregistrer_inventaire(livrable, commune, user, valeurs: dict, etp_paie: 
 
 @transaction.atomic
 def do_soumettre(livrable, user):
+    from livrables import courriels
+
     validation.do_soumettre(livrable, user)
     evenement(livrable, user, "livrables.soumission")
+    courriels.envoyer_apres_validation(courriels.demande_de_visa(livrable, user))
     return livrable
 
 

@@ -6,5 +6,6 @@ from livrables import views_inventaire as views
 
 urlpatterns = [
     path("", views.consolide, name="gt1"),
+    path("activite/<activite:activite>/", views.activite, name="gt1_activite"),
     path("<code:commune>/", views.commune, name="gt1_commune"),
 ]

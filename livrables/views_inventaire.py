@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -147,6 +147,18 @@ def _initial(activites, lignes, etp_paie):
     return initial
 
 
+def _commentaires_par_activite(groupe) -> dict[int, int]:
+    """Number of comments on each activity discussed in this group, in one query."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+
+    from echanges.models import Commentaire
+
+    rows = (Commentaire.objects.filter(groupe=groupe, content_type=ContentType.objects.get_for_model(Activite))
+            .values("object_id").annotate(n=Count("id")))
+    return {r["object_id"]: r["n"] for r in rows}
+
+
 # --- views ---------------------------------------------------------------------------------------------
 
 @login_required
@@ -206,6 +218,7 @@ def consolide(request, code, theme):
     cellules = {(l.activite_id, l.commune_id): l for l in LigneInventaire.objects.filter(livrable=livrable).only(
         "activite_id", "commune_id", "exerce", "etp", "specificites")}
     repondu = {c for (_, c), l in cellules.items() if l.exerce is not None}
+    discussions = _commentaires_par_activite(groupe)
     lignes = []
     for a in activites:
         rang = [cellules.get((a.pk, c.pk)) for c in communes]
@@ -214,6 +227,7 @@ def consolide(request, code, theme):
             "activite": a, "cellules": rang, "nb_oui": len(oui),
             "nb_non": sum(1 for l in rang if l is not None and l.exerce is False),
             "etp": sum((l.etp for l in oui if l.etp is not None), Decimal(0)),
+            "nb_commentaires": discussions.get(a.pk, 0),
         })
     remplissables = [c for c in communes if acces.peut_remplir_inventaire(groupe, c)]
     return render(request, "livrables/inventaire.html", {
@@ -222,4 +236,31 @@ def consolide(request, code, theme):
         "etp_total": sum((l["etp"] for l in lignes), Decimal(0)),
         "ma_commune": next((c for c in remplissables if acces.organisation and c.pk == acces.organisation.pk), None),
         "remplissables": remplissables if acces.est_equipe_projet else [],
+    })
+
+
+@login_required
+def activite(request, code, theme, activite):
+    """One activity across the communes (each one's answer, ETP, sub-activities and specifics) and the
+    group's discussion of it: the GT1 row's thread, the same as on the activity's AFOR grid."""
+    from echanges import fils
+
+    territoire, acces, groupe = _groupe(request, code, theme)
+    if request.method not in ("GET", "HEAD"):  # after the territory: an outsider always gets a 404
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    objet = Activite.objects.filter(territoire=territoire, theme=groupe.theme, code=activite).first()
+    if objet is None:
+        raise Http404("Activité introuvable dans ce thème.")
+    livrable = actions.livrable_de(groupe, TypeLivrable.INVENTAIRE)
+    communes = communes_du_territoire(territoire)
+    lignes = {l.commune_id: l for l in livrable.inventaire.filter(activite=objet).select_related("modifie_par")}
+    rangs = [{"commune": c, "ligne": lignes.get(c.pk)} for c in communes]
+    oui = [r["ligne"] for r in rangs if r["ligne"] is not None and r["ligne"].exerce]
+    return render(request, "livrables/inventaire_activite.html", {
+        "territoire": territoire, "acces": acces, "groupe": groupe, "livrable": livrable, "activite": objet,
+        "sous_activites": [s.libelle for s in objet.sous_activites.all()],
+        "rangs": rangs, "nb_oui": len(oui),
+        "nb_non": sum(1 for r in rangs if r["ligne"] is not None and r["ligne"].exerce is False),
+        "etp": sum((l.etp for l in oui if l.etp is not None), Decimal(0)),
+        **fils.contexte(objet, acces, groupe=groupe),
     })

@@ -152,3 +152,32 @@ def test_badge_include(cast, territoire, groupe_rh):
     livrable = livrable_de(groupe_rh, "GT2")
     html = render_to_string("livrables/includes/circuit.html", {"livrable": livrable, "territoire": territoire})
     assert "Brouillon" in html and url(territoire, "circuit", type="GT2") in html
+
+
+def test_submission_emails_each_copilot_after_commit(cast, territoire, groupe_rh, connecte,
+                                                    django_capture_on_commit_callbacks, mailoutbox):
+    remplir(groupe_rh, cast)
+    client = connecte(cast["copilote_rh_commune"])  # a co-pilot submitting is not e-mailed herself
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url(territoire, "circuit_soumettre")).status_code == 302
+    assert [m.to for m in mailoutbox] == [[cast["copilote_rh_epci"].email]]
+    message = mailoutbox[0]
+    assert "soumis à votre visa" in message.subject and "Ressources humaines" in message.subject
+    assert url(territoire, "circuit") in message.body and "version 2" in message.body
+
+
+def test_a_failing_mail_server_does_not_undo_the_submission(cast, territoire, groupe_rh, connecte, monkeypatch,
+                                                            django_capture_on_commit_callbacks, caplog):
+    from django.core import mail
+
+    def panne(*args, **kwargs):
+        raise OSError("serveur de courriel injoignable")
+
+    monkeypatch.setattr(mail.backends.locmem.EmailBackend, "send_messages", panne)
+    livrable = remplir(groupe_rh, cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert connecte(cast["dgs_bordeaux"]).post(url(territoire, "circuit_soumettre")).status_code == 302
+    livrable.refresh_from_db()
+    assert livrable.etat == "soumis"
+    assert "courriel de demande de visa non envoyé" in caplog.text
+    assert "courriel de demande de visa non envoyé" in caplog.text

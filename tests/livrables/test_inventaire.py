@@ -223,3 +223,31 @@ def test_demo_gt1(cast, territoire, lot_courant):
     paie = LigneInventaire.objects.get(livrable=rh, commune__code="33063", activite__code="RH-PAIE")
     assert paie.exerce and paie.etp == paie.etp_paie == 3
     assert LigneInventaire.objects.filter(livrable=rh).values("commune").distinct().count() == 4
+
+
+def test_activity_page_shows_every_commune_and_the_groups_thread(cast, territoire, groupe_rh, connecte):
+    from echanges import actions as echanges
+    from livrables import actions
+
+    livrable = actions.livrable_de(groupe_rh, "GT1")
+    communes = {o.code: o for o in territoire.organisations.communes()}
+    paie = next(a for a in activites(territoire) if a.code == "RH-PAIE")
+    actions.do_enregistrer_inventaire(livrable, communes[BORDEAUX], cast["dgs_bordeaux"], {
+        paie.pk: {"exerce": True, "etp": Decimal("3"), "sous_activites": "", "specificites": "Logiciel Ciril"}})
+    url = reverse("livrables:gt1_activite", kwargs={"code": territoire.code, "theme": "RH", "activite": "RH-PAIE"})
+    client = connecte(cast["dgs_merignac"])
+    response = client.post(reverse("echanges:commenter", kwargs={"code": territoire.code, "type": "activite",
+                                                                  "pk": paie.pk}),
+                           {"texte": "Mérignac externalise sa paie, à comparer.", "groupe": groupe_rh.pk,
+                            "suivant": url})
+    assert response.status_code == 302 and response["Location"] == url + "#echanges"
+    text = client.get(url).content.decode()
+    assert "Logiciel Ciril" in text and "sans réponse" in text
+    assert "Mérignac externalise sa paie" in text
+    # The same thread as the activity's discussion in the group, counted on the consolidated view.
+    assert echanges.fil_de(paie, groupe_rh).count() == 1
+    consolide = client.get(url_gt1(territoire)).content.decode()
+    assert "(1 commentaire)" in consolide and url in consolide
+    # Another group's theme does not show this activity.
+    autre = reverse("livrables:gt1_activite", kwargs={"code": territoire.code, "theme": "FIN", "activite": "RH-PAIE"})
+    assert client.get(autre).status_code == 404

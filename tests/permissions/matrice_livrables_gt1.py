@@ -20,6 +20,8 @@ def only(roles, ok, refused=403):
 MATRIX = {
     ("livrables:gt1", "get"): members(200),
     ("livrables:gt1_commune", "get"): members(200),
+    ("livrables:gt1_activite", "get"): members(200),
+    ("livrables:gt1_activite", "post"): members(405),
     ("livrables:gt1_commune", "post"): only({"equipe_projet", "dgs_bordeaux"}, 400),
     ("livrables:circuit", "get"): members(200),
     ("livrables:circuit_soumettre", "get"): only(SOUMETTEURS_FIN, 405),
@@ -53,6 +55,7 @@ def cas(cast, territoire) -> dict[str, dict]:
     return {
         "livrables:gt1": {"theme": "RH"},
         "livrables:gt1_commune": {"theme": "RH", "commune": BORDEAUX},
+        "livrables:gt1_activite": {"theme": "RH", "activite": "RH-PAIE"},
         "livrables:circuit": rh_gt1,
         "livrables:circuit_soumettre": {"theme": "FIN", "type": "GT1"},
         "livrables:circuit_viser": rh_gt1,
