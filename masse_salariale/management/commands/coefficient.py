@@ -1,7 +1,8 @@
 from engine.coefficient import check_functional, compute_coefficient
 from engine.themes import THEME_BY_CODE
 from mutualis import formatage as fr
-from mutualis.commandes import Commande, SortieInvalide, lire_octets
+from masse_salariale.management.fichiers import lire_territoire_et_paie
+from mutualis.commandes import Commande, SortieInvalide
 
 
 class Command(Commande):
@@ -20,32 +21,24 @@ class Command(Commande):
         parser.add_argument("--json", action="store_true", help="écrit le résultat en JSON")
 
     def handle(self, *args, **options):
-        from formats.payroll import TerritoryCodes, read_payroll
-        from formats.territory import read_territory
-        from referentiel.defaut import activity_theme_map
-
         functional = None
         if options["functional"] is not None:
             try:
                 functional = check_functional(options["functional"].split(","))
             except ValueError as exc:
                 raise SortieInvalide([f"option --functional : {exc}"]) from exc
-        territory = read_territory(*lire_octets(options["territory"]))
-        codes = TerritoryCodes(
-            epci=territory.epci.code, communes=frozenset(c.code for c in territory.communes), name=territory.epci.nom
-        )
-        payroll = read_payroll(*lire_octets(options["payroll"]), codes, activity_theme_map())
-        organisations = [territory.epci.code, *(c.code for c in territory.communes)]
+        entrees = lire_territoire_et_paie(options["territory"], options["payroll"])
+        territory = entrees.territory
         kwargs = {"functional": functional} if functional else {}
-        result = compute_coefficient(payroll.lines, territory.epci.code, organisations, **kwargs)
-        warnings = [*territory.warnings, *payroll.warnings]
+        result = compute_coefficient(entrees.payroll.lines, territory.epci.code, entrees.organisations, **kwargs)
+        warnings = entrees.warnings
         self.avertir(warnings)
         if options["json"]:
             doc = result.as_json()
             doc["warnings"] = warnings
             self.json(doc)
             return
-        names = {territory.epci.code: territory.epci.nom, **{c.code: c.nom for c in territory.communes}}
+        names = entrees.noms
         out = self.stdout.write
         out(f"Coefficient de mutualisation de {territory.epci.nom} ({territory.epci.code}) : "
             f"{fr.pourcent(result.coefficient, 2)}")

@@ -1,0 +1,107 @@
+"""`mutualis simulate` (FORMATS.md §6): JSON document, text output, exit status 2 on invalid input."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cast import BORDEAUX, EPCI, MERIGNAC, PESSAC, TALENCE, payroll_csv, payroll_rows_small, run_command
+
+TERRITORY = (
+    "code;nom;type;population;fiscalite\n"
+    f"{EPCI};Bordeaux Métropole;epci;;FPU\n{BORDEAUX};Bordeaux;commune;267991;\n{MERIGNAC};Mérignac;commune;73000;\n"
+    f"{PESSAC};Pessac;commune;66000;\n{TALENCE};Talence;commune;44000;\n"
+)
+SCENARIO = f"""nom: Cycle 1
+partage_gains: 0.5
+actions:
+  - {{id: a1, theme: RH, activite: RH-PAIE, communes: ["{BORDEAUX}"], modalite: service_commun, gain: 0.1, annee: 2027}}
+  - {{id: a2, theme: FIN, communes: toutes, modalite: transfert}}
+"""
+
+
+@pytest.fixture
+def files(tmp_path):
+    territory = tmp_path / "territoire.csv"
+    territory.write_text(TERRITORY, encoding="utf-8")
+    payroll = tmp_path / "paie.csv"
+    payroll.write_bytes(payroll_csv(*payroll_rows_small()))
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(SCENARIO, encoding="utf-8")
+    return str(territory), str(payroll), str(scenario)
+
+
+def simulate(capsys, files, *extra):
+    territory, payroll, scenario = files
+    return run_command(capsys, "simulate", "--territory", territory, "--payroll", payroll, "--scenario", scenario,
+                       *extra)
+
+
+def test_json_document(capsys, files):
+    status, out, err = simulate(capsys, files, "--json")
+    assert status == 0, err
+    doc = json.loads(out)
+    assert set(doc) == {"before", "after", "by_organisation", "actions", "trajectory", "warnings"}
+    assert doc["before"] == {"coefficient": pytest.approx(267_000 / 667_000), "numerator": 267_000.0,
+                             "denominator": 667_000.0}
+    # a1: Bordeaux RH-PAIE 126 000 € (3 agents) with a 10 % gain; a2: Bordeaux FIN 200 000 €.
+    assert doc["after"]["numerator"] == pytest.approx(267_000 + 113_400 + 200_000)
+    assert doc["after"]["denominator"] == pytest.approx(667_000 - 12_600)
+    assert [a["id"] for a in doc["actions"]] == ["a1", "a2"]
+    assert doc["actions"][0]["moved_cost"] == pytest.approx(126_000) and doc["actions"][0]["moved_fte"] == 3
+    assert doc["actions"][0]["coefficient_after"] == pytest.approx(380_400 / 654_400)
+    assert list(doc["by_organisation"]) == [EPCI, BORDEAUX, MERIGNAC, PESSAC, TALENCE]
+    bdx = doc["by_organisation"][BORDEAUX]
+    assert bdx["cost_before"] == pytest.approx(326_000) and bdx["cost_after"] == pytest.approx(0)
+    assert bdx["ac_adjustment"] == pytest.approx(-(126_000 * (1 - 0.05) + 200_000))
+    assert doc["by_organisation"][EPCI]["ac_adjustment"] == pytest.approx(-bdx["ac_adjustment"])
+    assert list(doc["trajectory"]) == ["2026", "2027"]
+    assert doc["trajectory"]["2026"]["coefficient"] == pytest.approx(467_000 / 667_000)
+    assert any("transfert sur un thème fonctionnel" in w for w in doc["warnings"])
+    assert "avertissement : action « a2 » : transfert" in err
+
+
+def test_text_output_is_french_and_help_states_the_approximation(capsys, files):
+    status, out, _ = simulate(capsys, files)
+    assert status == 0
+    assert "Coefficient de mutualisation : 40,03\u00a0% avant" in out and "Trajectoire" in out
+    from masse_salariale.management.commands.simulate import Command
+    assert "mis à disposition pour cette part" in Command.help
+
+
+@pytest.mark.parametrize("scenario,start", [
+    ("actions:\n  - {theme: RH, communes: [33063], modalite: service_commun}\n", "ligne 2 : "),
+    ("actions:\n  - {id: a, theme: RH, communes: toutes, modalite: service_commun}\n"
+     "  - {id: b, theme: RH, activite: RH-PAIE, communes: toutes, modalite: transfert}\n", "ligne 2 : "),
+    ("nom: x\n", "fichier : "),
+])
+def test_invalid_scenario_exits_2_with_nothing_on_stdout(capsys, files, tmp_path, scenario, start):
+    path = tmp_path / "bad.yaml"
+    path.write_text(scenario, encoding="utf-8")
+    status, out, err = simulate(capsys, (files[0], files[1], str(path)), "--json")
+    assert status == 2 and out == ""
+    lines = [line for line in err.splitlines() if not line.startswith("avertissement : ")]
+    assert lines and lines[0].startswith(start) and all(line.startswith(("ligne ", "fichier : ")) for line in lines)
+
+
+def test_invalid_payroll_and_missing_files_exit_2(capsys, files, tmp_path):
+    status, out, err = simulate(capsys, (files[0], files[0], files[2]))
+    assert status == 2 and out == ""
+    status, out, err = simulate(capsys, (files[0], files[1], str(tmp_path / "absent.json")))
+    assert status == 2 and out == "" and err.startswith("fichier : ")
+
+
+def test_console_entry_point(files):
+    exe = Path(sys.executable).with_name("mutualis")
+    territory, payroll, scenario = files
+    done = subprocess.run([str(exe), "simulate", "--territory", territory, "--payroll", payroll, "--scenario", scenario,
+                           "--json"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["before"]["numerator"] == 267_000
+    bad = Path(scenario).with_name("bad.json")
+    bad.write_text('{"actions": [{"theme": "RH", "communes": [33063], "modalite": "service_commun"}]}')
+    done = subprocess.run([str(exe), "simulate", "--territory", territory, "--payroll", payroll, "--scenario", str(bad)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == "" and done.stderr.startswith("ligne 1 : ")
