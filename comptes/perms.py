@@ -169,6 +169,18 @@ class Acces:
         """Submit a deliverable to the co-pilots: any participant of the group, a DGS, the project team."""
         return self.peut_rediger(groupe) or self.est_dgs
 
+    # Decision support (scenarios, optimiser)
+    def voit_scenarios(self) -> bool:
+        """Scenarios and the priority matrix: every member (the comité de pilotage, the communes)."""
+        return self.est_membre
+
+    def peut_scenariser(self) -> bool:
+        """Build, change, delete scenarios and run the optimiser: the project team, the consultants who
+        prepare the comité de pilotage's choices, and the EPCI's DGS."""
+        if self.est_equipe_projet or self.est_consultant:
+            return True
+        return self.est_dgs and self.organisation is not None and self.organisation.code == self.territoire.code
+
 
 def territoires_visibles(user):
     return Territoire.objects.pour_utilisateur(user)

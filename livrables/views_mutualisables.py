@@ -80,8 +80,9 @@ def _url(groupe, nom, **kwargs):
 
 # --- payroll at stake ------------------------------------------------------------------------------
 
-def _table_paie(territoire) -> dict[tuple[str, str], tuple[float, float, int]]:
-    """{(employer, activity): (amount, ETP, agents)} of the current payroll aggregates (three queries)."""
+def table_paie(territoire) -> dict[tuple[str, str], tuple[float, float, int]]:
+    """{(employer, activity): (amount, ETP, agents)} of the current payroll aggregates (three queries);
+    read once per page, then passed to `masse_de_ligne` for each line."""
     paie = paie_courante(territoire)
     if paie.vide or paie.agregats.is_empty():
         return {}
@@ -91,6 +92,9 @@ def _table_paie(territoire) -> dict[tuple[str, str], tuple[float, float, int]]:
              .group_by(["employeur", "activite"])
              .agg(pl.col("montant").sum(), pl.col("etp_ligne").sum(), pl.col("nb_agents").sum()))
     return {(r[0], r[1]): (r[2], r[3], r[4]) for r in frame.iter_rows()}
+
+
+_table_paie = table_paie  # the former private name, still imported by tests
 
 
 def masse_en_jeu(acces, table, activite: str, codes: list[str]) -> dict:
@@ -115,16 +119,23 @@ def masse_en_jeu(acces, table, activite: str, codes: list[str]) -> dict:
             "nb_communes": len(parts)}
 
 
-# --- rows for the templates ------------------------------------------------------------------------
-
-def _codes(ligne, codes_membres):
+def codes_concernes(ligne, codes_membres) -> list[str]:
+    """The communes a GT3 line concerns: every member commune for « toutes », else its own (prefetched)."""
     return list(codes_membres) if ligne.toutes_communes else sorted(c.code for c in ligne.communes.all())
 
+
+def masse_de_ligne(acces, table, ligne, codes_membres) -> dict:
+    """The payroll at stake of a GT3 line for this reader: the cost of its activity in the communes it
+    concerns, with the secrecy of `masse_en_jeu`. Shared by the GT3 pages and the priority matrix."""
+    return masse_en_jeu(acces, table, ligne.activite.code, codes_concernes(ligne, codes_membres))
+
+
+# --- rows for the templates ------------------------------------------------------------------------
 
 
 def _rangee(acces, ligne, communes_membres, table):
     codes_membres = [c.code for c in communes_membres]
-    codes = _codes(ligne, codes_membres)
+    codes = codes_concernes(ligne, codes_membres)
     pure = actions.ligne_pour_candidat(ligne, [] if ligne.toutes_communes else codes)
     notes = [{"qui": n.utilisateur, "role": LIBELLES_ROLES.get(n.role, n.role), "qualification": n.qualification,
               "faisabilite": n.faisabilite, "utilisateur_id": n.utilisateur_id}
@@ -133,7 +144,7 @@ def _rangee(acces, ligne, communes_membres, table):
         "ligne": ligne,
         "communes": [] if ligne.toutes_communes else sorted(ligne.communes.all(), key=lambda o: o.code),
         "notes": notes,
-        "masse": masse_en_jeu(acces, table, ligne.activite.code, codes),
+        "masse": masse_de_ligne(acces, table, ligne, codes_membres),
         "candidat": candidat(pure),
         "exclusion": raison_exclusion(pure),
     }
@@ -162,7 +173,7 @@ def _contexte(request, territoire, acces, groupe, livrable, **autres):
 def _page_liste(request, territoire, acces, groupe, erreurs=(), status=200):
     livrable = actions.livrable_gt3(groupe)
     communes = list(_communes_membres(territoire))
-    table = _table_paie(territoire)
+    table = table_paie(territoire)
     rangees = [_rangee(acces, l, communes, table) for l in _lignes(livrable)]
     return render(request, "livrables/gt3.html", _contexte(
         request, territoire, acces, groupe, livrable, rangees=rangees, erreurs=list(erreurs),
@@ -173,7 +184,7 @@ def _page_liste(request, territoire, acces, groupe, erreurs=(), status=200):
 def _page_ligne(request, territoire, acces, groupe, ligne, erreurs=(), status=200, notation_form=None,
                 consensus_form=None):
     communes = list(_communes_membres(territoire))
-    rangee = _rangee(acces, ligne, communes, _table_paie(territoire))
+    rangee = _rangee(acces, ligne, communes, table_paie(territoire))
     mienne = next((n for n in ligne.notations.all() if n.utilisateur_id == request.user.pk), None)
     if notation_form is None:
         notation_form = NotationForm(initial={"qualification": mienne.qualification, "faisabilite": mienne.faisabilite}

@@ -32,6 +32,25 @@ def etp(value) -> str:
     return "–" if value is None else nombre(value, 1)
 
 
+def signe(text: str, value) -> str:
+    """`+` before a positive change (a negative one already has its `−`); nothing before zero."""
+    shown = value is not None and float(value) > 0 and any(ch in "123456789" for ch in text)
+    return f"+{text}" if shown else text
+
+
+def ecart_euros(value, decimales: int = 0) -> str:
+    return signe(euros(value, decimales), value)
+
+
+def ecart_etp(value) -> str:
+    return signe(etp(value), value)
+
+
+def points(value, decimales: int = 2) -> str:
+    """A change of a share (0.0123) in percentage points (`+1,23 pt`)."""
+    return "–" if value is None else signe(f"{nombre(float(value) * 100, decimales)}{NBSP}pt", value)
+
+
 def date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""

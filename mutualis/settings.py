@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "documents",
     "livrables",
     "echanges",
+    "scenarios",
 ]
 
 MIDDLEWARE = [

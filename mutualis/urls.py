@@ -22,4 +22,5 @@ urlpatterns = [
     path("t/<code:code>/comptes/", include("comptes.urls_territoire")),
     path("t/<code:code>/lettres/", include("documents.urls")),
     path("t/<code:code>/echanges/", include("echanges.urls")),
+    path("t/<code:code>/decision/", include("scenarios.urls")),
 ]

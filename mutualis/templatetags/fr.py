@@ -29,6 +29,27 @@ def etp(value):
 
 
 @register.filter
+def ecart_euros(value, decimales=0):
+    return formatage.ecart_euros(value, int(decimales))
+
+
+@register.filter
+def ecart_etp(value):
+    return formatage.ecart_etp(value)
+
+
+@register.filter
+def points(value, decimales=2):
+    return formatage.points(value, int(decimales))
+
+
+@register.filter
+def sub(value, other):
+    """value − other, or None when either is missing."""
+    return None if value is None or other is None else float(value) - float(other)
+
+
+@register.filter
 def date_fr(value):
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
         value = timezone.localtime(value)

@@ -1,0 +1,170 @@
+"""Writes of the scenarios. Each one, in a transaction: check the whole scenario as it would become with
+the engine's rules (engine.scenario.check: ranges, codes, overlaps naming both actions), refuse with
+those French messages and change nothing, or write, bump the scenario's version and leave a row in
+the territory's audit trail. Who may call them is decided by the views through comptes.perms."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from engine import scenario as moteur
+from mutualis.erreurs import ActionRefusee
+from scenarios.enums import Origine
+from scenarios.models import ActionScenario, Scenario
+from territoire.models import Evenement
+
+CHAMPS_ACTION = ("theme", "activite", "toutes", "modalite", "part", "gain", "annee", "economie",
+                 "charges_associees", "cout_unitaire", "unites", "ligne_gt3")
+
+
+def _evenement(scenario, user, action, **details):
+    Evenement.objects.create(
+        territoire_id=scenario.schema.territoire_id, utilisateur=user, action=action, objet=str(scenario)[:200],
+        details={"scenario": scenario.pk, "version": scenario.version, **details},
+    )
+
+
+def _nouvelle_version(scenario, user):
+    scenario.version += 1
+    scenario.modifie_par = user
+    scenario.save(update_fields=["version", "modifie_par", "modifie_le"])
+
+
+def actions_de(scenario):
+    return list(scenario.actions.prefetch_related("communes").order_by("position", "pk"))
+
+
+def _moteur(valeurs: dict, communes, identifiant: str) -> moteur.Action:
+    def f(x):
+        return None if x is None else float(x)
+
+    return moteur.Action(
+        id=identifiant, theme=valeurs["theme"], activite=valeurs.get("activite") or None,
+        communes=None if valeurs.get("toutes") else tuple(sorted(c.code for c in communes)),
+        modalite=valeurs["modalite"], part=float(valeurs.get("part", 1)), gain=float(valeurs.get("gain", 0)),
+        annee=int(valeurs.get("annee", moteur.FIRST_YEAR)), economie=float(valeurs.get("economie") or 0),
+        charges_associees=float(valeurs.get("charges_associees") or 0),
+        cout_unitaire=f(valeurs.get("cout_unitaire")), unites=f(valeurs.get("unites")),
+    )
+
+
+def _verifier(ctx, scenario, partage, actions_moteur):
+    errors = moteur.check(moteur.Scenario(scenario.nom, float(partage), tuple(actions_moteur)), ctx.moteur,
+                          ctx.activites)
+    if errors:
+        raise ActionRefusee(errors)
+
+
+def _existantes(ctx, scenario, sauf=None):
+    from scenarios.calcul import action_moteur
+
+    rows = [a for a in actions_de(scenario) if a.pk != getattr(sauf, "pk", None)]
+    codes = {c.pk: c.code for a in rows for c in a.communes.all()}
+    return rows, [action_moteur(a, codes) for a in rows]
+
+
+def identifiant_libre(scenario, prefixe="A") -> str:
+    pris = set(scenario.actions.values_list("identifiant", flat=True))
+    n = scenario.actions.count() + 1
+    while f"{prefixe}{n}" in pris:
+        n += 1
+    return f"{prefixe}{n}"
+
+
+@transaction.atomic
+def do_creer(schema, user, nom: str, description: str = "", partage_gains=0, origine=Origine.MANUEL) -> Scenario:
+    try:
+        with transaction.atomic():
+            scenario = Scenario.objects.create(schema=schema, nom=nom, description=description,
+                                               partage_gains=partage_gains, origine=origine, cree_par=user,
+                                               modifie_par=user)
+    except IntegrityError:
+        raise ActionRefusee([f"nom : un scénario « {nom} » existe déjà dans ce schéma"]) from None
+    _evenement(scenario, user, "scenarios.creation")
+    return scenario
+
+
+@transaction.atomic
+def do_modifier(ctx, scenario, user, nom: str, description: str, partage_gains) -> Scenario:
+    _, existantes = _existantes(ctx, scenario)
+    _verifier(ctx, scenario, partage_gains, existantes)
+    if Scenario.objects.filter(schema=scenario.schema, nom=nom).exclude(pk=scenario.pk).exists():
+        raise ActionRefusee([f"nom : un scénario « {nom} » existe déjà dans ce schéma"])
+    scenario.nom, scenario.description, scenario.partage_gains = nom, description, partage_gains
+    scenario.save(update_fields=["nom", "description", "partage_gains"])
+    _nouvelle_version(scenario, user)
+    _evenement(scenario, user, "scenarios.modification")
+    return scenario
+
+
+@transaction.atomic
+def do_supprimer(scenario, user) -> None:
+    _evenement(scenario, user, "scenarios.suppression", nom=scenario.nom)
+    scenario.delete()
+
+
+@transaction.atomic
+def do_dupliquer(scenario, user, nom: str) -> Scenario:
+    copie = do_creer(scenario.schema, user, nom, scenario.description, scenario.partage_gains, scenario.origine)
+    for a in actions_de(scenario):
+        communes = list(a.communes.all())
+        a.pk, a.scenario = None, copie
+        a.save()
+        a.communes.set(communes)
+    _evenement(copie, user, "scenarios.duplication", depuis=scenario.pk)
+    return copie
+
+
+@transaction.atomic
+def do_ajouter_actions(ctx, scenario, user, nouvelles: list[tuple[dict, list, str | None]]) -> list[ActionScenario]:
+    """Add actions, each given as (field values, communes, identifiant or None for the next free one).
+    The whole scenario is checked first: one broken rule and nothing is added."""
+    Scenario.objects.select_for_update().filter(pk=scenario.pk).first()
+    _, existantes = _existantes(ctx, scenario)
+    pris = {a.id for a in existantes}
+    prochaine = (scenario.actions.aggregate(m=Max("position"))["m"] or 0) + 1
+    plan, n = [], len(existantes) + 1
+    for valeurs, communes, ident in nouvelles:
+        if not ident:
+            while f"A{n}" in pris:
+                n += 1
+            ident = f"A{n}"
+        pris.add(ident)
+        plan.append((valeurs, communes, ident))
+    _verifier(ctx, scenario, scenario.partage_gains,
+              existantes + [_moteur(v, c, i) for v, c, i in plan])
+    creees = []
+    for k, (valeurs, communes, ident) in enumerate(plan):
+        a = ActionScenario.objects.create(scenario=scenario, position=prochaine + k, identifiant=ident,
+                                          **{c: valeurs[c] for c in CHAMPS_ACTION if c in valeurs})
+        a.communes.set([] if valeurs.get("toutes") else communes)
+        creees.append(a)
+    _nouvelle_version(scenario, user)
+    _evenement(scenario, user, "scenarios.ajout_actions", actions=[a.identifiant for a in creees])
+    return creees
+
+
+@transaction.atomic
+def do_modifier_action(ctx, action: ActionScenario, user, valeurs: dict, communes, identifiant: str) -> ActionScenario:
+    scenario = action.scenario
+    rows, existantes = _existantes(ctx, scenario)
+    nouvelle = _moteur(valeurs, communes, identifiant)
+    ordre = [nouvelle if r.pk == action.pk else m for r, m in zip(rows, existantes, strict=True)]
+    _verifier(ctx, scenario, scenario.partage_gains, ordre)
+    for champ in CHAMPS_ACTION:
+        if champ in valeurs:
+            setattr(action, champ, valeurs[champ])
+    action.identifiant = identifiant
+    action.save()
+    action.communes.set([] if valeurs.get("toutes") else communes)
+    _nouvelle_version(scenario, user)
+    _evenement(scenario, user, "scenarios.modification_action", action_id=identifiant)
+    return action
+
+
+@transaction.atomic
+def do_supprimer_action(action: ActionScenario, user) -> None:
+    scenario = action.scenario
+    ident = action.identifiant
+    action.delete()
+    _nouvelle_version(scenario, user)
+    _evenement(scenario, user, "scenarios.suppression_action", action_id=ident)

@@ -1,0 +1,80 @@
+"""Pooling scenarios of a schéma (issue 5): a named list of actions (FORMATS.md §5) that the engine
+simulates against the territory's current payroll. A scenario is a working document of the project
+team: every change bumps its version and leaves a row in the audit trail (scenarios/actions.py)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from engine.themes import THEMES
+from scenarios.enums import Modalite, Origine
+
+PREMIERE_ANNEE, DERNIERE_ANNEE = 2026, 2032
+THEME_CHOICES = [(t.code, t.label) for t in THEMES]
+
+
+class ScenarioQuerySet(models.QuerySet):
+    def du_schema(self, schema):
+        return self.filter(schema=schema).order_by("-modifie_le", "-pk")
+
+
+class Scenario(models.Model):
+    schema = models.ForeignKey("territoire.Schema", on_delete=models.CASCADE, related_name="scenarios")
+    nom = models.CharField("nom", max_length=120)
+    description = models.TextField("description", blank=True, max_length=5000)
+    partage_gains = models.DecimalField(
+        "part des gains rendue aux communes", max_digits=5, decimal_places=4, default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Entre 0 et 1 : la part des gains de productivité reversée aux communes par l'attribution de compensation.")
+    origine = models.CharField("origine", max_length=10, choices=Origine.choices, default=Origine.MANUEL)
+    version = models.PositiveIntegerField("version", default=1)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    modifie_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = ScenarioQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "scénario"
+        constraints = [models.UniqueConstraint(fields=["schema", "nom"], name="scenario_nom_unique")]
+
+    def __str__(self):
+        return self.nom
+
+
+class ActionScenario(models.Model):
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="actions")
+    position = models.PositiveIntegerField("position")
+    identifiant = models.CharField("identifiant", max_length=40)
+    theme = models.CharField("thème", max_length=5, choices=THEME_CHOICES)
+    activite = models.CharField("activité", max_length=20, blank=True, help_text="Vide : tout le thème.")
+    toutes = models.BooleanField("toutes les communes membres", default=False)
+    communes = models.ManyToManyField("territoire.Organisation", blank=True, related_name="+",
+                                      verbose_name="communes concernées")
+    modalite = models.CharField("modalité", max_length=20, choices=Modalite.choices)
+    part = models.DecimalField("part déplacée", max_digits=5, decimal_places=4, default=1,
+                               validators=[MinValueValidator(0), MaxValueValidator(1)])
+    gain = models.DecimalField("gain de productivité", max_digits=5, decimal_places=4, default=0,
+                               validators=[MinValueValidator(0), MaxValueValidator(1)])
+    annee = models.PositiveSmallIntegerField("année d'effet", default=PREMIERE_ANNEE,
+                                             validators=[MinValueValidator(PREMIERE_ANNEE),
+                                                         MaxValueValidator(DERNIERE_ANNEE)])
+    economie = models.DecimalField("économies hors masse salariale (€ par an)", max_digits=14, decimal_places=2,
+                                   default=0, validators=[MinValueValidator(0)])
+    charges_associees = models.DecimalField("charges associées transférées (€ par an)", max_digits=14,
+                                            decimal_places=2, default=0, validators=[MinValueValidator(0)])
+    cout_unitaire = models.DecimalField("coût unitaire (D5211-16)", max_digits=14, decimal_places=2, null=True,
+                                        blank=True, validators=[MinValueValidator(0)])
+    unites = models.DecimalField("unités de fonctionnement", max_digits=14, decimal_places=4, null=True, blank=True,
+                                 validators=[MinValueValidator(0)])
+    ligne_gt3 = models.ForeignKey("livrables.LigneMutualisable", on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name="ligne GT3 d'origine")
+
+    class Meta:
+        verbose_name = "action d'un scénario"
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["scenario", "identifiant"], name="action_identifiant_unique")]
+
+    def __str__(self):
+        return self.identifiant

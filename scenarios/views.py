@@ -1,0 +1,412 @@
+"""Pages of the scenarios (issue 5, point 3): list and creation, a scenario with its actions and its
+figures (coefficient before/after, per action, trajectory, the legal impact table), actions added by
+hand or from GT3 lines, comparison side by side, the JSON file of FORMATS.md §5.
+
+Every view loads the territory through the chokepoint (404 outside), asks `acces` (403), then reads or
+writes through scenarios/actions.py; the figures are the engine's (scenarios/calcul.py), never
+computed here."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+
+from comptes.perms import get_territoire_ou_404
+from engine.themes import THEME_BY_CODE
+from livrables.models import LigneMutualisable
+from mutualis.erreurs import ActionRefusee
+from referentiel.models import Activite
+from scenarios import actions, calcul, graphiques, secret
+from scenarios.enums import Origine
+from scenarios.forms import ActionForm, Gt3Form, ScenarioForm
+from scenarios.models import DERNIERE_ANNEE, PREMIERE_ANNEE, Scenario
+
+REFUS = ("Seuls l'équipe projet, les consultants et le DGS de l'EPCI construisent les scénarios ; "
+         "les autres membres les consultent.")
+
+
+def _territoire(request, code, ecrire=False):
+    territoire, acces = get_territoire_ou_404(request.user, code)
+    if not acces.voit_scenarios():
+        raise PermissionDenied("Les scénarios sont réservés aux membres du territoire.")
+    if ecrire and not acces.peut_scenariser():
+        raise PermissionDenied(REFUS)
+    return territoire, acces
+
+
+def _schema(territoire):
+    schema = territoire.schemas.order_by("-mandat").first()
+    if schema is None:
+        raise Http404("Ce territoire n'a pas encore de schéma.")
+    return schema
+
+
+def _scenario(territoire, pk):
+    return get_object_or_404(Scenario.objects.select_related("schema", "modifie_par"), pk=pk,
+                             schema__territoire=territoire)
+
+
+def _post_seulement(request):
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+def _activites(territoire):
+    return list(Activite.objects.filter(territoire=territoire).order_by("theme", "ordre", "code"))
+
+
+def lignes_gt3(territoire):
+    """Every GT3 line of the territory's current schéma that can become an action (a modalité and
+    communes), with its group, activity and communes, in two queries."""
+    schema = _schema(territoire)
+    lignes = (LigneMutualisable.objects.filter(livrable__groupe__schema=schema)
+              .select_related("livrable__groupe", "activite").prefetch_related("communes")
+              .order_by("livrable__groupe__theme", "activite__ordre", "pk"))
+    return [l for l in lignes if l.modalite and (l.toutes_communes or l.communes.all())]
+
+
+# --- figures ---------------------------------------------------------------------------------------------
+
+def _lignes_impact(ctx, simulation, m: secret.Masque):
+    """The legal table « impact prévisionnel sur les effectifs et les dépenses de fonctionnement », one
+    row per organisation (EPCI first) with the net effect on its operating budget."""
+    rows = []
+    for code, o in simulation.by_organisation.items():
+        net = -(o.cost_after - o.cost_before) - o.charges + o.savings + o.reimbursement + (o.ac_adjustment or 0)
+        rows.append({
+            "code": code, "nom": ctx.noms.get(code, code), "epci": code == ctx.moteur.epci, "o": o,
+            "d_fte": o.fte_after - o.fte_before, "d_cost": o.cost_after - o.cost_before, "net": net,
+            "masque": m.commune(code) or (code == ctx.moteur.epci and m.totaux), "touchee": any(
+                abs(v) > 1e-9 for v in (o.fte_after - o.fte_before, o.cost_after - o.cost_before, o.charges,
+                                        o.savings, o.reimbursement, o.ac_adjustment or 0)),
+        })
+    return rows
+
+
+def _totaux(rows):
+    keys = ("d_fte", "d_cost", "net")
+    return {k: sum(r[k] for r in rows) for k in keys} | {
+        "charges": sum(r["o"].charges for r in rows), "savings": sum(r["o"].savings for r in rows)}
+
+
+def figures(ctx, acces, scenario, lignes_actions) -> dict:
+    """Everything a scenario page shows, from one run of the engine."""
+    resultat = calcul.simuler(ctx, scenario, lignes_actions)
+    out = {"resultat": resultat, "simulation": resultat.simulation}
+    if resultat.simulation is None:
+        return out
+    sim = resultat.simulation
+    moteur_actions = calcul.scenario_moteur(scenario, lignes_actions).actions
+    m = secret.masque(acces, secret.Effectifs.depuis(ctx.paie), ctx.moteur, moteur_actions)
+    impact = _lignes_impact(ctx, sim, m)
+    annees = range(PREMIERE_ANNEE, DERNIERE_ANNEE + 1)
+    trajectoire = _trajectoire_complete(sim, annees)
+    deplaces = sim.actions
+    out.update({
+        "masque": m,
+        "totaux_deplaces": {"fte": sum(r.moved_fte for r in deplaces), "cost": sum(r.moved_cost for r in deplaces)},
+        "remboursements_communes": sum(o.reimbursement for c, o in sim.by_organisation.items()
+                                       if c != ctx.moteur.epci),
+        "impact": impact, "impact_touchees": [r for r in impact if r["touchee"] or r["epci"]],
+        "totaux": _totaux(impact),
+        "par_action": [{"ligne": l, "r": r, "masque": m.action(r.id)}
+                       for l, r in zip(lignes_actions, sim.actions, strict=True)],
+        "trajectoire": trajectoire,
+        "graphique": graphiques.trajectoires([(scenario.nom, {a: y["coefficient"] for a, y in trajectoire.items()})],
+                                             annees),
+        "themes_fonctionnels": [THEME_BY_CODE[t].label for t in sim.functional_themes],
+    })
+    return out
+
+
+def _trajectoire_complete(sim, annees) -> dict[int, dict]:
+    """Every year of the mandate: before the first action the figures are the payroll as imported."""
+    total_fte = sum(o.fte_before for o in sim.by_organisation.values())
+    total_cost = sum(o.cost_before for o in sim.by_organisation.values())
+    out, dernier = {}, {"coefficient": sim.before.coefficient, "fte": total_fte, "cost": total_cost}
+    for a in annees:
+        y = sim.trajectory.get(a)
+        if y is not None:
+            dernier = {"coefficient": y.coefficient, "fte": y.fte, "cost": y.cost}
+        out[a] = dict(dernier)  # before the first action: as imported; after the last: the last year's
+    return out
+
+
+def _source(ctx) -> dict:
+    """Where the figures come from: the reference year and the current batches (file, confirmation date)."""
+    paie = ctx.paie
+    lots = {e.lot_id: e.lot for e in paie.lots.values()}
+    return {"annee": paie.annee, "nb_employeurs": len(paie.lots),
+            "lots": sorted(lots.values(), key=lambda l: (l.confirme_le is None, l.confirme_le, l.pk))}
+
+
+# --- pages ------------------------------------------------------------------------------------------------
+
+@login_required
+def liste(request, code):
+    territoire, acces = _territoire(request, code)
+    schema = _schema(territoire)
+    form = ScenarioForm()
+    status = 200
+    if request.method == "POST":
+        if not acces.peut_scenariser():
+            raise PermissionDenied(REFUS)
+        form = ScenarioForm(request.POST)
+        if form.is_valid():
+            try:
+                scenario = actions.do_creer(schema, request.user, **form.valeurs())
+            except ActionRefusee as exc:
+                for e in exc.messages:
+                    form.add_error("nom", e.split(" : ", 1)[-1])
+            else:
+                messages.success(request, f"Scénario « {scenario.nom} » créé : ajoutez-lui des actions.")
+                return redirect("scenarios:scenario", code=code, pk=scenario.pk)
+        status = 400
+    elif request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    ctx = calcul.contexte(territoire)
+    scenarios = list(Scenario.objects.du_schema(schema).select_related("modifie_par")
+                     .prefetch_related("actions__communes"))
+    rangs = []
+    for s in scenarios:
+        lignes = list(s.actions.all())
+        r = calcul.simuler(ctx, s, lignes)
+        rangs.append({"scenario": s, "nb": len(lignes), "resultat": r, "sim": r.simulation})
+    return render(request, "scenarios/liste.html", {
+        "territoire": territoire, "acces": acces, "schema": schema, "rangs": rangs, "form": form,
+        "avant": ctx.bases.total_numerator / ctx.bases.total_denominator if ctx.bases.total_denominator else None,
+        "paie": ctx.paie,
+    }, status=status)
+
+
+def _page(request, territoire, acces, scenario, status=200, **formulaires):
+    ctx = calcul.contexte(territoire)
+    lignes = actions.actions_de(scenario)
+    gt3 = lignes_gt3(territoire)
+    deja = {l.ligne_gt3_id for l in lignes if l.ligne_gt3_id}
+    activites = _activites(territoire)
+    contexte = {
+        "territoire": territoire, "acces": acces, "scenario": scenario, "lignes": lignes,
+        "peut_modifier": acces.peut_scenariser(), "paie": ctx.paie, "source": _source(ctx),
+        "gt3": [{"ligne": l, "deja": l.pk in deja, "theme": THEME_BY_CODE[l.livrable.groupe.theme]} for l in gt3],
+        "form_action": formulaires.get("form_action") or ActionForm(territoire=territoire, activites=activites),
+        "form_gt3": formulaires.get("form_gt3") or Gt3Form(lignes=gt3),
+        "form_scenario": formulaires.get("form_scenario") or ScenarioForm.depuis(scenario),
+        "erreurs": formulaires.get("erreurs", []),
+        "noms": ctx.noms, "fpu": ctx.moteur.fpu,
+        **figures(ctx, acces, scenario, lignes),
+    }
+    par_action = {pa["ligne"].pk: pa for pa in contexte.get("par_action", [])}
+    contexte["rangs_actions"] = [{"ligne": l, "pa": par_action.get(l.pk)} for l in lignes]
+    return render(request, "scenarios/scenario.html", contexte, status=status)
+
+
+@login_required
+def scenario(request, code, pk):
+    territoire, acces = _territoire(request, code)
+    s = _scenario(territoire, pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return _page(request, territoire, acces, s)
+
+
+@login_required
+def modifier(request, code, pk):
+    territoire, acces = _territoire(request, code, ecrire=True)
+    s = _scenario(territoire, pk)
+    if (refus := _post_seulement(request)) is not None:
+        return refus
+    form = ScenarioForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_modifier(calcul.contexte(territoire), s, request.user, **form.valeurs())
+        except ActionRefusee as exc:
+            s.refresh_from_db()
+            return _page(request, territoire, acces, s, 400, form_scenario=form, erreurs=exc.messages)
+        messages.success(request, "Scénario enregistré.")
+        return redirect("scenarios:scenario", code=code, pk=s.pk)
+    return _page(request, territoire, acces, s, 400, form_scenario=form)
+
+
+@login_required
+def supprimer(request, code, pk):
+    territoire, acces = _territoire(request, code, ecrire=True)
+    s = _scenario(territoire, pk)
+    if (refus := _post_seulement(request)) is not None:
+        return refus
+    nom = s.nom
+    actions.do_supprimer(s, request.user)
+    messages.success(request, f"Scénario « {nom} » supprimé.")
+    return redirect("scenarios:liste", code=code)
+
+
+@login_required
+def dupliquer(request, code, pk):
+    territoire, acces = _territoire(request, code, ecrire=True)
+    s = _scenario(territoire, pk)
+    if (refus := _post_seulement(request)) is not None:
+        return refus
+    nom, n = f"{s.nom} (copie)", 2
+    while Scenario.objects.filter(schema=s.schema, nom=nom).exists():
+        nom, n = f"{s.nom} (copie {n})", n + 1
+    copie = actions.do_dupliquer(s, request.user, nom[:120])
+    messages.success(request, f"Scénario dupliqué : « {copie.nom} ».")
+    return redirect("scenarios:scenario", code=code, pk=copie.pk)
+
+
+@login_required
+def action_ajouter(request, code, pk):
+    territoire, acces = _territoire(request, code, ecrire=True)
+    s = _scenario(territoire, pk)
+    if (refus := _post_seulement(request)) is not None:
+        return refus
+    form = ActionForm(request.POST, territoire=territoire, activites=_activites(territoire))
+    if form.is_valid():
+        valeurs, communes, ident = form.valeurs()
+        try:
+            creees = actions.do_ajouter_actions(calcul.contexte(territoire), s, request.user,
+                                                [(valeurs, communes, ident or None)])
+        except ActionRefusee as exc:
+            return _page(request, territoire, acces, s, 400, form_action=form, erreurs=exc.messages)
+        messages.success(request, f"Action « {creees[0].identifiant} » ajoutée.")
+        return redirect("scenarios:scenario", code=code, pk=s.pk)
+    return _page(request, territoire, acces, s, 400, form_action=form)
+
+
+@login_required
+def depuis_gt3(request, code, pk):
+    territoire, acces = _territoire(request, code, ecrire=True)
+    s = _scenario(territoire, pk)
+    if (refus := _post_seulement(request)) is not None:
+        return refus
+    gt3 = {l.pk: l for l in lignes_gt3(territoire)}
+    form = Gt3Form(request.POST, lignes=gt3.values())
+    if form.is_valid():
+        d = form.cleaned_data
+        nouvelles = []
+        for pk_ligne in d["lignes"]:
+            l = gt3[pk_ligne]
+            nouvelles.append(({
+                "theme": l.livrable.groupe.theme, "activite": l.activite.code, "toutes": l.toutes_communes,
+                "modalite": l.modalite, "part": d["part"] / 100, "gain": d["gain"] / 100, "annee": d["annee"],
+                "ligne_gt3": l,
+            }, list(l.communes.all()), f"GT3-{l.pk}"))
+        try:
+            creees = actions.do_ajouter_actions(calcul.contexte(territoire), s, request.user, nouvelles)
+        except ActionRefusee as exc:
+            return _page(request, territoire, acces, s, 400, form_gt3=form, erreurs=exc.messages)
+        messages.success(request, f"{len(creees)} action{'s' if len(creees) > 1 else ''} ajoutée"
+                                  f"{'s' if len(creees) > 1 else ''} depuis les lignes GT3.")
+        return redirect("scenarios:scenario", code=code, pk=s.pk)
+    return _page(request, territoire, acces, s, 400, form_gt3=form)
+
+
+def _action(s, pk_action):
+    return get_object_or_404(s.actions.prefetch_related("communes"), pk=pk_action)
+
+
+@login_required
+def action_modifier(request, code, pk, action):
+    territoire, acces = _territoire(request, code, ecrire=True)
+    s = _scenario(territoire, pk)
+    a = _action(s, action)
+    activites = _activites(territoire)
+    erreurs, status = [], 200
+    if request.method == "POST":
+        form = ActionForm(request.POST, territoire=territoire, activites=activites)
+        if form.is_valid():
+            valeurs, communes, ident = form.valeurs()
+            try:
+                actions.do_modifier_action(calcul.contexte(territoire), a, request.user, valeurs, communes,
+                                           ident or a.identifiant)
+            except ActionRefusee as exc:
+                erreurs = exc.messages
+            else:
+                messages.success(request, f"Action « {a.identifiant} » modifiée.")
+                return redirect("scenarios:scenario", code=code, pk=s.pk)
+        status = 400
+    elif request.method in ("GET", "HEAD"):
+        form = ActionForm.depuis(a, territoire=territoire, activites=activites)
+    else:
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    return render(request, "scenarios/action.html", {
+        "territoire": territoire, "acces": acces, "scenario": s, "action": a, "form": form, "erreurs": erreurs,
+    }, status=status)
+
+
+@login_required
+def action_supprimer(request, code, pk, action):
+    territoire, acces = _territoire(request, code, ecrire=True)
+    s = _scenario(territoire, pk)
+    a = _action(s, action)
+    if (refus := _post_seulement(request)) is not None:
+        return refus
+    ident = a.identifiant
+    actions.do_supprimer_action(a, request.user)
+    messages.success(request, f"Action « {ident} » retirée du scénario.")
+    return redirect("scenarios:scenario", code=code, pk=s.pk)
+
+
+def fichier_scenario(scenario, lignes) -> dict:
+    """The scenario as a FORMATS.md §5 file: what `mutualis simulate --scenario` reads."""
+    out = []
+    for l in lignes:
+        a = {"id": l.identifiant, "theme": l.theme}
+        if l.activite:
+            a["activite"] = l.activite
+        a["communes"] = "toutes" if l.toutes else sorted(c.code for c in l.communes.all())
+        a.update({"modalite": l.modalite, "part": float(l.part), "gain": float(l.gain), "annee": l.annee})
+        for champ in ("economie", "charges_associees"):
+            if getattr(l, champ):
+                a[champ] = float(getattr(l, champ))
+        if l.cout_unitaire is not None and l.unites is not None:
+            a["cout_unitaire"], a["unites"] = float(l.cout_unitaire), float(l.unites)
+        out.append(a)
+    return {"nom": scenario.nom, "partage_gains": float(scenario.partage_gains), "actions": out}
+
+
+@login_required
+def export(request, code, pk):
+    territoire, acces = _territoire(request, code)
+    s = _scenario(territoire, pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    corps = json.dumps(fichier_scenario(s, actions.actions_de(s)), ensure_ascii=False, indent=2)
+    reponse = HttpResponse(corps, content_type="application/json; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="scenario-{slugify(s.nom) or s.pk}.json"'
+    return reponse
+
+
+@login_required
+def comparer(request, code):
+    territoire, acces = _territoire(request, code)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    schema = _schema(territoire)
+    tous = list(Scenario.objects.du_schema(schema).prefetch_related("actions__communes"))
+    choisis_pk = [int(v) for v in request.GET.getlist("s") if v.isascii() and v.isdigit()][:4]
+    choisis = [s for pk in choisis_pk for s in tous if s.pk == pk]
+    ctx = calcul.contexte(territoire)
+    colonnes = []
+    for s in choisis:
+        lignes = list(s.actions.all())
+        f = figures(ctx, acces, s, lignes)
+        colonnes.append({"scenario": s, "nb": len(lignes), **f})
+    annees = range(PREMIERE_ANNEE, DERNIERE_ANNEE + 1)
+    valides = [c for c in colonnes if c["simulation"] is not None]
+    graphique = graphiques.trajectoires(
+        [(c["scenario"].nom, {a: y["coefficient"] for a, y in c["trajectoire"].items()}) for c in valides], annees)
+    organisations = []
+    if valides:
+        for k, code_org in enumerate(valides[0]["simulation"].by_organisation):
+            organisations.append({"nom": ctx.noms.get(code_org, code_org), "code": code_org,
+                                  "cellules": [c["impact"][k] for c in valides]})
+    return render(request, "scenarios/comparer.html", {
+        "territoire": territoire, "acces": acces, "tous": tous, "choisis": [s.pk for s in choisis],
+        "colonnes": colonnes, "valides": valides, "graphique": graphique, "annees": list(annees),
+        "organisations": organisations, "fpu": ctx.moteur.fpu,
+        "lignes_annees": [{"annee": a, "valeurs": [c["trajectoire"][a] for c in valides]} for a in annees],
+    })

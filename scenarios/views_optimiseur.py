@@ -1,0 +1,135 @@
+"""The optimiser page (issue 5, point 5): the GT3 lines of the schéma that suggest a staff-moving
+modalité become candidate actions (livrables/candidats.py rules); the engine's optimiser (highspy, zero
+gap) chooses either the least moved ETP reaching a target coefficient or the highest coefficient within
+an ETP budget, and says which constraints bind. The selection can become a scenario."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from engine import optimiseur
+from engine import scenario as moteur
+from formats.scenario import Candidats
+from livrables.candidats import LigneGT3, identifiant, raison_exclusion
+from livrables.enums import FAISABILITE_RANG
+from mutualis.erreurs import ActionRefusee
+from mutualis.formatage import pourcent
+from scenarios import actions, calcul
+from scenarios.enums import Origine
+from scenarios.forms import OptimiseurForm
+from scenarios.views import _schema, _territoire, lignes_gt3
+
+LIBELLES_CONTRAINTES = {
+    optimiseur.CIBLE: "la cible de coefficient",
+    optimiseur.PLAFOND_ETP: "le budget d'ETP déplacés",
+    optimiseur.FAISABILITE_MIN: "la faisabilité minimale",
+}
+
+
+def libelle_contrainte(nom: str, noms_lignes: dict[str, str]) -> str:
+    if nom in LIBELLES_CONTRAINTES:
+        return LIBELLES_CONTRAINTES[nom]
+    genre, _, reste = nom.partition(":")
+    if genre == "plafond_etp_annuel":
+        return f"le plafond annuel d'ETP déplacés en {reste}"
+    if genre == "chevauchement":
+        a, _, b = reste.partition("/")
+        return f"au plus une de « {noms_lignes.get(a, a)} » et « {noms_lignes.get(b, b)} » (elles se chevauchent)"
+    if genre == "refus":
+        return f"un refus de commune ({reste})"
+    return nom
+
+
+def candidats_gt3(territoire, annee: int):
+    """(lines kept as candidates, lines left out with their reason, the engine actions, feasibilities)."""
+    retenues, ecartees, actions_m, faisabilites = [], [], [], {}
+    for l in lignes_gt3(territoire):
+        theme = l.livrable.groupe.theme
+        codes = tuple(sorted(c.code for c in l.communes.all()))
+        brut = LigneGT3(pk=l.pk, theme=theme, activite=l.activite.code, modalite=l.modalite,
+                        faisabilite=l.faisabilite, toutes_communes=l.toutes_communes, communes=codes)
+        raison = raison_exclusion(brut)
+        if raison is None and l.modalite not in moteur.STAFF_MODALITES:
+            raison = "modalité sans transfert de personnel : ne change pas le coefficient"
+        if raison is not None:
+            ecartees.append({"ligne": l, "raison": raison})
+            continue
+        ident = identifiant(l.pk)
+        actions_m.append(moteur.Action(id=ident, theme=theme, activite=l.activite.code,
+                                       communes=None if l.toutes_communes else codes, modalite=l.modalite,
+                                       annee=annee))
+        faisabilites[ident] = FAISABILITE_RANG[l.faisabilite]
+        retenues.append(l)
+    return retenues, ecartees, actions_m, faisabilites
+
+
+@login_required
+def optimiser(request, code):
+    territoire, acces = _territoire(request, code, ecrire=True)
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    donnees = request.POST if request.method == "POST" else (request.GET if "mode" in request.GET else None)
+    form = OptimiseurForm(donnees)
+    ctx = calcul.contexte(territoire)
+    annee = form.cleaned_data["annee"] if form.is_bound and form.is_valid() else moteur.FIRST_YEAR
+    retenues, ecartees, actions_m, faisabilites = candidats_gt3(territoire, annee)
+    noms = {identifiant(l.pk): f"{l.livrable.groupe.theme} · {l.activite.libelle}" for l in retenues}
+    contexte = {"territoire": territoire, "acces": acces, "form": form, "retenues": retenues,
+                "ecartees": ecartees, "avant": None, "resultat": None, "erreur": None, "status": 200}
+    if ctx.bases.total_denominator > 0:
+        contexte["avant"] = ctx.bases.total_numerator / ctx.bases.total_denominator
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        candidats = Candidats(moteur.Scenario("optimiseur", 0.0, tuple(actions_m)), faisabilites,
+                              plafond_etp_annuel=float(d["plafond_annuel"]) if d["plafond_annuel"] is not None
+                              else None)
+        minimum = FAISABILITE_RANG.get(d["faisabilite_min"] or "0", 0)
+        probleme, avertissements = optimiseur.probleme_depuis_candidats(candidats, ctx.bases, ctx.moteur, minimum,
+                                                                       ctx.reservees)
+        try:
+            if d["mode"] == "cible":
+                portefeuille = optimiseur.optimise(probleme, target=float(d["cible"]) / 100, time_limit=20)
+            else:
+                portefeuille = optimiseur.optimise(probleme, max_fte=float(d["budget"]), time_limit=20)
+        except optimiseur.UnreachableTarget as exc:
+            contexte["erreur"] = (f"Coefficient cible inatteignable avec ces lignes et ces contraintes : le meilleur "
+                                  f"coefficient atteignable est {pourcent(exc.best, 2)}.")
+            contexte["status"] = 422
+        except optimiseur.NoSolutionInTime:
+            contexte["erreur"] = "Le calcul n'a pas abouti dans le temps imparti (20 s) : resserrez les contraintes."
+            contexte["status"] = 422
+        except ValueError as exc:
+            contexte["erreur"] = str(exc)
+            contexte["status"] = 422
+        else:
+            par_id = {identifiant(l.pk): l for l in retenues}
+            contexte["resultat"] = {
+                "p": portefeuille, "lignes": [par_id[i] for i in portefeuille.selected],
+                "contraintes": [libelle_contrainte(n, noms) for n in portefeuille.binding],
+                "avertissements": avertissements,
+            }
+            if request.method == "POST" and "creer" in request.POST:
+                return _creer_scenario(request, territoire, ctx, portefeuille, par_id, annee, d)
+    elif form.is_bound:
+        contexte["status"] = 400
+    return render(request, "scenarios/optimiser.html", contexte, status=contexte.pop("status"))
+
+
+def _creer_scenario(request, territoire, ctx, portefeuille, par_id, annee, d):
+    schema = _schema(territoire)
+    objectif = (f"coefficient ≥ {d['cible']} %" if d["mode"] == "cible" else f"au plus {d['budget']} ETP déplacés")
+    nom = f"Optimiseur – {objectif} – {timezone.localtime():%d/%m/%Y %H:%M}"
+    try:
+        scenario = actions.do_creer(schema, request.user, nom[:120], origine=Origine.OPTIMISEUR,
+                                    description=f"Sélection optimale des lignes GT3 ({objectif}).")
+        actions.do_ajouter_actions(ctx, scenario, request.user, [(
+            {"theme": l.livrable.groupe.theme, "activite": l.activite.code, "toutes": l.toutes_communes,
+             "modalite": l.modalite, "part": 1, "gain": 0, "annee": annee, "ligne_gt3": l},
+            list(l.communes.all()), ident) for ident, l in ((i, par_id[i]) for i in portefeuille.selected)])
+    except ActionRefusee as exc:
+        messages.error(request, "Scénario non créé : " + " ; ".join(exc.messages))
+        return redirect("scenarios:optimiser", code=territoire.code)
+    messages.success(request, f"Scénario « {scenario.nom} » créé avec la sélection de l'optimiseur.")
+    return redirect("scenarios:scenario", code=territoire.code, pk=scenario.pk)
