@@ -3,7 +3,8 @@ re-import with a validation report (400), a conflict page when the app changed a
 too, and the application of the merge (one transaction, one version of the deliverable).
 
 Rights as the commune's page: the export is readable by every member of the territory; importing is
-`peut_remplir_inventaire` (403), refused with 409 when the deliverable is locked."""
+`peut_remplir_inventaire` (403), refused with 409 when the deliverable is locked. The helpers at the top
+(form, file response, signed import, pages) are shared with views_tableur_groupe.py (GT2, GT3)."""
 
 from django import forms
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -30,8 +32,41 @@ TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 CONSEQUENCE = "rien n'a été enregistré."
 
 
+JETON_DUREE = 24 * 3600
+ERREUR_JETON = "fichier : l'import a expiré ou a été altéré : importez de nouveau le classeur"
+
+
 class ImportForm(forms.Form):
     fichier = FichierField(label="Classeur rempli (XLSX ou ODS)", accept=".xlsx,.ods")
+
+
+def reponse_classeur(contenu: bytes, format: str, nom: str) -> HttpResponse:
+    response = HttpResponse(contenu, content_type=TYPES[format])
+    response["Content-Disposition"] = f'attachment; filename="{nom}.{format}"'
+    return response
+
+
+def signer(sel: str, donnees: dict) -> str:
+    """The parsed import, signed, carried by the conflict page (nothing is stored server-side)."""
+    return signing.dumps(donnees, salt=sel, compress=True)
+
+
+def lire_jeton(request, sel: str) -> dict | None:
+    try:
+        return signing.loads(request.POST.get("jeton", ""), salt=sel, max_age=JETON_DUREE)
+    except signing.BadSignature:
+        return None
+
+
+def choix_postes(request) -> dict[str, str]:
+    """{conflict key: "application" | "fichier"} of the conflict page's radio buttons."""
+    return {k[len("choix:"):]: v for k, v in request.POST.items()
+            if k.startswith("choix:") and v in ("application", "fichier")}
+
+
+def page_conflits(request, ctx, conflits, jeton, choix):
+    return _page(request, {**ctx, "conflits": conflits, "jeton": jeton, "choix": choix},
+                 template="livrables/tableur_conflits.html", status=409)
 
 
 def _contexte(request, code, theme, commune):
@@ -56,9 +91,7 @@ def exporter(request, code, theme, commune, format):
     lignes = {l.activite_id: l for l in livrable.inventaire.filter(commune=org)}
     export = tableur.construire_export(livrable, groupe, org, activites, lignes, timezone.now())
     contenu = tableur.exporter_xlsx(export) if format == "xlsx" else tableur.exporter_ods(export)
-    response = HttpResponse(contenu, content_type=TYPES[format])
-    response["Content-Disposition"] = f'attachment; filename="GT1-{groupe.theme}-{org.code}.{format}"'
-    return response
+    return reponse_classeur(contenu, format, f"GT1-{groupe.theme}-{org.code}")
 
 
 def exporter_xlsx(request, code, theme, commune):
@@ -70,6 +103,7 @@ def exporter_ods(request, code, theme, commune):
 
 
 def _page(request, ctx, template="livrables/tableur_import.html", status=200):
+    """The import page (form, error report, refusal) or, with `template`, the conflict page."""
     return render(request, template, ctx, status=status)
 
 
@@ -83,10 +117,9 @@ def _appliquer(request, ctx, livrable, org, rangs, choix):
             if fusion.erreurs:
                 return _page(request, {**ctx, "erreurs": fusion.erreurs, "consequence": CONSEQUENCE}, status=400)
             if fusion.non_resolus:
-                jeton = signing.dumps({"livrable": livrable.pk, "commune": org.code,
-                                       "rangs": [r.en_json() for r in rangs]}, salt=SEL, compress=True)
-                return _page(request, {**ctx, "conflits": fusion.conflits, "jeton": jeton,
-                                       "choix": choix}, template="livrables/tableur_conflits.html", status=409)
+                jeton = signer(SEL, {"livrable": livrable.pk, "commune": org.code,
+                                     "rangs": [r.en_json() for r in rangs]})
+                return page_conflits(request, ctx, fusion.conflits, jeton, choix)
             valeurs = {activites[c].pk: tableur.vers_modele(v) for c, v in fusion.valeurs.items()}
             n = actions.do_enregistrer_inventaire(livrable, org, request.user, valeurs) if valeurs else 0
             if n:
@@ -108,8 +141,21 @@ def _prealable(request, code, theme, commune):
     if not acces.peut_remplir_inventaire(groupe, org):
         raise PermissionDenied(REFUS_REMPLIR)
     livrable = actions.livrable_de(groupe, TypeLivrable.INVENTAIRE)
+    args = (territoire.code, groupe.theme, org.code)
     ctx = {"territoire": territoire, "acces": acces, "groupe": groupe, "commune": org, "livrable": livrable,
-           "modifiable": livrable.modifiable}
+           "modifiable": livrable.modifiable, "tableur": {
+               "titre_page": f"GT1 – importer un classeur – {org.nom} – {groupe.libelle}",
+               "titre_conflits": f"GT1 – conflits d'import – {org.nom} – {groupe.libelle}",
+               "titre": f"Importer la liste des activités de {org.nom} : {groupe.libelle}",
+               "nom": "la liste", "u_retour": reverse("livrables:gt1_commune", args=args),
+               "retour_libelle": org.nom, "retour_bouton": f"Revenir à la liste de {org.nom}",
+               "u_xlsx": reverse("livrables:gt1_tableur_xlsx", args=args),
+               "u_ods": reverse("livrables:gt1_tableur_ods", args=args),
+               "u_importer": reverse("livrables:gt1_tableur_importer", args=args),
+               "u_resoudre": reverse("livrables:gt1_tableur_resoudre", args=args),
+               "consigne": "remplissez les colonnes « Sous-activités », « Spécificités », « Exerce (oui/non) » et "
+                           "« ETP », puis importez le fichier ici. Pour ajouter une activité du référentiel, écrivez "
+                           "son code ou son intitulé sur une ligne vide."}}
     return ctx, livrable, org
 
 
@@ -145,16 +191,12 @@ def resoudre(request, code, theme, commune):
     ctx, livrable, org = _prealable(request, code, theme, commune)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    try:
-        donnees = signing.loads(request.POST.get("jeton", ""), salt=SEL, max_age=24 * 3600)
-    except signing.BadSignature:
-        return _page(request, {**ctx, "form": ImportForm(), "erreurs": [
-            "fichier : l'import a expiré ou a été altéré : importez de nouveau le classeur"],
-            "consequence": CONSEQUENCE}, status=400)
+    donnees = lire_jeton(request, SEL)
+    if donnees is None:
+        return _page(request, {**ctx, "form": ImportForm(), "erreurs": [ERREUR_JETON], "consequence": CONSEQUENCE},
+                     status=400)
     if donnees.get("livrable") != livrable.pk or donnees.get("commune") != org.code:
         raise PermissionDenied("Cet import concerne une autre liste des activités.")
     rangs = [tableur.RangImport.de_json(r) for r in donnees["rangs"]]
-    choix = {k[len("choix:"):]: v for k, v in request.POST.items()
-             if k.startswith("choix:") and v in ("application", "fichier")}
     ctx["form"] = ImportForm()
-    return _appliquer(request, ctx, livrable, org, rangs, choix)
+    return _appliquer(request, ctx, livrable, org, rangs, choix_postes(request))

@@ -302,6 +302,29 @@ def test_exports_open_in_libreoffice(cast, territoire, groupe_rh, connecte, tmp_
         assert (sortie / "gt1.pdf").stat().st_size > 0, (result.stdout + result.stderr).decode()
 
 
+def test_gt2_gt3_exports_open_in_libreoffice(cast, territoire, groupe_rh, connecte, tmp_path, calc):
+    """The group deliverables' workbooks (GT2 grid, GT3 list), with a row each, open in LibreOffice."""
+    from livrables.actions_afor import do_ajouter_element, livrable_afor
+    from livrables.actions_mutualisables import do_creer_ligne
+
+    paie = territoire.activites.get(code="RH-PAIE")
+    do_ajouter_element(livrable_afor(groupe_rh), cast["membre_rh"], paie, "avantage", "Équipe stable", None)
+    do_creer_ligne(groupe_rh, cast["equipe_projet"], {"activite": paie, "modalite": "service_commun",
+                                                      "toutes_communes": True, "communes": []})
+    client = connecte(cast["equipe_projet"])
+    for gt in ("gt2", "gt3"):
+        for fmt in ("xlsx", "ods"):
+            response = client.get(reverse(f"livrables:{gt}_tableur_{fmt}", kwargs={"code": territoire.code,
+                                                                                   "theme": "RH"}))
+            assert response.status_code == 200
+            source = tmp_path / f"{gt}.{fmt}"
+            source.write_bytes(response.content)
+            sortie = tmp_path / f"pdf-{gt}-{fmt}"
+            result = _soffice_pdf(source, sortie, calc)
+            assert result.returncode == 0, result.stderr.decode()
+            assert (sortie / f"{gt}.pdf").stat().st_size > 0, (result.stdout + result.stderr).decode()
+
+
 def test_ods_export_reimports(cast, territoire, groupe_rh, connecte):
     """The ODS export read back (calamine): unchanged, nothing written; the additions below are read too."""
     from livrables import tableur
