@@ -136,6 +136,9 @@ def charger_espace(territoire, users: dict) -> None:
 
     for module in (demo_gt1, demo_gt2, demo_gt3):
         module.charger(territoire, users)
+    from scenarios import demo as demo_scenarios
+
+    demo_scenarios.charger(territoire, users)
 
     # Exchanges: a discussion on the RH payroll line of GT3 and on an AFOR grid, with a mention.
     from echanges.actions import do_commenter

@@ -22,6 +22,12 @@ def _pourcent(label, initial, maximum=100, help_text=""):
                                               "invalid": "un pourcentage, par exemple 12,5"})
 
 
+def en_pourcent(part) -> Decimal:
+    """A stored share (0.1250) as the percentage a form shows (12.5; 100 rather than 100.0000)."""
+    p = (Decimal(part) * CENT).quantize(Decimal("0.01"))
+    return p.to_integral_value() if p == p.to_integral_value() else p.normalize()
+
+
 def _euros(label, required=False, help_text=""):
     return forms.DecimalField(label=label, min_value=0, max_digits=14, decimal_places=2, required=required,
                               localize=True, help_text=help_text,
@@ -45,7 +51,7 @@ class ScenarioForm(forms.Form):
     @classmethod
     def depuis(cls, scenario, **kwargs):
         return cls(initial={"nom": scenario.nom, "description": scenario.description,
-                            "partage_gains": scenario.partage_gains * CENT}, **kwargs)
+                            "partage_gains": en_pourcent(scenario.partage_gains)}, **kwargs)
 
 
 class CommunesField(forms.ModelMultipleChoiceField):
@@ -109,7 +115,7 @@ class ActionForm(forms.Form):
         return cls(initial={
             "identifiant": action.identifiant, "theme": action.theme, "activite": action.activite,
             "modalite": action.modalite, "toutes": action.toutes, "communes": list(action.communes.all()),
-            "part": action.part * CENT, "gain": action.gain * CENT, "annee": action.annee,
+            "part": en_pourcent(action.part), "gain": en_pourcent(action.gain), "annee": action.annee,
             "economie": action.economie or None, "charges_associees": action.charges_associees or None,
             "cout_unitaire": action.cout_unitaire, "unites": action.unites,
         }, **kwargs)

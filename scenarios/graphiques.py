@@ -3,8 +3,9 @@ table beside each chart carries the same figures (RGAA text alternative)."""
 
 from dataclasses import dataclass, field
 
-LARGEUR, HAUTEUR = 720, 260
-MARGE_G, MARGE_D, MARGE_H, MARGE_B = 64, 150, 16, 36
+LARGEUR, HAUTEUR = 720, 240
+MARGE_G, MARGE_D, MARGE_H, MARGE_B = 70, 24, 16, 40
+LEGENDE = 22  # height of one legend row, under the chart
 # Distinct, contrasted on white, also told apart by their dash pattern (not by colour alone).
 STYLES = [("#1f4e9c", ""), ("#b5402a", "6 4"), ("#2b7a3d", "2 3"), ("#6b3fa0", "10 3 2 3")]
 
@@ -16,8 +17,8 @@ class Serie:
     couleur: str = ""
     tirets: str = ""
     trace: str = ""
-    marques: list[tuple[float, float, str]] = field(default_factory=list)
-    fin: tuple[float, float] | None = None
+    marques: list[tuple[str, str, str]] = field(default_factory=list)
+    legende_y: int = 0
 
 
 @dataclass
@@ -44,7 +45,7 @@ def trajectoires(series: list[tuple[str, dict[int, float | None]]], annees: rang
     bas, haut = min(valeurs), max(valeurs)
     marge = max((haut - bas) * 0.15, 0.005)
     bas, haut = max(0.0, bas - marge), min(1.0, haut + marge)
-    x0, x1 = MARGE_G, LARGEUR - MARGE_D
+    x0, x1 = MARGE_G + 30, LARGEUR - MARGE_D  # the first year clear of the axis labels
     y0, y1 = HAUTEUR - MARGE_B, MARGE_H
     n = max(len(annees) - 1, 1)
 
@@ -61,11 +62,11 @@ def trajectoires(series: list[tuple[str, dict[int, float | None]]], annees: rang
         coords = [(_c(x(a)), _c(y(v)), _pourcent(v)) for a, v in s.points if v is not None]
         s.trace = " ".join(f"{cx},{cy}" for cx, cy, _ in coords)
         s.marques = coords
-        s.fin = (coords[-1][0], coords[-1][1]) if coords else None
+        s.legende_y = HAUTEUR + 8 + k * LEGENDE
         out.append(s)
     pas = (haut - bas) / 4
     graduations = [(_c(y(bas + i * pas)), _pourcent(bas + i * pas)) for i in range(5)]
-    return Graphique(out, [(_c(x(a)), a) for a in annees], graduations)
+    return Graphique(out, [(_c(x(a)), a) for a in annees], graduations, hauteur=HAUTEUR + 8 + len(out) * LEGENDE)
 
 
 def _c(v: float) -> str:

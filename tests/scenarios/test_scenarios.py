@@ -167,3 +167,15 @@ def test_delete_action_and_scenario(cast, territoire, scenario, connecte):
     from scenarios.models import Scenario
 
     assert not Scenario.objects.filter(pk=scenario.pk).exists()
+
+
+def test_edit_page_shows_shares_as_percentages_that_post_back(cast, territoire, scenario, connecte):
+    client = connecte(cast["equipe_projet"])
+    client.post(u(territoire, "action_ajouter", pk=scenario.pk), action_post(territoire, gain="12,5"))
+    action = scenario.actions.get()
+    assert str(action.gain) == "0.1250"
+    page = client.get(u(territoire, "action_modifier", pk=scenario.pk, action=action.pk)).content.decode()
+    assert 'name="part" value="100"' in page and 'name="gain" value="12,5"' in page
+    response = client.post(u(territoire, "action_modifier", pk=scenario.pk, action=action.pk),
+                           action_post(territoire, part="100", gain="12,5", identifiant=action.identifiant))
+    assert response.status_code == 302
