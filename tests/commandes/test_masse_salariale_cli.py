@@ -93,6 +93,14 @@ def test_demo_fills_an_empty_database_and_refuses_a_full_one(capsys, db):
     from documents.models import LettreMission
 
     assert {lettre.statut for lettre in LettreMission.objects.all()} == {"brouillon", "envoyee", "signee"}
+    # Decision support: two scenarios that the engine computes on the demo payroll, the second higher.
+    from scenarios import calcul
+    from scenarios.models import Scenario
+
+    ctx = calcul.contexte(territoire)
+    apres = {s.nom: calcul.simuler(ctx, s, list(s.actions.all())).simulation.after.coefficient
+             for s in Scenario.objects.filter(schema=schema)}
+    assert len(apres) == 2 and apres["Cycle 1 élargi au numérique"] > apres["Cycle 1 : paie, comptabilité, marchés"]
     status, out, _ = run_command(capsys, "demo", "--si-vide")
     assert status == 0 and "conservées" in out
     with pytest.raises(Exception, match="déjà des données"):
