@@ -1,17 +1,20 @@
 """From the database to the pure engine and back: a territory, its current payroll (the aggregates
 stored at import, never the lines) and a scenario's rows become engine values; `simuler` returns the
-engine's Simulation. The payroll reduced to `Bases` is cached per set of current batches, so that
-editing a scenario recomputes in a few milliseconds (bench/bench_scenario.py)."""
+engine's Simulation. The payroll read and reduced to `Bases` is cached per set of current batches (the
+key costs two small queries), so that editing a scenario recomputes in a few milliseconds
+(bench/bench_scenario_web.py). Each process has its own cache."""
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
 
 from engine import scenario as moteur
-from masse_salariale.lecture import PaieCourante, paie_courante
+from masse_salariale.lecture import PaieCourante, annees_disponibles, paie_courante
+from masse_salariale.models import LotEmployeur
 from referentiel.models import Activite
+from scenarios.secret import Effectifs
 
-_CACHE: "OrderedDict[tuple, moteur.Bases]" = OrderedDict()
+_CACHE: "OrderedDict[tuple, Paie]" = OrderedDict()
 _CACHE_TAILLE = 32
 _VERROU = Lock()
 
@@ -19,30 +22,48 @@ _VERROU = Lock()
 def territoire_moteur(territoire) -> moteur.Territoire:
     communes = list(territoire.organisations.communes().filter(membre=True).order_by("code")
                     .values_list("code", "population"))
-    return moteur.Territoire(epci=territoire.code, fpu=territoire.verse_ac, communes=tuple(c for c, _ in communes), populations=dict(communes))
+    return moteur.Territoire(epci=territoire.code, fpu=territoire.verse_ac, communes=tuple(c for c, _ in communes),
+                             populations=dict(communes))
 
 
-def _cle(territoire, paie: PaieCourante) -> tuple:
-    # The batch's checksum and confirmation time too: a test database may reuse a rolled-back id.
-    lots = tuple(sorted((code, e.lot_id, e.lot.empreinte, str(e.lot.confirme_le)) for code, e in paie.lots.items()))
-    return (territoire.pk, paie.annee, lots, territoire.themes_fonctionnels)
+def _cle(territoire, territoire_m: moteur.Territoire) -> tuple:
+    """What the reduced payroll depends on, read in two small queries: the current batches of the latest
+    year (with their checksum and confirmation time: a test database may reuse a rolled-back id), the
+    members and the functional themes."""
+    annees = annees_disponibles(territoire)
+    lots = ()
+    if annees:
+        lots = tuple(sorted(LotEmployeur.objects.courants(annees[0]).filter(lot__territoire=territoire)
+                            .values_list("organisation__code", "lot_id", "lot__empreinte", "lot__confirme_le")))
+    return (territoire.pk, annees[0] if annees else None, lots, territoire_m.epci, territoire_m.communes,
+            territoire.themes_fonctionnels)
 
 
-def bases(territoire, territoire_m: moteur.Territoire, paie: PaieCourante | None = None) -> tuple[moteur.Bases, PaieCourante]:
-    """The payroll reduced once per set of current batches (a new batch changes the key)."""
-    paie = paie if paie is not None else paie_courante(territoire)
-    cle = _cle(territoire, paie)
+@dataclass(frozen=True)
+class Paie:
+    """The current payroll as read for the scenarios: aggregates, their reduction, agents per base."""
+
+    courante: PaieCourante
+    bases: moteur.Bases
+    effectifs: Effectifs
+
+
+def paie_reduite(territoire, territoire_m: moteur.Territoire) -> Paie:
+    """The current payroll read and reduced once per set of current batches (a new batch changes the key)."""
+    cle = _cle(territoire, territoire_m)
     with _VERROU:
         trouve = _CACHE.get(cle)
         if trouve is not None:
             _CACHE.move_to_end(cle)
-            return trouve, paie
-    calcule = moteur.bases(paie.agregats, territoire_m, territoire.themes_fonctionnels)
+            return trouve
+    courante = paie_courante(territoire)
+    calcule = Paie(courante, moteur.bases(courante.agregats, territoire_m, territoire.themes_fonctionnels),
+                   Effectifs.depuis(courante))
     with _VERROU:
         _CACHE[cle] = calcule
         while len(_CACHE) > _CACHE_TAILLE:
             _CACHE.popitem(last=False)
-    return calcule, paie
+    return calcule
 
 
 def referentiel(territoire) -> tuple[dict[str, str], frozenset[str]]:
@@ -79,6 +100,7 @@ class Contexte:
     moteur: moteur.Territoire
     bases: moteur.Bases
     paie: PaieCourante
+    effectifs: Effectifs
     activites: dict[str, str]
     reservees: frozenset[str]
     noms: dict[str, str] = field(default_factory=dict)
@@ -86,10 +108,10 @@ class Contexte:
 
 def contexte(territoire) -> Contexte:
     t = territoire_moteur(territoire)
-    b, paie = bases(territoire, t)
+    paie = paie_reduite(territoire, t)
     activites, reservees = referentiel(territoire)
     noms = dict(territoire.organisations.values_list("code", "nom"))
-    return Contexte(territoire, t, b, paie, activites, reservees, noms)
+    return Contexte(territoire, t, paie.bases, paie.courante, paie.effectifs, activites, reservees, noms)
 
 
 @dataclass

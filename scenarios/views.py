@@ -100,7 +100,7 @@ def figures(ctx, acces, scenario, lignes_actions) -> dict:
         return out
     sim = resultat.simulation
     moteur_actions = calcul.scenario_moteur(scenario, lignes_actions).actions
-    m = secret.masque(acces, secret.Effectifs.depuis(ctx.paie), ctx.moteur, moteur_actions)
+    m = secret.masque(acces, ctx.effectifs, ctx.moteur, moteur_actions)
     impact = _lignes_impact(ctx, sim, m)
     annees = range(PREMIERE_ANNEE, DERNIERE_ANNEE + 1)
     trajectoire = _trajectoire_complete(sim, annees)

@@ -88,6 +88,11 @@ def optimiser(request, code):
         minimum = FAISABILITE_RANG.get(d["faisabilite_min"] or "0", 0)
         probleme, avertissements = optimiseur.probleme_depuis_candidats(candidats, ctx.bases, ctx.moteur, minimum,
                                                                        ctx.reservees)
+        if not ctx.bases.total_denominator > 0:
+            contexte["erreur"] = ("Aucune masse salariale des services fonctionnels n'est importée : le coefficient "
+                                  "n'est pas défini, il n'y a rien à optimiser.")
+            contexte["status"] = 422
+            return render(request, "scenarios/optimiser.html", contexte, status=contexte.pop("status"))
         try:
             if d["mode"] == "cible":
                 portefeuille = optimiseur.optimise(probleme, target=float(d["cible"]) / 100, time_limit=20)
@@ -99,9 +104,6 @@ def optimiser(request, code):
             contexte["status"] = 422
         except optimiseur.NoSolutionInTime:
             contexte["erreur"] = "Le calcul n'a pas abouti dans le temps imparti (20 s) : resserrez les contraintes."
-            contexte["status"] = 422
-        except ValueError as exc:
-            contexte["erreur"] = str(exc)
             contexte["status"] = 422
         else:
             par_id = {identifiant(l.pk): l for l in retenues}

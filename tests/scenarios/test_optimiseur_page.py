@@ -87,3 +87,9 @@ def test_only_scenario_builders_run_it(cast, territoire, lignes, connecte):
     assert connecte(cast["elu_copil"]).get(url(territoire)).status_code == 403
     assert connecte(cast["dgs_bordeaux"]).post(url(territoire), {"mode": "cible", "cible": "55",
                                                                  "annee": "2026"}).status_code == 403
+
+
+def test_without_payroll_there_is_nothing_to_optimise(cast, territoire, connecte):
+    response = connecte(cast["equipe_projet"]).post(url(territoire), {"mode": "cible", "cible": "55",
+                                                                       "annee": "2026"})
+    assert response.status_code == 422 and "rien à optimiser" in response.content.decode()
