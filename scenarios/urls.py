@@ -15,6 +15,7 @@ urlpatterns = [
     path("scenarios/<int:pk>/supprimer/", views.supprimer, name="supprimer"),
     path("scenarios/<int:pk>/dupliquer/", views.dupliquer, name="dupliquer"),
     path("scenarios/<int:pk>/scenario.json", views.export, name="export"),
+    path("scenarios/<int:pk>/impact.xlsx", views.impact, name="impact"),
     path("scenarios/<int:pk>/actions/ajouter/", views.action_ajouter, name="action_ajouter"),
     path("scenarios/<int:pk>/actions/gt3/", views.depuis_gt3, name="depuis_gt3"),
     path("scenarios/<int:pk>/actions/<int:action>/", views.action_modifier, name="action_modifier"),

@@ -196,7 +196,7 @@ def _page(request, territoire, acces, scenario, status=200, **formulaires):
         "form_gt3": formulaires.get("form_gt3") or Gt3Form(lignes=gt3),
         "form_scenario": formulaires.get("form_scenario") or ScenarioForm.depuis(scenario),
         "erreurs": formulaires.get("erreurs", []),
-        "noms": ctx.noms, "fpu": ctx.moteur.fpu,
+        "noms": ctx.noms, "fpu": ctx.moteur.fpu, "historique": historique(scenario),
         **figures(ctx, acces, scenario, lignes),
     }
     par_action = {pa["ligne"].pk: pa for pa in contexte.get("par_action", [])}
@@ -378,6 +378,39 @@ def export(request, code, pk):
     reponse = HttpResponse(corps, content_type="application/json; charset=utf-8")
     reponse["Content-Disposition"] = f'attachment; filename="scenario-{slugify(s.nom) or s.pk}.json"'
     return reponse
+
+
+@login_required
+def impact(request, code, pk):
+    """The legal impact table as XLSX, with the page's secrecy."""
+    from scenarios.export import impact_xlsx
+
+    territoire, acces = _territoire(request, code)
+    s = _scenario(territoire, pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    ctx = calcul.contexte(territoire)
+    f = figures(ctx, acces, s, actions.actions_de(s))
+    if f["simulation"] is None:
+        raise Http404("Ce scénario enfreint une règle : corrigez-le avant d'exporter son impact.")
+    reponse = HttpResponse(impact_xlsx(s, territoire, f, ctx.moteur.fpu, _source(ctx)),
+                           content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    reponse["Content-Disposition"] = f'attachment; filename="impact-{slugify(s.nom) or s.pk}.xlsx"'
+    return reponse
+
+
+def historique(scenario) -> list[dict]:
+    """The scenario's audit rows, newest first (territoire.Evenement, written by scenarios/actions.py)."""
+    from scenarios.journal import PHRASES
+    from territoire.models import Evenement
+
+    rows = (Evenement.objects.filter(territoire_id=scenario.schema.territoire_id, action__startswith="scenarios.",
+                                     details__scenario=scenario.pk).select_related("utilisateur")[:50])
+    return [{"quand": e.quand, "qui": str(e.utilisateur) if e.utilisateur else "Mutualis",
+             "quoi": PHRASES.get(e.action, e.action), "version": e.details.get("version"),
+             "actions": ", ".join(e.details.get("actions", []) or ([e.details["action_id"]]
+                                                                  if e.details.get("action_id") else []))}
+            for e in rows]
 
 
 @login_required

@@ -22,6 +22,8 @@ MATRIX = {
     ("scenarios:scenario", "post"): members(405),
     ("scenarios:export", "get"): members(200),
     ("scenarios:export", "post"): members(405),
+    ("scenarios:impact", "get"): members(200),
+    ("scenarios:impact", "post"): members(405),
     ("scenarios:modifier", "get"): writers(405),
     ("scenarios:modifier", "post"): writers(400),
     ("scenarios:supprimer", "get"): writers(405),
@@ -50,7 +52,7 @@ def cas(cast, territoire) -> dict[str, dict]:
          "gain": 0, "annee": 2027}, [bordeaux], None)])
     un = {"pk": scenario.pk}
     return {
-        "scenarios:liste": {}, "scenarios:comparer": {}, "scenarios:optimiser": {}, "scenarios:scenario": un, "scenarios:export": un,
+        "scenarios:liste": {}, "scenarios:comparer": {}, "scenarios:optimiser": {}, "scenarios:scenario": un, "scenarios:export": un, "scenarios:impact": un,
         "scenarios:modifier": un, "scenarios:supprimer": un, "scenarios:dupliquer": un,
         "scenarios:action_ajouter": un, "scenarios:depuis_gt3": un,
         "scenarios:action_modifier": {"pk": scenario.pk, "action": action.pk},

@@ -179,3 +179,31 @@ def test_edit_page_shows_shares_as_percentages_that_post_back(cast, territoire, 
     response = client.post(u(territoire, "action_modifier", pk=scenario.pk, action=action.pk),
                            action_post(territoire, part="100", gain="12,5", identifiant=action.identifiant))
     assert response.status_code == 302
+
+
+def test_impact_table_as_xlsx_with_the_pages_secrecy(cast, territoire, scenario, connecte):
+    import io
+
+    from openpyxl import load_workbook
+
+    equipe = connecte(cast["equipe_projet"])
+    equipe.post(u(territoire, "action_ajouter", pk=scenario.pk), action_post(territoire, gain="0"))
+    equipe.post(u(territoire, "action_ajouter", pk=scenario.pk),
+                action_post(territoire, communes=(MERIGNAC,), activite="RH-FORM", identifiant="form"))
+    response = connecte(cast["elu_copil"]).get(u(territoire, "impact", pk=scenario.pk))
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert ws["A4"].value == "Organisation" and ws["L4"].value == "Effet net"
+    assert rows["Bordeaux"][6] == -126000 and rows["Bordeaux"][10] == -126000  # payroll out, AC down
+    assert rows["Mérignac"][5] == "secret statistique"  # one agent in training
+    assert 38000 not in [v for r in rows.values() for v in r]
+
+
+def test_history_says_who_changed_what(cast, territoire, scenario, connecte):
+    client = connecte(cast["equipe_projet"])
+    client.post(u(territoire, "action_ajouter", pk=scenario.pk), action_post(territoire, identifiant="paie"))
+    text = client.get(u(territoire, "scenario", pk=scenario.pk)).content.decode()
+    historique = text.split('id="historique-titre"')[1]
+    assert "a ajouté des actions à un scénario" in historique and "paie" in historique
+    assert "a créé un scénario de mutualisation" in historique

@@ -1,0 +1,65 @@
+"""The legal impact table of a scenario as an XLSX workbook, for the schéma's authors: the same rows and
+the same secrecy as the page (scenarios/views.py `figures`), numbers as numbers with French formats."""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+EUROS = '#,##0 "€";-#,##0 "€"'
+ETP = "0.0"
+SECRET = "secret statistique"
+
+
+def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Impact prévisionnel"
+    ws.append([f"Impact prévisionnel sur les effectifs et les dépenses de fonctionnement – {scenario.nom}"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([f"{territoire.nom} · scénario version {scenario.version} · masse salariale {source['annee'] or '–'} "
+               f"(lots courants de {source['nb_employeurs']} employeurs) · coefficient "
+               f"{_pct(f['simulation'].before.coefficient)} avant, {_pct(f['simulation'].after.coefficient)} après"])
+    ws.append([])
+    entetes = ["Organisation", "ETP avant", "ETP après", "Écart ETP", "Masse salariale avant",
+               "Masse salariale après", "Écart", "Charges transférées", "Économies", "Remboursements"]
+    if fpu:
+        entetes.append("Attribution de compensation")
+    entetes.append("Effet net")
+    ws.append(entetes)
+    for cell in ws[4]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for r in f["impact_touchees"]:
+        o = r["o"]
+        ligne = [r["nom"], o.fte_before, o.fte_after, r["d_fte"], o.cost_before]
+        if r["masque"]:
+            ligne += [SECRET] * (len(entetes) - len(ligne))
+        else:
+            ligne += [o.cost_after, r["d_cost"], o.charges, o.savings, o.reimbursement]
+            if fpu:
+                ligne.append(o.ac_adjustment)
+            ligne.append(r["net"])
+        ws.append(ligne)
+        for k, cell in enumerate(ws[ws.max_row][1:], start=1):
+            if isinstance(cell.value, float):
+                cell.number_format = ETP if k <= 3 else EUROS
+    ws.append([])
+    ws.append(["Source : agrégats des lots de paie courants (jamais les lignes individuelles) ; calcul FORMATS.md §4-5 ; "
+               "montants annuels en euros constants, en année pleine après toutes les actions."])
+    ws.append(["Approximation : un agent qui ne travaille qu'en partie dans le service mutualisé reste employé par sa "
+               "commune et mis à disposition pour cette part ; le coefficient et l'AC n'en changent pas."])
+    ws.freeze_panes = "B5"
+    ws.column_dimensions["A"].width = 28
+    for k in range(2, len(entetes) + 1):
+        ws.column_dimensions[get_column_letter(k)].width = 16
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _pct(v) -> str:
+    from mutualis.formatage import pourcent
+
+    return pourcent(v, 2)
