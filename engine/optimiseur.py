@@ -172,6 +172,7 @@ class _Outcome:
     x: np.ndarray | None  # boolean vector over the instance's candidates (None: no solution)
     duals: np.ndarray | None = None  # row duals of a linear relaxation, rows in `solve`'s order
     value: float | None = None  # objective of a linear relaxation
+    primal: np.ndarray | None = None  # column values of a linear relaxation
 
 
 class _Prepared:
@@ -211,11 +212,19 @@ class _Instance:
         self.fte = np.array([c.moved_fte for c in self.cands], dtype=float)
         self.feas = np.array([c.faisabilite for c in self.cands], dtype=float)
         self.weights = np.arange(n, dtype=float)
+        self.positions = np.array([c.position for c in self.cands], dtype=np.int64)
         self.index = {c.id: i for i, c in enumerate(self.cands)}
+        self.max_fte = max_fte if PLAFOND_ETP not in dropped else None
+        years = sorted({c.annee for c in self.cands})
+        self.year_of = np.array([years.index(c.annee) for c in self.cands], dtype=np.int64)
+        self.years = years
+        self.capped_years = np.array([problem.yearly_fte_cap is not None and plafond_annuel(y) not in dropped
+                                      for y in years], dtype=bool)
         everyone = np.arange(n, dtype=np.int32)
         rows: list[_Row] = []
         edges = [(self.index[a], self.index[b]) for _, _, name, a, b in prep.pairs
                  if a in self.index and b in self.index and name not in dropped]
+        self.edges = edges
         for clique in _clique_cover(edges):
             ids = tuple(self.cands[i].id for i in clique)
             rows.append(_Row(np.array(clique, dtype=np.int32), np.ones(len(clique)), -np.inf, 1, ("clique", ids)))
@@ -244,6 +253,12 @@ class _Instance:
     def moved_fte(self, x: np.ndarray) -> float:
         return math.fsum(c.moved_fte for c, on in zip(self.cands, x, strict=True) if on)
 
+    def limits(self, without: frozenset = frozenset()) -> tuple[np.ndarray, bool]:
+        """The capped years (mask over `years`) and whether the ETP cap applies, `without` those rows."""
+        capped = np.array([on and ("annee", y) not in without for on, y in zip(self.capped_years, self.years)],
+                          dtype=bool)
+        return capped, self.max_fte is not None and ("plafond",) not in without
+
     def coefficient_row(self, at_least: float) -> _Row:
         """N − at_least × D ≥ 0, i.e. coefficient ≥ at_least (D > 0)."""
         return _Row(np.arange(len(self), dtype=np.int32), self.dn - at_least * self.dd,
@@ -251,9 +266,9 @@ class _Instance:
 
     def solve(self, rows: Sequence[_Row], objective: np.ndarray | None = None, maximise: bool = False,
               gap: float = 0.0, fixed: Mapping[int, int] | None = None, start: np.ndarray | None = None,
-              relaxation: bool = False) -> _Outcome:
+              relaxation: bool = False, without: frozenset = frozenset()) -> _Outcome:
         n = len(self)
-        all_rows = [*self.rows, *rows]
+        all_rows = [r for r in [*self.rows, *rows] if not r.key or r.key not in without]
         lower, upper = np.zeros(n), np.ones(n)
         for i, v in (fixed or {}).items():
             lower[i] = upper[i] = v
@@ -294,7 +309,9 @@ class _Instance:
         if relaxation:
             if status != highspy.HighsModelStatus.kOptimal:
                 return _Outcome("stopped" if status == highspy.HighsModelStatus.kTimeLimit else "infeasible", None)
-            return _Outcome("optimal", None, np.asarray(h.getSolution().row_dual), h.getInfo().objective_function_value)
+            solution = h.getSolution()
+            return _Outcome("optimal", None, np.asarray(solution.row_dual), h.getInfo().objective_function_value,
+                            np.asarray(solution.col_value))
         has_solution = h.getInfo().primal_solution_status == 2
         x = np.asarray(h.getSolution().col_value) > 0.5 if has_solution else None
         if status == highspy.HighsModelStatus.kOptimal:
@@ -440,7 +457,391 @@ def _smallest_positions(inst: _Instance, rows: list[_Row], x: np.ndarray) -> np.
     return x
 
 
+# --- exact enumeration around a Lagrangian bound -------------------------------------------------------
+#
+# At Bordeaux size one MIP solve costs 0.1 to 1.5 s although the linear relaxation is within 0.02 ETP of
+# the integer optimum: HiGHS spends that time (heuristics, sub-MIPs, branching) telling apart the many
+# sets that come within a few hundredths of an ETP of each other. The relaxation's duals bound every set
+# instead. For multipliers y on the coupling rows (the coefficient row, the caps; y of the sign that makes
+# the bound valid), any admissible set x has
+#     c·x ≥ Σ_i y_i·b_i + Σ_k r(S_k),   r = c − yA,
+# where S_k is x's part in the k-th connected component of the overlap graph: overlaps stay exact, each
+# component being small enough to list its independent sets. With m_k the least r(S) over component k's
+# independent sets, a set whose objective is at most T departs from the cheapest choices by
+#     Σ_k (r(S_k) − m_k) ≤ T − (Σ y·b + Σ_k m_k),
+# and a depth-first search over the components, cheapest departures first, lists every such set; exact
+# checks then keep the admissible ones. The bound is valid for any multipliers: good ones (the duals of
+# the linear relaxation) only make the list short, and the solver's accuracy does not enter the result,
+# only a floating-point margin. When a component or the list would be too large, the MIP path decides.
+
+_COMPONENT_MAX = 12  # larger components of the overlap graph are not enumerated: the MIP path decides
+_NODE_BUDGET = 200_000  # search nodes of one enumeration; beyond, the MIP path decides
+
+
+class _TooLarge(Exception):
+    """Internal: the enumeration would be too long; the MIP path decides."""
+
+
+@dataclass
+class _Relaxation:
+    """The Lagrangian relaxation of min c·x: reduced costs r, constant Σ y·b, and a margin covering the
+    floating-point error of the bound (every admissible set has c·x ≥ const + Σ_k r(S_k) − margin)."""
+
+    r: np.ndarray
+    const: float
+    margin: float
+    primal: np.ndarray | None = None  # the linear relaxation's solution
+
+    def rounded(self) -> np.ndarray | None:
+        """The linear relaxation's solution rounded down: often a set of the problem, a cheap witness."""
+        return None if self.primal is None else self.primal > 1 - 1e-6
+
+
+def _lagrangian(inst: _Instance, objective: np.ndarray, rows: Sequence[_Row], fixed: Mapping[int, int] | None = None,
+                without: frozenset = frozenset()) -> _Relaxation | None:
+    """Multipliers from the duals of the linear relaxation (clique rows included, so that they are the
+    relaxation's optimal ones); None when that relaxation is infeasible: no admissible set."""
+    objective = np.asarray(objective, dtype=float)
+    if len(inst) == 0:
+        return _Relaxation(objective.copy(), 0.0, 1e-9)
+    out = inst.solve(rows, objective, fixed=fixed, relaxation=True, without=without)
+    if out.status == "stopped":
+        inst.stopped = True
+        raise _Stopped
+    if out.duals is None:
+        return None
+    all_rows = [r for r in [*inst.rows, *rows] if not r.key or r.key not in without]
+    low, high = np.zeros(len(inst)), np.ones(len(inst))
+    for i, v in (fixed or {}).items():
+        low[i] = high[i] = v
+
+    def relaxation(duals, coupling_only: bool) -> _Relaxation:
+        r, const, scale = objective.copy(), 0.0, 0.0
+        for row, y in zip(all_rows, duals, strict=True):
+            if coupling_only and row.key and row.key[0] == "clique":
+                continue
+            if y > 0 and row.lower > -np.inf:
+                b = row.lower
+            elif y < 0 and row.upper < np.inf:
+                b = row.upper
+            else:
+                continue
+            const += y * b
+            r[row.index] -= y * row.value
+            scale += abs(y) * (abs(b) + np.abs(row.value).sum())
+        margin = 1e-9 * (1.0 + abs(const) + scale + np.abs(objective).sum() + np.abs(r).sum())
+        return _Relaxation(r, const, margin, out.primal)
+
+    # HiGHS's sign convention for row duals: the one whose bound is the relaxation's value.
+    for sign in (1.0, -1.0):
+        full = relaxation(sign * np.asarray(out.duals), coupling_only=False)
+        value = full.const + float(np.minimum(full.r * low, full.r * high).sum())
+        if abs(value - out.value) <= 1e-6 * (1 + abs(out.value)):
+            return relaxation(sign * np.asarray(out.duals), coupling_only=True)
+    return relaxation(np.zeros(len(all_rows)), coupling_only=True)  # valid, if weak
+
+
+class _Graph:
+    """The overlap graph of an instance: its connected components and their independent sets."""
+
+    def __init__(self, n: int, edges: Iterable[tuple[int, int]]):
+        self.adjacent = [set() for _ in range(n)]
+        for a, b in edges:
+            self.adjacent[a].add(b)
+            self.adjacent[b].add(a)
+        self.component_of = np.full(n, -1, dtype=np.int64)
+        self.components: list[list[int]] = []
+        for start in range(n):
+            if self.component_of[start] >= 0:
+                continue
+            members, stack = [], [start]
+            self.component_of[start] = len(self.components)
+            while stack:
+                v = stack.pop()
+                members.append(v)
+                for w in self.adjacent[v]:
+                    if self.component_of[w] < 0:
+                        self.component_of[w] = len(self.components)
+                        stack.append(w)
+            if len(members) > _COMPONENT_MAX:
+                raise _TooLarge
+            self.components.append(sorted(members))
+
+    def options(self, k: int, r: np.ndarray, allowed: np.ndarray, forced: tuple[int, ...] = (),
+                dropped: tuple[int, int] | None = None) -> list[tuple[float, tuple[int, ...]]]:
+        """The independent sets of component k within `allowed` holding `forced` (the edge `dropped`
+        ignored), as (reduced cost, members), cheapest first."""
+        members, out = self.components[k], []
+
+        def extend(pos: int, chosen: list[int], value: float):
+            if pos == len(members):
+                out.append((value, tuple(chosen)))
+                return
+            v = members[pos]
+            if v not in forced:
+                extend(pos + 1, chosen, value)
+            if allowed[v] and all(w not in self.adjacent[v] or {v, w} == set(dropped or ()) for w in chosen):
+                chosen.append(v)
+                extend(pos + 1, chosen, value + r[v])
+                chosen.pop()
+
+        extend(0, [], 0.0)
+        out.sort()
+        return out
+
+
+@dataclass
+class _Test:
+    """What a listed set must satisfy, read on its totals: objective, moved ETP, N and D (scaled, without
+    their values before), moved ETP per year of `inst.years`. `limits` as `_Instance.limits`."""
+
+    inst: _Instance
+    objective: np.ndarray
+    limits: tuple[np.ndarray, bool]
+    at_most: float | None = None  # objective ≤
+    below: float | None = None  # objective <
+    ratio_at_least: float | None = None
+    ratio_above: float | None = None
+
+    def features(self) -> np.ndarray:
+        inst = self.inst
+        per_year = np.zeros((len(inst), len(inst.years)))
+        per_year[np.arange(len(inst)), inst.year_of] = inst.fte
+        return np.column_stack([self.objective, inst.fte, inst.dn, inst.dd, per_year])
+
+    def takes(self, x: np.ndarray) -> bool:
+        """The exact test of the set x (overlaps aside)."""
+        return self.holds(self.features()[x].sum(axis=0).tolist())
+
+    def holds(self, t: Sequence[float], slack: float = 0.0) -> bool:
+        """With `slack` > 0, a looser test (for running totals, whose rounding differs); 0: exact."""
+        inst = self.inst
+        objective, fte, dn, dd = t[0], t[1], t[2], t[3]
+        if self.at_most is not None and objective > self.at_most + slack * (1 + abs(self.at_most)):
+            return False
+        if self.below is not None and objective >= self.below + slack * (1 + abs(self.below)):
+            return False
+        capped, plafond = self.limits
+        cap = inst.problem.yearly_fte_cap
+        for k in np.flatnonzero(capped):
+            if t[4 + k] > cap + TOL_FTE + slack * (1 + cap):
+                return False
+        if plafond and fte > inst.max_fte + TOL_FTE + slack * (1 + inst.max_fte):
+            return False
+        den = inst.d0 + dd
+        if den < (TOL_COEFFICIENT - slack) * inst.d0:
+            return False
+        ratio = (inst.n0 + dn) / den
+        if self.ratio_at_least is not None and ratio < self.ratio_at_least - slack:
+            return False
+        return self.ratio_above is None or ratio > self.ratio_above - slack
+
+
+_SLACK = 1e-9  # of the running totals' test (relative); the exact test follows
+
+
+def _search(options: Sequence[list[tuple[float, tuple[int, ...]]]], budget: float, test: _Test,
+            deadline: float, first: bool = False, max_nodes: int = _NODE_BUDGET) -> list[np.ndarray]:
+    """The sets (one choice per component) departing from the cheapest choices by at most `budget` in
+    reduced cost and that pass `test`, in search order; only the first one found when `first`."""
+    if any(not opts for opts in options):
+        return []  # a component without any choice (a forced pair that cannot hold): nothing
+    features = test.features()
+    x = np.zeros(len(test.inst), dtype=bool)
+    departures = []
+    for opts in options:
+        cheapest, stay = opts[0]
+        x[list(stay)] = True
+        alternatives = []
+        for value, move in opts[1:]:
+            if value - cheapest <= budget:
+                stay_at, move_at = np.array(stay, dtype=np.int64), np.array(move, dtype=np.int64)
+                delta = (features[move_at].sum(axis=0) - features[stay_at].sum(axis=0)).tolist()
+                alternatives.append((value - cheapest, stay_at, move_at, delta))
+        if alternatives:
+            departures.append(alternatives)
+    # Cheapest departure first: once a component's cheapest departure exceeds what is left, every later
+    # component's does too, and the set is complete.
+    departures.sort(key=lambda alternatives: alternatives[0][0])
+    if len(departures) > 900:
+        raise _TooLarge  # recursion depth
+    found: list[np.ndarray] = []
+    nodes = 0
+
+    def visit(k: int, left: float, totals: list[float]) -> bool:
+        nonlocal nodes
+        nodes += 1
+        if nodes > max_nodes:
+            raise _TooLarge
+        if nodes % 4096 == 0 and time.monotonic() > deadline:
+            raise _Stopped
+        if k == len(departures) or departures[k][0][0] > left:
+            # Running totals first (cheap), then the exact test on fresh sums.
+            if test.holds(totals, _SLACK) and test.holds(features[x].sum(axis=0).tolist()):
+                found.append(x.copy())
+                return first
+            return False
+        if visit(k + 1, left, totals):
+            return True
+        for cost, stay, move, delta in departures[k]:
+            if cost > left:
+                break
+            x[stay] = False
+            x[move] = True
+            stop = visit(k + 1, left - cost, [a + b for a, b in zip(totals, delta, strict=True)])
+            x[move] = False
+            x[stay] = True
+            if stop:
+                return True
+        return False
+
+    visit(0, budget, features[x].sum(axis=0).tolist())
+    return found
+
+
+def _all_options(graph: _Graph, relax: _Relaxation, allowed: np.ndarray) -> list[list[tuple[float, tuple[int, ...]]]]:
+    return [graph.options(k, relax.r, allowed) for k in range(len(graph.components))]
+
+
+def _bound(relax: _Relaxation, options) -> float:
+    """The Lagrangian bound: every admissible set has an objective ≥ this − relax.margin."""
+    return relax.const + sum(opts[0][0] for opts in options if opts)
+
+
+def _least_sets(graph: _Graph, relax: _Relaxation, test: _Test, extra: float,
+                upper: float | None = None) -> list[np.ndarray]:
+    """The sets passing `test` whose objective is within `extra` of the least one ([] when none is). The
+    window above the bound grows until it holds a set: every set whose objective lies in the window has
+    been listed, so the least one listed is the least of all. `upper`: the objective of a known set
+    passing the test (the window need not go beyond)."""
+    inst, objective = test.inst, test.objective
+    options = _all_options(graph, relax, np.ones(len(inst), dtype=bool))
+    bound = _bound(relax, options)
+    span = sum(opts[-1][0] - opts[0][0] for opts in options)
+    # Doubling: the number of sets listed grows fast with the window, overshooting costs more than a
+    # few more rounds.
+    width, limit = 1e-6 * (1.0 + abs(bound)), None
+    while True:
+        if limit is None:
+            limit = bound + width
+        if upper is not None and limit >= upper:
+            limit = upper
+        if limit - bound >= span:
+            limit = np.inf  # the window holds every choice: the last round lists every set
+        test.at_most = None if limit == np.inf else limit
+        sets = _search(options, max(min(limit, bound + span) - bound, 0.0) + relax.margin, test, inst.deadline)
+        if sets:
+            least = min(objective[s].sum() for s in sets)
+            if least + extra <= limit:
+                return [s for s in sets if objective[s].sum() <= least + extra]
+            limit = least + extra  # one more round holds every set up to least + extra
+            continue
+        if upper is not None and limit >= upper:
+            raise _TooLarge  # the known set was not listed: only rounding can get here
+        if limit == np.inf:
+            return []  # the search listed every set
+        width, limit = width * 2, None
+
+
+def _tie_break(inst: _Instance, sets: list[np.ndarray]) -> np.ndarray:
+    """FORMATS.md §6 among the sets of a class: less moved ETP (within TOL_FTE), higher total feasibility,
+    fewer actions, the smallest sorted list of positions."""
+    least = min(inst.fte[s].sum() for s in sets)
+    tied = [s for s in sets if inst.fte[s].sum() <= least + TOL_FTE]
+    return min(tied, key=lambda s: (-int(round(inst.feas[s].sum())), int(s.sum()), sorted(inst.positions[s].tolist())))
+
+
+def _enumerated_target(inst: _Instance, target: float) -> np.ndarray | None:
+    """Target mode by enumeration: the least moved ETP reaching the target, ties broken. None: no set."""
+    graph = _Graph(len(inst), inst.edges)
+    goal = target - TOL_COEFFICIENT
+    relax = _lagrangian(inst, inst.fte, [inst.coefficient_row(goal)])
+    if relax is None:
+        return None
+    limits = inst.limits()
+    sets = _least_sets(graph, relax, _Test(inst, inst.fte, limits, ratio_at_least=goal), TOL_FTE)
+    return _tie_break(inst, sets) if sets else None
+
+
+def _enumerated_max_ratio(inst: _Instance) -> tuple[float, np.ndarray]:
+    """Dinkelbach by enumeration: the highest coefficient and a set reaching it. At the deadline
+    (`inst.stopped`), the best set found so far."""
+    graph = _Graph(len(inst), inst.edges)
+    limits = inst.limits()
+    x = np.zeros(len(inst), dtype=bool)
+    best = inst.ratio(x)
+    try:
+        while True:
+            # min (λ·D − N) over the sets: negative for a set above λ.
+            objective = best * inst.dd - inst.dn
+            relax = _lagrangian(inst, objective, [])
+            if relax is None:
+                break
+            sets = _least_sets(graph, relax, _Test(inst, objective, limits), 0.0, upper=float(objective[x].sum()))
+            candidate = min(sets, key=lambda s: objective[s].sum())
+            value = inst.ratio(candidate)
+            # No set beats λ by more than rounding: λ is the maximum.
+            if value <= best + 1e-13 * max(1.0, abs(best)):
+                break
+            best, x = value, candidate
+    except _Stopped:
+        inst.stopped = True
+    return best, x
+
+
+def _enumerated_max_class(inst: _Instance, best: float) -> np.ndarray:
+    """Max-fte mode by enumeration: among the sets within TOL_COEFFICIENT of the best coefficient, the
+    tie-breaking of FORMATS.md §6."""
+    graph = _Graph(len(inst), inst.edges)
+    limits = inst.limits()
+    floor = best - TOL_COEFFICIENT
+    # coefficient ≥ floor ⟺ floor·D − N ≤ 0 (D > 0): the sets whose objective is at most n0 − floor·d0.
+    objective = floor * inst.dd - inst.dn
+    relax = _lagrangian(inst, objective, [])
+    options = _all_options(graph, relax, np.ones(len(inst), dtype=bool))
+    threshold = inst.n0 - floor * inst.d0
+    sets = _search(options, threshold - _bound(relax, options) + relax.margin,
+                   _Test(inst, objective, limits, ratio_at_least=floor), inst.deadline)
+    if not sets:
+        raise _TooLarge  # the best set itself is in the class: only rounding can get here
+    return _tie_break(inst, sets)
+
+
 # --- the two modes -----------------------------------------------------------------------------------
+
+
+def _select_target(inst: _Instance, target: float) -> np.ndarray | None:
+    """Target mode: by enumeration, or by a MIP per level when the enumeration would be too long."""
+    try:
+        return _enumerated_target(inst, target)
+    except _TooLarge:
+        return _lexicographic(inst, [inst.coefficient_row(target - TOL_COEFFICIENT)], None)
+
+
+def _best_ratio(inst: _Instance) -> tuple[float, np.ndarray]:
+    try:
+        return _enumerated_max_ratio(inst)
+    except _TooLarge:
+        return _max_ratio(inst, [])
+
+
+def _select_max(inst: _Instance) -> np.ndarray:
+    """Max-fte mode: the highest coefficient (Dinkelbach), then the ties; the best set found so far at the
+    deadline (`inst.stopped`)."""
+    best, x = _best_ratio(inst)
+    if inst.stopped:
+        return x
+    try:
+        return _enumerated_max_class(inst, best)
+    except _Stopped:
+        inst.stopped = True
+        return x
+    except _TooLarge:
+        pass
+    try:
+        return _lexicographic(inst, [inst.coefficient_row(best - TOL_COEFFICIENT)], x)
+    except _Stopped:
+        return x
 
 
 def optimise(problem: Problem, *, target: float | None = None, max_fte: float | None = None,
@@ -461,20 +862,15 @@ def optimise(problem: Problem, *, target: float | None = None, max_fte: float | 
     inst = _Instance(prep, frozenset(), max_fte, deadline)
     if target is not None:
         try:
-            x = _lexicographic(inst, [inst.coefficient_row(target - TOL_COEFFICIENT)], None)
+            x = _select_target(inst, target)
         except _Stopped:
             raise NoSolutionInTime from None
         if x is None:
             unbounded = _Instance(prep, frozenset(), None, deadline)
-            best, _ = _max_ratio(unbounded, [])
+            best, _ = _best_ratio(unbounded)
             raise UnreachableTarget(target, best, optimal=not unbounded.stopped)
     else:
-        best, x = _max_ratio(inst, [])
-        if not inst.stopped:
-            try:
-                x = _lexicographic(inst, [inst.coefficient_row(best - TOL_COEFFICIENT)], x)
-            except _Stopped:
-                pass
+        x = _select_max(inst)
     optimal = not inst.stopped
     warnings = []
     binding: tuple[str, ...] = ()
@@ -568,7 +964,185 @@ class _Bound:
 
 def _binding(prep, inst, x, target, max_fte, deadline) -> tuple[str, ...]:
     """A constraint binds when dropping it alone gives a strictly better optimum: less moved ETP by more
-    than TOL_FTE (target mode), a coefficient higher by more than TOL_COEFFICIENT (max-fte mode)."""
+    than TOL_FTE (target mode), a coefficient higher by more than TOL_COEFFICIENT (max-fte mode). Each
+    constraint is decided by enumeration; those it cannot decide, by MIP solves."""
+    names = _constraint_names(prep, max_fte)
+    try:
+        found, undecided = _binding_enumerated(prep, inst, x, target, max_fte, deadline, names)
+    except _TooLarge:
+        found, undecided = set(), names
+    if undecided:
+        found |= _binding_mip(prep, inst, x, target, max_fte, deadline, undecided)
+    # Without the target the empty set (no ETP) is optimal: the target binds whenever ETP move.
+    head = [CIBLE] if target is not None and inst.moved_fte(x) > TOL_FTE else []
+    return tuple(head + [n for n in names if n in found])
+
+
+def _binding_enumerated(prep, inst, x, target, max_fte, deadline, names) -> tuple[set[str], list[str]]:
+    """The binding constraints among `names` by enumeration, and the names it could not decide.
+
+    One instance holds every staff-moving candidate, those excluded by a filter forbidden unless that
+    filter is dropped; one linear relaxation gives the multipliers. Is there a strictly better set once a
+    constraint is dropped? The Lagrangian bound usually says no at once; otherwise the search lists the
+    sets that could be, up to the first one that is. A dropped overlap changes one component, whose
+    choices must then hold both actions (any other set was admissible already, hence not better); a
+    dropped filter or cap gets multipliers of its own (one more linear relaxation)."""
+    exclusions = frozenset(n for c in prep.problem.candidates if c.staff for n in prep.exclusions[c.id])
+    uni = _Instance(prep, exclusions, max_fte, deadline)
+    graph = _Graph(len(uni), uni.edges)
+
+    def allowed_without(dropped: frozenset[str]) -> np.ndarray:
+        return np.array([prep.eligible(c, dropped) for c in uni.cands], dtype=bool)
+
+    def forbidden(allowed: np.ndarray) -> dict[int, int]:
+        return {int(i): 0 for i in np.flatnonzero(~allowed)}
+
+    chosen = {c.id for c, on in zip(inst.cands, x, strict=True) if on}
+    fte, best = inst.moved_fte(x), inst.ratio(x)
+    if target is not None:
+        goal = target - TOL_COEFFICIENT
+        objective, rows, threshold = uni.fte, [uni.coefficient_row(goal)], fte - TOL_FTE
+
+        def better(limits) -> _Test:
+            return _Test(uni, objective, limits, below=threshold, ratio_at_least=goal)
+    else:
+        # coefficient > higher ⟺ higher·D − N < n0 − higher·d0 (D > 0).
+        higher = best + TOL_COEFFICIENT
+        objective, rows, threshold = higher * uni.dd - uni.dn, [], uni.n0 - higher * uni.d0
+
+        def better(limits) -> _Test:
+            return _Test(uni, objective, limits, ratio_above=higher)
+
+    allowed0 = allowed_without(frozenset())
+    base = _lagrangian(uni, objective, rows, fixed=forbidden(allowed0))
+    if base is None:
+        raise _TooLarge  # the optimum itself satisfies these rows: only rounding can get here
+    base_options = _all_options(graph, base, allowed0)
+    base_bound = _bound(base, base_options)
+    base_limits = uni.limits()
+
+    def witness(relax: _Relaxation, options, test: _Test, allowed: np.ndarray, dropped: tuple[int, int] | None = None,
+                max_nodes: int = _NODE_BUDGET, forced: int | None = None) -> bool | None:
+        """Whether a set passes `test` (None: the bound says no at once)."""
+        bound = _bound(relax, options)
+        if bound - relax.margin >= threshold:
+            return None
+        y = relax.rounded()
+        if y is not None:
+            y &= allowed
+            if dropped is not None:
+                y[list(dropped)] = True
+            if forced is not None:
+                y[forced] = True
+            if test.takes(_filled(uni, graph, y, relax.r, allowed, test.limits, dropped)):
+                return True
+        # Deepening windows: a witness usually departs little from the cheapest choices, and the
+        # smaller windows cost little next to the last one (which alone can prove that there is none).
+        budget = threshold - bound + relax.margin
+        for part in (1 / 64, 1 / 8, 1):
+            if _search(options, budget * part, test, deadline, first=True, max_nodes=max_nodes):
+                return True
+        return False
+
+    found, undecided = set(), []
+    for name in names:
+        if time.monotonic() > deadline:
+            raise _Stopped
+        try:
+            if pair := prep.pair_by_name.get(name):
+                if pair[0] in chosen and pair[1] in chosen:
+                    continue  # impossible: the optimum holds at most one of them
+                a, b = uni.index[pair[0]], uni.index[pair[1]]
+                k = int(graph.component_of[a])
+                options = list(base_options)
+                options[k] = graph.options(k, base.r, allowed0, forced=(a, b), dropped=(a, b))
+                if not options[k]:
+                    continue  # a third action overlapping both (or an excluded one): nothing changes
+                test = better(base_limits)
+                try:
+                    # The shared multipliers first, with a small search; then multipliers of its own.
+                    if witness(base, options, test, allowed0, (a, b), max_nodes=_NODE_BUDGET // 10):
+                        found.add(name)
+                    continue
+                except _TooLarge:
+                    pass
+                # Both actions in: the rows holding both go, their other members are out.
+                fixed = forbidden(allowed0) | {v: 0 for v in (graph.adjacent[a] | graph.adjacent[b]) - {a, b}} | {a: 1, b: 1}
+                both = frozenset(r.key for r in uni.rows if r.key and r.key[0] == "clique"
+                                 and pair[0] in r.key[1] and pair[1] in r.key[1])
+                relax = _lagrangian(uni, objective, rows, fixed=fixed, without=both)
+                if relax is None:
+                    continue
+                options = _all_options(graph, relax, allowed0)
+                options[k] = graph.options(k, relax.r, allowed0, forced=(a, b), dropped=(a, b))
+                if witness(relax, options, test, allowed0, (a, b)):
+                    found.add(name)
+            elif name == PLAFOND_ETP or name.startswith("plafond_etp_annuel:"):
+                without = frozenset({("plafond",) if name == PLAFOND_ETP else ("annee", int(name.split(":")[1]))})
+                relax = _lagrangian(uni, objective, rows, fixed=forbidden(allowed0), without=without)
+                if relax is not None and witness(relax, _all_options(graph, relax, allowed0),
+                                                 better(uni.limits(without)), allowed0):
+                    found.add(name)
+            else:  # a filter: the actions it alone excluded come back
+                allowed = allowed_without(frozenset({name}))
+                relax = _lagrangian(uni, objective, rows, fixed=forbidden(allowed))
+                if relax is None:
+                    continue  # not even the linear relaxation admits a set
+                options, test = _all_options(graph, relax, allowed), better(base_limits)
+                try:
+                    if witness(relax, options, test, allowed, max_nodes=_NODE_BUDGET // 10):
+                        found.add(name)
+                    continue
+                except _TooLarge:
+                    pass
+                # A better set holds one of the actions that came back (else it was admissible before):
+                # one case per such action, in with multipliers of its own.
+                for j in np.flatnonzero(allowed & ~allowed0).tolist():
+                    k = int(graph.component_of[j])
+                    fixed = forbidden(allowed) | {v: 0 for v in graph.adjacent[j]} | {j: 1}
+                    relax = _lagrangian(uni, objective, rows, fixed=fixed)
+                    if relax is None:
+                        continue
+                    options = _all_options(graph, relax, allowed)
+                    options[k] = graph.options(k, relax.r, allowed, forced=(j,))
+                    if witness(relax, options, test, allowed, forced=j):
+                        found.add(name)
+                        break
+        except _TooLarge:
+            undecided.append(name)
+    return found, undecided
+
+
+def _filled(inst: _Instance, graph: _Graph, x: np.ndarray, r: np.ndarray, allowed: np.ndarray,
+            limits: tuple[np.ndarray, bool], dropped: tuple[int, int] | None = None) -> np.ndarray:
+    """x without its overlapping pairs (but `dropped`), then greedily completed, most negative reduced
+    cost first, with the actions that overlap nothing chosen and keep within the caps: a cheap witness."""
+    x = x.copy()
+    for i, j in inst.edges:
+        if x[i] and x[j] and (i, j) != dropped and (j, i) != dropped:
+            x[j if dropped is None or j not in dropped else i] = False
+    capped, plafond = limits
+    cap = inst.problem.yearly_fte_cap
+    per_year = np.bincount(inst.year_of[x], inst.fte[x], minlength=len(inst.years))
+    total = float(inst.fte[x].sum())
+    for j in np.argsort(r, kind="stable"):
+        if r[j] >= 0:
+            break
+        if x[j] or not allowed[j] or any(x[w] for w in graph.adjacent[j]):
+            continue
+        year = inst.year_of[j]
+        if capped[year] and per_year[year] + inst.fte[j] > cap + TOL_FTE:
+            continue
+        if plafond and total + inst.fte[j] > inst.max_fte + TOL_FTE:
+            continue
+        x[j] = True
+        per_year[year] += inst.fte[j]
+        total += inst.fte[j]
+    return x
+
+
+def _binding_mip(prep, inst, x, target, max_fte, deadline, names) -> set[str]:
+    """The binding constraints among `names` by MIP solves (see `_binding`)."""
     fte = inst.moved_fte(x)
     best = inst.ratio(x)
     if target is not None:
@@ -616,11 +1190,7 @@ def _binding(prep, inst, x, target, max_fte, deadline) -> tuple[str, ...]:
         half = len(group) // 2
         return search(group[:half]) + search(group[half:])
 
-    names = [n for n in _constraint_names(prep, max_fte) if may_be_better(n)]
-    found = set(search(names))
-    # Without the target the empty set (no ETP) is optimal: the target binds whenever ETP move.
-    head = [CIBLE] if target is not None and fte > TOL_FTE else []
-    return tuple(head + [n for n in names if n in found])
+    return set(search([n for n in names if may_be_better(n)]))
 
 
 # --- from a candidates file --------------------------------------------------------------------------

@@ -330,3 +330,54 @@ def test_max_fte_mode_matches_brute_force(p, max_fte):
     assert result.optimal
     assert math.isclose(result.moved_fte, sum(c.moved_fte for c in p.candidates if c.id in expected))
     assert set(result.binding) == brute_binding(p, max_fte=max_fte)
+
+
+# --- the enumeration against the MIP path, on larger instances ----------------------------------------
+
+
+def _grouped_instance(seed, groups=12):
+    """Bench-like: groups of three overlapping modalités (one commune × theme), ties on purpose."""
+    import random
+
+    rng = random.Random(seed)
+    candidates, overlaps = [], set()
+    for g in range(groups):
+        commune, theme = ("33063", "33281", "33318")[g % 3], ("RH", "FIN", "SI", "AOS")[g % 4]
+        base = rng.choice([1.0, 2.0, 5.0]) * rng.uniform(0.5, 1.5)
+        ids = []
+        for m in range(3):
+            part, gain = rng.choice([0.5, 1.0, rng.uniform(0.3, 1.0)]), rng.choice([0.0, 0.1, rng.uniform(0, 0.2)])
+            cost = part * base * 10_000
+            dn = 0.0 if theme == "AOS" else cost * (1 - gain)
+            ident = f"g{g}m{m}"
+            candidates.append(Candidate(ident, len(candidates), dn, -cost * gain if dn else 0.0, round(part * base, 1),
+                                        cost, -cost, rng.randint(0, 5), rng.choice([2026, 2027]), theme, (commune,)))
+            ids.append(ident)
+        overlaps |= {(a, b) for k, a in enumerate(ids) for b in ids[k + 1:]}
+    return Problem(60_000.0, 200_000.0, tuple(candidates), frozenset(overlaps),
+                   yearly_fte_cap=rng.choice([None, 8.0, 12.0]), min_feasibility=rng.choice([0, 1]),
+                   refusals=rng.choice([{}, {"33281": frozenset({"RH"})}]))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_enumeration_matches_the_mip_path(seed, monkeypatch):
+    from engine import optimiseur
+
+    p = _grouped_instance(seed)
+    before = p.numerator0 / p.denominator0
+    modes = [{"target": before + 0.04}, {"target": before + 0.08}, {"max_fte": 6.0}, {"max_fte": 15.0}]
+    fast = []
+    for mode in modes:
+        try:
+            fast.append(optimise(p, **mode))
+        except UnreachableTarget as e:
+            fast.append(("unreachable", e.best))
+    # Every component is then "too large": the MIP path decides everything.
+    monkeypatch.setattr(optimiseur, "_COMPONENT_MAX", 0)
+    for mode, result in zip(modes, fast, strict=True):
+        try:
+            reference = optimise(p, **mode)
+        except UnreachableTarget as e:
+            assert result[0] == "unreachable" and result[1] == pytest.approx(e.best, abs=1e-12)
+            continue
+        assert (result.selected, result.binding, result.optimal) == (reference.selected, reference.binding, True), mode
