@@ -58,3 +58,15 @@ def _suppress(values, primary, known, extra_lines=None):
                 changed = True
     exposed = {line for line, keys in lines.items() if len([k for k in keys if k in hidden]) == 1}
     return hidden, exposed
+
+
+SEUIL = 3
+
+
+def somme_secrete(parts: Iterable[tuple[int, bool]], seuil: int = SEUIL) -> bool:
+    """Must a sum over several contributors be hidden? `parts`: (agents, hidden) of each contributor, where
+    hidden means the reader may not see that contributor's own figure. The sum is a secret when exactly one
+    contributor is hidden (the sum minus the figures the reader knows would give it away) or when the
+    hidden contributors together count fewer than `seuil` agents."""
+    cachees = [agents for agents, hidden in parts if hidden and agents > 0]
+    return bool(cachees) and (len(cachees) == 1 or sum(cachees) < seuil)

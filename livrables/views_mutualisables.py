@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from comptes.perms import exiger, get_groupe_ou_404, get_groupe_pour, get_territoire_ou_404
 from groupes.models import GroupeTravail
 from livrables import actions_mutualisables as actions
+from engine.secret import somme_secrete
 from livrables.candidats import candidat, fichier_candidats, raison_exclusion
 from livrables.forms_mutualisables import (
     RUBRIQUE_FAISABILITE,
@@ -99,7 +100,7 @@ _table_paie = table_paie  # the former private name, still imported by tests
 
 def masse_en_jeu(acces, table, activite: str, codes: list[str]) -> dict:
     """The payroll of `activite` in the communes `codes`, with statistical secrecy: a sum over several
-    communes is shown when it covers at least 3 agents; when a single commune contributes, its own rules
+    communes is shown when it covers at least 3 agents and no small part could be recovered from it; when a single commune contributes, its own rules
     apply (finer than commune × thème: its own users and the project team; and its cell threshold)."""
     parts = [(code, *table[(code, activite)]) for code in codes if (code, activite) in table]
     parts = [p for p in parts if p[3] > 0]
@@ -112,7 +113,10 @@ def masse_en_jeu(acces, table, activite: str, codes: list[str]) -> dict:
         code = parts[0][0]
         visible = acces.voit_detail(code) and acces.voit_cellule(code, agents)
     else:
-        visible = acces.voit_cellule("", agents)
+        # A commune's theme cell may be public (coefficient page): a small part hidden alone in the sum
+        # would be the sum minus what the reader knows (engine.secret.somme_secrete).
+        visible = acces.voit_cellule("", agents) and not somme_secrete(
+            (p[3], not acces.voit_cellule(p[0], p[3])) for p in parts)
     if not visible:
         return {"vide": False, "secret": True, "nb_communes": len(parts)}
     return {"vide": False, "secret": False, "montant": montant, "etp": etp, "nb_agents": agents,

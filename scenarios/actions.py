@@ -8,6 +8,7 @@ from django.db.models import Max
 
 from engine import scenario as moteur
 from mutualis.erreurs import ActionRefusee
+from scenarios.calcul import en_francais
 from scenarios.enums import Origine
 from scenarios.models import ActionScenario, Scenario
 from territoire.models import Evenement
@@ -51,7 +52,7 @@ def _verifier(ctx, scenario, partage, actions_moteur):
     errors = moteur.check(moteur.Scenario(scenario.nom, float(partage), tuple(actions_moteur)), ctx.moteur,
                           ctx.activites)
     if errors:
-        raise ActionRefusee(errors)
+        raise ActionRefusee([en_francais(e, ctx.noms) for e in errors])
 
 
 def _existantes(ctx, scenario, sauf=None):

@@ -4,6 +4,7 @@ engine's Simulation. The payroll read and reduced to `Bases` is cached per set o
 key costs two small queries), so that editing a scenario recomputes in a few milliseconds
 (bench/bench_scenario_web.py). Each process has its own cache."""
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
@@ -12,6 +13,7 @@ from engine import scenario as moteur
 from masse_salariale.lecture import PaieCourante, annees_disponibles, paie_courante
 from masse_salariale.models import LotEmployeur
 from referentiel.models import Activite
+from livrables.enums import Modalite
 from scenarios.secret import Effectifs
 
 _CACHE: "OrderedDict[tuple, Paie]" = OrderedDict()
@@ -121,10 +123,32 @@ class Resultat:
     issues: list = field(default_factory=list)
 
 
+# The engine speaks FORMATS.md (file keys, modalité codes, commune codes): the web speaks its forms.
+LIBELLES_CHAMPS = {
+    "charges_associees": "charges associées", "cout_unitaire": "coût unitaire", "unites": "unités",
+    "economie": "économies hors masse salariale", "gain": "gain de productivité", "part": "part mutualisée",
+    "partage_gains": "part des gains rendue aux communes", "annee": "année d'effet",
+}
+_MOTS = re.compile(r"\b(" + "|".join(sorted([*LIBELLES_CHAMPS, *Modalite.values], key=len, reverse=True))
+                   + r")\b|\b(\d{5}|2[AB]\d{3})\b")
+
+
+def en_francais(message: str, noms: dict[str, str]) -> str:
+    """An engine message with the forms' words: field labels, modalité labels, commune names."""
+    libelles = {**LIBELLES_CHAMPS, **{m.value: m.label.lower() for m in Modalite}}
+
+    def mot(m):
+        if m.group(1):
+            return libelles[m.group(1)]
+        return noms.get(m.group(2), m.group(2))
+
+    return _MOTS.sub(mot, message)
+
+
 def simuler(ctx: Contexte, scenario, actions) -> Resultat:
     """The engine's simulation of a scenario, or the French messages of the rules it breaks."""
     s = scenario_moteur(scenario, actions)
     found = moteur.issues(s, ctx.moteur, ctx.activites)
     if found:
-        return Resultat(None, moteur.check(s, ctx.moteur, ctx.activites), found)
+        return Resultat(None, [en_francais(e, ctx.noms) for e in moteur.check(s, ctx.moteur, ctx.activites)], found)
     return Resultat(moteur.simulate(ctx.bases, ctx.moteur, s, ctx.reservees, ctx.activites), [])

@@ -243,16 +243,26 @@ def supprimer(request, code, pk):
     return redirect("scenarios:liste", code=code)
 
 
+def _nom_de_copie(nom: str, numero: str) -> str:
+    """« Nom (copie 2) », the name shortened so that the suffix always fits the 120 characters."""
+    suffixe = f" (copie{numero})"
+    return nom[:120 - len(suffixe)] + suffixe
+
+
 @login_required
 def dupliquer(request, code, pk):
     territoire, acces = _territoire(request, code, ecrire=True)
     s = _scenario(territoire, pk)
     if (refus := _post_seulement(request)) is not None:
         return refus
-    nom, n = f"{s.nom} (copie)", 2
+    nom, n = _nom_de_copie(s.nom, ""), 2
     while Scenario.objects.filter(schema=s.schema, nom=nom).exists():
-        nom, n = f"{s.nom} (copie {n})", n + 1
-    copie = actions.do_dupliquer(s, request.user, nom[:120])
+        nom, n = _nom_de_copie(s.nom, f" {n}"), n + 1
+    try:
+        copie = actions.do_dupliquer(s, request.user, nom)
+    except ActionRefusee as exc:
+        messages.error(request, "Scénario non dupliqué : " + " ; ".join(exc.messages))
+        return redirect("scenarios:scenario", code=code, pk=s.pk)
     messages.success(request, f"Scénario dupliqué : « {copie.nom} ».")
     return redirect("scenarios:scenario", code=code, pk=copie.pk)
 
@@ -392,7 +402,8 @@ def impact(request, code, pk):
     ctx = calcul.contexte(territoire)
     f = figures(ctx, acces, s, actions.actions_de(s))
     if f["simulation"] is None:
-        raise Http404("Ce scénario enfreint une règle : corrigez-le avant d'exporter son impact.")
+        return HttpResponse("Ce scénario enfreint une règle : corrigez-le avant d'exporter son impact.\n"
+                            + "\n".join(f["resultat"].erreurs), status=409, content_type="text/plain; charset=utf-8")
     reponse = HttpResponse(impact_xlsx(s, territoire, f, ctx.moteur.fpu, _source(ctx)),
                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     reponse["Content-Disposition"] = f'attachment; filename="impact-{slugify(s.nom) or s.pk}.xlsx"'

@@ -5,6 +5,7 @@ an ETP budget, and says which constraints bind. The selection can become a scena
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from livrables.candidats import LigneGT3, identifiant, raison_exclusion
 from livrables.enums import FAISABILITE_RANG
 from mutualis.erreurs import ActionRefusee
 from mutualis.formatage import pourcent
-from scenarios import actions, calcul
+from scenarios import actions, calcul, secret
 from scenarios.enums import Origine
 from scenarios.forms import OptimiseurForm
 from scenarios.views import _schema, _territoire, lignes_gt3
@@ -42,7 +43,7 @@ def libelle_contrainte(nom: str, noms_lignes: dict[str, str]) -> str:
     return nom
 
 
-def candidats_gt3(territoire, annee: int):
+def candidats_gt3(territoire, ctx, annee: int):
     """(lines kept as candidates, lines left out with their reason, the engine actions, feasibilities)."""
     retenues, ecartees, actions_m, faisabilites = [], [], [], {}
     for l in lignes_gt3(territoire):
@@ -57,9 +58,15 @@ def candidats_gt3(territoire, annee: int):
             ecartees.append({"ligne": l, "raison": raison})
             continue
         ident = identifiant(l.pk)
-        actions_m.append(moteur.Action(id=ident, theme=theme, activite=l.activite.code,
-                                       communes=None if l.toutes_communes else codes, modalite=l.modalite,
-                                       annee=annee))
+        action = moteur.Action(id=ident, theme=theme, activite=l.activite.code,
+                               communes=None if l.toutes_communes else codes, modalite=l.modalite, annee=annee)
+        # The rules a scenario applies (a commune that left the EPCI, an activity of another theme…):
+        # a line that could not become a scenario's action is no candidate.
+        refus = moteur.check(moteur.Scenario(None, 0.0, (action,)), ctx.moteur, ctx.activites)
+        if refus:
+            ecartees.append({"ligne": l, "raison": refus[0].split(" : ", 1)[-1]})
+            continue
+        actions_m.append(action)
         faisabilites[ident] = FAISABILITE_RANG[l.faisabilite]
         retenues.append(l)
     return retenues, ecartees, actions_m, faisabilites
@@ -70,11 +77,11 @@ def optimiser(request, code):
     territoire, acces = _territoire(request, code, ecrire=True)
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    donnees = request.POST if request.method == "POST" else (request.GET if "mode" in request.GET else None)
+    donnees = request.POST if request.method == "POST" else None  # a solve is never triggered by a link
     form = OptimiseurForm(donnees)
     ctx = calcul.contexte(territoire)
     annee = form.cleaned_data["annee"] if form.is_bound and form.is_valid() else moteur.FIRST_YEAR
-    retenues, ecartees, actions_m, faisabilites = candidats_gt3(territoire, annee)
+    retenues, ecartees, actions_m, faisabilites = candidats_gt3(territoire, ctx, annee)
     noms = {identifiant(l.pk): f"{l.livrable.groupe.theme} · {l.activite.libelle}" for l in retenues}
     contexte = {"territoire": territoire, "acces": acces, "form": form, "retenues": retenues,
                 "ecartees": ecartees, "avant": None, "resultat": None, "erreur": None, "status": 200}
@@ -107,12 +114,14 @@ def optimiser(request, code):
             contexte["status"] = 422
         else:
             par_id = {identifiant(l.pk): l for l in retenues}
+            choisies = [a for a in actions_m if a.id in set(portefeuille.selected)]
+            m = secret.masque(acces, ctx.effectifs, ctx.moteur, choisies)
             contexte["resultat"] = {
-                "p": portefeuille, "lignes": [par_id[i] for i in portefeuille.selected],
+                "p": portefeuille, "lignes": [par_id[i] for i in portefeuille.selected], "secret": m.totaux,
                 "contraintes": [libelle_contrainte(n, noms) for n in portefeuille.binding],
                 "avertissements": avertissements,
             }
-            if request.method == "POST" and "creer" in request.POST:
+            if request.method == "POST" and "creer" in request.POST and portefeuille.selected:
                 return _creer_scenario(request, territoire, ctx, portefeuille, par_id, annee, d)
     elif form.is_bound:
         contexte["status"] = 400
@@ -124,14 +133,20 @@ def _creer_scenario(request, territoire, ctx, portefeuille, par_id, annee, d):
     objectif = (f"coefficient ≥ {d['cible']} %" if d["mode"] == "cible" else f"au plus {d['budget']} ETP déplacés")
     nom = f"Optimiseur – {objectif} – {timezone.localtime():%d/%m/%Y %H:%M}"
     try:
-        scenario = actions.do_creer(schema, request.user, nom[:120], origine=Origine.OPTIMISEUR,
-                                    description=f"Sélection optimale des lignes GT3 ({objectif}).")
-        actions.do_ajouter_actions(ctx, scenario, request.user, [(
-            {"theme": l.livrable.groupe.theme, "activite": l.activite.code, "toutes": l.toutes_communes,
-             "modalite": l.modalite, "part": 1, "gain": 0, "annee": annee, "ligne_gt3": l},
-            list(l.communes.all()), ident) for ident, l in ((i, par_id[i]) for i in portefeuille.selected)])
+        with transaction.atomic():  # the scenario and its actions, or nothing
+            scenario = _creer_avec_actions(request, schema, ctx, portefeuille, par_id, annee, nom, objectif)
     except ActionRefusee as exc:
         messages.error(request, "Scénario non créé : " + " ; ".join(exc.messages))
         return redirect("scenarios:optimiser", code=territoire.code)
     messages.success(request, f"Scénario « {scenario.nom} » créé avec la sélection de l'optimiseur.")
     return redirect("scenarios:scenario", code=territoire.code, pk=scenario.pk)
+
+
+def _creer_avec_actions(request, schema, ctx, portefeuille, par_id, annee, nom, objectif):
+    scenario = actions.do_creer(schema, request.user, nom[:120], origine=Origine.OPTIMISEUR,
+                                description=f"Sélection optimale des lignes GT3 ({objectif}).")
+    actions.do_ajouter_actions(ctx, scenario, request.user, [(
+        {"theme": l.livrable.groupe.theme, "activite": l.activite.code, "toutes": l.toutes_communes,
+         "modalite": l.modalite, "part": 1, "gain": 0, "annee": annee, "ligne_gt3": l},
+        list(l.communes.all()), ident) for ident, l in ((i, par_id[i]) for i in portefeuille.selected)])
+    return scenario

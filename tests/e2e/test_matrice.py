@@ -41,8 +41,9 @@ def test_un_elu_lit_la_matrice_filtre_et_suit_une_bulle(page, territoire, lignes
     page.wait_for_url(re.compile(r"/decision/matrice/$"))
     page.get_by_role("heading", name="Matrice de priorité du schéma").wait_for()
     assert page.locator("a.matrice-bulle").count() == 3
-    # Bordeaux's budget (one commune's detail) and Mérignac's training (one agent): hidden from an élu
-    assert page.locator("a.matrice-bulle.matrice-secret").count() == 2
+    # Bordeaux's budget (one commune's detail), Mérignac's training (one agent) and the payroll over every
+    # commune (Mérignac's one agent would be its difference with Bordeaux's public RH cell): hidden
+    assert page.locator("a.matrice-bulle.matrice-secret").count() == 3
     assert euros(200_000) not in page.content()
     assert page.get_by_role("table", name=re.compile("3 activités placées")).is_visible()
     assert "pas de faisabilité retenue par le groupe" in page.locator("#non-placees ~ div table").inner_text()

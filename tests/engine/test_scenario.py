@@ -87,6 +87,9 @@ CASES = [
     ("mad_ascendante", FPU, act("mad_ascendante", theme="FIN", gain=0.1), 0.0, 50_000, 1, 45_000, -5_000,
      {A: dict(cost=-5_000, fte=-0.1, reimbursement=45_000, ac_adjustment=0), E: dict(cost=0, reimbursement=-45_000)},
      0),
+    ("mad_ascendante_charges_have_no_effect", FPU, act("mad_ascendante", theme="FIN", gain=0.1,
+                                                       charges_associees=2_000), 0.0, 50_000, 1, 45_000, -5_000,
+     {A: dict(cost=-5_000, reimbursement=45_000, charges=0), E: dict(reimbursement=-45_000, charges=0)}, 0),
     ("mad_ascendante_unit_cost_fa", FA, act("mad_ascendante", theme="FIN", cout_unitaire=40, unites=1_000), 0.0,
      50_000, 1, 50_000, 0, {A: dict(cost=0, reimbursement=40_000), E: dict(reimbursement=-40_000)}, None),
     ("non_functional_moves_staff_only", FPU, act("service_commun", theme="AOS", communes=(B,)), 0.0,
@@ -130,6 +133,8 @@ def test_warnings_transfert_functional_and_cdg_missions(b):
     assert any("RH-CONC" in w and "centres de gestion" in w for w in reserved.warnings)
     assert not effet(act("service_commun", activite="RH-PAIE"), b, FPU, reserved_rh=frozenset({"RH-CONC"})).warnings
     assert not effet(act("entente", economie=1), b, FPU).warnings
+    ascendante = effet(act("mad_ascendante", theme="FIN", charges_associees=2_000), b, FPU).warnings
+    assert any("charges_associees sans effet" in w for w in ascendante)
 
 
 def test_simulate_cumulative_coefficient_trajectory_and_json(b):
