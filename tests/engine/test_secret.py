@@ -1,3 +1,5 @@
+import pytest
+
 from engine.secret import secondary_suppression
 
 
@@ -51,3 +53,17 @@ def test_extra_lines_are_protected_like_rows_and_columns():
     assert ("EPCI", "FIN") in hidden
     assert not any(len([k for k in keys if k in hidden]) == 1
                    for keys in ([("EPCI", "FIN"), ("MAD", "FIN")],))
+
+
+@pytest.mark.parametrize("parts, secret", [
+    ([], False),
+    ([(5, False), (4, False)], False),        # nothing hidden
+    ([(5, False), (1, True)], True),          # one hidden part: the sum minus the known part
+    ([(2, True), (2, True)], False),          # two hidden parts of 4 agents together
+    ([(1, True), (1, True)], True),           # hidden parts of fewer than 3 agents together
+    ([(5, False), (0, True)], False),         # an empty part hides nothing
+])
+def test_a_sum_over_contributors_is_secret_when_a_small_part_could_be_recovered(parts, secret):
+    from engine.secret import somme_secrete
+
+    assert somme_secrete(parts) is secret
