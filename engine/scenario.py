@@ -28,6 +28,7 @@ MODALITES = STAFF_MODALITES + OTHER_MODALITES
 EMPLOYER_MOVES = ("service_commun", "transfert", "mad_descendante")
 MAD_MODALITES = ("mad_ascendante", "mad_descendante")
 FIRST_YEAR, LAST_YEAR = 2026, 2032  # the 2026-2032 mandate
+MAX_AMOUNT = 1e12  # euros per year (or units): far beyond any territory's budget
 RH = "RH"
 TOUTES = "toutes"
 LINE_COLUMNS = ("employeur", "theme", "activite", "situation", "beneficiaire", "montant", "etp_ligne")
@@ -272,6 +273,8 @@ def issues(
             value = getattr(a, key)
             if value is not None and value < 0:
                 bad(i, key, f"{key} « {_num(value)} » : ne peut pas être négatif")
+            elif value is not None and value > MAX_AMOUNT:  # beyond any budget: a typing error, and sums overflow
+                bad(i, key, f"{key} « {_num(value)} » : au plus {_num(MAX_AMOUNT)}")
         if a.modalite not in MODALITES:
             continue
         if a.moves_staff and a.economie:

@@ -81,6 +81,8 @@ def _type_name(value) -> str:
         return "une valeur vide"
     if isinstance(value, bool):
         return "un booléen"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "un nombre infini ou indéfini"
     if isinstance(value, int | float):
         return "un nombre"
     if isinstance(value, str):

@@ -109,6 +109,8 @@ def test_overlap_reported_on_both_actions_naming_both_ids():
     ('"cout_unitaire": 10', "cout_unitaire et unites se donnent ensemble"),
     ('"communes": "quelques-unes"', "une liste de codes INSEE, ou « toutes »"),
     ('"modalite": null', "modalite manquante"),
+    ('"part": 1e400', "part « 1e400 » : un nombre infini ou indéfini ; un nombre attendu"),
+    ('"charges_associees": 1e13', "charges_associees « 10000000000000 » : au plus 1000000000000"),
 ])
 def test_value_rules(body, fragment):
     base = {"theme": '"RH"', "communes": '["33063"]', "modalite": '"mad_descendante"'}
