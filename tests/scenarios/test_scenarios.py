@@ -207,3 +207,25 @@ def test_history_says_who_changed_what(cast, territoire, scenario, connecte):
     historique = text.split('id="historique-titre"')[1]
     assert "a ajouté des actions à un scénario" in historique and "paie" in historique
     assert "a créé un scénario de mutualisation" in historique
+
+
+def test_pages_read_in_a_bounded_number_of_queries(cast, territoire, scenario, connecte,
+                                                   django_assert_max_num_queries):
+    from scenarios import actions, calcul
+
+    ctx = calcul.contexte(territoire)
+    communes = list(territoire.organisations.communes())
+    actions.do_ajouter_actions(ctx, scenario, cast["equipe_projet"], [
+        ({"theme": theme, "activite": "", "toutes": False, "modalite": "service_commun", "part": 1, "gain": 0,
+          "annee": 2027}, [commune], None)
+        for theme in ("FIN", "RH", "CPAJ", "SI", "BML") for commune in communes])  # 20 actions
+    for k in range(4):
+        actions.do_dupliquer(scenario, cast["equipe_projet"], f"Copie {k}")
+    client = connecte(cast["equipe_projet"])
+    with django_assert_max_num_queries(22):  # 18 with no action, 19 with 20 actions
+        assert client.get(u(territoire, "scenario", pk=scenario.pk)).status_code == 200
+    with django_assert_max_num_queries(18):
+        assert client.get(u(territoire, "liste")).status_code == 200
+    pks = "&".join(f"s={s.pk}" for s in scenario.schema.scenarios.all()[:4])
+    with django_assert_max_num_queries(25):
+        assert client.get(u(territoire, "comparer") + "?" + pks).status_code == 200
