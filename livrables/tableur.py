@@ -41,8 +41,11 @@ def canon(ligne) -> dict[str, str]:
     if ligne is None:
         return dict(VIDE)
     etp = "" if ligne.etp is None else str(Decimal(ligne.etp).quantize(Decimal("0.01")))
+    # The texts in the form the file side takes (`lire_import`, `_canon_meta`): compared in two forms, an
+    # untouched « Bulletins\r\nDSN » would look changed in the app, a conflict the user never made.
     return {"exerce": {True: "oui", False: "non"}.get(ligne.exerce, ""), "etp": etp,
-            "sous_activites": (ligne.sous_activites or "").strip(), "specificites": (ligne.specificites or "").strip()}
+            "sous_activites": _texte_sous_activites(ligne.sous_activites),
+            "specificites": commun.texte_normalise(ligne.specificites)}
 
 
 def vers_modele(valeurs: dict[str, str]) -> dict:
@@ -71,6 +74,8 @@ def _canon_meta(champ: str, texte: str) -> str:
             return texte
     if champ == "sous_activites":
         return _texte_sous_activites(texte)
+    if champ == "specificites":
+        return commun.texte_normalise(texte)
     return texte
 
 
@@ -114,16 +119,28 @@ def nom_feuille(libelle: str) -> str:
     return commun.nom_feuille(libelle, DISPOSITION.feuille_defaut)
 
 
-def construire_export(livrable, groupe, commune, activites, lignes: dict, quand: dt.datetime) -> Export:
-    """`lignes` is {activity id: LigneInventaire} of the commune."""
+def _etp_propose(ligne, etp_paie):
+    from livrables.views_inventaire import etp_propose  # the commune page's rule, one home
+
+    return etp_propose(ligne, etp_paie)
+
+
+def construire_export(livrable, groupe, commune, activites, lignes: dict, quand: dt.datetime,
+                      etp_paie: dict | None = None) -> Export:
+    """`lignes` is {activity id: LigneInventaire} of the commune; `etp_paie` {activity id: ETP} of its
+    payroll, for who may see it (views_inventaire.etp_paie_visible), prefilled as on the commune's page."""
+    etp_paie = etp_paie or {}
     rangs = []
     for a in activites:
         ligne = lignes.get(a.pk)
         ident, version, v = (f"A:{a.code}", 0, dict(VIDE)) if ligne is None else (
             f"L{ligne.pk}", ligne.version, canon(ligne))
+        # The payroll's ETP is shown in the cell only: the meta sheet keeps what the app holds (empty), so
+        # an ETP kept in the file counts as the commune's input, as when the page's prefilled form is saved.
+        etp = _etp_propose(ligne, etp_paie.get(a.pk))
         cellules = {"identifiant": ident, "commune": commune.nom, "code": a.code, "activite": a.libelle,
                     "sous_activites": v["sous_activites"], "specificites": v["specificites"], "exerce": v["exerce"],
-                    "etp": Decimal(v["etp"]) if v["etp"] else None}
+                    "etp": Decimal(etp) if etp is not None else None}
         rangs.append(commun.RangExport(ident, a.code, version, v, cellules))
     meta = [("format", FORMAT), ("format_version", FORMAT_VERSION), ("schema", str(groupe.schema_id)),
             ("livrable", str(livrable.pk)), ("livrable_version", str(livrable.version)), ("theme", groupe.theme),
@@ -219,7 +236,7 @@ def lire_import(data: bytes, nom: str, activites, attendu_livrable: int, attendu
             t = cell(k).strip()
             if len(t) > MAX_TEXTE:
                 cell.erreur(report, k, t, f"{MAX_TEXTE} caractères au plus")
-            textes[k] = _texte_sous_activites(t) if k == "sous_activites" else t
+            textes[k] = _texte_sous_activites(t) if k == "sous_activites" else commun.texte_normalise(t)
         resultat.rangs.append(RangImport(
             ligne=n, cle=code, identifiant=ident, version=version, exporte=exporte,
             fichier={"exerce": exerce if exerce in ("oui", "non") else "", "etp": etp or "", **textes},
@@ -232,8 +249,8 @@ def lire_import(data: bytes, nom: str, activites, attendu_livrable: int, attendu
 # --- import: the merge ------------------------------------------------------------------------------------
 
 def fusionner(rangs: list[RangImport], actuelles: dict[str, tuple[int, dict[str, str]]],
-              choix: dict[str, str] | None = None) -> Fusion:
+              choix: dict[str, str] | None = None, montres: dict[str, str] | None = None) -> Fusion:
     """Merge the file cell by cell (tableur_commun.fusionner): `actuelles` is {activity code: (stored
     version, canonical values)} of the commune's rows in the app now; `choix` is {conflict key:
-    "application" | "fichier"}."""
-    return commun.fusionner(DISPOSITION, rangs, actuelles, choix)
+    "application" | "fichier"}, `montres` {conflict key: app value shown with the choice}."""
+    return commun.fusionner(DISPOSITION, rangs, actuelles, choix, montres=montres)

@@ -12,7 +12,11 @@ filters), the first column hidden (the row's identifier), cells that must not ch
 protected sheet (no password: it guards against slips); blank unlocked rows below the data for additions;
 a hidden sheet `_mutualis` with `type | cle | valeur | identifiant | activite | version | <champs>`:
 « meta » rows (format, schéma, deliverable, commune, export time…) and one « ligne » row per exported row
-(its identifier, activity, version and the canonical values exported)."""
+(its identifier, activity, version and the canonical values exported).
+
+Conflicts are decided on values, not on row versions: a restored version of the deliverable gives rows a
+version unrelated to the export's, while the values exported, in the app and in the file always tell
+who changed what. The row versions stay in the meta sheet for information."""
 
 from __future__ import annotations
 
@@ -27,6 +31,8 @@ from formats.tabular import ODS, XLSX, _sniff, column_letter, normalize_header, 
 
 FEUILLE_META = "_mutualis"
 LIGNES_AJOUT = 30
+# What makes a spreadsheet take typed text for a formula (Excel also reads « + », « - » and « @ » so).
+DEBUTS_FORMULE = ("=", "+", "-", "@")
 
 
 # --- the layout of a deliverable's workbook ------------------------------------------------------------
@@ -126,6 +132,17 @@ def _meta_lignes(d: Disposition, export: Export) -> list[list]:
     return lignes
 
 
+def _en_texte(cell) -> None:
+    """Keep a text a text. openpyxl writes any str beginning with « = » as a formula: a user's text (a
+    member's AFOR item) would run as a live formula in the reader's Excel, and the untouched export would
+    not re-import (a formula without cached value is refused). The quote prefix keeps Excel from turning
+    the text into a formula when the cell is edited. ODS cells are typed as strings already."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(DEBUTS_FORMULE):
+            cell.quotePrefix = True
+
+
 def _libre(col: Colonne, rang: RangExport | None) -> bool:
     if rang is None:  # a blank row for additions
         return col.editable or col.ajout
@@ -147,8 +164,11 @@ def exporter_xlsx(d: Disposition, export: Export) -> bytes:
         ws.append([rang.cellules.get(c.cle) for c in d.colonnes])
     dernier = len(export.rangs) + 1
     fin = dernier + d.lignes_ajout
+    for cell in ws[1]:
+        _en_texte(cell)
     for row in ws.iter_rows(min_row=2, max_row=fin, max_col=len(d.colonnes)):
         for col, cell in zip(d.colonnes, row, strict=True):
+            _en_texte(cell)
             rang = export.rangs[cell.row - 2] if cell.row <= dernier else None
             cell.protection = Protection(locked=not _libre(col, rang))
             if col.long:
@@ -179,6 +199,8 @@ def exporter_xlsx(d: Disposition, export: Export) -> bytes:
     meta = wb.create_sheet(FEUILLE_META)
     for ligne in _meta_lignes(d, export):
         meta.append(ligne)
+        for cell in meta[meta.max_row]:
+            _en_texte(cell)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     out = io.BytesIO()
@@ -460,6 +482,12 @@ def textes_lignes(texte: str) -> str:
     return "\n".join(l.strip() for l in (texte or "").splitlines() if l.strip())
 
 
+def texte_normalise(texte: str) -> str:
+    """A free text as compared: trimmed, its line breaks as « \n » (a browser's textarea sends « \r\n »,
+    a spreadsheet cell « \n »: the same text must not look changed)."""
+    return (texte or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 # --- import: the merge --------------------------------------------------------------------------------
 
 @dataclass
@@ -473,6 +501,8 @@ class Conflit:
     application: str
     fichier: str
     affichees: tuple[str, str, str] = ("", "", "")
+    # The app value changed since the conflict page showed this cell: the choice made there is void.
+    nouvelle_valeur: bool = False
 
     @property
     def cle(self) -> str:
@@ -492,33 +522,45 @@ class Fusion:
     conflits: list[Conflit]  # every conflicting cell (resolved or not)
     non_resolus: list[Conflit]
     erreurs: list[str]
+    avertissements: list[str] = field(default_factory=list)  # rows left out, said after the import
+
+    def montres(self) -> dict[str, str]:
+        """{conflict key: app value} as the conflict page shows them: carried by the page's token, so that a
+        choice is applied only to the value the user saw (`fusionner`'s `montres`)."""
+        return {c.cle: c.application for c in self.conflits}
 
 
 def fusionner(d: Disposition, rangs: list[RangImport], actuelles: dict[str, tuple[int, dict[str, str]]],
-              choix: dict[str, str] | None = None, libelle: Callable[[RangImport], str] | None = None) -> Fusion:
+              choix: dict[str, str] | None = None, libelle: Callable[[RangImport], str] | None = None,
+              montres: dict[str, str] | None = None) -> Fusion:
     """Merge the file cell by cell. `actuelles` is {row key: (stored version, canonical values)} of the
     rows in the app now (a key absent: a row not in the app, e.g. an addition); `choix` is
-    {conflict key: "application" | "fichier"}.
+    {conflict key: "application" | "fichier"} and `montres` {conflict key: app value} as the conflict
+    page showed them.
 
-    A cell the file did not change (or changed to the app's value) keeps the app's value. A cell the
-    file changed takes the file's value, unless the row was changed in the app since the export
-    (stored version > exported version) and that cell too (app value ≠ exported value): then it is a
-    conflict, settled by `choix`; never silently overwritten."""
-    choix = choix or {}
+    With f the file's value, e the exported one and a the app's: a cell the file did not change (f = e)
+    or changed to the app's value (f = a) keeps the app's value; a cell the file changed takes the
+    file's value, unless the app changed it too since the export (a ≠ e): then it is a conflict, never
+    silently overwritten. Values decide, not row versions (a restored version brings back older values
+    with any version). A conflict is settled by its choice only if the app value is still the one shown
+    with it: a choice is never applied to a value the user did not see."""
+    choix, montres = choix or {}, montres or {}
     libelle = libelle or (lambda r: r.activite_code or r.cle)
     valeurs, conflits, non_resolus, erreurs = {}, [], [], []
     for r in rangs:
-        version, app = actuelles.get(r.cle, (0, d.vide))
+        _, app = actuelles.get(r.cle, (0, d.vide))
         final = dict(app)
         for champ in d.champs:
             f, e, a = r.fichier[champ], r.exporte[champ], app[champ]
             if f == e or f == a:
                 continue
-            if version > r.version and a != e:
+            if a != e:
                 c = Conflit(r.ligne, r.cle, libelle(r), champ, d.libelles[champ], e, a, f,
                             (d.affiche(champ, e), d.affiche(champ, a), d.affiche(champ, f)))
                 conflits.append(c)
-                decision = choix.get(c.cle)
+                vu = c.cle in montres and montres[c.cle] == a
+                c.nouvelle_valeur = c.cle in montres and not vu
+                decision = choix.get(c.cle) if vu else None
                 if decision == "fichier":
                     final[champ] = f
                 elif decision != "application":
@@ -530,6 +572,31 @@ def fusionner(d: Disposition, rangs: list[RangImport], actuelles: dict[str, tupl
         if final != app or r.est_ajout:
             valeurs[r.cle] = final
     return Fusion(valeurs, conflits, non_resolus, erreurs)
+
+
+def ecarter_doublons(rangs: list[RangImport], existantes, signature: Callable[[RangImport], object]
+                     ) -> tuple[list[RangImport], list[str]]:
+    """Additions identical to a row already in the app (or to an earlier row of the file) are left out,
+    with a message: importing the same filled file twice, e.g. after fixing a typo in it, must not add
+    its rows twice. `existantes` are the signatures of the rows in the app (`signature` of an addition)."""
+    vues = set(existantes)
+    gardes, messages = [], []
+    for r in rangs:
+        if r.est_ajout:
+            cle = signature(r)
+            if cle in vues:
+                messages.append(f"ligne {r.ligne} : déjà présente, ignorée")
+                continue
+            vues.add(cle)
+        gardes.append(r)
+    return gardes, messages
+
+
+def activites_disparues(rangs: list[RangImport], fusion: Fusion, codes) -> list[str]:
+    """Rows to write whose activity left the theme's referential since the file was read (a conflict page
+    answered later): their values have nowhere to go."""
+    return [f"ligne {r.ligne} : l'activité « {r.activite_code} » n'est plus dans le référentiel de ce thème : "
+            f"réimportez le fichier" for r in rangs if r.cle in fusion.valeurs and r.activite_code not in codes]
 
 
 def ecarter_disparus(d: Disposition, rangs: list[RangImport], actuelles: dict,

@@ -195,14 +195,31 @@ def actuelles(livrable) -> dict[str, tuple[int, dict[str, str]]]:
             for e in ElementAfor.objects.filter(livrable=livrable, fusionne_dans__isnull=True)}
 
 
+def _signature(activite_code: str, quadrant: str, texte: str) -> tuple[str, str, str]:
+    return activite_code, quadrant, canon_texte(texte).casefold()
+
+
+def existantes(livrable) -> set[tuple[str, str, str]]:
+    """The grid's items as an added row would repeat them (activity, quadrant, text). Items merged into
+    another are left out: DISPARU invites writing one again to bring it back."""
+    elements = ElementAfor.objects.filter(livrable=livrable, fusionne_dans__isnull=True).select_related("activite")
+    return {_signature(e.activite.code, e.quadrant, e.texte) for e in elements}
+
+
 def libelle(r: RangImport) -> str:
     return r.activite_code
 
 
-def fusionner(rangs: list[RangImport], actuelles_: dict, choix: dict[str, str] | None = None) -> Fusion:
+def fusionner(rangs: list[RangImport], actuelles_: dict, choix: dict[str, str] | None = None,
+              montres: dict[str, str] | None = None, existantes_=()) -> Fusion:
+    """commun.fusionner, after leaving out the rows gone from the app and the additions already in it
+    (`existantes_`, see `existantes`)."""
     rangs, erreurs = commun.ecarter_disparus(DISPOSITION, rangs, actuelles_, DISPARU)
-    fusion = commun.fusionner(DISPOSITION, rangs, actuelles_, choix, libelle)
+    rangs, doublons = commun.ecarter_doublons(
+        rangs, existantes_, lambda r: _signature(r.activite_code, r.ajout["quadrant"], r.fichier["texte"]))
+    fusion = commun.fusionner(DISPOSITION, rangs, actuelles_, choix, libelle, montres)
     fusion.erreurs = erreurs + fusion.erreurs
+    fusion.avertissements += doublons
     return fusion
 
 

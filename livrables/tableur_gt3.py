@@ -42,8 +42,7 @@ REGLE_COMMUNES = ("« toutes », ou les communes membres concernées (code INSEE
 REGLE_PRECONISATION = ("choisissez les communes concernées par la préconisation, ou écrivez « toutes »")
 
 
-def canon_texte(texte: str) -> str:
-    return (texte or "").replace("\r\n", "\n").strip()
+canon_texte = commun.texte_normalise
 
 
 def _canon_meta(champ: str, texte: str) -> str:
@@ -251,15 +250,43 @@ def actuelles(livrable) -> dict[str, tuple[int, dict[str, str]]]:
             for l in livrable.lignes_mutualisables.prefetch_related("communes")}
 
 
+def _signature(activite_code: str, valeurs: dict[str, str]) -> tuple:
+    return activite_code, *(valeurs[c] for c in CHAMPS)
+
+
+def existantes(livrable) -> set[tuple]:
+    """The list's lines as an added row would repeat them: the activity and every value compared."""
+    return {_signature(l.activite.code, canon(l, [c.code for c in l.communes.all()]))
+            for l in livrable.lignes_mutualisables.select_related("activite").prefetch_related("communes")}
+
+
 def libelle(r: RangImport) -> str:
     return r.activite_code
 
 
-def fusionner(rangs: list[RangImport], actuelles_: dict, choix: dict[str, str] | None = None) -> Fusion:
+def fusionner(rangs: list[RangImport], actuelles_: dict, choix: dict[str, str] | None = None,
+              montres: dict[str, str] | None = None, existantes_=()) -> Fusion:
+    """commun.fusionner, after leaving out the rows gone from the app and the additions already in it
+    (`existantes_`, see `existantes`)."""
     rangs, erreurs = commun.ecarter_disparus(DISPOSITION, rangs, actuelles_, DISPARU)
-    fusion = commun.fusionner(DISPOSITION, rangs, actuelles_, choix, libelle)
+    rangs, doublons = commun.ecarter_doublons(rangs, existantes_, lambda r: _signature(r.activite_code, r.fichier))
+    fusion = commun.fusionner(DISPOSITION, rangs, actuelles_, choix, libelle, montres)
     fusion.erreurs = erreurs + fusion.erreurs
+    fusion.avertissements += doublons
     return fusion
+
+
+def communes_disparues(rangs: list[RangImport], fusion: Fusion, communes: dict) -> list[str]:
+    """Rows to write naming a commune no longer a member since the file was read (a conflict page
+    answered later): refused rather than written without it."""
+    erreurs = []
+    for r in rangs:
+        manquantes = [c for c in _codes(fusion.valeurs.get(r.cle, {}).get("communes", "")) if c not in communes]
+        if manquantes:
+            regle = "ces communes ne sont plus membres" if len(manquantes) > 1 else "cette commune n'est plus membre"
+            erreurs.append(f"ligne {r.ligne} : {LIBELLES['communes']} « {', '.join(manquantes)} » : {regle} du "
+                           f"territoire : retirez-la de la ligne puis réimportez le fichier")
+    return erreurs
 
 
 def _vers_modele(valeurs: dict[str, str], communes: dict) -> dict:

@@ -59,6 +59,23 @@ def etp_paie_par_activite(territoire, commune, theme, activites) -> dict[int, De
 
 # --- the form ----------------------------------------------------------------------------------------
 
+def etp_paie_visible(territoire, acces, groupe, org, activites) -> dict[int, Decimal]:
+    """{activity id: ETP} of the commune's payroll, prefilled on its page and in its spreadsheet: only for
+    who may fill that commune's list and sees its detail (the consolidated view and the export are read
+    by every member: payroll must not leak)."""
+    if acces.peut_remplir_inventaire(groupe, org) and acces.voit_detail(org.code):
+        return etp_paie_par_activite(territoire, org, groupe.theme, activites)
+    return {}
+
+
+def etp_propose(ligne, etp_paie):
+    """The ETP a row shows: the commune's own, else the payroll's (`etp_paie`: None when unknown or
+    hidden from the reader), unless the commune said it does not exercise the activity."""
+    if ligne is not None and (ligne.etp is not None or ligne.exerce is False):
+        return ligne.etp
+    return etp_paie
+
+
 def _decoupe(texte: str, libelles: list[str]) -> tuple[list[str], str]:
     """Split stored sub-activities (one a line) into referential labels and the other lines."""
     lignes = [l.strip() for l in (texte or "").splitlines() if l.strip()]
@@ -141,7 +158,7 @@ def _initial(activites, lignes, etp_paie):
         coches, autres = _decoupe(ligne.sous_activites, libelles)
         initial.append({
             "exerce": {True: "oui", False: "non"}.get(ligne.exerce, ""),
-            "etp": ligne.etp if ligne.etp is not None or ligne.exerce is False else etp_paie.get(a.pk),
+            "etp": etp_propose(ligne, etp_paie.get(a.pk)),
             "sous_activites": coches, "autres_sous_activites": autres, "specificites": ligne.specificites,
         })
     return initial
@@ -174,8 +191,8 @@ def commune(request, code, theme, commune):
     livrable = actions.livrable_de(groupe, TypeLivrable.INVENTAIRE)
     activites = activites_du_theme(territoire, groupe.theme, avec_sous_activites=True)
     lignes = {l.activite_id: l for l in livrable.inventaire.filter(commune=org).select_related("modifie_par")}
+    etp_paie = etp_paie_visible(territoire, acces, groupe, org, activites)
     voit_paie = peut_remplir and acces.voit_detail(org.code)
-    etp_paie = etp_paie_par_activite(territoire, org, groupe.theme, activites) if voit_paie else {}
     status, erreurs = 200, []
     kwargs = {"activites": activites, "etp_paie": etp_paie, "prefix": "activites"}
     if request.method == "POST":

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from formats.errors import InvalidFile
 from livrables import actions, tableur
+from livrables import tableur_commun as commun
 from livrables.enums import TypeLivrable
 from livrables.models import Livrable
-from livrables.views_inventaire import REFUS_REMPLIR, _groupe, activites_du_theme
+from livrables.views_inventaire import REFUS_REMPLIR, _groupe, activites_du_theme, etp_paie_visible
 from mutualis.erreurs import ActionRefusee
 from mutualis.forms import FichierField
 
@@ -34,6 +35,8 @@ CONSEQUENCE = "rien n'a été enregistré."
 
 JETON_DUREE = 24 * 3600
 ERREUR_JETON = "fichier : l'import a expiré ou a été altéré : importez de nouveau le classeur"
+JETON_PERIME = ("fichier : l'import a déjà été appliqué ou le livrable a changé depuis : importez de nouveau "
+                "le fichier")
 
 
 class ImportForm(forms.Form):
@@ -65,8 +68,35 @@ def choix_postes(request) -> dict[str, str]:
 
 
 def page_conflits(request, ctx, conflits, jeton, choix):
-    return _page(request, {**ctx, "conflits": conflits, "jeton": jeton, "choix": choix},
+    return _page(request, {**ctx, "conflits": conflits, "jeton": jeton, "choix": choix,
+                           "nouvelles_valeurs": any(c.nouvelle_valeur for c in conflits)},
                  template="livrables/tableur_conflits.html", status=409)
+
+
+def arbitrer(request, ctx, sel: str, cible: dict, version: int, rangs, fusion, choix, jeton: dict | None):
+    """What to answer before writing a merge (under the deliverable's lock), or None to write it.
+
+    Errors: the report (400). A cell undecided, or whose app value changed since the conflict page showed
+    it: the conflict page (409) with a new token carrying `cible` (which deliverable), the deliverable's
+    `version`, the rows and the app values shown. A token (`jeton`, when answering the page) issued at
+    another version of the deliverable: refused (409), since it was applied already (a second submit, the
+    back button) or the deliverable changed since. Showing the page writes nothing, so a page shown again
+    with a fresh token is answered at the version it was issued at."""
+    if fusion.erreurs:
+        return _page(request, {**ctx, "erreurs": fusion.erreurs, "consequence": CONSEQUENCE}, status=400)
+    if fusion.non_resolus:
+        nouveau = signer(sel, {**cible, "version": version, "rangs": [r.en_json() for r in rangs],
+                               "montres": fusion.montres()})
+        return page_conflits(request, ctx, fusion.conflits, nouveau, choix)
+    if jeton is not None and jeton.get("version") != version:
+        return _page(request, {**ctx, "erreurs": [JETON_PERIME], "consequence": CONSEQUENCE}, status=409)
+    return None
+
+
+def avertir(request, fusion) -> None:
+    """The rows the merge left out (an addition already present), said after the import."""
+    for message in fusion.avertissements:
+        messages.warning(request, message[:1].upper() + message[1:] + ".")
 
 
 def _contexte(request, code, theme, commune):
@@ -89,7 +119,8 @@ def exporter(request, code, theme, commune, format):
     livrable = actions.livrable_de(groupe, TypeLivrable.INVENTAIRE)
     activites = activites_du_theme(territoire, groupe.theme)
     lignes = {l.activite_id: l for l in livrable.inventaire.filter(commune=org)}
-    export = tableur.construire_export(livrable, groupe, org, activites, lignes, timezone.now())
+    etp_paie = etp_paie_visible(territoire, acces, groupe, org, activites)
+    export = tableur.construire_export(livrable, groupe, org, activites, lignes, timezone.now(), etp_paie)
     contenu = tableur.exporter_xlsx(export) if format == "xlsx" else tableur.exporter_ods(export)
     return reponse_classeur(contenu, format, f"GT1-{groupe.theme}-{org.code}")
 
@@ -107,21 +138,25 @@ def _page(request, ctx, template="livrables/tableur_import.html", status=200):
     return render(request, template, ctx, status=status)
 
 
-def _appliquer(request, ctx, livrable, org, rangs, choix):
-    """Merge under the deliverable's lock and write; the conflict page when a cell is still undecided."""
-    activites = {a.code: a for a in activites_du_theme(ctx["territoire"], ctx["groupe"].theme)}
+def _appliquer(request, ctx, livrable, org, rangs, choix, jeton=None):
+    """Merge under the deliverable's lock and write; the conflict page when a cell is still undecided.
+    `jeton` is the conflict page's token when answering it."""
+    territoire, groupe = ctx["territoire"], ctx["groupe"]
+    liste = activites_du_theme(territoire, groupe.theme)
+    activites = {a.code: a for a in liste}
     try:
         with transaction.atomic():
-            Livrable.objects.select_for_update().filter(pk=livrable.pk).first()
-            fusion = tableur.fusionner(rangs, _actuelles(livrable, org), choix)
-            if fusion.erreurs:
-                return _page(request, {**ctx, "erreurs": fusion.erreurs, "consequence": CONSEQUENCE}, status=400)
-            if fusion.non_resolus:
-                jeton = signer(SEL, {"livrable": livrable.pk, "commune": org.code,
-                                     "rangs": [r.en_json() for r in rangs]})
-                return page_conflits(request, ctx, fusion.conflits, jeton, choix)
+            version = Livrable.objects.select_for_update().values_list("version", flat=True).get(pk=livrable.pk)
+            fusion = tableur.fusionner(rangs, _actuelles(livrable, org), choix, (jeton or {}).get("montres"))
+            fusion.erreurs += commun.activites_disparues(rangs, fusion, activites)
+            refus = arbitrer(request, ctx, SEL, {"livrable": livrable.pk, "commune": org.code}, version, rangs,
+                             fusion, choix, jeton)
+            if refus is not None:
+                return refus
             valeurs = {activites[c].pk: tableur.vers_modele(v) for c, v in fusion.valeurs.items()}
-            n = actions.do_enregistrer_inventaire(livrable, org, request.user, valeurs) if valeurs else 0
+            # The payroll's ETP recorded with a new row, as the commune's page does.
+            etp_paie = etp_paie_visible(territoire, ctx["acces"], groupe, org, liste) if valeurs else {}
+            n = actions.do_enregistrer_inventaire(livrable, org, request.user, valeurs, etp_paie) if valeurs else 0
             if n:
                 actions.evenement(livrable, request.user, "livrables.import_tableur", commune=org.code, lignes=n,
                                   conflits=len(fusion.conflits))
@@ -132,8 +167,7 @@ def _appliquer(request, ctx, livrable, org, rangs, choix):
                                   f"{'s' if n > 1 else ''} (version {livrable.version} du livrable).")
     else:
         messages.info(request, "Classeur importé : aucune modification.")
-    return redirect("livrables:gt1_commune", code=ctx["territoire"].code, theme=ctx["groupe"].theme,
-                    commune=org.code)
+    return redirect("livrables:gt1_commune", code=territoire.code, theme=groupe.theme, commune=org.code)
 
 
 def _prealable(request, code, theme, commune):
@@ -199,4 +233,4 @@ def resoudre(request, code, theme, commune):
         raise PermissionDenied("Cet import concerne une autre liste des activités.")
     rangs = [tableur.RangImport.de_json(r) for r in donnees["rangs"]]
     ctx["form"] = ImportForm()
-    return _appliquer(request, ctx, livrable, org, rangs, choix_postes(request))
+    return _appliquer(request, ctx, livrable, org, rangs, choix_postes(request), donnees)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from comptes.perms import exiger, get_groupe_pour
 from formats.errors import InvalidFile
 from livrables import actions, tableur_gt2, tableur_gt3
+from livrables import tableur_commun as commun
 from livrables.enums import TypeLivrable
 from livrables.models import Livrable
 from livrables.tableur_commun import RangImport
@@ -32,11 +33,11 @@ from livrables.views_tableur import (
     ERREUR_JETON,
     ImportForm,
     _page,
+    arbitrer,
+    avertir,
     choix_postes,
     lire_jeton,
-    page_conflits,
     reponse_classeur,
-    signer,
 )
 from mutualis.erreurs import ActionRefusee
 
@@ -115,25 +116,29 @@ def _lire(ctx, livrable_type, f):
                                    tableur_gt3.nom_feuille(str(groupe.libelle)))
 
 
-def _appliquer(request, ctx, livrable_type, rangs, choix):
-    """Merge under the deliverable's lock and write; the conflict page while a cell is undecided."""
+def _appliquer(request, ctx, livrable_type, rangs, choix, jeton=None):
+    """Merge under the deliverable's lock and write; the conflict page while a cell is undecided.
+    `jeton` is the conflict page's token when answering it."""
     territoire, groupe, acces, livrable = ctx["territoire"], ctx["groupe"], ctx["acces"], ctx["livrable"]
     module = tableur_gt2 if livrable_type == "GT2" else tableur_gt3
     activites = {a.code: a for a in _activites(territoire, groupe)}
+    communes = {c.code: c for c in _communes(territoire)}
     try:
         with transaction.atomic():
-            Livrable.objects.select_for_update().filter(pk=livrable.pk).first()
-            fusion = module.fusionner(rangs, module.actuelles(livrable), choix)
-            if fusion.erreurs:
-                return _page(request, {**ctx, "erreurs": fusion.erreurs, "consequence": CONSEQUENCE}, status=400)
-            if fusion.non_resolus:
-                jeton = signer(SELS[livrable_type], {"livrable": livrable.pk, "rangs": [r.en_json() for r in rangs]})
-                return page_conflits(request, ctx, fusion.conflits, jeton, choix)
+            version = Livrable.objects.select_for_update().values_list("version", flat=True).get(pk=livrable.pk)
+            fusion = module.fusionner(rangs, module.actuelles(livrable), choix, (jeton or {}).get("montres"),
+                                      module.existantes(livrable))
+            fusion.erreurs += commun.activites_disparues(rangs, fusion, activites)
+            if livrable_type == "GT3":
+                fusion.erreurs += tableur_gt3.communes_disparues(rangs, fusion, communes)
+            refus = arbitrer(request, ctx, SELS[livrable_type], {"livrable": livrable.pk}, version, rangs, fusion,
+                             choix, jeton)
+            if refus is not None:
+                return refus
             if livrable_type == "GT2":
                 ajouts, modifs = tableur_gt2.do_importer(livrable, request.user, acces.organisation, rangs,
                                                          fusion.valeurs, activites, acces.peut_consolider(groupe))
             else:
-                communes = {c.code: c for c in _communes(territoire)}
                 ajouts, modifs = tableur_gt3.do_importer(livrable, request.user, rangs, fusion.valeurs, activites,
                                                          communes)
     except ActionRefusee as exc:
@@ -146,6 +151,7 @@ def _appliquer(request, ctx, livrable_type, rangs, choix):
                                   f"{quoi[1]}{'s' if modifs > 1 else ''} (version {livrable.version} du livrable).")
     else:
         messages.info(request, "Classeur importé : aucune modification.")
+    avertir(request, fusion)
     return redirect(ctx["tableur"]["u_retour"])
 
 
@@ -186,4 +192,4 @@ def resoudre(request, code, theme, livrable):
     if donnees.get("livrable") != ctx["livrable"].pk:
         raise PermissionDenied("Cet import concerne un autre livrable.")
     rangs = [RangImport.de_json(r) for r in donnees["rangs"]]
-    return _appliquer(request, ctx, livrable, rangs, choix_postes(request))
+    return _appliquer(request, ctx, livrable, rangs, choix_postes(request), donnees)

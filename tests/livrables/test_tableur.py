@@ -367,5 +367,14 @@ def test_merge_rules():
     app = {**exporte, "specificites": "C"}
     f = fusionner([r], {"X": (2, app)})
     assert [c.champ for c in f.non_resolus] == ["specificites"]
-    f = fusionner([r], {"X": (2, app)}, {"X|specificites": "application"})
+    assert f.montres() == {"X|specificites": "C"}
+    f = fusionner([r], {"X": (2, app)}, {"X|specificites": "application"}, f.montres())
     assert not f.non_resolus and f.valeurs["X"]["specificites"] == "C" and f.valeurs["X"]["etp"] == "4.00"
+    # A choice made on another app value than the one now in the app (or on no page at all) settles nothing.
+    for montres in ({"X|specificites": "D"}, None):
+        f = fusionner([r], {"X": (2, app)}, {"X|specificites": "fichier"}, montres)
+        assert [c.champ for c in f.non_resolus] == ["specificites"] and f.valeurs["X"]["specificites"] == "C"
+    # Values decide, not versions: an app value differing from the export is a change in the app, even
+    # when the row's version did not grow (a restored version of the deliverable).
+    f = fusionner([r], {"X": (1, app)})
+    assert [c.champ for c in f.non_resolus] == ["specificites"]

@@ -190,8 +190,17 @@ def test_conflict_shown_then_resolved_each_way(cast, territoire, livrable, eleme
     assert response.status_code == 302
     element.refresh_from_db()
     assert element.texte == "Reformulé dans l'application"
+    # The same file imported again gives the conflict again, with a fresh token.
+    response = client.post(url(territoire, "importer"), {"fichier": sauver(wb)})
+    assert response.status_code == 409
+    jeton = response.context["jeton"]
     response = client.post(url(territoire, "resoudre"), {"jeton": jeton, f"choix:{conflit.cle}": "fichier"})
     assert response.status_code == 302
+    element.refresh_from_db()
+    assert element.texte == "Reformulé dans le fichier"
+    # That token has been applied: posted again, it is refused and says what to do.
+    response = client.post(url(territoire, "resoudre"), {"jeton": jeton, f"choix:{conflit.cle}": "application"})
+    assert response.status_code == 409 and "importez de nouveau le fichier" in response.content.decode()
     element.refresh_from_db()
     assert element.texte == "Reformulé dans le fichier"
     assert client.post(url(territoire, "resoudre"), {"jeton": jeton + "x"}).status_code == 400

@@ -140,8 +140,16 @@ def test_conflict_shown_then_resolved_each_way(cast, territoire, ligne, connecte
     assert response.status_code == 302
     ligne = relire(ligne)
     assert ligne.qualification == 3 and ligne.pourquoi == "Pourquoi changé"
-    # The same signed import, choosing the file this time (the row changed again: a conflict once more).
+    # That token was applied: posted again, choosing the file this time, it is refused.
     response = client.post(url(territoire, "resoudre"), {"jeton": jeton, f"choix:{conflit.cle}": "fichier"})
+    assert response.status_code == 409 and "importez de nouveau le fichier" in response.content.decode()
+    assert relire(ligne).qualification == 3
+    # The same file imported again: the conflict once more, with a fresh token, settled for the file.
+    response = client.post(url(territoire, "importer"), {"fichier": sauver(wb)})
+    assert response.status_code == 409
+    [conflit] = response.context["conflits"]
+    response = client.post(url(territoire, "resoudre"), {"jeton": response.context["jeton"],
+                                                          f"choix:{conflit.cle}": "fichier"})
     assert response.status_code == 302
     assert relire(ligne).qualification == 1
 
