@@ -142,10 +142,7 @@ def construire_export(livrable, groupe, commune, activites, lignes: dict, quand:
                     "sous_activites": v["sous_activites"], "specificites": v["specificites"], "exerce": v["exerce"],
                     "etp": Decimal(etp) if etp is not None else None}
         rangs.append(commun.RangExport(ident, a.code, version, v, cellules))
-    meta = [("format", FORMAT), ("format_version", FORMAT_VERSION), ("schema", str(groupe.schema_id)),
-            ("livrable", str(livrable.pk)), ("livrable_version", str(livrable.version)), ("theme", groupe.theme),
-            ("commune", commune.code), ("exporte_le", quand.isoformat())]
-    return Export(feuille=nom_feuille(str(groupe.libelle)), meta=meta, rangs=rangs)
+    return commun.export_du_groupe(FORMAT, FORMAT_VERSION, groupe, livrable, commune.code, quand, rangs)
 
 
 def exporter_xlsx(export: Export) -> bytes:

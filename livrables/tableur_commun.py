@@ -123,6 +123,15 @@ class Export:
     rangs: list[RangExport]
 
 
+def export_du_groupe(format_: str, version: str, groupe, livrable, commune: str, quand, rangs) -> Export:
+    """A deliverable's workbook: one sheet named after the group, the meta rows a re-import checks (format,
+    schéma, deliverable and its version, theme, commune or exporter's organisation, export time)."""
+    meta = [("format", format_), ("format_version", version), ("schema", str(groupe.schema_id)),
+            ("livrable", str(livrable.pk)), ("livrable_version", str(livrable.version)), ("theme", groupe.theme),
+            ("commune", commune), ("exporte_le", quand.isoformat())]
+    return Export(feuille=nom_feuille(str(groupe.libelle)), meta=meta, rangs=rangs)
+
+
 def _meta_lignes(d: Disposition, export: Export) -> list[list]:
     blancs = [""] * (3 + len(d.champs))
     lignes = [d.meta_en_tetes]

@@ -115,10 +115,7 @@ def construire_export(livrable, groupe, organisation, peut_reformuler: bool, qua
                     "organisation": ", ".join(e.organisations)}
         rangs.append(commun.RangExport(ident, e.activite.code, e.version, {"texte": canon_texte(e.texte)},
                                        cellules, verrous))
-    meta = [("format", FORMAT), ("format_version", FORMAT_VERSION), ("schema", str(groupe.schema_id)),
-            ("livrable", str(livrable.pk)), ("livrable_version", str(livrable.version)), ("theme", groupe.theme),
-            ("commune", organisation.code if organisation is not None else ""), ("exporte_le", quand.isoformat())]
-    return Export(feuille=nom_feuille(str(groupe.libelle)), meta=meta, rangs=rangs)
+    return commun.export_du_groupe(FORMAT, FORMAT_VERSION, groupe, livrable, organisation.code if organisation is not None else "", quand, rangs)
 
 
 def exporter_xlsx(export: Export) -> bytes:

@@ -119,10 +119,7 @@ def construire_export(livrable, groupe, organisation, quand: dt.datetime) -> Exp
                     "qualification": ligne.qualification, "faisabilite": v["faisabilite"], "modalite": v["modalite"],
                     "communes": TOUTES if ligne.toutes_communes else ", ".join(f"{c.nom} ({c.code})" for c in communes)}
         rangs.append(commun.RangExport(ident, ligne.activite.code, ligne.version, v, cellules))
-    meta = [("format", FORMAT), ("format_version", FORMAT_VERSION), ("schema", str(groupe.schema_id)),
-            ("livrable", str(livrable.pk)), ("livrable_version", str(livrable.version)), ("theme", groupe.theme),
-            ("commune", organisation.code if organisation is not None else ""), ("exporte_le", quand.isoformat())]
-    return Export(feuille=nom_feuille(str(groupe.libelle)), meta=meta, rangs=rangs)
+    return commun.export_du_groupe(FORMAT, FORMAT_VERSION, groupe, livrable, organisation.code if organisation is not None else "", quand, rangs)
 
 
 def exporter_xlsx(export: Export) -> bytes:

@@ -8,7 +8,8 @@ from django.db.models import Max
 
 from engine import scenario as moteur
 from mutualis.erreurs import ActionRefusee
-from scenarios.calcul import en_francais
+from livrables.candidats import identifiant
+from scenarios.calcul import action_depuis_valeurs, en_francais
 from scenarios.enums import Origine
 from scenarios.models import ActionScenario, Scenario
 from territoire.models import Evenement
@@ -35,17 +36,15 @@ def actions_de(scenario):
 
 
 def _moteur(valeurs: dict, communes, identifiant: str) -> moteur.Action:
-    def f(x):
-        return None if x is None else float(x)
+    return action_depuis_valeurs(valeurs, [c.code for c in communes], identifiant)
 
-    return moteur.Action(
-        id=identifiant, theme=valeurs["theme"], activite=valeurs.get("activite") or None,
-        communes=None if valeurs.get("toutes") else tuple(sorted(c.code for c in communes)),
-        modalite=valeurs["modalite"], part=float(valeurs.get("part", 1)), gain=float(valeurs.get("gain", 0)),
-        annee=int(valeurs.get("annee", moteur.FIRST_YEAR)), economie=float(valeurs.get("economie") or 0),
-        charges_associees=float(valeurs.get("charges_associees") or 0),
-        cout_unitaire=f(valeurs.get("cout_unitaire")), unites=f(valeurs.get("unites")),
-    )
+
+def depuis_gt3(ligne, annee: int, part=1, gain=0) -> tuple[dict, list, str]:
+    """A GT3 line (its group, activity and communes loaded) as a new action: its theme, activity,
+    préconisation (modalité and communes), the given year and shares; its id is the line's candidate id."""
+    return ({"theme": ligne.livrable.groupe.theme, "activite": ligne.activite.code, "toutes": ligne.toutes_communes,
+             "modalite": ligne.modalite, "part": part, "gain": gain, "annee": annee, "ligne_gt3": ligne},
+            list(ligne.communes.all()), identifiant(ligne.pk))
 
 
 def _verifier(ctx, scenario, partage, actions_moteur):

@@ -74,18 +74,30 @@ def referentiel(territoire) -> tuple[dict[str, str], frozenset[str]]:
     return {c: t for c, t, _ in rows}, frozenset(c for c, _, r in rows if r)
 
 
-def action_moteur(action, codes: dict[int, str]) -> moteur.Action:
-    """An ActionScenario (its communes prefetched) as an engine Action; `codes`: organisation pk → code."""
+CHAMPS_MOTEUR = ("theme", "activite", "toutes", "modalite", "part", "gain", "annee", "economie",
+                 "charges_associees", "cout_unitaire", "unites")
+
+
+def action_depuis_valeurs(valeurs: dict, codes, identifiant: str) -> moteur.Action:
+    """An action's field values (an ActionScenario's, a form's, a GT3 line's) as an engine Action; `codes`:
+    the communes' codes (ignored when `toutes`)."""
     def f(x):
         return None if x is None else float(x)
 
     return moteur.Action(
-        id=action.identifiant, theme=action.theme, activite=action.activite or None,
-        communes=None if action.toutes else tuple(sorted(codes[c.pk] for c in action.communes.all())),
-        modalite=action.modalite, part=float(action.part), gain=float(action.gain), annee=action.annee,
-        economie=float(action.economie), charges_associees=float(action.charges_associees),
-        cout_unitaire=f(action.cout_unitaire), unites=f(action.unites),
+        id=identifiant, theme=valeurs["theme"], activite=valeurs.get("activite") or None,
+        communes=None if valeurs.get("toutes") else tuple(sorted(codes)),
+        modalite=valeurs["modalite"], part=float(valeurs.get("part", 1)), gain=float(valeurs.get("gain", 0)),
+        annee=int(valeurs.get("annee", moteur.FIRST_YEAR)), economie=float(valeurs.get("economie") or 0),
+        charges_associees=float(valeurs.get("charges_associees") or 0),
+        cout_unitaire=f(valeurs.get("cout_unitaire")), unites=f(valeurs.get("unites")),
     )
+
+
+def action_moteur(action, codes: dict[int, str]) -> moteur.Action:
+    """An ActionScenario (its communes prefetched) as an engine Action; `codes`: organisation pk → code."""
+    return action_depuis_valeurs({c: getattr(action, c) for c in CHAMPS_MOTEUR},
+                                 [codes[c.pk] for c in action.communes.all()], action.identifiant)
 
 
 def scenario_moteur(scenario, actions) -> moteur.Scenario:

@@ -45,10 +45,7 @@ def charger(territoire, users: dict) -> None:
 
     def depuis(theme, code, annee, gain):
         l = gt3.get((theme, code))
-        if l is None:
-            return None
-        return ({"theme": theme, "activite": code, "toutes": l.toutes_communes, "modalite": l.modalite,
-                 "part": 1, "gain": gain, "annee": annee, "ligne_gt3": l}, list(l.communes.all()), f"GT3-{l.pk}")
+        return None if l is None else actions.depuis_gt3(l, annee, gain=gain)
 
     cycle1 = actions.do_creer(schema, equipe, "Cycle 1 : paie, comptabilité, marchés", origine="gt3",
                               description="Les préconisations GT3 les plus avancées, en deux temps (2027 et 2028).")

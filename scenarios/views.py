@@ -21,7 +21,6 @@ from livrables.models import LigneMutualisable
 from mutualis.erreurs import ActionRefusee
 from referentiel.models import Activite
 from scenarios import actions, calcul, graphiques, secret
-from scenarios.enums import Origine
 from scenarios.forms import ActionForm, Gt3Form, ScenarioForm
 from scenarios.models import DERNIERE_ANNEE, PREMIERE_ANNEE, Scenario
 
@@ -52,6 +51,14 @@ def _scenario(territoire, pk):
 
 def _post_seulement(request):
     return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+def _a_modifier(request, code, pk):
+    """A scenario the user may change, for a POST-only view: (territory, access, scenario, refusal or None);
+    404 outside the territory, 403 without the right, then 405 for another method."""
+    territoire, acces = _territoire(request, code, ecrire=True)
+    s = _scenario(territoire, pk)
+    return territoire, acces, s, _post_seulement(request)
 
 
 def _activites(territoire):
@@ -215,9 +222,8 @@ def scenario(request, code, pk):
 
 @login_required
 def modifier(request, code, pk):
-    territoire, acces = _territoire(request, code, ecrire=True)
-    s = _scenario(territoire, pk)
-    if (refus := _post_seulement(request)) is not None:
+    territoire, acces, s, refus = _a_modifier(request, code, pk)
+    if refus is not None:
         return refus
     form = ScenarioForm(request.POST)
     if form.is_valid():
@@ -233,9 +239,8 @@ def modifier(request, code, pk):
 
 @login_required
 def supprimer(request, code, pk):
-    territoire, acces = _territoire(request, code, ecrire=True)
-    s = _scenario(territoire, pk)
-    if (refus := _post_seulement(request)) is not None:
+    territoire, acces, s, refus = _a_modifier(request, code, pk)
+    if refus is not None:
         return refus
     nom = s.nom
     actions.do_supprimer(s, request.user)
@@ -251,9 +256,8 @@ def _nom_de_copie(nom: str, numero: str) -> str:
 
 @login_required
 def dupliquer(request, code, pk):
-    territoire, acces = _territoire(request, code, ecrire=True)
-    s = _scenario(territoire, pk)
-    if (refus := _post_seulement(request)) is not None:
+    territoire, acces, s, refus = _a_modifier(request, code, pk)
+    if refus is not None:
         return refus
     nom, n = _nom_de_copie(s.nom, ""), 2
     while Scenario.objects.filter(schema=s.schema, nom=nom).exists():
@@ -269,9 +273,8 @@ def dupliquer(request, code, pk):
 
 @login_required
 def action_ajouter(request, code, pk):
-    territoire, acces = _territoire(request, code, ecrire=True)
-    s = _scenario(territoire, pk)
-    if (refus := _post_seulement(request)) is not None:
+    territoire, acces, s, refus = _a_modifier(request, code, pk)
+    if refus is not None:
         return refus
     form = ActionForm(request.POST, territoire=territoire, activites=_activites(territoire))
     if form.is_valid():
@@ -288,22 +291,15 @@ def action_ajouter(request, code, pk):
 
 @login_required
 def depuis_gt3(request, code, pk):
-    territoire, acces = _territoire(request, code, ecrire=True)
-    s = _scenario(territoire, pk)
-    if (refus := _post_seulement(request)) is not None:
+    territoire, acces, s, refus = _a_modifier(request, code, pk)
+    if refus is not None:
         return refus
     gt3 = {l.pk: l for l in lignes_gt3(territoire)}
     form = Gt3Form(request.POST, lignes=gt3.values())
     if form.is_valid():
         d = form.cleaned_data
-        nouvelles = []
-        for pk_ligne in d["lignes"]:
-            l = gt3[pk_ligne]
-            nouvelles.append(({
-                "theme": l.livrable.groupe.theme, "activite": l.activite.code, "toutes": l.toutes_communes,
-                "modalite": l.modalite, "part": d["part"] / 100, "gain": d["gain"] / 100, "annee": d["annee"],
-                "ligne_gt3": l,
-            }, list(l.communes.all()), f"GT3-{l.pk}"))
+        nouvelles = [actions.depuis_gt3(gt3[pk_ligne], d["annee"], d["part"] / 100, d["gain"] / 100)
+                     for pk_ligne in d["lignes"]]
         try:
             creees = actions.do_ajouter_actions(calcul.contexte(territoire), s, request.user, nouvelles)
         except ActionRefusee as exc:
@@ -349,10 +345,9 @@ def action_modifier(request, code, pk, action):
 
 @login_required
 def action_supprimer(request, code, pk, action):
-    territoire, acces = _territoire(request, code, ecrire=True)
-    s = _scenario(territoire, pk)
+    territoire, acces, s, refus = _a_modifier(request, code, pk)
     a = _action(s, action)
-    if (refus := _post_seulement(request)) is not None:
+    if refus is not None:
         return refus
     ident = a.identifiant
     actions.do_supprimer_action(a, request.user)

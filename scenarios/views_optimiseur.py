@@ -57,14 +57,13 @@ def candidats_gt3(territoire, ctx, annee: int):
         if raison is not None:
             ecartees.append({"ligne": l, "raison": raison})
             continue
-        ident = identifiant(l.pk)
-        action = moteur.Action(id=ident, theme=theme, activite=l.activite.code,
-                               communes=None if l.toutes_communes else codes, modalite=l.modalite, annee=annee)
+        valeurs, communes, ident = actions.depuis_gt3(l, annee)
+        action = calcul.action_depuis_valeurs(valeurs, [c.code for c in communes], ident)
         # The rules a scenario applies (a commune that left the EPCI, an activity of another theme…):
         # a line that could not become a scenario's action is no candidate.
         refus = moteur.check(moteur.Scenario(None, 0.0, (action,)), ctx.moteur, ctx.activites)
         if refus:
-            ecartees.append({"ligne": l, "raison": refus[0].split(" : ", 1)[-1]})
+            ecartees.append({"ligne": l, "raison": calcul.en_francais(refus[0].split(" : ", 1)[-1], ctx.noms)})
             continue
         actions_m.append(action)
         faisabilites[ident] = FAISABILITE_RANG[l.faisabilite]
@@ -145,8 +144,6 @@ def _creer_scenario(request, territoire, ctx, portefeuille, par_id, annee, d):
 def _creer_avec_actions(request, schema, ctx, portefeuille, par_id, annee, nom, objectif):
     scenario = actions.do_creer(schema, request.user, nom[:120], origine=Origine.OPTIMISEUR,
                                 description=f"Sélection optimale des lignes GT3 ({objectif}).")
-    actions.do_ajouter_actions(ctx, scenario, request.user, [(
-        {"theme": l.livrable.groupe.theme, "activite": l.activite.code, "toutes": l.toutes_communes,
-         "modalite": l.modalite, "part": 1, "gain": 0, "annee": annee, "ligne_gt3": l},
-        list(l.communes.all()), ident) for ident, l in ((i, par_id[i]) for i in portefeuille.selected)])
+    actions.do_ajouter_actions(ctx, scenario, request.user,
+                               [actions.depuis_gt3(par_id[i], annee) for i in portefeuille.selected])
     return scenario
