@@ -472,6 +472,21 @@ class LigneLue:
         self.erreur(report, "identifiant", ident, "identifiant inconnu : ne modifiez pas la colonne cachée A "
                                                   f"(laissez-la vide pour {ajout})")
 
+    def rang_exporte(self, report: Report, ident: str, meta_lignes: dict, vus: dict[str, int], prefixe: str,
+                     codes, ajout: str, nom: str) -> dict | None:
+        """The hidden sheet's record of an exported row (its activity, version and exported values), or None
+        with the error reported: an identifier this file did not export, or a row copied twice."""
+        info = meta_lignes.get(ident)
+        if info is None or not ident.startswith(prefixe) or info["activite"] not in codes:
+            self.identifiant_inconnu(report, ident, ajout)
+            return None
+        if ident in vus:
+            self.erreur(report, "identifiant", ident, f"{nom} déjà à la ligne {vus[ident]} du fichier : ne copiez "
+                                                      "pas une ligne, ajoutez-la sur une ligne vide")
+            return None
+        vus[ident] = self.numero
+        return info
+
 
 def entier(texte: str, numerique: bool) -> str:
     """A whole number as written: « 3 », « 3.0 » (a numeric cell) → « 3 »; anything else unchanged."""

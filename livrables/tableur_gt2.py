@@ -147,15 +147,10 @@ def lire_import(data: bytes, nom: str, activites, attendu_livrable: int, feuille
             continue
         texte = canon_texte(cell("texte"))
         if ident:
-            info = meta_lignes.get(ident)
-            if info is None or not ident.startswith("E") or info["activite"] not in referentiel.codes:
-                cell.identifiant_inconnu(report, ident, "ajouter un élément")
+            info = cell.rang_exporte(report, ident, meta_lignes, vus, "E", referentiel.codes, "ajouter un élément",
+                                     "élément")
+            if info is None:
                 continue
-            if ident in vus:
-                cell.erreur(report, "identifiant", ident, f"élément déjà à la ligne {vus[ident]} : ne copiez pas "
-                                                          "une ligne, ajoutez-la sur une ligne vide")
-                continue
-            vus[ident] = n
             exporte = info["valeurs"]
             if texte == exporte["texte"]:
                 resultat.rangs.append(RangImport(n, ident, ident, info["version"], exporte, {"texte": texte},

@@ -192,15 +192,10 @@ def lire_import(data: bytes, nom: str, activites, communes, attendu_livrable: in
         if cell.signaler_cellules(report, EDITABLES if ident else (*EDITABLES, "code", "activite")):
             continue
         if ident:
-            info = meta_lignes.get(ident)
-            if info is None or not ident.startswith("M") or info["activite"] not in referentiel.codes:
-                cell.identifiant_inconnu(report, ident, "ajouter une activité")
+            info = cell.rang_exporte(report, ident, meta_lignes, vus, "M", referentiel.codes,
+                                     "ajouter une activité", "ligne")
+            if info is None:
                 continue
-            if ident in vus:
-                cell.erreur(report, "identifiant", ident, f"ligne déjà à la ligne {vus[ident]} du fichier : ne "
-                                                          "copiez pas une ligne, ajoutez-la sur une ligne vide")
-                continue
-            vus[ident] = n
             activite = next(a for a in activites if a.code == info["activite"])
             version, exporte = info["version"], info["valeurs"]
         else:
