@@ -4,6 +4,7 @@ from django.db import models
 class Role(models.TextChoices):
     EQUIPE_PROJET = "equipe_projet", "Équipe projet"
     DGS = "dgs", "Directeur ou directrice générale des services"
+    REFERENT_PAIE = "referent_paie", "Référent paie de son organisation"
     COPILOTE_COMMUNE = "copilote_commune", "Co-pilote commune"
     COPILOTE_EPCI = "copilote_epci", "Co-pilote EPCI"
     CONSULTANT = "consultant", "Consultant accompagnant"
@@ -17,7 +18,7 @@ ROLES_DE_GROUPE = {Role.COPILOTE_COMMUNE, Role.COPILOTE_EPCI, Role.MEMBRE}
 
 # The roles of the invitation form: held in the whole territory, then one per working group. A consultant
 # holds the territory role (she accompanies the process) and may accompany one or more groups.
-ROLES_TERRITOIRE = (Role.EQUIPE_PROJET, Role.DGS, Role.CONSULTANT, Role.ELU, Role.OBSERVATEUR)
+ROLES_TERRITOIRE = (Role.EQUIPE_PROJET, Role.DGS, Role.REFERENT_PAIE, Role.CONSULTANT, Role.ELU, Role.OBSERVATEUR)
 ROLES_DANS_GROUPE = {
     Role.MEMBRE: "Membre",
     Role.COPILOTE_COMMUNE: "Co-pilote commune",
@@ -27,7 +28,7 @@ ROLES_DANS_GROUPE = {
 # The cells of the répartition des thématiques: one person each per group.
 ROLES_REPARTITION = (Role.COPILOTE_COMMUNE, Role.COPILOTE_EPCI, Role.CONSULTANT)
 # Short labels for lists (the checkboxes use the full ones).
-ROLES_COURTS = {Role.DGS: "DGS", Role.CONSULTANT: "Consultant", Role.ELU: "Élu (comité de pilotage)"}
+ROLES_COURTS = {Role.DGS: "DGS", Role.REFERENT_PAIE: "Référent paie", Role.CONSULTANT: "Consultant", Role.ELU: "Élu (comité de pilotage)"}
 
 
 def role_dans_groupe(role: str) -> str:

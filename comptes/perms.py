@@ -12,9 +12,6 @@ from django.http import Http404
 from comptes.enums import Role
 from territoire.models import Organisation, Territoire
 
-# A payroll cell covering fewer agents than this is hidden from anyone outside its employer.
-SEUIL_SECRET = 3
-
 
 @dataclass
 class Acces:
@@ -72,18 +69,23 @@ class Acces:
     def peut_importer(self) -> bool:
         return self.est_equipe_projet or (self.est_dgs and self.organisation is not None)
 
+    @property
+    def code_employeur(self) -> str | None:
+        """The organisation whose payroll this user reads as its own: its DGS and the people designated
+        for its payroll (docs/confidentialite.md). An élu attached to an organisation is not one of them."""
+        if self.organisation is None or not (self.roles & {Role.DGS, Role.REFERENT_PAIE}):
+            return None
+        return self.organisation.code
+
     def est_employeur(self, code: str) -> bool:
         """Is the user one of this employer's own users?"""
-        return self.organisation is not None and self.organisation.code == code
+        return self.code_employeur == code
 
     def voit_detail(self, code: str) -> bool:
-        """Breakdowns finer than commune × theme: the employer's own users and the project team."""
+        """Every figure of an employer, finer than organisation × theme and whatever its size (pay amounts
+        through masse_salariale.confidentialite, which reads the same two notions): its own users and the
+        project team."""
         return self.est_equipe_projet or self.est_employeur(code)
-
-    def voit_cellule(self, code: str, nb_agents: int) -> bool:
-        """A cell of fewer than SEUIL_SECRET agents is hidden outside its employer; a cell of one agent
-        (an individual salary) is hidden from everyone."""
-        return nb_agents >= SEUIL_SECRET or (self.est_employeur(code) and nb_agents >= 2)
 
     def voit_lot(self, lot) -> bool:
         """A batch's page (its employers, totals, warnings): the project team, or whoever imported it."""

@@ -7,13 +7,17 @@ numerator and denominator by theme) and `simulate` then works on small dicts onl
 
 Sign conventions, seen from each organisation: `ac_adjustment` is the change of the attribution de
 compensation it receives (negative: the commune receives less, or pays more); `reimbursement` is the
-money it receives (negative: it pays); `savings` are non-payroll savings it makes.
+money it receives (negative: it pays); `savings` are non-payroll savings it makes; `charges` the
+non-payroll spending handed over (commune −, EPCI +). `OrgResult.net_effect` sums them with the payroll
+change into the effect on the organisation's operating balance; `Simulation.impact` is the legal table
+built on it, the one source of those figures for the pages, the exports and the command line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import attrgetter
 
 import polars as pl
@@ -29,6 +33,8 @@ EMPLOYER_MOVES = ("service_commun", "transfert", "mad_descendante")
 MAD_MODALITES = ("mad_ascendante", "mad_descendante")
 FIRST_YEAR, LAST_YEAR = 2026, 2032  # the 2026-2032 mandate
 MAX_AMOUNT = 1e12  # euros per year (or units): far beyond any territory's budget
+# Below this, in euros or ETP, a change is rounding noise: the organisation is not touched by the scenario.
+UNTOUCHED = 1e-9
 RH = "RH"
 TOUTES = "toutes"
 LINE_COLUMNS = ("employeur", "theme", "activite", "situation", "beneficiaire", "montant", "etp_ligne")
@@ -519,10 +525,79 @@ class OrgResult:
     moved_cost: float = 0.0
     moved_fte: float = 0.0
 
+    @property
+    def d_fte(self) -> float:
+        return self.fte_after - self.fte_before
+
+    @property
+    def d_cost(self) -> float:
+        return self.cost_after - self.cost_before
+
+    @property
+    def net_effect(self) -> float:
+        """The change of the organisation's operating balance (FORMATS.md §6; positive: it gains): less
+        payroll, less non-payroll spending handed over, plus savings, reimbursements received and AC."""
+        return -self.d_cost - self.charges + self.savings + self.reimbursement + (self.ac_adjustment or 0)
+
+    @property
+    def touched(self) -> bool:
+        """Whether the scenario changes anything for this organisation (the table omits the others)."""
+        return any(abs(v) > UNTOUCHED for v in (self.d_fte, self.d_cost, self.charges, self.savings,
+                                                 self.reimbursement, self.ac_adjustment or 0))
+
     def as_json(self) -> dict:
         return {"fte_before": self.fte_before, "fte_after": self.fte_after, "cost_before": self.cost_before,
                 "cost_after": self.cost_after, "ac_adjustment": self.ac_adjustment,
-                "reimbursement": self.reimbursement, "savings": self.savings}
+                "reimbursement": self.reimbursement, "savings": self.savings, "charges": self.charges,
+                "net_effect": self.net_effect}
+
+
+@dataclass(frozen=True)
+class ImpactRow:
+    """One organisation in the legal table « impact prévisionnel sur les effectifs et les dépenses de
+    fonctionnement » (L5211-39-1); `org` keeps every before/after figure."""
+
+    code: str
+    epci: bool
+    org: OrgResult
+    d_fte: float
+    d_cost: float
+    net_effect: float
+    touched: bool
+
+
+@dataclass(frozen=True)
+class ImpactTotals:
+    """Sums over every organisation of the territory (AC and reimbursements cancel out: not summed)."""
+
+    d_fte: float
+    d_cost: float
+    net_effect: float
+    charges: float
+    savings: float
+
+
+@dataclass(frozen=True)
+class Impact:
+    """The legal table as one object: the page, its XLSX export, the comparison and `mutualis simulate`
+    all read their figures here. `rows`: the EPCI first, then the communes in the territory's order."""
+
+    rows: tuple[ImpactRow, ...]
+    totals: ImpactTotals
+
+    @classmethod
+    def of(cls, epci: str, by_organisation: Mapping[str, OrgResult]) -> Impact:
+        rows = tuple(ImpactRow(code=code, epci=code == epci, org=o, d_fte=o.d_fte, d_cost=o.d_cost,
+                               net_effect=o.net_effect, touched=o.touched)
+                     for code, o in sorted(by_organisation.items(), key=lambda item: item[0] != epci))
+        totals = ImpactTotals(
+            d_fte=sum(r.d_fte for r in rows), d_cost=sum(r.d_cost for r in rows),
+            net_effect=sum(r.net_effect for r in rows), charges=sum(r.org.charges for r in rows),
+            savings=sum(r.org.savings for r in rows))
+        return cls(rows, totals)
+
+    def row(self, code: str) -> ImpactRow:
+        return next(r for r in self.rows if r.code == code)
 
 
 @dataclass(frozen=True)
@@ -558,6 +633,27 @@ class Simulation:
     trajectory: dict[int, YearResult]
     warnings: list[str]
     ac_total: float | None
+    # Every year of the mandate (FIRST_YEAR..LAST_YEAR): before the first action, the payroll as imported;
+    # `trajectory` (the JSON's) only runs from the first action's year to the last one's.
+    mandate_trajectory: dict[int, YearResult] = field(default_factory=dict)
+
+    @cached_property
+    def impact(self) -> Impact:
+        """The legal impact table, per organisation and in total."""
+        return Impact.of(self.epci, self.by_organisation)
+
+    @property
+    def moved_cost(self) -> float:
+        return sum(a.moved_cost for a in self.actions)
+
+    @property
+    def moved_fte(self) -> float:
+        return sum(a.moved_fte for a in self.actions)
+
+    @property
+    def communes_reimbursement(self) -> float:
+        """Reimbursements received by the communes, summed (negative: they pay); the EPCI's is the opposite."""
+        return sum(o.reimbursement for code, o in self.by_organisation.items() if code != self.epci)
 
     def as_json(self) -> dict:
         """The `mutualis simulate --json` document (FORMATS.md §6) plus `warnings`; numbers not rounded."""
@@ -621,22 +717,24 @@ def simulate(
             moved_cost=d.moved_cost, moved_fte=d.moved_fte,
         )
 
+    total_cost = sum(c for c, _ in bases.employer_total.values())
+    total_fte = sum(f for _, f in bases.employer_total.values())
+    staff = [(sum(d.cost for d in e.by_organisation.values()), sum(d.fte for d in e.by_organisation.values()))
+             for e in effets]
+    mandate = {}
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        num, den, cost, fte = num0, den0, total_cost, total_fte
+        for e, (d_cost, d_fte) in zip(effets, staff, strict=True):
+            if e.annee <= year:
+                num += e.d_numerator
+                den += e.d_denominator
+                cost += d_cost
+                fte += d_fte
+        mandate[year] = YearResult(ratio(num, den), fte, cost, num, den)
     trajectory = {}
     if effets:
-        total_cost = sum(c for c, _ in bases.employer_total.values())
-        total_fte = sum(f for _, f in bases.employer_total.values())
-        staff = [(sum(d.cost for d in e.by_organisation.values()), sum(d.fte for d in e.by_organisation.values()))
-                 for e in effets]
-        years = range(min(a.annee for a in scenario.actions), max(a.annee for a in scenario.actions) + 1)
-        for year in years:
-            num, den, cost, fte = num0, den0, total_cost, total_fte
-            for e, (d_cost, d_fte) in zip(effets, staff, strict=True):
-                if e.annee <= year:
-                    num += e.d_numerator
-                    den += e.d_denominator
-                    cost += d_cost
-                    fte += d_fte
-            trajectory[year] = YearResult(ratio(num, den), fte, cost, num, den)
+        first, last = min(a.annee for a in scenario.actions), max(a.annee for a in scenario.actions)
+        trajectory = {year: y for year, y in mandate.items() if first <= year <= last}
 
     num1 = num0 + sum(e.d_numerator for e in effets)
     den1 = den0 + sum(e.d_denominator for e in effets)
@@ -644,5 +742,5 @@ def simulate(
     return Simulation(
         nom=scenario.nom, epci=territoire.epci, functional_themes=bases.functional, before=Ratio(num0, den0),
         after=Ratio(num1, den1), by_organisation=by_org, actions=action_results, trajectory=trajectory,
-        warnings=warnings, ac_total=ac_total,
+        warnings=warnings, ac_total=ac_total, mandate_trajectory=mandate,
     )

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_http_methods
 from comptes.perms import exiger, get_groupe_ou_404, get_groupe_pour, get_territoire_ou_404
 from groupes.models import GroupeTravail
 from livrables import actions_mutualisables as actions
-from engine.secret import somme_secrete
 from livrables.candidats import candidat, fichier_candidats, raison_exclusion
 from livrables.forms_mutualisables import (
     RUBRIQUE_FAISABILITE,
@@ -32,12 +31,15 @@ from livrables.forms_mutualisables import (
     NotationForm,
 )
 from livrables.models import LigneMutualisable, Notation
+from masse_salariale.confidentialite import lecture
 from masse_salariale.lecture import paie_courante
+from masse_salariale.tableaux import Enjeux
 from mutualis.erreurs import ActionRefusee
 
 REFUS_CONSOLIDER = ("Seuls les co-pilotes du groupe, les consultants et l'équipe projet modifient la liste des "
                     "activités mutualisables et y retiennent les notes de consensus.")
 REFUS_NOTER = "Seuls les co-pilotes du groupe et les consultants notent les lignes de la liste."
+PORTEE_MASSE_EN_JEU = "La masse salariale en jeu ne porte que sur les employeurs présents."
 LIBELLES_ROLES = {"copilote_commune": "co-pilote commune", "copilote_epci": "co-pilote EPCI",
                   "consultant": "consultant"}
 ORDRE_ROLES = {"copilote_commune": 0, "copilote_epci": 1, "consultant": 2}
@@ -81,46 +83,18 @@ def _url(groupe, nom, **kwargs):
 
 # --- payroll at stake ------------------------------------------------------------------------------
 
-def table_paie(territoire) -> dict[tuple[str, str], tuple[float, float, int]]:
-    """{(employer, activity): (amount, ETP, agents)} of the current payroll aggregates (three queries);
-    read once per page, then passed to `masse_de_ligne` for each line."""
-    paie = paie_courante(territoire)
-    if paie.vide or paie.agregats.is_empty():
-        return {}
-    import polars as pl
-
-    frame = (paie.agregats.filter(pl.col("activite").is_not_null())
-             .group_by(["employeur", "activite"])
-             .agg(pl.col("montant").sum(), pl.col("etp_ligne").sum(), pl.col("nb_agents").sum()))
-    return {(r[0], r[1]): (r[2], r[3], r[4]) for r in frame.iter_rows()}
+def paie_en_jeu(territoire):
+    """The payroll the payroll at stake is read from, as for the scenarios: the latest complete year (every
+    employer has a current batch), else the latest year; the pages say which, and the missing employers."""
+    return paie_courante(territoire, complete=True)
 
 
-_table_paie = table_paie  # the former private name, still imported by tests
-
-
-def masse_en_jeu(acces, table, activite: str, codes: list[str]) -> dict:
-    """The payroll of `activite` in the communes `codes`, with statistical secrecy: a sum over several
-    communes is shown when it covers at least 3 agents and no small part could be recovered from it; when a single commune contributes, its own rules
-    apply (finer than commune × thème: its own users and the project team; and its cell threshold)."""
-    parts = [(code, *table[(code, activite)]) for code in codes if (code, activite) in table]
-    parts = [p for p in parts if p[3] > 0]
-    if not parts:
-        return {"vide": True}
-    montant = sum(p[1] for p in parts)
-    etp = sum(p[2] for p in parts)
-    agents = sum(p[3] for p in parts)
-    if len(parts) == 1:
-        code = parts[0][0]
-        visible = acces.voit_detail(code) and acces.voit_cellule(code, agents)
-    else:
-        # A commune's theme cell may be public (coefficient page): a small part hidden alone in the sum
-        # would be the sum minus what the reader knows (engine.secret.somme_secrete).
-        visible = acces.voit_cellule("", agents) and not somme_secrete(
-            (p[3], not acces.voit_cellule(p[0], p[3])) for p in parts)
-    if not visible:
-        return {"vide": False, "secret": True, "nb_communes": len(parts)}
-    return {"vide": False, "secret": False, "montant": montant, "etp": etp, "nb_agents": agents,
-            "nb_communes": len(parts)}
+def enjeux(territoire, acces, paie=None) -> Enjeux:
+    """The payroll at stake of GT3 lines for this reader, read once per page (masse_salariale.tableaux),
+    from `paie` (by default `paie_en_jeu`)."""
+    if paie is None:
+        paie = paie_en_jeu(territoire)
+    return Enjeux.depuis(paie, lecture(territoire, paie, acces))
 
 
 def codes_concernes(ligne, codes_membres) -> list[str]:
@@ -128,10 +102,10 @@ def codes_concernes(ligne, codes_membres) -> list[str]:
     return list(codes_membres) if ligne.toutes_communes else sorted(c.code for c in ligne.communes.all())
 
 
-def masse_de_ligne(acces, table, ligne, codes_membres) -> dict:
-    """The payroll at stake of a GT3 line for this reader: the cost of its activity in the communes it
-    concerns, with the secrecy of `masse_en_jeu`. Shared by the GT3 pages and the priority matrix."""
-    return masse_en_jeu(acces, table, ligne.activite.code, codes_concernes(ligne, codes_membres))
+def masse_de_ligne(table: Enjeux, ligne, codes_membres) -> dict:
+    """The payroll at stake of a GT3 line: what its action would move in the communes it concerns. Shared
+    by the GT3 pages and the priority matrix."""
+    return table.masse(ligne.activite.theme, ligne.activite.code, codes_concernes(ligne, codes_membres))
 
 
 # --- rows for the templates ------------------------------------------------------------------------
@@ -148,7 +122,7 @@ def _rangee(acces, ligne, communes_membres, table):
         "ligne": ligne,
         "communes": [] if ligne.toutes_communes else sorted(ligne.communes.all(), key=lambda o: o.code),
         "notes": notes,
-        "masse": masse_de_ligne(acces, table, ligne, codes_membres),
+        "masse": masse_de_ligne(table, ligne, codes_membres),
         "candidat": candidat(pure),
         "exclusion": raison_exclusion(pure),
     }
@@ -177,18 +151,21 @@ def _contexte(request, territoire, acces, groupe, livrable, **autres):
 def _page_liste(request, territoire, acces, groupe, erreurs=(), status=200):
     livrable = actions.livrable_gt3(groupe)
     communes = list(_communes_membres(territoire))
-    table = table_paie(territoire)
+    paie = paie_en_jeu(territoire)
+    table = enjeux(territoire, acces, paie)
     rangees = [_rangee(acces, l, communes, table) for l in _lignes(livrable)]
     return render(request, "livrables/gt3.html", _contexte(
         request, territoire, acces, groupe, livrable, rangees=rangees, erreurs=list(erreurs),
-        nb_candidats=sum(1 for r in rangees if r["candidat"]), paie_vide=not table,
+        nb_candidats=sum(1 for r in rangees if r["candidat"]), paie_vide=table.vide,
+        paie=paie, portee_paie=PORTEE_MASSE_EN_JEU,
     ), status=status)
 
 
 def _page_ligne(request, territoire, acces, groupe, ligne, erreurs=(), status=200, notation_form=None,
                 consensus_form=None):
     communes = list(_communes_membres(territoire))
-    rangee = _rangee(acces, ligne, communes, table_paie(territoire))
+    paie = paie_en_jeu(territoire)
+    rangee = _rangee(acces, ligne, communes, enjeux(territoire, acces, paie))
     mienne = next((n for n in ligne.notations.all() if n.utilisateur_id == request.user.pk), None)
     if notation_form is None:
         notation_form = NotationForm(initial={"qualification": mienne.qualification, "faisabilite": mienne.faisabilite}
@@ -199,6 +176,7 @@ def _page_ligne(request, territoire, acces, groupe, ligne, erreurs=(), status=20
     return render(request, "livrables/gt3_ligne.html", _contexte(
         request, territoire, acces, groupe, ligne.livrable, r=rangee, ligne=ligne, erreurs=list(erreurs),
         notation_form=notation_form, consensus_form=consensus_form, mienne=mienne, **_fil(ligne, acces),
+        paie=paie, portee_paie=PORTEE_MASSE_EN_JEU,
     ), status=status)
 
 

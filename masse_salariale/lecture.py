@@ -1,11 +1,21 @@
-"""Reading the current payroll of a territory, for pages and (later) scenarios: the aggregates stored
-with each employer's current batch, never the lines."""
+"""Reading the current payroll of a territory, for pages and scenarios: the aggregates stored with each
+employer's current batch, never the lines.
 
+A year is **complete** when every employer of the territory (the EPCI and its current member communes)
+has a current batch for it. A figure of an incomplete year covers only the employers present: every page
+and export that shows one says which employers are missing (`PaieCourante.manquants`). The coefficient
+pages show the latest year by default; the scenarios, the optimiser, the GT3 payroll at stake and the
+priority matrix use the latest complete year (`paie_courante(..., complete=True)`)."""
+
+import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.db.models import Q
 
 from masse_salariale.models import Agregat, EffectifTheme, LotEmployeur
+from mutualis.formatage import nombre
+from territoire.enums import TypeOrganisation
 
 AGREGAT_SCHEMA = {
     "employeur": pl.Utf8, "theme": pl.Utf8, "activite": pl.Utf8, "situation": pl.Utf8, "beneficiaire": pl.Utf8,
@@ -15,19 +25,86 @@ EFFECTIF_SCHEMA = {"employeur": pl.Utf8, "theme": pl.Utf8, "nb_agents": pl.Int64
                    "etp": pl.Float64}
 
 
+PORTEE_COEFFICIENT = "Le coefficient ne porte que sur les employeurs présents."
+
+
+@dataclass(frozen=True)
+class Employeur:
+    code: str
+    nom: str
+
+
 @dataclass
 class PaieCourante:
-    """The current batches of a territory's employers for one reference year, as frames."""
+    """The current batches of a territory's employers for one reference year, as frames; the employers
+    missing for that year, and the complete years."""
 
     annee: int | None
-    annees: list[int]
+    annees: list[int]  # years with at least one current batch, latest first
     lots: dict[str, LotEmployeur] = field(default_factory=dict)  # employer code -> its current batch entry
     agregats: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=AGREGAT_SCHEMA))
     effectifs: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=EFFECTIF_SCHEMA))
+    manquants: list[Employeur] = field(default_factory=list)  # employers without a current batch for `annee`
+    completes: list[int] = field(default_factory=list)  # years where every employer has one, latest first
 
     @property
     def vide(self) -> bool:
         return not self.lots
+
+    @property
+    def incomplete(self) -> bool:
+        """Some employer has no batch for this year (an empty payroll is said otherwise)."""
+        return not self.vide and bool(self.manquants)
+
+    @property
+    def derniere_complete(self) -> int | None:
+        return self.completes[0] if self.completes else None
+
+    @property
+    def constat(self) -> str:
+        """« Année 2025 incomplète : 3 employeurs n'ont pas de lot de paie pour cette année »."""
+        n = len(self.manquants)
+        verbe = "n'a" if n == 1 else "n'ont"
+        return (f"Année {self.annee} incomplète : {nombre(n)} employeur{'s' if n > 1 else ''} {verbe} pas de lot "
+                f"de paie pour cette année")
+
+    @property
+    def noms_manquants(self) -> str:
+        return ", ".join(e.nom for e in self.manquants)
+
+    def avis(self, portee: str = PORTEE_COEFFICIENT) -> str:
+        """The whole notice as one text (exports), every missing employer named; "" for a complete year."""
+        if not self.incomplete:
+            return ""
+        return f"{self.constat} : {self.noms_manquants}. {portee}".strip()
+
+
+def _cle_de_tri(nom: str) -> str:
+    return unicodedata.normalize("NFKD", nom).encode("ascii", "ignore").decode().casefold()
+
+
+def employeurs(territoire) -> list[Employeur]:
+    """The employers a complete year needs: the EPCI, then its current member communes by name (a commune
+    that left keeps its data but is no longer awaited)."""
+    rows = territoire.organisations.filter(
+        Q(type=TypeOrganisation.EPCI) | Q(type=TypeOrganisation.COMMUNE, membre=True)
+    ).values_list("code", "nom", "type")
+    rows = sorted(rows, key=lambda r: (r[2] != TypeOrganisation.EPCI, _cle_de_tri(r[1]), r[0]))
+    return [Employeur(code, nom) for code, nom, _ in rows]
+
+
+def annees_completes(presents: dict[int, set[str]], attendus) -> list[int]:
+    """The years (latest first) where every expected employer code has a current batch."""
+    attendus = set(attendus)
+    return sorted((a for a, codes in presents.items() if attendus <= set(codes)), reverse=True)
+
+
+def _presents(territoire) -> dict[int, set[str]]:
+    presents: dict[int, set[str]] = {}
+    for annee, code in (LotEmployeur.objects.courants().filter(lot__territoire=territoire)
+                        .values_list("annee", "organisation__code")):
+        presents.setdefault(annee, set()).add(code)
+    return presents
 
 
 def annees_disponibles(territoire) -> list[int]:
@@ -37,18 +114,40 @@ def annees_disponibles(territoire) -> list[int]:
     )
 
 
-def paie_courante(territoire, annee: int | None = None) -> PaieCourante:
-    """Three queries whatever the size: current entries, their fine aggregates, their theme counts."""
-    annees = annees_disponibles(territoire)
-    if annee is None or annee not in annees:
-        annee = annees[0] if annees else None
-    if annee is None:
-        return PaieCourante(None, annees)
-    entries = list(
-        LotEmployeur.objects.courants(annee)
+def derniere_annee_complete(territoire) -> int | None:
+    """The latest year in which every employer of the territory has a current batch (None if none)."""
+    completes = annees_completes(_presents(territoire), (e.code for e in employeurs(territoire)))
+    return completes[0] if completes else None
+
+
+def annee_par_defaut(annees: list[int], completes: list[int], complete: bool) -> int | None:
+    """The latest complete year when asked for (`complete`) and there is one, else the latest year."""
+    if complete and completes:
+        return completes[0]
+    return annees[0] if annees else None
+
+
+def paie_courante(territoire, annee: int | None = None, complete: bool = False) -> PaieCourante:
+    """The current payroll of `annee`; without it (or for a year without any batch) the latest year, or with
+    `complete` the latest complete year (the latest year when none is complete). Four queries whatever the
+    size: every current entry, the employers, the fine aggregates and the theme counts of the year."""
+    toutes = list(
+        LotEmployeur.objects.courants()
         .filter(lot__territoire=territoire)
         .select_related("organisation", "lot")
     )
+    attendus = employeurs(territoire)
+    presents: dict[int, set[str]] = {}
+    for e in toutes:
+        presents.setdefault(e.annee, set()).add(e.organisation.code)
+    annees = sorted(presents, reverse=True)
+    completes = annees_completes(presents, (e.code for e in attendus))
+    if annee is None or annee not in annees:
+        annee = annee_par_defaut(annees, completes, complete)
+    if annee is None:
+        return PaieCourante(None, annees, manquants=attendus, completes=completes)
+    entries = [e for e in toutes if e.annee == annee]
+    manquants = [e for e in attendus if e.code not in presents[annee]]
     lots = {e.organisation.code: e for e in entries}
     wanted = pl.DataFrame({"lot_id": [e.lot_id for e in entries], "employeur": [e.organisation.code for e in entries]},
                           schema={"lot_id": pl.Int64, "employeur": pl.Utf8})
@@ -70,4 +169,4 @@ def paie_courante(territoire, annee: int | None = None) -> PaieCourante:
     # A batch may cover several employers, of which only some still count: keep (batch, employer) pairs.
     fine = fine.join(wanted, on=["lot_id", "employeur"], how="semi").drop("lot_id")
     counts = counts.join(wanted, on=["lot_id", "employeur"], how="semi").drop("lot_id")
-    return PaieCourante(annee, annees, lots, fine, counts)
+    return PaieCourante(annee, annees, lots, fine, counts, manquants, completes)

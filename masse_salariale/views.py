@@ -14,8 +14,10 @@ from masse_salariale.actions import ActionRefusee, conflits, do_abandonner_lot, 
 from masse_salariale.forms import ConfirmationForm, FonctionnelsForm, ImportForm
 from masse_salariale.lecture import paie_courante
 from masse_salariale.models import Lot, LotEmployeur
+from masse_salariale.confidentialite import lecture as lecture_paie
+from masse_salariale.confidentialite import montants_lot
 from masse_salariale.tableaux import detail as detail_rows
-from masse_salariale.tableaux import lignes_employeurs, masque, matrice
+from masse_salariale.tableaux import lignes_employeurs, matrice, themes
 from territoire.actions import do_changer_fonctionnels
 from territoire.models import Evenement
 
@@ -37,20 +39,18 @@ def coefficient(request, code):
     territoire, acces = get_territoire_ou_404(request.user, code)
     paie = paie_courante(territoire, _annee(request))
     organisations, result = _coefficient(territoire, paie)
-    m = masque(paie, result, acces)
-    lignes, total_visible = lignes_employeurs(result, paie, organisations, acces, m)
-    themes = [
-        {"theme": THEME_BY_CODE[c], "ratio": r} for c, r in result.by_theme.items()
-    ]
+    lecture = lecture_paie(territoire, paie, acces)
+    lignes = lignes_employeurs(result, paie, organisations, lecture)
+    par_theme = themes(result, lecture)
     return render(request, "masse_salariale/coefficient.html", {
-        "territoire": territoire, "acces": acces, "paie": paie, "result": result, "themes": themes,
-        "lignes": lignes, "total_visible": total_visible,
-        "matrice": matrice(paie, organisations, result.functional_themes, acces, m),
-        "barres_themes": _barres([(t["theme"].label, t["ratio"].coefficient, t["theme"].code) for t in themes],
+        "territoire": territoire, "acces": acces, "paie": paie, "result": result, "themes": par_theme,
+        "lignes": lignes, "numerateur": lecture.ligne("numerateur"), "denominateur": lecture.ligne("denominateur"),
+        "matrice": matrice(paie, organisations, result.functional_themes, lecture),
+        "barres_themes": _barres([(t["theme"].label, t["ratio"].coefficient, t["theme"].code) for t in par_theme],
                                  share=True),
         "form_fonctionnels": FonctionnelsForm(initial={"themes": list(result.functional_themes)})
         if acces.peut_administrer() else None,
-        "barres_employeurs": _barres([(l.libelle, l.montant if l.visible else None, l.cle[0]) for l in lignes]),
+        "barres_employeurs": _barres([(l.libelle, l.montant.affiche, l.cle[0]) for l in lignes]),
     })
 
 
@@ -92,13 +92,12 @@ def detail(request, code):
         employeur = None
     if theme and theme not in result.functional_themes:
         theme = None
-    rows, total_visible, fine = detail_rows(paie, result, acces, names, employeur, theme,
-                                            "numerateur" if part == "numerateur" else None)
+    rows, total, fine = detail_rows(paie, result, lecture_paie(territoire, paie, acces), names, employeur, theme,
+                                    "numerateur" if part == "numerateur" else None)
     return render(request, "masse_salariale/detail.html", {
         "territoire": territoire, "acces": acces, "paie": paie, "result": result, "rows": rows,
-        "total_visible": total_visible, "fine": fine, "employeur": employeur, "employeur_nom": names.get(employeur),
-        "theme": THEME_BY_CODE.get(theme) if theme else None, "part": part,
-        "total_montant": sum(r.montant for r in rows), "total_etp": sum(r.etp for r in rows),
+        "total": total, "fine": fine, "employeur": employeur, "employeur_nom": names.get(employeur),
+        "theme": THEME_BY_CODE.get(theme) if theme else None, "part": part, "total_etp": sum(r.etp for r in rows),
     })
 
 
@@ -164,12 +163,11 @@ def _lot_visible(request, code, pk):
 def lot(request, code, pk):
     territoire, acces, lot = _lot_visible(request, code, pk)
     employeurs = list(LotEmployeur.objects.filter(lot=lot).select_related("organisation", "remplace__lot"))
+    montants, total = montants_lot(lot, acces)
     for e in employeurs:
-        # a batch's figures are cells like any other: never one agent's salary
-        e.visible = acces.voit_cellule(e.organisation.code, e.nb_agents)
-    total_visible = all(e.visible for e in employeurs) and lot.nb_agents >= 2
+        e.montant = montants.get(e.organisation.code)
     return render(request, "masse_salariale/lot.html", {
-        "total_visible": total_visible, "peut_decider": acces.peut_decider_lot(lot),
+        "total": total, "peut_decider": acces.peut_decider_lot(lot),
         "territoire": territoire, "acces": acces, "lot": lot, "employeurs": employeurs,
         "conflits": conflits(lot) if lot.statut == "a_confirmer" else [], "form": ConfirmationForm(),
     })

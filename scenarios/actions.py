@@ -71,12 +71,13 @@ def identifiant_libre(scenario, prefixe="A") -> str:
 
 
 @transaction.atomic
-def do_creer(schema, user, nom: str, description: str = "", partage_gains=0, origine=Origine.MANUEL) -> Scenario:
+def do_creer(schema, user, nom: str, description: str = "", partage_gains=0, origine=Origine.MANUEL,
+             annee_paie: int | None = None) -> Scenario:
     try:
         with transaction.atomic():
             scenario = Scenario.objects.create(schema=schema, nom=nom, description=description,
-                                               partage_gains=partage_gains, origine=origine, cree_par=user,
-                                               modifie_par=user)
+                                               partage_gains=partage_gains, origine=origine, annee_paie=annee_paie,
+                                               cree_par=user, modifie_par=user)
     except IntegrityError:
         raise ActionRefusee([f"nom : un scénario « {nom} » existe déjà dans ce schéma"]) from None
     _evenement(scenario, user, "scenarios.creation")
@@ -84,15 +85,19 @@ def do_creer(schema, user, nom: str, description: str = "", partage_gains=0, ori
 
 
 @transaction.atomic
-def do_modifier(ctx, scenario, user, nom: str, description: str, partage_gains) -> Scenario:
+def do_modifier(ctx, scenario, user, nom: str, description: str, partage_gains,
+                annee_paie: int | None = None) -> Scenario:
+    """`annee_paie`: the payroll year chosen for this scenario; None: the latest complete year."""
     _, existantes = _existantes(ctx, scenario)
     _verifier(ctx, scenario, partage_gains, existantes)
     if Scenario.objects.filter(schema=scenario.schema, nom=nom).exclude(pk=scenario.pk).exists():
         raise ActionRefusee([f"nom : un scénario « {nom} » existe déjà dans ce schéma"])
+    details = {"annee_paie": annee_paie} if annee_paie != scenario.annee_paie else {}
     scenario.nom, scenario.description, scenario.partage_gains = nom, description, partage_gains
-    scenario.save(update_fields=["nom", "description", "partage_gains"])
+    scenario.annee_paie = annee_paie
+    scenario.save(update_fields=["nom", "description", "partage_gains", "annee_paie"])
     _nouvelle_version(scenario, user)
-    _evenement(scenario, user, "scenarios.modification")
+    _evenement(scenario, user, "scenarios.modification", **details)
     return scenario
 
 
@@ -104,7 +109,8 @@ def do_supprimer(scenario, user) -> None:
 
 @transaction.atomic
 def do_dupliquer(scenario, user, nom: str) -> Scenario:
-    copie = do_creer(scenario.schema, user, nom, scenario.description, scenario.partage_gains, scenario.origine)
+    copie = do_creer(scenario.schema, user, nom, scenario.description, scenario.partage_gains, scenario.origine,
+                     scenario.annee_paie)
     for a in actions_de(scenario):
         communes = list(a.communes.all())
         a.pk, a.scenario = None, copie

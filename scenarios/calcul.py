@@ -1,20 +1,25 @@
 """From the database to the pure engine and back: a territory, its current payroll (the aggregates
 stored at import, never the lines) and a scenario's rows become engine values; `simuler` returns the
-engine's Simulation. The payroll read and reduced to `Bases` is cached per set of current batches (the
-key costs two small queries), so that editing a scenario recomputes in a few milliseconds
-(bench/bench_scenario_web.py). Each process has its own cache."""
+engine's Simulation. The payroll read and reduced to `Bases` is cached per payroll year and set of current
+batches of that year (the key costs one small query), so that editing a scenario recomputes in a few
+milliseconds (bench/bench_scenario_web.py). Each process has its own cache.
+
+The payroll year: the scenario's own choice (`Scenario.annee_paie`) when that year has current batches,
+else the latest year in which every employer of the territory has one (masse_salariale/lecture.py), else,
+when no year is complete, the latest year. `AnneePaie` says which, and why, on every page."""
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from threading import Lock
 
 from engine import scenario as moteur
-from masse_salariale.lecture import PaieCourante, annees_disponibles, paie_courante
+from masse_salariale.lecture import PaieCourante, annee_par_defaut, annees_completes, paie_courante
 from masse_salariale.models import LotEmployeur
 from referentiel.models import Activite
 from livrables.enums import Modalite
-from scenarios.secret import Effectifs
+
+PORTEE_SCENARIO = "Le coefficient et les effets des scénarios ne portent que sur les employeurs présents."
 
 _CACHE: "OrderedDict[tuple, Paie]" = OrderedDict()
 _CACHE_TAILLE = 32
@@ -28,44 +33,93 @@ def territoire_moteur(territoire) -> moteur.Territoire:
                              populations=dict(communes))
 
 
-def _cle(territoire, territoire_m: moteur.Territoire) -> tuple:
-    """What the reduced payroll depends on, read in two small queries: the current batches of the latest
-    year (with their checksum and confirmation time: a test database may reuse a rolled-back id), the
-    members and the functional themes."""
-    annees = annees_disponibles(territoire)
-    lots = ()
-    if annees:
-        lots = tuple(sorted(LotEmployeur.objects.courants(annees[0]).filter(lot__territoire=territoire)
-                            .values_list("organisation__code", "lot_id", "lot__empreinte", "lot__confirme_le")))
-    return (territoire.pk, annees[0] if annees else None, lots, territoire_m.epci, territoire_m.communes,
+@dataclass(frozen=True)
+class AnneePaie:
+    """The payroll year a computation uses, and why: said on every scenario page and export."""
+
+    annee: int | None
+    choisie: bool  # the scenario's stored choice, rather than the automatic rule
+    complete: bool  # every employer of the territory has a current batch for that year
+    annees: tuple[int, ...] = ()  # years with a current batch, latest first
+    completes: tuple[int, ...] = ()  # complete years, latest first
+    demandee: int | None = None  # a stored choice that no longer has any current batch
+
+    @property
+    def libelle(self) -> str:
+        """« Masse salariale 2025 (dernière année complète) », « Masse salariale 2024 (choisie) »…"""
+        if self.annee is None:
+            return "Aucune masse salariale importée"
+        if self.choisie:
+            return f"Masse salariale {self.annee} (choisie)"
+        if self.complete:
+            return f"Masse salariale {self.annee} (dernière année complète)"
+        return f"Masse salariale {self.annee} (dernière année importée : aucune année n'est complète)"
+
+
+def _lots_courants(territoire) -> list[tuple]:
+    """Every current batch entry of the territory, all years, in one small query: (year, employer, batch,
+    checksum, confirmation time)."""
+    return list(LotEmployeur.objects.courants().filter(lot__territoire=territoire)
+                .values_list("annee", "organisation__code", "lot_id", "lot__empreinte", "lot__confirme_le"))
+
+
+def choisir_annee(lots: list[tuple], territoire_m: moteur.Territoire, voulue: int | None = None) -> AnneePaie:
+    """The year to compute on: `voulue` when it has current batches, else the latest complete year (every
+    employer: the EPCI and the member communes), else the latest year."""
+    presents: dict[int, set[str]] = {}
+    for annee, code, *_ in lots:
+        presents.setdefault(annee, set()).add(code)
+    annees = sorted(presents, reverse=True)
+    completes = annees_completes(presents, (territoire_m.epci, *territoire_m.communes))
+    choisie = voulue is not None and voulue in presents
+    annee = voulue if choisie else annee_par_defaut(annees, completes, complete=True)
+    return AnneePaie(annee, choisie, annee in completes, tuple(annees), tuple(completes),
+                     voulue if voulue is not None and not choisie else None)
+
+
+def _cle(territoire, territoire_m: moteur.Territoire, lots: list[tuple], annee: int | None) -> tuple:
+    """What the reduced payroll depends on: the year actually used, its current batches (with their
+    checksum and confirmation time: a test database may reuse a rolled-back id), the members and the
+    functional themes."""
+    du_millesime = tuple(sorted((code, lot, empreinte, str(confirme))
+                                for a, code, lot, empreinte, confirme in lots if a == annee))
+    return (territoire.pk, annee, du_millesime, territoire_m.epci, territoire_m.communes,
             territoire.themes_fonctionnels)
 
 
 @dataclass(frozen=True)
 class Paie:
-    """The current payroll as read for the scenarios: aggregates, their reduction, agents per base."""
+    """The current payroll as read for the scenarios: aggregates and their reduction."""
 
     courante: PaieCourante
     bases: moteur.Bases
-    effectifs: Effectifs
 
 
-def paie_reduite(territoire, territoire_m: moteur.Territoire) -> Paie:
-    """The current payroll read and reduced once per set of current batches (a new batch changes the key)."""
-    cle = _cle(territoire, territoire_m)
+def paie_reduite(territoire, territoire_m: moteur.Territoire, voulue: int | None = None) -> tuple[Paie, AnneePaie]:
+    """The current payroll of the year to use (`choisir_annee`), read and reduced once per year and set of
+    current batches of that year (a new batch of that year changes the key), and that year's account."""
+    lots = _lots_courants(territoire)
+    annee = choisir_annee(lots, territoire_m, voulue)
+    cle = _cle(territoire, territoire_m, lots, annee.annee)
     with _VERROU:
         trouve = _CACHE.get(cle)
         if trouve is not None:
             _CACHE.move_to_end(cle)
-            return trouve
-    courante = paie_courante(territoire)
-    calcule = Paie(courante, moteur.bases(courante.agregats, territoire_m, territoire.themes_fonctionnels),
-                   Effectifs.depuis(courante))
+            return _a_jour(trouve, annee), annee
+    courante = paie_courante(territoire, annee.annee)
+    calcule = Paie(courante, moteur.bases(courante.agregats, territoire_m, territoire.themes_fonctionnels))
     with _VERROU:
         _CACHE[cle] = calcule
         while len(_CACHE) > _CACHE_TAILLE:
             _CACHE.popitem(last=False)
-    return calcule
+    return calcule, annee
+
+
+def _a_jour(paie: Paie, annee: AnneePaie) -> Paie:
+    """A cached payroll with the territory's years as read now: the key holds only the year used and its
+    batches, so a batch of another year may have completed a year since (the frames are shared)."""
+    courante = replace(paie.courante, annees=list(annee.annees), completes=list(annee.completes))
+    return replace(paie, courante=courante)
 
 
 def referentiel(territoire) -> tuple[dict[str, str], frozenset[str]]:
@@ -114,18 +168,34 @@ class Contexte:
     moteur: moteur.Territoire
     bases: moteur.Bases
     paie: PaieCourante
-    effectifs: Effectifs
     activites: dict[str, str]
     reservees: frozenset[str]
     noms: dict[str, str] = field(default_factory=dict)
+    annee_paie: AnneePaie | None = None
 
 
-def contexte(territoire) -> Contexte:
+def contexte(territoire, annee: int | None = None) -> Contexte:
+    """`annee`: a scenario's chosen payroll year (`Scenario.annee_paie`); None: the automatic rule."""
     t = territoire_moteur(territoire)
-    paie = paie_reduite(territoire, t)
+    paie, annee_paie = paie_reduite(territoire, t, annee)
     activites, reservees = referentiel(territoire)
     noms = dict(territoire.organisations.values_list("code", "nom"))
-    return Contexte(territoire, t, paie.bases, paie.courante, paie.effectifs, activites, reservees, noms)
+    return Contexte(territoire, t, paie.bases, paie.courante, activites, reservees, noms,
+                    annee_paie)
+
+
+class Contextes:
+    """The contexts of one territory for one request, one per payroll year asked (None: automatic): the
+    list and comparison pages compute scenarios that may use different years."""
+
+    def __init__(self, territoire):
+        self.territoire = territoire
+        self._faits: dict[int | None, Contexte] = {}
+
+    def __call__(self, annee: int | None = None) -> Contexte:
+        if annee not in self._faits:
+            self._faits[annee] = contexte(self.territoire, annee)
+        return self._faits[annee]
 
 
 @dataclass

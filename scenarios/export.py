@@ -1,5 +1,7 @@
 """The legal impact table of a scenario as an XLSX workbook, for the schéma's authors: the same rows and
-the same secrecy as the page (scenarios/views.py `figures`), numbers as numbers with French formats."""
+the same secrecy as the page (scenarios/views.py `figures`, which lays out the engine's
+`Simulation.impact`: every figure here, the net effect included, is the engine's), numbers as numbers
+with French formats."""
 
 import io
 
@@ -7,9 +9,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from engine.confidentialite import REGLE
+
 EUROS = '#,##0 "€";-#,##0 "€"'
 ETP = "0.0"
-SECRET = "secret statistique"
+NON_DIFFUSE = "non diffusé"
+
+
+def _euros(m):
+    """A released amount rounded to the euro, or the words of the page for a hidden one."""
+    return m.affiche if m.visible else f"{NON_DIFFUSE} ({m.raison})"
 
 
 def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes:
@@ -33,18 +42,18 @@ def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r in f["impact_touchees"]:
         o = r["o"]
-        ligne = [r["nom"], o.fte_before, o.fte_after, r["d_fte"], o.cost_before]
-        if r["masque"]:
-            ligne += [SECRET] * (len(entetes) - len(ligne))
-        else:
-            ligne += [o.cost_after, r["d_cost"], o.charges, o.savings, o.reimbursement]
-            if fpu:
-                ligne.append(o.ac_adjustment)
-            ligne.append(r["net"])
+        ligne = [r["nom"], o.fte_before, o.fte_after, r["d_fte"], _euros(r["avant"]), _euros(r["apres"]),
+                 _euros(r["d_cost"]), round(o.charges), round(o.savings), _euros(r["remboursement"])]
+        if fpu:
+            ligne.append(_euros(r["ac"]))
+        ligne.append(_euros(r["net"]))
         ws.append(ligne)
+        ws.cell(ws.max_row, 1).data_type = "s"  # a name is text, never a formula
         for k, cell in enumerate(ws[ws.max_row][1:], start=1):
-            if isinstance(cell.value, float):
+            if isinstance(cell.value, int | float):
                 cell.number_format = ETP if k <= 3 else EUROS
+    ws.append([])
+    ws.append([f"Confidentialité des rémunérations : {REGLE}"])
     ws.append([])
     ws.append(["Source : agrégats des lots de paie courants (jamais les lignes individuelles) ; calcul FORMATS.md §4-5 ; "
                "montants annuels en euros constants, en année pleine après toutes les actions."])

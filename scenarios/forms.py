@@ -42,16 +42,42 @@ class ScenarioForm(forms.Form):
     partage_gains = _pourcent("Part des gains rendue aux communes (%)", 0,
                               help_text="Part des gains de productivité reversée aux communes par l'attribution de "
                                         "compensation (0 % : l'EPCI garde les gains).")
+    annee_paie = forms.TypedChoiceField(
+        label="Année de la masse salariale", required=False, coerce=int, empty_value=None,
+        help_text="Automatique : la dernière année où chaque employeur du territoire (l'EPCI et ses communes "
+                  "membres) a un lot de paie courant. Une année incomplète ne porte que sur les employeurs présents.")
+
+    def __init__(self, *args, annees=None, actuelle: int | None = None, **kwargs):
+        """`annees`: the territory's calcul.AnneePaie (years with batches, complete years); `actuelle`: the
+        scenario's stored choice, kept as a choice even when it no longer has any batch."""
+        super().__init__(*args, **kwargs)
+        presentes = list(annees.annees) if annees else []
+        completes = list(annees.completes) if annees else []
+        if completes:
+            auto = f"Automatique : dernière année complète ({completes[0]})"
+        elif presentes:
+            auto = f"Automatique : dernière année importée ({presentes[0]}, incomplète)"
+        else:
+            auto = "Automatique"
+
+        def libelle(a):
+            if a in completes:
+                return str(a)
+            return f"{a} (incomplète)" if a in presentes else f"{a} (aucun lot courant)"
+
+        offertes = sorted({*presentes, *([actuelle] if actuelle is not None else [])}, reverse=True)
+        self.fields["annee_paie"].choices = [("", auto)] + [(a, libelle(a)) for a in offertes]
 
     def valeurs(self) -> dict:
         d = self.cleaned_data
         return {"nom": d["nom"].strip(), "description": d["description"].strip(),
-                "partage_gains": d["partage_gains"] / CENT}
+                "partage_gains": d["partage_gains"] / CENT, "annee_paie": d.get("annee_paie")}
 
     @classmethod
     def depuis(cls, scenario, **kwargs):
         return cls(initial={"nom": scenario.nom, "description": scenario.description,
-                            "partage_gains": en_pourcent(scenario.partage_gains)}, **kwargs)
+                            "partage_gains": en_pourcent(scenario.partage_gains), "annee_paie": scenario.annee_paie},
+                   actuelle=scenario.annee_paie, **kwargs)
 
 
 class CommunesField(forms.ModelMultipleChoiceField):

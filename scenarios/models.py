@@ -27,6 +27,10 @@ class Scenario(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text="Entre 0 et 1 : la part des gains de productivité reversée aux communes par l'attribution de compensation.")
     origine = models.CharField("origine", max_length=10, choices=Origine.choices, default=Origine.MANUEL)
+    annee_paie = models.PositiveSmallIntegerField(
+        "année de la masse salariale", null=True, blank=True,
+        help_text="Vide : la dernière année où chaque employeur du territoire (l'EPCI et ses communes membres) "
+                  "a un lot de paie courant.")
     version = models.PositiveIntegerField("version", default=1)
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     cree_le = models.DateTimeField("créé le", auto_now_add=True)

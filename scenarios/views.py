@@ -20,7 +20,9 @@ from engine.themes import THEME_BY_CODE
 from livrables.models import LigneMutualisable
 from mutualis.erreurs import ActionRefusee
 from referentiel.models import Activite
-from scenarios import actions, calcul, graphiques, secret
+from masse_salariale.confidentialite import lecture
+from scenarios import actions, calcul, graphiques
+from scenarios.confidentialite import Montants
 from scenarios.forms import ActionForm, Gt3Form, ScenarioForm
 from scenarios.models import DERNIERE_ANNEE, PREMIERE_ANNEE, Scenario
 
@@ -77,77 +79,93 @@ def lignes_gt3(territoire):
 
 # --- figures ---------------------------------------------------------------------------------------------
 
-def _lignes_impact(ctx, simulation, m: secret.Masque):
-    """The legal table « impact prévisionnel sur les effectifs et les dépenses de fonctionnement », one
-    row per organisation (EPCI first) with the net effect on its operating budget."""
+def _lignes_impact(ctx, simulation, montants: Montants):
+    """The legal table « impact prévisionnel sur les effectifs et les dépenses de fonctionnement » as the
+    engine computes it (`Simulation.impact`: EPCI first, net effect of each organisation), each amount as
+    this reader may see it (scenarios/confidentialite.py). Charges and savings are the user's inputs, not
+    pay: always shown."""
     rows = []
-    for code, o in simulation.by_organisation.items():
-        net = -(o.cost_after - o.cost_before) - o.charges + o.savings + o.reimbursement + (o.ac_adjustment or 0)
+    for r in simulation.impact.rows:
+        o = r.org
+
+        def m(valeur, code=r.code):
+            return montants.organisation(code, valeur)
+
         rows.append({
-            "code": code, "nom": ctx.noms.get(code, code), "epci": code == ctx.moteur.epci, "o": o,
-            "d_fte": o.fte_after - o.fte_before, "d_cost": o.cost_after - o.cost_before, "net": net,
-            "masque": m.commune(code) or (code == ctx.moteur.epci and m.totaux), "touchee": any(
-                abs(v) > 1e-9 for v in (o.fte_after - o.fte_before, o.cost_after - o.cost_before, o.charges,
-                                        o.savings, o.reimbursement, o.ac_adjustment or 0)),
+            "code": r.code, "nom": ctx.noms.get(r.code, r.code), "epci": r.epci, "o": o, "d_fte": r.d_fte,
+            "touchee": r.touched, "avant": montants.avant(r.code), "apres": m(o.cost_after), "d_cost": m(r.d_cost),
+            "remboursement": m(o.reimbursement), "ac": None if o.ac_adjustment is None else m(o.ac_adjustment),
+            "net": m(r.net_effect),
         })
     return rows
 
 
-def _totaux(rows):
-    keys = ("d_fte", "d_cost", "net")
-    return {k: sum(r[k] for r in rows) for k in keys} | {
-        "charges": sum(r["o"].charges for r in rows), "savings": sum(r["o"].savings for r in rows)}
+def _totaux(totals, montants: Montants) -> dict:
+    """The engine's totals over the organisations (`Impact.totals`) under the templates' names."""
+    return {"d_fte": totals.d_fte, "d_cost": montants.territoire_total(totals.d_cost),
+            "net": montants.territoire_total(totals.net_effect), "charges": totals.charges, "savings": totals.savings}
 
 
 def figures(ctx, acces, scenario, lignes_actions) -> dict:
-    """Everything a scenario page shows, from one run of the engine."""
+    """Everything a scenario page shows, from one run of the engine: the views only lay it out."""
     resultat = calcul.simuler(ctx, scenario, lignes_actions)
     out = {"resultat": resultat, "simulation": resultat.simulation}
     if resultat.simulation is None:
         return out
     sim = resultat.simulation
     moteur_actions = calcul.scenario_moteur(scenario, lignes_actions).actions
-    m = secret.masque(acces, ctx.effectifs, ctx.moteur, moteur_actions)
-    impact = _lignes_impact(ctx, sim, m)
-    annees = range(PREMIERE_ANNEE, DERNIERE_ANNEE + 1)
-    trajectoire = _trajectoire_complete(sim, annees)
-    deplaces = sim.actions
+    montants = Montants(lecture(ctx.territoire, ctx.paie, acces), moteur_actions, ctx.moteur)
+    impact = _lignes_impact(ctx, sim, montants)
+    trajectoire = _trajectoire_complete(sim, montants)
     out.update({
-        "masque": m,
-        "totaux_deplaces": {"fte": sum(r.moved_fte for r in deplaces), "cost": sum(r.moved_cost for r in deplaces)},
-        "remboursements_communes": sum(o.reimbursement for c, o in sim.by_organisation.items()
-                                       if c != ctx.moteur.epci),
+        "totaux_deplaces": {"fte": sim.moved_fte, "cost": montants.selection(sim.moved_cost)},
+        "ac_total": None if sim.ac_total is None else montants.selection(sim.ac_total),
+        "remboursements_communes": montants.selection(sim.communes_reimbursement),
         "impact": impact, "impact_touchees": [r for r in impact if r["touchee"] or r["epci"]],
-        "totaux": _totaux(impact),
-        "par_action": [{"ligne": l, "r": r, "masque": m.action(r.id)}
+        "totaux": _totaux(sim.impact.totals, montants),
+        "par_action": [{"ligne": l, "r": r, "masse": montants.action(r.id, r.moved_cost)}
                        for l, r in zip(lignes_actions, sim.actions, strict=True)],
         "trajectoire": trajectoire,
         "graphique": graphiques.trajectoires([(scenario.nom, {a: y["coefficient"] for a, y in trajectoire.items()})],
-                                             annees),
+                                             list(trajectoire)),
         "themes_fonctionnels": [THEME_BY_CODE[t].label for t in sim.functional_themes],
     })
     return out
 
 
-def _trajectoire_complete(sim, annees) -> dict[int, dict]:
-    """Every year of the mandate: before the first action the figures are the payroll as imported."""
-    total_fte = sum(o.fte_before for o in sim.by_organisation.values())
-    total_cost = sum(o.cost_before for o in sim.by_organisation.values())
-    out, dernier = {}, {"coefficient": sim.before.coefficient, "fte": total_fte, "cost": total_cost}
-    for a in annees:
-        y = sim.trajectory.get(a)
-        if y is not None:
-            dernier = {"coefficient": y.coefficient, "fte": y.fte, "cost": y.cost}
-        out[a] = dict(dernier)  # before the first action: as imported; after the last: the last year's
-    return out
+def _trajectoire_complete(sim, montants: Montants) -> dict[int, dict]:
+    """Every year of the mandate as the engine computes it (`Simulation.mandate_trajectory`: before the
+    first action, the payroll as imported); the coefficient is public, the payroll a derived amount."""
+    return {a: {"coefficient": y.coefficient, "fte": y.fte, "cost": montants.territoire_total(y.cost, a)}
+            for a, y in sim.mandate_trajectory.items()}
 
 
 def _source(ctx) -> dict:
-    """Where the figures come from: the reference year and the current batches (file, confirmation date)."""
+    """Where the figures come from: the reference year (and why that one: `libelle`; the employers missing
+    when it is incomplete: `avis`) and the current batches (file, confirmation date)."""
     paie = ctx.paie
     lots = {e.lot_id: e.lot for e in paie.lots.values()}
     return {"annee": paie.annee, "nb_employeurs": len(paie.lots),
-            "lots": sorted(lots.values(), key=lambda l: (l.confirme_le is None, l.confirme_le, l.pk))}
+            "lots": sorted(lots.values(), key=lambda l: (l.confirme_le is None, l.confirme_le, l.pk)),
+            "libelle": ctx.annee_paie.libelle, "avis": paie.avis(calcul.PORTEE_SCENARIO)}
+
+
+def _avec_annee_paie(classeur: bytes, source: dict) -> bytes:
+    """The impact workbook with the payroll year said under its title (and the missing employers when
+    that year is incomplete), on its blank third row, else on a row inserted there."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(classeur))
+    ws = wb.active
+    texte = " ".join(t for t in (source["libelle"] + ".", source["avis"]) if t)
+    if ws["A3"].value not in (None, ""):
+        ws.insert_rows(3)
+    ws["A3"] = texte
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 # --- pages ------------------------------------------------------------------------------------------------
@@ -156,12 +174,14 @@ def _source(ctx) -> dict:
 def liste(request, code):
     territoire, acces = _territoire(request, code)
     schema = _schema(territoire)
-    form = ScenarioForm()
+    contextes = calcul.Contextes(territoire)  # one per payroll year the scenarios use
+    ctx = contextes()
+    form = ScenarioForm(annees=ctx.annee_paie)
     status = 200
     if request.method == "POST":
         if not acces.peut_scenariser():
             raise PermissionDenied(REFUS)
-        form = ScenarioForm(request.POST)
+        form = ScenarioForm(request.POST, annees=ctx.annee_paie)
         if form.is_valid():
             try:
                 scenario = actions.do_creer(schema, request.user, **form.valeurs())
@@ -174,23 +194,26 @@ def liste(request, code):
         status = 400
     elif request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    ctx = calcul.contexte(territoire)
     scenarios = list(Scenario.objects.du_schema(schema).select_related("modifie_par")
                      .prefetch_related("actions__communes"))
     rangs = []
     for s in scenarios:
         lignes = list(s.actions.all())
-        r = calcul.simuler(ctx, s, lignes)
-        rangs.append({"scenario": s, "nb": len(lignes), "resultat": r, "sim": r.simulation})
+        cs = contextes(s.annee_paie)
+        r = calcul.simuler(cs, s, lignes)
+        rangs.append({"scenario": s, "nb": len(lignes), "resultat": r, "sim": r.simulation,
+                      "annee_paie": cs.annee_paie,
+                      "avant": cs.bases.total_numerator / cs.bases.total_denominator
+                      if cs.bases.total_denominator else None})
     return render(request, "scenarios/liste.html", {
         "territoire": territoire, "acces": acces, "schema": schema, "rangs": rangs, "form": form,
         "avant": ctx.bases.total_numerator / ctx.bases.total_denominator if ctx.bases.total_denominator else None,
-        "paie": ctx.paie,
+        "paie": ctx.paie, "annee_paie": ctx.annee_paie, "portee_paie": calcul.PORTEE_SCENARIO,
     }, status=status)
 
 
 def _page(request, territoire, acces, scenario, status=200, **formulaires):
-    ctx = calcul.contexte(territoire)
+    ctx = calcul.contexte(territoire, scenario.annee_paie)
     lignes = actions.actions_de(scenario)
     gt3 = lignes_gt3(territoire)
     deja = {l.ligne_gt3_id for l in lignes if l.ligne_gt3_id}
@@ -201,7 +224,8 @@ def _page(request, territoire, acces, scenario, status=200, **formulaires):
         "gt3": [{"ligne": l, "deja": l.pk in deja, "theme": THEME_BY_CODE[l.livrable.groupe.theme]} for l in gt3],
         "form_action": formulaires.get("form_action") or ActionForm(territoire=territoire, activites=activites),
         "form_gt3": formulaires.get("form_gt3") or Gt3Form(lignes=gt3),
-        "form_scenario": formulaires.get("form_scenario") or ScenarioForm.depuis(scenario),
+        "form_scenario": formulaires.get("form_scenario") or ScenarioForm.depuis(scenario, annees=ctx.annee_paie),
+        "annee_paie": ctx.annee_paie, "portee_paie": calcul.PORTEE_SCENARIO,
         "erreurs": formulaires.get("erreurs", []),
         "noms": ctx.noms, "fpu": ctx.moteur.fpu, "historique": historique(scenario),
         **figures(ctx, acces, scenario, lignes),
@@ -225,10 +249,11 @@ def modifier(request, code, pk):
     territoire, acces, s, refus = _a_modifier(request, code, pk)
     if refus is not None:
         return refus
-    form = ScenarioForm(request.POST)
+    ctx = calcul.contexte(territoire, s.annee_paie)
+    form = ScenarioForm(request.POST, annees=ctx.annee_paie, actuelle=s.annee_paie)
     if form.is_valid():
         try:
-            actions.do_modifier(calcul.contexte(territoire), s, request.user, **form.valeurs())
+            actions.do_modifier(ctx, s, request.user, **form.valeurs())
         except ActionRefusee as exc:
             s.refresh_from_db()
             return _page(request, territoire, acces, s, 400, form_scenario=form, erreurs=exc.messages)
@@ -394,12 +419,13 @@ def impact(request, code, pk):
     s = _scenario(territoire, pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    ctx = calcul.contexte(territoire)
+    ctx = calcul.contexte(territoire, s.annee_paie)
     f = figures(ctx, acces, s, actions.actions_de(s))
     if f["simulation"] is None:
         return HttpResponse("Ce scénario enfreint une règle : corrigez-le avant d'exporter son impact.\n"
                             + "\n".join(f["resultat"].erreurs), status=409, content_type="text/plain; charset=utf-8")
-    reponse = HttpResponse(impact_xlsx(s, territoire, f, ctx.moteur.fpu, _source(ctx)),
+    source = _source(ctx)
+    reponse = HttpResponse(_avec_annee_paie(impact_xlsx(s, territoire, f, ctx.moteur.fpu, source), source),
                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     reponse["Content-Disposition"] = f'attachment; filename="impact-{slugify(s.nom) or s.pk}.xlsx"'
     return reponse
@@ -428,24 +454,40 @@ def comparer(request, code):
     tous = list(Scenario.objects.du_schema(schema).prefetch_related("actions__communes"))
     choisis_pk = [int(v) for v in request.GET.getlist("s") if v.isascii() and v.isdigit()][:4]
     choisis = [s for pk in choisis_pk for s in tous if s.pk == pk]
-    ctx = calcul.contexte(territoire)
+    contextes = calcul.Contextes(territoire)  # each scenario on its own payroll year
+    ctx = contextes()
     colonnes = []
     for s in choisis:
         lignes = list(s.actions.all())
-        f = figures(ctx, acces, s, lignes)
-        colonnes.append({"scenario": s, "nb": len(lignes), **f})
+        cs = contextes(s.annee_paie)
+        f = figures(cs, acces, s, lignes)
+        colonnes.append({"scenario": s, "nb": len(lignes), "annee_paie": cs.annee_paie,
+                         "avis_paie": cs.paie.avis(calcul.PORTEE_SCENARIO), **f})
     annees = range(PREMIERE_ANNEE, DERNIERE_ANNEE + 1)
     valides = [c for c in colonnes if c["simulation"] is not None]
     graphique = graphiques.trajectoires(
         [(c["scenario"].nom, {a: y["coefficient"] for a, y in c["trajectoire"].items()}) for c in valides], annees)
+    # Each cell is the engine's impact row of that organisation (`Simulation.impact`, as on each page).
     organisations = []
     if valides:
-        for k, code_org in enumerate(valides[0]["simulation"].by_organisation):
-            organisations.append({"nom": ctx.noms.get(code_org, code_org), "code": code_org,
-                                  "cellules": [c["impact"][k] for c in valides]})
+        par_code = [{r["code"]: r for r in c["impact"]} for c in valides]
+        for r in valides[0]["impact"]:
+            organisations.append({"nom": r["nom"], "code": r["code"], "cellules": [p[r["code"]] for p in par_code]})
     return render(request, "scenarios/comparer.html", {
         "territoire": territoire, "acces": acces, "tous": tous, "choisis": [s.pk for s in choisis],
         "colonnes": colonnes, "valides": valides, "graphique": graphique, "annees": list(annees),
         "organisations": organisations, "fpu": ctx.moteur.fpu,
         "lignes_annees": [{"annee": a, "valeurs": [c["trajectoire"][a] for c in valides]} for a in annees],
+        "annees_paie_differentes": len({c["annee_paie"].annee for c in valides}) > 1,
+        "avis_paie": _avis_par_annee(valides),
     })
+
+
+def _avis_par_annee(colonnes) -> list[dict]:
+    """One notice per incomplete payroll year among the compared scenarios, with the scenarios using it."""
+    par_annee: dict[int, dict] = {}
+    for c in colonnes:
+        if c["avis_paie"]:
+            par_annee.setdefault(c["annee_paie"].annee, {"avis": c["avis_paie"], "noms": []})["noms"].append(
+                c["scenario"].nom)
+    return list(par_annee.values())

@@ -17,7 +17,7 @@ from comptes.perms import get_territoire_ou_404
 from engine.themes import THEME_BY_CODE, THEME_CODES
 from livrables.enums import TypeLivrable
 from livrables.models import LigneMutualisable
-from livrables.views_mutualisables import masse_de_ligne, table_paie
+from livrables.views_mutualisables import PORTEE_MASSE_EN_JEU, enjeux, masse_de_ligne, paie_en_jeu
 from mutualis.formatage import euros
 from scenarios import matrice as geo
 
@@ -48,7 +48,7 @@ def _rangee(acces, table, ligne, groupe, communes_membres, codes_membres) -> dic
         communes = f"toutes les communes ({len(communes_membres)})"
     else:
         communes = ", ".join(c.nom for c in sorted(ligne.communes.all(), key=lambda c: c.nom)) or "aucune"
-    masse = masse_de_ligne(acces, table, ligne, codes_membres)
+    masse = masse_de_ligne(table, ligne, codes_membres)
     return {
         "ligne": ligne, "theme": theme, "couleur": geo.COULEURS.get(theme.code, geo.COULEUR_AUTRE),
         "communes": communes, "masse": masse,
@@ -56,6 +56,15 @@ def _rangee(acces, table, ligne, groupe, communes_membres, codes_membres) -> dic
                                                       "pk": ligne.pk}),
         "place": ligne.qualification is not None and bool(ligne.faisabilite),
     }
+
+
+def _secret(masse: dict) -> bool:
+    return masse.get("secret", False)
+
+
+def _montant(masse: dict) -> float | None:
+    """The bubble's amount: the released one (rounded to the euro), none when hidden or empty."""
+    return None if masse["vide"] else masse["montant"].affiche
 
 
 def _concerne(ligne, commune: str) -> bool:
@@ -67,8 +76,7 @@ def _bulles(rangees) -> tuple[geo.Geometrie, list[dict], dict]:
     that smaller ones are drawn over them) and the size legend."""
     placees = [r for r in rangees if r["place"]]
     points = [geo.Point(cle=r["ligne"].pk, qualification=r["ligne"].qualification, faisabilite=r["ligne"].faisabilite,
-                        montant=None if r["masse"].get("secret") else r["masse"].get("montant"),
-                        secret=bool(r["masse"].get("secret")))
+                        montant=_montant(r["masse"]), secret=_secret(r["masse"]))
               for r in placees]
     geometrie, disques, reduction = geo.disposer(points)
     bulles = []
@@ -141,7 +149,8 @@ def matrice(request, code):
               .select_related("activite", "livrable").prefetch_related("communes"))
     if theme:
         lignes = lignes.filter(livrable__groupe__theme=theme)
-    table = table_paie(territoire)
+    paie = paie_en_jeu(territoire)  # the latest complete year, as the scenarios
+    table = enjeux(territoire, acces, paie)
     rangees = [_rangee(acces, table, l, groupes[l.livrable.groupe_id], communes_membres, codes_membres)
                for l in lignes if not commune or _concerne(l, commune)]
     rangees.sort(key=_ordre)
@@ -155,6 +164,6 @@ def matrice(request, code):
         "bulles": bulles, "geometrie": geometrie, "cadre": _cadre(geometrie), "legende_tailles": legende,
         "legende_themes": [{"theme": THEME_BY_CODE[t], "couleur": geo.COULEURS.get(t, geo.COULEUR_AUTRE)}
                            for t in themes if t in presents],
-        "nb_secrets": sum(1 for r in rangees if r["place"] and r["masse"].get("secret")),
-        "paie_vide": not table,
+        "nb_secrets": sum(1 for r in rangees if r["place"] and _secret(r["masse"])),
+        "paie_vide": table.vide, "paie": paie, "portee_paie": PORTEE_MASSE_EN_JEU,
     }, status=400 if form.is_bound and not form.is_valid() else 200)

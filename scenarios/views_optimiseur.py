@@ -17,7 +17,9 @@ from livrables.candidats import LigneGT3, identifiant, raison_exclusion
 from livrables.enums import FAISABILITE_RANG
 from mutualis.erreurs import ActionRefusee
 from mutualis.formatage import pourcent
-from scenarios import actions, calcul, secret
+from masse_salariale.confidentialite import lecture
+from scenarios import actions, calcul
+from scenarios.confidentialite import Montants
 from scenarios.enums import Origine
 from scenarios.forms import OptimiseurForm
 from scenarios.views import _schema, _territoire, lignes_gt3
@@ -83,7 +85,9 @@ def optimiser(request, code):
     retenues, ecartees, actions_m, faisabilites = candidats_gt3(territoire, ctx, annee)
     noms = {identifiant(l.pk): f"{l.livrable.groupe.theme} · {l.activite.libelle}" for l in retenues}
     contexte = {"territoire": territoire, "acces": acces, "form": form, "retenues": retenues,
-                "ecartees": ecartees, "avant": None, "resultat": None, "erreur": None, "status": 200}
+                "ecartees": ecartees, "avant": None, "resultat": None, "erreur": None, "status": 200,
+                # the latest complete payroll year (calcul.choisir_annee), said with its missing employers
+                "paie": ctx.paie, "annee_paie": ctx.annee_paie, "portee_paie": calcul.PORTEE_SCENARIO}
     if ctx.bases.total_denominator > 0:
         contexte["avant"] = ctx.bases.total_numerator / ctx.bases.total_denominator
     if form.is_bound and form.is_valid():
@@ -114,9 +118,10 @@ def optimiser(request, code):
         else:
             par_id = {identifiant(l.pk): l for l in retenues}
             choisies = [a for a in actions_m if a.id in set(portefeuille.selected)]
-            m = secret.masque(acces, ctx.effectifs, ctx.moteur, choisies)
+            montants = Montants(lecture(territoire, ctx.paie, acces), choisies, ctx.moteur)
             contexte["resultat"] = {
-                "p": portefeuille, "lignes": [par_id[i] for i in portefeuille.selected], "secret": m.totaux,
+                "p": portefeuille, "lignes": [par_id[i] for i in portefeuille.selected],
+                "ac_total": None if portefeuille.ac_total is None else montants.selection(portefeuille.ac_total),
                 "contraintes": [libelle_contrainte(n, noms) for n in portefeuille.binding],
                 "avertissements": avertissements,
             }

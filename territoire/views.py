@@ -5,6 +5,7 @@ from django.urls import reverse
 from comptes.perms import get_territoire_ou_404
 from engine.coefficient import compute_coefficient
 from masse_salariale.lecture import paie_courante
+from masse_salariale.confidentialite import lecture
 from masse_salariale.tableaux import lignes_employeurs
 
 
@@ -55,11 +56,11 @@ def page(request, code):
     organisations = list(territoire.organisations.all())
     result = compute_coefficient(paie.agregats, territoire.code, [o.code for o in organisations],
                                  territoire.themes_fonctionnels)
-    lignes, total_visible = lignes_employeurs(result, paie, organisations, acces)
+    lignes = lignes_employeurs(result, paie, organisations, lecture(territoire, paie, acces))
     communes = [o for o in organisations if not o.est_epci]
     return render(request, "territoire/page.html", {
         "territoire": territoire, "acces": acces, "paie": paie, "result": result, "lignes": lignes,
-        "total_visible": total_visible, "nb_communes": len(communes),
+        "nb_communes": len(communes),
         "population": sum(o.population or 0 for o in communes),
         "sans_lot": [o for o in organisations if o.code not in paie.lots],
     })

@@ -38,8 +38,16 @@ def test_the_batch_page_never_shows_one_agents_salary(connecte, cast, territoire
     client.post(reverse("masse_salariale:importer", kwargs={"code": territoire.code}),
                 {"fichier": SimpleUploadedFile("p.csv", data), "annee": 2025})
     lot = Lot.objects.get()
-    html = client.get(reverse("masse_salariale:lot", kwargs={"code": territoire.code, "pk": lot.pk})).content.decode()
-    assert "38\u202f123" not in html and "secret statistique" in html
+    url = reverse("masse_salariale:lot", kwargs={"code": territoire.code, "pk": lot.pk})
+    # her own employer's figure: shown to its DGS, rounded to the euro and marked as not to be published
+    html = client.get(url).content.decode()
+    assert "38\u202f123\u00a0€" in html and "38\u202f123,45" not in html and "confidentiel" in html
+    # the importer who is no longer one of its own users (here an observer) no longer sees one agent's pay
+    from comptes.models import Habilitation
+
+    Habilitation.objects.filter(utilisateur=cast["dgs_bordeaux"]).update(role="observateur")
+    html = client.get(url).content.decode()
+    assert "38\u202f123" not in html and "non diffusé" in html
 
 
 def test_a_user_who_lost_the_right_to_import_cannot_confirm(connecte, cast, territoire):

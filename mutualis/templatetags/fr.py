@@ -2,7 +2,9 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 
+from engine import confidentialite
 from mutualis import formatage
 
 register = template.Library()
@@ -59,3 +61,25 @@ def date_fr(value):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def montant(m, mode=""):
+    """A payroll amount as the reader may see it (masse_salariale.confidentialite.Montant): rounded to the
+    euro (`montant:"ecart"` signs a change), marked « confidentiel » for the project team when it is not
+    diffusible, or « non diffusé » with the reason."""
+    if m is None:
+        return "–"
+    if not m.visible:
+        return format_html('<span class="secret" title="{}">non diffusé</span>',
+                           f"Confidentialité des rémunérations : {m.raison}")
+    texte = formatage.ecart_euros(m.affiche) if mode == "ecart" else formatage.euros(m.affiche)
+    if m.confidentiel:
+        return format_html('{} <small class="confidentiel" title="{}">confidentiel</small>', texte,
+                           "Montant non diffusible hors de son employeur : ne pas le publier")
+    return texte
+
+
+@register.simple_tag
+def regle_confidentialite():
+    return confidentialite.REGLE

@@ -57,16 +57,46 @@ def test_json_document(capsys, files):
     assert bdx["cost_before"] == pytest.approx(326_000) and bdx["cost_after"] == pytest.approx(0)
     assert bdx["ac_adjustment"] == pytest.approx(-(126_000 * (1 - 0.05) + 200_000))
     assert doc["by_organisation"][EPCI]["ac_adjustment"] == pytest.approx(-bdx["ac_adjustment"])
+    # Net effects: Bordeaux keeps half the gain on a1 (s = 0.5), the EPCI the other half; a2 has no gain.
+    assert {code: o["net_effect"] for code, o in doc["by_organisation"].items()} == pytest.approx(
+        {EPCI: 6_300, BORDEAUX: 6_300, MERIGNAC: 0, PESSAC: 0, TALENCE: 0})
+    assert all(o["charges"] == 0 for o in doc["by_organisation"].values())
     assert list(doc["trajectory"]) == ["2026", "2027"]
     assert doc["trajectory"]["2026"]["coefficient"] == pytest.approx(467_000 / 667_000)
     assert any("transfert sur un thème fonctionnel" in w for w in doc["warnings"])
     assert "avertissement : action « a2 » : transfert" in err
 
 
+def test_json_charges_and_net_effect(capsys, files, tmp_path):
+    path = tmp_path / "charges.yaml"
+    path.write_text(f"""partage_gains: 0.5
+actions:
+  - {{id: a1, theme: RH, activite: RH-PAIE, communes: ["{BORDEAUX}"], modalite: service_commun, gain: 0.1,
+      charges_associees: 2000}}
+  - {{id: a2, theme: FIN, communes: ["{BORDEAUX}"], modalite: mad_descendante, gain: 0.2}}
+  - {{id: a3, theme: SI, communes: ["{MERIGNAC}", "{PESSAC}"], modalite: entente, economie: 13900}}
+""", encoding="utf-8")
+    status, out, err = simulate(capsys, (files[0], files[1], str(path)), "--json")
+    assert status == 0, err
+    orgs = json.loads(out)["by_organisation"]
+    assert {code: o["charges"] for code, o in orgs.items()} == pytest.approx(
+        {EPCI: 2_000, BORDEAUX: -2_000, MERIGNAC: 0, PESSAC: 0, TALENCE: 0})
+    # Bordeaux: payroll −326 000, charges −2 000, AC −(126 000 × 0.95 + 2 000) = −121 700, pays the EPCI
+    # 200 000 × 0.8 = 160 000 for a2: it keeps 6 300 of a1's gain and all 40 000 of a2's.
+    # EPCI: employs 113 400 + 160 000, takes the charges, AC +121 700, reimbursed 160 000.
+    # Savings split by population (73 000 and 66 000).
+    assert {code: o["net_effect"] for code, o in orgs.items()} == pytest.approx(
+        {EPCI: 6_300, BORDEAUX: 46_300, MERIGNAC: 7_300, PESSAC: 6_600, TALENCE: 0})
+    for o in orgs.values():
+        assert o["net_effect"] == pytest.approx(-(o["cost_after"] - o["cost_before"]) - o["charges"] + o["savings"]
+                                                + o["reimbursement"] + (o["ac_adjustment"] or 0))
+
+
 def test_text_output_is_french_and_help_states_the_approximation(capsys, files):
     status, out, _ = simulate(capsys, files)
     assert status == 0
     assert "Coefficient de mutualisation : 40,03\u00a0% avant" in out and "Trajectoire" in out
+    assert "effet net +6\u202f300\u00a0€" in out  # Bordeaux and the EPCI
     from masse_salariale.management.commands.simulate import Command
     assert "mis à disposition pour cette part" in Command.help
 

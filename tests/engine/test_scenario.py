@@ -117,6 +117,92 @@ def test_effet_of_each_modality(name, territoire, action, s, cost, fte, d_num, d
         assert e.ac_total == pytest.approx(ac_total)
 
 
+# Net effect on each organisation's operating balance (FORMATS.md §6), by hand:
+# −(cost_after − cost_before) − charges + savings + reimbursement + (ac_adjustment or 0).
+# (name, territory, action, partage_gains, {org: net_effect}); organisations not named: 0.
+NET_CASES = [
+    # m = 100k; the commune gives up its payroll and 3k of charges, its AC falls by m(1 − s·g) + charges:
+    # it keeps s·g·m = 5k, the EPCI employs m(1 − g) and keeps the rest of the gain, (1 − s)·g·m = 5k.
+    ("service_commun_fpu", FPU, act("service_commun", gain=0.1, charges_associees=3_000), 0.5, {A: 5_000, E: 5_000}),
+    # FA: the same amounts, paid as reimbursements instead of AC.
+    ("service_commun_fa", FA, act("service_commun", gain=0.1, charges_associees=3_000), 0.5, {A: 5_000, E: 5_000}),
+    ("transfert_fpu", FPU, act("transfert", theme="FIN", gain=0.2), 0.0, {A: 0, E: 10_000}),
+    ("transfert_fa_non_functional", FA, act("transfert", theme="AOS", communes=(B,), gain=0.25), 0.0,
+     {B: 0, E: 20_000}),
+    # m = 40k: the commune pays m(1 − g) + charges = 33k and keeps the gain; the EPCI is paid its costs.
+    ("mad_descendante_fpu", FPU, act("mad_descendante", activite="RH-FORM", gain=0.2, charges_associees=1_000), 0.3,
+     {A: 8_000, E: 0}),
+    ("mad_descendante_unit_cost_fa", FA, act("mad_descendante", activite="RH-FORM", gain=0.2, cout_unitaire=50,
+                                            unites=600), 0.0, {A: 10_000, E: -2_000}),
+    # The commune stays employer, loses g·m = 5k of payroll and is reimbursed m(1 − g) = 45k by the EPCI.
+    ("mad_ascendante_fpu", FPU, act("mad_ascendante", theme="FIN", gain=0.1), 0.0, {A: 50_000, E: -45_000}),
+    ("mad_ascendante_unit_cost_fa", FA, act("mad_ascendante", theme="FIN", cout_unitaire=40, unites=1_000), 0.0,
+     {A: 40_000, E: -40_000}),
+    ("entente_fpu", FPU, act("entente", theme="SI", communes=None, economie=10_000), 0.0, {A: 6_000, B: 4_000}),
+    ("groupement_commandes_fa", FA, act("groupement_commandes", theme="BML", communes=(B,), economie=7_000), 0.0,
+     {B: 7_000}),
+    ("prestation_fpu", FPU, act("prestation", theme="SI", communes=None, economie=5_000), 0.0, {A: 3_000, B: 2_000}),
+    ("mise_en_commun_biens_fa", FA, act("mise_en_commun_biens", theme="BML", communes=(A,), economie=2_500), 0.0,
+     {A: 2_500}),
+]
+
+
+@pytest.mark.parametrize("name,territoire,action,s,nets", NET_CASES, ids=[c[0] for c in NET_CASES])
+def test_net_effect_of_each_modality(name, territoire, action, s, nets):
+    result = simulate(bases(frame(), territoire), territoire, Scenario(None, s, (action,)))
+    expected = {code: nets.get(code, 0.0) for code in territoire.organisations}
+    assert {code: o.net_effect for code, o in result.by_organisation.items()} == pytest.approx(expected)
+    doc = json.loads(json.dumps(result.as_json()))
+    assert {code: o["net_effect"] for code, o in doc["by_organisation"].items()} == pytest.approx(expected)
+    assert {code: o["charges"] for code, o in doc["by_organisation"].items()} == pytest.approx(
+        {code: o.charges for code, o in result.by_organisation.items()})
+    impact = result.impact
+    assert [r.code for r in impact.rows] == [E, A, B] and impact.rows[0].epci and not impact.rows[1].epci
+    assert {r.code: r.net_effect for r in impact.rows} == pytest.approx(expected)
+    assert impact.totals.net_effect == pytest.approx(sum(expected.values()))
+
+
+def test_impact_rows_totals_and_touched_organisations(b):
+    t = Territoire(E, True, (A, B, C), {A: 600, B: 400, C: 100})
+    result = simulate(bases(frame(), t), t, Scenario(None, 0.5, (
+        act("service_commun", activite="RH-PAIE", id="a1", gain=0.1, charges_associees=2_000),
+        act("entente", theme="SI", communes=(A, B), id="a2", economie=1_000),
+    )))
+    rows = {r.code: r for r in result.impact.rows}
+    assert [r.code for r in result.impact.rows] == [E, A, B, C]
+    assert rows[A].d_cost == pytest.approx(-60_000) and rows[A].d_fte == pytest.approx(-1)
+    assert rows[E].d_cost == pytest.approx(54_000) and rows[E].d_fte == pytest.approx(0.9)
+    # A: +60k payroll, +2k charges, 600 € savings, AC −(60k × 0.95 + 2k) = −59k.
+    assert rows[A].net_effect == pytest.approx(60_000 + 2_000 + 600 - 59_000)
+    assert rows[E].net_effect == pytest.approx(-54_000 - 2_000 + 59_000)
+    assert rows[B].net_effect == pytest.approx(400) and rows[B].touched
+    assert not rows[C].touched and rows[C].net_effect == 0
+    totals = result.impact.totals
+    assert totals.d_cost == pytest.approx(-6_000) and totals.d_fte == pytest.approx(-0.1)
+    assert totals.charges == pytest.approx(0) and totals.savings == pytest.approx(1_000)
+    assert totals.net_effect == pytest.approx(3_600 + 3_000 + 400)  # the gain 6k and the savings 1k
+    assert result.impact.row(A) is rows[A]
+
+
+def test_mandate_trajectory_covers_every_year_from_the_payroll_as_imported(b):
+    scenario = Scenario(None, 0.0, (act("service_commun", activite="RH-PAIE", id="a1", annee=2028),
+                                    act("mad_ascendante", theme="FIN", id="a2", gain=0.1, annee=2029)))
+    result = simulate(b, FPU, scenario)
+    mandate = result.mandate_trajectory
+    assert list(mandate) == list(range(2026, 2033)) and list(result.trajectory) == [2028, 2029]
+    for year in (2026, 2027):
+        assert mandate[year].coefficient == pytest.approx(130 / 300)
+        assert (mandate[year].cost, mandate[year].fte) == pytest.approx((450_000, 10))
+    for year in (2028, 2029):
+        assert mandate[year] == result.trajectory[year]
+    for year in (2030, 2031, 2032):
+        assert mandate[year] == mandate[2029]
+        assert mandate[year].coefficient == pytest.approx(result.after.coefficient)
+    empty = simulate(b, FPU, Scenario(None, 0, ()))
+    assert list(empty.mandate_trajectory) == list(range(2026, 2033)) and empty.trajectory == {}
+    assert all(y.coefficient == pytest.approx(130 / 300) for y in empty.mandate_trajectory.values())
+
+
 def test_economie_split_equally_when_a_population_is_missing():
     t = Territoire(E, True, (A, B, C), {A: 600, B: 400, C: None})
     e = effet(act("groupement_commandes", theme="BML", communes=None, economie=9_000), bases(frame(), t), t)
@@ -158,7 +244,10 @@ def test_simulate_cumulative_coefficient_trajectory_and_json(b):
     assert set(doc) == {"before", "after", "by_organisation", "actions", "trajectory", "warnings"}
     assert list(doc["by_organisation"]) == [E, A, B]
     assert set(doc["by_organisation"][A]) == {"fte_before", "fte_after", "cost_before", "cost_after", "ac_adjustment",
-                                              "reimbursement", "savings"}
+                                              "reimbursement", "savings", "charges", "net_effect"}
+    # A: 60k RH-PAIE leave (AC −60k), the FIN mad_ascendante loses 5k of payroll and is reimbursed 45k.
+    assert doc["by_organisation"][A]["net_effect"] == pytest.approx(65_000 - 60_000 + 45_000)
+    assert doc["by_organisation"][A]["charges"] == 0
     assert doc["by_organisation"][A]["ac_adjustment"] == pytest.approx(-60_000)
     assert doc["by_organisation"][E]["ac_adjustment"] == pytest.approx(60_000 + 80_000)
     assert doc["by_organisation"][A]["cost_after"] == pytest.approx(180_000 - 60_000 - 5_000)

@@ -104,7 +104,7 @@ def test_one_agent_base_is_secret_outside_but_the_coefficient_is_shown(cast, ter
     connecte(cast["equipe_projet"]).post(u(territoire, "action_ajouter", pk=scenario.pk),
                                          action_post(territoire, communes=(MERIGNAC,), activite="RH-FORM"))
     text = connecte(cast["elu_copil"]).get(u(territoire, "scenario", pk=scenario.pk)).content.decode()
-    assert "secret statistique" in text
+    assert "non diffusé" in text
     assert "38\u202f000\u00a0€" not in text  # Mérignac's one agent in training
     assert "Coefficient après le scénario" in text
 
@@ -190,14 +190,21 @@ def test_impact_table_as_xlsx_with_the_pages_secrecy(cast, territoire, scenario,
     equipe.post(u(territoire, "action_ajouter", pk=scenario.pk), action_post(territoire, gain="0"))
     equipe.post(u(territoire, "action_ajouter", pk=scenario.pk),
                 action_post(territoire, communes=(MERIGNAC,), activite="RH-FORM", identifiant="form"))
-    response = connecte(cast["elu_copil"]).get(u(territoire, "impact", pk=scenario.pk))
-    assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
-    ws = load_workbook(io.BytesIO(response.content)).active
-    rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
-    assert ws["A4"].value == "Organisation" and ws["L4"].value == "Effet net"
+    def lire(who):
+        response = connecte(cast[who]).get(u(territoire, "impact", pk=scenario.pk))
+        assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
+        ws = load_workbook(io.BytesIO(response.content)).active
+        start = next(r for r in range(1, 8) if ws.cell(r, 1).value == "Organisation")
+        assert ws.cell(start, 12).value == "Effet net"
+        return {r[0]: r for r in ws.iter_rows(min_row=start + 1, values_only=True) if r[0] and r[1] is not None}
+
+    rows = lire("equipe_projet")
     assert rows["Bordeaux"][6] == -126000 and rows["Bordeaux"][10] == -126000  # payroll out, AC down
-    assert rows["Mérignac"][5] == "secret statistique"  # one agent in training
-    assert 38000 not in [v for r in rows.values() for v in r]
+    assert rows["Mérignac"][6] == -38000  # the project team sees every amount
+    assert all(isinstance(v, int) for r in rows.values() for v in r[4:] if not isinstance(v, str))  # to the euro
+    rows = lire("elu_copil")
+    assert rows["Mérignac"][5].startswith("non diffusé")  # one agent in training
+    assert 38000 not in [abs(v) for r in rows.values() for v in r[4:] if isinstance(v, int)]
 
 
 def test_history_says_who_changed_what(cast, territoire, scenario, connecte):

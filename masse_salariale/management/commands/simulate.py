@@ -72,16 +72,22 @@ class Command(Commande):
                 out(f"  {year} : coefficient {fr.pourcent(y.coefficient, 2)}, {fr.etp(y.fte)} ETP, "
                     f"masse salariale {fr.euros(y.cost)}")
         ac = "attribution de compensation" if territoire.fpu else "attribution de compensation (FA : sans objet)"
-        out(f"Par organisation : ETP avant → après, masse salariale avant → après, {ac}, remboursements, économies")
-        for code, org in result.by_organisation.items():
-            ligne = (f"  {code:9} {noms.get(code, '')} : {fr.etp(org.fte_before)} → {fr.etp(org.fte_after)} ETP, "
-                     f"{fr.euros(org.cost_before)} → {fr.euros(org.cost_after)}")
+        out(f"Par organisation : ETP avant → après, masse salariale avant → après, {ac}, remboursements, économies, "
+            "charges transférées, effet net sur le solde de fonctionnement")
+        for row in result.impact.rows:
+            org = row.org
+            ligne = (f"  {row.code:9} {noms.get(row.code, '')} : {fr.etp(org.fte_before)} → {fr.etp(org.fte_after)} "
+                     f"ETP, {fr.euros(org.cost_before)} → {fr.euros(org.cost_after)}")
             if org.ac_adjustment:
                 ligne += f", AC {fr.euros(org.ac_adjustment)}"
             if org.reimbursement:
                 ligne += f", remboursements {fr.euros(org.reimbursement)}"
             if org.savings:
                 ligne += f", économies {fr.euros(org.savings)}"
+            if org.charges:
+                ligne += f", charges transférées {fr.euros(org.charges)}"
+            ligne += f", effet net {fr.signe(fr.euros(row.net_effect), row.net_effect)}"
             out(ligne)
         out("Conventions : une attribution de compensation ou un remboursement négatif est une somme que "
-            "l'organisation verse (ou ne reçoit plus).")
+            "l'organisation verse (ou ne reçoit plus) ; effet net = −(masse salariale après − avant) − charges "
+            "transférées + économies + remboursements + AC (positif : l'organisation y gagne).")
