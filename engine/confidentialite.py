@@ -73,69 +73,121 @@ class Motif:
         return cellule in self.caches
 
 
+Equation = tuple[Hashable, tuple[Hashable, ...]]  # (line, its members: cells or lines) : line = Σ members
+
+
 def motif(
     cellules: Mapping[Hashable, Contributions],
     lignes: Mapping[Hashable, Iterable[Hashable]],
+    equations: Iterable[Equation] = (),
     connues: Iterable[Hashable] = (),
     muettes: Iterable[Hashable] = (),
 ) -> Motif:
     """The pattern for a reader who knows `connues` (her own employer's cells, shown to her whatever
-    their size) and may see the other cells only when diffusible. `lignes`: name -> cells of every sum
-    the reader is shown. `muettes`: cells no page shows on their own (only inside lines), taken first as
-    second hidden cells since hiding them costs the reader nothing."""
+    their size) and may see the other cells only when diffusible.
+
+    `lignes`: name -> cells of every published sum. `equations`: how published sums add up, as
+    (line, members) where a member is a cell or a line (a theme's denominator is the sum of its grid cells,
+    the grand denominator the sum of the themes' and also of the organisations'); every line is also the
+    sum of its cells. Whenever a line is shown, the members of each of its equations that the reader cannot
+    see (hidden cells, hidden lines) must be none, or several that together are diffusible: otherwise one
+    more member is hidden (a cell, else a line holding a hidden cell), and when none is left the line
+    itself is hidden. `muettes`: cells no page shows on their own, taken first since hiding them costs the
+    reader nothing."""
     connues = frozenset(connues)
     muettes = frozenset(muettes)
-    totaux = {k: sum(v for v in c.values()) for k, c in cellules.items()}
+    lignes = {nom: [k for k in dict.fromkeys(ks) if k in cellules] for nom, ks in lignes.items()}
+    toutes = [*((nom, tuple(ks)) for nom, ks in lignes.items()),
+              *((nom, tuple(m for m in membres if m in cellules or m in lignes)) for nom, membres in equations)]
+    totaux = {k: sum(c.values()) for k, c in cellules.items()}
     stats = {k: (totaux[k], max(c.values(), default=0.0), diffusible(c)) for k, c in cellules.items()}
-    primaires = frozenset(k for k, c in cellules.items() if k not in connues and not stats[k][2])
+    primaires = frozenset(k for k in cellules if k not in connues and not stats[k][2])
     caches = set(primaires)
-    membres = {nom: [k for k in dict.fromkeys(ks) if k in cellules] for nom, ks in lignes.items()}
-    lignes_de: dict[Hashable, list] = {}
-    for nom, ks in membres.items():
-        for k in ks:
-            lignes_de.setdefault(k, []).append(nom)
     exposees: set = set()
-    # A worklist of lines: a line is looked at again only when one of its cells is newly hidden.
-    a_voir = list(dict.fromkeys(nom for k in caches for nom in lignes_de.get(k, [])))
-    en_attente = set(a_voir)
-    while a_voir:
-        nom = a_voir.pop()
-        en_attente.discard(nom)
-        ks = membres[nom]
-        masquees = [k for k in ks if k in caches]
-        if nom in exposees or not masquees or _protege(masquees, cellules, stats):
+    unions: dict = {}
+
+    def contributions(membre):
+        if membre in cellules:
+            return cellules[membre]
+        if membre not in unions:  # what the reader does not know of the line: its cells she may not see
+            unions[membre] = union(cellules[k] for k in lignes[membre] if k not in connues)
+        return unions[membre]
+
+    def statistiques(membre):
+        if membre in cellules:
+            return stats[membre]
+        if membre not in stats:
+            c = contributions(membre)
+            stats[membre] = (sum(c.values()), max(c.values(), default=0.0), diffusible(c))
+        return stats[membre]
+
+    def cache(membre) -> bool:
+        return membre in caches if membre in cellules else membre in exposees
+
+    def connu(membre) -> bool:
+        return membre in connues if membre in cellules else all(k in connues for k in lignes[membre])
+
+    def cachable(membre) -> bool:
+        # a line is worth hiding only if it holds a hidden cell (else its cells give it back)
+        return not connu(membre) and (membre in cellules or any(k in caches for k in lignes[membre]))
+
+    ou: dict[Hashable, list[int]] = {}
+    for n, (nom, membres) in enumerate(toutes):
+        for m in (nom, *membres):
+            ou.setdefault(m, []).append(n)
+    # A stack: lines as sums of their cells first (hiding a cell keeps the totals), then the equations.
+    file = list(range(len(toutes) - 1, -1, -1))
+    en_attente = set(file)
+
+    def revoir(membre):
+        for n in ou.get(membre, ()):
+            if n not in en_attente:
+                en_attente.add(n)
+                file.append(n)
+
+    while file:
+        n = file.pop()
+        en_attente.discard(n)
+        nom, membres = toutes[n]
+        if nom in exposees:
             continue
-        candidats = sorted((k for k in ks if k not in caches and k not in connues),
-                           key=lambda k: (k not in muettes, totaux[k], repr(k)))
+        masques = [m for m in membres if cache(m)]
+        if not masques or _protege(masques, contributions, statistiques):
+            continue
+        candidats = sorted((m for m in membres if not cache(m) and cachable(m)),
+                           key=lambda m: (m not in muettes, m not in cellules, statistiques(m)[0], repr(m)))
         if not candidats:
             exposees.add(nom)
+            revoir(nom)
             continue
-        somme = union(cellules[k] for k in masquees)
-        choisi = next((k for k in candidats if diffusible(union((somme, cellules[k])))), candidats[0])
-        caches.add(choisi)
-        for autre in [nom, *lignes_de[choisi]]:
-            if autre not in en_attente:
-                en_attente.add(autre)
-                a_voir.append(autre)
+        somme = union(contributions(m) for m in masques)
+        choisi = next((m for m in candidats if diffusible(union((somme, contributions(m))))), candidats[0])
+        if choisi in cellules:
+            caches.add(choisi)
+            for ligne in ou.get(choisi, ()):
+                revoir(toutes[ligne][0])
+        else:
+            exposees.add(choisi)
+        revoir(choisi)
     return Motif(primaires, frozenset(caches), frozenset(exposees))
 
 
-def _protege(masquees: list, cellules: Mapping[Hashable, Contributions], stats: Mapping) -> bool:
-    if len(masquees) < 2:
+def _protege(masques: list, contributions, statistiques) -> bool:
+    if len(masques) < 2:
         return False
     # Sufficient without merging (large lines): one part is diffusible (so the sum has enough agents), and
     # even if the largest agent of every part were one person she would hold no more than the dominance
     # share of the sum.
     total = maxima = 0.0
     une_diffusible = False
-    for k in masquees:
-        t, m, d = stats[k]
+    for m in masques:
+        t, plus_grand, d = statistiques(m)
         total += t
-        maxima += m
+        maxima += plus_grand
         une_diffusible = une_diffusible or d
     if une_diffusible and maxima <= PART_DOMINANTE * total:
         return True
-    return diffusible(union(cellules[k] for k in masquees))
+    return diffusible(union(contributions(m) for m in masques))
 
 
 # --- Audit: can a hidden amount be recovered from what was shown? ----------------------------------------

@@ -34,7 +34,6 @@ from masse_salariale.models import LignePaie
 # available to one body) are published lines of these: ("cellule", employer, theme, beneficiary or "").
 PROPRES = ""
 TOUTES = "*"
-DIFFERENCES_JUSQUA = 200  # cells of the largest line whose differences with the lines inside it are published
 
 
 def cellule_de(atome) -> tuple[str, str, str, str]:
@@ -54,6 +53,7 @@ class Tableau:
     cellules: dict  # cell -> {agent: amount}
     atomes_de: dict  # cell -> [atoms]
     lignes: dict  # line name -> [cells]
+    equations: list  # (line, members) : how the lines add up
 
     def cellules_de_ligne(self, nom) -> list:
         return self.lignes.get(nom, [])
@@ -64,8 +64,7 @@ class Tableau:
 
 
 def lignes_publiees(epci: str, fonctionnels, cellules: Iterable) -> dict:
-    """Every sum of cells a page publishes, by name, and the difference of every two of them of which one
-    holds the other (a grid cell inside its organisation's total: the rest of the total is published too)."""
+    """Every sum of cells a page publishes, by name."""
     fonctionnels = set(fonctionnels)
     lignes: dict[Hashable, list] = {("denominateur",): [], ("numerateur",): [], ("total",): []}
     for cle in sorted(cellules):
@@ -83,27 +82,42 @@ def lignes_publiees(epci: str, fonctionnels, cellules: Iterable) -> dict:
             lignes["numerateur",].append(cle)
         if employeur != epci and beneficiaire == epci:
             lignes.setdefault(("mis_a_disposition_epci", theme), []).append(cle)
-    ensembles = {nom: frozenset(cles) for nom, cles in lignes.items()}
-    contenant: dict = {}
-    for nom, cles in ensembles.items():
-        for cle in cles:
-            contenant.setdefault(cle, []).append(nom)
-    connus = set(ensembles.values())
-    differences = {}
-    for petit, a in ensembles.items():
-        for grand in contenant[next(iter(a))] if a else ():
-            b = ensembles[grand]
-            # A large total less a part keeps a large hidden set: only smaller totals need their differences.
-            if len(a) < len(b) <= DIFFERENCES_JUSQUA and a <= b and (b - a) not in connus and (b - a) not in differences:
-                differences[b - a] = ("difference", grand, petit)
-    for reste, nom in differences.items():
-        lignes[nom] = list(reste)
     return lignes
 
 
-def lire_tableau(paie, epci: str, fonctionnels) -> Tableau:
-    """The cells of the current batches of `paie` (a masse_salariale.lecture.PaieCourante): one query."""
-    courants = {(e.lot_id, code) for code, e in paie.lots.items()}
+def equations(epci: str, fonctionnels, lignes: dict) -> list[tuple]:
+    """How the published lines add up (besides each line being the sum of its cells): what a reader can
+    subtract from what. engine.confidentialite.motif protects every one of them."""
+    fonctionnels = set(fonctionnels)
+    grille = sorted(nom for nom in lignes if nom[0] == "cellule")
+    organisations = sorted({nom[1] for nom in grille})
+    themes = sorted({nom[2] for nom in grille if nom[2] in fonctionnels})
+    out = []
+    for e in organisations:
+        propres = [g for g in grille if g[1] == e]
+        out.append((("organisation", e), tuple(g for g in propres if g[2] in fonctionnels)))
+        out.append((("organisation_tous_themes", e),
+                    (("organisation", e), *(g for g in propres if g[2] not in fonctionnels))))
+    mad = [("mis_a_disposition_epci", t) for t in themes]
+    for t in themes:
+        du_theme = [g for g in grille if g[2] == t]
+        out.append((("denominateur", t), tuple(du_theme)))
+        out.append((("mis_a_disposition_epci", t), tuple(g for g in du_theme if g[1] != epci and g[3] == epci)))
+        num = (*(g for g in du_theme if g[1] == epci), ("mis_a_disposition_epci", t))
+        out.append((("numerateur", t), num))
+        out.append((("denominateur", t), (("numerateur", t), *(g for g in du_theme if g[1] != epci and g[3] != epci))))
+    out.append((("denominateur",), tuple(("denominateur", t) for t in themes)))
+    out.append((("denominateur",), tuple(("organisation", e) for e in organisations)))
+    out.append((("denominateur",), (("numerateur",), *(("denominateur", t) for t in themes))))
+    out.append((("numerateur",), tuple(("numerateur", t) for t in themes)))
+    out.append((("numerateur",), (("organisation", epci), *mad)))
+    out.append((("total",), tuple(("organisation_tous_themes", e) for e in organisations)))
+    return [(nom, tuple(m for m in membres if m in lignes)) for nom, membres in out if nom in lignes]
+
+
+def lire_tableau(courants: set[tuple[int, str]], epci: str, fonctionnels) -> Tableau:
+    """The cells of the (batch, employer) pairs `courants` (the current batches of a year, or one batch):
+    one query."""
     rows = (LignePaie.objects.filter(lot_id__in={lot for lot, _ in courants})
             .values_list("lot_id", "employeur", "theme", "activite", "situation", "beneficiaire", "agent",
                          "cout_annuel", "quotite"))
@@ -123,7 +137,8 @@ def lire_tableau(paie, epci: str, fonctionnels) -> Tableau:
         for agent, montant in par_agent.items():
             cible[agent] = cible.get(agent, 0.0) + montant
     fonctionnels = tuple(fonctionnels)
-    return Tableau(epci, fonctionnels, atomes, cellules, atomes_de, lignes_publiees(epci, fonctionnels, cellules))
+    lignes = lignes_publiees(epci, fonctionnels, cellules)
+    return Tableau(epci, fonctionnels, atomes, cellules, atomes_de, lignes, equations(epci, fonctionnels, lignes))
 
 
 # --- The pattern, cached per set of current batches and reader class -----------------------------------
@@ -152,13 +167,18 @@ def classe_de(acces) -> tuple:
 
 
 def _entree(territoire, paie) -> tuple[Tableau, dict]:
-    cle = cle_paie(territoire, paie)
+    courants = {(e.lot_id, code) for code, e in paie.lots.items()}
+    return _en_cache(cle_paie(territoire, paie), lambda: lire_tableau(courants, territoire.code,
+                                                                     territoire.themes_fonctionnels))
+
+
+def _en_cache(cle, lire) -> tuple[Tableau, dict]:
     with _VERROU:
         trouve = _CACHE.get(cle)
         if trouve is not None:
             _CACHE.move_to_end(cle)
             return trouve
-    entree = (lire_tableau(paie, territoire.code, territoire.themes_fonctionnels), {})
+    entree = (lire(), {})
     with _VERROU:
         _CACHE[cle] = entree
         while len(_CACHE) > _CACHE_TAILLE:
@@ -175,7 +195,7 @@ def _motif(tableau: Tableau, motifs: dict, classe: tuple) -> regle.Motif:
         else:
             connues = [k for k in tableau.cellules if classe[0] == "employeur" and k[0] == classe[1]]
             muettes = [k for k in tableau.cellules if k[1] not in tableau.fonctionnels]
-            trouve = regle.motif(tableau.cellules, tableau.lignes, connues, muettes)
+            trouve = regle.motif(tableau.cellules, tableau.lignes, tableau.equations, connues, muettes)
         motifs[classe] = trouve
     return trouve
 
@@ -285,12 +305,22 @@ class Lecture:
                   if not self.connait(k[0]) and not regle.diffusible(c)}
         cibles |= {("atome", a): {a: 1.0} for a, c in t.atomes.items()
                    if not self.connait(a[0]) and not regle.diffusible(c)}
+        m = self.motif
+
+        def cellules_de(membre):
+            return [membre] if membre in t.cellules else t.lignes[membre]
+
         for nom, cles in t.lignes.items():
-            if all(self.connait(k[0]) for k in cles):
+            if nom in m.lignes_cachees and not all(self.connait(k[0]) for k in cles):
+                if not regle.diffusible(regle.union(t.cellules[k] for k in cles)):
+                    cibles[("ligne", nom)] = {a: 1.0 for k in cles for a in t.atomes_de[k]}
+        for nom, membres in [*((n, tuple(c)) for n, c in t.lignes.items()), *t.equations]:
+            if nom in m.lignes_cachees:
                 continue
-            cachees = cles if nom in self.motif.lignes_cachees else [k for k in cles if k in self.motif.caches]
-            if cachees and not regle.diffusible(regle.union(t.cellules[k] for k in cachees)):
-                cibles[("ligne", nom)] = {a: 1.0 for k in cachees for a in t.atomes_de[k]}
+            masques = [x for x in membres if (x in m.caches and not self.connait(x[0])) or x in m.lignes_cachees]
+            cles = sorted({k for x in masques for k in cellules_de(x) if not self.connait(k[0])})
+            if cles and not regle.diffusible(regle.union(t.cellules[k] for k in cles)):
+                cibles[("equation", nom, tuple(masques))] = {a: 1.0 for k in cles for a in t.atomes_de[k]}
         return cibles
 
     def retrouves(self) -> dict:
@@ -321,32 +351,21 @@ def lecture(territoire, paie, acces) -> Lecture:
     """The reader API: what `acces` may see of `paie` (the current batches of one year)."""
     tableau, motifs = _entree(territoire, paie)
     classe = classe_de(acces)
-    resultat = Lecture(tableau, _motif(tableau, motifs, classe), classe)
+    return _enregistree(Lecture(tableau, _motif(tableau, motifs, classe), classe))
+
+
+def _enregistree(resultat: Lecture) -> Lecture:
     collecte = _REGISTRES.get()
     if collecte is not None:
         collecte.append(resultat)
     return resultat
 
 
-def montants_lot(lot, acces) -> tuple[dict[str, Montant], Montant]:
-    """A batch's amount per employer and in total, as `acces` may see them (the batch page): the same
-    rule as the current payroll, on the batch's own lines (a staged batch is not yet in any table)."""
-    par_employeur: dict[str, dict] = {}
-    for employeur, agent, cout, quotite in (LignePaie.objects.filter(lot=lot)
-                                            .values_list("employeur", "agent", "cout_annuel", "quotite").iterator()):
-        par_agent = par_employeur.setdefault(employeur, {})
-        par_agent[agent] = par_agent.get(agent, 0.0) + float(Decimal(cout) * Decimal(repr(quotite)))
-    classe = classe_de(acces)
-    connues = [e for e in par_employeur if classe == TOUT or classe == ("employeur", e)]
-    m = regle.motif(par_employeur, {("total",): list(par_employeur)}, connues)
-
-    def montant(contributions, cache, raison):
-        valeur = sum(contributions.values())
-        if cache:
-            return Montant(valeur, False, raison, agents=len(contributions))
-        return Montant(valeur, True, confidentiel=not regle.diffusible(contributions), agents=len(contributions))
-
-    montants = {e: montant(c, e in m.caches, regle.raison(c) if e in m.primaires else regle.RAISON_SECONDAIRE)
-                for e, c in par_employeur.items()}
-    total = montant(regle.union(par_employeur.values()), ("total",) in m.lignes_cachees, regle.RAISON_SECONDAIRE)
-    return montants, total
+def lecture_lot(lot, acces) -> Lecture:
+    """What `acces` may see of one batch (the batch page): the same rule and the same register as the
+    current payroll, on the batch's own lines (a staged batch is not yet in any table)."""
+    courants = {(lot.pk, code) for code in lot.employeurs.values_list("organisation__code", flat=True)}
+    territoire = lot.territoire
+    tableau, motifs = _en_cache(("lot", lot.pk, lot.empreinte, tuple(territoire.themes_fonctionnels)),
+                                lambda: lire_tableau(courants, territoire.code, territoire.themes_fonctionnels))
+    return _enregistree(Lecture(tableau, _motif(tableau, motifs, classe_de(acces)), classe_de(acces)))

@@ -15,7 +15,7 @@ from masse_salariale.forms import ConfirmationForm, FonctionnelsForm, ImportForm
 from masse_salariale.lecture import paie_courante
 from masse_salariale.models import Lot, LotEmployeur
 from masse_salariale.confidentialite import lecture as lecture_paie
-from masse_salariale.confidentialite import montants_lot
+from masse_salariale.confidentialite import lecture_lot
 from masse_salariale.tableaux import detail as detail_rows
 from masse_salariale.tableaux import lignes_employeurs, matrice, themes
 from territoire.actions import do_changer_fonctionnels
@@ -163,9 +163,10 @@ def _lot_visible(request, code, pk):
 def lot(request, code, pk):
     territoire, acces, lot = _lot_visible(request, code, pk)
     employeurs = list(LotEmployeur.objects.filter(lot=lot).select_related("organisation", "remplace__lot"))
-    montants, total = montants_lot(lot, acces)
+    lecture = lecture_lot(lot, acces)
     for e in employeurs:
-        e.montant = montants.get(e.organisation.code)
+        e.montant = lecture.ligne("organisation_tous_themes", e.organisation.code)
+    total = lecture.ligne("total")
     return render(request, "masse_salariale/lot.html", {
         "total": total, "peut_decider": acces.peut_decider_lot(lot),
         "territoire": territoire, "acces": acces, "lot": lot, "employeurs": employeurs,

@@ -23,7 +23,7 @@ COULEUR_AUTRE = "#4a5562"
 
 R_MIN = 13.0  # px: a four-letter theme code still fits inside, legibly
 R_MAX = 34.0  # px: the largest visible amount, before the density reduction
-R_NEUTRE = 17.0  # px: an amount covered by statistical secrecy
+R_NEUTRE = 17.0  # px: an amount the reader may not see (confidentiality of pay)
 ESPACE = 1.5  # px between two discs of a cell
 DENSITE = 0.3  # the share of a cell its discs may cover before all discs shrink: room to spread them
 

@@ -56,11 +56,12 @@ def page(request, code):
     organisations = list(territoire.organisations.all())
     result = compute_coefficient(paie.agregats, territoire.code, [o.code for o in organisations],
                                  territoire.themes_fonctionnels)
-    lignes = lignes_employeurs(result, paie, organisations, lecture(territoire, paie, acces))
+    lecteur = lecture(territoire, paie, acces)
+    lignes = lignes_employeurs(result, paie, organisations, lecteur)
     communes = [o for o in organisations if not o.est_epci]
     return render(request, "territoire/page.html", {
         "territoire": territoire, "acces": acces, "paie": paie, "result": result, "lignes": lignes,
-        "nb_communes": len(communes),
+        "denominateur": lecteur.ligne("denominateur"), "nb_communes": len(communes),
         "population": sum(o.population or 0 for o in communes),
         "sans_lot": [o for o in organisations if o.code not in paie.lots],
     })
