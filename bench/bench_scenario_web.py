@@ -2,7 +2,10 @@
 synthetic payroll, ~23,000 lines a year stored as aggregates), as the scenario page does on every edit:
 load the current payroll aggregates and reduce them (`scenarios.calcul.contexte`, cached per set of
 batches after the first call), run the engine on a 20-action scenario (`calcul.simuler`), and the whole
-page through Django's test client. Target: recompute < 50 ms."""
+page through Django's test client, for the project team and for an élue (whose amounts go through the
+confidentiality pattern, masse_salariale/confidentialite.py); the coefficient page likewise; and the
+pattern's cold computation (cells read from the pseudonymised lines, then one pattern per reader class).
+Target: recompute < 50 ms; whole pages < 50 ms (README). Figures: min / median / max of several runs."""
 
 import os
 import statistics
@@ -30,12 +33,21 @@ TARGET_MS = 50.0
 
 
 def median_ms(fn, runs=30) -> float:
+    return timings_ms(fn, runs)[1]
+
+
+def timings_ms(fn, runs=30) -> tuple[float, float, float]:
     times = []
     for _ in range(runs):
         t = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
+    return min(times), statistics.median(times), max(times)
+
+
+def line(label, figures, target=TARGET_MS) -> str:
+    lo, med, hi = figures
+    return f"{label:<58} min {lo:6.1f}  median {med:6.1f}  max {hi:6.1f} ms  (target {target:.0f} ms, ratio {med / target:.2f})"
 
 
 def main():
@@ -70,11 +82,32 @@ def main():
     moteur = median_ms(lambda: calcul.simuler(ctx, scenario, lignes))
     recalcul = median_ms(lambda: calcul.simuler(calcul.contexte(territoire), scenario,
                                                 actions.actions_de(scenario)))
+    from comptes.perms import Acces
+    from masse_salariale import confidentialite
+    from masse_salariale.lecture import paie_courante
+
+    paie = paie_courante(territoire)
+    lecteurs = [Acces(Utilisateur.objects.get(username=u), territoire)
+                for u in ("equipe-projet", "elu-copil", "dgs-bordeaux", "dgs-merignac")]
+
+    def motif_froid():
+        confidentialite._CACHE.clear()
+        for acces in lecteurs:
+            confidentialite.lecture(territoire, paie, acces)
+
+    cold = timings_ms(motif_froid, runs=5)
     client = Client()
     client.force_login(equipe)
     url = f"/t/{territoire.code}/decision/scenarios/{scenario.pk}/"
     assert client.get(url).status_code == 200
     page = median_ms(lambda: client.get(url), runs=10)
+    pages = {}
+    for login in ("equipe-projet", "elu-copil"):
+        c = Client()
+        c.force_login(Utilisateur.objects.get(username=login))
+        for nom, adresse in (("scenario page", url), ("coefficient page", f"/t/{territoire.code}/coefficient/")):
+            assert c.get(adresse).status_code == 200
+            pages[f"{nom}, {login}"] = timings_ms(lambda: c.get(adresse), runs=10)
     print(f"aggregate rows: {ctx.paie.agregats.height}, employers: {len(ctx.paie.lots)}, actions: {len(lignes)}")
     print(f"context, first call (aggregates read and reduced): {froid:.1f} ms")
     print(f"context, cached Bases (current batches re-read):   {contexte:.1f} ms")
@@ -82,6 +115,9 @@ def main():
     print(f"recompute as on an edit (context + actions + engine): {recalcul:.1f} ms "
           f"(target {TARGET_MS:.0f} ms, ratio {recalcul / TARGET_MS:.2f})")
     print(f"whole scenario page through the test client:       {page:.1f} ms")
+    print(line("confidentiality cells and 4 reader patterns, cold", cold, 1000))
+    for nom, figures in pages.items():
+        print(line(nom, figures))
 
 
 if __name__ == "__main__":

@@ -54,9 +54,30 @@ class Tableau:
     atomes_de: dict  # cell -> [atoms]
     lignes: dict  # line name -> [cells]
     equations: list  # (line, members) : how the lines add up
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def cellules_de_ligne(self, nom) -> list:
         return self.lignes.get(nom, [])
+
+    def raison(self, cle, contributions) -> str | None:
+        """engine.confidentialite.raison of a cell, atom or line, computed once per set of batches."""
+        memo = ("raison", cle)
+        if memo not in self._memo:
+            self._memo[memo] = regle.raison(contributions)
+        return self._memo[memo]
+
+    def atomes_de_ligne(self, nom) -> list:
+        memo = ("atomes", nom)
+        if memo not in self._memo:
+            self._memo[memo] = [a for k in self.cellules_de_ligne(nom) for a in self.atomes_de.get(k, [])]
+        return self._memo[memo]
+
+    def contributions_de_ligne(self, nom) -> dict:
+        """Per-agent amounts of a line, summed once per set of batches (the tableau is cached)."""
+        trouve = self._memo.get(nom)
+        if trouve is None:
+            trouve = self._memo[nom] = regle.union(self.cellules[k] for k in self.cellules_de_ligne(nom))
+        return trouve
 
     def grille(self) -> list[tuple[str, str, str]]:
         """The grid's keys (employer, theme, beneficiary or "" for own agents), sorted."""
@@ -229,6 +250,7 @@ class Lecture:
     classe: tuple
     publies: list = field(default_factory=list)  # engine.confidentialite.Publie: cells, lines, atoms
     derives: list = field(default_factory=list)  # released amounts derived from published ones
+    _lignes: dict = field(default_factory=dict, repr=False)  # each line asked once per reading
 
     @property
     def voit_tout(self) -> bool:
@@ -248,18 +270,25 @@ class Lecture:
         valeur = sum(contributions.values())
         if cle in self.motif.caches and not self.connait(cle[0]):
             primaire = cle in self.motif.primaires
-            return Montant(valeur, False, regle.raison(contributions) if primaire else regle.RAISON_SECONDAIRE,
-                           agents=len(contributions))
-        return self._publie(self._atomes_de([cle]), valeur, contributions)
+            return Montant(valeur, False, self.tableau.raison(cle, contributions) if primaire
+                           else regle.RAISON_SECONDAIRE, agents=len(contributions))
+        return self._publie(self._atomes_de([cle]), valeur, contributions, self.tableau.raison(cle, contributions))
 
     def ligne(self, *nom) -> Montant:
+        if nom in self._lignes:
+            return self._lignes[nom]
+        self._lignes[nom] = montant = self._ligne(nom)
+        return montant
+
+    def _ligne(self, nom) -> Montant:
         cles = self.tableau.cellules_de_ligne(nom)
-        contributions = regle.union(self.tableau.cellules[k] for k in cles)
+        contributions = self.tableau.contributions_de_ligne(nom)
         valeur = sum(contributions.values())
-        if not all(self.connait(k[0]) for k in cles) and nom in self.motif.lignes_cachees:
-            raison = regle.raison(contributions) or regle.RAISON_SECONDAIRE
+        if nom in self.motif.lignes_cachees and not all(self.connait(k[0]) for k in cles):
+            raison = self.tableau.raison(nom, contributions) or regle.RAISON_SECONDAIRE
             return Montant(valeur, False, raison, agents=len(contributions))
-        return self._publie(self._atomes_de(cles), valeur, contributions)
+        return self._publie(self.tableau.atomes_de_ligne(nom), valeur, contributions,
+                            self.tableau.raison(nom, contributions))
 
     def atomes(self, cles: Iterable) -> Montant:
         """A figure finer than the cells (activity × situation × beneficiary of one employer)."""
@@ -268,7 +297,7 @@ class Lecture:
         valeur = sum(contributions.values())
         if cles and not all(self.connait(k[0]) for k in cles):
             return Montant(valeur, False, regle.RAISON_DETAIL, agents=len(contributions))
-        return self._publie(cles, valeur, contributions)
+        return self._publie(cles, valeur, contributions, regle.raison(contributions))
 
     def base(self, commune: str, theme: str, activite: str | None) -> Montant:
         """What a staff-moving action moves in a commune at part 1 (FORMATS §5: the lines that are not
@@ -290,8 +319,8 @@ class Lecture:
     def _atomes_de(self, cles) -> list:
         return [a for k in cles for a in self.tableau.atomes_de.get(k, [])]
 
-    def _publie(self, atomes, valeur, contributions) -> Montant:
-        m = Montant(valeur, True, confidentiel=bool(contributions) and not regle.diffusible(contributions),
+    def _publie(self, atomes, valeur, contributions, raison: str | None) -> Montant:
+        m = Montant(valeur, True, confidentiel=bool(contributions) and raison is not None,
                     agents=len(contributions))
         self.publies.append(regle.Publie({a: 1.0 for a in atomes}, m.affiche))
         return m

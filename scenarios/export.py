@@ -30,7 +30,7 @@ def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes
     ws.append([f"{territoire.nom} · scénario version {scenario.version} · masse salariale {source['annee'] or '–'} "
                f"(lots courants de {source['nb_employeurs']} employeurs) · coefficient "
                f"{_pct(f['simulation'].before.coefficient)} avant, {_pct(f['simulation'].after.coefficient)} après"])
-    ws.append([])
+    ws.append([" ".join(t for t in (source["libelle"] + ".", source["avis"]) if t)])
     entetes = ["Organisation", "ETP avant", "ETP après", "Écart ETP", "Masse salariale avant",
                "Masse salariale après", "Écart", "Charges transférées", "Économies", "Remboursements"]
     if fpu:

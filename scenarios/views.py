@@ -150,24 +150,6 @@ def _source(ctx) -> dict:
             "libelle": ctx.annee_paie.libelle, "avis": paie.avis(calcul.PORTEE_SCENARIO)}
 
 
-def _avec_annee_paie(classeur: bytes, source: dict) -> bytes:
-    """The impact workbook with the payroll year said under its title (and the missing employers when
-    that year is incomplete), on its blank third row, else on a row inserted there."""
-    import io
-
-    from openpyxl import load_workbook
-
-    wb = load_workbook(io.BytesIO(classeur))
-    ws = wb.active
-    texte = " ".join(t for t in (source["libelle"] + ".", source["avis"]) if t)
-    if ws["A3"].value not in (None, ""):
-        ws.insert_rows(3)
-    ws["A3"] = texte
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 # --- pages ------------------------------------------------------------------------------------------------
 
 @login_required
@@ -425,7 +407,7 @@ def impact(request, code, pk):
         return HttpResponse("Ce scénario enfreint une règle : corrigez-le avant d'exporter son impact.\n"
                             + "\n".join(f["resultat"].erreurs), status=409, content_type="text/plain; charset=utf-8")
     source = _source(ctx)
-    reponse = HttpResponse(_avec_annee_paie(impact_xlsx(s, territoire, f, ctx.moteur.fpu, source), source),
+    reponse = HttpResponse(impact_xlsx(s, territoire, f, ctx.moteur.fpu, source),
                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     reponse["Content-Disposition"] = f'attachment; filename="impact-{slugify(s.nom) or s.pk}.xlsx"'
     return reponse
