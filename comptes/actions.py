@@ -270,3 +270,26 @@ def do_reactiver(territoire, user, auteur) -> None:
     user.save(update_fields=["is_active"])
     Evenement.objects.create(territoire=territoire, utilisateur=auteur, action="comptes.reactivation",
                              objet=f"{user} <{user.email}>"[:200], details={"compte": user.pk})
+
+
+@transaction.atomic
+def do_designer_referent_paie(territoire, organisation, user, designe: bool, auteur) -> bool:
+    """Give or take back the role « référent paie » of `organisation` (docs/confidentialite.md): the person
+    then reads that organisation's payroll amounts as its DGS does. Only for an active account of that
+    organisation in the territory. Returns whether anything changed."""
+    if user.organisation_id != organisation.pk or not user.habilitations.filter(territoire=territoire).exists():
+        raise ActionRefusee([f"{user} n'est pas une personne de {organisation.nom} dans ce territoire."])
+    if not user.is_active:
+        raise ActionRefusee([f"Le compte de {user} est désactivé : réactivez-le d'abord."])
+    role = Habilitation.objects.filter(territoire=territoire, utilisateur=user, role=Role.REFERENT_PAIE, groupe=None)
+    if designe == role.exists():
+        return False
+    if designe:
+        Habilitation.objects.create(territoire=territoire, utilisateur=user, role=Role.REFERENT_PAIE,
+                                    organisation=organisation, groupe=None)
+    else:
+        role.delete()
+    Evenement.objects.create(territoire=territoire, utilisateur=auteur, action="comptes.referent_paie",
+                             objet=f"{user} <{user.email}>"[:200],
+                             details={"compte": user.pk, "organisation": organisation.code, "designe": designe})
+    return True

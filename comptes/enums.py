@@ -4,7 +4,7 @@ from django.db import models
 class Role(models.TextChoices):
     EQUIPE_PROJET = "equipe_projet", "Équipe projet"
     DGS = "dgs", "Directeur ou directrice générale des services"
-    REFERENT_PAIE = "referent_paie", "Référent paie de son organisation"
+    REFERENT_PAIE = "referent_paie", "Référent paie (voit tous les montants de paie de son employeur)"
     COPILOTE_COMMUNE = "copilote_commune", "Co-pilote commune"
     COPILOTE_EPCI = "copilote_epci", "Co-pilote EPCI"
     CONSULTANT = "consultant", "Consultant accompagnant"

@@ -212,3 +212,17 @@ class CompteForm(RolesForm):
                 self.add_error("roles", "Le territoire doit garder au moins une personne dans l'équipe projet : "
                                         "invitez-en une autre avant de retirer ce rôle.")
         return cleaned
+
+
+class ReferentPaieForm(forms.Form):
+    """Designate (or take back) a payroll referent among the people of the DGS's organisation."""
+
+    utilisateur = forms.ModelChoiceField(label="personne", queryset=Utilisateur.objects.none(),
+                                         error_messages={"invalid_choice": "Cette personne n'est pas de votre "
+                                                         "organisation dans ce territoire."})
+    designe = forms.BooleanField(label="référent paie", required=False)
+
+    def __init__(self, *args, territoire, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["utilisateur"].queryset = Utilisateur.objects.du_territoire(territoire).filter(
+            organisation=organisation)

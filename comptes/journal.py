@@ -9,4 +9,5 @@ PHRASES = {
     "comptes.modification": "a modifié un compte",
     "comptes.desactivation": "a désactivé un compte",
     "comptes.reactivation": "a réactivé un compte",
+    "comptes.referent_paie": "a désigné ou retiré un référent paie",
 }

@@ -81,6 +81,11 @@ class Acces:
         """Is the user one of this employer's own users?"""
         return self.code_employeur == code
 
+    def peut_designer_referents_paie(self) -> bool:
+        """The DGS designates the people of her organisation who read its payroll as she does (the project
+        team does it for any organisation on the account page)."""
+        return self.est_dgs and self.organisation is not None
+
     def voit_detail(self, code: str) -> bool:
         """Every figure of an employer, finer than organisation × theme and whatever its size (pay amounts
         through masse_salariale.confidentialite, which reads the same two notions): its own users and the

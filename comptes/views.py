@@ -10,14 +10,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from comptes.actions import (
+    do_designer_referent_paie,
     do_desactiver,
     do_inviter,
     do_modifier_compte,
     do_reactiver,
     do_renvoyer_invitation,
 )
-from comptes.enums import ROLES_DANS_GROUPE
-from comptes.forms import CompteForm, ConnexionForm, InvitationForm
+from comptes.enums import ROLES_DANS_GROUPE, Role
+from comptes.forms import CompteForm, ConnexionForm, InvitationForm, ReferentPaieForm
 from comptes.models import Habilitation, Utilisateur
 from comptes.perms import get_territoire_ou_404, get_utilisateur_ou_404, territoires_visibles
 from groupes.models import GroupeTravail
@@ -216,3 +217,37 @@ def reactiver(request, code, pk):
 def renvoyer(request, code, pk):
     return _action_sur_compte(request, code, pk, do_renvoyer_invitation,
                               "Invitation renvoyée à {user} ({user.email}) avec un nouveau lien.")
+
+
+# --- Payroll referents (a DGS, in her organisation) ---------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referents_paie(request, code):
+    """The people of the DGS's organisation, and who among them reads its payroll amounts as she does."""
+    territoire, acces = get_territoire_ou_404(request.user, code)
+    if not acces.peut_designer_referents_paie():
+        raise PermissionDenied("Le DGS d'une organisation désigne ses référents paie ; l'équipe projet le fait "
+                               "depuis la page de chaque compte.")
+    organisation = acces.organisation
+    form = ReferentPaieForm(_donnees(request), territoire=territoire, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        user, designe = form.cleaned_data["utilisateur"], form.cleaned_data["designe"]
+        try:
+            change = do_designer_referent_paie(territoire, organisation, user, designe, request.user)
+        except ActionRefusee as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            if change:
+                messages.success(request, f"{user} est désormais référent paie de {organisation.nom}." if designe
+                                 else f"{user} n'est plus référent paie de {organisation.nom}.")
+        return redirect("utilisateurs:referents_paie", code=territoire.code)
+    referents = set(Habilitation.objects.filter(territoire=territoire, role=Role.REFERENT_PAIE)
+                    .values_list("utilisateur_id", flat=True))
+    personnes = [{"u": u, "referent": u.pk in referents}
+                 for u in Utilisateur.objects.du_territoire(territoire).filter(organisation=organisation).par_nom()
+                 if u.pk != request.user.pk]
+    return render(request, "comptes/referents_paie.html", {
+        "territoire": territoire, "acces": acces, "organisation": organisation, "personnes": personnes,
+        "form": form}, status=400 if form.is_bound else 200)

@@ -143,6 +143,7 @@ PAGES_SANS_MONTANT: dict[str, str] = {
     "accueil": "redirige vers l'espace d'un territoire",
     **dict.fromkeys(["comptes:login", "comptes:logout", "comptes:password_reset", "comptes:password_reset_done",
                      "comptes:password_reset_confirm", "comptes:password_reset_complete"], _ACCOUNTS),
+    "utilisateurs:referents_paie": "les personnes d'une organisation et leur rôle de référent paie, sans montant",
     "masse_salariale:fonctionnels": _POST,
     "masse_salariale:importer": ("formulaire d'import ; un refus cite le fichier que l'utilisateur vient "
                                  "d'envoyer, jamais la paie enregistrée"),

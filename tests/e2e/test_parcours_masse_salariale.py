@@ -63,3 +63,20 @@ def test_dgs_sees_only_commune_theme_level_for_another_commune(page, cast, terri
     assert "FIN-BUDG" not in content and "Bordeaux" in content
     page.goto(page.base + f"/t/{territoire.code}/")
     check_accessibility(page)
+
+
+def test_dgs_reads_her_own_detail_and_designates_a_payroll_referent(page, cast, territoire, lot_courant):
+    from tests.cast import MERIGNAC, creer_utilisateur
+
+    creer_utilisateur(territoire, "rh-merignac", "membre", MERIGNAC, theme="RH")
+    login(page, "dgs-merignac", MOT_DE_PASSE)
+    page.goto(page.base + f"/t/{territoire.code}/coefficient/detail/?employeur={MERIGNAC}")
+    assert "non diffusé" not in page.content() and "RH-FORM" in page.content()
+    assert "Confidentialité des rémunérations" in page.content()
+    check_accessibility(page)
+    page.goto(page.base + f"/t/{territoire.code}/masse-salariale/")
+    page.get_by_role("link", name="référents paie de Mérignac").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Désigner référent paie : rh-merignac").click()
+    assert "est désormais référent paie de Mérignac" in page.content()
+    check_accessibility(page)

@@ -1,7 +1,10 @@
 """Rows of the territory's accounts (/t/<code>/comptes/): the project team alone lists, invites, edits,
 deactivates (docs/permissions.md, « Comptes »). The login and password pages are public (commun.PUBLIC)."""
 
-from tests.permissions.commun import team_only
+from tests.permissions.commun import members, team_only
+
+# The DGS of an organisation designates its payroll referents (docs/confidentialite.md).
+DGS = {"dgs_metropole", "dgs_bordeaux", "dgs_merignac"}
 
 # (url name, method) -> expected status per role. The account acted upon is the observer's.
 MATRIX = {
@@ -16,6 +19,8 @@ MATRIX = {
     ("utilisateurs:reactiver", "post"): team_only(302),
     ("utilisateurs:renvoyer", "get"): team_only(405),
     ("utilisateurs:renvoyer", "post"): team_only(302),
+    ("utilisateurs:referents_paie", "get"): members(403, **{r: 200 for r in DGS}),
+    ("utilisateurs:referents_paie", "post"): members(403, **{r: 400 for r in DGS}),
 }
 
 
