@@ -18,10 +18,15 @@ def main():
     epci = lookup_epci("243300316")
     scale = float(os.environ.get("BENCH_SCALE", "65"))
     t0 = time.perf_counter()
-    frame = generate_payroll((epci.code, epci.nom, epci.population),
-                             [(c.code, c.nom, c.population) for c in epci.communes], seed=1, scale=scale)
-    frame = frame.with_columns((frame["cout_annuel"] * frame["quotite"]).alias("montant"),
-                               (frame["etp"] * frame["quotite"]).alias("etp_ligne"))
+    frame = generate_payroll(
+        (epci.code, epci.nom, epci.population),
+        [(c.code, c.nom, c.population) for c in epci.communes],
+        seed=1,
+        scale=scale,
+    )
+    frame = frame.with_columns(
+        (frame["cout_annuel"] * frame["quotite"]).alias("montant"), (frame["etp"] * frame["quotite"]).alias("etp_ligne")
+    )
     t_gen = time.perf_counter() - t0
     orgs = [epci.code, *(c.code for c in epci.communes)]
     compute_coefficient(frame.head(1000), epci.code, orgs)  # warm-up
@@ -33,8 +38,10 @@ def main():
     best, median = min(runs), sorted(runs)[len(runs) // 2]
     print(f"lines: {frame.height:,}  (generated in {t_gen:.2f} s)")
     print(f"coefficient: {result.coefficient:.6f}")
-    print(f"engine: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms; target {TARGET_S * 1000:.0f} ms; "
-          f"ratio median/target {median / TARGET_S:.2f}")
+    print(
+        f"engine: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms; target {TARGET_S * 1000:.0f} ms; "
+        f"ratio median/target {median / TARGET_S:.2f}"
+    )
 
 
 if __name__ == "__main__":

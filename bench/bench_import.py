@@ -50,16 +50,20 @@ def main():
 
     territoire, _, _ = do_creer_ou_mettre_a_jour(description_officielle("243300316"))
     user = Utilisateur.objects.create_user("bench", password="x", organisation=territoire.epci)
-    Habilitation.objects.create(utilisateur=user, territoire=territoire, role=Role.EQUIPE_PROJET,
-                                organisation=territoire.epci)
+    Habilitation.objects.create(
+        utilisateur=user, territoire=territoire, role=Role.EQUIPE_PROJET, organisation=territoire.epci
+    )
     orgs = list(territoire.organisations.all())
     epci = next(o for o in orgs if o.est_epci)
-    frame = generate_payroll((epci.code, epci.nom, epci.population),
-                             [(o.code, o.nom, o.population) for o in orgs if not o.est_epci], seed=7)
+    frame = generate_payroll(
+        (epci.code, epci.nom, epci.population), [(o.code, o.nom, o.population) for o in orgs if not o.est_epci], seed=7
+    )
     csv_buffer = io.BytesIO()
     write_payroll_csv(frame, csv_buffer)
     files = {"csv": csv_buffer.getvalue(), "xlsx": xlsx_bytes(frame)}
-    print(f"payroll: {frame.height:,} lines, CSV {len(files['csv']) / 1e6:.1f} MB, XLSX {len(files['xlsx']) / 1e6:.1f} MB")
+    print(
+        f"payroll: {frame.height:,} lines, CSV {len(files['csv']) / 1e6:.1f} MB, XLSX {len(files['xlsx']) / 1e6:.1f} MB"
+    )
     client = Client()
     client.force_login(user)
     base = f"/t/{territoire.code}"
@@ -67,8 +71,9 @@ def main():
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         t0 = time.perf_counter()
-        response = client.post(f"{base}/masse-salariale/importer/",
-                               {"fichier": SimpleUploadedFile(f"paie.{kind}", data), "annee": year})
+        response = client.post(
+            f"{base}/masse-salariale/importer/", {"fichier": SimpleUploadedFile(f"paie.{kind}", data), "annee": year}
+        )
         assert response.status_code == 302, response.content.decode()[:2000]
         t1 = time.perf_counter()
         response = client.post(response["Location"] + "confirmer/")
@@ -78,9 +83,11 @@ def main():
         assert response.status_code == 200 and response.context["result"].coefficient
         t3 = time.perf_counter()
         total = t3 - t0
-        print(f"{kind.upper():4}: upload+validate+store {t1 - t0:.2f} s, confirm {t2 - t1:.2f} s, "
-              f"coefficient page {t3 - t2:.2f} s; total {total:.2f} s; target {TARGET_S:.0f} s; "
-              f"ratio {total / TARGET_S:.2f}")
+        print(
+            f"{kind.upper():4}: upload+validate+store {t1 - t0:.2f} s, confirm {t2 - t1:.2f} s, "
+            f"coefficient page {t3 - t2:.2f} s; total {total:.2f} s; target {TARGET_S:.0f} s; "
+            f"ratio {total / TARGET_S:.2f}"
+        )
 
 
 if __name__ == "__main__":

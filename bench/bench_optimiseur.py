@@ -45,20 +45,37 @@ def instance(seed: int) -> Problem:
                 d_num = moved_cost * (1 - gain) if theme.functional else 0.0
                 d_den = -moved_cost * gain if theme.functional else 0.0
                 ident = f"{commune}-{theme.code}-{modalite}"
-                candidates.append(Candidate(
-                    id=ident, position=len(candidates), d_numerator=d_num, d_denominator=d_den,
-                    moved_fte=moved_fte, moved_cost=moved_cost, ac=-moved_cost, faisabilite=rng.randint(0, 5),
-                    annee=rng.randint(2026, 2032), theme=theme.code, communes=(commune,),
-                ))
+                candidates.append(
+                    Candidate(
+                        id=ident,
+                        position=len(candidates),
+                        d_numerator=d_num,
+                        d_denominator=d_den,
+                        moved_fte=moved_fte,
+                        moved_cost=moved_cost,
+                        ac=-moved_cost,
+                        faisabilite=rng.randint(0, 5),
+                        annee=rng.randint(2026, 2032),
+                        theme=theme.code,
+                        communes=(commune,),
+                    )
+                )
                 group.append(ident)
-            overlaps |= {(a, b) for k, a in enumerate(group) for b in group[k + 1:]}
+            overlaps |= {(a, b) for k, a in enumerate(group) for b in group[k + 1 :]}
     for theme in THEMES:
         if theme.functional:
             epci_functional += rng.uniform(60, 120) * COST_PER_FTE
     numerator0 = epci_functional
     denominator0 += epci_functional
-    return Problem(numerator0, denominator0, tuple(candidates), frozenset(overlaps), yearly_fte_cap=60.0,
-                   min_feasibility=1, refusals={"33063": frozenset({"RH"}), "33005": frozenset({"SI", "FIN"})})
+    return Problem(
+        numerator0,
+        denominator0,
+        tuple(candidates),
+        frozenset(overlaps),
+        yearly_fte_cap=60.0,
+        min_feasibility=1,
+        refusals={"33063": frozenset({"RH"}), "33005": frozenset({"SI", "FIN"})},
+    )
 
 
 def timed(problem: Problem, **mode):
@@ -68,7 +85,7 @@ def timed(problem: Problem, **mode):
 
 
 def seeds(text: str) -> list[int]:
-    """"1-5" or "1,2,4"."""
+    """ "1-5" or "1,2,4"."""
     out = []
     for part in text.split(","):
         low, _, high = part.partition("-")
@@ -80,19 +97,26 @@ def run(seed: int) -> list[tuple[str, float, float]]:
     """One seed: each mode's figures printed; returns (mode, selection s, with binding s)."""
     problem = instance(seed)
     before = problem.numerator0 / problem.denominator0
-    print(f"seed {seed}: candidates: {len(problem.candidates)}, overlapping pairs: {len(problem.overlaps)}, "
-          f"denominator {problem.denominator0:,.0f} €, coefficient before {before:.4f}")
+    print(
+        f"seed {seed}: candidates: {len(problem.candidates)}, overlapping pairs: {len(problem.overlaps)}, "
+        f"denominator {problem.denominator0:,.0f} €, coefficient before {before:.4f}"
+    )
     figures = []
     for label, mode in (("target", {"target": round(before + 0.15, 4)}), ("max-fte", {"max_fte": 150.0})):
         result, seconds = timed(problem, with_binding=False, time_limit=600, **mode)
-        print(f"{label} {mode}: selection with tie-breaking {seconds:.2f} s; target {TARGET_S:.0f} s; "
-              f"ratio {seconds / TARGET_S:.2f}; optimal {result.optimal}")
-        print(f"  selected {len(result.selected)}, coefficient {result.coefficient:.6f}, "
-              f"moved_fte {result.moved_fte:.2f}")
+        print(
+            f"{label} {mode}: selection with tie-breaking {seconds:.2f} s; target {TARGET_S:.0f} s; "
+            f"ratio {seconds / TARGET_S:.2f}; optimal {result.optimal}"
+        )
+        print(
+            f"  selected {len(result.selected)}, coefficient {result.coefficient:.6f}, moved_fte {result.moved_fte:.2f}"
+        )
         full, total = timed(problem, time_limit=600, **mode)
         assert full.selected == result.selected
-        print(f"  with the binding analysis: {total:.2f} s (ratio {total / TARGET_S:.2f}), optimal {full.optimal}, "
-              f"binding {len(full.binding)}: {', '.join(full.binding[:4])}{' ...' if len(full.binding) > 4 else ''}")
+        print(
+            f"  with the binding analysis: {total:.2f} s (ratio {total / TARGET_S:.2f}), optimal {full.optimal}, "
+            f"binding {len(full.binding)}: {', '.join(full.binding[:4])}{' ...' if len(full.binding) > 4 else ''}"
+        )
         figures.append((label, seconds, total))
     return figures
 

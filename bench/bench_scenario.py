@@ -23,11 +23,34 @@ def scenario_of(communes: tuple[str, ...]) -> Scenario:
     """20 non-overlapping actions of every modality over the territory's communes."""
     staff = ("service_commun", "mad_descendante", "mad_ascendante", "transfert")
     actions = []
-    activities = ("RH-PAIE", "RH-FORM", "RH-RECR", "RH-SANT", "FIN-BUDG", "FIN-COMP", "FIN-FISC", "SI-INFR",
-                  "SI-APPL", "CPAJ-MARC", "CPAJ-JURI", "BML-ENTR")
+    activities = (
+        "RH-PAIE",
+        "RH-FORM",
+        "RH-RECR",
+        "RH-SANT",
+        "FIN-BUDG",
+        "FIN-COMP",
+        "FIN-FISC",
+        "SI-INFR",
+        "SI-APPL",
+        "CPAJ-MARC",
+        "CPAJ-JURI",
+        "BML-ENTR",
+    )
     for i, act in enumerate(activities):
-        actions.append(Action(f"a{i + 1}", act.split("-")[0], act, None, staff[i % 4], part=0.8, gain=0.1,
-                              annee=2026 + i % 5, charges_associees=10_000.0))
+        actions.append(
+            Action(
+                f"a{i + 1}",
+                act.split("-")[0],
+                act,
+                None,
+                staff[i % 4],
+                part=0.8,
+                gain=0.1,
+                annee=2026 + i % 5,
+                charges_associees=10_000.0,
+            )
+        )
     for i, theme in enumerate(("AOS", "GDP", "ECO", "TIDP")):
         actions.append(Action(f"b{i + 1}", theme, None, communes[i::4], "service_commun", gain=0.05, annee=2028))
     for i, modalite in enumerate(("groupement_commandes", "prestation", "mise_en_commun_biens", "entente")):
@@ -46,28 +69,38 @@ def timed(fn, runs: int) -> list[float]:
 
 def main():
     epci = lookup_epci("243300316")
-    frame = generate_payroll((epci.code, epci.nom, epci.population),
-                             [(c.code, c.nom, c.population) for c in epci.communes], seed=1)
-    frame = frame.with_columns((pl.col("cout_annuel") * pl.col("quotite")).alias("montant"),
-                               (pl.col("etp") * pl.col("quotite")).alias("etp_ligne"))
-    aggregates = frame.with_columns(pl.col("activite").fill_null(""), pl.col("beneficiaire").fill_null("")).group_by(
-        "employeur", "theme", "activite", "situation", "beneficiaire", "categorie"
-    ).agg(pl.col("montant").sum(), pl.col("etp_ligne").sum())
-    territoire = Territoire(epci.code, True, tuple(c.code for c in epci.communes),
-                            {c.code: c.population for c in epci.communes})
+    frame = generate_payroll(
+        (epci.code, epci.nom, epci.population), [(c.code, c.nom, c.population) for c in epci.communes], seed=1
+    )
+    frame = frame.with_columns(
+        (pl.col("cout_annuel") * pl.col("quotite")).alias("montant"),
+        (pl.col("etp") * pl.col("quotite")).alias("etp_ligne"),
+    )
+    aggregates = (
+        frame.with_columns(pl.col("activite").fill_null(""), pl.col("beneficiaire").fill_null(""))
+        .group_by("employeur", "theme", "activite", "situation", "beneficiaire", "categorie")
+        .agg(pl.col("montant").sum(), pl.col("etp_ligne").sum())
+    )
+    territoire = Territoire(
+        epci.code, True, tuple(c.code for c in epci.communes), {c.code: c.population for c in epci.communes}
+    )
     scenario = scenario_of(territoire.communes)
-    print(f"payroll: {frame.height:,} lines, {aggregates.height:,} aggregate rows, "
-          f"{len(territoire.communes)} communes, {len(scenario.actions)} actions")
+    print(
+        f"payroll: {frame.height:,} lines, {aggregates.height:,} aggregate rows, "
+        f"{len(territoire.communes)} communes, {len(scenario.actions)} actions"
+    )
     for label, data in (("lines", frame), ("aggregates", aggregates)):
         b = bases(data, territoire)
         t_bases = statistics.median(timed(lambda data=data: bases(data, territoire), 20))
         runs = timed(lambda b=b: simulate(b, territoire, scenario, RESERVED_RH), RUNS)
         median = statistics.median(runs)
         result = simulate(b, territoire, scenario, RESERVED_RH)
-        print(f"{label}: bases() median {t_bases:.1f} ms; simulate() median {median:.2f} ms, "
-              f"max {max(runs):.2f} ms over {RUNS} runs; target {TARGET_MS:.0f} ms; "
-              f"ratio median/target {median / TARGET_MS:.3f}; coefficient {result.before.coefficient:.4f} → "
-              f"{result.after.coefficient:.4f}")
+        print(
+            f"{label}: bases() median {t_bases:.1f} ms; simulate() median {median:.2f} ms, "
+            f"max {max(runs):.2f} ms over {RUNS} runs; target {TARGET_MS:.0f} ms; "
+            f"ratio median/target {median / TARGET_MS:.3f}; coefficient {result.before.coefficient:.4f} → "
+            f"{result.after.coefficient:.4f}"
+        )
 
 
 if __name__ == "__main__":

@@ -47,7 +47,10 @@ def timings_ms(fn, runs=30) -> tuple[float, float, float]:
 
 def line(label, figures, target=TARGET_MS) -> str:
     lo, med, hi = figures
-    return f"{label:<58} min {lo:6.1f}  median {med:6.1f}  max {hi:6.1f} ms  (target {target:.0f} ms, ratio {med / target:.2f})"
+    return (
+        f"{label:<58} min {lo:6.1f}  median {med:6.1f}  max {hi:6.1f} ms  "
+        f"(target {target:.0f} ms, ratio {med / target:.2f})"
+    )
 
 
 def main():
@@ -68,9 +71,22 @@ def main():
     nouvelles = []
     for k in range(20):  # 20 actions, 4 per functional theme, on disjoint groups of communes
         theme = themes[k % 5]
-        groupe = communes[(k // 5) * 7:(k // 5) * 7 + 7]
-        nouvelles.append(({"theme": theme, "activite": "", "toutes": False, "modalite": "service_commun",
-                           "part": 0.8, "gain": 0.05, "annee": 2027 + k % 4}, groupe, f"B{k + 1}"))
+        groupe = communes[(k // 5) * 7 : (k // 5) * 7 + 7]
+        nouvelles.append(
+            (
+                {
+                    "theme": theme,
+                    "activite": "",
+                    "toutes": False,
+                    "modalite": "service_commun",
+                    "part": 0.8,
+                    "gain": 0.05,
+                    "annee": 2027 + k % 4,
+                },
+                groupe,
+                f"B{k + 1}",
+            )
+        )
     actions.do_ajouter_actions(ctx, scenario, equipe, nouvelles)
     lignes = actions.actions_de(scenario)
 
@@ -80,15 +96,16 @@ def main():
     froid = (time.perf_counter() - t) * 1000
     contexte = median_ms(lambda: calcul.contexte(territoire))
     moteur = median_ms(lambda: calcul.simuler(ctx, scenario, lignes))
-    recalcul = median_ms(lambda: calcul.simuler(calcul.contexte(territoire), scenario,
-                                                actions.actions_de(scenario)))
+    recalcul = median_ms(lambda: calcul.simuler(calcul.contexte(territoire), scenario, actions.actions_de(scenario)))
     from comptes.perms import Acces
     from masse_salariale import confidentialite
     from masse_salariale.lecture import paie_courante
 
     paie = paie_courante(territoire)
-    lecteurs = [Acces(Utilisateur.objects.get(username=u), territoire)
-                for u in ("equipe-projet", "elu-copil", "dgs-bordeaux", "dgs-merignac")]
+    lecteurs = [
+        Acces(Utilisateur.objects.get(username=u), territoire)
+        for u in ("equipe-projet", "elu-copil", "dgs-bordeaux", "dgs-merignac")
+    ]
 
     def motif_froid():
         confidentialite._CACHE.clear()
@@ -107,13 +124,15 @@ def main():
         c.force_login(Utilisateur.objects.get(username=login))
         for nom, adresse in (("scenario page", url), ("coefficient page", f"/t/{territoire.code}/coefficient/")):
             assert c.get(adresse).status_code == 200
-            pages[f"{nom}, {login}"] = timings_ms(lambda: c.get(adresse), runs=10)
+            pages[f"{nom}, {login}"] = timings_ms(lambda c=c, adresse=adresse: c.get(adresse), runs=10)
     print(f"aggregate rows: {ctx.paie.agregats.height}, employers: {len(ctx.paie.lots)}, actions: {len(lignes)}")
     print(f"context, first call (aggregates read and reduced): {froid:.1f} ms")
     print(f"context, cached Bases (current batches re-read):   {contexte:.1f} ms")
     print(f"engine alone (simulate 20 actions):                 {moteur:.1f} ms")
-    print(f"recompute as on an edit (context + actions + engine): {recalcul:.1f} ms "
-          f"(target {TARGET_MS:.0f} ms, ratio {recalcul / TARGET_MS:.2f})")
+    print(
+        f"recompute as on an edit (context + actions + engine): {recalcul:.1f} ms "
+        f"(target {TARGET_MS:.0f} ms, ratio {recalcul / TARGET_MS:.2f})"
+    )
     print(f"whole scenario page through the test client:       {page:.1f} ms")
     print(line("confidentiality cells and 4 reader patterns, cold", cold, 1000))
     for nom, figures in pages.items():

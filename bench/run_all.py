@@ -5,8 +5,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-for script in ("bench_engine.py", "bench_import.py", "bench_formats.py", "bench_scenario.py", "bench_scenario_web.py",
-               "bench_optimiseur.py"):
+for script in (
+    "bench_engine.py",
+    "bench_import.py",
+    "bench_formats.py",
+    "bench_scenario.py",
+    "bench_scenario_web.py",
+    "bench_optimiseur.py",
+):
     if (HERE / script).exists():
         print(f"== {script}", flush=True)
         subprocess.run([sys.executable, str(HERE / script)], check=False)

@@ -22,7 +22,10 @@ def lien_mot_de_passe(user) -> str:
     """An absolute link where the user sets her password (Django's reset token: single use, expiring)."""
     path = reverse(
         "comptes:password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     return settings.SITE_URL.rstrip("/") + path
 
@@ -39,12 +42,12 @@ def do_creer_equipe_projet(territoire, email: str, auteur=None) -> Utilisateur:
     Habilitation.objects.get_or_create(
         utilisateur=user, territoire=territoire, role=Role.EQUIPE_PROJET, organisation=territoire.epci, groupe=None
     )
-    Evenement.objects.create(territoire=territoire, utilisateur=auteur, action="comptes.equipe_projet",
-                             objet=email)
+    Evenement.objects.create(territoire=territoire, utilisateur=auteur, action="comptes.equipe_projet", objet=email)
     return user
 
 
 # --- Roles ----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Changements:
@@ -55,8 +58,9 @@ class Changements:
     remplaces: list[str] = field(default_factory=list)  # other people who lost a cell of the répartition
 
     def details(self) -> dict:
-        return {k: v for k, v in (("ajoutes", self.ajoutes), ("retires", self.retires),
-                                  ("remplaces", self.remplaces)) if v}
+        return {
+            k: v for k, v in (("ajoutes", self.ajoutes), ("retires", self.retires), ("remplaces", self.remplaces)) if v
+        }
 
     def __bool__(self):
         return bool(self.ajoutes or self.retires or self.remplaces)
@@ -104,16 +108,19 @@ def poser_roles(territoire, user, roles_territoire, roles_groupes: dict, *, remp
     for role, gid in sorted(voulues - presentes, key=lambda rg: (rg[1] or 0, rg[0])):
         groupe = groupes.get(gid)
         if groupe is not None and role in ROLES_REPARTITION:
-            for autre in Habilitation.objects.filter(groupe=groupe, role=role).exclude(utilisateur=user) \
-                    .select_related("utilisateur"):
+            for autre in (
+                Habilitation.objects.filter(groupe=groupe, role=role)
+                .exclude(utilisateur=user)
+                .select_related("utilisateur")
+            ):
                 changements.remplaces.append(f"{autre.utilisateur} ({libelle_role(role, groupe)})")
                 autre.delete()
-        Habilitation.objects.create(utilisateur=user, territoire=territoire, role=role, organisation=org,
-                                    groupe=groupe)
+        Habilitation.objects.create(utilisateur=user, territoire=territoire, role=role, organisation=org, groupe=groupe)
         changements.ajoutes.append(libelle_role(role, groupe))
     # The habilitations follow the user's organisation (a DGS is the DGS of her organisation).
     Habilitation.objects.filter(utilisateur=user, territoire=territoire).exclude(organisation=org).update(
-        organisation=org)
+        organisation=org
+    )
     # The groups where someone lost a role (her, or a previous holder of a cell she now holds).
     for gid in {gid for _, gid in voulues ^ presentes if gid}:
         groupes[gid].elaguer_sous_groupes()
@@ -122,9 +129,11 @@ def poser_roles(territoire, user, roles_territoire, roles_groupes: dict, *, remp
 
 def reste_une_equipe_projet(territoire, sans) -> bool:
     """Does the territory keep an active member of its project team without `sans`?"""
-    return Habilitation.objects.filter(
-        territoire=territoire, role=Role.EQUIPE_PROJET, utilisateur__is_active=True
-    ).exclude(utilisateur=sans).exists()
+    return (
+        Habilitation.objects.filter(territoire=territoire, role=Role.EQUIPE_PROJET, utilisateur__is_active=True)
+        .exclude(utilisateur=sans)
+        .exists()
+    )
 
 
 def libelles_roles(territoire, user) -> list[str]:
@@ -133,6 +142,7 @@ def libelles_roles(territoire, user) -> list[str]:
 
 
 # --- Invitations ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class Invitation:
@@ -153,8 +163,18 @@ def _nom_utilisateur_libre(email: str) -> str:
     return candidat
 
 
-def do_inviter(territoire, *, email: str, prenom: str, nom: str, organisation, roles_territoire,
-               roles_groupes: dict, auteur, envoyer: bool = True) -> Invitation:
+def do_inviter(
+    territoire,
+    *,
+    email: str,
+    prenom: str,
+    nom: str,
+    organisation,
+    roles_territoire,
+    roles_groupes: dict,
+    auteur,
+    envoyer: bool = True,
+) -> Invitation:
     """Create the account of `email` (unusable password) with these roles, or add the roles to the existing
     account of that address; then e-mail her the link where she chooses her password (or, when she has one,
     a notice of her new roles). The e-mail is sent after the transaction: a mail server error leaves the
@@ -165,21 +185,32 @@ def do_inviter(territoire, *, email: str, prenom: str, nom: str, organisation, r
         cree = user is None
         reactive = False
         if cree:
-            user = Utilisateur(username=_nom_utilisateur_libre(email), email=email, first_name=prenom.strip(),
-                               last_name=nom.strip(), organisation=organisation)
+            user = Utilisateur(
+                username=_nom_utilisateur_libre(email),
+                email=email,
+                first_name=prenom.strip(),
+                last_name=nom.strip(),
+                organisation=organisation,
+            )
             user.set_unusable_password()
             user.save()
         elif not user.is_active:
             if user.habilitations.exclude(territoire=territoire).exists():
                 # Deactivation is global: only the territory that holds her other roles may lift it.
-                raise ActionRefusee([f"email : le compte {email} est désactivé et a des rôles dans un autre "
-                                     "territoire : seule l'équipe projet de ce territoire peut le réactiver"])
+                raise ActionRefusee(
+                    [
+                        f"email : le compte {email} est désactivé et a des rôles dans un autre "
+                        "territoire : seule l'équipe projet de ce territoire peut le réactiver"
+                    ]
+                )
             user.is_active = reactive = True
             user.save(update_fields=["is_active"])
         changements = poser_roles(territoire, user, roles_territoire, roles_groupes, remplacer=False)
         Evenement.objects.create(
-            territoire=territoire, utilisateur=auteur,
-            action="comptes.invitation" if cree else "comptes.ajout_roles", objet=f"{user} <{email}>"[:200],
+            territoire=territoire,
+            utilisateur=auteur,
+            action="comptes.invitation" if cree else "comptes.ajout_roles",
+            objet=f"{user} <{email}>"[:200],
             details={"compte": user.pk, **changements.details(), "compte_existant": not cree, "reactive": reactive},
         )
     invitation = Invitation(user, cree, reactive, changements)
@@ -192,7 +223,10 @@ def do_inviter(territoire, *, email: str, prenom: str, nom: str, organisation, r
 def envoyer_invitation(territoire, user, auteur, *, nouveau: bool) -> None:
     """The e-mail of an invitation: a link to choose her password while she has none, and her roles."""
     contexte = {
-        "utilisateur": user, "territoire": territoire, "auteur": auteur, "nouveau": nouveau,
+        "utilisateur": user,
+        "territoire": territoire,
+        "auteur": auteur,
+        "nouveau": nouveau,
         "roles": libelles_roles(territoire, user),
         "lien": lien_mot_de_passe(user) if not user.has_usable_password() else "",
         "validite_jours": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
@@ -205,22 +239,45 @@ def envoyer_invitation(territoire, user, auteur, *, nouveau: bool) -> None:
 def do_renvoyer_invitation(territoire, user, auteur) -> None:
     """A new link for an invited person who has not chosen her password yet (the old one may have expired)."""
     if not user.invitation_en_attente:
-        raise ActionRefusee([f"{user} a déjà choisi son mot de passe (ou son compte est désactivé) : pour "
-                             "un oubli, « Mot de passe oublié ? » sur la page de connexion."])
-    Evenement.objects.create(territoire=territoire, utilisateur=auteur, action="comptes.relance",
-                             objet=f"{user} <{user.email}>"[:200], details={"compte": user.pk})
+        raise ActionRefusee(
+            [
+                f"{user} a déjà choisi son mot de passe (ou son compte est désactivé) : pour "
+                "un oubli, « Mot de passe oublié ? » sur la page de connexion."
+            ]
+        )
+    Evenement.objects.create(
+        territoire=territoire,
+        utilisateur=auteur,
+        action="comptes.relance",
+        objet=f"{user} <{user.email}>"[:200],
+        details={"compte": user.pk},
+    )
     envoyer_invitation(territoire, user, auteur, nouveau=True)
 
 
 # --- Edit, deactivate -----------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def do_modifier_compte(territoire, user, *, prenom: str, nom: str, organisation, roles_territoire,
-                       roles_groupes: dict, auteur, changer_organisation: bool = True) -> Changements:
+def do_modifier_compte(
+    territoire,
+    user,
+    *,
+    prenom: str,
+    nom: str,
+    organisation,
+    roles_territoire,
+    roles_groupes: dict,
+    auteur,
+    changer_organisation: bool = True,
+) -> Changements:
     """The project team changes a user's name, organisation and roles in the territory (hers become
     exactly these). The organisation of a user of another territory is left as it is."""
-    avant = {"prenom": user.first_name, "nom": user.last_name,
-             "organisation": user.organisation.nom if user.organisation else None}
+    avant = {
+        "prenom": user.first_name,
+        "nom": user.last_name,
+        "organisation": user.organisation.nom if user.organisation else None,
+    }
     user.first_name, user.last_name = prenom.strip(), nom.strip()
     champs = ["first_name", "last_name"]
     if changer_organisation:
@@ -228,12 +285,21 @@ def do_modifier_compte(territoire, user, *, prenom: str, nom: str, organisation,
         champs.append("organisation")
     user.save(update_fields=champs)
     changements = poser_roles(territoire, user, roles_territoire, roles_groupes, remplacer=True)
-    apres = {"prenom": user.first_name, "nom": user.last_name,
-             "organisation": user.organisation.nom if user.organisation else None}
+    apres = {
+        "prenom": user.first_name,
+        "nom": user.last_name,
+        "organisation": user.organisation.nom if user.organisation else None,
+    }
     Evenement.objects.create(
-        territoire=territoire, utilisateur=auteur, action="comptes.modification", objet=f"{user} <{user.email}>"[:200],
-        details={"compte": user.pk, **changements.details(),
-                 **({"avant": avant, "apres": apres} if avant != apres else {})},
+        territoire=territoire,
+        utilisateur=auteur,
+        action="comptes.modification",
+        objet=f"{user} <{user.email}>"[:200],
+        details={
+            "compte": user.pk,
+            **changements.details(),
+            **({"avant": avant, "apres": apres} if avant != apres else {}),
+        },
     )
     return changements
 
@@ -246,10 +312,14 @@ def do_desactiver(territoire, user, auteur) -> None:
     if user.pk == getattr(auteur, "pk", None):
         erreurs.append("Vous ne pouvez pas désactiver votre propre compte.")
     elif user.habilitations.exclude(territoire=territoire).exists():
-        erreurs.append(f"{user} a aussi des rôles dans un autre territoire : retirez-lui plutôt ses rôles ici "
-                       "(page du compte), son compte reste actif ailleurs.")
-    elif not reste_une_equipe_projet(territoire, user) and user.habilitations.filter(
-            territoire=territoire, role=Role.EQUIPE_PROJET).exists():
+        erreurs.append(
+            f"{user} a aussi des rôles dans un autre territoire : retirez-lui plutôt ses rôles ici "
+            "(page du compte), son compte reste actif ailleurs."
+        )
+    elif (
+        not reste_une_equipe_projet(territoire, user)
+        and user.habilitations.filter(territoire=territoire, role=Role.EQUIPE_PROJET).exists()
+    ):
         erreurs.append("Le territoire doit garder au moins une personne active dans l'équipe projet.")
     if erreurs:
         raise ActionRefusee(erreurs)
@@ -257,9 +327,13 @@ def do_desactiver(territoire, user, auteur) -> None:
         return
     user.is_active = False
     user.save(update_fields=["is_active"])
-    Evenement.objects.create(territoire=territoire, utilisateur=auteur, action="comptes.desactivation",
-                             objet=f"{user} <{user.email}>"[:200],
-                             details={"compte": user.pk, "roles": libelles_roles(territoire, user)})
+    Evenement.objects.create(
+        territoire=territoire,
+        utilisateur=auteur,
+        action="comptes.desactivation",
+        objet=f"{user} <{user.email}>"[:200],
+        details={"compte": user.pk, "roles": libelles_roles(territoire, user)},
+    )
 
 
 @transaction.atomic
@@ -268,8 +342,13 @@ def do_reactiver(territoire, user, auteur) -> None:
         return
     user.is_active = True
     user.save(update_fields=["is_active"])
-    Evenement.objects.create(territoire=territoire, utilisateur=auteur, action="comptes.reactivation",
-                             objet=f"{user} <{user.email}>"[:200], details={"compte": user.pk})
+    Evenement.objects.create(
+        territoire=territoire,
+        utilisateur=auteur,
+        action="comptes.reactivation",
+        objet=f"{user} <{user.email}>"[:200],
+        details={"compte": user.pk},
+    )
 
 
 @transaction.atomic
@@ -285,11 +364,16 @@ def do_designer_referent_paie(territoire, organisation, user, designe: bool, aut
     if designe == role.exists():
         return False
     if designe:
-        Habilitation.objects.create(territoire=territoire, utilisateur=user, role=Role.REFERENT_PAIE,
-                                    organisation=organisation, groupe=None)
+        Habilitation.objects.create(
+            territoire=territoire, utilisateur=user, role=Role.REFERENT_PAIE, organisation=organisation, groupe=None
+        )
     else:
         role.delete()
-    Evenement.objects.create(territoire=territoire, utilisateur=auteur, action="comptes.referent_paie",
-                             objet=f"{user} <{user.email}>"[:200],
-                             details={"compte": user.pk, "organisation": organisation.code, "designe": designe})
+    Evenement.objects.create(
+        territoire=territoire,
+        utilisateur=auteur,
+        action="comptes.referent_paie",
+        objet=f"{user} <{user.email}>"[:200],
+        details={"compte": user.pk, "organisation": organisation.code, "designe": designe},
+    )
     return True

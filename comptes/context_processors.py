@@ -9,7 +9,8 @@ def espace(request):
     def count():
         from echanges.models import Notification
 
-        return Notification.objects.filter(destinataire=request.user, territoire__code=code,
-                                           lue_le__isnull=True).count()
+        return Notification.objects.filter(
+            destinataire=request.user, territoire__code=code, lue_le__isnull=True
+        ).count()
 
     return {"notifications_non_lues": count}  # a callable: the template calls it only where it is shown

@@ -28,7 +28,12 @@ ROLES_DANS_GROUPE = {
 # The cells of the répartition des thématiques: one person each per group.
 ROLES_REPARTITION = (Role.COPILOTE_COMMUNE, Role.COPILOTE_EPCI, Role.CONSULTANT)
 # Short labels for lists (the checkboxes use the full ones).
-ROLES_COURTS = {Role.DGS: "DGS", Role.REFERENT_PAIE: "Référent paie", Role.CONSULTANT: "Consultant", Role.ELU: "Élu (comité de pilotage)"}
+ROLES_COURTS = {
+    Role.DGS: "DGS",
+    Role.REFERENT_PAIE: "Référent paie",
+    Role.CONSULTANT: "Consultant",
+    Role.ELU: "Élu (comité de pilotage)",
+}
 
 
 def role_dans_groupe(role: str) -> str:

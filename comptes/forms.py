@@ -70,11 +70,16 @@ class RolesForm(forms.Form):
     prenom = forms.CharField(label="Prénom", max_length=150)
     nom = forms.CharField(label="Nom", max_length=150)
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=None, required=False, empty_label="Aucune (consultant)",
+        label="Organisation",
+        queryset=None,
+        required=False,
+        empty_label="Aucune (consultant)",
         help_text="L'EPCI ou la commune de la personne. Seuls les consultants n'en ont pas.",
     )
     roles = forms.MultipleChoiceField(
-        label="Rôles dans le territoire", required=False, widget=forms.CheckboxSelectMultiple,
+        label="Rôles dans le territoire",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=[(r.value, r.label) for r in ROLES_TERRITOIRE],
     )
 
@@ -87,7 +92,9 @@ class RolesForm(forms.Form):
         self.fields["organisation"].queryset = territoire.organisations.filter(membre=True).order_by("-type", "nom")
         for groupe in self.groupes:
             self.fields[self.nom_champ(groupe)] = forms.ChoiceField(
-                label=groupe.libelle, required=False, choices=CHOIX_ROLE_GROUPE,
+                label=groupe.libelle,
+                required=False,
+                choices=CHOIX_ROLE_GROUPE,
             )
 
     @property
@@ -131,28 +138,41 @@ class RolesForm(forms.Form):
             self.add_error(None, "Choisissez au moins un rôle, dans le territoire ou dans un groupe de travail.")
         if (roles or any(par_groupe.values())) and not externe:
             if org is None and Role.CONSULTANT not in roles:
-                self.add_error("organisation", "Choisissez l'organisation de la personne : seuls les consultants "
-                                               "n'en ont pas.")
+                self.add_error(
+                    "organisation", "Choisissez l'organisation de la personne : seuls les consultants n'en ont pas."
+                )
             if org is not None and Role.CONSULTANT in roles:
-                self.add_error("organisation", "Un consultant n'appartient à aucune organisation : choisissez "
-                                               "« Aucune (consultant) », ou retirez le rôle de consultant.")
+                self.add_error(
+                    "organisation",
+                    "Un consultant n'appartient à aucune organisation : choisissez "
+                    "« Aucune (consultant) », ou retirez le rôle de consultant.",
+                )
         if Role.EQUIPE_PROJET in roles and not de_l_epci:
-            self.add_error("roles", f"L'équipe projet est celle de l'EPCI : choisissez {self.epci} comme "
-                                    "organisation, ou retirez ce rôle.")
+            self.add_error(
+                "roles",
+                f"L'équipe projet est celle de l'EPCI : choisissez {self.epci} comme organisation, ou retirez ce rôle.",
+            )
         for groupe, role in par_groupe.items():
             if role == Role.COPILOTE_COMMUNE and not d_une_commune:
-                self.add_error(self.nom_champ(groupe), "Un co-pilote commune appartient à une commune : choisissez "
-                                                       "une commune comme organisation, ou un autre rôle.")
+                self.add_error(
+                    self.nom_champ(groupe),
+                    "Un co-pilote commune appartient à une commune : choisissez "
+                    "une commune comme organisation, ou un autre rôle.",
+                )
             if role == Role.COPILOTE_EPCI and not de_l_epci:
-                self.add_error(self.nom_champ(groupe), f"Un co-pilote EPCI appartient à {self.epci} : choisissez-la "
-                                                       "comme organisation, ou un autre rôle.")
+                self.add_error(
+                    self.nom_champ(groupe),
+                    f"Un co-pilote EPCI appartient à {self.epci} : choisissez-la comme organisation, ou un autre rôle.",
+                )
         return cleaned
 
 
 class InvitationForm(RolesForm):
-    email = forms.EmailField(label="Adresse électronique", max_length=150,
-                             help_text="Elle reçoit le lien pour choisir son mot de passe ; c'est aussi son "
-                                       "identifiant de connexion.")
+    email = forms.EmailField(
+        label="Adresse électronique",
+        max_length=150,
+        help_text="Elle reçoit le lien pour choisir son mot de passe ; c'est aussi son identifiant de connexion.",
+    )
 
     field_order = ["prenom", "nom", "email", "organisation", "roles"]
     existant = None
@@ -172,13 +192,19 @@ class InvitationForm(RolesForm):
         existant = self.existant
         if existant is not None and "organisation" not in self.errors:
             if existant.organisation_id is not None and existant.organisation.territoire_id != self.territoire.pk:
-                self.add_error("email", "Cette adresse est celle d'un compte rattaché à une organisation d'un autre "
-                                        "territoire : il ne peut pas recevoir de rôle ici.")
+                self.add_error(
+                    "email",
+                    "Cette adresse est celle d'un compte rattaché à une organisation d'un autre "
+                    "territoire : il ne peut pas recevoir de rôle ici.",
+                )
             elif existant.organisation != cleaned.get("organisation"):
                 actuelle = existant.organisation.nom if existant.organisation else "aucune (consultant)"
-                self.add_error("organisation", f"Cette adresse est celle du compte existant de {existant}, dont "
-                                               f"l'organisation est {actuelle} : gardez-la (l'invitation ajoute des "
-                                               "rôles au compte), ou changez-la depuis la page du compte.")
+                self.add_error(
+                    "organisation",
+                    f"Cette adresse est celle du compte existant de {existant}, dont "
+                    f"l'organisation est {actuelle} : gardez-la (l'invitation ajoute des "
+                    "rôles au compte), ou changez-la depuis la page du compte.",
+                )
         return cleaned
 
 
@@ -207,22 +233,30 @@ class CompteForm(RolesForm):
             autres = Habilitation.objects.filter(
                 territoire=self.territoire, role=Role.EQUIPE_PROJET, utilisateur__is_active=True
             ).exclude(utilisateur=user)
-            if user.habilitations.filter(territoire=self.territoire, role=Role.EQUIPE_PROJET).exists() \
-                    and not autres.exists():
-                self.add_error("roles", "Le territoire doit garder au moins une personne dans l'équipe projet : "
-                                        "invitez-en une autre avant de retirer ce rôle.")
+            if (
+                user.habilitations.filter(territoire=self.territoire, role=Role.EQUIPE_PROJET).exists()
+                and not autres.exists()
+            ):
+                self.add_error(
+                    "roles",
+                    "Le territoire doit garder au moins une personne dans l'équipe projet : "
+                    "invitez-en une autre avant de retirer ce rôle.",
+                )
         return cleaned
 
 
 class ReferentPaieForm(forms.Form):
     """Designate (or take back) a payroll referent among the people of the DGS's organisation."""
 
-    utilisateur = forms.ModelChoiceField(label="personne", queryset=Utilisateur.objects.none(),
-                                         error_messages={"invalid_choice": "Cette personne n'est pas de votre "
-                                                         "organisation dans ce territoire."})
+    utilisateur = forms.ModelChoiceField(
+        label="personne",
+        queryset=Utilisateur.objects.none(),
+        error_messages={"invalid_choice": "Cette personne n'est pas de votre organisation dans ce territoire."},
+    )
     designe = forms.BooleanField(label="référent paie", required=False)
 
     def __init__(self, *args, territoire, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["utilisateur"].queryset = Utilisateur.objects.du_territoire(territoire).filter(
-            organisation=organisation)
+            organisation=organisation
+        )

@@ -25,9 +25,7 @@ class Acces:
         """(role, group id or None) of every habilitation of the user in this territory: one query."""
         if not self.utilisateur.is_authenticated:
             return []
-        return list(
-            self.territoire.habilitations.filter(utilisateur=self.utilisateur).values_list("role", "groupe_id")
-        )
+        return list(self.territoire.habilitations.filter(utilisateur=self.utilisateur).values_list("role", "groupe_id"))
 
     @cached_property
     def roles(self) -> set[str]:

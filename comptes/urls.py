@@ -27,7 +27,8 @@ urlpatterns = [
     path(
         "mot-de-passe/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name="comptes/mot_de_passe_choisir.html", success_url=reverse_lazy("comptes:password_reset_complete")
+            template_name="comptes/mot_de_passe_choisir.html",
+            success_url=reverse_lazy("comptes:password_reset_complete"),
         ),
         name="password_reset_confirm",
     ),

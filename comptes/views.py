@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from comptes.actions import (
-    do_designer_referent_paie,
     do_desactiver,
+    do_designer_referent_paie,
     do_inviter,
     do_modifier_compte,
     do_reactiver,
@@ -62,6 +62,7 @@ def accueil(request):
 
 # --- The territory's accounts (project team) ------------------------------------------------------------
 
+
 def _donnees(request):
     """The submitted data, or None on GET (an empty POST is still a submission)."""
     return request.POST if request.method == "POST" else None
@@ -82,25 +83,38 @@ def _groupes(territoire):
 @require_safe
 def liste(request, code):
     territoire, acces = _gestionnaire(request, code)
-    roles_ici = Prefetch("habilitations", to_attr="roles_ici",
-                         queryset=Habilitation.objects.filter(territoire=territoire).select_related("groupe")
-                         .order_by("groupe_id", "role"))
+    roles_ici = Prefetch(
+        "habilitations",
+        to_attr="roles_ici",
+        queryset=Habilitation.objects.filter(territoire=territoire)
+        .select_related("groupe")
+        .order_by("groupe_id", "role"),
+    )
     utilisateurs = list(
-        Utilisateur.objects.du_territoire(territoire).select_related("organisation").prefetch_related(roles_ici)
+        Utilisateur.objects.du_territoire(territoire)
+        .select_related("organisation")
+        .prefetch_related(roles_ici)
         .par_nom()
     )
-    return render(request, "comptes/utilisateurs.html", {
-        "territoire": territoire, "acces": acces, "utilisateurs": utilisateurs,
-        "nb_actifs": sum(1 for u in utilisateurs if u.is_active),
-        "nb_en_attente": sum(1 for u in utilisateurs if u.invitation_en_attente),
-        "nb_desactives": sum(1 for u in utilisateurs if not u.is_active),
-    })
+    return render(
+        request,
+        "comptes/utilisateurs.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "utilisateurs": utilisateurs,
+            "nb_actifs": sum(1 for u in utilisateurs if u.is_active),
+            "nb_en_attente": sum(1 for u in utilisateurs if u.invitation_en_attente),
+            "nb_desactives": sum(1 for u in utilisateurs if not u.is_active),
+        },
+    )
 
 
 def _message_changements(request, changements):
     if changements.remplaces:
-        messages.warning(request, "Rôles repris à leur titulaire précédent : " + " ; ".join(changements.remplaces)
-                         + ".")
+        messages.warning(
+            request, "Rôles repris à leur titulaire précédent : " + " ; ".join(changements.remplaces) + "."
+        )
 
 
 @login_required
@@ -113,35 +127,62 @@ def inviter(request, code):
         d = form.cleaned_data
         try:
             invitation = do_inviter(
-                territoire, email=d["email"], prenom=d["prenom"], nom=d["nom"], organisation=d["organisation"],
-                roles_territoire=form.roles_territoire(), roles_groupes=form.roles_groupes(), auteur=request.user,
+                territoire,
+                email=d["email"],
+                prenom=d["prenom"],
+                nom=d["nom"],
+                organisation=d["organisation"],
+                roles_territoire=form.roles_territoire(),
+                roles_groupes=form.roles_groupes(),
+                auteur=request.user,
             )
         except OSError as exc:  # the mail server (smtplib errors are OSError): the account exists already
             logger.exception("invitation de %s : courriel non envoyé", d["email"])
-            Evenement.objects.create(territoire=territoire, utilisateur=request.user, action="comptes.courriel_echec",
-                                     objet=d["email"], details={"erreur": str(exc)[:200]})
-            messages.error(request, f"Le compte de {d['email']} est enregistré, mais le courriel n'a pas pu partir "
-                                    "(serveur de messagerie). Renvoyez l'invitation depuis la page du compte.")
+            Evenement.objects.create(
+                territoire=territoire,
+                utilisateur=request.user,
+                action="comptes.courriel_echec",
+                objet=d["email"],
+                details={"erreur": str(exc)[:200]},
+            )
+            messages.error(
+                request,
+                f"Le compte de {d['email']} est enregistré, mais le courriel n'a pas pu partir "
+                "(serveur de messagerie). Renvoyez l'invitation depuis la page du compte.",
+            )
             return redirect("utilisateurs:liste", code=territoire.code)
         user = invitation.utilisateur
         if invitation.cree:
-            messages.success(request, f"Invitation envoyée à {user} ({user.email}) : le courriel contient le lien "
-                                      "pour choisir son mot de passe.")
+            messages.success(
+                request,
+                f"Invitation envoyée à {user} ({user.email}) : le courriel contient le lien "
+                "pour choisir son mot de passe.",
+            )
         else:
             ajout = ", ".join(invitation.changements.ajoutes) or "aucun nouveau rôle"
             reactive = " Son compte, désactivé, est réactivé." if invitation.reactive else ""
-            messages.success(request, f"{user} ({user.email}) avait déjà un compte : rôles ajoutés ({ajout}), "
-                                      f"courriel envoyé.{reactive}")
+            messages.success(
+                request,
+                f"{user} ({user.email}) avait déjà un compte : rôles ajoutés ({ajout}), courriel envoyé.{reactive}",
+            )
         _message_changements(request, invitation.changements)
         return redirect("utilisateurs:liste", code=territoire.code)
-    return render(request, "comptes/inviter.html", {"territoire": territoire, "acces": acces, "form": form},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "comptes/inviter.html",
+        {"territoire": territoire, "acces": acces, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 def _initial(territoire, user, groupes) -> dict:
     habilitations = list(user.habilitations.filter(territoire=territoire))
-    initial = {"prenom": user.first_name, "nom": user.last_name, "organisation": user.organisation,
-               "roles": [h.role for h in habilitations if h.groupe_id is None]}
+    initial = {
+        "prenom": user.first_name,
+        "nom": user.last_name,
+        "organisation": user.organisation,
+        "roles": [h.role for h in habilitations if h.groupe_id is None],
+    }
     ordre = list(ROLES_DANS_GROUPE)
     for groupe in groupes:
         roles = sorted((h.role for h in habilitations if h.groupe_id == groupe.pk), key=ordre.index)
@@ -155,13 +196,24 @@ def compte(request, code, pk):
     territoire, acces = get_territoire_ou_404(request.user, code)
     user = get_utilisateur_ou_404(acces, pk)
     groupes = _groupes(territoire)
-    form = CompteForm(_donnees(request), territoire=territoire, groupes=groupes, utilisateur=user,
-                      initial=_initial(territoire, user, groupes))
+    form = CompteForm(
+        _donnees(request),
+        territoire=territoire,
+        groupes=groupes,
+        utilisateur=user,
+        initial=_initial(territoire, user, groupes),
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         changements = do_modifier_compte(
-            territoire, user, prenom=d["prenom"], nom=d["nom"], organisation=d.get("organisation"),
-            roles_territoire=form.roles_territoire(), roles_groupes=form.roles_groupes(), auteur=request.user,
+            territoire,
+            user,
+            prenom=d["prenom"],
+            nom=d["nom"],
+            organisation=d.get("organisation"),
+            roles_territoire=form.roles_territoire(),
+            roles_groupes=form.roles_groupes(),
+            auteur=request.user,
             changer_organisation=not form.org_externe,
         )
         _message_changements(request, changements)
@@ -172,15 +224,30 @@ def compte(request, code, pk):
         messages.success(request, f"Compte de {user} enregistré.")
         return redirect("utilisateurs:compte", code=territoire.code, pk=user.pk)
     journal = [
-        {"quand": e.quand, "qui": e.utilisateur, "quoi": PHRASES.get(e.action, e.action),
-         "ajoutes": e.details.get("ajoutes", []), "retires": e.details.get("retires", [])}
-        for e in Evenement.objects.filter(territoire=territoire, action__startswith="comptes.",
-                                          details__compte=user.pk).select_related("utilisateur")[:10]
+        {
+            "quand": e.quand,
+            "qui": e.utilisateur,
+            "quoi": PHRASES.get(e.action, e.action),
+            "ajoutes": e.details.get("ajoutes", []),
+            "retires": e.details.get("retires", []),
+        }
+        for e in Evenement.objects.filter(
+            territoire=territoire, action__startswith="comptes.", details__compte=user.pk
+        ).select_related("utilisateur")[:10]
     ]
-    return render(request, "comptes/compte.html", {
-        "territoire": territoire, "acces": acces, "form": form, "compte": user, "journal": journal,
-        "autres_territoires": user.habilitations.exclude(territoire=territoire).exists(),
-    }, status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "comptes/compte.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "form": form,
+            "compte": user,
+            "journal": journal,
+            "autres_territoires": user.habilitations.exclude(territoire=territoire).exists(),
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 def _action_sur_compte(request, code, pk, action, succes):
@@ -203,9 +270,14 @@ def _action_sur_compte(request, code, pk, action, succes):
 
 @login_required
 def desactiver(request, code, pk):
-    return _action_sur_compte(request, code, pk, do_desactiver,
-                              "Compte de {user} désactivé : la personne ne peut plus se connecter. Ses rôles et "
-                              "son historique sont conservés.")
+    return _action_sur_compte(
+        request,
+        code,
+        pk,
+        do_desactiver,
+        "Compte de {user} désactivé : la personne ne peut plus se connecter. Ses rôles et "
+        "son historique sont conservés.",
+    )
 
 
 @login_required
@@ -215,11 +287,13 @@ def reactiver(request, code, pk):
 
 @login_required
 def renvoyer(request, code, pk):
-    return _action_sur_compte(request, code, pk, do_renvoyer_invitation,
-                              "Invitation renvoyée à {user} ({user.email}) avec un nouveau lien.")
+    return _action_sur_compte(
+        request, code, pk, do_renvoyer_invitation, "Invitation renvoyée à {user} ({user.email}) avec un nouveau lien."
+    )
 
 
 # --- Payroll referents (a DGS, in her organisation) ---------------------------------------------------------
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -227,8 +301,10 @@ def referents_paie(request, code):
     """The people of the DGS's organisation, and who among them reads its payroll amounts as she does."""
     territoire, acces = get_territoire_ou_404(request.user, code)
     if not acces.peut_designer_referents_paie():
-        raise PermissionDenied("Le DGS d'une organisation désigne ses référents paie ; l'équipe projet le fait "
-                               "depuis la page de chaque compte.")
+        raise PermissionDenied(
+            "Le DGS d'une organisation désigne ses référents paie ; l'équipe projet le fait "
+            "depuis la page de chaque compte."
+        )
     organisation = acces.organisation
     form = ReferentPaieForm(_donnees(request), territoire=territoire, organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -240,14 +316,26 @@ def referents_paie(request, code):
                 messages.error(request, message)
         else:
             if change:
-                messages.success(request, f"{user} est désormais référent paie de {organisation.nom}." if designe
-                                 else f"{user} n'est plus référent paie de {organisation.nom}.")
+                messages.success(
+                    request,
+                    f"{user} est désormais référent paie de {organisation.nom}."
+                    if designe
+                    else f"{user} n'est plus référent paie de {organisation.nom}.",
+                )
         return redirect("utilisateurs:referents_paie", code=territoire.code)
-    referents = set(Habilitation.objects.filter(territoire=territoire, role=Role.REFERENT_PAIE)
-                    .values_list("utilisateur_id", flat=True))
-    personnes = [{"u": u, "referent": u.pk in referents}
-                 for u in Utilisateur.objects.du_territoire(territoire).filter(organisation=organisation).par_nom()
-                 if u.pk != request.user.pk]
-    return render(request, "comptes/referents_paie.html", {
-        "territoire": territoire, "acces": acces, "organisation": organisation, "personnes": personnes,
-        "form": form}, status=400 if form.is_bound else 200)
+    referents = set(
+        Habilitation.objects.filter(territoire=territoire, role=Role.REFERENT_PAIE).values_list(
+            "utilisateur_id", flat=True
+        )
+    )
+    personnes = [
+        {"u": u, "referent": u.pk in referents}
+        for u in Utilisateur.objects.du_territoire(territoire).filter(organisation=organisation).par_nom()
+        if u.pk != request.user.pk
+    ]
+    return render(
+        request,
+        "comptes/referents_paie.html",
+        {"territoire": territoire, "acces": acces, "organisation": organisation, "personnes": personnes, "form": form},
+        status=400 if form.is_bound else 200,
+    )

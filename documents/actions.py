@@ -28,8 +28,12 @@ def modele_par_defaut(schema) -> ModeleLettreMission:
 
 
 def valeurs_par_defaut(schema) -> dict:
-    return {"objet": defaut.OBJET, "corps": defaut.CORPS,
-            "signataire_qualite": f"Le Président de {schema.territoire.nom}", "signataire_nom": ""}
+    return {
+        "objet": defaut.OBJET,
+        "corps": defaut.CORPS,
+        "signataire_qualite": f"Le Président de {schema.territoire.nom}",
+        "signataire_nom": "",
+    }
 
 
 @transaction.atomic
@@ -41,7 +45,8 @@ def do_enregistrer_modele(modele: ModeleLettreMission, utilisateur, retabli: boo
     modele.modifie_par = utilisateur
     modele.save()
     Evenement.objects.create(
-        territoire=modele.schema.territoire, utilisateur=utilisateur,
+        territoire=modele.schema.territoire,
+        utilisateur=utilisateur,
         action="lettre.modele_retabli" if retabli else "lettre.modele",
         objet=f"Modèle de lettre de mission {modele.schema.mandat}",
     )
@@ -49,6 +54,7 @@ def do_enregistrer_modele(modele: ModeleLettreMission, utilisateur, retabli: boo
 
 
 # --- the values of the fields for one group ---------------------------------------------------------
+
 
 def _personne(user) -> lettres.Personne:
     """A name, with the commune for a commune's user (the EPCI's own users need no mention of it)."""
@@ -64,8 +70,12 @@ def _reunions(groupe) -> list[lettres.Reunion]:
     from seances.enums import StatutSeance
 
     return [
-        lettres.Reunion(etape=s.etape, libelle=s.get_etape_display(), debut=timezone.localtime(s.debut),
-                        lieu=s.lieu or ("en visioconférence" if s.lien_visio else ""))
+        lettres.Reunion(
+            etape=s.etape,
+            libelle=s.get_etape_display(),
+            debut=timezone.localtime(s.debut),
+            lieu=s.lieu or ("en visioconférence" if s.lien_visio else ""),
+        )
         for s in groupe.seances.exclude(statut=StatutSeance.ANNULEE).order_by("debut")
     ]
 
@@ -84,8 +94,9 @@ def valeurs(groupe, modele: ModeleLettreMission, jour=None) -> dict[str, str]:
     schema = groupe.schema
     territoire = schema.territoire
     jour = jour or timezone.localdate()
-    activites = territoire.activites.filter(theme=groupe.theme).order_by("ordre", "code").values_list(
-        "libelle", flat=True)
+    activites = (
+        territoire.activites.filter(theme=groupe.theme).order_by("ordre", "code").values_list("libelle", flat=True)
+    )
     consultants = [_personne(u) for u in _participants(groupe, Role.CONSULTANT)]
     return {
         "territoire": territoire.nom,
@@ -108,10 +119,17 @@ def signatures(groupe, modele: ModeleLettreMission) -> list[dict]:
     lignes = []
     for role, qualite in ROLES_COPILOTES:
         personnes = [_personne(u) for u in _participants(groupe, role)] or [lettres.Personne("")]
-        lignes += [{"role": role.value, "qualite": qualite, "nom": p.nom, "organisation": p.organisation}
-                   for p in personnes]
-    lignes.append({"role": "president", "qualite": modele.signataire_qualite, "nom": modele.signataire_nom,
-                   "organisation": groupe.schema.territoire.nom})
+        lignes += [
+            {"role": role.value, "qualite": qualite, "nom": p.nom, "organisation": p.organisation} for p in personnes
+        ]
+    lignes.append(
+        {
+            "role": "president",
+            "qualite": modele.signataire_qualite,
+            "nom": modele.signataire_nom,
+            "organisation": groupe.schema.territoire.nom,
+        }
+    )
     return lignes
 
 
@@ -122,8 +140,12 @@ def do_generer_lettre(groupe, utilisateur, now=None) -> LettreMission:
     groupe = type(groupe).objects.avec_participants().select_related("schema__territoire").get(pk=groupe.pk)
     lettre = LettreMission.objects.select_for_update().filter(groupe=groupe).first()
     if lettre is not None and not lettre.regenerable:
-        raise ActionRefusee([f"la lettre du groupe {groupe.libelle} est {lettre.get_statut_display().lower()} : "
-                             "elle garde son texte (remettez-la en brouillon pour la générer à nouveau)"])
+        raise ActionRefusee(
+            [
+                f"la lettre du groupe {groupe.libelle} est {lettre.get_statut_display().lower()} : "
+                "elle garde son texte (remettez-la en brouillon pour la générer à nouveau)"
+            ]
+        )
     modele = modele_par_defaut(groupe.schema)
     now = now or timezone.now()
     champs = valeurs(groupe, modele, timezone.localtime(now).date())
@@ -137,8 +159,11 @@ def do_generer_lettre(groupe, utilisateur, now=None) -> LettreMission:
     lettre.generee_le, lettre.modifie_par = now, utilisateur
     lettre.save()
     Evenement.objects.create(
-        territoire=groupe.schema.territoire, utilisateur=utilisateur, action="lettre.generation",
-        objet=str(lettre), details={"groupe": groupe.theme, "nouvelle": nouvelle},
+        territoire=groupe.schema.territoire,
+        utilisateur=utilisateur,
+        action="lettre.generation",
+        objet=str(lettre),
+        details={"groupe": groupe.theme, "nouvelle": nouvelle},
     )
     return lettre
 
@@ -165,12 +190,20 @@ def do_changer_statut(lettre: LettreMission, statut: str, utilisateur, now=None)
     if statut not in StatutLettre.values:
         raise ActionRefusee([f"statut inconnu : « {statut} »"])
     if not lettre.peut_passer_a(statut):
-        raise ActionRefusee([f"une lettre {lettre.get_statut_display().lower()} ne peut pas passer à "
-                             f"« {StatutLettre(statut).label.lower()} »"])
+        raise ActionRefusee(
+            [
+                f"une lettre {lettre.get_statut_display().lower()} ne peut pas passer à "
+                f"« {StatutLettre(statut).label.lower()} »"
+            ]
+        )
     if statut == StatutLettre.ENVOYEE and lettre.copilotes_manquants():
         manquants = " et ".join(q.lower() for q in lettre.copilotes_manquants())
-        raise ActionRefusee([f"la lettre ne nomme pas de {manquants} : désignez le tandem, générez la lettre "
-                             "à nouveau, puis envoyez-la"])
+        raise ActionRefusee(
+            [
+                f"la lettre ne nomme pas de {manquants} : désignez le tandem, générez la lettre "
+                "à nouveau, puis envoyez-la"
+            ]
+        )
     avant = lettre.statut
     lettre.statut = statut
     if statut == StatutLettre.ENVOYEE:
@@ -182,7 +215,10 @@ def do_changer_statut(lettre: LettreMission, statut: str, utilisateur, now=None)
     lettre.modifie_par = utilisateur
     lettre.save(update_fields=["statut", "envoyee_le", "signee_le", "modifie_par"])
     Evenement.objects.create(
-        territoire=lettre.groupe.schema.territoire, utilisateur=utilisateur, action="lettre.statut",
-        objet=str(lettre), details={"groupe": lettre.groupe.theme, "avant": avant, "apres": statut},
+        territoire=lettre.groupe.schema.territoire,
+        utilisateur=utilisateur,
+        action="lettre.statut",
+        objet=str(lettre),
+        details={"groupe": lettre.groupe.theme, "avant": avant, "apres": statut},
     )
     return lettre

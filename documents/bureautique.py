@@ -44,6 +44,7 @@ def lignes_signature(signature: dict) -> list[str]:
 
 # --- DOCX ---------------------------------------------------------------------------------------------
 
+
 def docx(page: MiseEnPage) -> bytes:
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -171,6 +172,7 @@ def _champ_docx(paragraphe, code, OxmlElement, qn, Pt):
 
 # --- ODT ----------------------------------------------------------------------------------------------
 
+
 def odt(page: MiseEnPage) -> bytes:
     from odf import dc, meta, style, table, text
     from odf.opendocument import OpenDocumentText
@@ -178,15 +180,19 @@ def odt(page: MiseEnPage) -> bytes:
     doc = OpenDocumentText()
     couleur = f"#{PRIMAIRE.lower()}"
 
-    doc.fontfacedecls.addElement(style.FontFace(name=POLICE, fontfamily=f"'{POLICE}'", fontfamilygeneric="swiss",
-                                                fontpitch="variable"))
+    doc.fontfacedecls.addElement(
+        style.FontFace(name=POLICE, fontfamily=f"'{POLICE}'", fontfamilygeneric="swiss", fontpitch="variable")
+    )
     defaut = style.DefaultStyle(family="paragraph")
     defaut.addElement(style.TextProperties(fontname=POLICE, fontsize="10.5pt", language="fr", country="FR"))
     doc.styles.addElement(defaut)
 
     def style_paragraphe(nom, parent="Standard", auto=False, texte=None, **para):
-        s = style.Style(name=nom, family="paragraph", parentstylename=parent) if parent else \
-            style.Style(name=nom, family="paragraph")
+        s = (
+            style.Style(name=nom, family="paragraph", parentstylename=parent)
+            if parent
+            else style.Style(name=nom, family="paragraph")
+        )
         s.addElement(style.ParagraphProperties(**para))
         if texte:
             s.addElement(style.TextProperties(**texte))
@@ -201,8 +207,13 @@ def odt(page: MiseEnPage) -> bytes:
     # stretch each line ending in a manual break.
     style_paragraphe("Lignes")
     style_paragraphe("Fin", textalign="justify", keepwithnext="always")
-    style_paragraphe("Intertitre", margintop="0.4cm", marginbottom="0.15cm", keepwithnext="always",
-                     texte={"fontsize": "12pt", "fontweight": "bold", "color": couleur})
+    style_paragraphe(
+        "Intertitre",
+        margintop="0.4cm",
+        marginbottom="0.15cm",
+        keepwithnext="always",
+        texte={"fontsize": "12pt", "fontweight": "bold", "color": couleur},
+    )
     style_paragraphe("Date", textalign="end", marginbottom="0.4cm")
     style_paragraphe("Objet", margintop="0.3cm", marginbottom="0.3cm", texte={"fontweight": "bold"})
     style_paragraphe("Puce", marginbottom="0.05cm")
@@ -219,9 +230,17 @@ def odt(page: MiseEnPage) -> bytes:
     doc.styles.addElement(rouge)
 
     mise = style.PageLayout(name="A4")
-    mise.addElement(style.PageLayoutProperties(pagewidth="21cm", pageheight="29.7cm", printorientation="portrait",
-                                               margintop="1.2cm", marginbottom="1.2cm", marginleft="2.2cm",
-                                               marginright="2cm"))
+    mise.addElement(
+        style.PageLayoutProperties(
+            pagewidth="21cm",
+            pageheight="29.7cm",
+            printorientation="portrait",
+            margintop="1.2cm",
+            marginbottom="1.2cm",
+            marginleft="2.2cm",
+            marginright="2cm",
+        )
+    )
     entete_mise = style.HeaderStyle()
     entete_mise.addElement(style.HeaderFooterProperties(minheight="1.2cm", marginbottom="0.6cm"))
     pied_mise = style.FooterStyle()

@@ -16,14 +16,16 @@ class ModeleForm(forms.ModelForm):
     class Meta:
         model = ModeleLettreMission
         fields = ["objet", "corps", "signataire_qualite", "signataire_nom"]
-        widgets = {"corps": forms.Textarea(attrs={"rows": 30, "spellcheck": "true"}),
-                   "objet": forms.TextInput(attrs={"size": 80})}
+        widgets = {
+            "corps": forms.Textarea(attrs={"rows": 30, "spellcheck": "true"}),
+            "objet": forms.TextInput(attrs={"size": 80}),
+        }
         labels = {"objet": "Objet de la lettre", "corps": "Texte de la lettre"}
         help_texts = {
             "objet": "Une ligne ; les champs entre accolades y sont permis.",
             "corps": "Les champs entre accolades sont remplacés à la génération (liste ci-dessous). Une ligne vide "
-                     "sépare deux paragraphes ; une ligne qui commence par « - » est un élément de liste, par "
-                     "« # » un intertitre ; {{ et }} écrivent une accolade.",
+            "sépare deux paragraphes ; une ligne qui commence par « - » est un élément de liste, par "
+            "« # » un intertitre ; {{ et }} écrivent une accolade.",
         }
 
     def clean_objet(self):

@@ -16,14 +16,26 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-        "novembre", "décembre")
+MOIS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 # The fields a template may use, in the order of the edit page, with what they become.
 CHAMPS: dict[str, str] = {
     "territoire": "le nom de l'EPCI (par exemple « Bordeaux Métropole »)",
     "president": "le signataire pour l'EPCI : son nom s'il est renseigné, sinon sa qualité "
-                 "(« Le Président de Bordeaux Métropole »)",
+    "(« Le Président de Bordeaux Métropole »)",
     "mandat": "le mandat du schéma (« 2026-2032 »)",
     "date": "la date de génération de la lettre (« 3 juillet 2026 »)",
     "theme": "le thème du groupe de travail (« Ressources humaines »)",
@@ -31,10 +43,10 @@ CHAMPS: dict[str, str] = {
     "copilote_epci": "le ou les co-pilotes EPCI (« Karim Benali »)",
     "consultant": "le ou les consultants accompagnants du groupe",
     "perimetre": "le périmètre du groupe (sa fiche), à défaut la liste des activités du thème dans le "
-                 "référentiel ; une liste à puces",
+    "référentiel ; une liste à puces",
     "livrables": "les livrables des trois séances GT1, GT2 et GT3 ; une liste à puces",
     "calendrier": "les séances planifiées du groupe, à défaut le calendrier type, puis les étapes "
-                  "jusqu'à l'adoption du schéma ; une liste à puces",
+    "jusqu'à l'adoption du schéma ; une liste à puces",
     "accompagnement": "l'appui offert par l'équipe projet et d'accompagnement et le consultant ; un paragraphe",
 }
 
@@ -95,6 +107,7 @@ def remplir(texte: str, valeurs: Mapping[str, str]) -> str:
 
 # --- the values of the fields ------------------------------------------------------------------------
 
+
 def date_fr(jour: dt.date) -> str:
     premier = "1er" if jour.day == 1 else str(jour.day)
     return f"{premier} {MOIS[jour.month - 1]} {jour.year}"
@@ -123,15 +136,17 @@ def puces(lignes: Iterable[str]) -> str:
 
 def livrables() -> str:
     """The three meetings and their deliverables (DOMAIN.md §2, the 2014 launch deck)."""
-    return puces([
-        "GT1 – se connaître et partager la feuille de route : la liste des activités du domaine, en trois "
-        "colonnes (Activités | Sous-activités | Spécificités), établie à partir du référentiel des activités ;",
-        "GT2 – analyse interne et externe : une grille AFOR par activité, qui distingue les avantages et les "
-        "faiblesses (internes), les opportunités et les risques (externes) ;",
-        "GT3 – préconisations : la liste des activités mutualisables (Activités | Sous-activités | Si "
-        "opportunité de mutualisation, pourquoi ? | Qualification (/4) | Faisabilité (de 0 à 4+) | "
-        "Préconisation).",
-    ])
+    return puces(
+        [
+            "GT1 – se connaître et partager la feuille de route : la liste des activités du domaine, en trois "
+            "colonnes (Activités | Sous-activités | Spécificités), établie à partir du référentiel des activités ;",
+            "GT2 – analyse interne et externe : une grille AFOR par activité, qui distingue les avantages et les "
+            "faiblesses (internes), les opportunités et les risques (externes) ;",
+            "GT3 – préconisations : la liste des activités mutualisables (Activités | Sous-activités | Si "
+            "opportunité de mutualisation, pourquoi ? | Qualification (/4) | Faisabilité (de 0 à 4+) | "
+            "Préconisation).",
+        ]
+    )
 
 
 def perimetre(texte_du_groupe: str, activites: Iterable[str]) -> str:
@@ -157,8 +172,11 @@ def accompagnement(territoire: str, consultants: Iterable[Personne]) -> str:
     consultants = list(consultants)
     qui = f"L'équipe projet et d'accompagnement de {territoire}"
     if consultants:
-        avec = "avec le consultant accompagnant du groupe" if len(consultants) == 1 else \
-            "avec les consultants accompagnants du groupe"
+        avec = (
+            "avec le consultant accompagnant du groupe"
+            if len(consultants) == 1
+            else "avec les consultants accompagnants du groupe"
+        )
         qui += f", {avec}, {personnes(consultants)},"
     return (
         f"{qui} vous apporte selon vos besoins un soutien méthodologique : préparation et animation des "
@@ -202,8 +220,10 @@ def calendrier(annee: int, reunions: Iterable[Reunion] = (), organe: str = "le c
         datees = {r.etape for r in reunions}
         lignes += [f"{etape} : date à fixer, avant la mi-octobre {annee} ;" for etape in ETAPES if etape not in datees]
     else:
-        lignes = [f"de juillet à la mi-octobre {annee} : les trois séances du groupe (GT1, GT2 et GT3), "
-                  "espacées de trois à quatre semaines ;"]
+        lignes = [
+            f"de juillet à la mi-octobre {annee} : les trois séances du groupe (GT1, GT2 et GT3), "
+            "espacées de trois à quatre semaines ;"
+        ]
     lignes += [
         f"octobre et novembre {annee} : synthèse des propositions des groupes, formalisation du projet de "
         "schéma et validation en Bureau ;",
@@ -216,6 +236,7 @@ def calendrier(annee: int, reunions: Iterable[Reunion] = (), organe: str = "le c
 
 
 # --- layout -------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Bloc:

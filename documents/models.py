@@ -12,13 +12,20 @@ class ModeleLettreMission(models.Model):
     objet = models.CharField("objet", max_length=300)
     corps = models.TextField("texte", help_text="Champs disponibles entre accolades, par exemple {theme}.")
     signataire_qualite = models.CharField(
-        "qualité du signataire pour l'EPCI", max_length=200, default="Le Président",
-        help_text="Par exemple « Le Président de Bordeaux Métropole » ou « La Présidente ».")
+        "qualité du signataire pour l'EPCI",
+        max_length=200,
+        default="Le Président",
+        help_text="Par exemple « Le Président de Bordeaux Métropole » ou « La Présidente ».",
+    )
     signataire_nom = models.CharField(
-        "nom du signataire pour l'EPCI", max_length=200, blank=True,
-        help_text="Facultatif ; repris par le champ {president} et sous la signature.")
-    modifie_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+        "nom du signataire pour l'EPCI",
+        max_length=200,
+        blank=True,
+        help_text="Facultatif ; repris par le champ {president} et sous la signature.",
+    )
+    modifie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
 
     class Meta:
@@ -39,8 +46,9 @@ class LettreMission(models.Model):
     generee_le = models.DateTimeField("générée le")
     envoyee_le = models.DateTimeField("envoyée le", null=True, blank=True)
     signee_le = models.DateTimeField("signée le", null=True, blank=True)
-    modifie_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    modifie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "lettre de mission"

@@ -15,16 +15,23 @@ def contexte_groupe(groupe, acces) -> dict:
     also gets the link to prepare it)."""
     lettre = LettreMission.objects.filter(groupe=groupe).first()
     kwargs = {"code": groupe.schema.territoire.code, "theme": groupe.theme}
-    return {"panneau_lettre": {
-        "lettre": lettre,
-        "statut": lettre.get_statut_display() if lettre else "Pas encore générée",
-        "statut_code": lettre.statut if lettre else "absente",
-        "date": lettre.date_statut if lettre else None,
-        "url": reverse("documents:lettre", kwargs=kwargs),
-        "telechargements": [
-            (libelle, reverse(f"documents:{fmt}", kwargs=kwargs),
-             f"{libelle}, lettre de mission du groupe {groupe.libelle}")
-            for fmt, libelle in (("pdf", "PDF"), ("docx", "Word (DOCX)"), ("odt", "OpenDocument (ODT)"))
-        ] if lettre else [],
-        "equipe": acces.peut_gerer_groupes(),
-    }}
+    return {
+        "panneau_lettre": {
+            "lettre": lettre,
+            "statut": lettre.get_statut_display() if lettre else "Pas encore générée",
+            "statut_code": lettre.statut if lettre else "absente",
+            "date": lettre.date_statut if lettre else None,
+            "url": reverse("documents:lettre", kwargs=kwargs),
+            "telechargements": [
+                (
+                    libelle,
+                    reverse(f"documents:{fmt}", kwargs=kwargs),
+                    f"{libelle}, lettre de mission du groupe {groupe.libelle}",
+                )
+                for fmt, libelle in (("pdf", "PDF"), ("docx", "Word (DOCX)"), ("odt", "OpenDocument (ODT)"))
+            ]
+            if lettre
+            else [],
+            "equipe": acces.peut_gerer_groupes(),
+        }
+    }

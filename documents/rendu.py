@@ -22,7 +22,8 @@ def mise_en_page(lettre) -> MiseEnPage:
     destinataires = [
         f"{s['nom']}, {s['qualite'][:1].lower()}{s['qualite'][1:]}"
         + (f" ({s['organisation']})" if s.get("organisation") else "")
-        for s in lettre.signatures if s.get("role", "").startswith("copilote") and s.get("nom")
+        for s in lettre.signatures
+        if s.get("role", "").startswith("copilote") and s.get("nom")
     ]
     return MiseEnPage(
         territoire=schema.territoire.nom,
@@ -46,11 +47,15 @@ def pdf(lettre) -> bytes:
     from weasyprint import HTML
 
     page = mise_en_page(lettre)
-    html = render_to_string("documents/lettre_pdf.html", {
-        "page": page,
-        "signatures": [{"lignes": bureautique.lignes_signature(s), "qualite": s.get("qualite", "")}
-                       for s in page.signatures],
-    })
+    html = render_to_string(
+        "documents/lettre_pdf.html",
+        {
+            "page": page,
+            "signatures": [
+                {"lignes": bureautique.lignes_signature(s), "qualite": s.get("qualite", "")} for s in page.signatures
+            ],
+        },
+    )
     return HTML(string=html).write_pdf()
 
 

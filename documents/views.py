@@ -60,14 +60,27 @@ def _lettre(groupe):
 def liste(request, code):
     territoire, acces, schema = _territoire(request, code)
     groupes = list(schema.groupes.avec_participants().select_related("lettre").order_by("id"))
-    lignes = [{"groupe": g, "lettre": getattr(g, "lettre", None),
-               "copilotes_commune": g.participants("copilote_commune"),
-               "copilotes_epci": g.participants("copilote_epci")} for g in groupes]
-    return render(request, "documents/liste.html", {
-        "territoire": territoire, "acces": acces, "schema": schema, "lignes": lignes,
-        "equipe": acces.peut_gerer_groupes(),
-        "nb_generees": sum(1 for ligne in lignes if ligne["lettre"]),
-    })
+    lignes = [
+        {
+            "groupe": g,
+            "lettre": getattr(g, "lettre", None),
+            "copilotes_commune": g.participants("copilote_commune"),
+            "copilotes_epci": g.participants("copilote_epci"),
+        }
+        for g in groupes
+    ]
+    return render(
+        request,
+        "documents/liste.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "schema": schema,
+            "lignes": lignes,
+            "equipe": acces.peut_gerer_groupes(),
+            "nb_generees": sum(1 for ligne in lignes if ligne["lettre"]),
+        },
+    )
 
 
 @login_required
@@ -78,18 +91,39 @@ def lettre(request, code, theme):
     lettre = _lettre(groupe)
     equipe = acces.peut_gerer_groupes()
     modele = schema.modele_lettre if equipe and hasattr(schema, "modele_lettre") else None
-    historique = Evenement.objects.filter(
-        territoire=territoire, action__startswith="lettre.", details__groupe=groupe.theme,
-    ).select_related("utilisateur")[:20] if lettre else []
-    return render(request, "documents/lettre.html", {
-        "territoire": territoire, "acces": acces, "schema": schema, "groupe": groupe, "lettre": lettre,
-        "equipe": equipe, "blocs": lettres.blocs(lettre.texte) if lettre else [],
-        "page": rendu.mise_en_page(lettre) if lettre else None,
-        # Edited by the team (not merely created with its default text) since the letter was generated.
-        "modele_modifie": bool(lettre and lettre.regenerable and modele and modele.modifie_par_id
-                               and modele.modifie_le > lettre.generee_le),
-        "historique": historique, "statuts": dict(StatutLettre.choices),
-    })
+    historique = (
+        Evenement.objects.filter(
+            territoire=territoire,
+            action__startswith="lettre.",
+            details__groupe=groupe.theme,
+        ).select_related("utilisateur")[:20]
+        if lettre
+        else []
+    )
+    return render(
+        request,
+        "documents/lettre.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "schema": schema,
+            "groupe": groupe,
+            "lettre": lettre,
+            "equipe": equipe,
+            "blocs": lettres.blocs(lettre.texte) if lettre else [],
+            "page": rendu.mise_en_page(lettre) if lettre else None,
+            # Edited by the team (not merely created with its default text) since the letter was generated.
+            "modele_modifie": bool(
+                lettre
+                and lettre.regenerable
+                and modele
+                and modele.modifie_par_id
+                and modele.modifie_le > lettre.generee_le
+            ),
+            "historique": historique,
+            "statuts": dict(StatutLettre.choices),
+        },
+    )
 
 
 @login_required
@@ -110,16 +144,29 @@ def modele(request, code):
         form = ModeleForm(request.POST, instance=modele)
         if form.is_valid():
             do_enregistrer_modele(form.save(commit=False), request.user)
-            messages.success(request, "Modèle enregistré. Les lettres en brouillon peuvent être générées à nouveau ; "
-                                      "les lettres envoyées ou signées gardent leur texte.")
+            messages.success(
+                request,
+                "Modèle enregistré. Les lettres en brouillon peuvent être générées à nouveau ; "
+                "les lettres envoyées ou signées gardent leur texte.",
+            )
             return redirect("documents:modele", code=code)
         statut = 400
     else:
         form = ModeleForm(instance=modele)
-    return render(request, "documents/modele.html", {
-        "territoire": territoire, "acces": acces, "schema": schema, "modele": modele, "form": form,
-        "champs": lettres.CHAMPS.items(), "est_defaut": (modele.objet, modele.corps) == (defaut.OBJET, defaut.CORPS),
-    }, status=statut)
+    return render(
+        request,
+        "documents/modele.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "schema": schema,
+            "modele": modele,
+            "form": form,
+            "champs": lettres.CHAMPS.items(),
+            "est_defaut": (modele.objet, modele.corps) == (defaut.OBJET, defaut.CORPS),
+        },
+        status=statut,
+    )
 
 
 @login_required
@@ -206,4 +253,3 @@ def docx(request, code, theme):
 @require_safe
 def odt(request, code, theme):
     return _telechargement(request, code, theme, "odt")
-

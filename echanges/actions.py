@@ -19,12 +19,16 @@ log = logging.getLogger(__name__)
 
 def fil_de(objet, groupe=None):
     """The top-level comments of a target (of an activity: within the group, or outside any group)."""
-    return Commentaire.objects.filter(content_type=ContentType.objects.get_for_model(objet), object_id=objet.pk,
-                                      groupe=groupe if cibles.type_de(objet).slug == "activite" else None)
+    return Commentaire.objects.filter(
+        content_type=ContentType.objects.get_for_model(objet),
+        object_id=objet.pk,
+        groupe=groupe if cibles.type_de(objet).slug == "activite" else None,
+    )
 
 
-def do_commenter(territoire, user, objet, texte: str, *, groupe=None, parent: Commentaire | None = None,
-                 envoyer=True) -> Commentaire:
+def do_commenter(
+    territoire, user, objet, texte: str, *, groupe=None, parent: Commentaire | None = None, envoyer=True
+) -> Commentaire:
     """Post a comment (or a reply to a top-level comment of the same thread). The caller has checked that
     the user may read the target. Notifies the mentioned users and, for a reply, the thread's authors,
     each only if she may read the target; then e-mails those who want each notification."""
@@ -40,9 +44,14 @@ def do_commenter(territoire, user, objet, texte: str, *, groupe=None, parent: Co
         parent = parent.racine
     with transaction.atomic():
         commentaire = Commentaire.objects.create(
-            territoire=territoire, content_type=ContentType.objects.get_for_model(objet), object_id=objet.pk,
-            groupe=groupe_stocke, parent=parent, auteur=user,
-            texte=texte)
+            territoire=territoire,
+            content_type=ContentType.objects.get_for_model(objet),
+            object_id=objet.pk,
+            groupe=groupe_stocke,
+            parent=parent,
+            auteur=user,
+            texte=texte,
+        )
         mentionnes = mentions.resoudre(texte, territoire)
         commentaire.mentionnes.set(mentionnes)
         destinataires = {u.pk: (u, Motif.MENTION) for u in mentionnes}
@@ -58,10 +67,18 @@ def do_commenter(territoire, user, objet, texte: str, *, groupe=None, parent: Co
             if u.is_active and cibles.peut_lire(Acces(u, territoire), objet, groupe)
         ]
         Notification.objects.bulk_create(notifications)
-        Evenement.objects.create(territoire=territoire, utilisateur=user, action="echanges.commentaire",
-                                 objet=str(objet)[:200],
-                                 details={"type": cibles.type_de(objet).slug, "id": objet.pk,
-                                          "commentaire": commentaire.pk, "notifications": len(notifications)})
+        Evenement.objects.create(
+            territoire=territoire,
+            utilisateur=user,
+            action="echanges.commentaire",
+            objet=str(objet)[:200],
+            details={
+                "type": cibles.type_de(objet).slug,
+                "id": objet.pk,
+                "commentaire": commentaire.pk,
+                "notifications": len(notifications),
+            },
+        )
     if envoyer:
         envoyer_immediats(notifications)
     return commentaire
@@ -90,7 +107,8 @@ def envoyer_immediats(notifications) -> int:
 
 def do_tout_marquer_lu(territoire, user) -> int:
     return Notification.objects.filter(destinataire=user, territoire=territoire, lue_le__isnull=True).update(
-        lue_le=timezone.now())
+        lue_le=timezone.now()
+    )
 
 
 def do_choisir_frequence(user, frequence: str) -> PreferenceCourriel:

@@ -17,12 +17,15 @@ class Type:
     libelle: str
 
 
-TYPES = {t.slug: t for t in (
-    Type("compte-rendu", "seances.compterendu", "compte rendu"),
-    Type("ligne-gt3", "livrables.lignemutualisable", "ligne de la liste des activités mutualisables"),
-    Type("element-afor", "livrables.elementafor", "élément de la grille AFOR"),
-    Type("activite", "referentiel.activite", "activité"),
-)}
+TYPES = {
+    t.slug: t
+    for t in (
+        Type("compte-rendu", "seances.compterendu", "compte rendu"),
+        Type("ligne-gt3", "livrables.lignemutualisable", "ligne de la liste des activités mutualisables"),
+        Type("element-afor", "livrables.elementafor", "élément de la grille AFOR"),
+        Type("activite", "referentiel.activite", "activité"),
+    )
+}
 PAR_MODELE = {t.modele: t for t in TYPES.values()}
 
 
@@ -41,13 +44,16 @@ def _queryset(slug, territoire):
 
     if slug == "compte-rendu":
         return CompteRendu.objects.select_related("seance__groupe__schema").filter(
-            seance__groupe__schema__territoire=territoire)
+            seance__groupe__schema__territoire=territoire
+        )
     if slug == "ligne-gt3":
         return LigneMutualisable.objects.select_related("livrable__groupe__schema", "activite").filter(
-            livrable__groupe__schema__territoire=territoire)
+            livrable__groupe__schema__territoire=territoire
+        )
     if slug == "element-afor":
         return ElementAfor.objects.select_related("livrable__groupe__schema", "activite").filter(
-            livrable__groupe__schema__territoire=territoire)
+            livrable__groupe__schema__territoire=territoire
+        )
     if slug == "activite":
         return Activite.objects.filter(territoire=territoire)
     raise Http404("On ne commente pas ce type d'objet.")
@@ -75,8 +81,11 @@ def charger(territoire, slug: str, pk: int, groupe_id=None):
         raise Http404("Objet introuvable dans ce territoire.")
     groupe = None
     if slug == "activite" and groupe_id:
-        groupe = GroupeTravail.objects.filter(pk=groupe_id, schema__territoire=territoire,
-                                              theme=objet.theme).select_related("schema").first()
+        groupe = (
+            GroupeTravail.objects.filter(pk=groupe_id, schema__territoire=territoire, theme=objet.theme)
+            .select_related("schema")
+            .first()
+        )
         if groupe is None:
             raise Http404("Groupe de travail introuvable.")
     return objet, groupe_de(objet, groupe)
@@ -106,14 +115,18 @@ def url_de(objet, territoire, groupe=None) -> str:
             g = objet.seance.groupe
             url = reverse("seances:seance", kwargs={"code": code, "theme": g.theme, "pk": objet.seance_id})
         elif slug == "ligne-gt3":
-            url = reverse("livrables:gt3_ligne", kwargs={"code": code, "theme": objet.livrable.groupe.theme,
-                                                         "pk": objet.pk})
+            url = reverse(
+                "livrables:gt3_ligne", kwargs={"code": code, "theme": objet.livrable.groupe.theme, "pk": objet.pk}
+            )
         elif slug == "element-afor":
-            url = reverse("livrables:afor_activite", kwargs={"code": code, "theme": objet.livrable.groupe.theme,
-                                                             "activite": objet.activite.code})
+            url = reverse(
+                "livrables:afor_activite",
+                kwargs={"code": code, "theme": objet.livrable.groupe.theme, "activite": objet.activite.code},
+            )
         elif groupe is not None:
-            url = reverse("livrables:afor_activite", kwargs={"code": code, "theme": groupe.theme,
-                                                             "activite": objet.code})
+            url = reverse(
+                "livrables:afor_activite", kwargs={"code": code, "theme": groupe.theme, "activite": objet.code}
+            )
         else:
             url = reverse("referentiel:liste", kwargs={"code": code})
     except NoReverseMatch:

@@ -17,8 +17,8 @@ def _ligne(notif) -> dict:
         "motif": notif.get_motif_display(),
         "sujet": cibles.libelle(objet, commentaire.groupe) if objet is not None else "objet supprimé",
         "texte": commentaire.texte,
-        "url": settings.SITE_URL.rstrip("/") + (cibles.url_de(objet, notif.territoire, commentaire.groupe)
-                                                 if objet is not None else ""),
+        "url": settings.SITE_URL.rstrip("/")
+        + (cibles.url_de(objet, notif.territoire, commentaire.groupe) if objet is not None else ""),
     }
 
 

@@ -40,7 +40,9 @@ def contexte(objet, acces, groupe=None, formulaire=None) -> dict:
     groupe = groupe if slug == "activite" else None
     reponses = Commentaire.objects.select_related("auteur").prefetch_related("mentionnes")
     racines = list(
-        actions.fil_de(objet, groupe).filter(parent__isnull=True).select_related("auteur")
+        actions.fil_de(objet, groupe)
+        .filter(parent__isnull=True)
+        .select_related("auteur")
         .prefetch_related("mentionnes", Prefetch("reponses", queryset=reponses))
     )
     nombre = 0
@@ -49,5 +51,14 @@ def contexte(objet, acces, groupe=None, formulaire=None) -> dict:
         racine.fil_reponses = [_prepare(r) for r in racine.reponses.all()]
         nombre += 1 + len(racine.fil_reponses)
     action = reverse("echanges:commenter", kwargs={"code": acces.territoire.code, "type": slug, "pk": objet.pk})
-    return {"fil": Fil(objet=objet, groupe=groupe, type=slug, action=action, commentaires=racines,
-                       formulaire=formulaire or CommentaireForm(), nombre=nombre)}
+    return {
+        "fil": Fil(
+            objet=objet,
+            groupe=groupe,
+            type=slug,
+            action=action,
+            commentaires=racines,
+            formulaire=formulaire or CommentaireForm(),
+            nombre=nombre,
+        )
+    }

@@ -64,7 +64,7 @@ def rendre(texte: str, mentionnes) -> str:
         user = par_cle.get(_normaliser(garde))
         if user is None:
             continue
-        morceaux.append(escape(texte[debut:m.start()]))
+        morceaux.append(escape(texte[debut : m.start()]))
         morceaux.append(format_html('<mark class="mention">@{}</mark>', nom(user)))
         debut = m.start() + 1 + len(garde)
     morceaux.append(escape(texte[debut:]))

@@ -20,13 +20,20 @@ class Commentaire(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
     cible = GenericForeignKey("content_type", "object_id")
-    groupe = models.ForeignKey("groupes.GroupeTravail", on_delete=models.CASCADE, null=True, blank=True,
-                               related_name="+", help_text="Le groupe où se discute une activité du référentiel.")
+    groupe = models.ForeignKey(
+        "groupes.GroupeTravail",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Le groupe où se discute une activité du référentiel.",
+    )
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="reponses")
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     texte = models.TextField("commentaire", max_length=TEXTE_MAX)
-    mentionnes = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
-                                        verbose_name="personnes mentionnées")
+    mentionnes = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="personnes mentionnées"
+    )
     cree_le = models.DateTimeField("écrit le", auto_now_add=True)
 
     class Meta:

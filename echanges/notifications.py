@@ -10,6 +10,6 @@ def non_lues(user, territoire) -> int:
 
 
 def mes_notifications(user, territoire):
-    return (Notification.objects.filter(destinataire=user, territoire=territoire)
-            .select_related("commentaire__auteur", "commentaire__content_type", "commentaire__groupe__schema",
-                            "territoire"))
+    return Notification.objects.filter(destinataire=user, territoire=territoire).select_related(
+        "commentaire__auteur", "commentaire__content_type", "commentaire__groupe__schema", "territoire"
+    )

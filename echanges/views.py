@@ -30,7 +30,8 @@ def _entier(valeur):
 def _suivant(request, defaut: str) -> str:
     suivant = request.POST.get("suivant", "")
     if suivant.startswith("/") and url_has_allowed_host_and_scheme(
-            suivant, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        suivant, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return suivant if "#" in suivant else suivant + "#echanges"
     return defaut
 
@@ -54,18 +55,28 @@ def commenter(request, code, type, pk):
                 erreurs.append("réponse : le commentaire auquel vous répondez n'est pas de cette discussion")
         if not erreurs:
             try:
-                actions.do_commenter(territoire, request.user, objet, form.cleaned_data["texte"],
-                                     groupe=groupe, parent=parent)
+                actions.do_commenter(
+                    territoire, request.user, objet, form.cleaned_data["texte"], groupe=groupe, parent=parent
+                )
             except ActionRefusee as exc:
                 erreurs.extend(exc.messages)
             else:
                 messages.success(request, "Votre commentaire est publié.")
                 return redirect(_suivant(request, cibles.url_de(objet, territoire, groupe)))
     contexte = fils.contexte(objet, acces, groupe, formulaire=form)
-    return render(request, "echanges/commenter.html", {
-        "territoire": territoire, "acces": acces, **contexte, "erreurs": erreurs,
-        "sujet": cibles.libelle(objet, groupe), "retour": cibles.url_de(objet, territoire, groupe),
-    }, status=400)
+    return render(
+        request,
+        "echanges/commenter.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            **contexte,
+            "erreurs": erreurs,
+            "sujet": cibles.libelle(objet, groupe),
+            "retour": cibles.url_de(objet, territoire, groupe),
+        },
+        status=400,
+    )
 
 
 @login_required
@@ -82,10 +93,17 @@ def notifications(request, code):
         notif.url = cibles.url_de(objet, territoire, c.groupe) if objet is not None else ""
         notif.html = mentions.rendre(c.texte, c.mentionnes.all())
     non_lues = sum(1 for n in liste if not n.lue)
-    return render(request, "echanges/notifications.html", {
-        "territoire": territoire, "acces": acces, "notifications": liste, "non_lues": non_lues,
-        "preference": PreferenceForm(initial={"frequence": actions.preference(request.user)}),
-    })
+    return render(
+        request,
+        "echanges/notifications.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "notifications": liste,
+            "non_lues": non_lues,
+            "preference": PreferenceForm(initial={"frequence": actions.preference(request.user)}),
+        },
+    )
 
 
 @login_required
@@ -94,8 +112,12 @@ def tout_lire(request, code):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     n = actions.do_tout_marquer_lu(territoire, request.user)
-    messages.success(request, f"{n} notification{'s' if n > 1 else ''} marquée{'s' if n > 1 else ''} comme lue{'s' if n > 1 else ''}."
-                     if n else "Aucune notification non lue.")
+    messages.success(
+        request,
+        f"{n} notification{'s' if n > 1 else ''} marquée{'s' if n > 1 else ''} comme lue{'s' if n > 1 else ''}."
+        if n
+        else "Aucune notification non lue.",
+    )
     return redirect("echanges:notifications", code=territoire.code)
 
 
@@ -106,10 +128,19 @@ def preferences(request, code):
         return HttpResponseNotAllowed(["POST"])
     form = PreferenceForm(request.POST)
     if not form.is_valid():
-        return render(request, "echanges/notifications.html", {
-            "territoire": territoire, "acces": acces, "notifications": [], "non_lues": None,
-            "preference": form, "seulement_preference": True,
-        }, status=400)
+        return render(
+            request,
+            "echanges/notifications.html",
+            {
+                "territoire": territoire,
+                "acces": acces,
+                "notifications": [],
+                "non_lues": None,
+                "preference": form,
+                "seulement_preference": True,
+            },
+            status=400,
+        )
     actions.do_choisir_frequence(request.user, form.cleaned_data["frequence"])
     choix = form.cleaned_data["frequence"]
     messages.success(request, f"Courriels des notifications : {Frequence(choix).label}.")

@@ -92,9 +92,7 @@ def check_functional(themes: Iterable[str]) -> tuple[str, ...]:
 
 def in_numerator(epci: str) -> pl.Expr:
     """A line counts in the numerator when the EPCI pays it or when it is made available to the EPCI."""
-    return (pl.col("employeur") == epci) | (
-        (pl.col("situation") == "mad") & (pl.col("beneficiaire") == epci)
-    )
+    return (pl.col("employeur") == epci) | ((pl.col("situation") == "mad") & (pl.col("beneficiaire") == epci))
 
 
 def compute_coefficient(
@@ -129,10 +127,7 @@ def compute_coefficient(
         by_theme[code] = ThemeRatio(float(numerators.get(code, 0.0)), float(denominators.get(code, 0.0)))
 
     employer_totals = grouped.group_by("employeur").agg(pl.col("cost").sum(), pl.col("fte").sum())
-    found = {
-        row[0]: EmployerFunctional(float(row[1]), float(row[2]))
-        for row in employer_totals.iter_rows()
-    }
+    found = {row[0]: EmployerFunctional(float(row[1]), float(row[2])) for row in employer_totals.iter_rows()}
     by_employer = {code: found.get(code, EmployerFunctional(0.0, 0.0)) for code in organisations}
 
     return CoefficientResult(

@@ -27,11 +27,13 @@ RAISON_SECONDAIRE = "masqué pour protéger un montant confidentiel voisin"
 RAISON_DETAIL = "détail plus fin que l'organisation et le thème, réservé à l'employeur et à l'équipe projet"
 
 # The rule as pages state it (templates/includes/confidentialite.html).
-REGLE = (f"Hors de son employeur, un montant n'est diffusé que s'il couvre au moins {SEUIL_AGENTS} agents et "
-         f"qu'aucun agent n'en représente plus de {PART_DOMINANTE:.0%} ; un autre montant peut être masqué "
-         "pour que le premier ne se déduise pas d'un total. L'employeur (son DGS et ses référents paie) voit tous "
-         "ses montants ; l'équipe projet voit tous les montants, marqués « confidentiel » quand ils ne sont pas "
-         "diffusables. Les ETP et le coefficient sont publics. Montants arrondis à l'euro.").replace("%", "\u00a0%")
+REGLE = (
+    f"Hors de son employeur, un montant n'est diffusé que s'il couvre au moins {SEUIL_AGENTS} agents et "
+    f"qu'aucun agent n'en représente plus de {PART_DOMINANTE:.0%} ; un autre montant peut être masqué "
+    "pour que le premier ne se déduise pas d'un total. L'employeur (son DGS et ses référents paie) voit tous "
+    "ses montants ; l'équipe projet voit tous les montants, marqués « confidentiel » quand ils ne sont pas "
+    "diffusables. Les ETP et le coefficient sont publics. Montants arrondis à l'euro."
+).replace("%", "\u00a0%")
 
 Contributions = Mapping[Hashable, float]  # agent -> amount
 
@@ -97,8 +99,10 @@ def motif(
     connues = frozenset(connues)
     muettes = frozenset(muettes)
     lignes = {nom: [k for k in dict.fromkeys(ks) if k in cellules] for nom, ks in lignes.items()}
-    toutes = [*((nom, tuple(ks)) for nom, ks in lignes.items()),
-              *((nom, tuple(m for m in membres if m in cellules or m in lignes)) for nom, membres in equations)]
+    toutes = [
+        *((nom, tuple(ks)) for nom, ks in lignes.items()),
+        *((nom, tuple(m for m in membres if m in cellules or m in lignes)) for nom, membres in equations),
+    ]
     totaux = {k: sum(c.values()) for k, c in cellules.items()}
     stats = {k: (totaux[k], max(c.values(), default=0.0), diffusible(c)) for k, c in cellules.items()}
     primaires = frozenset(k for k in cellules if k not in connues and not stats[k][2])
@@ -154,8 +158,10 @@ def motif(
         masques = [m for m in membres if cache(m)]
         if not masques or _protege(masques, contributions, statistiques):
             continue
-        candidats = sorted((m for m in membres if not cache(m) and cachable(m)),
-                           key=lambda m: (m not in muettes, m not in cellules, statistiques(m)[0], repr(m)))
+        candidats = sorted(
+            (m for m in membres if not cache(m) and cachable(m)),
+            key=lambda m: (m not in muettes, m not in cellules, statistiques(m)[0], repr(m)),
+        )
         if not candidats:
             exposees.add(nom)
             revoir(nom)
@@ -208,8 +214,12 @@ class Publie:
 LARGEUR_MINIMALE = 10.0
 
 
-def audit(publies: Iterable[Publie], cibles: Mapping[Hashable, Combinaison],
-          bornes: Mapping[Hashable, tuple[float, float]] | None = None, demi_pas: float = 0.5) -> dict:
+def audit(
+    publies: Iterable[Publie],
+    cibles: Mapping[Hashable, Combinaison],
+    bornes: Mapping[Hashable, tuple[float, float]] | None = None,
+    demi_pas: float = 0.5,
+) -> dict:
     """For each target (a hidden cell or a hidden sum, as a combination of atoms), its minimum and maximum
     over every non-negative assignment of the atoms that reproduces each released figure to ± `demi_pas`.
     Returns {target: (min, max)} for the targets whose range is narrower than LARGEUR_MINIMALE."""

@@ -219,12 +219,16 @@ class _Instance:
         years = sorted({c.annee for c in self.cands})
         self.year_of = np.array([years.index(c.annee) for c in self.cands], dtype=np.int64)
         self.years = years
-        self.capped_years = np.array([problem.yearly_fte_cap is not None and plafond_annuel(y) not in dropped
-                                      for y in years], dtype=bool)
+        self.capped_years = np.array(
+            [problem.yearly_fte_cap is not None and plafond_annuel(y) not in dropped for y in years], dtype=bool
+        )
         everyone = np.arange(n, dtype=np.int32)
         rows: list[_Row] = []
-        edges = [(self.index[a], self.index[b]) for _, _, name, a, b in prep.pairs
-                 if a in self.index and b in self.index and name not in dropped]
+        edges = [
+            (self.index[a], self.index[b])
+            for _, _, name, a, b in prep.pairs
+            if a in self.index and b in self.index and name not in dropped
+        ]
         self.edges = edges
         for clique in _clique_cover(edges):
             ids = tuple(self.cands[i].id for i in clique)
@@ -256,18 +260,33 @@ class _Instance:
 
     def limits(self, without: frozenset = frozenset()) -> tuple[np.ndarray, bool]:
         """The capped years (mask over `years`) and whether the ETP cap applies, `without` those rows."""
-        capped = np.array([on and ("annee", y) not in without for on, y in zip(self.capped_years, self.years)],
-                          dtype=bool)
+        capped = np.array(
+            [on and ("annee", y) not in without for on, y in zip(self.capped_years, self.years, strict=True)],
+            dtype=bool,
+        )
         return capped, self.max_fte is not None and ("plafond",) not in without
 
     def coefficient_row(self, at_least: float) -> _Row:
         """N − at_least × D ≥ 0, i.e. coefficient ≥ at_least (D > 0)."""
-        return _Row(np.arange(len(self), dtype=np.int32), self.dn - at_least * self.dd,
-                    at_least * self.d0 - self.n0, np.inf, ("classe",))
+        return _Row(
+            np.arange(len(self), dtype=np.int32),
+            self.dn - at_least * self.dd,
+            at_least * self.d0 - self.n0,
+            np.inf,
+            ("classe",),
+        )
 
-    def solve(self, rows: Sequence[_Row], objective: np.ndarray | None = None, maximise: bool = False,
-              gap: float = 0.0, fixed: Mapping[int, int] | None = None, start: np.ndarray | None = None,
-              relaxation: bool = False, without: frozenset = frozenset()) -> _Outcome:
+    def solve(
+        self,
+        rows: Sequence[_Row],
+        objective: np.ndarray | None = None,
+        maximise: bool = False,
+        gap: float = 0.0,
+        fixed: Mapping[int, int] | None = None,
+        start: np.ndarray | None = None,
+        relaxation: bool = False,
+        without: frozenset = frozenset(),
+    ) -> _Outcome:
         n = len(self)
         all_rows = [r for r in [*self.rows, *rows] if not r.key or r.key not in without]
         lower, upper = np.zeros(n), np.ones(n)
@@ -283,9 +302,14 @@ class _Instance:
         import highspy
 
         h = _new_highs()
-        for name, value in (("output_flag", False), ("mip_rel_gap", 0.0), ("mip_abs_gap", gap),
-                            ("primal_feasibility_tolerance", _SOLVER_FEASIBILITY),
-                            ("mip_feasibility_tolerance", _SOLVER_FEASIBILITY), ("time_limit", left)):
+        for name, value in (
+            ("output_flag", False),
+            ("mip_rel_gap", 0.0),
+            ("mip_abs_gap", gap),
+            ("primal_feasibility_tolerance", _SOLVER_FEASIBILITY),
+            ("mip_feasibility_tolerance", _SOLVER_FEASIBILITY),
+            ("time_limit", left),
+        ):
             h.setOptionValue(name, value)
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = n, len(all_rows)
@@ -296,8 +320,9 @@ class _Instance:
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
         lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, len(all_rows)
         lp.a_matrix_.start_ = np.cumsum([0, *(len(r.index) for r in all_rows)]).astype(np.int32)
-        lp.a_matrix_.index_ = (np.concatenate([r.index for r in all_rows]) if all_rows
-                               else np.zeros(0, dtype=np.int32)).astype(np.int32)
+        lp.a_matrix_.index_ = (
+            np.concatenate([r.index for r in all_rows]) if all_rows else np.zeros(0, dtype=np.int32)
+        ).astype(np.int32)
         lp.a_matrix_.value_ = np.concatenate([r.value for r in all_rows]) if all_rows else np.zeros(0)
         lp.sense_ = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
         kind = highspy.HighsVarType.kContinuous if relaxation else highspy.HighsVarType.kInteger
@@ -311,8 +336,13 @@ class _Instance:
             if status != highspy.HighsModelStatus.kOptimal:
                 return _Outcome("stopped" if status == highspy.HighsModelStatus.kTimeLimit else "infeasible", None)
             solution = h.getSolution()
-            return _Outcome("optimal", None, np.asarray(solution.row_dual), h.getInfo().objective_function_value,
-                            np.asarray(solution.col_value))
+            return _Outcome(
+                "optimal",
+                None,
+                np.asarray(solution.row_dual),
+                h.getInfo().objective_function_value,
+                np.asarray(solution.col_value),
+            )
         has_solution = h.getInfo().primal_solution_status == 2
         x = np.asarray(h.getSolution().col_value) > 0.5 if has_solution else None
         if status == highspy.HighsModelStatus.kOptimal:
@@ -342,7 +372,7 @@ def _clique_cover(edges: list[tuple[int, int]]) -> list[list[int]]:
             if all(w in neighbours[v] for v in clique):
                 clique.append(w)
         clique.sort()
-        covered |= {(u, v) for k, u in enumerate(clique) for v in clique[k + 1:]}
+        covered |= {(u, v) for k, u in enumerate(clique) for v in clique[k + 1 :]}
         cliques.append(clique)
     return cliques
 
@@ -443,8 +473,7 @@ def _smallest_positions(inst: _Instance, rows: list[_Row], x: np.ndarray) -> np.
             fixed = {i: 1 for i in prefix}
             fixed.update({i: 0 for i in range(low) if i not in prefix})
             window = np.arange(low, current, dtype=np.int32)
-            out = inst.solve([*rows, _Row(window, np.ones(len(window)), 1, np.inf)], inst.weights,
-                             gap=0.5, fixed=fixed)
+            out = inst.solve([*rows, _Row(window, np.ones(len(window)), 1, np.inf)], inst.weights, gap=0.5, fixed=fixed)
             if out.x is None:
                 if out.status == "stopped":
                     return x
@@ -498,8 +527,13 @@ class _Relaxation:
         return None if self.primal is None else self.primal > 1 - 1e-6
 
 
-def _lagrangian(inst: _Instance, objective: np.ndarray, rows: Sequence[_Row], fixed: Mapping[int, int] | None = None,
-                without: frozenset = frozenset()) -> _Relaxation | None:
+def _lagrangian(
+    inst: _Instance,
+    objective: np.ndarray,
+    rows: Sequence[_Row],
+    fixed: Mapping[int, int] | None = None,
+    without: frozenset = frozenset(),
+) -> _Relaxation | None:
     """Multipliers from the duals of the linear relaxation (clique rows included, so that they are the
     relaxation's optimal ones); None when that relaxation is infeasible: no admissible set."""
     objective = np.asarray(objective, dtype=float)
@@ -568,8 +602,14 @@ class _Graph:
                 raise _TooLarge
             self.components.append(sorted(members))
 
-    def options(self, k: int, r: np.ndarray, allowed: np.ndarray, forced: tuple[int, ...] = (),
-                dropped: tuple[int, int] | None = None) -> list[tuple[float, tuple[int, ...]]]:
+    def options(
+        self,
+        k: int,
+        r: np.ndarray,
+        allowed: np.ndarray,
+        forced: tuple[int, ...] = (),
+        dropped: tuple[int, int] | None = None,
+    ) -> list[tuple[float, tuple[int, ...]]]:
         """The independent sets of component k within `allowed` holding `forced` (the edge `dropped`
         ignored), as (reduced cost, members), cheapest first."""
         members, out = self.components[k], []
@@ -665,8 +705,14 @@ class _Test:
         return np.array(rows), np.array(bounds)
 
 
-def _search(options: Sequence[list[tuple[float, tuple[int, ...]]]], budget: float, test: _Test,
-            deadline: float, first: bool = False, max_nodes: int = _NODE_BUDGET) -> list[np.ndarray]:
+def _search(
+    options: Sequence[list[tuple[float, tuple[int, ...]]]],
+    budget: float,
+    test: _Test,
+    deadline: float,
+    first: bool = False,
+    max_nodes: int = _NODE_BUDGET,
+) -> list[np.ndarray]:
     """The sets (one choice per component) departing from the cheapest choices by at most `budget` in
     reduced cost and that pass `test`, in search order; only the first one found when `first`.
 
@@ -727,17 +773,16 @@ def _search(options: Sequence[list[tuple[float, tuple[int, ...]]]], budget: floa
                 rows_at.append(i)
                 weights_at.append(mu)
                 suffixes.append(suffix)
-    cut_rows = [(i, mu, limits[i], suffix.tolist()) for i, mu, suffix in zip(rows_at, weights_at, suffixes, strict=True)]
+    cut_rows = [
+        (i, mu, limits[i], suffix.tolist()) for i, mu, suffix in zip(rows_at, weights_at, suffixes, strict=True)
+    ]
     cheapest = [alternatives[0][0] for alternatives in departures]
     departures = [[(cost, stay, move, delta.tolist()) for cost, stay, move, delta in alts] for alts in departures]
     found: list[np.ndarray] = []
     nodes = 0
 
     def cut(k: int, end: int, left: float, totals: list[float]) -> bool:
-        for i, mu, limit, suffix in cut_rows:
-            if totals[i] + suffix[k] - suffix[end] - mu * left > limit:
-                return True
-        return False
+        return any(totals[i] + suffix[k] - suffix[end] - mu * left > limit for i, mu, limit, suffix in cut_rows)
 
     def visit(k: int, left: float, totals: list[float]) -> bool:
         """The current set (components before k decided, the others at their cheapest), then every set
@@ -752,7 +797,8 @@ def _search(options: Sequence[list[tuple[float, tuple[int, ...]]]], budget: floa
         if cut(k, end, left, totals):
             return False  # neither this set nor any departing further satisfies a row
         # The running totals pass (with their margin)? The exact test on fresh sums decides.
-        if all(t <= limit for t, limit in zip(totals, limits)) and test.holds(features[x].sum(axis=0).tolist()):
+        within = all(t <= limit for t, limit in zip(totals, limits, strict=True))
+        if within and test.holds(features[x].sum(axis=0).tolist()):
             found.append(x.copy())
             if first:
                 return True
@@ -765,7 +811,7 @@ def _search(options: Sequence[list[tuple[float, tuple[int, ...]]]], budget: floa
                     break
                 x[stay] = False
                 x[move] = True
-                stop = visit(j + 1, left - cost, [a + b for a, b in zip(totals, delta)])
+                stop = visit(j + 1, left - cost, [a + b for a, b in zip(totals, delta, strict=True)])
                 x[move] = False
                 x[stay] = True
                 if stop:
@@ -785,8 +831,9 @@ def _bound(relax: _Relaxation, options) -> float:
     return relax.const + sum(opts[0][0] for opts in options if opts)
 
 
-def _least_sets(graph: _Graph, relax: _Relaxation, test: _Test, extra: float,
-                upper: float | None = None) -> list[np.ndarray]:
+def _least_sets(
+    graph: _Graph, relax: _Relaxation, test: _Test, extra: float, upper: float | None = None
+) -> list[np.ndarray]:
     """The sets passing `test` whose objective is within `extra` of the least one ([] when none is). The
     window above the bound grows until it holds a set: every set whose objective lies in the window has
     been listed, so the least one listed is the least of all. `upper`: the objective of a known set
@@ -877,8 +924,12 @@ def _enumerated_max_class(inst: _Instance, best: float) -> np.ndarray:
     relax = _lagrangian(inst, objective, [])
     options = _all_options(graph, relax, np.ones(len(inst), dtype=bool))
     threshold = inst.n0 - floor * inst.d0
-    sets = _search(options, threshold - _bound(relax, options) + relax.margin,
-                   _Test(inst, objective, limits, ratio_at_least=floor), inst.deadline)
+    sets = _search(
+        options,
+        threshold - _bound(relax, options) + relax.margin,
+        _Test(inst, objective, limits, ratio_at_least=floor),
+        inst.deadline,
+    )
     if not sets:
         raise _TooLarge  # the best set itself is in the class: only rounding can get here
     return _tie_break(inst, sets)
@@ -921,8 +972,14 @@ def _select_max(inst: _Instance) -> np.ndarray:
         return x
 
 
-def optimise(problem: Problem, *, target: float | None = None, max_fte: float | None = None,
-             time_limit: float = 60.0, with_binding: bool = True) -> Portfolio:
+def optimise(
+    problem: Problem,
+    *,
+    target: float | None = None,
+    max_fte: float | None = None,
+    time_limit: float = 60.0,
+    with_binding: bool = True,
+) -> Portfolio:
     """The optimal portfolio; exactly one of `target` and `max_fte`. Raises UnreachableTarget,
     NoSolutionInTime, or ValueError (no mode, or a denominator before that is not positive).
     `with_binding=False` skips the analysis of binding constraints (one solve or more per constraint):
@@ -1095,11 +1152,17 @@ def _binding_enumerated(prep, inst, x, target, max_fte, deadline, names) -> tupl
     if base is None:
         raise _TooLarge  # the optimum itself satisfies these rows: only rounding can get here
     base_options = _all_options(graph, base, allowed0)
-    base_bound = _bound(base, base_options)
     base_limits = uni.limits()
 
-    def witness(relax: _Relaxation, options, test: _Test, allowed: np.ndarray, dropped: tuple[int, int] | None = None,
-                max_nodes: int = _NODE_BUDGET, forced: int | None = None) -> bool | None:
+    def witness(
+        relax: _Relaxation,
+        options,
+        test: _Test,
+        allowed: np.ndarray,
+        dropped: tuple[int, int] | None = None,
+        max_nodes: int = _NODE_BUDGET,
+        forced: int | None = None,
+    ) -> bool | None:
         """Whether a set passes `test` (None: the bound says no at once)."""
         bound = _bound(relax, options)
         if bound - relax.margin >= threshold:
@@ -1144,9 +1207,16 @@ def _binding_enumerated(prep, inst, x, target, max_fte, deadline, names) -> tupl
                 except _TooLarge:
                     pass
                 # Both actions in: the rows holding both go, their other members are out.
-                fixed = forbidden(allowed0) | {v: 0 for v in (graph.adjacent[a] | graph.adjacent[b]) - {a, b}} | {a: 1, b: 1}
-                both = frozenset(r.key for r in uni.rows if r.key and r.key[0] == "clique"
-                                 and pair[0] in r.key[1] and pair[1] in r.key[1])
+                fixed = (
+                    forbidden(allowed0)
+                    | {v: 0 for v in (graph.adjacent[a] | graph.adjacent[b]) - {a, b}}
+                    | {a: 1, b: 1}
+                )
+                both = frozenset(
+                    r.key
+                    for r in uni.rows
+                    if r.key and r.key[0] == "clique" and pair[0] in r.key[1] and pair[1] in r.key[1]
+                )
                 relax = _lagrangian(uni, objective, rows, fixed=fixed, without=both)
                 if relax is None:
                     continue
@@ -1157,8 +1227,9 @@ def _binding_enumerated(prep, inst, x, target, max_fte, deadline, names) -> tupl
             elif name == PLAFOND_ETP or name.startswith("plafond_etp_annuel:"):
                 without = frozenset({("plafond",) if name == PLAFOND_ETP else ("annee", int(name.split(":")[1]))})
                 relax = _lagrangian(uni, objective, rows, fixed=forbidden(allowed0), without=without)
-                if relax is not None and witness(relax, _all_options(graph, relax, allowed0),
-                                                 better(uni.limits(without)), allowed0):
+                if relax is not None and witness(
+                    relax, _all_options(graph, relax, allowed0), better(uni.limits(without)), allowed0
+                ):
                     found.add(name)
             else:  # a filter: the actions it alone excluded come back
                 allowed = allowed_without(frozenset({name}))
@@ -1190,8 +1261,15 @@ def _binding_enumerated(prep, inst, x, target, max_fte, deadline, names) -> tupl
     return found, undecided
 
 
-def _filled(inst: _Instance, graph: _Graph, x: np.ndarray, r: np.ndarray, allowed: np.ndarray,
-            limits: tuple[np.ndarray, bool], dropped: tuple[int, int] | None = None) -> np.ndarray:
+def _filled(
+    inst: _Instance,
+    graph: _Graph,
+    x: np.ndarray,
+    r: np.ndarray,
+    allowed: np.ndarray,
+    limits: tuple[np.ndarray, bool],
+    dropped: tuple[int, int] | None = None,
+) -> np.ndarray:
     """x without its overlapping pairs (but `dropped`), then greedily completed, most negative reduced
     cost first, with the actions that overlap nothing chosen and keep within the caps: a cheap witness."""
     x = x.copy()
@@ -1248,8 +1326,10 @@ def _binding_mip(prep, inst, x, target, max_fte, deadline, names) -> set[str]:
         relaxed, fixed = relaxed_instance(dropped)
         everyone = np.arange(len(relaxed), dtype=np.int32)
         if target is not None:
-            rows = [relaxed.coefficient_row(target - TOL_COEFFICIENT),
-                    _Row(everyone, relaxed.fte, -np.inf, fte - TOL_FTE)]
+            rows = [
+                relaxed.coefficient_row(target - TOL_COEFFICIENT),
+                _Row(everyone, relaxed.fte, -np.inf, fte - TOL_FTE),
+            ]
         else:
             rows = [relaxed.coefficient_row(best + TOL_COEFFICIENT)]
         out = relaxed.solve(rows, fixed=fixed)
@@ -1273,8 +1353,9 @@ def _binding_mip(prep, inst, x, target, max_fte, deadline, names) -> set[str]:
 # --- from a candidates file --------------------------------------------------------------------------
 
 
-def candidats_depuis_effets(actions: Sequence, effets: Sequence, faisabilites: Mapping[str, int],
-                            territoire) -> tuple[list[Candidate], list[str]]:
+def candidats_depuis_effets(
+    actions: Sequence, effets: Sequence, faisabilites: Mapping[str, int], territoire
+) -> tuple[list[Candidate], list[str]]:
     """Candidates from the scenario engine's actions and their effects (`engine.scenario.effet`), in
     file order, with warnings. An action that moves staff but finds no base (no agent of that theme in
     its communes) moves nothing: it is left out like the modalités that move no staff."""
@@ -1284,17 +1365,28 @@ def candidats_depuis_effets(actions: Sequence, effets: Sequence, faisabilites: M
         if staff and e.moved_fte == 0 and e.moved_cost == 0:
             warnings.append(f"action « {action.id} » : aucun agent concerné dans la masse salariale : écartée")
             staff = False
-        candidates.append(Candidate(
-            id=action.id, position=position, d_numerator=e.d_numerator, d_denominator=e.d_denominator,
-            moved_fte=e.moved_fte, moved_cost=e.moved_cost, ac=e.ac_total,
-            faisabilite=faisabilites.get(action.id, 0), annee=action.annee, theme=action.theme,
-            communes=tuple(action.communes_de(territoire)), staff=staff,
-        ))
+        candidates.append(
+            Candidate(
+                id=action.id,
+                position=position,
+                d_numerator=e.d_numerator,
+                d_denominator=e.d_denominator,
+                moved_fte=e.moved_fte,
+                moved_cost=e.moved_cost,
+                ac=e.ac_total,
+                faisabilite=faisabilites.get(action.id, 0),
+                annee=action.annee,
+                theme=action.theme,
+                communes=tuple(action.communes_de(territoire)),
+                staff=staff,
+            )
+        )
     return candidates, warnings
 
 
-def probleme_depuis_candidats(candidats, bases, territoire, min_feasibility: int = 0,
-                              reserved_rh: frozenset[str] = frozenset()) -> tuple[Problem, list[str]]:
+def probleme_depuis_candidats(
+    candidats, bases, territoire, min_feasibility: int = 0, reserved_rh: frozenset[str] = frozenset()
+) -> tuple[Problem, list[str]]:
     """The optimisation problem of a candidates file (`formats.scenario.Candidats`) on a payroll reduced
     to `engine.scenario.Bases`; shared by `mutualis optimize` and the web. Returns warnings too."""
     from engine.scenario import chevauchent, effet
@@ -1304,11 +1396,17 @@ def probleme_depuis_candidats(candidats, bases, territoire, min_feasibility: int
     candidates, warnings = candidats_depuis_effets(scenario.actions, effets, candidats.faisabilites, territoire)
     warnings = [*(w for e in effets for w in e.warnings), *warnings]
     staff = [a for a in scenario.actions if a.moves_staff]
-    overlaps = frozenset((a.id, b.id) for i, a in enumerate(staff) for b in staff[i + 1:]
-                         if chevauchent(a, b, territoire))
+    overlaps = frozenset(
+        (a.id, b.id) for i, a in enumerate(staff) for b in staff[i + 1 :] if chevauchent(a, b, territoire)
+    )
     problem = Problem(
-        numerator0=bases.total_numerator, denominator0=bases.total_denominator, candidates=tuple(candidates),
-        overlaps=overlaps, yearly_fte_cap=candidats.plafond_etp_annuel, min_feasibility=min_feasibility,
-        refusals=dict(candidats.refus), fpu=territoire.fpu,
+        numerator0=bases.total_numerator,
+        denominator0=bases.total_denominator,
+        candidates=tuple(candidates),
+        overlaps=overlaps,
+        yearly_fte_cap=candidats.plafond_etp_annuel,
+        min_feasibility=min_feasibility,
+        refusals=dict(candidats.refus),
+        fpu=territoire.fpu,
     )
     return problem, warnings

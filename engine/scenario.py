@@ -238,8 +238,13 @@ def issues(
         found.append(Issue((i,), key, text))
 
     if not 0 <= scenario.partage_gains <= 1:
-        found.append(Issue((), "partage_gains", f"partage_gains « {_num(scenario.partage_gains)} » : doit être "
-                                                  "compris entre 0 et 1"))
+        found.append(
+            Issue(
+                (),
+                "partage_gains",
+                f"partage_gains « {_num(scenario.partage_gains)} » : doit être compris entre 0 et 1",
+            )
+        )
     members = set(territoire.communes)
     first_by_id: dict[str, int] = {}
     for i, a in enumerate(scenario.actions):
@@ -253,8 +258,11 @@ def issues(
         elif a.theme not in THEME_CODES:
             bad(i, "theme", f"thème « {a.theme} » inconnu : {', '.join(THEME_CODES)} attendu")
         elif a.activite and activites is not None and activites.get(a.activite, a.theme) != a.theme:
-            bad(i, "activite", f"activité « {a.activite} » : relève du thème {activites[a.activite]}, "
-                               f"pas du thème {a.theme}")
+            bad(
+                i,
+                "activite",
+                f"activité « {a.activite} » : relève du thème {activites[a.activite]}, pas du thème {a.theme}",
+            )
         if a.communes is not None:
             if not a.communes:
                 bad(i, "communes", "liste de communes vide : au moins une commune, ou « toutes »")
@@ -284,8 +292,12 @@ def issues(
         if a.modalite not in MODALITES:
             continue
         if a.moves_staff and a.economie:
-            bad(i, "economie", f"economie : réservée aux modalités sans mouvement de personnel "
-                               f"({', '.join(OTHER_MODALITES)}) ; le gain d'un {a.modalite} se donne par « gain »")
+            bad(
+                i,
+                "economie",
+                f"economie : réservée aux modalités sans mouvement de personnel "
+                f"({', '.join(OTHER_MODALITES)}) ; le gain d'un {a.modalite} se donne par « gain »",
+            )
         if not a.moves_staff:
             for key in ("charges_associees", "cout_unitaire", "unites"):
                 if getattr(a, key):
@@ -294,16 +306,25 @@ def issues(
             missing = "unites" if a.unites is None else "cout_unitaire"
             bad(i, missing, "cout_unitaire et unites se donnent ensemble (D5211-16 : coût unitaire × unités)")
         elif a.cout_unitaire is not None and a.modalite not in MAD_MODALITES:
-            bad(i, "cout_unitaire", "cout_unitaire et unites : réservés aux mises à disposition "
-                                    "(mad_ascendante, mad_descendante)")
+            bad(
+                i,
+                "cout_unitaire",
+                "cout_unitaire et unites : réservés aux mises à disposition (mad_ascendante, mad_descendante)",
+            )
     if overlaps:
         actions = scenario.actions
         for j in range(len(actions)):
             for i in range(j):
                 if chevauchent(actions[i], actions[j], territoire):
                     a, b = actions[i], actions[j]
-                    found.append(Issue((i, j), "communes", f"les actions « {a.id} » et « {b.id} » se chevauchent "
-                                       f"({_overlap_detail(a, b, territoire)}) : une même base ne peut bouger deux fois"))
+                    found.append(
+                        Issue(
+                            (i, j),
+                            "communes",
+                            f"les actions « {a.id} » et « {b.id} » se chevauchent "
+                            f"({_overlap_detail(a, b, territoire)}) : une même base ne peut bouger deux fois",
+                        )
+                    )
     return found
 
 
@@ -314,8 +335,9 @@ def _overlap_detail(a: Action, b: Action, territoire: Territoire) -> str:
     return f"{what}, commune{'s' if len(shared) > 1 else ''} {shown}"
 
 
-def check(scenario: Scenario, territoire: Territoire, activites: Mapping[str, str] | None = None,
-          overlaps: bool = True) -> list[str]:
+def check(
+    scenario: Scenario, territoire: Territoire, activites: Mapping[str, str] | None = None, overlaps: bool = True
+) -> list[str]:
     """The broken rules as French messages, in action order (empty list: the scenario is valid)."""
     messages = []
     for issue in issues(scenario, territoire, activites, overlaps):
@@ -356,7 +378,8 @@ class OrgDelta:
 
 _DELTA_FIELDS = tuple(OrgDelta.__dataclass_fields__)
 (_COST, _FTE, _FCOST, _FFTE, _AC, _REIMBURSEMENT, _SAVINGS, _CHARGES, _MOVED_COST, _MOVED_FTE) = range(
-    len(_DELTA_FIELDS))
+    len(_DELTA_FIELDS)
+)
 ZERO = OrgDelta()
 _values = attrgetter(*_DELTA_FIELDS)
 
@@ -376,7 +399,10 @@ class Effet:
 
 
 def effet(
-    action: Action, bases: Bases, territoire: Territoire, partage_gains: float = 0.0,
+    action: Action,
+    bases: Bases,
+    territoire: Territoire,
+    partage_gains: float = 0.0,
     reserved_rh: frozenset[str] | set[str] = frozenset(),
 ) -> Effet:
     """One action alone against the payroll as imported. Effects of non-overlapping actions add up."""
@@ -450,14 +476,22 @@ def effet(
     deltas = {code: OrgDelta(*values) for code, values in acc.items() if any(values)}
     ac_total = sum(d.ac_adjustment for c, d in deltas.items() if c != epci) if territoire.fpu else None
     return Effet(
-        id=action.id, moved_cost=moved_cost, moved_fte=moved_fte, d_numerator=d_num, d_denominator=d_den,
-        by_organisation=deltas, ac_total=ac_total, warnings=tuple(warnings), annee=action.annee,
+        id=action.id,
+        moved_cost=moved_cost,
+        moved_fte=moved_fte,
+        d_numerator=d_num,
+        d_denominator=d_den,
+        by_organisation=deltas,
+        ac_total=ac_total,
+        warnings=tuple(warnings),
+        annee=action.annee,
         functional=functional,
     )
 
 
-def _population_shares(communes: tuple[str, ...], territoire: Territoire, warnings: list[str],
-                       action: Action) -> dict[str, float]:
+def _population_shares(
+    communes: tuple[str, ...], territoire: Territoire, warnings: list[str], action: Action
+) -> dict[str, float]:
     """Shares of a non-payroll saving: by population; equal shares when a population is unknown or all
     are zero (then a warning says so)."""
     if not communes:
@@ -465,8 +499,10 @@ def _population_shares(communes: tuple[str, ...], territoire: Territoire, warnin
     populations = [territoire.populations.get(c) for c in communes]
     total = sum(p or 0 for p in populations)
     if any(p is None for p in populations) or total <= 0:
-        warnings.append(f"action « {action.id} » : population inconnue pour au moins une commune concernée : "
-                        "l'économie est répartie à parts égales")
+        warnings.append(
+            f"action « {action.id} » : population inconnue pour au moins une commune concernée : "
+            "l'économie est répartie à parts égales"
+        )
         return {c: 1 / len(communes) for c in communes}
     return {c: p / total for c, p in zip(communes, populations, strict=True)}
 
@@ -474,20 +510,28 @@ def _population_shares(communes: tuple[str, ...], territoire: Territoire, warnin
 def _warnings(action: Action, bases: Bases, reserved_rh) -> Iterable[str]:
     who = f"action « {action.id} »"
     if action.modalite == "mad_ascendante" and action.charges_associees:
-        yield (f"{who} : charges_associees sans effet pour une mise à disposition ascendante : la commune reste "
-               "employeur et gestionnaire, l'EPCI lui rembourse la masse mise à disposition (FORMATS.md §5)")
+        yield (
+            f"{who} : charges_associees sans effet pour une mise à disposition ascendante : la commune reste "
+            "employeur et gestionnaire, l'EPCI lui rembourse la masse mise à disposition (FORMATS.md §5)"
+        )
     if action.modalite == "transfert" and action.theme in bases.functional:
-        yield (f"{who} : transfert sur un thème fonctionnel ({action.theme}) : les fonctions support ne sont pas "
-               "des compétences, le service commun est l'outil habituel")
+        yield (
+            f"{who} : transfert sur un thème fonctionnel ({action.theme}) : les fonctions support ne sont pas "
+            "des compétences, le service commun est l'outil habituel"
+        )
     if action.moves_staff and action.theme == RH:
         if not action.activite:
-            yield (f"{who} : le thème RH entier comprend les missions réservées aux centres de gestion (art. 23 de "
-                   "la loi 84-53), exclues d'un service commun pour les communes qui leur sont obligatoirement "
-                   "affiliées (L5211-4-2)")
+            yield (
+                f"{who} : le thème RH entier comprend les missions réservées aux centres de gestion (art. 23 de "
+                "la loi 84-53), exclues d'un service commun pour les communes qui leur sont obligatoirement "
+                "affiliées (L5211-4-2)"
+            )
         elif action.activite in reserved_rh:
-            yield (f"{who} : l'activité {action.activite} relève des missions réservées aux centres de gestion "
-                   "(art. 23 de la loi 84-53), exclues d'un service commun pour les communes qui leur sont "
-                   "obligatoirement affiliées (L5211-4-2)")
+            yield (
+                f"{who} : l'activité {action.activite} relève des missions réservées aux centres de gestion "
+                "(art. 23 de la loi 84-53), exclues d'un service commun pour les communes qui leur sont "
+                "obligatoirement affiliées (L5211-4-2)"
+            )
 
 
 # --- A whole scenario --------------------------------------------------------------------------------
@@ -542,14 +586,23 @@ class OrgResult:
     @property
     def touched(self) -> bool:
         """Whether the scenario changes anything for this organisation (the table omits the others)."""
-        return any(abs(v) > UNTOUCHED for v in (self.d_fte, self.d_cost, self.charges, self.savings,
-                                                 self.reimbursement, self.ac_adjustment or 0))
+        return any(
+            abs(v) > UNTOUCHED
+            for v in (self.d_fte, self.d_cost, self.charges, self.savings, self.reimbursement, self.ac_adjustment or 0)
+        )
 
     def as_json(self) -> dict:
-        return {"fte_before": self.fte_before, "fte_after": self.fte_after, "cost_before": self.cost_before,
-                "cost_after": self.cost_after, "ac_adjustment": self.ac_adjustment,
-                "reimbursement": self.reimbursement, "savings": self.savings, "charges": self.charges,
-                "net_effect": self.net_effect}
+        return {
+            "fte_before": self.fte_before,
+            "fte_after": self.fte_after,
+            "cost_before": self.cost_before,
+            "cost_after": self.cost_after,
+            "ac_adjustment": self.ac_adjustment,
+            "reimbursement": self.reimbursement,
+            "savings": self.savings,
+            "charges": self.charges,
+            "net_effect": self.net_effect,
+        }
 
 
 @dataclass(frozen=True)
@@ -587,13 +640,25 @@ class Impact:
 
     @classmethod
     def of(cls, epci: str, by_organisation: Mapping[str, OrgResult]) -> Impact:
-        rows = tuple(ImpactRow(code=code, epci=code == epci, org=o, d_fte=o.d_fte, d_cost=o.d_cost,
-                               net_effect=o.net_effect, touched=o.touched)
-                     for code, o in sorted(by_organisation.items(), key=lambda item: item[0] != epci))
+        rows = tuple(
+            ImpactRow(
+                code=code,
+                epci=code == epci,
+                org=o,
+                d_fte=o.d_fte,
+                d_cost=o.d_cost,
+                net_effect=o.net_effect,
+                touched=o.touched,
+            )
+            for code, o in sorted(by_organisation.items(), key=lambda item: item[0] != epci)
+        )
         totals = ImpactTotals(
-            d_fte=sum(r.d_fte for r in rows), d_cost=sum(r.d_cost for r in rows),
-            net_effect=sum(r.net_effect for r in rows), charges=sum(r.org.charges for r in rows),
-            savings=sum(r.org.savings for r in rows))
+            d_fte=sum(r.d_fte for r in rows),
+            d_cost=sum(r.d_cost for r in rows),
+            net_effect=sum(r.net_effect for r in rows),
+            charges=sum(r.org.charges for r in rows),
+            savings=sum(r.org.savings for r in rows),
+        )
         return cls(rows, totals)
 
     def row(self, code: str) -> ImpactRow:
@@ -661,15 +726,25 @@ class Simulation:
             "before": self.before.as_json(),
             "after": self.after.as_json(),
             "by_organisation": {code: org.as_json() for code, org in self.by_organisation.items()},
-            "actions": [{"id": a.id, "moved_cost": a.moved_cost, "moved_fte": a.moved_fte,
-                         "coefficient_after": a.coefficient_after} for a in self.actions],
+            "actions": [
+                {
+                    "id": a.id,
+                    "moved_cost": a.moved_cost,
+                    "moved_fte": a.moved_fte,
+                    "coefficient_after": a.coefficient_after,
+                }
+                for a in self.actions
+            ],
             "trajectory": {str(year): y.as_json() for year, y in self.trajectory.items()},
             "warnings": list(self.warnings),
         }
 
 
 def simulate(
-    bases: Bases, territoire: Territoire, scenario: Scenario, reserved_rh: frozenset[str] | set[str] = frozenset(),
+    bases: Bases,
+    territoire: Territoire,
+    scenario: Scenario,
+    reserved_rh: frozenset[str] | set[str] = frozenset(),
     activites: Mapping[str, str] | None = None,
 ) -> Simulation:
     """Apply every action of the scenario (all at once for `after`, cumulatively in file order for each
@@ -684,8 +759,10 @@ def simulate(
     for a, e in zip(scenario.actions, effets, strict=True):
         if a.moves_staff and e.moved_cost == 0 and e.moved_fte == 0 and a.part > 0:
             what = f"{a.theme}" + (f" / {a.activite}" if a.activite else "")
-            warnings.append(f"action « {a.id} » : aucune masse salariale propre à déplacer ({what}) dans les "
-                            "communes concernées : l'action ne change rien")
+            warnings.append(
+                f"action « {a.id} » : aucune masse salariale propre à déplacer ({what}) dans les "
+                "communes concernées : l'action ne change rien"
+            )
 
     action_results = []
     num, den = num0, den0
@@ -710,17 +787,29 @@ def simulate(
         cost, fte = bases.employer_total.get(code, (0.0, 0.0))
         fcost, ffte = bases.functional_total.get(code, (0.0, 0.0))
         by_org[code] = OrgResult(
-            code=code, fte_before=fte, fte_after=fte + d.fte, cost_before=cost, cost_after=cost + d.cost,
-            ac_adjustment=d.ac_adjustment if territoire.fpu else None, reimbursement=d.reimbursement,
-            savings=d.savings, functional_cost_before=fcost, functional_cost_after=fcost + d.functional_cost,
-            functional_fte_before=ffte, functional_fte_after=ffte + d.functional_fte, charges=d.charges,
-            moved_cost=d.moved_cost, moved_fte=d.moved_fte,
+            code=code,
+            fte_before=fte,
+            fte_after=fte + d.fte,
+            cost_before=cost,
+            cost_after=cost + d.cost,
+            ac_adjustment=d.ac_adjustment if territoire.fpu else None,
+            reimbursement=d.reimbursement,
+            savings=d.savings,
+            functional_cost_before=fcost,
+            functional_cost_after=fcost + d.functional_cost,
+            functional_fte_before=ffte,
+            functional_fte_after=ffte + d.functional_fte,
+            charges=d.charges,
+            moved_cost=d.moved_cost,
+            moved_fte=d.moved_fte,
         )
 
     total_cost = sum(c for c, _ in bases.employer_total.values())
     total_fte = sum(f for _, f in bases.employer_total.values())
-    staff = [(sum(d.cost for d in e.by_organisation.values()), sum(d.fte for d in e.by_organisation.values()))
-             for e in effets]
+    staff = [
+        (sum(d.cost for d in e.by_organisation.values()), sum(d.fte for d in e.by_organisation.values()))
+        for e in effets
+    ]
     mandate = {}
     for year in range(FIRST_YEAR, LAST_YEAR + 1):
         num, den, cost, fte = num0, den0, total_cost, total_fte
@@ -740,7 +829,15 @@ def simulate(
     den1 = den0 + sum(e.d_denominator for e in effets)
     ac_total = sum(e.ac_total for e in effets) if territoire.fpu else None
     return Simulation(
-        nom=scenario.nom, epci=territoire.epci, functional_themes=bases.functional, before=Ratio(num0, den0),
-        after=Ratio(num1, den1), by_organisation=by_org, actions=action_results, trajectory=trajectory,
-        warnings=warnings, ac_total=ac_total, mandate_trajectory=mandate,
+        nom=scenario.nom,
+        epci=territoire.epci,
+        functional_themes=bases.functional,
+        before=Ratio(num0, den0),
+        after=Ratio(num1, den1),
+        by_organisation=by_org,
+        actions=action_results,
+        trajectory=trajectory,
+        warnings=warnings,
+        ac_total=ac_total,
+        mandate_trajectory=mandate,
     )

@@ -119,10 +119,7 @@ class Bound:
         as_number = {u: normalize_code(u, numeric=True) for u in column.filter(numeric).unique().to_list()}
         as_text = {u: normalize_code(u) for u in column.filter(~numeric).unique().to_list()}
         return (
-            pl.when(pl.col(name + "__n"))
-            .then(_replace(name, as_number))
-            .otherwise(_replace(name, as_text))
-            .alias(name)
+            pl.when(pl.col(name + "__n")).then(_replace(name, as_number)).otherwise(_replace(name, as_text)).alias(name)
         )
 
     def choice(self, name: str, read: Callable[[str], str | None]) -> pl.Expr:
@@ -140,9 +137,7 @@ class Bound:
 
 def _replace(name: str, table: dict[str, str | None]) -> pl.Expr:
     return (
-        pl.col(name)
-        .replace_strict(list(table), list(table.values()), default=None, return_dtype=pl.String)
-        .alias(name)
+        pl.col(name).replace_strict(list(table), list(table.values()), default=None, return_dtype=pl.String).alias(name)
     )
 
 

@@ -356,8 +356,7 @@ def _cross_row_checks(w: pl.DataFrame, bound: Bound, report: Report) -> None:
             "etp",
             etp,
             c("e_ok"),
-            "l'agent a un etp différent sur {rows} : un agent a un seul taux de temps de travail pour son "
-            "employeur",
+            "l'agent a un etp différent sur {rows} : un agent a un seul taux de temps de travail pour son employeur",
         ),
     ):
         if not count:

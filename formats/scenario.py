@@ -28,8 +28,20 @@ from engine.scenario import (
 from formats.errors import InvalidFile, french_number, shown
 from formats.payroll import theme_code
 
-ACTION_KEYS = ("id", "theme", "activite", "communes", "modalite", "part", "gain", "annee", "economie",
-               "charges_associees", "cout_unitaire", "unites")
+ACTION_KEYS = (
+    "id",
+    "theme",
+    "activite",
+    "communes",
+    "modalite",
+    "part",
+    "gain",
+    "annee",
+    "economie",
+    "charges_associees",
+    "cout_unitaire",
+    "unites",
+)
 SCENARIO_KEYS = ("nom", "partage_gains", "actions")
 CANDIDATE_KEYS = ("faisabilite",)
 CANDIDATES_TOP_KEYS = ("refus", "plafond_etp_annuel")
@@ -52,7 +64,10 @@ class Candidats:
 
 
 def lire_scenario(
-    data: bytes, filename: str, territoire: Territoire, activites: Mapping[str, str] | None = None,
+    data: bytes,
+    filename: str,
+    territoire: Territoire,
+    activites: Mapping[str, str] | None = None,
     premiere_annee: int = FIRST_YEAR,
 ) -> Scenario:
     """Read and validate a scenario file; raise `InvalidFile` with every error if there is any."""
@@ -60,7 +75,10 @@ def lire_scenario(
 
 
 def lire_candidats(
-    data: bytes, filename: str, territoire: Territoire, activites: Mapping[str, str] | None = None,
+    data: bytes,
+    filename: str,
+    territoire: Territoire,
+    activites: Mapping[str, str] | None = None,
     premiere_annee: int = FIRST_YEAR,
 ) -> Candidats:
     """Read and validate a candidates file (`mutualis optimize`); raise `InvalidFile` on any error."""
@@ -226,8 +244,13 @@ class _Reader:
                 key = key_node.value
                 if isinstance(key_node, yaml.ScalarNode) and key in seen:
                     line = key_node.start_mark.line + 1
-                    self.errors.append((line, len(self.errors),
-                                        f"ligne {line} : clé « {shown(key)} » en double (déjà ligne {seen[key]})"))
+                    self.errors.append(
+                        (
+                            line,
+                            len(self.errors),
+                            f"ligne {line} : clé « {shown(key)} » en double (déjà ligne {seen[key]})",
+                        )
+                    )
                 seen.setdefault(key, key_node.start_mark.line + 1)
                 child = (*path, key) if isinstance(key_node, yaml.ScalarNode) else path
                 self.lines.setdefault(child, key_node.start_mark.line + 1)
@@ -247,8 +270,9 @@ class _Reader:
                 hint = ""
                 if key in CANDIDATE_KEYS + CANDIDATES_TOP_KEYS and not self.candidates:
                     hint = " (réservée aux fichiers de candidats de mutualis optimize)"
-                self.fail((*path, key), f"clé « {shown(key)} » inconnue{hint} : clés permises {', '.join(allowed)}",
-                          action)
+                self.fail(
+                    (*path, key), f"clé « {shown(key)} » inconnue{hint} : clés permises {', '.join(allowed)}", action
+                )
 
     def number(self, mapping: dict, key: str, path: Path, action=None, integer: bool = False):
         """The number under `key`, or None when absent or null (an error when of another type)."""
@@ -257,8 +281,11 @@ class _Reader:
             return None
         if not _is_number(value) or (integer and value != int(value)):
             what = "un nombre entier" if integer else "un nombre"
-            self.fail((*path, key), f"{key} « {self.shown_value((*path, key), value)} » : {_type_name(value)} ; "
-                                    f"{what} attendu", action)
+            self.fail(
+                (*path, key),
+                f"{key} « {self.shown_value((*path, key), value)} » : {_type_name(value)} ; {what} attendu",
+                action,
+            )
             return None
         return int(value) if integer else float(value)
 
@@ -274,8 +301,9 @@ class _Reader:
     def type_error(self, path: Path, key: str, value, action, code: bool) -> None:
         source = self.shown_value(path, value)
         if code and _is_number(value):
-            rule = (f"un code s'écrit entre guillemets (\"{source}\") : sans guillemets il est lu comme un nombre"
-                    + (f" ({french_number(value)})" if source != french_number(value) else ""))
+            rule = f'un code s\'écrit entre guillemets ("{source}") : sans guillemets il est lu comme un nombre' + (
+                f" ({french_number(value)})" if source != french_number(value) else ""
+            )
         else:
             rule = f"{_type_name(value)} ; un texte attendu"
         self.fail(path, f"{key} « {source} » : {rule}", action)
@@ -314,8 +342,10 @@ class _Reader:
             extra["refus"] = self.refus(document.get("refus"))
             plafond = self.number(document, "plafond_etp_annuel", ())
             if plafond is not None and plafond < 0:
-                self.fail(("plafond_etp_annuel",), f"plafond_etp_annuel « {french_number(plafond)} » : "
-                                                   "ne peut pas être négatif")
+                self.fail(
+                    ("plafond_etp_annuel",),
+                    f"plafond_etp_annuel « {french_number(plafond)} » : ne peut pas être négatif",
+                )
             extra["plafond"] = plafond
 
         scenario = Scenario(nom=nom, partage_gains=partage, actions=tuple(a for _, a in built))
@@ -328,8 +358,10 @@ class _Reader:
             broken = [unreadable.get(positions[k], set()) for k in issue.actions]
             if len(issue.actions) > 1 and any(keys & _MATCHING for keys in broken):
                 continue  # an overlap or duplicate among actions not fully read: said once they are
-            if any(issue.field in keys or "*" in keys and issue.field in ("theme", "modalite", "communes")
-                   for keys in broken):
+            if any(
+                issue.field in keys or "*" in keys and issue.field in ("theme", "modalite", "communes")
+                for keys in broken
+            ):
                 continue  # already reported as unreadable
             for k in issue.actions:
                 a, position = scenario.actions[k], positions[k]
@@ -375,21 +407,32 @@ class _Reader:
             value = raw.get("faisabilite")
             key = value.strip() if isinstance(value, str) else value
             if value is None:
-                self.fail(path, "faisabilite manquante : 0, 1, 2, 3, 4 ou \"4+\"", who, "faisabilite")
+                self.fail(path, 'faisabilite manquante : 0, 1, 2, 3, 4 ou "4+"', who, "faisabilite")
             elif isinstance(value, bool) or key not in FAISABILITES or (isinstance(key, float) and key != int(key)):
-                self.fail((*path, "faisabilite"), f"faisabilite « {self.shown_value((*path, 'faisabilite'), value)} » "
-                                                  ": 0, 1, 2, 3, 4 ou \"4+\" attendu", who)
+                self.fail(
+                    (*path, "faisabilite"),
+                    f"faisabilite « {self.shown_value((*path, 'faisabilite'), value)} » "
+                    ': 0, 1, 2, 3, 4 ou "4+" attendu',
+                    who,
+                )
             else:
                 faisabilite = FAISABILITES[int(key) if _is_number(key) else key]
 
         # An action with unreadable keys is still checked on its other keys (errors are all collected);
         # neutral stand-ins replace what could not be read, and their issues are dropped in build().
         action = Action(
-            id=ident, theme=theme or "", activite=activite.upper() if activite else None,
-            communes=None if communes is False else communes, modalite=modalite or "", part=1.0 if values["part"] is None else values["part"],
-            gain=values["gain"] or 0.0, annee=self.premiere_annee if annee is None else annee,
-            economie=values["economie"] or 0.0, charges_associees=values["charges_associees"] or 0.0,
-            cout_unitaire=values["cout_unitaire"], unites=values["unites"],
+            id=ident,
+            theme=theme or "",
+            activite=activite.upper() if activite else None,
+            communes=None if communes is False else communes,
+            modalite=modalite or "",
+            part=1.0 if values["part"] is None else values["part"],
+            gain=values["gain"] or 0.0,
+            annee=self.premiere_annee if annee is None else annee,
+            economie=values["economie"] or 0.0,
+            charges_associees=values["charges_associees"] or 0.0,
+            cout_unitaire=values["cout_unitaire"],
+            unites=values["unites"],
         )
         return action, faisabilite
 

@@ -83,9 +83,11 @@ def read_territory(data: bytes, filename: str) -> TerritoryFile:
             Check(
                 given & is_commune & ~c("insee"),
                 "code",
-                lambda raw, code: "code INSEE de commune invalide : 5 caractères, des chiffres (2A ou 2B suivis "
-                "de 3 chiffres en Corse)"
-                + (" ; le zéro initial a-t-il été perdu ?" if len(code) == 4 and code.isdigit() else ""),
+                lambda raw, code: (
+                    "code INSEE de commune invalide : 5 caractères, des chiffres (2A ou 2B suivis "
+                    "de 3 chiffres en Corse)"
+                    + (" ; le zéro initial a-t-il été perdu ?" if len(code) == 4 and code.isdigit() else "")
+                ),
                 ("code_v",),
             ),
             Check(
@@ -100,9 +102,7 @@ def read_territory(data: bytes, filename: str) -> TerritoryFile:
                 "population",
                 lambda raw: number_rule(raw, integer=True),
             ),
-            Check(
-                c("pop").is_not_null() & (c("pop") != c("pop").round(0)), "population", "n'est pas un nombre entier"
-            ),
+            Check(c("pop").is_not_null() & (c("pop") != c("pop").round(0)), "population", "n'est pas un nombre entier"),
             Check(c("pop") < 0, "population", "population négative"),
             Check(
                 fresh("fiscalite") & is_epci & c("fisc").is_null(),
@@ -129,8 +129,10 @@ def read_territory(data: bytes, filename: str) -> TerritoryFile:
         error(
             is_epci,
             "type",
-            lambda raw, row: f"plusieurs lignes de type epci (avec {row_list(r for r in epci_rows if r != row)})"
-            " : un fichier décrit un seul EPCI",
+            lambda raw, row: (
+                f"plusieurs lignes de type epci (avec {row_list(r for r in epci_rows if r != row)})"
+                " : un fichier décrit un seul EPCI"
+            ),
             "ligne",
         )
     duplicated = (c("code_v") != "") & c("code_v").is_duplicated()

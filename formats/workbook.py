@@ -154,6 +154,7 @@ def _number_text(value: float) -> str:
 
 # --- XLSX -----------------------------------------------------------------------------------------
 
+
 def _xlsx_sheet_path(archive: zipfile.ZipFile, name: str) -> str:
     """The path, inside the archive, of the worksheet called ``name``."""
     book = ET.fromstring(archive.read("xl/workbook.xml"))
@@ -295,9 +296,7 @@ def _column_index(letters: str) -> int:
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
-_VALUE_ATTRIBUTES = tuple(
-    _OFFICE + a for a in ("value", "date-value", "time-value", "boolean-value", "string-value")
-)
+_VALUE_ATTRIBUTES = tuple(_OFFICE + a for a in ("value", "date-value", "time-value", "boolean-value", "string-value"))
 _ODS_ERROR = re.compile(r"#(NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A)|Err:\d{3}")
 
 

@@ -12,8 +12,13 @@ from territoire.models import Evenement
 
 
 def _journal(groupe, auteur, action, objet="", **details):
-    Evenement.objects.create(territoire=groupe.schema.territoire, utilisateur=auteur, action=action,
-                             objet=(objet or groupe.libelle)[:200], details={"groupe": groupe.theme, **details})
+    Evenement.objects.create(
+        territoire=groupe.schema.territoire,
+        utilisateur=auteur,
+        action=action,
+        objet=(objet or groupe.libelle)[:200],
+        details={"groupe": groupe.theme, **details},
+    )
 
 
 @transaction.atomic
@@ -34,8 +39,10 @@ def do_repartir(groupe: GroupeTravail, titulaires: dict, auteur) -> list[str]:
                 changements.append(f"{h.utilisateur} n'est plus {role_dans_groupe(role)}")
         elif [h.utilisateur_id for h in avant] != [nouveau.pk]:
             poser_roles(territoire, nouveau, set(), {groupe: role}, remplacer=False)
-            changements.append(f"{ROLES_DANS_GROUPE[role]} : {nouveau}"
-                               + (f" (à la place de {', '.join(str(h.utilisateur) for h in avant)})" if avant else ""))
+            changements.append(
+                f"{ROLES_DANS_GROUPE[role]} : {nouveau}"
+                + (f" (à la place de {', '.join(str(h.utilisateur) for h in avant)})" if avant else "")
+            )
     if changements:
         groupe.elaguer_sous_groupes()
         _journal(groupe, auteur, "groupes.repartition", changements=changements)
@@ -59,11 +66,13 @@ def do_ajouter_membre(groupe: GroupeTravail, utilisateur, auteur) -> None:
         raise ActionRefusee([f"{utilisateur} participe déjà au groupe ({existant.libelle})."])
     org = utilisateur.organisation
     Habilitation.objects.create(
-        utilisateur=utilisateur, territoire=groupe.schema.territoire, role=Role.MEMBRE, groupe=groupe,
+        utilisateur=utilisateur,
+        territoire=groupe.schema.territoire,
+        role=Role.MEMBRE,
+        groupe=groupe,
         organisation=org if org is not None and org.territoire_id == groupe.schema.territoire_id else None,
     )
-    _journal(groupe, auteur, "groupes.membre_ajout", objet=f"{utilisateur} – {groupe.libelle}",
-             compte=utilisateur.pk)
+    _journal(groupe, auteur, "groupes.membre_ajout", objet=f"{utilisateur} – {groupe.libelle}", compte=utilisateur.pk)
 
 
 @transaction.atomic
@@ -73,8 +82,7 @@ def do_retirer_membre(groupe: GroupeTravail, utilisateur, auteur) -> None:
     if not deleted:
         raise ActionRefusee([f"{utilisateur} n'est pas membre du groupe."])
     groupe.elaguer_sous_groupes()
-    _journal(groupe, auteur, "groupes.membre_retrait", objet=f"{utilisateur} – {groupe.libelle}",
-             compte=utilisateur.pk)
+    _journal(groupe, auteur, "groupes.membre_retrait", objet=f"{utilisateur} – {groupe.libelle}", compte=utilisateur.pk)
 
 
 def _verifier_membres(groupe, membres) -> list:
@@ -91,8 +99,13 @@ def do_creer_sous_groupe(groupe: GroupeTravail, *, nom: str, description: str = 
     membres = _verifier_membres(groupe, membres)
     sous_groupe = SousGroupe.objects.create(groupe=groupe, nom=nom, description=description)
     sous_groupe.membres.set(membres)
-    _journal(groupe, auteur, "groupes.sous_groupe_creation", objet=f"{nom} – {groupe.libelle}",
-             membres=[str(m) for m in membres])
+    _journal(
+        groupe,
+        auteur,
+        "groupes.sous_groupe_creation",
+        objet=f"{nom} – {groupe.libelle}",
+        membres=[str(m) for m in membres],
+    )
     return sous_groupe
 
 
@@ -104,8 +117,14 @@ def do_modifier_sous_groupe(sous_groupe: SousGroupe, *, nom: str, description: s
     sous_groupe.nom, sous_groupe.description = nom, description
     sous_groupe.save(update_fields=["nom", "description"])
     sous_groupe.membres.set(membres)
-    _journal(groupe, auteur, "groupes.sous_groupe_modification", objet=f"{nom} – {groupe.libelle}",
-             avant=avant, membres=sorted(str(m) for m in membres))
+    _journal(
+        groupe,
+        auteur,
+        "groupes.sous_groupe_modification",
+        objet=f"{nom} – {groupe.libelle}",
+        avant=avant,
+        membres=sorted(str(m) for m in membres),
+    )
 
 
 @transaction.atomic

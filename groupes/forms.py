@@ -20,8 +20,10 @@ def options_par_organisation(personnes) -> list:
     def ordre(org):
         return (0, "") if org is not None and org.est_epci else (2, "") if org is None else (1, org.nom)
 
-    return [(org.nom if org else "Sans organisation (consultants)", options)
-            for org, options in sorted(groupes.items(), key=lambda kv: ordre(kv[0]))]
+    return [
+        (org.nom if org else "Sans organisation (consultants)", options)
+        for org, options in sorted(groupes.items(), key=lambda kv: ordre(kv[0]))
+    ]
 
 
 class PersonneField(forms.Field):
@@ -61,11 +63,15 @@ class RepartitionForm(forms.Form):
         self.groupe = groupe
         territoire = groupe.schema.territoire
         self.territoire_id = territoire.pk
-        self.consultants = set(Habilitation.objects.filter(territoire=territoire, role=Role.CONSULTANT)
-                               .values_list("utilisateur_id", flat=True))
+        self.consultants = set(
+            Habilitation.objects.filter(territoire=territoire, role=Role.CONSULTANT).values_list(
+                "utilisateur_id", flat=True
+            )
+        )
         self.epci = territoire.epci
-        actuels = {role: groupe.participants(role) for role in (Role.COPILOTE_COMMUNE, Role.COPILOTE_EPCI,
-                                                                 Role.CONSULTANT)}
+        actuels = {
+            role: groupe.participants(role) for role in (Role.COPILOTE_COMMUNE, Role.COPILOTE_EPCI, Role.CONSULTANT)
+        }
         kwargs.setdefault("initial", {role.value: (people[0] if people else None) for role, people in actuels.items()})
         super().__init__(*args, **kwargs)
         par_pk = {p.pk: p for p in personnes}
@@ -75,19 +81,27 @@ class RepartitionForm(forms.Form):
             Role.COPILOTE_EPCI: [p for p in actifs if self._de_l_epci(p)],
             Role.CONSULTANT: [p for p in actifs if p.pk in self.consultants],
         }
-        for role, label in ((Role.COPILOTE_COMMUNE, "Co-pilote commune"), (Role.COPILOTE_EPCI, "Co-pilote EPCI"),
-                            (Role.CONSULTANT, "Consultant accompagnant")):
+        for role, label in (
+            (Role.COPILOTE_COMMUNE, "Co-pilote commune"),
+            (Role.COPILOTE_EPCI, "Co-pilote EPCI"),
+            (Role.CONSULTANT, "Consultant accompagnant"),
+        ):
             proposes = eligibles[role] + [p for p in actuels[role] if p not in eligibles[role]]
-            self.fields[role.value] = PersonneField(label=label, personnes=par_pk,
-                                                    options=options_par_organisation(proposes))
+            self.fields[role.value] = PersonneField(
+                label=label, personnes=par_pk, options=options_par_organisation(proposes)
+            )
         self.fields[Role.COPILOTE_COMMUNE].help_text = "Une personne d'une commune membre."
         self.fields[Role.COPILOTE_EPCI].help_text = f"Une personne de {self.epci}."
-        self.fields[Role.CONSULTANT].help_text = ("Une personne qui a le rôle de consultant (à inviter depuis la "
-                                                  "page des comptes).")
+        self.fields[
+            Role.CONSULTANT
+        ].help_text = "Une personne qui a le rôle de consultant (à inviter depuis la page des comptes)."
 
     def _de_commune(self, p) -> bool:
-        return p.organisation is not None and p.organisation.territoire_id == self.territoire_id \
+        return (
+            p.organisation is not None
+            and p.organisation.territoire_id == self.territoire_id
             and not p.organisation.est_epci
+        )
 
     def _de_l_epci(self, p) -> bool:
         return p.organisation_id is not None and p.organisation_id == self.epci.pk
@@ -110,22 +124,29 @@ class RepartitionForm(forms.Form):
     def clean_consultant(self):
         p = _actif(self.cleaned_data["consultant"])
         if p is not None and p.pk not in self.consultants:
-            raise ValidationError(f"{p} n'a pas le rôle de consultant : invitez la personne comme consultant "
-                                  "(page « Comptes du territoire »), puis choisissez-la ici.")
+            raise ValidationError(
+                f"{p} n'a pas le rôle de consultant : invitez la personne comme consultant "
+                "(page « Comptes du territoire »), puis choisissez-la ici."
+            )
         return p
 
     def titulaires(self) -> dict:
         """The roles the form sent: a role absent from the POST is left as it is (the select's empty
         choice, « à désigner », is what removes a holder)."""
-        return {role: self.cleaned_data.get(role) for role in (Role.COPILOTE_COMMUNE, Role.COPILOTE_EPCI,
-                                                                Role.CONSULTANT) if role.value in self.data}
+        return {
+            role: self.cleaned_data.get(role)
+            for role in (Role.COPILOTE_COMMUNE, Role.COPILOTE_EPCI, Role.CONSULTANT)
+            if role.value in self.data
+        }
 
 
 class PerimetreForm(forms.Form):
     perimetre = forms.CharField(
-        label="Périmètre", required=False, widget=forms.Textarea(attrs={"rows": 10}),
+        label="Périmètre",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
         help_text="Les activités que le groupe étudie, ce qui en est exclu, les points d'attention. Repris dans la "
-                  "lettre de mission.",
+        "lettre de mission.",
     )
 
 
@@ -138,8 +159,11 @@ class MembreForm(forms.Form):
         self.roles = {h.utilisateur_id: h.role for h in groupe.habilitations.all()}
         candidats = [p for p in personnes if p.is_active and p.pk not in self.roles]
         self.fields["utilisateur"] = PersonneField(
-            label="Personne à ajouter", personnes={p.pk: p for p in personnes}, required=True,
-            options=options_par_organisation(candidats), vide="— choisir —",
+            label="Personne à ajouter",
+            personnes={p.pk: p for p in personnes},
+            required=True,
+            options=options_par_organisation(candidats),
+            vide="— choisir —",
             error_messages={"required": "Choisissez la personne à ajouter au groupe."},
         )
 
@@ -163,19 +187,32 @@ class MembresChoix(forms.ModelMultipleChoiceField):
 
 class SousGroupeForm(forms.Form):
     nom = forms.CharField(label="Nom", max_length=200)
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                  help_text="Ce que le sous-groupe étudie.")
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Ce que le sous-groupe étudie.",
+    )
 
     def __init__(self, *args, groupe: GroupeTravail, sous_groupe: SousGroupe | None = None, **kwargs):
         if sous_groupe is not None:
-            kwargs.setdefault("initial", {"nom": sous_groupe.nom, "description": sous_groupe.description,
-                                          "membres": [m.pk for m in sous_groupe.membres.all()]})
+            kwargs.setdefault(
+                "initial",
+                {
+                    "nom": sous_groupe.nom,
+                    "description": sous_groupe.description,
+                    "membres": [m.pk for m in sous_groupe.membres.all()],
+                },
+            )
         super().__init__(*args, **kwargs)
         self.groupe, self.sous_groupe = groupe, sous_groupe
         self.fields["membres"] = MembresChoix(
-            label="Membres", required=False, widget=forms.CheckboxSelectMultiple,
+            label="Membres",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
             queryset=Utilisateur.objects.filter(pk__in=groupe.habilitations.values("utilisateur"))
-            .select_related("organisation").par_nom(),
+            .select_related("organisation")
+            .par_nom(),
             help_text="Parmi les participants du groupe : co-pilotes, consultant et membres.",
             error_messages={"invalid_choice": "Choisissez les membres parmi les participants du groupe."},
         )

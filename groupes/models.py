@@ -65,8 +65,9 @@ class SousGroupe(models.Model):
     groupe = models.ForeignKey(GroupeTravail, on_delete=models.CASCADE, related_name="sous_groupes")
     nom = models.CharField("nom", max_length=200)
     description = models.TextField("description", blank=True)
-    membres = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="sous_groupes",
-                                     verbose_name="membres")
+    membres = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="sous_groupes", verbose_name="membres"
+    )
 
     class Meta:
         verbose_name = "sous-groupe"

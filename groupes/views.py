@@ -61,16 +61,29 @@ def _par_nom(personnes):
 def liste(request, code):
     """The source document's « répartition des thématiques »: a column per theme, a row per role."""
     territoire, acces = get_territoire_ou_404(request.user, code)
-    groupes = list(GroupeTravail.objects.du_territoire(territoire).avec_participants().select_related("schema")
-                   .annotate(nb_sous_groupes=Count("sous_groupes")))
-    lignes = [{"libelle": ROLES_DANS_GROUPE[role], "cellules": [_par_nom(g.participants(role)) for g in groupes]}
-              for role in ROLES_REPARTITION]
+    groupes = list(
+        GroupeTravail.objects.du_territoire(territoire)
+        .avec_participants()
+        .select_related("schema")
+        .annotate(nb_sous_groupes=Count("sous_groupes"))
+    )
+    lignes = [
+        {"libelle": ROLES_DANS_GROUPE[role], "cellules": [_par_nom(g.participants(role)) for g in groupes]}
+        for role in ROLES_REPARTITION
+    ]
     for g in groupes:
         g.nb_membres = len(g.participants(Role.MEMBRE))
-    return render(request, "groupes/liste.html", {
-        "territoire": territoire, "acces": acces, "groupes": groupes, "lignes": lignes,
-        "schema": groupes[0].schema if groupes else None,
-    })
+    return render(
+        request,
+        "groupes/liste.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupes": groupes,
+            "lignes": lignes,
+            "schema": groupes[0].schema if groupes else None,
+        },
+    )
 
 
 def _page_groupe(request, territoire, acces, groupe, membre_form=None, status=200):
@@ -78,8 +91,11 @@ def _page_groupe(request, territoire, acces, groupe, membre_form=None, status=20
     from livrables.panneaux import contexte_groupe as contexte_livrables
     from seances.panneaux import contexte_groupe as contexte_seances
 
-    sous_groupes = list(groupe.sous_groupes.prefetch_related(
-        Prefetch("membres", queryset=Utilisateur.objects.select_related("organisation").par_nom())))
+    sous_groupes = list(
+        groupe.sous_groupes.prefetch_related(
+            Prefetch("membres", queryset=Utilisateur.objects.select_related("organisation").par_nom())
+        )
+    )
     if membre_form is None and acces.peut_gerer_groupes():
         membre_form = MembreForm(groupe=groupe, personnes=personnes_du_territoire(territoire))
     # The panels of the meetings and of the mandate letter (other apps) bring their own keys; the page's
@@ -88,7 +104,9 @@ def _page_groupe(request, territoire, acces, groupe, membre_form=None, status=20
         **contexte_seances(groupe, acces, timezone.now()),
         **contexte_documents(groupe, acces),
         **contexte_livrables(groupe, acces),
-        "territoire": territoire, "acces": acces, "groupe": groupe,
+        "territoire": territoire,
+        "acces": acces,
+        "groupe": groupe,
         "copilotes_commune": groupe.participants(Role.COPILOTE_COMMUNE),
         "copilotes_epci": groupe.participants(Role.COPILOTE_EPCI),
         "consultants_groupe": groupe.participants(Role.CONSULTANT),
@@ -123,13 +141,18 @@ def repartition(request, code, theme):
     if request.method == "POST" and form.is_valid():
         changements = do_repartir(groupe, form.titulaires(), request.user)
         if changements:
-            messages.success(request, f"Répartition du groupe {groupe.libelle} enregistrée : " + " ; ".join(changements)
-                             + ".")
+            messages.success(
+                request, f"Répartition du groupe {groupe.libelle} enregistrée : " + " ; ".join(changements) + "."
+            )
         else:
             messages.info(request, f"Répartition du groupe {groupe.libelle} inchangée.")
         return redirect("groupes:liste", code=territoire.code)
-    return render(request, "groupes/repartition.html", {"territoire": territoire, "acces": acces, "groupe": groupe,
-                                                        "form": form}, status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "groupes/repartition.html",
+        {"territoire": territoire, "acces": acces, "groupe": groupe, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -141,8 +164,12 @@ def perimetre(request, code, theme):
         do_modifier_perimetre(groupe, form.cleaned_data["perimetre"], request.user)
         messages.success(request, f"Périmètre du groupe {groupe.libelle} enregistré.")
         return redirect(_vers(groupe, "perimetre"))
-    return render(request, "groupes/perimetre.html", {"territoire": territoire, "acces": acces, "groupe": groupe,
-                                                      "form": form}, status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "groupes/perimetre.html",
+        {"territoire": territoire, "acces": acces, "groupe": groupe, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -181,16 +208,27 @@ def _edition_sous_groupe(request, territoire, acces, groupe, sous_groupe):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         if sous_groupe is None:
-            do_creer_sous_groupe(groupe, nom=d["nom"], description=d["description"], membres=d["membres"],
-                                 auteur=request.user)
+            do_creer_sous_groupe(
+                groupe, nom=d["nom"], description=d["description"], membres=d["membres"], auteur=request.user
+            )
         else:
-            do_modifier_sous_groupe(sous_groupe, nom=d["nom"], description=d["description"], membres=d["membres"],
-                                    auteur=request.user)
+            do_modifier_sous_groupe(
+                sous_groupe, nom=d["nom"], description=d["description"], membres=d["membres"], auteur=request.user
+            )
         messages.success(request, f"Sous-groupe « {d['nom']} » enregistré.")
         return redirect(_vers(groupe, "sous-groupes"))
-    return render(request, "groupes/sous_groupe.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "sous_groupe": sous_groupe, "form": form,
-    }, status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "groupes/sous_groupe.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "sous_groupe": sous_groupe,
+            "form": form,
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -217,6 +255,13 @@ def supprimer_sous_groupe(request, code, theme, pk):
         do_supprimer_sous_groupe(sous_groupe, request.user)
         messages.success(request, f"Sous-groupe « {sous_groupe.nom} » supprimé.")
         return redirect(_vers(groupe, "sous-groupes"))
-    return render(request, "groupes/supprimer_sous_groupe.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "sous_groupe": sous_groupe,
-    })
+    return render(
+        request,
+        "groupes/supprimer_sous_groupe.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "sous_groupe": sous_groupe,
+        },
+    )

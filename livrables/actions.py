@@ -33,7 +33,10 @@ def livrable_de(groupe, type) -> Livrable:
 def evenement(livrable, user, action, **details):
     groupe = livrable.groupe
     Evenement.objects.create(
-        territoire_id=groupe.schema.territoire_id, utilisateur=user, action=action, objet=str(livrable)[:200],
+        territoire_id=groupe.schema.territoire_id,
+        utilisateur=user,
+        action=action,
+        objet=str(livrable)[:200],
         details={"livrable": livrable.pk, "type": livrable.type, "groupe": groupe.theme, **details},
     )
 
@@ -67,10 +70,20 @@ def do_enregistrer_inventaire(livrable, commune, user, valeurs: dict, etp_paie: 
         data = {c: _normaliser(c, data.get(c)) for c in CHAMPS_INVENTAIRE}
         ligne = existantes.get(activite_id)
         if ligne is None:
-            if data["exerce"] is None and data["etp"] is None and not data["sous_activites"] and not data["specificites"]:
+            if (
+                data["exerce"] is None
+                and data["etp"] is None
+                and not data["sous_activites"]
+                and not data["specificites"]
+            ):
                 continue  # nothing said about this activity
-            ligne = LigneInventaire(livrable=livrable, commune=commune, activite_id=activite_id, version=0,
-                                    etp_paie=etp_paie.get(activite_id))
+            ligne = LigneInventaire(
+                livrable=livrable,
+                commune=commune,
+                activite_id=activite_id,
+                version=0,
+                etp_paie=etp_paie.get(activite_id),
+            )
         elif all(getattr(ligne, c) == v for c, v in data.items()):
             continue
         for champ, valeur in data.items():
@@ -85,12 +98,16 @@ def do_enregistrer_inventaire(livrable, commune, user, valeurs: dict, etp_paie: 
         return 0
     n = len(changees)
     validation.do_versionner(
-        livrable, user, f"Inventaire de {commune.nom} : {n} activité{'s' if n > 1 else ''} modifiée{'s' if n > 1 else ''}")
+        livrable,
+        user,
+        f"Inventaire de {commune.nom} : {n} activité{'s' if n > 1 else ''} modifiée{'s' if n > 1 else ''}",
+    )
     evenement(livrable, user, "livrables.inventaire", commune=commune.code, lignes=n)
     return n
 
 
 # --- the validation circuit of a deliverable (any type) ---------------------------------------------------
+
 
 @transaction.atomic
 def do_soumettre(livrable, user):

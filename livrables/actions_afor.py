@@ -72,12 +72,21 @@ def do_ajouter_element(livrable, user, activite, quadrant: str, texte: str, orga
     texte = _texte(texte)
     _verifier_modifiable(livrable)
     element = ElementAfor.objects.create(
-        livrable=livrable, activite=activite, quadrant=quadrant, texte=texte, organisation=organisation,
-        auteur=user, modifie_par=user, version=1,
+        livrable=livrable,
+        activite=activite,
+        quadrant=quadrant,
+        texte=texte,
+        organisation=organisation,
+        auteur=user,
+        modifie_par=user,
+        version=1,
     )
     qui = organisation.nom if organisation is not None else "sans organisation"
-    validation.do_versionner(livrable, user, f"Grille AFOR {activite.code} : ajout d'un élément "
-                                             f"({_libelle_quadrant(quadrant)}, {qui}) « {_court(texte)} »")
+    validation.do_versionner(
+        livrable,
+        user,
+        f"Grille AFOR {activite.code} : ajout d'un élément ({_libelle_quadrant(quadrant)}, {qui}) « {_court(texte)} »",
+    )
     _evenement(livrable, user, "livrables.afor_ajout", activite=activite.code, element=element.pk)
     return element
 
@@ -94,24 +103,33 @@ def do_reformuler_element(livrable, user, element: ElementAfor, texte: str) -> b
     element.texte = texte
     _toucher(element, user)
     element.save()
-    validation.do_versionner(livrable, user, f"Grille AFOR {element.activite.code} : élément reformulé "
-                                             f"({_libelle_quadrant(element.quadrant)}) « {_court(avant)} » "
-                                             f"→ « {_court(texte)} »")
+    validation.do_versionner(
+        livrable,
+        user,
+        f"Grille AFOR {element.activite.code} : élément reformulé "
+        f"({_libelle_quadrant(element.quadrant)}) « {_court(avant)} » "
+        f"→ « {_court(texte)} »",
+    )
     _evenement(livrable, user, "livrables.afor_reformulation", activite=element.activite.code, element=element.pk)
     return True
 
 
 @transaction.atomic
-def do_fusionner_elements(livrable, user, elements: list[ElementAfor], garder: ElementAfor | None,
-                          texte: str | None = None) -> ElementAfor:
+def do_fusionner_elements(
+    livrable, user, elements: list[ElementAfor], garder: ElementAfor | None, texte: str | None = None
+) -> ElementAfor:
     """Merge two or more items of the same activity and quadrant into one: `garder` (one of them; None:
     the oldest) keeps its id and takes `texte` when given (else keeps its own text); the others are
     marked `fusionne_dans` it, hidden from the grid but kept with their organisations. Items already
     merged into one of them follow it."""
     _verifier_modifiable(livrable)
     ids = sorted({e.pk for e in elements})
-    rows = list(ElementAfor.objects.select_for_update().filter(pk__in=ids, livrable=livrable)
-                .select_related("activite").order_by("id"))
+    rows = list(
+        ElementAfor.objects.select_for_update()
+        .filter(pk__in=ids, livrable=livrable)
+        .select_related("activite")
+        .order_by("id")
+    )
     if len(rows) < 2 or len(rows) != len(ids):
         raise ActionRefusee(["fusion : choisissez au moins deux éléments de la grille"])
     if len({(r.activite_id, r.quadrant) for r in rows}) > 1:
@@ -131,10 +149,20 @@ def do_fusionner_elements(livrable, user, elements: list[ElementAfor], garder: E
         r.fusionne_dans = cible
         _toucher(r, user)
         r.save()
-    validation.do_versionner(livrable, user, f"Grille AFOR {cible.activite.code} : {len(rows)} éléments fusionnés "
-                                             f"({_libelle_quadrant(cible.quadrant)}) en « {_court(cible.texte)} »")
-    _evenement(livrable, user, "livrables.afor_fusion", activite=cible.activite.code, element=cible.pk,
-               fusionnes=[r.pk for r in autres])
+    validation.do_versionner(
+        livrable,
+        user,
+        f"Grille AFOR {cible.activite.code} : {len(rows)} éléments fusionnés "
+        f"({_libelle_quadrant(cible.quadrant)}) en « {_court(cible.texte)} »",
+    )
+    _evenement(
+        livrable,
+        user,
+        "livrables.afor_fusion",
+        activite=cible.activite.code,
+        element=cible.pk,
+        fusionnes=[r.pk for r in autres],
+    )
     return cible
 
 
@@ -147,8 +175,13 @@ def do_supprimer_element(livrable, user, element: ElementAfor) -> int:
     fusionnes = list(ElementAfor.objects.filter(livrable=livrable, fusionne_dans=element).values_list("pk", flat=True))
     ElementAfor.objects.filter(pk__in=[element.pk, *fusionnes]).delete()
     n = 1 + len(fusionnes)
-    avec = f" et des {len(fusionnes)} élément{'s' if len(fusionnes) > 1 else ''} fusionné{'s' if len(fusionnes) > 1 else ''} dedans" if fusionnes else ""
-    validation.do_versionner(livrable, user, f"Grille AFOR {element.activite.code} : suppression de l'élément "
-                                             f"({_libelle_quadrant(element.quadrant)}) « {_court(element.texte)} »{avec}")
+    pluriel = "s" if len(fusionnes) > 1 else ""
+    avec = f" et des {len(fusionnes)} élément{pluriel} fusionné{pluriel} dedans" if fusionnes else ""
+    validation.do_versionner(
+        livrable,
+        user,
+        f"Grille AFOR {element.activite.code} : suppression de l'élément "
+        f"({_libelle_quadrant(element.quadrant)}) « {_court(element.texte)} »{avec}",
+    )
     _evenement(livrable, user, "livrables.afor_suppression", activite=element.activite.code, element=element.pk)
     return n

@@ -19,8 +19,16 @@ try:
 except ImportError:  # the shared module of the deliverables' workflow, written alongside
     livrable_de = None
 
-CHAMPS_LIGNE = ("activite", "sous_activites", "pourquoi", "qualification", "faisabilite", "modalite",
-                "toutes_communes", "preconisation")
+CHAMPS_LIGNE = (
+    "activite",
+    "sous_activites",
+    "pourquoi",
+    "qualification",
+    "faisabilite",
+    "modalite",
+    "toutes_communes",
+    "preconisation",
+)
 ROLES_NOTATION = ("copilote_commune", "copilote_epci")
 
 
@@ -64,9 +72,12 @@ def _verifier_modifiable(livrable):
 def _verifier_version(ligne, version_lue):
     if version_lue is not None and version_lue != ligne.version:
         qui = f" par {ligne.modifie_par}" if ligne.modifie_par_id else ""
-        raise ActionRefusee([
-            f"la ligne « {ligne.activite.libelle} » a été modifiée entre-temps{qui} : rechargez la page pour "
-            "voir sa version actuelle, puis refaites votre modification"])
+        raise ActionRefusee(
+            [
+                f"la ligne « {ligne.activite.libelle} » a été modifiée entre-temps{qui} : rechargez la page pour "
+                "voir sa version actuelle, puis refaites votre modification"
+            ]
+        )
 
 
 def _communes(valeurs):
@@ -78,8 +89,9 @@ def do_creer_ligne(groupe, user, valeurs: dict) -> LigneMutualisable:
     """A new GT3 line; `valeurs` has CHAMPS_LIGNE and `communes` (organisations)."""
     livrable = livrable_gt3(groupe, user)
     _verifier_modifiable(livrable)
-    ligne = LigneMutualisable(livrable=livrable, version=1, modifie_par=user,
-                              **{k: valeurs.get(k) for k in CHAMPS_LIGNE if k in valeurs})
+    ligne = LigneMutualisable(
+        livrable=livrable, version=1, modifie_par=user, **{k: valeurs.get(k) for k in CHAMPS_LIGNE if k in valeurs}
+    )
     ligne.qualification = ligne.qualification or None
     ligne.faisabilite = ligne.faisabilite or ""
     ligne.modalite = ligne.modalite or ""
@@ -159,8 +171,10 @@ def do_noter(ligne, user, role: str, qualification, faisabilite) -> Notation:
     if not qualification and not faisabilite:
         raise ActionRefusee(["donnez au moins une note : qualification ou faisabilité"])
     notation, _ = Notation.objects.update_or_create(
-        ligne=ligne, utilisateur=user,
-        defaults={"role": role, "qualification": qualification or None, "faisabilite": faisabilite or ""})
+        ligne=ligne,
+        utilisateur=user,
+        defaults={"role": role, "qualification": qualification or None, "faisabilite": faisabilite or ""},
+    )
     LigneMutualisable.objects.filter(pk=ligne.pk).update(version=F("version") + 1, modifie_par=user)
     ligne.refresh_from_db(fields=["version", "modifie_par", "modifie_le"])
     validation.do_versionner(livrable, user, f"notation de la ligne {ligne.activite.code}")
@@ -170,6 +184,12 @@ def do_noter(ligne, user, role: str, qualification, faisabilite) -> Notation:
 
 def ligne_pour_candidat(ligne, codes_communes: list[str]) -> LigneGT3:
     """The pure view of a line (its activity and communes loaded) for livrables.candidats."""
-    return LigneGT3(pk=ligne.pk, theme=ligne.activite.theme, activite=ligne.activite.code,
-                    modalite=ligne.modalite, faisabilite=ligne.faisabilite, toutes_communes=ligne.toutes_communes,
-                    communes=tuple(codes_communes))
+    return LigneGT3(
+        pk=ligne.pk,
+        theme=ligne.activite.theme,
+        activite=ligne.activite.code,
+        modalite=ligne.modalite,
+        faisabilite=ligne.faisabilite,
+        toutes_communes=ligne.toutes_communes,
+        communes=tuple(codes_communes),
+    )

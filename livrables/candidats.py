@@ -8,8 +8,16 @@ without a modalité, without a consensus feasibility or without any commune is n
 
 from dataclasses import dataclass, field
 
-MODALITES = ("service_commun", "transfert", "mad_ascendante", "mad_descendante", "groupement_commandes",
-             "prestation", "mise_en_commun_biens", "entente")
+MODALITES = (
+    "service_commun",
+    "transfert",
+    "mad_ascendante",
+    "mad_descendante",
+    "groupement_commandes",
+    "prestation",
+    "mise_en_commun_biens",
+    "entente",
+)
 FAISABILITES = ("0", "1", "2", "3", "4", "4+")
 TOUTES = "toutes"
 AUTRE = "AUTRE"

@@ -15,17 +15,30 @@ log = logging.getLogger(__name__)
 def demande_de_visa(livrable, auteur) -> list[mail.EmailMessage]:
     groupe = livrable.groupe
     territoire = groupe.schema.territoire
-    url = settings.SITE_URL.rstrip("/") + reverse("livrables:circuit", kwargs={
-        "code": territoire.code, "theme": groupe.theme, "type": livrable.type})
-    destinataires = {u.pk: u for users in livrable.copilotes().values() for u in users
-                     if u.pk != getattr(auteur, "pk", None) and u.email and u.is_active}
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "livrables:circuit", kwargs={"code": territoire.code, "theme": groupe.theme, "type": livrable.type}
+    )
+    destinataires = {
+        u.pk: u
+        for users in livrable.copilotes().values()
+        for u in users
+        if u.pk != getattr(auteur, "pk", None) and u.email and u.is_active
+    }
     sujet = f"[{territoire.nom}] {livrable.get_type_display()} du groupe {groupe.libelle} soumis à votre visa"
-    corps = render_to_string("livrables/courriel_soumission.txt", {
-        "livrable": livrable, "groupe": groupe, "territoire": territoire, "url": url,
-        "auteur": str(auteur) if auteur else "Un utilisateur", "version": livrable.version,
-    })
-    return [mail.EmailMessage(sujet[:200], corps, settings.DEFAULT_FROM_EMAIL, [u.email])
-            for u in destinataires.values()]
+    corps = render_to_string(
+        "livrables/courriel_soumission.txt",
+        {
+            "livrable": livrable,
+            "groupe": groupe,
+            "territoire": territoire,
+            "url": url,
+            "auteur": str(auteur) if auteur else "Un utilisateur",
+            "version": livrable.version,
+        },
+    )
+    return [
+        mail.EmailMessage(sujet[:200], corps, settings.DEFAULT_FROM_EMAIL, [u.email]) for u in destinataires.values()
+    ]
 
 
 def envoyer_apres_validation(messages: list[mail.EmailMessage]) -> None:

@@ -16,8 +16,7 @@ AUTRES = 3  # the next most populous communes also answer
 NON_VALIDES = ("ECO", "TIDP")  # still to validate: the group has not met for GT1 yet
 
 # Who answers for each commune (demo logins), else the project team.
-REPONDANTS = {BORDEAUX: "dgs-bordeaux", MERIGNAC: "dgs-merignac", PESSAC: "copilote-rh-commune",
-              TALENCE: "membre-rh"}
+REPONDANTS = {BORDEAUX: "dgs-bordeaux", MERIGNAC: "dgs-merignac", PESSAC: "copilote-rh-commune", TALENCE: "membre-rh"}
 
 SPECIFICITES = [
     "Exercée en régie par un agent à temps partagé",
@@ -44,8 +43,11 @@ def _etp_paie(territoire) -> dict[tuple[str, str], Decimal]:
     paie = paie_courante(territoire)
     if paie.vide or paie.agregats.is_empty():
         return {}
-    frame = (paie.agregats.filter(pl.col("activite").is_not_null() & (pl.col("activite") != ""))
-             .group_by("employeur", "activite").agg(pl.col("etp_ligne").sum()))
+    frame = (
+        paie.agregats.filter(pl.col("activite").is_not_null() & (pl.col("activite") != ""))
+        .group_by("employeur", "activite")
+        .agg(pl.col("etp_ligne").sum())
+    )
     return {(e, a): Decimal(str(round(v, 2))) for e, a, v in frame.iter_rows() if v is not None}
 
 
@@ -86,7 +88,9 @@ def charger(territoire, users: dict) -> dict:
                     etp = Decimal(str(round(max(0.2, base * hasard.uniform(0.3, 1.5)), 1)))
                 sous = [s.libelle for s in activite.sous_activites.all() if hasard.random() < 0.6] if exerce else []
                 valeurs[activite.pk] = {
-                    "exerce": exerce, "etp": etp if exerce else None, "sous_activites": "\n".join(sous),
+                    "exerce": exerce,
+                    "etp": etp if exerce else None,
+                    "sous_activites": "\n".join(sous),
                     "specificites": hasard.choice(SPECIFICITES) if exerce and hasard.random() < 0.4 else "",
                 }
             actions.do_enregistrer_inventaire(livrable, commune, auteur, valeurs, etp_paie)

@@ -55,8 +55,13 @@ ELEMENTS = {
 }
 
 # Who speaks for each organisation (demo logins), else the project team.
-AUTEURS = {EPCI: "dgs-metropole", BORDEAUX: "dgs-bordeaux", MERIGNAC: "dgs-merignac", PESSAC: "copilote-rh-commune",
-           TALENCE: "membre-rh"}
+AUTEURS = {
+    EPCI: "dgs-metropole",
+    BORDEAUX: "dgs-bordeaux",
+    MERIGNAC: "dgs-merignac",
+    PESSAC: "copilote-rh-commune",
+    TALENCE: "membre-rh",
+}
 
 
 def _utilisateur(users, login):
@@ -66,7 +71,10 @@ def _utilisateur(users, login):
 def charger(territoire, users: dict) -> dict:
     """Load the GT2 demo; returns {theme: deliverable}."""
     from livrables.actions_afor import (
-        do_ajouter_element, do_fusionner_elements, do_reformuler_element, livrable_afor,
+        do_ajouter_element,
+        do_fusionner_elements,
+        do_reformuler_element,
+        livrable_afor,
     )
 
     equipe = _utilisateur(users, "equipe-projet")
@@ -88,10 +96,12 @@ def charger(territoire, users: dict) -> dict:
     # The group's consolidation under way: two items merged in RH, one reworded in FIN.
     a, b = ajoutes.get(ELEMENTS["RH"][0][3]), ajoutes.get(ELEMENTS["RH"][1][3])
     if a and b:
-        do_fusionner_elements(livrables["RH"], copilote, [a, b], None,
-                              "Expertise partagée sur la paie et la réglementation")
+        do_fusionner_elements(
+            livrables["RH"], copilote, [a, b], None, "Expertise partagée sur la paie et la réglementation"
+        )
     c = ajoutes.get(ELEMENTS["FIN"][1][3])
     if c:
-        do_reformuler_element(livrables["FIN"], equipe, c,
-                              "Délais de paiement supérieurs à 30 jours dans plusieurs communes")
+        do_reformuler_element(
+            livrables["FIN"], equipe, c, "Délais de paiement supérieurs à 30 jours dans plusieurs communes"
+        )
     return livrables

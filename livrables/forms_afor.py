@@ -13,9 +13,13 @@ class ElementForm(forms.Form):
     """Add an item to one quadrant (one form per quadrant on the grid page)."""
 
     quadrant = forms.ChoiceField(choices=Quadrant.choices, widget=forms.HiddenInput)
-    texte = forms.CharField(label="Nouvel élément", max_length=LONGUEUR_MAX, strip=True,
-                            widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
-                            error_messages={"required": "Écrivez le texte de l'élément."})
+    texte = forms.CharField(
+        label="Nouvel élément",
+        max_length=LONGUEUR_MAX,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        error_messages={"required": "Écrivez le texte de l'élément."},
+    )
 
     def __init__(self, *args, quadrant=None, **kwargs):
         if quadrant is not None:
@@ -25,27 +29,40 @@ class ElementForm(forms.Form):
 
 
 class ReformulationForm(forms.Form):
-    texte = forms.CharField(label="Nouveau texte", max_length=LONGUEUR_MAX, strip=True,
-                            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-                            error_messages={"required": "Écrivez le nouveau texte de l'élément."})
+    texte = forms.CharField(
+        label="Nouveau texte",
+        max_length=LONGUEUR_MAX,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        error_messages={"required": "Écrivez le nouveau texte de l'élément."},
+    )
 
 
 class FusionForm(forms.Form):
     """Merge the chosen items (at least two, same quadrant): keep the text of one, or write a new one."""
 
     elements = forms.MultipleChoiceField(label="Éléments à fusionner", widget=forms.MultipleHiddenInput)
-    choix = forms.ChoiceField(label="Texte de l'élément fusionné", widget=forms.RadioSelect,
-                              error_messages={"required": "Choisissez le texte à conserver."})
-    texte = forms.CharField(label="Texte modifié", max_length=LONGUEUR_MAX, required=False, strip=True,
-                            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-                            help_text="Seulement si vous choisissez « texte modifié ».")
+    choix = forms.ChoiceField(
+        label="Texte de l'élément fusionné",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez le texte à conserver."},
+    )
+    texte = forms.CharField(
+        label="Texte modifié",
+        max_length=LONGUEUR_MAX,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Seulement si vous choisissez « texte modifié ».",
+    )
 
     def __init__(self, *args, candidats=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.candidats = {str(e.pk): e for e in candidats}
         self.fields["elements"].choices = [(pk, pk) for pk in self.candidats]
         self.fields["choix"].choices = [(pk, f"Conserver « {e.texte} »") for pk, e in self.candidats.items()] + [
-            (AUTRE, "Texte modifié (ci-dessous)")]
+            (AUTRE, "Texte modifié (ci-dessous)")
+        ]
 
     def clean(self):
         data = super().clean()

@@ -5,12 +5,39 @@ from decimal import Decimal
 from livrables.enums import TypeLivrable
 
 CHAMPS = {
-    TypeLivrable.INVENTAIRE: ["id", "version", "commune_id", "activite_id", "exerce", "etp", "etp_paie",
-                              "sous_activites", "specificites"],
-    TypeLivrable.AFOR: ["id", "version", "activite_id", "quadrant", "texte", "organisation_id", "auteur_id",
-                        "fusionne_dans_id"],
-    TypeLivrable.MUTUALISABLES: ["id", "version", "activite_id", "sous_activites", "pourquoi", "qualification",
-                                 "faisabilite", "modalite", "toutes_communes", "preconisation"],
+    TypeLivrable.INVENTAIRE: [
+        "id",
+        "version",
+        "commune_id",
+        "activite_id",
+        "exerce",
+        "etp",
+        "etp_paie",
+        "sous_activites",
+        "specificites",
+    ],
+    TypeLivrable.AFOR: [
+        "id",
+        "version",
+        "activite_id",
+        "quadrant",
+        "texte",
+        "organisation_id",
+        "auteur_id",
+        "fusionne_dans_id",
+    ],
+    TypeLivrable.MUTUALISABLES: [
+        "id",
+        "version",
+        "activite_id",
+        "sous_activites",
+        "pourquoi",
+        "qualification",
+        "faisabilite",
+        "modalite",
+        "toutes_communes",
+        "preconisation",
+    ],
 }
 
 

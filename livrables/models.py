@@ -50,8 +50,9 @@ class Ligne(models.Model):
     """What every deliverable row has: its version and who changed it last."""
 
     version = models.PositiveIntegerField("version de la ligne", default=1)
-    modifie_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    modifie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     modifie_le = models.DateTimeField("modifiée le", auto_now=True)
 
     class Meta:
@@ -65,10 +66,12 @@ class LigneInventaire(Ligne):
     commune = models.ForeignKey("territoire.Organisation", on_delete=models.CASCADE, related_name="+")
     activite = models.ForeignKey("referentiel.Activite", on_delete=models.CASCADE, related_name="+")
     exerce = models.BooleanField("exerce l'activité", null=True, blank=True)
-    etp = models.DecimalField("ETP", max_digits=8, decimal_places=2, null=True, blank=True,
-                              validators=[MinValueValidator(0)])
-    etp_paie = models.DecimalField("ETP d'après la masse salariale", max_digits=8, decimal_places=2, null=True,
-                                   blank=True)
+    etp = models.DecimalField(
+        "ETP", max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    etp_paie = models.DecimalField(
+        "ETP d'après la masse salariale", max_digits=8, decimal_places=2, null=True, blank=True
+    )
     sous_activites = models.TextField("sous-activités", blank=True)
     specificites = models.TextField("spécificités", blank=True)
 
@@ -85,11 +88,18 @@ class ElementAfor(Ligne):
     activite = models.ForeignKey("referentiel.Activite", on_delete=models.CASCADE, related_name="+")
     quadrant = models.CharField("quadrant", max_length=11, choices=Quadrant.choices)
     texte = models.TextField("élément")
-    organisation = models.ForeignKey("territoire.Organisation", on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name="organisation du contributeur")
+    organisation = models.ForeignKey(
+        "territoire.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="organisation du contributeur",
+    )
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    fusionne_dans = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="fusionnes", verbose_name="fusionné dans")
+    fusionne_dans = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="fusionnes", verbose_name="fusionné dans"
+    )
 
     class Meta:
         verbose_name = "élément de la grille AFOR"
@@ -104,12 +114,14 @@ class LigneMutualisable(Ligne):
     sous_activites = models.TextField("sous-activités", blank=True)
     pourquoi = models.TextField("si opportunité de mutualisation, pourquoi ?", blank=True)
     qualification = models.PositiveSmallIntegerField(
-        "qualification (/4)", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)])
+        "qualification (/4)", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
     faisabilite = models.CharField("faisabilité (de 0 à 4+)", max_length=2, choices=Faisabilite.choices, blank=True)
     modalite = models.CharField("modalité suggérée", max_length=20, choices=Modalite.choices, blank=True)
     toutes_communes = models.BooleanField("toutes les communes", default=False)
-    communes = models.ManyToManyField("territoire.Organisation", blank=True, related_name="+",
-                                      verbose_name="communes concernées")
+    communes = models.ManyToManyField(
+        "territoire.Organisation", blank=True, related_name="+", verbose_name="communes concernées"
+    )
     preconisation = models.TextField("préconisation", blank=True)
 
     class Meta:
@@ -124,7 +136,8 @@ class Notation(models.Model):
     utilisateur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     role = models.CharField("au titre de", max_length=20)
     qualification = models.PositiveSmallIntegerField(
-        "qualification (/4)", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)])
+        "qualification (/4)", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
     faisabilite = models.CharField("faisabilité", max_length=2, choices=Faisabilite.choices, blank=True)
     quand = models.DateTimeField("date", auto_now=True)
 

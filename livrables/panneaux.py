@@ -3,12 +3,17 @@
 from livrables.enums import TypeLivrable
 from livrables.models import Livrable
 
-PAGES = {TypeLivrable.INVENTAIRE: "livrables:gt1", TypeLivrable.AFOR: "livrables:afor",
-         TypeLivrable.MUTUALISABLES: "livrables:gt3"}
+PAGES = {
+    TypeLivrable.INVENTAIRE: "livrables:gt1",
+    TypeLivrable.AFOR: "livrables:afor",
+    TypeLivrable.MUTUALISABLES: "livrables:gt3",
+}
 
 
 def contexte_groupe(groupe, acces) -> dict:
     existing = {lv.type: lv for lv in Livrable.objects.filter(groupe=groupe)}
-    return {"panneau_livrables": [
-        {"type": t, "libelle": t.label, "url_name": PAGES[t], "livrable": existing.get(t)} for t in TypeLivrable
-    ]}
+    return {
+        "panneau_livrables": [
+            {"type": t, "libelle": t.label, "url_name": PAGES[t], "livrable": existing.get(t)} for t in TypeLivrable
+        ]
+    }

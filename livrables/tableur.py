@@ -29,12 +29,17 @@ FORMAT_VERSION = "1"
 CHAMPS = ("exerce", "etp", "sous_activites", "specificites")
 VIDE = {"exerce": "", "etp": "", "sous_activites": "", "specificites": ""}
 MAX_TEXTE = 5000
-LIBELLES = {"exerce": "Exerce (oui/non)", "etp": "ETP", "sous_activites": "Sous-activités",
-            "specificites": "Spécificités"}
+LIBELLES = {
+    "exerce": "Exerce (oui/non)",
+    "etp": "ETP",
+    "sous_activites": "Sous-activités",
+    "specificites": "Spécificités",
+}
 EDITABLES = {"sous_activites", "specificites", "exerce", "etp"}
 
 
 # --- values -------------------------------------------------------------------------------------------
+
 
 def canon(ligne) -> dict[str, str]:
     """A LigneInventaire (or None) as the canonical strings compared by the merge."""
@@ -43,16 +48,22 @@ def canon(ligne) -> dict[str, str]:
     etp = "" if ligne.etp is None else str(Decimal(ligne.etp).quantize(Decimal("0.01")))
     # The texts in the form the file side takes (`lire_import`, `_canon_meta`): compared in two forms, an
     # untouched « Bulletins\r\nDSN » would look changed in the app, a conflict the user never made.
-    return {"exerce": {True: "oui", False: "non"}.get(ligne.exerce, ""), "etp": etp,
-            "sous_activites": _texte_sous_activites(ligne.sous_activites),
-            "specificites": commun.texte_normalise(ligne.specificites)}
+    return {
+        "exerce": {True: "oui", False: "non"}.get(ligne.exerce, ""),
+        "etp": etp,
+        "sous_activites": _texte_sous_activites(ligne.sous_activites),
+        "specificites": commun.texte_normalise(ligne.specificites),
+    }
 
 
 def vers_modele(valeurs: dict[str, str]) -> dict:
     """Canonical strings → the values `actions.do_enregistrer_inventaire` takes."""
-    return {"exerce": {"oui": True, "non": False}.get(valeurs["exerce"]),
-            "etp": Decimal(valeurs["etp"]) if valeurs["etp"] else None,
-            "sous_activites": valeurs["sous_activites"], "specificites": valeurs["specificites"]}
+    return {
+        "exerce": {"oui": True, "non": False}.get(valeurs["exerce"]),
+        "etp": Decimal(valeurs["etp"]) if valeurs["etp"] else None,
+        "sous_activites": valeurs["sous_activites"],
+        "specificites": valeurs["specificites"],
+    }
 
 
 def affiche(champ: str, valeur: str) -> str:
@@ -81,8 +92,10 @@ def _canon_meta(champ: str, texte: str) -> str:
 
 def _verifier(r: RangImport, final: dict[str, str]) -> list[str]:
     if final["exerce"] == "non" and final["etp"] and Decimal(final["etp"]) != 0:
-        return [f"ligne {r.ligne} : ETP « {affiche('etp', final['etp'])} » : la commune n'exerce pas "
-                f"cette activité : laissez l'ETP vide ou à 0"]
+        return [
+            f"ligne {r.ligne} : ETP « {affiche('etp', final['etp'])} » : la commune n'exerce pas "
+            f"cette activité : laissez l'ETP vide ou à 0"
+        ]
     return []
 
 
@@ -90,7 +103,9 @@ C = commun.Colonne
 # The data sheet's columns. Editable columns are unlocked in the protected sheet; on the blank rows below
 # the data, a commune may also name an activity (code or label).
 DISPOSITION = commun.Disposition(
-    format=FORMAT, nom="la liste des activités", decrit="une liste des activités (GT1)",
+    format=FORMAT,
+    nom="la liste des activités",
+    decrit="une liste des activités (GT1)",
     colonnes=(
         C("identifiant", "Identifiant", 12, cachee=True),
         C("commune", "Commune", 18, requise=False),
@@ -101,12 +116,16 @@ DISPOSITION = commun.Disposition(
         C("exerce", "Exerce (oui/non)", 16, editable=True),
         C("etp", "ETP", 10, editable=True, format_nombre="0.00"),
     ),
-    champs=CHAMPS, libelles=LIBELLES,
+    champs=CHAMPS,
+    libelles=LIBELLES,
     controles=(
         commun.Controle("exerce", "list", '"oui,non"', "Exerce", "Saisissez oui ou non, ou laissez vide."),
         commun.Controle("etp", "decimal", "0", "ETP", "Un nombre d'ETP positif ou nul."),
     ),
-    feuille_defaut="Inventaire", affiche=affiche, canon_meta=_canon_meta, verifier=_verifier,
+    feuille_defaut="Inventaire",
+    affiche=affiche,
+    canon_meta=_canon_meta,
+    verifier=_verifier,
 )
 COLONNES = [(c.cle, c.titre) for c in DISPOSITION.colonnes]
 EN_TETES = DISPOSITION.en_tetes
@@ -114,6 +133,7 @@ META_EN_TETES = DISPOSITION.meta_en_tetes
 
 
 # --- export -------------------------------------------------------------------------------------------
+
 
 def nom_feuille(libelle: str) -> str:
     return commun.nom_feuille(libelle, DISPOSITION.feuille_defaut)
@@ -125,22 +145,31 @@ def _etp_propose(ligne, etp_paie):
     return etp_propose(ligne, etp_paie)
 
 
-def construire_export(livrable, groupe, commune, activites, lignes: dict, quand: dt.datetime,
-                      etp_paie: dict | None = None) -> Export:
+def construire_export(
+    livrable, groupe, commune, activites, lignes: dict, quand: dt.datetime, etp_paie: dict | None = None
+) -> Export:
     """`lignes` is {activity id: LigneInventaire} of the commune; `etp_paie` {activity id: ETP} of its
     payroll, for who may see it (views_inventaire.etp_paie_visible), prefilled as on the commune's page."""
     etp_paie = etp_paie or {}
     rangs = []
     for a in activites:
         ligne = lignes.get(a.pk)
-        ident, version, v = (f"A:{a.code}", 0, dict(VIDE)) if ligne is None else (
-            f"L{ligne.pk}", ligne.version, canon(ligne))
+        ident, version, v = (
+            (f"A:{a.code}", 0, dict(VIDE)) if ligne is None else (f"L{ligne.pk}", ligne.version, canon(ligne))
+        )
         # The payroll's ETP is shown in the cell only: the meta sheet keeps what the app holds (empty), so
         # an ETP kept in the file counts as the commune's input, as when the page's prefilled form is saved.
         etp = _etp_propose(ligne, etp_paie.get(a.pk))
-        cellules = {"identifiant": ident, "commune": commune.nom, "code": a.code, "activite": a.libelle,
-                    "sous_activites": v["sous_activites"], "specificites": v["specificites"], "exerce": v["exerce"],
-                    "etp": Decimal(etp) if etp is not None else None}
+        cellules = {
+            "identifiant": ident,
+            "commune": commune.nom,
+            "code": a.code,
+            "activite": a.libelle,
+            "sous_activites": v["sous_activites"],
+            "specificites": v["specificites"],
+            "exerce": v["exerce"],
+            "etp": Decimal(etp) if etp is not None else None,
+        }
         rangs.append(commun.RangExport(ident, a.code, version, v, cellules))
     return commun.export_du_groupe(FORMAT, FORMAT_VERSION, groupe, livrable, commune.code, quand, rangs)
 
@@ -154,6 +183,7 @@ def exporter_ods(export: Export) -> bytes:
 
 
 # --- import: reading and validating ---------------------------------------------------------------------
+
 
 def lire_etp(texte: str, numerique: bool) -> tuple[str | None, str]:
     """(canonical ETP or None, the rule broken): `2,5`, `2.5` (numeric cell), ` 1 234,5 `."""
@@ -183,20 +213,27 @@ def lire_etp(texte: str, numerique: bool) -> tuple[str | None, str]:
     return str(d), ""
 
 
-def lire_import(data: bytes, nom: str, activites, attendu_livrable: int, attendu_commune: str,
-                feuille: str) -> Import:
+def lire_import(data: bytes, nom: str, activites, attendu_livrable: int, attendu_commune: str, feuille: str) -> Import:
     """Parse and validate an exported-then-filled workbook; raise `InvalidFile` with every error.
 
     `activites` are the theme's activities (referential), matched by code or label for added rows."""
     meta, meta_lignes = commun.lire_meta(DISPOSITION, data, nom)
     if meta.get("livrable") != str(attendu_livrable) or meta.get("commune") != attendu_commune:
-        raise InvalidFile([f"fichier : ce fichier a été exporté pour une autre liste des activités (commune "
-                           f"« {meta.get('commune', '')} ») : exportez celle de cette commune"])
+        raise InvalidFile(
+            [
+                f"fichier : ce fichier a été exporté pour une autre liste des activités (commune "
+                f"« {meta.get('commune', '')} ») : exportez celle de cette commune"
+            ]
+        )
     lue = commun.Feuille(DISPOSITION, data, nom, feuille)
     report = Report()
     referentiel = commun.Referentiel(activites)
-    resultat = Import(livrable=attendu_livrable, commune=attendu_commune, exporte_le=meta.get("exporte_le", ""),
-                      avertissements=list(lue.table.warnings))
+    resultat = Import(
+        livrable=attendu_livrable,
+        commune=attendu_commune,
+        exporte_le=meta.get("exporte_le", ""),
+        avertissements=list(lue.table.warnings),
+    )
     vus: dict[str, int] = {}
 
     for cell in lue.lignes():
@@ -227,17 +264,26 @@ def lire_import(data: bytes, nom: str, activites, attendu_livrable: int, attendu
         if etp is None:
             cell.erreur(report, "etp", cell("etp"), regle)
         elif exerce == "non" and etp and Decimal(etp) != 0:
-            cell.erreur(report, "etp", cell("etp"), "la commune n'exerce pas cette activité : laissez l'ETP vide ou à 0")
+            cell.erreur(
+                report, "etp", cell("etp"), "la commune n'exerce pas cette activité : laissez l'ETP vide ou à 0"
+            )
         textes = {}
         for k in ("sous_activites", "specificites"):
             t = cell(k).strip()
             if len(t) > MAX_TEXTE:
                 cell.erreur(report, k, t, f"{MAX_TEXTE} caractères au plus")
             textes[k] = _texte_sous_activites(t) if k == "sous_activites" else commun.texte_normalise(t)
-        resultat.rangs.append(RangImport(
-            ligne=n, cle=code, identifiant=ident, version=version, exporte=exporte,
-            fichier={"exerce": exerce if exerce in ("oui", "non") else "", "etp": etp or "", **textes},
-            activite_code=code))
+        resultat.rangs.append(
+            RangImport(
+                ligne=n,
+                cle=code,
+                identifiant=ident,
+                version=version,
+                exporte=exporte,
+                fichier={"exerce": exerce if exerce in ("oui", "non") else "", "etp": etp or "", **textes},
+                activite_code=code,
+            )
+        )
     report.raise_if_errors()
     resultat.avertissements += report.warnings
     return resultat
@@ -245,8 +291,13 @@ def lire_import(data: bytes, nom: str, activites, attendu_livrable: int, attendu
 
 # --- import: the merge ------------------------------------------------------------------------------------
 
-def fusionner(rangs: list[RangImport], actuelles: dict[str, tuple[int, dict[str, str]]],
-              choix: dict[str, str] | None = None, montres: dict[str, str] | None = None) -> Fusion:
+
+def fusionner(
+    rangs: list[RangImport],
+    actuelles: dict[str, tuple[int, dict[str, str]]],
+    choix: dict[str, str] | None = None,
+    montres: dict[str, str] | None = None,
+) -> Fusion:
     """Merge the file cell by cell (tableur_commun.fusionner): `actuelles` is {activity code: (stored
     version, canonical values)} of the commune's rows in the app now; `choix` is {conflict key:
     "application" | "fichier"}, `montres` {conflict key: app value shown with the choice}."""

@@ -37,6 +37,7 @@ DEBUTS_FORMULE = ("=", "+", "-", "@")
 
 # --- the layout of a deliverable's workbook ------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Colonne:
     cle: str
@@ -106,6 +107,7 @@ def nom_feuille(libelle: str, defaut: str = "Livrable") -> str:
 
 # --- export -------------------------------------------------------------------------------------------
 
+
 @dataclass
 class RangExport:
     identifiant: str
@@ -126,9 +128,16 @@ class Export:
 def export_du_groupe(format_: str, version: str, groupe, livrable, commune: str, quand, rangs) -> Export:
     """A deliverable's workbook: one sheet named after the group, the meta rows a re-import checks (format,
     schéma, deliverable and its version, theme, commune or exporter's organisation, export time)."""
-    meta = [("format", format_), ("format_version", version), ("schema", str(groupe.schema_id)),
-            ("livrable", str(livrable.pk)), ("livrable_version", str(livrable.version)), ("theme", groupe.theme),
-            ("commune", commune), ("exporte_le", quand.isoformat())]
+    meta = [
+        ("format", format_),
+        ("format_version", version),
+        ("schema", str(groupe.schema_id)),
+        ("livrable", str(livrable.pk)),
+        ("livrable_version", str(livrable.version)),
+        ("theme", groupe.theme),
+        ("commune", commune),
+        ("exporte_le", quand.isoformat()),
+    ]
     return Export(feuille=nom_feuille(str(groupe.libelle)), meta=meta, rangs=rangs)
 
 
@@ -136,8 +145,10 @@ def _meta_lignes(d: Disposition, export: Export) -> list[list]:
     blancs = [""] * (3 + len(d.champs))
     lignes = [d.meta_en_tetes]
     lignes += [["meta", k, v, *blancs] for k, v in export.meta]
-    lignes += [["ligne", "", "", r.identifiant, r.activite, str(r.version), *(r.valeurs[c] for c in d.champs)]
-               for r in export.rangs]
+    lignes += [
+        ["ligne", "", "", r.identifiant, r.activite, str(r.version), *(r.valeurs[c] for c in d.champs)]
+        for r in export.rangs
+    ]
     return lignes
 
 
@@ -237,10 +248,17 @@ def _ods_figer_en_tete(doc, feuille: str) -> None:
     vue.addElement(item("ViewId", "string", "view1"))
     tables = ConfigItemMapNamed(name="Tables")
     table = ConfigItemMapEntry(name=feuille)
-    for nom, type_, valeur in (("HorizontalSplitMode", "short", 0), ("VerticalSplitMode", "short", 2),
-                               ("HorizontalSplitPosition", "int", 0), ("VerticalSplitPosition", "int", 1),
-                               ("ActiveSplitRange", "short", 2), ("PositionLeft", "int", 0),
-                               ("PositionRight", "int", 0), ("PositionTop", "int", 0), ("PositionBottom", "int", 1)):
+    for nom, type_, valeur in (
+        ("HorizontalSplitMode", "short", 0),
+        ("VerticalSplitMode", "short", 2),
+        ("HorizontalSplitPosition", "int", 0),
+        ("VerticalSplitPosition", "int", 1),
+        ("ActiveSplitRange", "short", 2),
+        ("PositionLeft", "int", 0),
+        ("PositionRight", "int", 0),
+        ("PositionTop", "int", 0),
+        ("PositionBottom", "int", 1),
+    ):
         table.addElement(item(nom, type_, valeur))
     tables.addElement(table)
     vue.addElement(tables)
@@ -268,12 +286,17 @@ def exporter_ods(d: Disposition, export: Export) -> bytes:
         doc.automaticstyles.addElement(s)
         return s
 
-    entete = style("entete", "table-cell", TextProperties(fontweight="bold"),
-                   TableCellProperties(cellprotect="protected"))
-    verrouillee = style("verrouillee", "table-cell", TableCellProperties(cellprotect="protected", wrapoption="wrap",
-                                                                         verticalalign="top"))
-    libre = style("libre", "table-cell", TableCellProperties(cellprotect="none", wrapoption="wrap",
-                                                             verticalalign="top"))
+    entete = style(
+        "entete", "table-cell", TextProperties(fontweight="bold"), TableCellProperties(cellprotect="protected")
+    )
+    verrouillee = style(
+        "verrouillee",
+        "table-cell",
+        TableCellProperties(cellprotect="protected", wrapoption="wrap", verticalalign="top"),
+    )
+    libre = style(
+        "libre", "table-cell", TableCellProperties(cellprotect="none", wrapoption="wrap", verticalalign="top")
+    )
     invisible = style("tablecachee", "table", TableProperties(display=False))
     largeurs = {}
 
@@ -320,9 +343,13 @@ def exporter_ods(d: Disposition, export: Export) -> bytes:
         meta.addElement(tr)
     doc.spreadsheet.addElement(meta)
     plages = DatabaseRanges()
-    plages.addElement(DatabaseRange(name="__Anonymous_Sheet_DB__0", displayfilterbuttons=True,
-                                    targetrangeaddress=_ods_adresse(export.feuille, len(d.colonnes) - 1,
-                                                                    len(export.rangs) + 1)))
+    plages.addElement(
+        DatabaseRange(
+            name="__Anonymous_Sheet_DB__0",
+            displayfilterbuttons=True,
+            targetrangeaddress=_ods_adresse(export.feuille, len(d.colonnes) - 1, len(export.rangs) + 1),
+        )
+    )
     doc.spreadsheet.addElement(plages)
     _ods_figer_en_tete(doc, export.feuille)
     out = io.BytesIO()
@@ -331,6 +358,7 @@ def exporter_ods(d: Disposition, export: Export) -> bytes:
 
 
 # --- import: reading ----------------------------------------------------------------------------------
+
 
 @dataclass
 class RangImport:
@@ -351,8 +379,16 @@ class RangImport:
         return not self.identifiant
 
     def en_json(self) -> dict:
-        return {"l": self.ligne, "k": self.cle, "i": self.identifiant, "v": self.version, "e": self.exporte,
-                "f": self.fichier, "a": self.activite_code, "j": self.ajout}
+        return {
+            "l": self.ligne,
+            "k": self.cle,
+            "i": self.identifiant,
+            "v": self.version,
+            "e": self.exporte,
+            "f": self.fichier,
+            "a": self.activite_code,
+            "j": self.ajout,
+        }
 
     @classmethod
     def de_json(cls, d: dict) -> RangImport:
@@ -381,10 +417,16 @@ def lire_meta(d: Disposition, data: bytes, nom: str) -> tuple[dict[str, str], di
     except InvalidFile:
         table = None
     if table is None or normalize_header(table.sheet or "") != normalize_header(FEUILLE_META):
-        raise InvalidFile([f"fichier : la feuille cachée « _mutualis » manque : ce fichier n'a pas été exporté "
-                           f"par Mutualis (exportez {d.nom} puis remplissez ce fichier)"])
+        raise InvalidFile(
+            [
+                f"fichier : la feuille cachée « _mutualis » manque : ce fichier n'a pas été exporté "
+                f"par Mutualis (exportez {d.nom} puis remplissez ce fichier)"
+            ]
+        )
     pos = {normalize_header(h): i for i, h in enumerate(table.headers)}
-    modifiee = InvalidFile(["fichier : la feuille cachée « _mutualis » a été modifiée : exportez de nouveau le fichier"])
+    modifiee = InvalidFile(
+        ["fichier : la feuille cachée « _mutualis » a été modifiée : exportez de nouveau le fichier"]
+    )
     if any(k not in pos for k in ("type", "cle", "valeur")):
         raise modifiee
     rows = list(table.frame.iter_rows(named=True))
@@ -406,8 +448,11 @@ def lire_meta(d: Disposition, data: bytes, nom: str) -> tuple[dict[str, str], di
                 version = int(float(v(row, "version") or 0))
             except ValueError:
                 version = 0
-            lignes[v(row, "identifiant")] = {"activite": v(row, "activite"), "version": version,
-                                             "valeurs": {c: d.canon_meta(c, v(row, c)) for c in d.champs}}
+            lignes[v(row, "identifiant")] = {
+                "activite": v(row, "activite"),
+                "version": version,
+                "valeurs": {c: d.canon_meta(c, v(row, c)) for c in d.champs},
+            }
     return meta, lignes
 
 
@@ -463,17 +508,36 @@ class LigneLue:
             issue = self.feuille.table.issues.get(p, {}).get(self.numero) if p is not None else None
             if issue is not None:
                 trouve = True
-                report.error(self.numero, p, self.feuille.titres[k], issue.shown,
-                             "une formule sans valeur ou une erreur : saisissez une valeur" if issue.kind in (
-                                 "formule", "erreur") else "saisissez du texte ou un nombre")
+                report.error(
+                    self.numero,
+                    p,
+                    self.feuille.titres[k],
+                    issue.shown,
+                    "une formule sans valeur ou une erreur : saisissez une valeur"
+                    if issue.kind in ("formule", "erreur")
+                    else "saisissez du texte ou un nombre",
+                )
         return trouve
 
     def identifiant_inconnu(self, report: Report, ident: str, ajout: str) -> None:
-        self.erreur(report, "identifiant", ident, "identifiant inconnu : ne modifiez pas la colonne cachée A "
-                                                  f"(laissez-la vide pour {ajout})")
+        self.erreur(
+            report,
+            "identifiant",
+            ident,
+            f"identifiant inconnu : ne modifiez pas la colonne cachée A (laissez-la vide pour {ajout})",
+        )
 
-    def rang_exporte(self, report: Report, ident: str, meta_lignes: dict, vus: dict[str, int], prefixe: str,
-                     codes, ajout: str, nom: str) -> dict | None:
+    def rang_exporte(
+        self,
+        report: Report,
+        ident: str,
+        meta_lignes: dict,
+        vus: dict[str, int],
+        prefixe: str,
+        codes,
+        ajout: str,
+        nom: str,
+    ) -> dict | None:
         """The hidden sheet's record of an exported row (its activity, version and exported values), or None
         with the error reported: an identifier this file did not export, or a row copied twice."""
         info = meta_lignes.get(ident)
@@ -481,8 +545,13 @@ class LigneLue:
             self.identifiant_inconnu(report, ident, ajout)
             return None
         if ident in vus:
-            self.erreur(report, "identifiant", ident, f"{nom} déjà à la ligne {vus[ident]} du fichier : ne copiez "
-                                                      "pas une ligne, ajoutez-la sur une ligne vide")
+            self.erreur(
+                report,
+                "identifiant",
+                ident,
+                f"{nom} déjà à la ligne {vus[ident]} du fichier : ne copiez "
+                "pas une ligne, ajoutez-la sur une ligne vide",
+            )
             return None
         vus[ident] = self.numero
         return info
@@ -513,6 +582,7 @@ def texte_normalise(texte: str) -> str:
 
 
 # --- import: the merge --------------------------------------------------------------------------------
+
 
 @dataclass
 class Conflit:
@@ -554,9 +624,14 @@ class Fusion:
         return {c.cle: c.application for c in self.conflits}
 
 
-def fusionner(d: Disposition, rangs: list[RangImport], actuelles: dict[str, tuple[int, dict[str, str]]],
-              choix: dict[str, str] | None = None, libelle: Callable[[RangImport], str] | None = None,
-              montres: dict[str, str] | None = None) -> Fusion:
+def fusionner(
+    d: Disposition,
+    rangs: list[RangImport],
+    actuelles: dict[str, tuple[int, dict[str, str]]],
+    choix: dict[str, str] | None = None,
+    libelle: Callable[[RangImport], str] | None = None,
+    montres: dict[str, str] | None = None,
+) -> Fusion:
     """Merge the file cell by cell. `actuelles` is {row key: (stored version, canonical values)} of the
     rows in the app now (a key absent: a row not in the app, e.g. an addition); `choix` is
     {conflict key: "application" | "fichier"} and `montres` {conflict key: app value} as the conflict
@@ -576,11 +651,20 @@ def fusionner(d: Disposition, rangs: list[RangImport], actuelles: dict[str, tupl
         final = dict(app)
         for champ in d.champs:
             f, e, a = r.fichier[champ], r.exporte[champ], app[champ]
-            if f == e or f == a:
+            if f in (e, a):
                 continue
             if a != e:
-                c = Conflit(r.ligne, r.cle, libelle(r), champ, d.libelles[champ], e, a, f,
-                            (d.affiche(champ, e), d.affiche(champ, a), d.affiche(champ, f)))
+                c = Conflit(
+                    r.ligne,
+                    r.cle,
+                    libelle(r),
+                    champ,
+                    d.libelles[champ],
+                    e,
+                    a,
+                    f,
+                    (d.affiche(champ, e), d.affiche(champ, a), d.affiche(champ, f)),
+                )
                 conflits.append(c)
                 vu = c.cle in montres and montres[c.cle] == a
                 c.nouvelle_valeur = c.cle in montres and not vu
@@ -598,8 +682,9 @@ def fusionner(d: Disposition, rangs: list[RangImport], actuelles: dict[str, tupl
     return Fusion(valeurs, conflits, non_resolus, erreurs)
 
 
-def ecarter_doublons(rangs: list[RangImport], existantes, signature: Callable[[RangImport], object]
-                     ) -> tuple[list[RangImport], list[str]]:
+def ecarter_doublons(
+    rangs: list[RangImport], existantes, signature: Callable[[RangImport], object]
+) -> tuple[list[RangImport], list[str]]:
     """Additions identical to a row already in the app (or to an earlier row of the file) are left out,
     with a message: importing the same filled file twice, e.g. after fixing a typo in it, must not add
     its rows twice. `existantes` are the signatures of the rows in the app (`signature` of an addition)."""
@@ -619,12 +704,17 @@ def ecarter_doublons(rangs: list[RangImport], existantes, signature: Callable[[R
 def activites_disparues(rangs: list[RangImport], fusion: Fusion, codes) -> list[str]:
     """Rows to write whose activity left the theme's referential since the file was read (a conflict page
     answered later): their values have nowhere to go."""
-    return [f"ligne {r.ligne} : l'activité « {r.activite_code} » n'est plus dans le référentiel de ce thème : "
-            f"réimportez le fichier" for r in rangs if r.cle in fusion.valeurs and r.activite_code not in codes]
+    return [
+        f"ligne {r.ligne} : l'activité « {r.activite_code} » n'est plus dans le référentiel de ce thème : "
+        f"réimportez le fichier"
+        for r in rangs
+        if r.cle in fusion.valeurs and r.activite_code not in codes
+    ]
 
 
-def ecarter_disparus(d: Disposition, rangs: list[RangImport], actuelles: dict,
-                     regle: str) -> tuple[list[RangImport], list[str]]:
+def ecarter_disparus(
+    d: Disposition, rangs: list[RangImport], actuelles: dict, regle: str
+) -> tuple[list[RangImport], list[str]]:
     """Rows exported but gone from the app since (deleted, merged): left out when the file did not change
     them, an error when it did (the change has nowhere to go; `regle` says what to do)."""
     gardes, erreurs = [], []
@@ -652,8 +742,13 @@ class Referentiel:
             activite = self.par_libelle.get(normalize_header(libelle))
         if activite is None:
             cle, shown = ("code", code) if code else ("activite", libelle)
-            cell.erreur(report, cle, shown, "activité inconnue du référentiel de ce thème : écrivez le code "
-                                            "ou l'intitulé d'une activité du référentiel")
+            cell.erreur(
+                report,
+                cle,
+                shown,
+                "activité inconnue du référentiel de ce thème : écrivez le code "
+                "ou l'intitulé d'une activité du référentiel",
+            )
         return activite
 
 

@@ -31,13 +31,21 @@ FORMAT_VERSION = "1"
 CHAMPS = ("texte",)
 LIBELLES = {"texte": "Élément"}
 # The quadrants as the sheet names them, in the grid's order.
-QUADRANTS = {Quadrant.AVANTAGE: "Avantages", Quadrant.FAIBLESSE: "Faiblesses",
-             Quadrant.OPPORTUNITE: "Opportunités", Quadrant.RISQUE: "Risques"}
+QUADRANTS = {
+    Quadrant.AVANTAGE: "Avantages",
+    Quadrant.FAIBLESSE: "Faiblesses",
+    Quadrant.OPPORTUNITE: "Opportunités",
+    Quadrant.RISQUE: "Risques",
+}
 ORDRE = {q.value: i for i, q in enumerate(QUADRANTS)}
-REFUS_REFORMULER = ("seuls l'équipe projet, les co-pilotes du groupe et les consultants reformulent un élément "
-                    "existant : ajoutez plutôt un élément sur une ligne vide")
-DISPARU = ("cet élément a été supprimé ou fusionné dans l'application depuis l'export : écrivez-le sur une "
-           "ligne vide pour l'ajouter de nouveau")
+REFUS_REFORMULER = (
+    "seuls l'équipe projet, les co-pilotes du groupe et les consultants reformulent un élément "
+    "existant : ajoutez plutôt un élément sur une ligne vide"
+)
+DISPARU = (
+    "cet élément a été supprimé ou fusionné dans l'application depuis l'export : écrivez-le sur une "
+    "ligne vide pour l'ajouter de nouveau"
+)
 
 
 def canon_texte(texte: str) -> str:
@@ -60,7 +68,9 @@ def quadrant_de(texte: str) -> str | None:
 
 C = commun.Colonne
 DISPOSITION = commun.Disposition(
-    format=FORMAT, nom="la grille AFOR", decrit="une grille AFOR (GT2)",
+    format=FORMAT,
+    nom="la grille AFOR",
+    decrit="une grille AFOR (GT2)",
     colonnes=(
         C("identifiant", "Identifiant", 12, cachee=True),
         C("code", "Code activité", 16, ajout=True),
@@ -69,10 +79,19 @@ DISPOSITION = commun.Disposition(
         C("texte", "Élément", 70, editable=True, long=True),
         C("organisation", "Organisation", 22, requise=False),
     ),
-    champs=CHAMPS, libelles=LIBELLES,
-    controles=(commun.Controle("quadrant", "list", '"' + ",".join(QUADRANTS.values()) + '"', "Quadrant",
-                               "Avantages, Faiblesses, Opportunités ou Risques."),),
-    feuille_defaut="Grille AFOR", canon_meta=_canon_meta,
+    champs=CHAMPS,
+    libelles=LIBELLES,
+    controles=(
+        commun.Controle(
+            "quadrant",
+            "list",
+            '"' + ",".join(QUADRANTS.values()) + '"',
+            "Quadrant",
+            "Avantages, Faiblesses, Opportunités ou Risques.",
+        ),
+    ),
+    feuille_defaut="Grille AFOR",
+    canon_meta=_canon_meta,
 )
 
 
@@ -90,8 +109,11 @@ def etiquette(organisation) -> str:
 def elements_visibles(livrable) -> list[ElementAfor]:
     """The grid's items (not those merged into another), in the grid's order, with the organisations of
     the items merged into each in `.organisations`."""
-    tous = list(ElementAfor.objects.filter(livrable=livrable).select_related("activite", "organisation")
-                .order_by("activite__ordre", "activite__code", "id"))
+    tous = list(
+        ElementAfor.objects.filter(livrable=livrable)
+        .select_related("activite", "organisation")
+        .order_by("activite__ordre", "activite__code", "id")
+    )
     par_id = {e.pk: e for e in tous}
     for e in tous:
         e.organisations = [etiquette(e.organisation)]
@@ -110,12 +132,20 @@ def construire_export(livrable, groupe, organisation, peut_reformuler: bool, qua
     rangs = []
     for e in elements_visibles(livrable):
         ident = f"E{e.pk}"
-        cellules = {"identifiant": ident, "code": e.activite.code, "activite": e.activite.libelle,
-                    "quadrant": QUADRANTS[Quadrant(e.quadrant)], "texte": e.texte,
-                    "organisation": ", ".join(e.organisations)}
-        rangs.append(commun.RangExport(ident, e.activite.code, e.version, {"texte": canon_texte(e.texte)},
-                                       cellules, verrous))
-    return commun.export_du_groupe(FORMAT, FORMAT_VERSION, groupe, livrable, organisation.code if organisation is not None else "", quand, rangs)
+        cellules = {
+            "identifiant": ident,
+            "code": e.activite.code,
+            "activite": e.activite.libelle,
+            "quadrant": QUADRANTS[Quadrant(e.quadrant)],
+            "texte": e.texte,
+            "organisation": ", ".join(e.organisations),
+        }
+        rangs.append(
+            commun.RangExport(ident, e.activite.code, e.version, {"texte": canon_texte(e.texte)}, cellules, verrous)
+        )
+    return commun.export_du_groupe(
+        FORMAT, FORMAT_VERSION, groupe, livrable, organisation.code if organisation is not None else "", quand, rangs
+    )
 
 
 def exporter_xlsx(export: Export) -> bytes:
@@ -126,19 +156,23 @@ def exporter_ods(export: Export) -> bytes:
     return commun.exporter_ods(DISPOSITION, export)
 
 
-def lire_import(data: bytes, nom: str, activites, attendu_livrable: int, feuille: str,
-                peut_reformuler: bool) -> Import:
+def lire_import(data: bytes, nom: str, activites, attendu_livrable: int, feuille: str, peut_reformuler: bool) -> Import:
     """Parse and validate a filled AFOR workbook (the rules of the grid's forms); raise `InvalidFile`
     with every error."""
     meta, meta_lignes = commun.lire_meta(DISPOSITION, data, nom)
     if meta.get("livrable") != str(attendu_livrable):
-        raise InvalidFile(["fichier : ce fichier a été exporté pour une autre grille AFOR : exportez celle de ce "
-                           "groupe"])
+        raise InvalidFile(
+            ["fichier : ce fichier a été exporté pour une autre grille AFOR : exportez celle de ce groupe"]
+        )
     lue = commun.Feuille(DISPOSITION, data, nom, feuille)
     report = Report()
     referentiel = commun.Referentiel(activites)
-    resultat = Import(livrable=attendu_livrable, commune=meta.get("commune", ""),
-                      exporte_le=meta.get("exporte_le", ""), avertissements=list(lue.table.warnings))
+    resultat = Import(
+        livrable=attendu_livrable,
+        commune=meta.get("commune", ""),
+        exporte_le=meta.get("exporte_le", ""),
+        avertissements=list(lue.table.warnings),
+    )
     vus: dict[str, int] = {}
     for cell in lue.lignes():
         n = cell.numero
@@ -147,14 +181,16 @@ def lire_import(data: bytes, nom: str, activites, attendu_livrable: int, feuille
             continue
         texte = canon_texte(cell("texte"))
         if ident:
-            info = cell.rang_exporte(report, ident, meta_lignes, vus, "E", referentiel.codes, "ajouter un élément",
-                                     "élément")
+            info = cell.rang_exporte(
+                report, ident, meta_lignes, vus, "E", referentiel.codes, "ajouter un élément", "élément"
+            )
             if info is None:
                 continue
             exporte = info["valeurs"]
             if texte == exporte["texte"]:
-                resultat.rangs.append(RangImport(n, ident, ident, info["version"], exporte, {"texte": texte},
-                                                 info["activite"]))
+                resultat.rangs.append(
+                    RangImport(n, ident, ident, info["version"], exporte, {"texte": texte}, info["activite"])
+                )
                 continue
             if not peut_reformuler:
                 cell.erreur(report, "texte", cell("texte"), REFUS_REFORMULER)
@@ -163,8 +199,9 @@ def lire_import(data: bytes, nom: str, activites, attendu_livrable: int, feuille
             if not form.is_valid():
                 commun.erreurs_formulaire(cell, report, form, {"texte": "texte"}, {})
                 continue
-            resultat.rangs.append(RangImport(n, ident, ident, info["version"], exporte, {"texte": texte},
-                                             info["activite"]))
+            resultat.rangs.append(
+                RangImport(n, ident, ident, info["version"], exporte, {"texte": texte}, info["activite"])
+            )
             continue
         activite = referentiel.trouver(cell, report)
         quadrant = quadrant_de(cell("quadrant"))
@@ -175,16 +212,21 @@ def lire_import(data: bytes, nom: str, activites, attendu_livrable: int, feuille
             commun.erreurs_formulaire(cell, report, form, {"texte": "texte", "quadrant": "quadrant"}, {})
         if activite is None or quadrant is None or not form.is_valid():
             continue
-        resultat.rangs.append(RangImport(n, f"+{n}", "", 0, dict(DISPOSITION.vide), {"texte": texte}, activite.code,
-                                         {"quadrant": quadrant}))
+        resultat.rangs.append(
+            RangImport(
+                n, f"+{n}", "", 0, dict(DISPOSITION.vide), {"texte": texte}, activite.code, {"quadrant": quadrant}
+            )
+        )
     report.raise_if_errors()
     resultat.avertissements += report.warnings
     return resultat
 
 
 def actuelles(livrable) -> dict[str, tuple[int, dict[str, str]]]:
-    return {f"E{e.pk}": (e.version, {"texte": canon_texte(e.texte)})
-            for e in ElementAfor.objects.filter(livrable=livrable, fusionne_dans__isnull=True)}
+    return {
+        f"E{e.pk}": (e.version, {"texte": canon_texte(e.texte)})
+        for e in ElementAfor.objects.filter(livrable=livrable, fusionne_dans__isnull=True)
+    }
 
 
 def _signature(activite_code: str, quadrant: str, texte: str) -> tuple[str, str, str]:
@@ -202,13 +244,19 @@ def libelle(r: RangImport) -> str:
     return r.activite_code
 
 
-def fusionner(rangs: list[RangImport], actuelles_: dict, choix: dict[str, str] | None = None,
-              montres: dict[str, str] | None = None, existantes_=()) -> Fusion:
+def fusionner(
+    rangs: list[RangImport],
+    actuelles_: dict,
+    choix: dict[str, str] | None = None,
+    montres: dict[str, str] | None = None,
+    existantes_=(),
+) -> Fusion:
     """commun.fusionner, after leaving out the rows gone from the app and the additions already in it
     (`existantes_`, see `existantes`)."""
     rangs, erreurs = commun.ecarter_disparus(DISPOSITION, rangs, actuelles_, DISPARU)
     rangs, doublons = commun.ecarter_doublons(
-        rangs, existantes_, lambda r: _signature(r.activite_code, r.ajout["quadrant"], r.fichier["texte"]))
+        rangs, existantes_, lambda r: _signature(r.activite_code, r.ajout["quadrant"], r.fichier["texte"])
+    )
     fusion = commun.fusionner(DISPOSITION, rangs, actuelles_, choix, libelle, montres)
     fusion.erreurs = erreurs + fusion.erreurs
     fusion.avertissements += doublons
@@ -216,8 +264,15 @@ def fusionner(rangs: list[RangImport], actuelles_: dict, choix: dict[str, str] |
 
 
 @transaction.atomic
-def do_importer(livrable, user, organisation, rangs: list[RangImport], valeurs: dict[str, dict[str, str]],
-                activites: dict, peut_reformuler: bool) -> tuple[int, int]:
+def do_importer(
+    livrable,
+    user,
+    organisation,
+    rangs: list[RangImport],
+    valeurs: dict[str, dict[str, str]],
+    activites: dict,
+    peut_reformuler: bool,
+) -> tuple[int, int]:
     """Write the merged grid: additions (tagged with `organisation`) and rewordings, then one version of
     the deliverable. Returns (items added, items reworded); (0, 0): nothing written, no version."""
     _verifier_modifiable(livrable)
@@ -227,9 +282,16 @@ def do_importer(livrable, user, organisation, rangs: list[RangImport], valeurs: 
             continue
         texte = valeurs[r.cle]["texte"]
         if r.est_ajout:
-            ElementAfor.objects.create(livrable=livrable, activite=activites[r.activite_code],
-                                       quadrant=r.ajout["quadrant"], texte=texte, organisation=organisation,
-                                       auteur=user, modifie_par=user, version=1)
+            ElementAfor.objects.create(
+                livrable=livrable,
+                activite=activites[r.activite_code],
+                quadrant=r.ajout["quadrant"],
+                texte=texte,
+                organisation=organisation,
+                auteur=user,
+                modifie_par=user,
+                version=1,
+            )
             ajouts += 1
             continue
         element = ElementAfor.objects.select_for_update().get(pk=int(r.identifiant[1:]), livrable=livrable)
@@ -243,8 +305,12 @@ def do_importer(livrable, user, organisation, rangs: list[RangImport], valeurs: 
         element.save()
         reformulations += 1
     if ajouts or reformulations:
-        validation.do_versionner(livrable, user, f"Grille AFOR : import d'un classeur ({_compte(ajouts, 'ajout')}, "
-                                                 f"{_compte(reformulations, 'reformulation')})")
+        validation.do_versionner(
+            livrable,
+            user,
+            f"Grille AFOR : import d'un classeur ({_compte(ajouts, 'ajout')}, "
+            f"{_compte(reformulations, 'reformulation')})",
+        )
         from livrables.actions import evenement
 
         evenement(livrable, user, "livrables.afor_import", ajouts=ajouts, reformulations=reformulations)
@@ -253,4 +319,3 @@ def do_importer(livrable, user, organisation, rangs: list[RangImport], valeurs: 
 
 def _compte(n: int, nom: str) -> str:
     return f"{n} {nom}{'s' if n > 1 else ''}"
-

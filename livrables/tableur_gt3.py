@@ -31,15 +31,20 @@ FORMAT = "mutualis-gt3"
 FORMAT_VERSION = "1"
 CHAMPS = ("pourquoi", "qualification", "faisabilite", "modalite", "communes")
 TOUTES = "toutes"
-LIBELLES = {"pourquoi": "Si opportunité de mutualisation, pourquoi ?", "qualification": "Qualification (/4)",
-            "faisabilite": "Faisabilité (de 0 à 4+)", "modalite": "Préconisation : modalité",
-            "communes": "Préconisation : communes"}
+LIBELLES = {
+    "pourquoi": "Si opportunité de mutualisation, pourquoi ?",
+    "qualification": "Qualification (/4)",
+    "faisabilite": "Faisabilité (de 0 à 4+)",
+    "modalite": "Préconisation : modalité",
+    "communes": "Préconisation : communes",
+}
 EDITABLES = CHAMPS
-DISPARU = ("cette ligne a été supprimée de la liste dans l'application depuis l'export : écrivez-la sur une "
-           "ligne vide pour l'ajouter de nouveau")
-REGLE_COMMUNES = ("« toutes », ou les communes membres concernées (code INSEE ou nom) séparées par des "
-                  "virgules")
-REGLE_PRECONISATION = ("choisissez les communes concernées par la préconisation, ou écrivez « toutes »")
+DISPARU = (
+    "cette ligne a été supprimée de la liste dans l'application depuis l'export : écrivez-la sur une "
+    "ligne vide pour l'ajouter de nouveau"
+)
+REGLE_COMMUNES = "« toutes », ou les communes membres concernées (code INSEE ou nom) séparées par des virgules"
+REGLE_PRECONISATION = "choisissez les communes concernées par la préconisation, ou écrivez « toutes »"
 
 
 canon_texte = commun.texte_normalise
@@ -51,10 +56,13 @@ def _canon_meta(champ: str, texte: str) -> str:
 
 def canon(ligne, codes_communes: list[str]) -> dict[str, str]:
     """A LigneMutualisable as the canonical strings compared by the merge; `codes_communes` its communes."""
-    return {"pourquoi": canon_texte(ligne.pourquoi),
-            "qualification": str(ligne.qualification) if ligne.qualification else "",
-            "faisabilite": ligne.faisabilite or "", "modalite": ligne.modalite or "",
-            "communes": TOUTES if ligne.toutes_communes else ",".join(sorted(codes_communes))}
+    return {
+        "pourquoi": canon_texte(ligne.pourquoi),
+        "qualification": str(ligne.qualification) if ligne.qualification else "",
+        "faisabilite": ligne.faisabilite or "",
+        "modalite": ligne.modalite or "",
+        "communes": TOUTES if ligne.toutes_communes else ",".join(sorted(codes_communes)),
+    }
 
 
 def affiche(champ: str, valeur: str) -> str:
@@ -75,7 +83,9 @@ def _verifier(r: RangImport, final: dict[str, str]) -> list[str]:
 
 C = commun.Colonne
 DISPOSITION = commun.Disposition(
-    format=FORMAT, nom="la liste des activités mutualisables", decrit="une liste des activités mutualisables (GT3)",
+    format=FORMAT,
+    nom="la liste des activités mutualisables",
+    decrit="une liste des activités mutualisables (GT3)",
     colonnes=(
         C("identifiant", "Identifiant", 12, cachee=True),
         C("code", "Code activité", 16, ajout=True),
@@ -87,15 +97,29 @@ DISPOSITION = commun.Disposition(
         C("modalite", LIBELLES["modalite"], 24, editable=True),
         C("communes", LIBELLES["communes"], 36, editable=True, long=True),
     ),
-    champs=CHAMPS, libelles=LIBELLES,
+    champs=CHAMPS,
+    libelles=LIBELLES,
     controles=(
         commun.Controle("qualification", "list", '"1,2,3,4"', "Qualification", "Une note de 1 à 4, ou vide."),
-        commun.Controle("faisabilite", "list", '"' + ",".join(Faisabilite.values) + '"', "Faisabilité",
-                        "0, 1, 2, 3, 4 ou 4+, ou vide."),
-        commun.Controle("modalite", "list", '"' + ",".join(Modalite.values) + '"', "Modalité",
-                        "Le code d'une modalité de la liste, ou vide."),
+        commun.Controle(
+            "faisabilite",
+            "list",
+            '"' + ",".join(Faisabilite.values) + '"',
+            "Faisabilité",
+            "0, 1, 2, 3, 4 ou 4+, ou vide.",
+        ),
+        commun.Controle(
+            "modalite",
+            "list",
+            '"' + ",".join(Modalite.values) + '"',
+            "Modalité",
+            "Le code d'une modalité de la liste, ou vide.",
+        ),
     ),
-    feuille_defaut="Activités mutualisables", affiche=affiche, canon_meta=_canon_meta, verifier=_verifier,
+    feuille_defaut="Activités mutualisables",
+    affiche=affiche,
+    canon_meta=_canon_meta,
+    verifier=_verifier,
 )
 
 
@@ -104,8 +128,11 @@ def nom_feuille(libelle: str) -> str:
 
 
 def lignes_du_livrable(livrable) -> list[LigneMutualisable]:
-    return list(livrable.lignes_mutualisables.select_related("activite").prefetch_related("communes")
-                .order_by("activite__ordre", "activite__code", "id"))
+    return list(
+        livrable.lignes_mutualisables.select_related("activite")
+        .prefetch_related("communes")
+        .order_by("activite__ordre", "activite__code", "id")
+    )
 
 
 def construire_export(livrable, groupe, organisation, quand: dt.datetime) -> Export:
@@ -114,12 +141,21 @@ def construire_export(livrable, groupe, organisation, quand: dt.datetime) -> Exp
         communes = sorted(ligne.communes.all(), key=lambda o: o.code)
         v = canon(ligne, [c.code for c in communes])
         ident = f"M{ligne.pk}"
-        cellules = {"identifiant": ident, "code": ligne.activite.code, "activite": ligne.activite.libelle,
-                    "sous_activites": ligne.sous_activites, "pourquoi": v["pourquoi"],
-                    "qualification": ligne.qualification, "faisabilite": v["faisabilite"], "modalite": v["modalite"],
-                    "communes": TOUTES if ligne.toutes_communes else ", ".join(f"{c.nom} ({c.code})" for c in communes)}
+        cellules = {
+            "identifiant": ident,
+            "code": ligne.activite.code,
+            "activite": ligne.activite.libelle,
+            "sous_activites": ligne.sous_activites,
+            "pourquoi": v["pourquoi"],
+            "qualification": ligne.qualification,
+            "faisabilite": v["faisabilite"],
+            "modalite": v["modalite"],
+            "communes": TOUTES if ligne.toutes_communes else ", ".join(f"{c.nom} ({c.code})" for c in communes),
+        }
         rangs.append(commun.RangExport(ident, ligne.activite.code, ligne.version, v, cellules))
-    return commun.export_du_groupe(FORMAT, FORMAT_VERSION, groupe, livrable, organisation.code if organisation is not None else "", quand, rangs)
+    return commun.export_du_groupe(
+        FORMAT, FORMAT_VERSION, groupe, livrable, organisation.code if organisation is not None else "", quand, rangs
+    )
 
 
 def exporter_xlsx(export: Export) -> bytes:
@@ -131,6 +167,7 @@ def exporter_ods(export: Export) -> bytes:
 
 
 # --- import ---------------------------------------------------------------------------------------------
+
 
 class Communes:
     """The member communes, matched by INSEE code, name, or « Nom (code) » as exported."""
@@ -150,8 +187,11 @@ class Communes:
         codes, inconnus = set(), []
         for m in morceaux:
             entre = re.search(r"\(\s*(\w+)\s*\)\s*$", m)
-            commune = (self.par_code.get(entre.group(1)) if entre else None) or self.par_code.get(m) \
+            commune = (
+                (self.par_code.get(entre.group(1)) if entre else None)
+                or self.par_code.get(m)
                 or self.par_nom.get(normalize_header(m))
+            )
             if commune is None:
                 inconnus.append(m)
             else:
@@ -175,16 +215,24 @@ def lire_import(data: bytes, nom: str, activites, communes, attendu_livrable: in
     `InvalidFile` with every error. `activites` and `communes` are the querysets the page's form takes."""
     meta, meta_lignes = commun.lire_meta(DISPOSITION, data, nom)
     if meta.get("livrable") != str(attendu_livrable):
-        raise InvalidFile(["fichier : ce fichier a été exporté pour une autre liste des activités mutualisables : "
-                           "exportez celle de ce groupe"])
+        raise InvalidFile(
+            [
+                "fichier : ce fichier a été exporté pour une autre liste des activités mutualisables : "
+                "exportez celle de ce groupe"
+            ]
+        )
     lue = commun.Feuille(DISPOSITION, data, nom, feuille)
     report = Report()
     options = {"activites": activites, "communes": communes}  # the querysets the form takes
     activites = list(activites)
     referentiel = commun.Referentiel(activites)
     membres = Communes(communes)
-    resultat = Import(livrable=attendu_livrable, commune=meta.get("commune", ""),
-                      exporte_le=meta.get("exporte_le", ""), avertissements=list(lue.table.warnings))
+    resultat = Import(
+        livrable=attendu_livrable,
+        commune=meta.get("commune", ""),
+        exporte_le=meta.get("exporte_le", ""),
+        avertissements=list(lue.table.warnings),
+    )
     vus: dict[str, int] = {}
     for cell in lue.lignes():
         n = cell.numero
@@ -192,8 +240,9 @@ def lire_import(data: bytes, nom: str, activites, communes, attendu_livrable: in
         if cell.signaler_cellules(report, EDITABLES if ident else (*EDITABLES, "code", "activite")):
             continue
         if ident:
-            info = cell.rang_exporte(report, ident, meta_lignes, vus, "M", referentiel.codes,
-                                     "ajouter une activité", "ligne")
+            info = cell.rang_exporte(
+                report, ident, meta_lignes, vus, "M", referentiel.codes, "ajouter une activité", "ligne"
+            )
             if info is None:
                 continue
             activite = next(a for a in activites if a.code == info["activite"])
@@ -203,31 +252,53 @@ def lire_import(data: bytes, nom: str, activites, communes, attendu_livrable: in
             if activite is None:
                 continue
             version, exporte = 0, dict(DISPOSITION.vide)
-        valeurs = {"pourquoi": canon_texte(cell("pourquoi")),
-                   "qualification": commun.entier(cell("qualification"), cell.numerique("qualification")),
-                   "faisabilite": commun.entier(cell("faisabilite"), cell.numerique("faisabilite")),
-                   "modalite": modalite_de(cell("modalite"))}
+        valeurs = {
+            "pourquoi": canon_texte(cell("pourquoi")),
+            "qualification": commun.entier(cell("qualification"), cell.numerique("qualification")),
+            "faisabilite": commun.entier(cell("faisabilite"), cell.numerique("faisabilite")),
+            "modalite": modalite_de(cell("modalite")),
+        }
         communes_lues, inconnus = membres.lire(cell("communes"))
         if inconnus:
-            cell.erreur(report, "communes", ", ".join(inconnus),
-                        f"commune{'s' if len(inconnus) > 1 else ''} inconnue{'s' if len(inconnus) > 1 else ''} : "
-                        f"écrivez {REGLE_COMMUNES}")
+            cell.erreur(
+                report,
+                "communes",
+                ", ".join(inconnus),
+                f"commune{'s' if len(inconnus) > 1 else ''} inconnue{'s' if len(inconnus) > 1 else ''} : "
+                f"écrivez {REGLE_COMMUNES}",
+            )
             continue
-        form = LigneForm({"activite": str(activite.pk), "pourquoi": valeurs["pourquoi"],
-                          "qualification": valeurs["qualification"], "faisabilite": valeurs["faisabilite"],
-                          "modalite": valeurs["modalite"], "toutes_communes": "on" if communes_lues == TOUTES else "",
-                          "communes": [str(membres.par_code[c].pk) for c in _codes(communes_lues)]}, **options)
+        form = LigneForm(
+            {
+                "activite": str(activite.pk),
+                "pourquoi": valeurs["pourquoi"],
+                "qualification": valeurs["qualification"],
+                "faisabilite": valeurs["faisabilite"],
+                "modalite": valeurs["modalite"],
+                "toutes_communes": "on" if communes_lues == TOUTES else "",
+                "communes": [str(membres.par_code[c].pk) for c in _codes(communes_lues)],
+            },
+            **options,
+        )
         if not form.is_valid():
-            brutes = {"qualification": cell("qualification"), "faisabilite": cell("faisabilite"),
-                      "modalite": cell("modalite"), "communes": cell("communes"), "pourquoi": cell("pourquoi")}
+            brutes = {
+                "qualification": cell("qualification"),
+                "faisabilite": cell("faisabilite"),
+                "modalite": cell("modalite"),
+                "communes": cell("communes"),
+                "pourquoi": cell("pourquoi"),
+            }
             for champ, messages in form.errors.items():
                 cle = champ if champ in LIBELLES else ("code" if champ == "activite" else "communes")
                 for m in messages:
                     regle = REGLE_PRECONISATION if champ == "communes" and "cochez" in m else m.rstrip(".")
                     cell.erreur(report, cle, brutes.get(cle, cell(cle)), regle)
             continue
-        resultat.rangs.append(RangImport(n, ident or f"+{n}", ident, version, exporte,
-                                         {**valeurs, "communes": communes_lues}, activite.code))
+        resultat.rangs.append(
+            RangImport(
+                n, ident or f"+{n}", ident, version, exporte, {**valeurs, "communes": communes_lues}, activite.code
+            )
+        )
     report.raise_if_errors()
     resultat.avertissements += report.warnings
     return resultat
@@ -238,8 +309,10 @@ def _codes(valeur: str) -> list[str]:
 
 
 def actuelles(livrable) -> dict[str, tuple[int, dict[str, str]]]:
-    return {f"M{l.pk}": (l.version, canon(l, [c.code for c in l.communes.all()]))
-            for l in livrable.lignes_mutualisables.prefetch_related("communes")}
+    return {
+        f"M{l.pk}": (l.version, canon(l, [c.code for c in l.communes.all()]))
+        for l in livrable.lignes_mutualisables.prefetch_related("communes")
+    }
 
 
 def _signature(activite_code: str, valeurs: dict[str, str]) -> tuple:
@@ -248,16 +321,23 @@ def _signature(activite_code: str, valeurs: dict[str, str]) -> tuple:
 
 def existantes(livrable) -> set[tuple]:
     """The list's lines as an added row would repeat them: the activity and every value compared."""
-    return {_signature(l.activite.code, canon(l, [c.code for c in l.communes.all()]))
-            for l in livrable.lignes_mutualisables.select_related("activite").prefetch_related("communes")}
+    return {
+        _signature(l.activite.code, canon(l, [c.code for c in l.communes.all()]))
+        for l in livrable.lignes_mutualisables.select_related("activite").prefetch_related("communes")
+    }
 
 
 def libelle(r: RangImport) -> str:
     return r.activite_code
 
 
-def fusionner(rangs: list[RangImport], actuelles_: dict, choix: dict[str, str] | None = None,
-              montres: dict[str, str] | None = None, existantes_=()) -> Fusion:
+def fusionner(
+    rangs: list[RangImport],
+    actuelles_: dict,
+    choix: dict[str, str] | None = None,
+    montres: dict[str, str] | None = None,
+    existantes_=(),
+) -> Fusion:
     """commun.fusionner, after leaving out the rows gone from the app and the additions already in it
     (`existantes_`, see `existantes`)."""
     rangs, erreurs = commun.ecarter_disparus(DISPOSITION, rangs, actuelles_, DISPARU)
@@ -276,22 +356,29 @@ def communes_disparues(rangs: list[RangImport], fusion: Fusion, communes: dict) 
         manquantes = [c for c in _codes(fusion.valeurs.get(r.cle, {}).get("communes", "")) if c not in communes]
         if manquantes:
             regle = "ces communes ne sont plus membres" if len(manquantes) > 1 else "cette commune n'est plus membre"
-            erreurs.append(f"ligne {r.ligne} : {LIBELLES['communes']} « {', '.join(manquantes)} » : {regle} du "
-                           f"territoire : retirez-la de la ligne puis réimportez le fichier")
+            erreurs.append(
+                f"ligne {r.ligne} : {LIBELLES['communes']} « {', '.join(manquantes)} » : {regle} du "
+                f"territoire : retirez-la de la ligne puis réimportez le fichier"
+            )
     return erreurs
 
 
 def _vers_modele(valeurs: dict[str, str], communes: dict) -> dict:
     toutes = valeurs["communes"] == TOUTES
-    return {"pourquoi": valeurs["pourquoi"], "qualification": int(valeurs["qualification"]) if valeurs[
-        "qualification"] else None, "faisabilite": valeurs["faisabilite"], "modalite": valeurs["modalite"],
-            "toutes_communes": toutes,
-            "communes": [communes[c] for c in _codes(valeurs["communes"])]}
+    return {
+        "pourquoi": valeurs["pourquoi"],
+        "qualification": int(valeurs["qualification"]) if valeurs["qualification"] else None,
+        "faisabilite": valeurs["faisabilite"],
+        "modalite": valeurs["modalite"],
+        "toutes_communes": toutes,
+        "communes": [communes[c] for c in _codes(valeurs["communes"])],
+    }
 
 
 @transaction.atomic
-def do_importer(livrable, user, rangs: list[RangImport], valeurs: dict[str, dict[str, str]], activites: dict,
-                communes: dict) -> tuple[int, int]:
+def do_importer(
+    livrable, user, rangs: list[RangImport], valeurs: dict[str, dict[str, str]], activites: dict, communes: dict
+) -> tuple[int, int]:
     """Write the merged list: new lines and changed cells, then one version of the deliverable. Returns
     (lines added, lines changed); (0, 0): nothing written, no version."""
     _verifier_modifiable(livrable)
@@ -302,8 +389,9 @@ def do_importer(livrable, user, rangs: list[RangImport], valeurs: dict[str, dict
         v = _vers_modele(valeurs[r.cle], communes)
         liste = v.pop("communes")
         if r.est_ajout:
-            ligne = LigneMutualisable.objects.create(livrable=livrable, activite=activites[r.activite_code],
-                                                     version=1, modifie_par=user, **v)
+            ligne = LigneMutualisable.objects.create(
+                livrable=livrable, activite=activites[r.activite_code], version=1, modifie_par=user, **v
+            )
             ligne.communes.set(liste)
             ajouts += 1
             continue
@@ -316,9 +404,13 @@ def do_importer(livrable, user, rangs: list[RangImport], valeurs: dict[str, dict
         ligne.communes.set(liste)
         modifiees += 1
     if ajouts or modifiees:
-        validation.do_versionner(livrable, user, f"import d'un classeur : {ajouts} ligne{'s' if ajouts > 1 else ''} "
-                                                 f"ajoutée{'s' if ajouts > 1 else ''}, {modifiees} "
-                                                 f"modifiée{'s' if modifiees > 1 else ''}")
+        validation.do_versionner(
+            livrable,
+            user,
+            f"import d'un classeur : {ajouts} ligne{'s' if ajouts > 1 else ''} "
+            f"ajoutée{'s' if ajouts > 1 else ''}, {modifiees} "
+            f"modifiée{'s' if modifiees > 1 else ''}",
+        )
         from livrables.actions import evenement
 
         evenement(livrable, user, "livrables.gt3_import", ajouts=ajouts, modifications=modifiees)

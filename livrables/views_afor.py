@@ -6,7 +6,6 @@ right, 409 when the deliverable is locked (the page is shown again with the reas
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -14,8 +13,7 @@ from django.template.loader import select_template
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from comptes.perms import exiger, get_groupe_ou_404, get_groupe_pour, get_territoire_ou_404
-from groupes.models import GroupeTravail
+from comptes.perms import exiger, get_groupe_pour
 from livrables import actions_afor as actions
 from livrables.enums import Quadrant, TypeLivrable
 from livrables.forms_afor import ElementForm, FusionForm, ReformulationForm
@@ -23,10 +21,14 @@ from livrables.models import ElementAfor, Livrable
 from mutualis.erreurs import ActionRefusee
 from referentiel.models import Activite
 
-REFUS_CONTRIBUER = ("Seuls les participants du groupe, les DGS des communes et de l'EPCI et l'équipe projet "
-                    "ajoutent des éléments à la grille AFOR.")
-REFUS_CONSOLIDER = ("Seuls l'équipe projet, les co-pilotes du groupe et les consultants reformulent, fusionnent "
-                    "ou suppriment les éléments de la grille AFOR.")
+REFUS_CONTRIBUER = (
+    "Seuls les participants du groupe, les DGS des communes et de l'EPCI et l'équipe projet "
+    "ajoutent des éléments à la grille AFOR."
+)
+REFUS_CONSOLIDER = (
+    "Seuls l'équipe projet, les co-pilotes du groupe et les consultants reformulent, fusionnent "
+    "ou suppriment les éléments de la grille AFOR."
+)
 
 QUADRANTS = [
     # code, heading, internal or external
@@ -62,16 +64,24 @@ def _livrable(groupe) -> Livrable | None:
 def _element(livrable, activite, pk) -> ElementAfor:
     element = None
     if livrable is not None:
-        element = (ElementAfor.objects.select_related("organisation", "activite")
-                   .filter(livrable=livrable, activite=activite, pk=pk).first())
+        element = (
+            ElementAfor.objects.select_related("organisation", "activite")
+            .filter(livrable=livrable, activite=activite, pk=pk)
+            .first()
+        )
     if element is None:
         raise Http404("Élément introuvable dans cette grille.")
     return element
 
 
 def _vers_grille(territoire, groupe, activite, ancre=""):
-    return redirect(reverse("livrables:afor_activite", kwargs={
-        "code": territoire.code, "theme": groupe.theme, "activite": activite.code}) + ancre)
+    return redirect(
+        reverse(
+            "livrables:afor_activite",
+            kwargs={"code": territoire.code, "theme": groupe.theme, "activite": activite.code},
+        )
+        + ancre
+    )
 
 
 def _circuit_existe() -> bool:
@@ -101,11 +111,11 @@ def _repartir(elements):
 def _elements(livrable, **filtre):
     if livrable is None:
         return []
-    return list(ElementAfor.objects.filter(livrable=livrable, **filtre).select_related("organisation")
-                .order_by("id"))
+    return list(ElementAfor.objects.filter(livrable=livrable, **filtre).select_related("organisation").order_by("id"))
 
 
 # --- the consolidated view of the theme ---------------------------------------------------------------
+
 
 @login_required
 @require_safe
@@ -122,20 +132,32 @@ def afor(request, code, theme):
             items = cases.get((activite.pk, quadrant.value), [])
             quadrants.append({"code": quadrant.value, "titre": titre, "nature": nature, "elements": items})
             total += len(items)
-        lignes.append({"activite": activite, "quadrants": quadrants,
-                       "nb": sum(len(q["elements"]) for q in quadrants)})
-    return render(request, "livrables/afor_theme.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "livrable": livrable, "lignes": lignes,
-        "total": total, "peut_contribuer": acces.peut_contribuer(groupe),
-        "modifiable": livrable is None or livrable.modifiable, "activite": None, "erreurs": [],
-        "circuit": livrable is not None and _circuit_existe(),
-    })
+        lignes.append({"activite": activite, "quadrants": quadrants, "nb": sum(len(q["elements"]) for q in quadrants)})
+    return render(
+        request,
+        "livrables/afor_theme.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "livrable": livrable,
+            "lignes": lignes,
+            "total": total,
+            "peut_contribuer": acces.peut_contribuer(groupe),
+            "modifiable": livrable is None or livrable.modifiable,
+            "activite": None,
+            "erreurs": [],
+            "circuit": livrable is not None and _circuit_existe(),
+        },
+    )
 
 
 # --- the grid of one activity --------------------------------------------------------------------------
 
-def _page_grille(request, territoire, acces, groupe, activite, livrable=None, formulaires=None, erreurs=None,
-                 status=200):
+
+def _page_grille(
+    request, territoire, acces, groupe, activite, livrable=None, formulaires=None, erreurs=None, status=200
+):
     livrable = livrable if livrable is not None else _livrable(groupe)
     cases = _repartir(_elements(livrable, activite=activite))
     peut_contribuer = acces.peut_contribuer(groupe)
@@ -146,21 +168,39 @@ def _page_grille(request, territoire, acces, groupe, activite, livrable=None, fo
     for quadrant, titre, nature in QUADRANTS:
         items = cases.get((activite.pk, quadrant.value), [])
         for item in items:
-            item.form_reformulation = ReformulationForm(initial={"texte": item.texte},
-                                                        auto_id=f"id_element_{item.pk}_%s")
-        quadrants.append({
-            "code": quadrant.value, "titre": titre, "nature": nature, "elements": items,
-            "fusionnes": [f for item in items for f in item.fusionnes_liste],
-            "form": formulaires.get(quadrant.value) or ElementForm(quadrant=quadrant.value),
-        })
-    return render(request, "livrables/afor_activite.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "activite": activite, "livrable": livrable,
-        "quadrants": quadrants, "erreurs": erreurs or [], "modifiable": modifiable,
-        "peut_contribuer": peut_contribuer and modifiable, "peut_consolider": peut_consolider and modifiable,
-        "organisation": acces.organisation,
-        "circuit": livrable is not None and _circuit_existe(),
-        **_fil(activite, acces, groupe),
-    }, status=status)
+            item.form_reformulation = ReformulationForm(
+                initial={"texte": item.texte}, auto_id=f"id_element_{item.pk}_%s"
+            )
+        quadrants.append(
+            {
+                "code": quadrant.value,
+                "titre": titre,
+                "nature": nature,
+                "elements": items,
+                "fusionnes": [f for item in items for f in item.fusionnes_liste],
+                "form": formulaires.get(quadrant.value) or ElementForm(quadrant=quadrant.value),
+            }
+        )
+    return render(
+        request,
+        "livrables/afor_activite.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "activite": activite,
+            "livrable": livrable,
+            "quadrants": quadrants,
+            "erreurs": erreurs or [],
+            "modifiable": modifiable,
+            "peut_contribuer": peut_contribuer and modifiable,
+            "peut_consolider": peut_consolider and modifiable,
+            "organisation": acces.organisation,
+            "circuit": livrable is not None and _circuit_existe(),
+            **_fil(activite, acces, groupe),
+        },
+        status=status,
+    )
 
 
 def _fil(objet, acces, groupe) -> dict:
@@ -190,15 +230,31 @@ def afor_ajouter(request, code, theme, activite):
         quadrant = request.POST.get("quadrant")
         formulaires = {quadrant: form} if quadrant in Quadrant.values else {}
         erreurs = [] if formulaires else ["quadrant : choisissez Avantages, Faiblesses, Opportunités ou Risques"]
-        return _page_grille(request, territoire, acces, groupe, activite, formulaires=formulaires, erreurs=erreurs,
-                            status=400)
+        return _page_grille(
+            request, territoire, acces, groupe, activite, formulaires=formulaires, erreurs=erreurs, status=400
+        )
     livrable = actions.livrable_afor(groupe)
     try:
-        element = actions.do_ajouter_element(livrable, request.user, activite, form.cleaned_data["quadrant"],
-                                             form.cleaned_data["texte"], acces.organisation)
+        element = actions.do_ajouter_element(
+            livrable,
+            request.user,
+            activite,
+            form.cleaned_data["quadrant"],
+            form.cleaned_data["texte"],
+            acces.organisation,
+        )
     except ActionRefusee as exc:
-        return _page_grille(request, territoire, acces, groupe, activite, livrable=livrable,
-                            formulaires={form.cleaned_data["quadrant"]: form}, erreurs=exc.messages, status=409)
+        return _page_grille(
+            request,
+            territoire,
+            acces,
+            groupe,
+            activite,
+            livrable=livrable,
+            formulaires={form.cleaned_data["quadrant"]: form},
+            erreurs=exc.messages,
+            status=409,
+        )
     messages.success(request, f"Élément ajouté aux {Quadrant(element.quadrant).label.lower()}.")
     return _vers_grille(territoire, groupe, activite, f"#quadrant-{element.quadrant}")
 
@@ -216,13 +272,15 @@ def afor_reformuler(request, code, theme, activite, pk):
     form = ReformulationForm(request.POST)
     if not form.is_valid():
         erreurs = [f"reformulation : {e}" for e in form.errors.get("texte", [])]
-        return _page_grille(request, territoire, acces, groupe, activite, livrable=livrable, erreurs=erreurs,
-                            status=400)
+        return _page_grille(
+            request, territoire, acces, groupe, activite, livrable=livrable, erreurs=erreurs, status=400
+        )
     try:
         change = actions.do_reformuler_element(livrable, request.user, element, form.cleaned_data["texte"])
     except ActionRefusee as exc:
-        return _page_grille(request, territoire, acces, groupe, activite, livrable=livrable, erreurs=exc.messages,
-                            status=409)
+        return _page_grille(
+            request, territoire, acces, groupe, activite, livrable=livrable, erreurs=exc.messages, status=409
+        )
     if change:
         messages.success(request, "Élément reformulé.")
     else:
@@ -243,10 +301,12 @@ def afor_supprimer(request, code, theme, activite, pk):
     try:
         n = actions.do_supprimer_element(livrable, request.user, element)
     except ActionRefusee as exc:
-        return _page_grille(request, territoire, acces, groupe, activite, livrable=livrable, erreurs=exc.messages,
-                            status=409)
-    messages.success(request, "Élément supprimé." if n == 1 else
-                     f"Élément supprimé, avec les {n - 1} éléments fusionnés dedans.")
+        return _page_grille(
+            request, territoire, acces, groupe, activite, livrable=livrable, erreurs=exc.messages, status=409
+        )
+    messages.success(
+        request, "Élément supprimé." if n == 1 else f"Élément supprimé, avec les {n - 1} éléments fusionnés dedans."
+    )
     return _vers_grille(territoire, groupe, activite, f"#quadrant-{element.quadrant}")
 
 
@@ -268,33 +328,51 @@ def afor_fusionner(request, code, theme, activite):
             erreurs.append("Choisissez au moins deux éléments du même quadrant à fusionner.")
         elif len({e.quadrant for e in choisis}) > 1:
             erreurs.append("Les éléments fusionnés doivent être du même quadrant.")
-        form = FusionForm(candidats=choisis, initial={"elements": [str(e.pk) for e in choisis],
-                                                     "choix": str(choisis[0].pk) if choisis else None})
-        return _page_fusion(request, territoire, acces, groupe, activite, livrable, visibles, choisis, form, erreurs,
-                            status=200)
+        form = FusionForm(
+            candidats=choisis,
+            initial={"elements": [str(e.pk) for e in choisis], "choix": str(choisis[0].pk) if choisis else None},
+        )
+        return _page_fusion(
+            request, territoire, acces, groupe, activite, livrable, visibles, choisis, form, erreurs, status=200
+        )
     form = FusionForm(request.POST, candidats=choisis)
     if not form.is_valid() or livrable is None:
-        return _page_fusion(request, territoire, acces, groupe, activite, livrable, visibles, choisis, form,
-                            erreurs, status=400)
+        return _page_fusion(
+            request, territoire, acces, groupe, activite, livrable, visibles, choisis, form, erreurs, status=400
+        )
     try:
         cible = actions.do_fusionner_elements(livrable, request.user, **form.valeurs())
     except ActionRefusee as exc:
-        return _page_fusion(request, territoire, acces, groupe, activite, livrable, visibles, choisis, form,
-                            exc.messages, status=409)
+        return _page_fusion(
+            request, territoire, acces, groupe, activite, livrable, visibles, choisis, form, exc.messages, status=409
+        )
     messages.success(request, f"{len(choisis)} éléments fusionnés.")
     return _vers_grille(territoire, groupe, activite, f"#element-{cible.pk}")
 
 
 def _page_fusion(request, territoire, acces, groupe, activite, livrable, visibles, choisis, form, erreurs, status):
     par_quadrant = []
-    for quadrant, titre, nature in QUADRANTS:
+    for quadrant, titre, _nature in QUADRANTS:
         items = [e for e in visibles if e.quadrant == quadrant.value]
         if items:
             par_quadrant.append({"code": quadrant.value, "titre": titre, "elements": items})
     etape_texte = len(choisis) >= 2 and len({e.quadrant for e in choisis}) == 1
-    return render(request, "livrables/afor_fusion.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "activite": activite, "livrable": livrable,
-        "par_quadrant": par_quadrant, "choisis": choisis, "choisis_ids": {e.pk for e in choisis}, "form": form,
-        "erreurs": erreurs, "etape_texte": etape_texte,
-        "modifiable": livrable is None or livrable.modifiable,
-    }, status=status)
+    return render(
+        request,
+        "livrables/afor_fusion.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "activite": activite,
+            "livrable": livrable,
+            "par_quadrant": par_quadrant,
+            "choisis": choisis,
+            "choisis_ids": {e.pk for e in choisis},
+            "form": form,
+            "erreurs": erreurs,
+            "etape_texte": etape_texte,
+            "modifiable": livrable is None or livrable.modifiable,
+        },
+        status=status,
+    )

@@ -5,7 +5,6 @@ without the right, 409 when the deliverable's state refuses the action (the page
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -17,19 +16,24 @@ from groupes.models import GroupeTravail
 from livrables import actions
 from livrables.enums import Quadrant, TypeLivrable
 from mutualis.erreurs import ActionRefusee
-from validation.forms import ReouvertureForm, RenvoiForm
 from validation import actions as validation
 from validation.enums import Action, Etat
+from validation.forms import RenvoiForm, ReouvertureForm
 from validation.models import Version
 
 REFUS_SOUMETTRE = "Seuls les participants du groupe, les DGS et l'équipe projet soumettent ce livrable aux co-pilotes."
 REFUS_VISER = "Seuls les co-pilotes du groupe valident ou renvoient ses livrables."
 REFUS_ROUVRIR = "Seule l'équipe projet rouvre un livrable verrouillé."
-REFUS_RESTAURER = "Seuls l'équipe projet, les co-pilotes du groupe et les consultants restaurent une version d'un livrable."
+REFUS_RESTAURER = (
+    "Seuls l'équipe projet, les co-pilotes du groupe et les consultants restaurent une version d'un livrable."
+)
 
 # The page of each deliverable, when its module provides it (GT2 and GT3 are written alongside).
-PAGES = {TypeLivrable.INVENTAIRE: "livrables:gt1", TypeLivrable.AFOR: "livrables:afor",
-         TypeLivrable.MUTUALISABLES: "livrables:gt3"}
+PAGES = {
+    TypeLivrable.INVENTAIRE: "livrables:gt1",
+    TypeLivrable.AFOR: "livrables:afor",
+    TypeLivrable.MUTUALISABLES: "livrables:gt3",
+}
 
 
 def url_page(territoire, groupe, type) -> str | None:
@@ -58,11 +62,15 @@ def _vers_circuit(territoire, groupe, livrable):
 def _panneau_visas(livrable, user):
     copilotes = livrable.copilotes()
     visas = validation.visas_courants(livrable)
-    precedents = validation.visas_courants(livrable, livrable.version - 1) if livrable.etat == Etat.SOUMIS and not visas else {}
+    precedents = (
+        validation.visas_courants(livrable, livrable.version - 1) if livrable.etat == Etat.SOUMIS and not visas else {}
+    )
     mes_roles = validation.roles_copilote(livrable, user)
     return {
-        "lignes": [{"role": dict(Role.choices)[role], "copilotes": copilotes.get(role, []), "visa": visas.get(role)}
-                   for role in validation.ROLES_VISA],
+        "lignes": [
+            {"role": dict(Role.choices)[role], "copilotes": copilotes.get(role, []), "visa": visas.get(role)}
+            for role in validation.ROLES_VISA
+        ],
         "annules": list(precedents.values()),
         "a_viser": livrable.etat == Etat.SOUMIS and any(role not in visas for role in mes_roles),
     }
@@ -70,19 +78,31 @@ def _panneau_visas(livrable, user):
 
 def _page(request, territoire, acces, groupe, livrable, *, erreurs=(), status=200, **formulaires):
     traces, versions = validation.historique(livrable)
-    return render(request, "livrables/circuit.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "livrable": livrable, "erreurs": list(erreurs),
-        "url_livrable": url_page(territoire, groupe, livrable.type),
-        "visas": _panneau_visas(livrable, request.user), "traces": traces, "versions": versions,
-        "dernier_renvoi": next((t for t in traces if t.action == Action.RENVOI), None)
-        if livrable.etat == Etat.RENVOYE else None,
-        "peut_soumettre": acces.peut_soumettre_livrable(groupe) and livrable.etat in (Etat.BROUILLON, Etat.RENVOYE),
-        "est_copilote": acces.est_copilote(groupe),
-        "peut_rouvrir": acces.peut_rouvrir() and livrable.verrouille,
-        "peut_restaurer": acces.peut_consolider(groupe) and livrable.modifiable,
-        "form_renvoi": formulaires.get("form_renvoi") or RenvoiForm(),
-        "form_reouverture": formulaires.get("form_reouverture") or ReouvertureForm(),
-    }, status=status)
+    return render(
+        request,
+        "livrables/circuit.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "livrable": livrable,
+            "erreurs": list(erreurs),
+            "url_livrable": url_page(territoire, groupe, livrable.type),
+            "visas": _panneau_visas(livrable, request.user),
+            "traces": traces,
+            "versions": versions,
+            "dernier_renvoi": next((t for t in traces if t.action == Action.RENVOI), None)
+            if livrable.etat == Etat.RENVOYE
+            else None,
+            "peut_soumettre": acces.peut_soumettre_livrable(groupe) and livrable.etat in (Etat.BROUILLON, Etat.RENVOYE),
+            "est_copilote": acces.est_copilote(groupe),
+            "peut_rouvrir": acces.peut_rouvrir() and livrable.verrouille,
+            "peut_restaurer": acces.peut_consolider(groupe) and livrable.modifiable,
+            "form_renvoi": formulaires.get("form_renvoi") or RenvoiForm(),
+            "form_reouverture": formulaires.get("form_reouverture") or ReouvertureForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -111,53 +131,110 @@ def _action(request, code, theme, type, autorise, message, faire, succes, form_c
 
 @login_required
 def soumettre(request, code, theme, type):
-    return _action(request, code, theme, type, lambda a, g: a.peut_soumettre_livrable(g), REFUS_SOUMETTRE,
-                   lambda l, user, _: actions.do_soumettre(l, user),
-                   "Livrable soumis aux co-pilotes : il attend leurs deux validations.")
+    return _action(
+        request,
+        code,
+        theme,
+        type,
+        lambda a, g: a.peut_soumettre_livrable(g),
+        REFUS_SOUMETTRE,
+        lambda l, user, _: actions.do_soumettre(l, user),
+        "Livrable soumis aux co-pilotes : il attend leurs deux validations.",
+    )
 
 
 @login_required
 def viser(request, code, theme, type):
-    return _action(request, code, theme, type, lambda a, g: a.est_copilote(g), REFUS_VISER,
-                   lambda l, user, _: actions.do_viser(l, user),
-                   lambda l: ("Livrable validé par les deux co-pilotes : il est verrouillé." if l.verrouille
-                              else "Votre validation est enregistrée ; le livrable attend celle de l'autre co-pilote."))
+    return _action(
+        request,
+        code,
+        theme,
+        type,
+        lambda a, g: a.est_copilote(g),
+        REFUS_VISER,
+        lambda l, user, _: actions.do_viser(l, user),
+        lambda l: (
+            "Livrable validé par les deux co-pilotes : il est verrouillé."
+            if l.verrouille
+            else "Votre validation est enregistrée ; le livrable attend celle de l'autre co-pilote."
+        ),
+    )
 
 
 @login_required
 def renvoyer(request, code, theme, type):
-    return _action(request, code, theme, type, lambda a, g: a.est_copilote(g), REFUS_VISER,
-                   lambda l, user, form: actions.do_renvoyer(l, user, form.cleaned_data["commentaire"]),
-                   "Livrable renvoyé avec votre commentaire.", RenvoiForm, "form_renvoi")
+    return _action(
+        request,
+        code,
+        theme,
+        type,
+        lambda a, g: a.est_copilote(g),
+        REFUS_VISER,
+        lambda l, user, form: actions.do_renvoyer(l, user, form.cleaned_data["commentaire"]),
+        "Livrable renvoyé avec votre commentaire.",
+        RenvoiForm,
+        "form_renvoi",
+    )
 
 
 @login_required
 def rouvrir(request, code, theme, type):
-    return _action(request, code, theme, type, lambda a, g: a.peut_rouvrir(), REFUS_ROUVRIR,
-                   lambda l, user, form: actions.do_rouvrir(l, user, form.cleaned_data["motif"]),
-                   "Livrable rouvert : il repasse en brouillon et devra être soumis à nouveau.",
-                   ReouvertureForm, "form_reouverture")
+    return _action(
+        request,
+        code,
+        theme,
+        type,
+        lambda a, g: a.peut_rouvrir(),
+        REFUS_ROUVRIR,
+        lambda l, user, form: actions.do_rouvrir(l, user, form.cleaned_data["motif"]),
+        "Livrable rouvert : il repasse en brouillon et devra être soumis à nouveau.",
+        ReouvertureForm,
+        "form_reouverture",
+    )
 
 
 @login_required
 def restaurer(request, code, theme, type, numero):
-    return _action(request, code, theme, type, lambda a, g: a.peut_consolider(g), REFUS_RESTAURER,
-                   lambda l, user, _: actions.do_restaurer(l, user, numero),
-                   lambda l: f"Version {numero} restaurée : son contenu est la version {l.version}.")
+    return _action(
+        request,
+        code,
+        theme,
+        type,
+        lambda a, g: a.peut_consolider(g),
+        REFUS_RESTAURER,
+        lambda l, user, _: actions.do_restaurer(l, user, numero),
+        lambda l: f"Version {numero} restaurée : son contenu est la version {l.version}.",
+    )
 
 
 # --- an old version -----------------------------------------------------------------------------------
 
 COLONNES = {
-    TypeLivrable.INVENTAIRE: [("commune", "Commune"), ("activite", "Activité"), ("exerce", "Exerce"), ("etp", "ETP"),
-                              ("sous_activites", "Sous-activités"), ("specificites", "Spécificités")],
-    TypeLivrable.AFOR: [("activite", "Activité"), ("quadrant", "Quadrant"), ("texte", "Élément"),
-                        ("organisation", "Organisation"), ("fusionne_dans_id", "Fusionné dans")],
-    TypeLivrable.MUTUALISABLES: [("activite", "Activité"), ("sous_activites", "Sous-activités"),
-                                 ("pourquoi", "Si opportunité de mutualisation, pourquoi ?"),
-                                 ("qualification", "Qualification (/4)"), ("faisabilite", "Faisabilité (de 0 à 4+)"),
-                                 ("modalite", "Modalité"), ("communes", "Communes concernées"),
-                                 ("preconisation", "Préconisation")],
+    TypeLivrable.INVENTAIRE: [
+        ("commune", "Commune"),
+        ("activite", "Activité"),
+        ("exerce", "Exerce"),
+        ("etp", "ETP"),
+        ("sous_activites", "Sous-activités"),
+        ("specificites", "Spécificités"),
+    ],
+    TypeLivrable.AFOR: [
+        ("activite", "Activité"),
+        ("quadrant", "Quadrant"),
+        ("texte", "Élément"),
+        ("organisation", "Organisation"),
+        ("fusionne_dans_id", "Fusionné dans"),
+    ],
+    TypeLivrable.MUTUALISABLES: [
+        ("activite", "Activité"),
+        ("sous_activites", "Sous-activités"),
+        ("pourquoi", "Si opportunité de mutualisation, pourquoi ?"),
+        ("qualification", "Qualification (/4)"),
+        ("faisabilite", "Faisabilité (de 0 à 4+)"),
+        ("modalite", "Modalité"),
+        ("communes", "Communes concernées"),
+        ("preconisation", "Préconisation"),
+    ],
 }
 
 
@@ -199,10 +276,18 @@ def lignes_lisibles(territoire, type, contenu) -> list[list]:
 def version(request, code, theme, type, numero):
     territoire, acces, groupe, livrable = _livrable(request, code, theme, type)
     v = get_object_or_404(Version.objects.de(livrable).select_related("auteur"), numero=numero)
-    return render(request, "livrables/circuit_version.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "livrable": livrable, "version": v,
-        "ici": f"Version {v.numero}",
-        "colonnes": [libelle for _, libelle in COLONNES[livrable.type]],
-        "lignes": lignes_lisibles(territoire, livrable.type, v.contenu),
-        "peut_restaurer": acces.peut_consolider(groupe) and livrable.modifiable and v.numero != livrable.version,
-    })
+    return render(
+        request,
+        "livrables/circuit_version.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "livrable": livrable,
+            "version": v,
+            "ici": f"Version {v.numero}",
+            "colonnes": [libelle for _, libelle in COLONNES[livrable.type]],
+            "lignes": lignes_lisibles(territoire, livrable.type, v.contenu),
+            "peut_restaurer": acces.peut_consolider(groupe) and livrable.modifiable and v.numero != livrable.version,
+        },
+    )

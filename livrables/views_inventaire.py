@@ -13,16 +13,17 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from comptes.perms import get_groupe_ou_404, get_groupe_pour, get_territoire_ou_404
-from groupes.models import GroupeTravail
+from comptes.perms import get_groupe_pour
 from livrables import actions
 from livrables.enums import TypeLivrable
 from livrables.models import LigneInventaire
 from mutualis.erreurs import ActionRefusee
 from referentiel.models import Activite
 
-REFUS_REMPLIR = ("Seuls le DGS de la commune, ses délégués dans le groupe et l'équipe projet remplissent "
-                 "la liste des activités de cette commune.")
+REFUS_REMPLIR = (
+    "Seuls le DGS de la commune, ses délégués dans le groupe et l'équipe projet remplissent "
+    "la liste des activités de cette commune."
+)
 OUI_NON = [("", "non renseigné"), ("oui", "oui"), ("non", "non")]
 
 
@@ -43,21 +44,28 @@ def activites_du_theme(territoire, theme, avec_sous_activites=False):
 
 def etp_paie_par_activite(territoire, commune, theme, activites) -> dict[int, Decimal]:
     """{activity id: ETP} from the commune's current payroll aggregates for the theme."""
-    from masse_salariale.lecture import paie_courante
-
     import polars as pl
+
+    from masse_salariale.lecture import paie_courante
 
     paie = paie_courante(territoire)
     if paie.vide or paie.agregats.is_empty():
         return {}
     par_code = {a.code: a.pk for a in activites}
-    frame = (paie.agregats.filter((pl.col("employeur") == commune.code) & (pl.col("theme") == theme))
-             .group_by("activite").agg(pl.col("etp_ligne").sum()))
-    return {par_code[code]: Decimal(str(round(etp, 2))) for code, etp in frame.iter_rows()
-            if code in par_code and etp is not None}
+    frame = (
+        paie.agregats.filter((pl.col("employeur") == commune.code) & (pl.col("theme") == theme))
+        .group_by("activite")
+        .agg(pl.col("etp_ligne").sum())
+    )
+    return {
+        par_code[code]: Decimal(str(round(etp, 2)))
+        for code, etp in frame.iter_rows()
+        if code in par_code and etp is not None
+    }
 
 
 # --- the form ----------------------------------------------------------------------------------------
+
 
 def etp_paie_visible(territoire, acces, groupe, org, activites) -> dict[int, Decimal]:
     """{activity id: ETP} of the commune's payroll, prefilled on its page and in its spreadsheet: only for
@@ -83,23 +91,37 @@ def _decoupe(texte: str, libelles: list[str]) -> tuple[list[str], str]:
 
 
 class InventaireForm(forms.Form):
-    exerce = forms.ChoiceField(label="La commune exerce-t-elle cette activité ?", choices=OUI_NON, required=False,
-                               widget=forms.RadioSelect)
-    etp = forms.DecimalField(
-        label="ETP", required=False, min_value=0, max_digits=8, decimal_places=2, localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
-        error_messages={"invalid": "Saisissez un nombre d'ETP (par exemple 2,5).",
-                        "min_value": "Le nombre d'ETP ne peut pas être négatif.",
-                        "max_digits": "Le nombre d'ETP est trop grand.",
-                        "max_decimal_places": "Deux décimales au plus pour les ETP."},
+    exerce = forms.ChoiceField(
+        label="La commune exerce-t-elle cette activité ?", choices=OUI_NON, required=False, widget=forms.RadioSelect
     )
-    sous_activites = forms.MultipleChoiceField(label="Sous-activités exercées", required=False,
-                                               widget=forms.CheckboxSelectMultiple)
+    etp = forms.DecimalField(
+        label="ETP",
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
+        error_messages={
+            "invalid": "Saisissez un nombre d'ETP (par exemple 2,5).",
+            "min_value": "Le nombre d'ETP ne peut pas être négatif.",
+            "max_digits": "Le nombre d'ETP est trop grand.",
+            "max_decimal_places": "Deux décimales au plus pour les ETP.",
+        },
+    )
+    sous_activites = forms.MultipleChoiceField(
+        label="Sous-activités exercées", required=False, widget=forms.CheckboxSelectMultiple
+    )
     autres_sous_activites = forms.CharField(
-        label="Autres sous-activités", required=False, max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}), help_text="Une par ligne, celles que le référentiel ne cite pas.")
-    specificites = forms.CharField(label="Spécificités", required=False, max_length=5000,
-                                   widget=forms.Textarea(attrs={"rows": 2}))
+        label="Autres sous-activités",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Une par ligne, celles que le référentiel ne cite pas.",
+    )
+    specificites = forms.CharField(
+        label="Spécificités", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, activite, etp_paie=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,9 +146,14 @@ class InventaireForm(forms.Form):
         d = self.cleaned_data
         exerce = {"oui": True, "non": False}.get(d.get("exerce") or "")
         lignes = list(d.get("sous_activites") or []) + [
-            l.strip() for l in (d.get("autres_sous_activites") or "").splitlines() if l.strip()]
-        return {"exerce": exerce, "etp": d.get("etp"), "sous_activites": "\n".join(lignes),
-                "specificites": d.get("specificites") or ""}
+            l.strip() for l in (d.get("autres_sous_activites") or "").splitlines() if l.strip()
+        ]
+        return {
+            "exerce": exerce,
+            "etp": d.get("etp"),
+            "sous_activites": "\n".join(lignes),
+            "specificites": d.get("specificites") or "",
+        }
 
 
 class BaseInventaireFormSet(forms.BaseFormSet):
@@ -141,7 +168,9 @@ class BaseInventaireFormSet(forms.BaseFormSet):
 
     def clean(self):
         if self.total_form_count() != len(self.activites):
-            raise forms.ValidationError("Le formulaire ne correspond plus à la liste des activités : rechargez la page.")
+            raise forms.ValidationError(
+                "Le formulaire ne correspond plus à la liste des activités : rechargez la page."
+            )
 
 
 InventaireFormSet = forms.formset_factory(InventaireForm, formset=BaseInventaireFormSet, extra=0)
@@ -156,11 +185,15 @@ def _initial(activites, lignes, etp_paie):
             initial.append({"etp": etp_paie.get(a.pk)})
             continue
         coches, autres = _decoupe(ligne.sous_activites, libelles)
-        initial.append({
-            "exerce": {True: "oui", False: "non"}.get(ligne.exerce, ""),
-            "etp": etp_propose(ligne, etp_paie.get(a.pk)),
-            "sous_activites": coches, "autres_sous_activites": autres, "specificites": ligne.specificites,
-        })
+        initial.append(
+            {
+                "exerce": {True: "oui", False: "non"}.get(ligne.exerce, ""),
+                "etp": etp_propose(ligne, etp_paie.get(a.pk)),
+                "sous_activites": coches,
+                "autres_sous_activites": autres,
+                "specificites": ligne.specificites,
+            }
+        )
     return initial
 
 
@@ -171,12 +204,16 @@ def _commentaires_par_activite(groupe) -> dict[int, int]:
 
     from echanges.models import Commentaire
 
-    rows = (Commentaire.objects.filter(groupe=groupe, content_type=ContentType.objects.get_for_model(Activite))
-            .values("object_id").annotate(n=Count("id")))
+    rows = (
+        Commentaire.objects.filter(groupe=groupe, content_type=ContentType.objects.get_for_model(Activite))
+        .values("object_id")
+        .annotate(n=Count("id"))
+    )
     return {r["object_id"]: r["n"] for r in rows}
 
 
 # --- views ---------------------------------------------------------------------------------------------
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -205,9 +242,12 @@ def commune(request, code, theme, commune):
                 erreurs, status = exc.messages, 409
             else:
                 if n:
-                    messages.success(request, f"Liste des activités de {org.nom} enregistrée : "
-                                              f"{n} activité{'s' if n > 1 else ''} modifiée{'s' if n > 1 else ''} "
-                                              f"(version {livrable.version} du livrable).")
+                    messages.success(
+                        request,
+                        f"Liste des activités de {org.nom} enregistrée : "
+                        f"{n} activité{'s' if n > 1 else ''} modifiée{'s' if n > 1 else ''} "
+                        f"(version {livrable.version} du livrable).",
+                    )
                 else:
                     messages.info(request, "Aucune modification.")
                 return redirect("livrables:gt1_commune", code=code, theme=groupe.theme, commune=org.code)
@@ -215,13 +255,34 @@ def commune(request, code, theme, commune):
             status = 400
     else:
         formset = InventaireFormSet(initial=_initial(activites, lignes, etp_paie), **kwargs)
-    rangs = [{"activite": f.activite, "form": f, "ligne": lignes.get(f.activite.pk),
-              "etp_paie": etp_paie.get(f.activite.pk), "sous": "sous_activites" in f.fields} for f in formset]
-    return render(request, "livrables/inventaire_commune.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "livrable": livrable, "commune": org,
-        "formset": formset, "rangs": rangs, "peut_remplir": peut_remplir, "modifiable": livrable.modifiable,
-        "erreurs": erreurs, "voit_paie": voit_paie,
-    }, status=status)
+    rangs = [
+        {
+            "activite": f.activite,
+            "form": f,
+            "ligne": lignes.get(f.activite.pk),
+            "etp_paie": etp_paie.get(f.activite.pk),
+            "sous": "sous_activites" in f.fields,
+        }
+        for f in formset
+    ]
+    return render(
+        request,
+        "livrables/inventaire_commune.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "livrable": livrable,
+            "commune": org,
+            "formset": formset,
+            "rangs": rangs,
+            "peut_remplir": peut_remplir,
+            "modifiable": livrable.modifiable,
+            "erreurs": erreurs,
+            "voit_paie": voit_paie,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -232,28 +293,47 @@ def consolide(request, code, theme):
     livrable = actions.livrable_de(groupe, TypeLivrable.INVENTAIRE)
     communes = communes_du_territoire(territoire)
     activites = activites_du_theme(territoire, groupe.theme)
-    cellules = {(l.activite_id, l.commune_id): l for l in LigneInventaire.objects.filter(livrable=livrable).only(
-        "activite_id", "commune_id", "exerce", "etp", "specificites")}
+    cellules = {
+        (l.activite_id, l.commune_id): l
+        for l in LigneInventaire.objects.filter(livrable=livrable).only(
+            "activite_id", "commune_id", "exerce", "etp", "specificites"
+        )
+    }
     repondu = {c for (_, c), l in cellules.items() if l.exerce is not None}
     discussions = _commentaires_par_activite(groupe)
     lignes = []
     for a in activites:
         rang = [cellules.get((a.pk, c.pk)) for c in communes]
         oui = [l for l in rang if l is not None and l.exerce]
-        lignes.append({
-            "activite": a, "cellules": rang, "nb_oui": len(oui),
-            "nb_non": sum(1 for l in rang if l is not None and l.exerce is False),
-            "etp": sum((l.etp for l in oui if l.etp is not None), Decimal(0)),
-            "nb_commentaires": discussions.get(a.pk, 0),
-        })
+        lignes.append(
+            {
+                "activite": a,
+                "cellules": rang,
+                "nb_oui": len(oui),
+                "nb_non": sum(1 for l in rang if l is not None and l.exerce is False),
+                "etp": sum((l.etp for l in oui if l.etp is not None), Decimal(0)),
+                "nb_commentaires": discussions.get(a.pk, 0),
+            }
+        )
     remplissables = [c for c in communes if acces.peut_remplir_inventaire(groupe, c)]
-    return render(request, "livrables/inventaire.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "livrable": livrable, "communes": communes,
-        "lignes": lignes, "nb_repondu": sum(1 for c in communes if c.pk in repondu),
-        "etp_total": sum((l["etp"] for l in lignes), Decimal(0)),
-        "ma_commune": next((c for c in remplissables if acces.organisation and c.pk == acces.organisation.pk), None),
-        "remplissables": remplissables if acces.est_equipe_projet else [],
-    })
+    return render(
+        request,
+        "livrables/inventaire.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "livrable": livrable,
+            "communes": communes,
+            "lignes": lignes,
+            "nb_repondu": sum(1 for c in communes if c.pk in repondu),
+            "etp_total": sum((l["etp"] for l in lignes), Decimal(0)),
+            "ma_commune": next(
+                (c for c in remplissables if acces.organisation and c.pk == acces.organisation.pk), None
+            ),
+            "remplissables": remplissables if acces.est_equipe_projet else [],
+        },
+    )
 
 
 @login_required
@@ -273,11 +353,20 @@ def activite(request, code, theme, activite):
     lignes = {l.commune_id: l for l in livrable.inventaire.filter(activite=objet).select_related("modifie_par")}
     rangs = [{"commune": c, "ligne": lignes.get(c.pk)} for c in communes]
     oui = [r["ligne"] for r in rangs if r["ligne"] is not None and r["ligne"].exerce]
-    return render(request, "livrables/inventaire_activite.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "livrable": livrable, "activite": objet,
-        "sous_activites": [s.libelle for s in objet.sous_activites.all()],
-        "rangs": rangs, "nb_oui": len(oui),
-        "nb_non": sum(1 for r in rangs if r["ligne"] is not None and r["ligne"].exerce is False),
-        "etp": sum((l.etp for l in oui if l.etp is not None), Decimal(0)),
-        **fils.contexte(objet, acces, groupe=groupe),
-    })
+    return render(
+        request,
+        "livrables/inventaire_activite.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "livrable": livrable,
+            "activite": objet,
+            "sous_activites": [s.libelle for s in objet.sous_activites.all()],
+            "rangs": rangs,
+            "nb_oui": len(oui),
+            "nb_non": sum(1 for r in rangs if r["ligne"] is not None and r["ligne"].exerce is False),
+            "etp": sum((l.etp for l in oui if l.etp is not None), Decimal(0)),
+            **fils.contexte(objet, acces, groupe=groupe),
+        },
+    )

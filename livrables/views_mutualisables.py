@@ -9,7 +9,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,8 +18,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from comptes.perms import exiger, get_groupe_ou_404, get_groupe_pour, get_territoire_ou_404
-from groupes.models import GroupeTravail
+from comptes.perms import exiger, get_groupe_pour
 from livrables import actions_mutualisables as actions
 from livrables.candidats import candidat, fichier_candidats, raison_exclusion
 from livrables.forms_mutualisables import (
@@ -36,12 +34,17 @@ from masse_salariale.lecture import paie_courante
 from masse_salariale.tableaux import Enjeux
 from mutualis.erreurs import ActionRefusee
 
-REFUS_CONSOLIDER = ("Seuls les co-pilotes du groupe, les consultants et l'équipe projet modifient la liste des "
-                    "activités mutualisables et y retiennent les notes de consensus.")
+REFUS_CONSOLIDER = (
+    "Seuls les co-pilotes du groupe, les consultants et l'équipe projet modifient la liste des "
+    "activités mutualisables et y retiennent les notes de consensus."
+)
 REFUS_NOTER = "Seuls les co-pilotes du groupe et les consultants notent les lignes de la liste."
 PORTEE_MASSE_EN_JEU = "La masse salariale en jeu ne porte que sur les employeurs présents."
-LIBELLES_ROLES = {"copilote_commune": "co-pilote commune", "copilote_epci": "co-pilote EPCI",
-                  "consultant": "consultant"}
+LIBELLES_ROLES = {
+    "copilote_commune": "co-pilote commune",
+    "copilote_epci": "co-pilote EPCI",
+    "consultant": "consultant",
+}
 ORDRE_ROLES = {"copilote_commune": 0, "copilote_epci": 1, "consultant": 2}
 
 
@@ -55,10 +58,11 @@ def _groupe(request, code, theme):
 def _lignes(livrable):
     if livrable is None:
         return LigneMutualisable.objects.none()
-    return (
-        livrable.lignes_mutualisables.select_related("activite", "modifie_par")
-        .prefetch_related("communes", Prefetch("notations", queryset=Notation.objects.select_related("utilisateur")
-                                                .order_by("role", "utilisateur_id")))
+    return livrable.lignes_mutualisables.select_related("activite", "modifie_par").prefetch_related(
+        "communes",
+        Prefetch(
+            "notations", queryset=Notation.objects.select_related("utilisateur").order_by("role", "utilisateur_id")
+        ),
     )
 
 
@@ -82,6 +86,7 @@ def _url(groupe, nom, **kwargs):
 
 
 # --- payroll at stake ------------------------------------------------------------------------------
+
 
 def paie_en_jeu(territoire):
     """The payroll the payroll at stake is read from, as for the scenarios: the latest complete year (every
@@ -115,9 +120,16 @@ def _rangee(acces, ligne, communes_membres, table):
     codes_membres = [c.code for c in communes_membres]
     codes = codes_concernes(ligne, codes_membres)
     pure = actions.ligne_pour_candidat(ligne, [] if ligne.toutes_communes else codes)
-    notes = [{"qui": n.utilisateur, "role": LIBELLES_ROLES.get(n.role, n.role), "qualification": n.qualification,
-              "faisabilite": n.faisabilite, "utilisateur_id": n.utilisateur_id}
-             for n in sorted(ligne.notations.all(), key=lambda n: (ORDRE_ROLES.get(n.role, 9), n.utilisateur_id))]
+    notes = [
+        {
+            "qui": n.utilisateur,
+            "role": LIBELLES_ROLES.get(n.role, n.role),
+            "qualification": n.qualification,
+            "faisabilite": n.faisabilite,
+            "utilisateur_id": n.utilisateur_id,
+        }
+        for n in sorted(ligne.notations.all(), key=lambda n: (ORDRE_ROLES.get(n.role, 9), n.utilisateur_id))
+    ]
     return {
         "ligne": ligne,
         "communes": [] if ligne.toutes_communes else sorted(ligne.communes.all(), key=lambda o: o.code),
@@ -140,10 +152,15 @@ def _circuit_existe() -> bool:
 def _contexte(request, territoire, acces, groupe, livrable, **autres):
     return {
         "circuit_existe": livrable is not None and _circuit_existe(),
-        "territoire": territoire, "acces": acces, "groupe": groupe, "livrable": livrable,
-        "peut_consolider": acces.peut_consolider(groupe), "peut_noter": acces.peut_noter(groupe),
+        "territoire": territoire,
+        "acces": acces,
+        "groupe": groupe,
+        "livrable": livrable,
+        "peut_consolider": acces.peut_consolider(groupe),
+        "peut_noter": acces.peut_noter(groupe),
         "modifiable": livrable is None or livrable.modifiable,
-        "rubrique_qualification": RUBRIQUE_QUALIFICATION, "rubrique_faisabilite": RUBRIQUE_FAISABILITE,
+        "rubrique_qualification": RUBRIQUE_QUALIFICATION,
+        "rubrique_faisabilite": RUBRIQUE_FAISABILITE,
         **autres,
     }
 
@@ -154,30 +171,62 @@ def _page_liste(request, territoire, acces, groupe, erreurs=(), status=200):
     paie = paie_en_jeu(territoire)
     table = enjeux(territoire, acces, paie)
     rangees = [_rangee(acces, l, communes, table) for l in _lignes(livrable)]
-    return render(request, "livrables/gt3.html", _contexte(
-        request, territoire, acces, groupe, livrable, rangees=rangees, erreurs=list(erreurs),
-        nb_candidats=sum(1 for r in rangees if r["candidat"]), paie_vide=table.vide,
-        paie=paie, portee_paie=PORTEE_MASSE_EN_JEU,
-    ), status=status)
+    return render(
+        request,
+        "livrables/gt3.html",
+        _contexte(
+            request,
+            territoire,
+            acces,
+            groupe,
+            livrable,
+            rangees=rangees,
+            erreurs=list(erreurs),
+            nb_candidats=sum(1 for r in rangees if r["candidat"]),
+            paie_vide=table.vide,
+            paie=paie,
+            portee_paie=PORTEE_MASSE_EN_JEU,
+        ),
+        status=status,
+    )
 
 
-def _page_ligne(request, territoire, acces, groupe, ligne, erreurs=(), status=200, notation_form=None,
-                consensus_form=None):
+def _page_ligne(
+    request, territoire, acces, groupe, ligne, erreurs=(), status=200, notation_form=None, consensus_form=None
+):
     communes = list(_communes_membres(territoire))
     paie = paie_en_jeu(territoire)
     rangee = _rangee(acces, ligne, communes, enjeux(territoire, acces, paie))
     mienne = next((n for n in ligne.notations.all() if n.utilisateur_id == request.user.pk), None)
     if notation_form is None:
-        notation_form = NotationForm(initial={"qualification": mienne.qualification, "faisabilite": mienne.faisabilite}
-                                     if mienne else None)
+        notation_form = NotationForm(
+            initial={"qualification": mienne.qualification, "faisabilite": mienne.faisabilite} if mienne else None
+        )
     if consensus_form is None:
-        consensus_form = ConsensusForm(initial={"qualification": ligne.qualification,
-                                                "faisabilite": ligne.faisabilite, "version": ligne.version})
-    return render(request, "livrables/gt3_ligne.html", _contexte(
-        request, territoire, acces, groupe, ligne.livrable, r=rangee, ligne=ligne, erreurs=list(erreurs),
-        notation_form=notation_form, consensus_form=consensus_form, mienne=mienne, **_fil(ligne, acces),
-        paie=paie, portee_paie=PORTEE_MASSE_EN_JEU,
-    ), status=status)
+        consensus_form = ConsensusForm(
+            initial={"qualification": ligne.qualification, "faisabilite": ligne.faisabilite, "version": ligne.version}
+        )
+    return render(
+        request,
+        "livrables/gt3_ligne.html",
+        _contexte(
+            request,
+            territoire,
+            acces,
+            groupe,
+            ligne.livrable,
+            r=rangee,
+            ligne=ligne,
+            erreurs=list(erreurs),
+            notation_form=notation_form,
+            consensus_form=consensus_form,
+            mienne=mienne,
+            **_fil(ligne, acces),
+            paie=paie,
+            portee_paie=PORTEE_MASSE_EN_JEU,
+        ),
+        status=status,
+    )
 
 
 def _fil(objet, acces, groupe=None) -> dict:
@@ -187,6 +236,7 @@ def _fil(objet, acces, groupe=None) -> dict:
 
 
 # --- pages -----------------------------------------------------------------------------------------
+
 
 def _lecture_seule(request):
     """Reading pages answer GET and HEAD; checked after the territory, so an outsider always gets a 404."""
@@ -210,9 +260,21 @@ def ligne(request, code, theme, pk):
 
 
 def _formulaire(request, territoire, acces, groupe, form, ligne_, status=200, erreurs=()):
-    return render(request, "livrables/gt3_formulaire.html", _contexte(
-        request, territoire, acces, groupe, ligne_.livrable if ligne_ else actions.livrable_gt3(groupe),
-        form=form, ligne=ligne_, erreurs=list(erreurs)), status=status)
+    return render(
+        request,
+        "livrables/gt3_formulaire.html",
+        _contexte(
+            request,
+            territoire,
+            acces,
+            groupe,
+            ligne_.livrable if ligne_ else actions.livrable_gt3(groupe),
+            form=form,
+            ligne=ligne_,
+            erreurs=list(erreurs),
+        ),
+        status=status,
+    )
 
 
 @login_required
@@ -247,16 +309,22 @@ def modifier(request, code, theme, pk):
         form = LigneForm(request.POST, **options)
         if form.is_valid():
             try:
-                change = actions.do_modifier_ligne(ligne_, request.user, form.valeurs(),
-                                                   version_lue=form.cleaned_data.get("version"))
+                change = actions.do_modifier_ligne(
+                    ligne_, request.user, form.valeurs(), version_lue=form.cleaned_data.get("version")
+                )
             except ActionRefusee as exc:
                 return _formulaire(request, territoire, acces, groupe, form, ligne_, status=409, erreurs=exc.messages)
             messages.success(request, "Ligne modifiée." if change else "Aucune modification.")
             return redirect(_url(groupe, "gt3") + f"#ligne-{ligne_.pk}")
         return _formulaire(request, territoire, acces, groupe, form, ligne_, status=400)
-    form = LigneForm(initial={
-        **{k: getattr(ligne_, k) for k in actions.CHAMPS_LIGNE}, "communes": list(ligne_.communes.all()),
-        "version": ligne_.version}, **options)
+    form = LigneForm(
+        initial={
+            **{k: getattr(ligne_, k) for k in actions.CHAMPS_LIGNE},
+            "communes": list(ligne_.communes.all()),
+            "version": ligne_.version,
+        },
+        **options,
+    )
     return _formulaire(request, territoire, acces, groupe, form, ligne_)
 
 
@@ -272,11 +340,17 @@ def consensus(request, code, theme, pk):
             form.add_error(None, "Indiquez la qualification et la faisabilité retenues (« – » pour aucune).")
         return _page_ligne(request, territoire, acces, groupe, ligne_, status=400, consensus_form=form)
     try:
-        change = actions.do_consensus(ligne_, request.user, form.cleaned_data["qualification"],
-                                      form.cleaned_data["faisabilite"], version_lue=form.cleaned_data.get("version"))
+        change = actions.do_consensus(
+            ligne_,
+            request.user,
+            form.cleaned_data["qualification"],
+            form.cleaned_data["faisabilite"],
+            version_lue=form.cleaned_data.get("version"),
+        )
     except ActionRefusee as exc:
-        return _page_ligne(request, territoire, acces, groupe, ligne_, erreurs=exc.messages, status=409,
-                           consensus_form=form)
+        return _page_ligne(
+            request, territoire, acces, groupe, ligne_, erreurs=exc.messages, status=409, consensus_form=form
+        )
     messages.success(request, "Notes de consensus enregistrées." if change else "Aucune modification.")
     return redirect(_url(groupe, "gt3_ligne", pk=ligne_.pk))
 
@@ -291,11 +365,17 @@ def noter(request, code, theme, pk):
     if not form.is_valid():
         return _page_ligne(request, territoire, acces, groupe, ligne_, status=400, notation_form=form)
     try:
-        actions.do_noter(ligne_, request.user, actions.role_de_notation(acces, groupe),
-                         form.cleaned_data["qualification"], form.cleaned_data["faisabilite"])
+        actions.do_noter(
+            ligne_,
+            request.user,
+            actions.role_de_notation(acces, groupe),
+            form.cleaned_data["qualification"],
+            form.cleaned_data["faisabilite"],
+        )
     except ActionRefusee as exc:
-        return _page_ligne(request, territoire, acces, groupe, ligne_, erreurs=exc.messages, status=409,
-                           notation_form=form)
+        return _page_ligne(
+            request, territoire, acces, groupe, ligne_, erreurs=exc.messages, status=409, notation_form=form
+        )
     messages.success(request, "Votre notation est enregistrée.")
     return redirect(_url(groupe, "gt3_ligne", pk=ligne_.pk))
 
@@ -312,8 +392,11 @@ def supprimer(request, code, theme, pk):
             return _page_ligne(request, territoire, acces, groupe, ligne_, erreurs=exc.messages, status=409)
         messages.success(request, f"Ligne « {ligne_.activite.libelle} » supprimée.")
         return redirect(_url(groupe, "gt3"))
-    return render(request, "livrables/gt3_supprimer.html", _contexte(
-        request, territoire, acces, groupe, ligne_.livrable, ligne=ligne_))
+    return render(
+        request,
+        "livrables/gt3_supprimer.html",
+        _contexte(request, territoire, acces, groupe, ligne_.livrable, ligne=ligne_),
+    )
 
 
 @login_required
@@ -325,8 +408,9 @@ def candidats(request, code, theme):
     livrable = actions.livrable_gt3(groupe)
     lignes = [actions.ligne_pour_candidat(l, [c.code for c in l.communes.all()]) for l in _lignes(livrable)]
     contenu = fichier_candidats(f"GT3 {groupe.libelle} – {territoire.nom}", lignes)
-    response = HttpResponse(json.dumps(contenu, ensure_ascii=False, indent=2) + "\n",
-                            content_type="application/json; charset=utf-8")
+    response = HttpResponse(
+        json.dumps(contenu, ensure_ascii=False, indent=2) + "\n", content_type="application/json; charset=utf-8"
+    )
     nom = f"candidats-gt3-{slugify(groupe.theme)}-{territoire.code}.json"
     response["Content-Disposition"] = f'attachment; filename="{nom}"'
     return response

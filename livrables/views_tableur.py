@@ -28,15 +28,16 @@ from mutualis.erreurs import ActionRefusee
 from mutualis.forms import FichierField
 
 SEL = "livrables.tableur.gt1"
-TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         "ods": "application/vnd.oasis.opendocument.spreadsheet"}
+TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
 CONSEQUENCE = "rien n'a été enregistré."
 
 
 JETON_DUREE = 24 * 3600
 ERREUR_JETON = "fichier : l'import a expiré ou a été altéré : importez de nouveau le classeur"
-JETON_PERIME = ("fichier : l'import a déjà été appliqué ou le livrable a changé depuis : importez de nouveau "
-                "le fichier")
+JETON_PERIME = "fichier : l'import a déjà été appliqué ou le livrable a changé depuis : importez de nouveau le fichier"
 
 
 class ImportForm(forms.Form):
@@ -63,14 +64,26 @@ def lire_jeton(request, sel: str) -> dict | None:
 
 def choix_postes(request) -> dict[str, str]:
     """{conflict key: "application" | "fichier"} of the conflict page's radio buttons."""
-    return {k[len("choix:"):]: v for k, v in request.POST.items()
-            if k.startswith("choix:") and v in ("application", "fichier")}
+    return {
+        k[len("choix:") :]: v
+        for k, v in request.POST.items()
+        if k.startswith("choix:") and v in ("application", "fichier")
+    }
 
 
 def page_conflits(request, ctx, conflits, jeton, choix):
-    return _page(request, {**ctx, "conflits": conflits, "jeton": jeton, "choix": choix,
-                           "nouvelles_valeurs": any(c.nouvelle_valeur for c in conflits)},
-                 template="livrables/tableur_conflits.html", status=409)
+    return _page(
+        request,
+        {
+            **ctx,
+            "conflits": conflits,
+            "jeton": jeton,
+            "choix": choix,
+            "nouvelles_valeurs": any(c.nouvelle_valeur for c in conflits),
+        },
+        template="livrables/tableur_conflits.html",
+        status=409,
+    )
 
 
 def arbitrer(request, ctx, sel: str, cible: dict, version: int, rangs, fusion, choix, jeton: dict | None):
@@ -85,8 +98,9 @@ def arbitrer(request, ctx, sel: str, cible: dict, version: int, rangs, fusion, c
     if fusion.erreurs:
         return _page(request, {**ctx, "erreurs": fusion.erreurs, "consequence": CONSEQUENCE}, status=400)
     if fusion.non_resolus:
-        nouveau = signer(sel, {**cible, "version": version, "rangs": [r.en_json() for r in rangs],
-                               "montres": fusion.montres()})
+        nouveau = signer(
+            sel, {**cible, "version": version, "rangs": [r.en_json() for r in rangs], "montres": fusion.montres()}
+        )
         return page_conflits(request, ctx, fusion.conflits, nouveau, choix)
     if jeton is not None and jeton.get("version") != version:
         return _page(request, {**ctx, "erreurs": [JETON_PERIME], "consequence": CONSEQUENCE}, status=409)
@@ -108,8 +122,10 @@ def _contexte(request, code, theme, commune):
 
 
 def _actuelles(livrable, org) -> dict[str, tuple[int, dict[str, str]]]:
-    return {l.activite.code: (l.version, tableur.canon(l))
-            for l in livrable.inventaire.filter(commune=org).select_related("activite")}
+    return {
+        l.activite.code: (l.version, tableur.canon(l))
+        for l in livrable.inventaire.filter(commune=org).select_related("activite")
+    }
 
 
 @login_required
@@ -149,8 +165,9 @@ def _appliquer(request, ctx, livrable, org, rangs, choix, jeton=None):
             version = Livrable.objects.select_for_update().values_list("version", flat=True).get(pk=livrable.pk)
             fusion = tableur.fusionner(rangs, _actuelles(livrable, org), choix, (jeton or {}).get("montres"))
             fusion.erreurs += commun.activites_disparues(rangs, fusion, activites)
-            refus = arbitrer(request, ctx, SEL, {"livrable": livrable.pk, "commune": org.code}, version, rangs,
-                             fusion, choix, jeton)
+            refus = arbitrer(
+                request, ctx, SEL, {"livrable": livrable.pk, "commune": org.code}, version, rangs, fusion, choix, jeton
+            )
             if refus is not None:
                 return refus
             valeurs = {activites[c].pk: tableur.vers_modele(v) for c, v in fusion.valeurs.items()}
@@ -158,13 +175,22 @@ def _appliquer(request, ctx, livrable, org, rangs, choix, jeton=None):
             etp_paie = etp_paie_visible(territoire, ctx["acces"], groupe, org, liste) if valeurs else {}
             n = actions.do_enregistrer_inventaire(livrable, org, request.user, valeurs, etp_paie) if valeurs else 0
             if n:
-                actions.evenement(livrable, request.user, "livrables.import_tableur", commune=org.code, lignes=n,
-                                  conflits=len(fusion.conflits))
+                actions.evenement(
+                    livrable,
+                    request.user,
+                    "livrables.import_tableur",
+                    commune=org.code,
+                    lignes=n,
+                    conflits=len(fusion.conflits),
+                )
     except ActionRefusee as exc:
         return _page(request, {**ctx, "refus": exc.messages}, status=409)
     if n:
-        messages.success(request, f"Classeur importé : {n} activité{'s' if n > 1 else ''} modifiée"
-                                  f"{'s' if n > 1 else ''} (version {livrable.version} du livrable).")
+        messages.success(
+            request,
+            f"Classeur importé : {n} activité{'s' if n > 1 else ''} modifiée"
+            f"{'s' if n > 1 else ''} (version {livrable.version} du livrable).",
+        )
     else:
         messages.info(request, "Classeur importé : aucune modification.")
     return redirect("livrables:gt1_commune", code=territoire.code, theme=groupe.theme, commune=org.code)
@@ -176,20 +202,30 @@ def _prealable(request, code, theme, commune):
         raise PermissionDenied(REFUS_REMPLIR)
     livrable = actions.livrable_de(groupe, TypeLivrable.INVENTAIRE)
     args = (territoire.code, groupe.theme, org.code)
-    ctx = {"territoire": territoire, "acces": acces, "groupe": groupe, "commune": org, "livrable": livrable,
-           "modifiable": livrable.modifiable, "tableur": {
-               "titre_page": f"GT1 – importer un classeur – {org.nom} – {groupe.libelle}",
-               "titre_conflits": f"GT1 – conflits d'import – {org.nom} – {groupe.libelle}",
-               "titre": f"Importer la liste des activités de {org.nom} : {groupe.libelle}",
-               "nom": "la liste", "u_retour": reverse("livrables:gt1_commune", args=args),
-               "retour_libelle": org.nom, "retour_bouton": f"Revenir à la liste de {org.nom}",
-               "u_xlsx": reverse("livrables:gt1_tableur_xlsx", args=args),
-               "u_ods": reverse("livrables:gt1_tableur_ods", args=args),
-               "u_importer": reverse("livrables:gt1_tableur_importer", args=args),
-               "u_resoudre": reverse("livrables:gt1_tableur_resoudre", args=args),
-               "consigne": "remplissez les colonnes « Sous-activités », « Spécificités », « Exerce (oui/non) » et "
-                           "« ETP », puis importez le fichier ici. Pour ajouter une activité du référentiel, écrivez "
-                           "son code ou son intitulé sur une ligne vide."}}
+    ctx = {
+        "territoire": territoire,
+        "acces": acces,
+        "groupe": groupe,
+        "commune": org,
+        "livrable": livrable,
+        "modifiable": livrable.modifiable,
+        "tableur": {
+            "titre_page": f"GT1 – importer un classeur – {org.nom} – {groupe.libelle}",
+            "titre_conflits": f"GT1 – conflits d'import – {org.nom} – {groupe.libelle}",
+            "titre": f"Importer la liste des activités de {org.nom} : {groupe.libelle}",
+            "nom": "la liste",
+            "u_retour": reverse("livrables:gt1_commune", args=args),
+            "retour_libelle": org.nom,
+            "retour_bouton": f"Revenir à la liste de {org.nom}",
+            "u_xlsx": reverse("livrables:gt1_tableur_xlsx", args=args),
+            "u_ods": reverse("livrables:gt1_tableur_ods", args=args),
+            "u_importer": reverse("livrables:gt1_tableur_importer", args=args),
+            "u_resoudre": reverse("livrables:gt1_tableur_resoudre", args=args),
+            "consigne": "remplissez les colonnes « Sous-activités », « Spécificités », « Exerce (oui/non) » et "
+            "« ETP », puis importez le fichier ici. Pour ajouter une activité du référentiel, écrivez "
+            "son code ou son intitulé sur une ligne vide.",
+        },
+    }
     return ctx, livrable, org
 
 
@@ -202,18 +238,25 @@ def importer(request, code, theme, commune):
     form = ImportForm(request.POST, request.FILES)
     ctx["form"] = form
     if livrable.verrouille:
-        return _page(request, {**ctx, "refus": [f"{livrable} est {livrable.LIBELLE_FINAL} : il faut le rouvrir "
-                                                f"pour le modifier"]}, status=409)
+        return _page(
+            request,
+            {**ctx, "refus": [f"{livrable} est {livrable.LIBELLE_FINAL} : il faut le rouvrir pour le modifier"]},
+            status=409,
+        )
     if not form.is_valid():
         return _page(request, {**ctx, "erreurs": form.errors["fichier"], "consequence": CONSEQUENCE}, status=400)
     f = form.cleaned_data["fichier"]
     activites = activites_du_theme(ctx["territoire"], ctx["groupe"].theme)
     try:
-        lu = tableur.lire_import(f.read(), f.name, activites, livrable.pk, org.code,
-                                 tableur.nom_feuille(str(ctx["groupe"].libelle)))
+        lu = tableur.lire_import(
+            f.read(), f.name, activites, livrable.pk, org.code, tableur.nom_feuille(str(ctx["groupe"].libelle))
+        )
     except InvalidFile as exc:
-        return _page(request, {**ctx, "erreurs": exc.errors, "avertissements": exc.warnings,
-                               "consequence": CONSEQUENCE}, status=400)
+        return _page(
+            request,
+            {**ctx, "erreurs": exc.errors, "avertissements": exc.warnings, "consequence": CONSEQUENCE},
+            status=400,
+        )
     return _appliquer(request, ctx, livrable, org, lu.rangs, {})
 
 
@@ -227,8 +270,9 @@ def resoudre(request, code, theme, commune):
         return HttpResponseNotAllowed(["POST"])
     donnees = lire_jeton(request, SEL)
     if donnees is None:
-        return _page(request, {**ctx, "form": ImportForm(), "erreurs": [ERREUR_JETON], "consequence": CONSEQUENCE},
-                     status=400)
+        return _page(
+            request, {**ctx, "form": ImportForm(), "erreurs": [ERREUR_JETON], "consequence": CONSEQUENCE}, status=400
+        )
     if donnees.get("livrable") != livrable.pk or donnees.get("commune") != org.code:
         raise PermissionDenied("Cet import concerne une autre liste des activités.")
     rangs = [tableur.RangImport.de_json(r) for r in donnees["rangs"]]

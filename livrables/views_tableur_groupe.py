@@ -46,13 +46,13 @@ PAGES = {"GT2": "livrables:afor", "GT3": "livrables:gt3"}
 NOMS = {"GT2": "la grille AFOR", "GT3": "la liste des activités mutualisables"}
 CONSIGNES = {
     "GT2": "complétez la colonne « Élément » (un élément par ligne), puis importez le fichier ici. Pour ajouter un "
-           "élément, écrivez sur une ligne vide le code ou l'intitulé de l'activité, le quadrant (Avantages, "
-           "Faiblesses, Opportunités ou Risques) et l'élément : il sera marqué de votre organisation. Seuls l'équipe "
-           "projet, les co-pilotes et les consultants reformulent les éléments existants.",
+    "élément, écrivez sur une ligne vide le code ou l'intitulé de l'activité, le quadrant (Avantages, "
+    "Faiblesses, Opportunités ou Risques) et l'élément : il sera marqué de votre organisation. Seuls l'équipe "
+    "projet, les co-pilotes et les consultants reformulent les éléments existants.",
     "GT3": "complétez les colonnes « pourquoi ? », « Qualification (/4) », « Faisabilité (de 0 à 4+) », "
-           "« Préconisation : modalité » (code ou intitulé) et « Préconisation : communes » (« toutes », ou les "
-           "codes INSEE ou noms des communes séparés par des virgules), puis importez le fichier ici. Pour ajouter "
-           "une activité, écrivez son code ou son intitulé sur une ligne vide.",
+    "« Préconisation : modalité » (code ou intitulé) et « Préconisation : communes » (« toutes », ou les "
+    "codes INSEE ou noms des communes séparés par des virgules), puis importez le fichier ici. Pour ajouter "
+    "une activité, écrivez son code ou son intitulé sur une ligne vide.",
 }
 
 
@@ -76,18 +76,27 @@ def _contexte(request, code, theme, livrable_type):
     livrable = actions.livrable_de(groupe, TypeLivrable(livrable_type))
     args = (territoire.code, groupe.theme)
     n = livrable_type.lower()
-    ctx = {"territoire": territoire, "acces": acces, "groupe": groupe, "livrable": livrable,
-           "modifiable": livrable.modifiable, "tableur": {
-               "titre_page": f"{livrable_type} – importer un classeur – {groupe.libelle}",
-               "titre_conflits": f"{livrable_type} – conflits d'import – {groupe.libelle}",
-               "titre": f"Importer {NOMS[livrable_type]} : {groupe.libelle}", "nom": NOMS[livrable_type],
-               "u_retour": reverse(PAGES[livrable_type], args=args),
-               "retour_libelle": livrable.get_type_display(), "retour_bouton": f"Revenir à {NOMS[livrable_type]}",
-               "u_xlsx": reverse(f"livrables:{n}_tableur_xlsx", args=args),
-               "u_ods": reverse(f"livrables:{n}_tableur_ods", args=args),
-               "u_importer": reverse(f"livrables:{n}_tableur_importer", args=args),
-               "u_resoudre": reverse(f"livrables:{n}_tableur_resoudre", args=args),
-               "consigne": CONSIGNES[livrable_type]}}
+    ctx = {
+        "territoire": territoire,
+        "acces": acces,
+        "groupe": groupe,
+        "livrable": livrable,
+        "modifiable": livrable.modifiable,
+        "tableur": {
+            "titre_page": f"{livrable_type} – importer un classeur – {groupe.libelle}",
+            "titre_conflits": f"{livrable_type} – conflits d'import – {groupe.libelle}",
+            "titre": f"Importer {NOMS[livrable_type]} : {groupe.libelle}",
+            "nom": NOMS[livrable_type],
+            "u_retour": reverse(PAGES[livrable_type], args=args),
+            "retour_libelle": livrable.get_type_display(),
+            "retour_bouton": f"Revenir à {NOMS[livrable_type]}",
+            "u_xlsx": reverse(f"livrables:{n}_tableur_xlsx", args=args),
+            "u_ods": reverse(f"livrables:{n}_tableur_ods", args=args),
+            "u_importer": reverse(f"livrables:{n}_tableur_importer", args=args),
+            "u_resoudre": reverse(f"livrables:{n}_tableur_resoudre", args=args),
+            "consigne": CONSIGNES[livrable_type],
+        },
+    }
     return ctx
 
 
@@ -97,8 +106,9 @@ def exporter(request, code, theme, livrable, format):
     ctx = _contexte(request, code, theme, livrable)
     groupe, acces, objet = ctx["groupe"], ctx["acces"], ctx["livrable"]
     if livrable == "GT2":
-        export = tableur_gt2.construire_export(objet, groupe, acces.organisation, acces.peut_consolider(groupe),
-                                               timezone.now())
+        export = tableur_gt2.construire_export(
+            objet, groupe, acces.organisation, acces.peut_consolider(groupe), timezone.now()
+        )
         module = tableur_gt2
     else:
         export = tableur_gt3.construire_export(objet, groupe, acces.organisation, timezone.now())
@@ -110,10 +120,22 @@ def exporter(request, code, theme, livrable, format):
 def _lire(ctx, livrable_type, f):
     territoire, groupe, acces, objet = ctx["territoire"], ctx["groupe"], ctx["acces"], ctx["livrable"]
     if livrable_type == "GT2":
-        return tableur_gt2.lire_import(f.read(), f.name, _activites(territoire, groupe), objet.pk,
-                                       tableur_gt2.nom_feuille(str(groupe.libelle)), acces.peut_consolider(groupe))
-    return tableur_gt3.lire_import(f.read(), f.name, _activites(territoire, groupe), _communes(territoire), objet.pk,
-                                   tableur_gt3.nom_feuille(str(groupe.libelle)))
+        return tableur_gt2.lire_import(
+            f.read(),
+            f.name,
+            _activites(territoire, groupe),
+            objet.pk,
+            tableur_gt2.nom_feuille(str(groupe.libelle)),
+            acces.peut_consolider(groupe),
+        )
+    return tableur_gt3.lire_import(
+        f.read(),
+        f.name,
+        _activites(territoire, groupe),
+        _communes(territoire),
+        objet.pk,
+        tableur_gt3.nom_feuille(str(groupe.libelle)),
+    )
 
 
 def _appliquer(request, ctx, livrable_type, rangs, choix, jeton=None):
@@ -126,29 +148,42 @@ def _appliquer(request, ctx, livrable_type, rangs, choix, jeton=None):
     try:
         with transaction.atomic():
             version = Livrable.objects.select_for_update().values_list("version", flat=True).get(pk=livrable.pk)
-            fusion = module.fusionner(rangs, module.actuelles(livrable), choix, (jeton or {}).get("montres"),
-                                      module.existantes(livrable))
+            fusion = module.fusionner(
+                rangs, module.actuelles(livrable), choix, (jeton or {}).get("montres"), module.existantes(livrable)
+            )
             fusion.erreurs += commun.activites_disparues(rangs, fusion, activites)
             if livrable_type == "GT3":
                 fusion.erreurs += tableur_gt3.communes_disparues(rangs, fusion, communes)
-            refus = arbitrer(request, ctx, SELS[livrable_type], {"livrable": livrable.pk}, version, rangs, fusion,
-                             choix, jeton)
+            refus = arbitrer(
+                request, ctx, SELS[livrable_type], {"livrable": livrable.pk}, version, rangs, fusion, choix, jeton
+            )
             if refus is not None:
                 return refus
             if livrable_type == "GT2":
-                ajouts, modifs = tableur_gt2.do_importer(livrable, request.user, acces.organisation, rangs,
-                                                         fusion.valeurs, activites, acces.peut_consolider(groupe))
+                ajouts, modifs = tableur_gt2.do_importer(
+                    livrable,
+                    request.user,
+                    acces.organisation,
+                    rangs,
+                    fusion.valeurs,
+                    activites,
+                    acces.peut_consolider(groupe),
+                )
             else:
-                ajouts, modifs = tableur_gt3.do_importer(livrable, request.user, rangs, fusion.valeurs, activites,
-                                                         communes)
+                ajouts, modifs = tableur_gt3.do_importer(
+                    livrable, request.user, rangs, fusion.valeurs, activites, communes
+                )
     except ActionRefusee as exc:
         return _page(request, {**ctx, "refus": exc.messages}, status=409)
     if ajouts or modifs:
         livrable.refresh_from_db(fields=["version"])
         quoi = ("élément", "reformulé") if livrable_type == "GT2" else ("ligne", "modifiée")
-        messages.success(request, f"Classeur importé : {ajouts} {quoi[0]}{'s' if ajouts > 1 else ''} "
-                                  f"ajouté{'e' if quoi[0] == 'ligne' else ''}{'s' if ajouts > 1 else ''}, {modifs} "
-                                  f"{quoi[1]}{'s' if modifs > 1 else ''} (version {livrable.version} du livrable).")
+        messages.success(
+            request,
+            f"Classeur importé : {ajouts} {quoi[0]}{'s' if ajouts > 1 else ''} "
+            f"ajouté{'e' if quoi[0] == 'ligne' else ''}{'s' if ajouts > 1 else ''}, {modifs} "
+            f"{quoi[1]}{'s' if modifs > 1 else ''} (version {livrable.version} du livrable).",
+        )
     else:
         messages.info(request, "Classeur importé : aucune modification.")
     avertir(request, fusion)
@@ -165,15 +200,21 @@ def importer(request, code, theme, livrable):
     ctx["form"] = form
     objet = ctx["livrable"]
     if objet.verrouille:
-        return _page(request, {**ctx, "refus": [f"{objet} est {objet.LIBELLE_FINAL} : il faut le rouvrir pour le "
-                                                f"modifier"]}, status=409)
+        return _page(
+            request,
+            {**ctx, "refus": [f"{objet} est {objet.LIBELLE_FINAL} : il faut le rouvrir pour le modifier"]},
+            status=409,
+        )
     if not form.is_valid():
         return _page(request, {**ctx, "erreurs": form.errors["fichier"], "consequence": CONSEQUENCE}, status=400)
     try:
         lu = _lire(ctx, livrable, form.cleaned_data["fichier"])
     except InvalidFile as exc:
-        return _page(request, {**ctx, "erreurs": exc.errors, "avertissements": exc.warnings,
-                               "consequence": CONSEQUENCE}, status=400)
+        return _page(
+            request,
+            {**ctx, "erreurs": exc.errors, "avertissements": exc.warnings, "consequence": CONSEQUENCE},
+            status=400,
+        )
     return _appliquer(request, ctx, livrable, lu.rangs, {})
 
 

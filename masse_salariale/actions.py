@@ -17,7 +17,6 @@ from masse_salariale.models import Agregat, EffectifTheme, LignePaie, Lot, LotEm
 from masse_salariale.pseudonymes import pseudonymiser_tous
 from mutualis.db import insert_rows
 from mutualis.erreurs import ActionRefusee
-from referentiel.models import Activite
 from territoire.models import Evenement, Territoire
 
 ANNEE_MIN, ANNEE_MAX = 2000, 2100
@@ -65,8 +64,10 @@ def check_lengths(payroll) -> None:
     errors = []
     for column, limit in LONGUEURS.items():
         too_long = payroll.lines.filter(pl.col(column).str.len_chars() > limit)
-        errors += [f"ligne {row} : {column} « {value[:40]}… » : {limit} caractères au plus"
-                   for row, value in too_long.select("ligne", column).iter_rows()]
+        errors += [
+            f"ligne {row} : {column} « {value[:40]}… » : {limit} caractères au plus"
+            for row, value in too_long.select("ligne", column).iter_rows()
+        ]
     if errors:
         raise InvalidFile(sorted(errors, key=lambda e: int(e.split()[1])), payroll.warnings)
 
@@ -113,27 +114,65 @@ def do_preparer_lot(territoire: Territoire, data: bytes, filename: str, annee: i
     orgs = {o.code: o for o in territoire.organisations.all()}
     LotEmployeur.objects.bulk_create(
         LotEmployeur(
-            lot=lot, organisation=orgs[row["employeur"]], annee=annee, nb_lignes=row["nb_lignes"],
-            nb_agents=row["nb_agents"], cout=_money(row["montant"]), etp=_fte(row["etp"]),
+            lot=lot,
+            organisation=orgs[row["employeur"]],
+            annee=annee,
+            nb_lignes=row["nb_lignes"],
+            nb_agents=row["nb_agents"],
+            cout=_money(row["montant"]),
+            etp=_fte(row["etp"]),
         )
         for row in by_employer.sort("employeur").iter_rows(named=True)
     )
-    fine_fields = ["employeur", "theme", "activite", "situation", "beneficiaire", "categorie", "nb_agents", "nb_lignes",
-                   "montant", "etp"]
-    insert_rows(Agregat, ["lot", *fine_fields],
-                ((lot.pk, *row) for row in fine.select(fine_fields).iter_rows()))
-    insert_rows(EffectifTheme, ["lot", "employeur", "theme", "nb_agents", "montant", "etp"],
-                ((lot.pk, *row) for row in by_theme.select("employeur", "theme", "nb_agents", "montant", "etp").iter_rows()))
-    columns = ["ligne", "employeur", "agent", "theme", "activite", "cout_annuel", "quotite", "etp", "situation",
-               "beneficiaire", "service", "statut", "categorie"]
+    fine_fields = [
+        "employeur",
+        "theme",
+        "activite",
+        "situation",
+        "beneficiaire",
+        "categorie",
+        "nb_agents",
+        "nb_lignes",
+        "montant",
+        "etp",
+    ]
+    insert_rows(Agregat, ["lot", *fine_fields], ((lot.pk, *row) for row in fine.select(fine_fields).iter_rows()))
+    insert_rows(
+        EffectifTheme,
+        ["lot", "employeur", "theme", "nb_agents", "montant", "etp"],
+        ((lot.pk, *row) for row in by_theme.select("employeur", "theme", "nb_agents", "montant", "etp").iter_rows()),
+    )
+    columns = [
+        "ligne",
+        "employeur",
+        "agent",
+        "theme",
+        "activite",
+        "cout_annuel",
+        "quotite",
+        "etp",
+        "situation",
+        "beneficiaire",
+        "service",
+        "statut",
+        "categorie",
+    ]
     text = ["activite", "beneficiaire", "service", "statut", "categorie"]
-    stored = lines.select(columns).with_columns(pl.col("cout_annuel").round(2), *(pl.col(c).fill_null("") for c in text))
+    stored = lines.select(columns).with_columns(
+        pl.col("cout_annuel").round(2), *(pl.col(c).fill_null("") for c in text)
+    )
     insert_rows(LignePaie, ["lot", *columns], ((lot.pk, *row) for row in stored.iter_rows()))
     Evenement.objects.create(
-        territoire=territoire, utilisateur=utilisateur, action="masse_salariale.import",
+        territoire=territoire,
+        utilisateur=utilisateur,
+        action="masse_salariale.import",
         objet=f"Lot {lot.pk} ({filename})",
-        details={"annee": annee, "lignes": lot.nb_lignes, "empreinte": lot.empreinte,
-                 "employeurs": sorted(by_employer["employeur"].to_list())},
+        details={
+            "annee": annee,
+            "lignes": lot.nb_lignes,
+            "empreinte": lot.empreinte,
+            "employeurs": sorted(by_employer["employeur"].to_list()),
+        },
     )
     return lot
 
@@ -175,7 +214,9 @@ def do_confirmer_lot(lot: Lot, utilisateur, remplacer: bool = False) -> Lot:
     lot.confirme_le = timezone.now()
     lot.save(update_fields=["statut", "confirme_par", "confirme_le"])
     Evenement.objects.create(
-        territoire=lot.territoire, utilisateur=utilisateur, action="masse_salariale.confirmation",
+        territoire=lot.territoire,
+        utilisateur=utilisateur,
+        action="masse_salariale.confirmation",
         objet=f"Lot {lot.pk} ({lot.fichier})",
         details={"annee": lot.annee, "remplaces": sorted(le.lot_id for le in current.values())},
     )
@@ -192,7 +233,9 @@ def do_abandonner_lot(lot: Lot, utilisateur) -> None:
     # The lines of an abandoned batch are personal data with no further use.
     lot.lignes.all().delete()
     Evenement.objects.create(
-        territoire=lot.territoire, utilisateur=utilisateur, action="masse_salariale.abandon",
+        territoire=lot.territoire,
+        utilisateur=utilisateur,
+        action="masse_salariale.abandon",
         objet=f"Lot {lot.pk} ({lot.fichier})",
     )
 

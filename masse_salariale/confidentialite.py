@@ -117,8 +117,9 @@ def equations(epci: str, fonctionnels, lignes: dict) -> list[tuple]:
     for e in organisations:
         propres = [g for g in grille if g[1] == e]
         out.append((("organisation", e), tuple(g for g in propres if g[2] in fonctionnels)))
-        out.append((("organisation_tous_themes", e),
-                    (("organisation", e), *(g for g in propres if g[2] not in fonctionnels))))
+        out.append(
+            (("organisation_tous_themes", e), (("organisation", e), *(g for g in propres if g[2] not in fonctionnels)))
+        )
     mad = [("mis_a_disposition_epci", t) for t in themes]
     for t in themes:
         du_theme = [g for g in grille if g[2] == t]
@@ -139,9 +140,9 @@ def equations(epci: str, fonctionnels, lignes: dict) -> list[tuple]:
 def lire_tableau(courants: set[tuple[int, str]], epci: str, fonctionnels) -> Tableau:
     """The cells of the (batch, employer) pairs `courants` (the current batches of a year, or one batch):
     one query."""
-    rows = (LignePaie.objects.filter(lot_id__in={lot for lot, _ in courants})
-            .values_list("lot_id", "employeur", "theme", "activite", "situation", "beneficiaire", "agent",
-                         "cout_annuel", "quotite"))
+    rows = LignePaie.objects.filter(lot_id__in={lot for lot, _ in courants}).values_list(
+        "lot_id", "employeur", "theme", "activite", "situation", "beneficiaire", "agent", "cout_annuel", "quotite"
+    )
     atomes: dict = {}
     for lot, employeur, theme, activite, situation, beneficiaire, agent, cout, quotite in rows.iterator():
         if (lot, employeur) not in courants:
@@ -189,8 +190,9 @@ def classe_de(acces) -> tuple:
 
 def _entree(territoire, paie) -> tuple[Tableau, dict]:
     courants = {(e.lot_id, code) for code, e in paie.lots.items()}
-    return _en_cache(cle_paie(territoire, paie), lambda: lire_tableau(courants, territoire.code,
-                                                                     territoire.themes_fonctionnels))
+    return _en_cache(
+        cle_paie(territoire, paie), lambda: lire_tableau(courants, territoire.code, territoire.themes_fonctionnels)
+    )
 
 
 def _en_cache(cle, lire) -> tuple[Tableau, dict]:
@@ -270,8 +272,12 @@ class Lecture:
         valeur = sum(contributions.values())
         if cle in self.motif.caches and not self.connait(cle[0]):
             primaire = cle in self.motif.primaires
-            return Montant(valeur, False, self.tableau.raison(cle, contributions) if primaire
-                           else regle.RAISON_SECONDAIRE, agents=len(contributions))
+            return Montant(
+                valeur,
+                False,
+                self.tableau.raison(cle, contributions) if primaire else regle.RAISON_SECONDAIRE,
+                agents=len(contributions),
+            )
         return self._publie(self._atomes_de([cle]), valeur, contributions, self.tableau.raison(cle, contributions))
 
     def ligne(self, *nom) -> Montant:
@@ -287,8 +293,9 @@ class Lecture:
         if nom in self.motif.lignes_cachees and not all(self.connait(k[0]) for k in cles):
             raison = self.tableau.raison(nom, contributions) or regle.RAISON_SECONDAIRE
             return Montant(valeur, False, raison, agents=len(contributions))
-        return self._publie(self.tableau.atomes_de_ligne(nom), valeur, contributions,
-                            self.tableau.raison(nom, contributions))
+        return self._publie(
+            self.tableau.atomes_de_ligne(nom), valeur, contributions, self.tableau.raison(nom, contributions)
+        )
 
     def atomes(self, cles: Iterable) -> Montant:
         """A figure finer than the cells (activity × situation × beneficiary of one employer)."""
@@ -320,8 +327,7 @@ class Lecture:
         return [a for k in cles for a in self.tableau.atomes_de.get(k, [])]
 
     def _publie(self, atomes, valeur, contributions, raison: str | None) -> Montant:
-        m = Montant(valeur, True, confidentiel=bool(contributions) and raison is not None,
-                    agents=len(contributions))
+        m = Montant(valeur, True, confidentiel=bool(contributions) and raison is not None, agents=len(contributions))
         self.publies.append(regle.Publie({a: 1.0 for a in atomes}, m.affiche))
         return m
 
@@ -330,19 +336,23 @@ class Lecture:
         atom of an employer she does not know, and the hidden part of every published line when that part
         is not diffusible (two one-agent cells of a row are no protection of each other)."""
         t = self.tableau
-        cibles = {("cellule", k): {a: 1.0 for a in t.atomes_de[k]} for k, c in t.cellules.items()
-                  if not self.connait(k[0]) and not regle.diffusible(c)}
-        cibles |= {("atome", a): {a: 1.0} for a, c in t.atomes.items()
-                   if not self.connait(a[0]) and not regle.diffusible(c)}
+        cibles = {
+            ("cellule", k): {a: 1.0 for a in t.atomes_de[k]}
+            for k, c in t.cellules.items()
+            if not self.connait(k[0]) and not regle.diffusible(c)
+        }
+        cibles |= {
+            ("atome", a): {a: 1.0} for a, c in t.atomes.items() if not self.connait(a[0]) and not regle.diffusible(c)
+        }
         m = self.motif
 
         def cellules_de(membre):
             return [membre] if membre in t.cellules else t.lignes[membre]
 
         for nom, cles in t.lignes.items():
-            if nom in m.lignes_cachees and not all(self.connait(k[0]) for k in cles):
-                if not regle.diffusible(regle.union(t.cellules[k] for k in cles)):
-                    cibles[("ligne", nom)] = {a: 1.0 for k in cles for a in t.atomes_de[k]}
+            cachee = nom in m.lignes_cachees and not all(self.connait(k[0]) for k in cles)
+            if cachee and not regle.diffusible(regle.union(t.cellules[k] for k in cles)):
+                cibles[("ligne", nom)] = {a: 1.0 for k in cles for a in t.atomes_de[k]}
         for nom, membres in [*((n, tuple(c)) for n, c in t.lignes.items()), *t.equations]:
             if nom in m.lignes_cachees:
                 continue
@@ -395,6 +405,8 @@ def lecture_lot(lot, acces) -> Lecture:
     current payroll, on the batch's own lines (a staged batch is not yet in any table)."""
     courants = {(lot.pk, code) for code in lot.employeurs.values_list("organisation__code", flat=True)}
     territoire = lot.territoire
-    tableau, motifs = _en_cache(("lot", lot.pk, lot.empreinte, tuple(territoire.themes_fonctionnels)),
-                                lambda: lire_tableau(courants, territoire.code, territoire.themes_fonctionnels))
+    tableau, motifs = _en_cache(
+        ("lot", lot.pk, lot.empreinte, tuple(territoire.themes_fonctionnels)),
+        lambda: lire_tableau(courants, territoire.code, territoire.themes_fonctionnels),
+    )
     return _enregistree(Lecture(tableau, _motif(tableau, motifs, classe_de(acces)), classe_de(acces)))

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils import timezone
 
-from masse_salariale.actions import ANNEE_MAX, ANNEE_MIN
 from engine.themes import THEMES
+from masse_salariale.actions import ANNEE_MAX, ANNEE_MIN
 from mutualis.forms import FichierField
 
 
@@ -12,7 +12,9 @@ class ImportForm(forms.Form):
         help_text="CSV (séparateur ; , ou tabulation), XLSX ou ODS, une ligne par agent et affectation.",
     )
     annee = forms.IntegerField(
-        label="Année de référence", min_value=ANNEE_MIN, max_value=ANNEE_MAX,
+        label="Année de référence",
+        min_value=ANNEE_MIN,
+        max_value=ANNEE_MAX,
         help_text="L'année de paie que décrit le fichier (en général celle du dernier compte administratif).",
     )
 

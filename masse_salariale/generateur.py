@@ -63,13 +63,32 @@ Organisation = tuple[str, str, int | None]
 
 # Columns of the payroll file, in the order of FORMATS.md §3.
 PAYROLL_COLUMNS: tuple[str, ...] = (
-    "employeur", "agent", "theme", "cout_annuel", "quotite", "etp",
-    "situation", "beneficiaire", "activite", "service", "statut", "categorie",
+    "employeur",
+    "agent",
+    "theme",
+    "cout_annuel",
+    "quotite",
+    "etp",
+    "situation",
+    "beneficiaire",
+    "activite",
+    "service",
+    "statut",
+    "categorie",
 )
 PAYROLL_SCHEMA: dict[str, type[pl.DataType]] = {
-    "employeur": pl.String, "agent": pl.String, "theme": pl.String, "cout_annuel": pl.Float64,
-    "quotite": pl.Float64, "etp": pl.Float64, "situation": pl.String, "beneficiaire": pl.String,
-    "activite": pl.String, "service": pl.String, "statut": pl.String, "categorie": pl.String,
+    "employeur": pl.String,
+    "agent": pl.String,
+    "theme": pl.String,
+    "cout_annuel": pl.Float64,
+    "quotite": pl.Float64,
+    "etp": pl.Float64,
+    "situation": pl.String,
+    "beneficiaire": pl.String,
+    "activite": pl.String,
+    "service": pl.String,
+    "statut": pl.String,
+    "categorie": pl.String,
 }
 
 DEFAULT_POPULATION = 1_000
@@ -82,28 +101,29 @@ _NON_SUPPORT = np.array([_T[t.code] for t in THEMES if not t.functional] + [_T[A
 
 # Main theme of an agent, within its group (support or not): weights by theme code, in the order
 # of _SUPPORT and _NON_SUPPORT.
-_SUPPORT_WEIGHTS = [
-    {"FIN": 0.20, "RH": 0.22, "CPAJ": 0.10, "SI": 0.13, "BML": 0.35}[_THEME_CODES[i]] for i in _SUPPORT
-]
+_SUPPORT_WEIGHTS = [{"FIN": 0.20, "RH": 0.22, "CPAJ": 0.10, "SI": 0.13, "BML": 0.35}[_THEME_CODES[i]] for i in _SUPPORT]
 _NON_SUPPORT_WEIGHTS_COMMUNE = [
-    {"AOS": 0.02, "GDP": 0.02, "ECO": 0.015, "TIDP": 0.095, AUTRE: 0.85}[_THEME_CODES[i]]
-    for i in _NON_SUPPORT
+    {"AOS": 0.02, "GDP": 0.02, "ECO": 0.015, "TIDP": 0.095, AUTRE: 0.85}[_THEME_CODES[i]] for i in _NON_SUPPORT
 ]
 _NON_SUPPORT_WEIGHTS_EPCI = [
-    {"AOS": 0.03, "GDP": 0.04, "ECO": 0.05, "TIDP": 0.24, AUTRE: 0.64}[_THEME_CODES[i]]
-    for i in _NON_SUPPORT
+    {"AOS": 0.03, "GDP": 0.04, "ECO": 0.05, "TIDP": 0.24, AUTRE: 0.64}[_THEME_CODES[i]] for i in _NON_SUPPORT
 ]
 # Group of a main theme, for the category draw: 0 support, 1 other themes, 2 AUTRE.
-_GROUP = np.array(
-    [0 if i in _SUPPORT else 2 if code == AUTRE else 1 for i, code in enumerate(_THEME_CODES)]
-)
+_GROUP = np.array([0 if i in _SUPPORT else 2 if code == AUTRE else 1 for i, code in enumerate(_THEME_CODES)])
 
 # Themes of an agent's 2nd and 3rd lines, always in the group of its main theme, so that splitting
 # time never moves ETP across the support boundary.
 _PARTNERS = {
-    "FIN": ("RH", "CPAJ"), "RH": ("FIN", "SI"), "CPAJ": ("FIN", "BML"), "SI": ("BML", "RH"),
-    "BML": ("SI", "CPAJ"), "AOS": ("GDP", AUTRE), "GDP": ("AOS", "TIDP"), "ECO": (AUTRE, "GDP"),
-    "TIDP": (AUTRE, "GDP"), AUTRE: ("TIDP", "GDP"),
+    "FIN": ("RH", "CPAJ"),
+    "RH": ("FIN", "SI"),
+    "CPAJ": ("FIN", "BML"),
+    "SI": ("BML", "RH"),
+    "BML": ("SI", "CPAJ"),
+    "AOS": ("GDP", AUTRE),
+    "GDP": ("AOS", "TIDP"),
+    "ECO": (AUTRE, "GDP"),
+    "TIDP": (AUTRE, "GDP"),
+    AUTRE: ("TIDP", "GDP"),
 }
 _PARTNER_INDEX = np.array([[_T[p] for p in _PARTNERS[code]] for code in _THEME_CODES])
 
@@ -122,11 +142,13 @@ _CATEGORIES = ("A", "B", "C")
 _CATEGORY_WEIGHTS = np.array([[0.20, 0.22, 0.58], [0.18, 0.28, 0.54], [0.10, 0.11, 0.79]])
 _CATEGORY_CUMULATIVE = np.cumsum(_CATEGORY_WEIGHTS / _CATEGORY_WEIGHTS.sum(axis=1)[:, None], axis=1)
 # Full-time employer cost (mean, standard deviation, floor, ceiling) in euros, by category.
-_COST = np.array([
-    [62_000.0, 4_500.0, 52_000.0, 70_000.0],
-    [51_000.0, 3_000.0, 45_000.0, 60_000.0],
-    [44_000.0, 2_000.0, 40_000.0, 50_000.0],
-])
+_COST = np.array(
+    [
+        [62_000.0, 4_500.0, 52_000.0, 70_000.0],
+        [51_000.0, 3_000.0, 45_000.0, 60_000.0],
+        [44_000.0, 2_000.0, 40_000.0, 50_000.0],
+    ]
+)
 _STATUTS = ("titulaire", "contractuel")
 _CONTRACTUAL_RATE = 0.24
 
@@ -147,22 +169,37 @@ _THEMED_SERVICES = {
     "TIDP": "Voirie et espaces publics",
 }
 _OTHER_SERVICES_COMMUNE = {
-    "Éducation et enfance": 0.22, "Restauration scolaire": 0.12, "Petite enfance": 0.10,
-    "Sports": 0.08, "Culture": 0.09, "Police municipale": 0.06, "Population et état civil": 0.07,
-    "Propreté urbaine": 0.08, "Solidarités et action sociale": 0.07,
-    "Jeunesse et vie associative": 0.05, "Communication": 0.03, "Cabinet et direction générale": 0.03,
+    "Éducation et enfance": 0.22,
+    "Restauration scolaire": 0.12,
+    "Petite enfance": 0.10,
+    "Sports": 0.08,
+    "Culture": 0.09,
+    "Police municipale": 0.06,
+    "Population et état civil": 0.07,
+    "Propreté urbaine": 0.08,
+    "Solidarités et action sociale": 0.07,
+    "Jeunesse et vie associative": 0.05,
+    "Communication": 0.03,
+    "Cabinet et direction générale": 0.03,
 }
 _OTHER_SERVICES_EPCI = {
-    "Collecte et traitement des déchets": 0.30, "Eau et assainissement": 0.12,
-    "Mobilités et transports": 0.10, "Propreté et nettoiement": 0.14,
-    "Habitat et politique de la ville": 0.06, "Planification urbaine et aménagement": 0.08,
-    "Équipements et grands projets": 0.06, "Environnement et énergie": 0.05,
-    "Cabinet, communication et direction générale": 0.05, "Archives et patrimoine culturel": 0.04,
+    "Collecte et traitement des déchets": 0.30,
+    "Eau et assainissement": 0.12,
+    "Mobilités et transports": 0.10,
+    "Propreté et nettoiement": 0.14,
+    "Habitat et politique de la ville": 0.06,
+    "Planification urbaine et aménagement": 0.08,
+    "Équipements et grands projets": 0.06,
+    "Environnement et énergie": 0.05,
+    "Cabinet, communication et direction générale": 0.05,
+    "Archives et patrimoine culturel": 0.04,
 }
 _SPLIT_SERVICE_COMMUNE = "Secrétariat général"
 _SPLIT_SERVICE_EPCI = "Direction générale des services"
 _SERVICES: tuple[str, ...] = (
-    tuple(_THEMED_SERVICES.values()) + tuple(_OTHER_SERVICES_COMMUNE) + tuple(_OTHER_SERVICES_EPCI)
+    tuple(_THEMED_SERVICES.values())
+    + tuple(_OTHER_SERVICES_COMMUNE)
+    + tuple(_OTHER_SERVICES_EPCI)
     + (_SPLIT_SERVICE_COMMUNE, _SPLIT_SERVICE_EPCI)
 )
 _S = {label: i for i, label in enumerate(_SERVICES)}
@@ -221,9 +258,7 @@ def _check(epci: Organisation, communes: list[Organisation], scale: float) -> No
             raise ValueError(f"negative population for {code}")
 
 
-def generate_payroll(
-    epci: Organisation, communes: list[Organisation], seed: int, scale: float = 1.0
-) -> pl.DataFrame:
+def generate_payroll(epci: Organisation, communes: list[Organisation], seed: int, scale: float = 1.0) -> pl.DataFrame:
     """Return a synthetic payroll for the EPCI and its communes, one row per line (PAYROLL_COLUMNS).
 
     `epci` and each commune are (code, nom, population). Same arguments, same frame. Rows are sorted
@@ -233,9 +268,7 @@ def generate_payroll(
     rng = np.random.default_rng(seed)
     employers = [epci[0]] + [c[0] for c in communes]
     n_communes = len(communes)
-    commune_pop = np.array(
-        [DEFAULT_POPULATION if c[2] is None else c[2] for c in communes], dtype=float
-    )
+    commune_pop = np.array([DEFAULT_POPULATION if c[2] is None else c[2] for c in communes], dtype=float)
     territory_pop = float(commune_pop.sum()) if epci[2] is None else float(epci[2])
 
     # --- Employers: headcount at scale 1 (it drives rates and shares), then scaled.
@@ -266,9 +299,7 @@ def generate_payroll(
     main = _SUPPORT[_draw(rng, _cumulative(_SUPPORT_WEIGHTS), n_agents)]
     other = np.empty(n_agents, dtype=np.int64)
     other[:n_epci] = _NON_SUPPORT[_draw(rng, _cumulative(_NON_SUPPORT_WEIGHTS_EPCI), n_epci)]
-    other[n_epci:] = _NON_SUPPORT[
-        _draw(rng, _cumulative(_NON_SUPPORT_WEIGHTS_COMMUNE), n_agents - n_epci)
-    ]
+    other[n_epci:] = _NON_SUPPORT[_draw(rng, _cumulative(_NON_SUPPORT_WEIGHTS_COMMUNE), n_agents - n_epci)]
     main = np.where(support, main, other)
     n_straddling = int(straddling.sum())
     main[straddling] = np.where(rng.random(n_straddling) < 0.5, _T["FIN"], _T["RH"])
@@ -276,20 +307,14 @@ def generate_payroll(
     # --- Agent attributes.
     group = _GROUP[main]
     draw = rng.random(n_agents)
-    category = (draw > _CATEGORY_CUMULATIVE[group, 0]).astype(np.int64) + (
-        draw > _CATEGORY_CUMULATIVE[group, 1]
-    )
-    full_time = np.clip(
-        rng.normal(_COST[category, 0], _COST[category, 1]), _COST[category, 2], _COST[category, 3]
-    )
+    category = (draw > _CATEGORY_CUMULATIVE[group, 0]).astype(np.int64) + (draw > _CATEGORY_CUMULATIVE[group, 1])
+    full_time = np.clip(rng.normal(_COST[category, 0], _COST[category, 1]), _COST[category, 2], _COST[category, 3])
     cost = np.round(full_time * etp10 / 10, 2)
     statut = (rng.random(n_agents) < _CONTRACTUAL_RATE).astype(np.int64)
     service = _THEMED_SERVICE_INDEX[main]
     other_service = np.empty(n_agents, dtype=np.int64)
     other_service[:n_epci] = _S_EPCI_FIRST + _draw(rng, _cumulative(_OTHER_SERVICES_EPCI), n_epci)
-    other_service[n_epci:] = _S_COMMUNE_FIRST + _draw(
-        rng, _cumulative(_OTHER_SERVICES_COMMUNE), n_agents - n_epci
-    )
+    other_service[n_epci:] = _S_COMMUNE_FIRST + _draw(rng, _cumulative(_OTHER_SERVICES_COMMUNE), n_agents - n_epci)
     service = np.where(main == _T[AUTRE], other_service, service)
     service[:n_epci][straddling[:n_epci]] = _S[_SPLIT_SERVICE_EPCI]
     service[n_epci:][straddling[n_epci:]] = _S[_SPLIT_SERVICE_COMMUNE]
@@ -304,8 +329,7 @@ def generate_payroll(
     if n_communes:
         by_population = np.cumsum(commune_pop + 1) / (commune_pop + 1).sum()
         to_commune = np.flatnonzero(
-            (draw[:n_epci] >= _TRANSFERRED_RATE)
-            & (draw[:n_epci] < _TRANSFERRED_RATE + _MAD_TO_COMMUNE_RATE)
+            (draw[:n_epci] >= _TRANSFERRED_RATE) & (draw[:n_epci] < _TRANSFERRED_RATE + _MAD_TO_COMMUNE_RATE)
         )
         beneficiary[to_commune] = 1 + _draw(rng, by_population, len(to_commune))
     if n_communes >= 2:
@@ -324,9 +348,7 @@ def generate_payroll(
     col = np.arange(len(agent)) - np.repeat(np.cumsum(n_lines) - n_lines, n_lines)
     q10 = np.where(multi[agent], _SPLITS[pattern[agent], col], 10)
     split_agent = straddling[agent]
-    q10 = np.where(
-        split_agent, np.where(col == 0, support_tenths[agent], 10 - support_tenths[agent]), q10
-    )
+    q10 = np.where(split_agent, np.where(col == 0, support_tenths[agent], 10 - support_tenths[agent]), q10)
     # Further lines go to partner themes of the same group, so splitting never crosses the boundary.
     line_main = main[agent]
     swap = rng.integers(0, 2, n_agents)[agent]

@@ -18,11 +18,23 @@ from mutualis.formatage import nombre
 from territoire.enums import TypeOrganisation
 
 AGREGAT_SCHEMA = {
-    "employeur": pl.Utf8, "theme": pl.Utf8, "activite": pl.Utf8, "situation": pl.Utf8, "beneficiaire": pl.Utf8,
-    "categorie": pl.Utf8, "nb_agents": pl.Int64, "montant": pl.Float64, "etp_ligne": pl.Float64,
+    "employeur": pl.Utf8,
+    "theme": pl.Utf8,
+    "activite": pl.Utf8,
+    "situation": pl.Utf8,
+    "beneficiaire": pl.Utf8,
+    "categorie": pl.Utf8,
+    "nb_agents": pl.Int64,
+    "montant": pl.Float64,
+    "etp_ligne": pl.Float64,
 }
-EFFECTIF_SCHEMA = {"employeur": pl.Utf8, "theme": pl.Utf8, "nb_agents": pl.Int64, "montant": pl.Float64,
-                   "etp": pl.Float64}
+EFFECTIF_SCHEMA = {
+    "employeur": pl.Utf8,
+    "theme": pl.Utf8,
+    "nb_agents": pl.Int64,
+    "montant": pl.Float64,
+    "etp": pl.Float64,
+}
 
 
 PORTEE_COEFFICIENT = "Le coefficient ne porte que sur les employeurs présents."
@@ -65,8 +77,10 @@ class PaieCourante:
         """« Année 2025 incomplète : 3 employeurs n'ont pas de lot de paie pour cette année »."""
         n = len(self.manquants)
         verbe = "n'a" if n == 1 else "n'ont"
-        return (f"Année {self.annee} incomplète : {nombre(n)} employeur{'s' if n > 1 else ''} {verbe} pas de lot "
-                f"de paie pour cette année")
+        return (
+            f"Année {self.annee} incomplète : {nombre(n)} employeur{'s' if n > 1 else ''} {verbe} pas de lot "
+            f"de paie pour cette année"
+        )
 
     @property
     def noms_manquants(self) -> str:
@@ -101,8 +115,9 @@ def annees_completes(presents: dict[int, set[str]], attendus) -> list[int]:
 
 def _presents(territoire) -> dict[int, set[str]]:
     presents: dict[int, set[str]] = {}
-    for annee, code in (LotEmployeur.objects.courants().filter(lot__territoire=territoire)
-                        .values_list("annee", "organisation__code")):
+    for annee, code in (
+        LotEmployeur.objects.courants().filter(lot__territoire=territoire).values_list("annee", "organisation__code")
+    ):
         presents.setdefault(annee, set()).add(code)
     return presents
 
@@ -132,9 +147,7 @@ def paie_courante(territoire, annee: int | None = None, complete: bool = False) 
     `complete` the latest complete year (the latest year when none is complete). Four queries whatever the
     size: every current entry, the employers, the fine aggregates and the theme counts of the year."""
     toutes = list(
-        LotEmployeur.objects.courants()
-        .filter(lot__territoire=territoire)
-        .select_related("organisation", "lot")
+        LotEmployeur.objects.courants().filter(lot__territoire=territoire).select_related("organisation", "lot")
     )
     attendus = employeurs(territoire)
     presents: dict[int, set[str]] = {}
@@ -149,20 +162,36 @@ def paie_courante(territoire, annee: int | None = None, complete: bool = False) 
     entries = [e for e in toutes if e.annee == annee]
     manquants = [e for e in attendus if e.code not in presents[annee]]
     lots = {e.organisation.code: e for e in entries}
-    wanted = pl.DataFrame({"lot_id": [e.lot_id for e in entries], "employeur": [e.organisation.code for e in entries]},
-                          schema={"lot_id": pl.Int64, "employeur": pl.Utf8})
+    wanted = pl.DataFrame(
+        {"lot_id": [e.lot_id for e in entries], "employeur": [e.organisation.code for e in entries]},
+        schema={"lot_id": pl.Int64, "employeur": pl.Utf8},
+    )
     lot_ids = sorted({e.lot_id for e in entries})
 
     fine = pl.DataFrame(
-        list(Agregat.objects.filter(lot_id__in=lot_ids).values_list(
-            "lot_id", "employeur", "theme", "activite", "situation", "beneficiaire", "categorie", "nb_agents",
-            "montant", "etp")),
+        list(
+            Agregat.objects.filter(lot_id__in=lot_ids).values_list(
+                "lot_id",
+                "employeur",
+                "theme",
+                "activite",
+                "situation",
+                "beneficiaire",
+                "categorie",
+                "nb_agents",
+                "montant",
+                "etp",
+            )
+        ),
         schema={"lot_id": pl.Int64, **AGREGAT_SCHEMA},
         orient="row",
     )
     counts = pl.DataFrame(
-        list(EffectifTheme.objects.filter(lot_id__in=lot_ids).values_list(
-            "lot_id", "employeur", "theme", "nb_agents", "montant", "etp")),
+        list(
+            EffectifTheme.objects.filter(lot_id__in=lot_ids).values_list(
+                "lot_id", "employeur", "theme", "nb_agents", "montant", "etp"
+            )
+        ),
         schema={"lot_id": pl.Int64, **EFFECTIF_SCHEMA},
         orient="row",
     )

@@ -63,7 +63,11 @@ class LotEmployeur(models.Model):
     annee = models.PositiveSmallIntegerField("année de référence")
     courant = models.BooleanField("courant", default=False)
     remplace = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="remplace_par",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="remplace_par",
         verbose_name="lot remplacé",
     )
     nb_lignes = models.PositiveIntegerField("lignes", default=0)

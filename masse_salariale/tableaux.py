@@ -34,7 +34,8 @@ class Ligne:
 
 def _dest(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
-        pl.when(pl.col("situation") == "mad").then(pl.col("beneficiaire")).otherwise(pl.lit(PROPRES)).alias("dest"))
+        pl.when(pl.col("situation") == "mad").then(pl.col("beneficiaire")).otherwise(pl.lit(PROPRES)).alias("dest")
+    )
 
 
 def etp_par_cellule(paie) -> dict[tuple[str, str, str], float]:
@@ -52,21 +53,34 @@ def lignes_employeurs(result: CoefficientResult, paie, organisations, lecture: L
         if org.code == result.epci:
             numerateur = lecture.ligne("organisation", org.code)
         else:
-            cles = [k for k in lecture.tableau.grille() if k[0] == org.code and k[2] == result.epci and k[1] in functional]
+            cles = [
+                k for k in lecture.tableau.grille() if k[0] == org.code and k[2] == result.epci and k[1] in functional
+            ]
             parts = [lecture.cellule(*k) for k in cles]
             numerateur = lecture.derive(sum(p.valeur for p in parts), parts)
-        rows.append(Ligne(
-            cle=(org.code,), libelle=org.nom, montant=lecture.ligne("organisation", org.code),
-            etp=emp.functional_fte if emp else 0.0,
-            extra={"organisation": org, "numerateur": numerateur, "lot": paie.lots.get(org.code)},
-        ))
+        rows.append(
+            Ligne(
+                cle=(org.code,),
+                libelle=org.nom,
+                montant=lecture.ligne("organisation", org.code),
+                etp=emp.functional_fte if emp else 0.0,
+                extra={"organisation": org, "numerateur": numerateur, "lot": paie.lots.get(org.code)},
+            )
+        )
     return rows
 
 
 def themes(result: CoefficientResult, lecture: Lecture) -> list[dict]:
     """Each functional theme's numerator and denominator (published lines) and its coefficient (public)."""
-    return [{"theme": THEME_BY_CODE[c], "ratio": r, "numerateur": lecture.ligne("numerateur", c),
-             "denominateur": lecture.ligne("denominateur", c)} for c, r in result.by_theme.items()]
+    return [
+        {
+            "theme": THEME_BY_CODE[c],
+            "ratio": r,
+            "numerateur": lecture.ligne("numerateur", c),
+            "denominateur": lecture.ligne("denominateur", c),
+        }
+        for c, r in result.by_theme.items()
+    ]
 
 
 def matrice(paie, organisations, functional, lecture: Lecture) -> dict:
@@ -77,34 +91,48 @@ def matrice(paie, organisations, functional, lecture: Lecture) -> dict:
         row = []
         for theme in functional:
             cle = (org.code, theme, PROPRES)
-            row.append({"theme": theme, "montant": lecture.cellule(*cle), "etp": etp.get(cle, 0.0),
-                        "vide": ("cellule", *cle) not in lecture.tableau.lignes})
+            row.append(
+                {
+                    "theme": theme,
+                    "montant": lecture.cellule(*cle),
+                    "etp": etp.get(cle, 0.0),
+                    "vide": ("cellule", *cle) not in lecture.tableau.lignes,
+                }
+            )
         grid.append({"organisation": org, "cellules": row})
     return {"themes": [THEME_BY_CODE[t] for t in functional], "lignes": grid}
 
 
 def _fine_rows(paie, lecture: Lecture, employeur, theme, dest, names) -> list[Ligne]:
-    frame = _dest(paie.agregats).filter((pl.col("employeur") == employeur) & (pl.col("theme") == theme)
-                                        & (pl.col("dest") == dest))
+    frame = _dest(paie.agregats).filter(
+        (pl.col("employeur") == employeur) & (pl.col("theme") == theme) & (pl.col("dest") == dest)
+    )
     cells = frame.group_by("activite", "situation", "beneficiaire").agg(
         pl.col("etp_ligne").sum(),
         *(pl.col("etp_ligne").filter(pl.col("categorie") == c).sum().alias(f"etp_{c}") for c in "ABC"),
     )
     return [
         Ligne(
-            cle=(employeur, theme, r["activite"], r["situation"], r["beneficiaire"]), libelle=names.get(employeur, employeur),
+            cle=(employeur, theme, r["activite"], r["situation"], r["beneficiaire"]),
+            libelle=names.get(employeur, employeur),
             montant=lecture.atomes([(employeur, theme, r["activite"], r["situation"], r["beneficiaire"])]),
             etp=r["etp_ligne"],
-            extra={"theme": theme, "activite": r["activite"], "situation": SITUATIONS.get(r["situation"], ""),
-                   "beneficiaire": names.get(r["beneficiaire"], r["beneficiaire"]),
-                   "etp_categories": [r["etp_A"], r["etp_B"], r["etp_C"]], "fin": True},
+            extra={
+                "theme": theme,
+                "activite": r["activite"],
+                "situation": SITUATIONS.get(r["situation"], ""),
+                "beneficiaire": names.get(r["beneficiaire"], r["beneficiaire"]),
+                "etp_categories": [r["etp_A"], r["etp_B"], r["etp_C"]],
+                "fin": True,
+            },
         )
         for r in cells.sort("activite", "situation", "beneficiaire").iter_rows(named=True)
     ]
 
 
-def detail(paie, result: CoefficientResult, lecture: Lecture, names: dict[str, str], employeur=None, theme=None,
-           part=None) -> tuple[list[Ligne], Montant, bool]:
+def detail(
+    paie, result: CoefficientResult, lecture: Lecture, names: dict[str, str], employeur=None, theme=None, part=None
+) -> tuple[list[Ligne], Montant, bool]:
     """The cells behind a figure, as the grid shows them to this reader; for an employer whose every
     figure the reader sees, its fine rows (activity × situation × beneficiary, ETP per category). In the
     numerator, the communes' agents made available to the EPCI form one row per theme (a published
@@ -112,10 +140,16 @@ def detail(paie, result: CoefficientResult, lecture: Lecture, names: dict[str, s
     epci = result.epci
     themes_ = [theme] if theme else list(result.functional_themes)
     etp = etp_par_cellule(paie)
-    cles = sorted((k for k in lecture.tableau.grille()
-                   if k[1] in themes_ and (employeur is None or k[0] == employeur)
-                   and (part != "numerateur" or k[0] == epci or k[2] == epci)),
-                  key=lambda k: (k[0] != epci, k[0], k[1], k[2]))
+    cles = sorted(
+        (
+            k
+            for k in lecture.tableau.grille()
+            if k[1] in themes_
+            and (employeur is None or k[0] == employeur)
+            and (part != "numerateur" or k[0] == epci or k[2] == epci)
+        ),
+        key=lambda k: (k[0] != epci, k[0], k[1], k[2]),
+    )
     rows: list[Ligne] = []
     fine_any = False
     mad_themes = []
@@ -129,14 +163,26 @@ def detail(paie, result: CoefficientResult, lecture: Lecture, names: dict[str, s
             fine_any = True
             rows.extend(_fine_rows(paie, lecture, emp, th, dest, names))
             continue
-        rows.append(Ligne(cle=cle, libelle=names.get(emp, emp), montant=lecture.cellule(*cle), etp=etp.get(cle, 0.0),
-                          extra={"theme": th, "situation": _libelle_dest(dest, names), "fin": False}))
+        rows.append(
+            Ligne(
+                cle=cle,
+                libelle=names.get(emp, emp),
+                montant=lecture.cellule(*cle),
+                etp=etp.get(cle, 0.0),
+                extra={"theme": th, "situation": _libelle_dest(dest, names), "fin": False},
+            )
+        )
     for th in mad_themes:
         cles_mad = lecture.tableau.cellules_de_ligne(("mis_a_disposition_epci", th))
-        rows.append(Ligne(cle=("MAD", th), libelle="Communes : agents mis à disposition de l'EPCI",
-                          montant=lecture.ligne("mis_a_disposition_epci", th),
-                          etp=sum(etp.get((k[0], k[1], k[3]), 0.0) for k in cles_mad),
-                          extra={"theme": th, "situation": "Mis à disposition de l'EPCI", "fin": False}))
+        rows.append(
+            Ligne(
+                cle=("MAD", th),
+                libelle="Communes : agents mis à disposition de l'EPCI",
+                montant=lecture.ligne("mis_a_disposition_epci", th),
+                etp=sum(etp.get((k[0], k[1], k[3]), 0.0) for k in cles_mad),
+                extra={"theme": th, "situation": "Mis à disposition de l'EPCI", "fin": False},
+            )
+        )
     return rows, _total(lecture, rows, epci, employeur, theme, part), fine_any
 
 
@@ -181,7 +227,9 @@ class Enjeux:
         if not bases:
             return {"vide": True}
         montant = self.lecture.derive(sum(m.valeur for _, m in bases), [m for _, m in bases])
-        etp = sum(v for (e, t, a), v in self.etp.items()
-                  if t == theme and (activite is None or a == activite) and e in {c for c, _ in bases})
-        return {"vide": False, "montant": montant, "secret": not montant.visible, "etp": etp,
-                "nb_communes": len(bases)}
+        etp = sum(
+            v
+            for (e, t, a), v in self.etp.items()
+            if t == theme and (activite is None or a == activite) and e in {c for c, _ in bases}
+        )
+        return {"vide": False, "montant": montant, "secret": not montant.visible, "etp": etp, "nb_communes": len(bases)}

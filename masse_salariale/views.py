@@ -11,11 +11,11 @@ from engine.coefficient import compute_coefficient
 from engine.themes import THEME_BY_CODE
 from formats.errors import InvalidFile
 from masse_salariale.actions import ActionRefusee, conflits, do_abandonner_lot, do_confirmer_lot, do_preparer_lot
+from masse_salariale.confidentialite import lecture as lecture_paie
+from masse_salariale.confidentialite import lecture_lot
 from masse_salariale.forms import ConfirmationForm, FonctionnelsForm, ImportForm
 from masse_salariale.lecture import paie_courante
 from masse_salariale.models import Lot, LotEmployeur
-from masse_salariale.confidentialite import lecture as lecture_paie
-from masse_salariale.confidentialite import lecture_lot
 from masse_salariale.tableaux import detail as detail_rows
 from masse_salariale.tableaux import lignes_employeurs, matrice, themes
 from territoire.actions import do_changer_fonctionnels
@@ -29,8 +29,9 @@ def _annee(request) -> int | None:
 
 def _coefficient(territoire, paie):
     organisations = list(territoire.organisations.all())
-    result = compute_coefficient(paie.agregats, territoire.code, [o.code for o in organisations],
-                                 territoire.themes_fonctionnels)
+    result = compute_coefficient(
+        paie.agregats, territoire.code, [o.code for o in organisations], territoire.themes_fonctionnels
+    )
     return organisations, result
 
 
@@ -42,24 +43,42 @@ def coefficient(request, code):
     lecture = lecture_paie(territoire, paie, acces)
     lignes = lignes_employeurs(result, paie, organisations, lecture)
     par_theme = themes(result, lecture)
-    return render(request, "masse_salariale/coefficient.html", {
-        "territoire": territoire, "acces": acces, "paie": paie, "result": result, "themes": par_theme,
-        "lignes": lignes, "numerateur": lecture.ligne("numerateur"), "denominateur": lecture.ligne("denominateur"),
-        "matrice": matrice(paie, organisations, result.functional_themes, lecture),
-        "barres_themes": _barres([(t["theme"].label, t["ratio"].coefficient, t["theme"].code) for t in par_theme],
-                                 share=True),
-        "form_fonctionnels": FonctionnelsForm(initial={"themes": list(result.functional_themes)})
-        if acces.peut_administrer() else None,
-        "barres_employeurs": _barres([(l.libelle, l.montant.affiche, l.cle[0]) for l in lignes]),
-    })
+    return render(
+        request,
+        "masse_salariale/coefficient.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "paie": paie,
+            "result": result,
+            "themes": par_theme,
+            "lignes": lignes,
+            "numerateur": lecture.ligne("numerateur"),
+            "denominateur": lecture.ligne("denominateur"),
+            "matrice": matrice(paie, organisations, result.functional_themes, lecture),
+            "barres_themes": _barres(
+                [(t["theme"].label, t["ratio"].coefficient, t["theme"].code) for t in par_theme], share=True
+            ),
+            "form_fonctionnels": FonctionnelsForm(initial={"themes": list(result.functional_themes)})
+            if acces.peut_administrer()
+            else None,
+            "barres_employeurs": _barres([(l.libelle, l.montant.affiche, l.cle[0]) for l in lignes]),
+        },
+    )
 
 
 def _barres(items, share=False):
     """Bars of an SVG chart: width as a share of the largest value (or of 1 for a ratio)."""
     top = 1.0 if share else max((v for _, v, _ in items if v), default=0) or 1.0
-    return [{"libelle": label, "valeur": value, "code": code,
-             "largeur": 0 if value is None else max(0.0, min(100.0, 100 * value / top))}
-            for label, value, code in items]
+    return [
+        {
+            "libelle": label,
+            "valeur": value,
+            "code": code,
+            "largeur": 0 if value is None else max(0.0, min(100.0, 100 * value / top)),
+        }
+        for label, value, code in items
+    ]
 
 
 @login_required
@@ -92,13 +111,33 @@ def detail(request, code):
         employeur = None
     if theme and theme not in result.functional_themes:
         theme = None
-    rows, total, fine = detail_rows(paie, result, lecture_paie(territoire, paie, acces), names, employeur, theme,
-                                    "numerateur" if part == "numerateur" else None)
-    return render(request, "masse_salariale/detail.html", {
-        "territoire": territoire, "acces": acces, "paie": paie, "result": result, "rows": rows,
-        "total": total, "fine": fine, "employeur": employeur, "employeur_nom": names.get(employeur),
-        "theme": THEME_BY_CODE.get(theme) if theme else None, "part": part, "total_etp": sum(r.etp for r in rows),
-    })
+    rows, total, fine = detail_rows(
+        paie,
+        result,
+        lecture_paie(territoire, paie, acces),
+        names,
+        employeur,
+        theme,
+        "numerateur" if part == "numerateur" else None,
+    )
+    return render(
+        request,
+        "masse_salariale/detail.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "paie": paie,
+            "result": result,
+            "rows": rows,
+            "total": total,
+            "fine": fine,
+            "employeur": employeur,
+            "employeur_nom": names.get(employeur),
+            "theme": THEME_BY_CODE.get(theme) if theme else None,
+            "part": part,
+            "total_etp": sum(r.etp for r in rows),
+        },
+    )
 
 
 @login_required
@@ -108,11 +147,18 @@ def lots(request, code):
     visibles = Lot.objects.filter(territoire=territoire).select_related("importe_par")
     if not acces.est_equipe_projet:
         visibles = visibles.filter(importe_par=request.user)
-    return render(request, "masse_salariale/lots.html", {
-        "territoire": territoire, "acces": acces, "paie": paie,
-        "organisations": list(territoire.organisations.all()), "lots": list(visibles[:50]),
-        "form": ImportForm() if acces.peut_importer() else None,
-    })
+    return render(
+        request,
+        "masse_salariale/lots.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "paie": paie,
+            "organisations": list(territoire.organisations.all()),
+            "lots": list(visibles[:50]),
+            "form": ImportForm() if acces.peut_importer() else None,
+        },
+    )
 
 
 @login_required
@@ -134,11 +180,18 @@ def importer(request, code):
         errors = exc.errors if isinstance(exc, InvalidFile) else exc.messages
         warnings = exc.warnings if isinstance(exc, InvalidFile) else []
         Evenement.objects.create(
-            territoire=territoire, utilisateur=request.user, action="masse_salariale.refus", objet=upload.name[:200],
+            territoire=territoire,
+            utilisateur=request.user,
+            action="masse_salariale.refus",
+            objet=upload.name[:200],
             details={"erreurs": len(errors), "empreinte": hashlib.sha256(data).hexdigest()},
         )
-        return render(request, "masse_salariale/rapport.html",
-                      {**context, "erreurs": errors, "avertissements": warnings, "fichier": upload.name}, status=400)
+        return render(
+            request,
+            "masse_salariale/rapport.html",
+            {**context, "erreurs": errors, "avertissements": warnings, "fichier": upload.name},
+            status=400,
+        )
     return redirect("masse_salariale:lot", code=code, pk=lot.pk)
 
 
@@ -167,11 +220,20 @@ def lot(request, code, pk):
     for e in employeurs:
         e.montant = lecture.ligne("organisation_tous_themes", e.organisation.code)
     total = lecture.ligne("total")
-    return render(request, "masse_salariale/lot.html", {
-        "total": total, "peut_decider": acces.peut_decider_lot(lot),
-        "territoire": territoire, "acces": acces, "lot": lot, "employeurs": employeurs,
-        "conflits": conflits(lot) if lot.statut == "a_confirmer" else [], "form": ConfirmationForm(),
-    })
+    return render(
+        request,
+        "masse_salariale/lot.html",
+        {
+            "total": total,
+            "peut_decider": acces.peut_decider_lot(lot),
+            "territoire": territoire,
+            "acces": acces,
+            "lot": lot,
+            "employeurs": employeurs,
+            "conflits": conflits(lot) if lot.statut == "a_confirmer" else [],
+            "form": ConfirmationForm(),
+        },
+    )
 
 
 @login_required
@@ -189,7 +251,9 @@ def confirmer(request, code, pk):
         for message in exc.messages:
             messages.error(request, message)
         return redirect("masse_salariale:lot", code=code, pk=pk)
-    messages.success(request, f"Le lot « {lot.fichier} » est désormais le lot courant de ses employeurs pour {lot.annee}.")
+    messages.success(
+        request, f"Le lot « {lot.fichier} » est désormais le lot courant de ses employeurs pour {lot.annee}."
+    )
     return redirect(f"{_url_coefficient(code)}?annee={lot.annee}")
 
 

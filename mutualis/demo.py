@@ -16,13 +16,37 @@ ANNEES = ((2024, SEED - 1, 0.97), (2025, SEED, 1.0))
 
 # login, first name, last name, organisation code (None: none; "EPCI": the EPCI), role, group theme
 COMPTES = (
-    ("equipe-projet", "Camille", "Durand", "EPCI", Role.EQUIPE_PROJET, None, "l'équipe projet de l'EPCI : administre le schéma"),
+    (
+        "equipe-projet",
+        "Camille",
+        "Durand",
+        "EPCI",
+        Role.EQUIPE_PROJET,
+        None,
+        "l'équipe projet de l'EPCI : administre le schéma",
+    ),
     ("dgs-metropole", "Hélène", "Martin", "EPCI", Role.DGS, None, "DGS de Bordeaux Métropole"),
     ("dgs-bordeaux", "Marc", "Lefèvre", "33063", Role.DGS, None, "DGS de Bordeaux"),
     ("dgs-merignac", "Sophie", "Bernard", "33281", Role.DGS, None, "DGS de Mérignac"),
-    ("copilote-rh-commune", "Julien", "Petit", "33318", Role.COPILOTE_COMMUNE, "RH", "co-pilote du groupe RH pour les communes (Pessac)"),
+    (
+        "copilote-rh-commune",
+        "Julien",
+        "Petit",
+        "33318",
+        Role.COPILOTE_COMMUNE,
+        "RH",
+        "co-pilote du groupe RH pour les communes (Pessac)",
+    ),
     ("copilote-rh-epci", "Nadia", "Roux", "EPCI", Role.COPILOTE_EPCI, "RH", "co-pilote du groupe RH pour l'EPCI"),
-    ("consultant", "Paul", "Moreau", None, Role.CONSULTANT, None, "consultant accompagnant les groupes (sans organisation)"),
+    (
+        "consultant",
+        "Paul",
+        "Moreau",
+        None,
+        Role.CONSULTANT,
+        None,
+        "consultant accompagnant les groupes (sans organisation)",
+    ),
     ("elu-copil", "Anne", "Girard", "EPCI", Role.ELU, None, "élue, membre du comité de pilotage"),
 )
 
@@ -41,7 +65,8 @@ def payroll_csv(territoire, seed: int, scale: float) -> bytes:
     frame = generate_payroll(
         (epci.code, epci.nom, epci.population),
         [(o.code, o.nom, o.population) for o in orgs if not o.est_epci],
-        seed=seed, scale=scale,
+        seed=seed,
+        scale=scale,
     )
     buffer = io.BytesIO()
     write_payroll_csv(frame, buffer)
@@ -61,18 +86,26 @@ def charger_demo() -> None:
     for login, first, last, org_code, role, theme, _ in COMPTES:
         org = orgs[SIREN] if org_code == "EPCI" else orgs.get(org_code)
         user = Utilisateur.objects.create(
-            username=login, password=hashed, first_name=first, last_name=last,
-            email=f"{login}@demo.mutualis.localhost", organisation=org,
+            username=login,
+            password=hashed,
+            first_name=first,
+            last_name=last,
+            email=f"{login}@demo.mutualis.localhost",
+            organisation=org,
         )
         Habilitation.objects.create(
-            utilisateur=user, territoire=territoire, role=role, organisation=org,
+            utilisateur=user,
+            territoire=territoire,
+            role=role,
+            organisation=org,
             groupe=schema.groupes.get(theme=theme) if theme else None,
         )
         users[login] = user
     for annee, seed, scale in ANNEES:
         data = payroll_csv(territoire, seed, scale)
-        lot = do_preparer_lot(territoire, data, f"masse_salariale_{annee}_bordeaux_metropole.csv", annee,
-                              users["equipe-projet"])
+        lot = do_preparer_lot(
+            territoire, data, f"masse_salariale_{annee}_bordeaux_metropole.csv", annee, users["equipe-projet"]
+        )
         do_confirmer_lot(lot, users["equipe-projet"])
 
     from django.test.utils import override_settings

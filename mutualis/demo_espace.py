@@ -30,11 +30,14 @@ def _personne(territoire, first, last, org, role, groupe=None):
     """A person of the demo who does not log in (no usable password): she appears in the groups."""
     login = f"{first}.{last}".lower().replace("é", "e").replace("è", "e").replace("ç", "c").replace(" ", "-")
     user = Utilisateur.objects.create(
-        username=login, password=make_password(None), first_name=first, last_name=last,
-        email=f"{login}@demo.mutualis.localhost", organisation=org,
+        username=login,
+        password=make_password(None),
+        first_name=first,
+        last_name=last,
+        email=f"{login}@demo.mutualis.localhost",
+        organisation=org,
     )
-    Habilitation.objects.create(utilisateur=user, territoire=territoire, role=role,
-                                organisation=org, groupe=groupe)
+    Habilitation.objects.create(utilisateur=user, territoire=territoire, role=role, organisation=org, groupe=groupe)
     return user
 
 
@@ -47,8 +50,13 @@ def charger_espace(territoire, users: dict) -> None:
     from documents.actions import do_changer_statut, do_generer_lettres
     from groupes.actions import do_ajouter_membre, do_creer_sous_groupe, do_modifier_perimetre
     from seances.actions import (
-        do_ecrire_compte_rendu, do_enregistrer_presences, do_envoyer_invitations, do_planifier_seance,
-        do_renvoyer_compte_rendu, do_soumettre_compte_rendu, do_valider_compte_rendu,
+        do_ecrire_compte_rendu,
+        do_enregistrer_presences,
+        do_envoyer_invitations,
+        do_planifier_seance,
+        do_renvoyer_compte_rendu,
+        do_soumettre_compte_rendu,
+        do_valider_compte_rendu,
     )
     from seances.enums import Presence
     from seances.models import Seance
@@ -69,8 +77,7 @@ def charger_espace(territoire, users: dict) -> None:
         )
     for i, (theme, groupe) in enumerate(groupes.items()):
         consultant = users["consultant"] if i < 5 else consultant2
-        Habilitation.objects.create(utilisateur=consultant, territoire=territoire, role=Role.CONSULTANT,
-                                    groupe=groupe)
+        Habilitation.objects.create(utilisateur=consultant, territoire=territoire, role=Role.CONSULTANT, groupe=groupe)
         activites = list(territoire.activites.filter(theme=theme).values_list("libelle", flat=True)[:6])
         do_modifier_perimetre(groupe, "Activités étudiées : " + " ; ".join(activites) + ".", equipe)
 
@@ -78,35 +85,54 @@ def charger_espace(territoire, users: dict) -> None:
     rh = groupes["RH"]
     for login in ("dgs-bordeaux", "dgs-merignac"):
         do_ajouter_membre(rh, users[login], equipe)
-    do_creer_sous_groupe(rh, nom="Paie et carrières", description="Gestion de la paie et des carrières, SIRH.",
-                         membres=[users["copilote-rh-commune"], users["dgs-merignac"]], auteur=equipe)
+    do_creer_sous_groupe(
+        rh,
+        nom="Paie et carrières",
+        description="Gestion de la paie et des carrières, SIRH.",
+        membres=[users["copilote-rh-commune"], users["dgs-merignac"]],
+        auteur=equipe,
+    )
 
     now = timezone.now()
     textes = {
-        "GT1": ("Tour de table des communes présentes. Présentation de la feuille de route et des enjeux du "
-                "schéma 2026-2032. Revue de la liste de référence des activités du thème : chaque commune "
-                "indique les activités qu'elle exerce et ses spécificités.",
-                "Chaque commune complète sa liste des activités avant la séance GT2."),
-        "GT2": ("Analyse activité par activité : avantages et faiblesses (internes), opportunités et risques "
-                "(externes). Les contributions des communes sont consolidées dans la grille AFOR.",
-                "Les co-pilotes consolident la grille AFOR ; le consultant prépare la séance GT3."),
+        "GT1": (
+            "Tour de table des communes présentes. Présentation de la feuille de route et des enjeux du "
+            "schéma 2026-2032. Revue de la liste de référence des activités du thème : chaque commune "
+            "indique les activités qu'elle exerce et ses spécificités.",
+            "Chaque commune complète sa liste des activités avant la séance GT2.",
+        ),
+        "GT2": (
+            "Analyse activité par activité : avantages et faiblesses (internes), opportunités et risques "
+            "(externes). Les contributions des communes sont consolidées dans la grille AFOR.",
+            "Les co-pilotes consolident la grille AFOR ; le consultant prépare la séance GT3.",
+        ),
     }
     for i, (theme, groupe) in enumerate(groupes.items()):
         commune_cp, epci_cp = tandems[theme]
         plan = [("GT1", -42 + i, True), ("GT2", -10 + i if i < 5 else 4 + i, i < 5), ("GT3", 21 + 2 * i, False)]
         for etape, jours, passee in plan:
             debut = _jour(now, jours, 9 if i % 2 else 14)
-            seance = do_planifier_seance(groupe, equipe, {
-                "etape": etape, "titre": "", "debut": debut, "fin": debut + dt.timedelta(hours=2, minutes=30),
-                "lieu": LIEU if i % 3 else "", "lien_visio": "" if i % 3 else f"{VISIO}-{theme.lower()}",
-                "ordre_du_jour": "",
-            })
+            seance = do_planifier_seance(
+                groupe,
+                equipe,
+                {
+                    "etape": etape,
+                    "titre": "",
+                    "debut": debut,
+                    "fin": debut + dt.timedelta(hours=2, minutes=30),
+                    "lieu": LIEU if i % 3 else "",
+                    "lien_visio": "" if i % 3 else f"{VISIO}-{theme.lower()}",
+                    "ordre_du_jour": "",
+                },
+            )
             if not passee:
                 if etape == "GT2" or (etape == "GT3" and i < 3):
                     do_envoyer_invitations(seance, equipe, now=now)
                 continue
-            presences = {p.pk: (Presence.EXCUSE if k == 3 else Presence.PRESENT)
-                         for k, p in enumerate(seance.participations.all())}
+            presences = {
+                p.pk: (Presence.EXCUSE if k == 3 else Presence.PRESENT)
+                for k, p in enumerate(seance.participations.all())
+            }
             do_enregistrer_presences(seance, equipe, presences, now=now)
             texte, decisions = textes[etape]
             cr, _ = do_ecrire_compte_rendu(seance, commune_cp, texte, decisions, now=now)
@@ -116,8 +142,13 @@ def charger_espace(territoire, users: dict) -> None:
                 do_soumettre_compte_rendu(cr, commune_cp)
                 if theme == "SI":
                     do_renvoyer_compte_rendu(cr, epci_cp, "Préciser les spécificités des petites communes.")
-                    do_ecrire_compte_rendu(seance, commune_cp, texte + " Les communes de moins de 5 000 "
-                                           "habitants n'ont pas de service informatique propre.", decisions, now=now)
+                    do_ecrire_compte_rendu(
+                        seance,
+                        commune_cp,
+                        texte + " Les communes de moins de 5 000 habitants n'ont pas de service informatique propre.",
+                        decisions,
+                        now=now,
+                    )
                     do_soumettre_compte_rendu(cr, commune_cp)
                 if theme != "ECO":
                     do_valider_compte_rendu(cr, commune_cp)
@@ -146,15 +177,32 @@ def charger_espace(territoire, users: dict) -> None:
 
     ligne = LigneMutualisable.objects.filter(livrable__groupe=rh, activite__code="RH-PAIE").first()
     if ligne is not None:
-        question = do_commenter(territoire, users["dgs-merignac"], ligne,
-                                "Quel calendrier pour Mérignac ? Notre marché de logiciel de paie court jusqu'en "
-                                "2028. @nadia.roux pouvez-vous préciser le cycle envisagé ?", envoyer=False)
-        do_commenter(territoire, users["copilote-rh-epci"], ligne,
-                     "Le cycle 1 (1er janvier 2028) viserait les communes prêtes ; Mérignac pourrait rejoindre "
-                     "le cycle 2 à l'échéance de son marché.", parent=question, envoyer=False)
+        question = do_commenter(
+            territoire,
+            users["dgs-merignac"],
+            ligne,
+            "Quel calendrier pour Mérignac ? Notre marché de logiciel de paie court jusqu'en "
+            "2028. @nadia.roux pouvez-vous préciser le cycle envisagé ?",
+            envoyer=False,
+        )
+        do_commenter(
+            territoire,
+            users["copilote-rh-epci"],
+            ligne,
+            "Le cycle 1 (1er janvier 2028) viserait les communes prêtes ; Mérignac pourrait rejoindre "
+            "le cycle 2 à l'échéance de son marché.",
+            parent=question,
+            envoyer=False,
+        )
     activite = territoire.activites.get(code="RH-PAIE")
-    do_commenter(territoire, users["copilote-rh-commune"], activite,
-                 "Pensons à distinguer la paie des élus de celle des agents dans la grille.", groupe=rh, envoyer=False)
+    do_commenter(
+        territoire,
+        users["copilote-rh-commune"],
+        activite,
+        "Pensons à distinguer la paie des élus de celle des agents dans la grille.",
+        groupe=rh,
+        envoyer=False,
+    )
 
     lettres, _ = do_generer_lettres(schema, equipe)
     for lettre in lettres:

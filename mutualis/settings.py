@@ -129,8 +129,12 @@ SITE_URL = env_str("MUTUALIS_SITE_URL", "http://127.0.0.1:8000")
 # Login throttling counters (comptes/limitation.py). In-process memory by default: with several server
 # processes, set a shared cache (e.g. django.core.cache.backends.db.DatabaseCache, then
 # `mutualis createcachetable`).
-CACHES = {"default": {"BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-                      "LOCATION": env_str("CACHE_LOCATION", "mutualis")}}
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("CACHE_LOCATION", "mutualis"),
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -1,8 +1,7 @@
 from django.urls import include, path, register_converter
 
-from mutualis.convertisseurs import ActiviteConverter, CodeConverter, LivrableConverter, ThemeConverter
-
 from comptes.views import accueil
+from mutualis.convertisseurs import ActiviteConverter, CodeConverter, LivrableConverter, ThemeConverter
 
 register_converter(CodeConverter, "code")
 register_converter(ThemeConverter, "theme")

@@ -25,8 +25,15 @@ def do_copier_referentiel_defaut(territoire) -> int:
 def _creer(territoire, valeurs: Iterable[defaut.Activite], debut: int = 0) -> list[Activite]:
     valeurs = list(valeurs)
     activites = Activite.objects.bulk_create(
-        Activite(territoire=territoire, theme=a.theme, code=a.code, libelle=a.libelle, description=a.description,
-                 reserve_cdg=a.reserve_cdg, ordre=debut + i)
+        Activite(
+            territoire=territoire,
+            theme=a.theme,
+            code=a.code,
+            libelle=a.libelle,
+            description=a.description,
+            reserve_cdg=a.reserve_cdg,
+            ordre=debut + i,
+        )
         for i, a in enumerate(valeurs)
     )
     SousActivite.objects.bulk_create(
@@ -39,13 +46,18 @@ def _creer(territoire, valeurs: Iterable[defaut.Activite], debut: int = 0) -> li
 
 # --- reading the stored referential as plain values --------------------------------------------------
 
+
 def valeur(activite: Activite) -> defaut.Activite:
     """An activity (its sub-activities prefetched or not) as the plain value the export and diffs use."""
     return defaut.Activite(
-        code=activite.code, theme=activite.theme, libelle=activite.libelle, description=activite.description,
+        code=activite.code,
+        theme=activite.theme,
+        libelle=activite.libelle,
+        description=activite.description,
         reserve_cdg=activite.reserve_cdg,
-        sous_activites=tuple(defaut.SousActivite(s.code, s.libelle, s.reserve_cdg)
-                             for s in activite.sous_activites.all()),
+        sous_activites=tuple(
+            defaut.SousActivite(s.code, s.libelle, s.reserve_cdg) for s in activite.sous_activites.all()
+        ),
     )
 
 
@@ -54,12 +66,15 @@ def referentiel_actuel(territoire) -> list[defaut.Activite]:
     from engine.themes import THEME_CODES
 
     rang = {code: i for i, code in enumerate(THEME_CODES)}
-    activites = sorted(territoire.activites.prefetch_related("sous_activites"),
-                       key=lambda a: (rang.get(a.theme, len(rang)), a.ordre, a.code))
+    activites = sorted(
+        territoire.activites.prefetch_related("sous_activites"),
+        key=lambda a: (rang.get(a.theme, len(rang)), a.ordre, a.code),
+    )
     return [valeur(a) for a in activites]
 
 
 # --- one activity ---------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def do_enregistrer_activite(territoire, activite: Activite | None, nouvelle: defaut.Activite, utilisateur) -> Activite:
@@ -83,16 +98,25 @@ def do_enregistrer_activite(territoire, activite: Activite | None, nouvelle: def
     )
     if avant is None:
         Evenement.objects.create(
-            territoire=territoire, utilisateur=utilisateur, action="referentiel.ajout", objet=nouvelle.code,
-            details={"theme": nouvelle.theme, "libelle": nouvelle.libelle,
-                     "sous_activites": [s.code for s in nouvelle.sous_activites]},
+            territoire=territoire,
+            utilisateur=utilisateur,
+            action="referentiel.ajout",
+            objet=nouvelle.code,
+            details={
+                "theme": nouvelle.theme,
+                "libelle": nouvelle.libelle,
+                "sous_activites": [s.code for s in nouvelle.sous_activites],
+            },
         )
     else:
         changements = differences(avant, nouvelle)
         if changements:
             Evenement.objects.create(
-                territoire=territoire, utilisateur=utilisateur, action="referentiel.modification",
-                objet=nouvelle.code, details=changements,
+                territoire=territoire,
+                utilisateur=utilisateur,
+                action="referentiel.modification",
+                objet=nouvelle.code,
+                details=changements,
             )
     return activite
 
@@ -101,9 +125,15 @@ def do_enregistrer_activite(territoire, activite: Activite | None, nouvelle: def
 def do_supprimer_activite(territoire, activite: Activite, utilisateur) -> None:
     avant = valeur(activite)
     Evenement.objects.create(
-        territoire=territoire, utilisateur=utilisateur, action="referentiel.suppression", objet=avant.code,
-        details={"theme": avant.theme, "libelle": avant.libelle,
-                 "sous_activites": [s.code for s in avant.sous_activites]},
+        territoire=territoire,
+        utilisateur=utilisateur,
+        action="referentiel.suppression",
+        objet=avant.code,
+        details={
+            "theme": avant.theme,
+            "libelle": avant.libelle,
+            "sous_activites": [s.code for s in avant.sous_activites],
+        },
     )
     activite.delete()
 
@@ -121,8 +151,11 @@ def differences(avant: defaut.Activite, apres: defaut.Activite) -> dict:
     ajoutees = [c for c in sous_apres if c not in sous_avant]
     supprimees = [c for c in sous_avant if c not in sous_apres]
     modifiees = [c for c in sous_apres if c in sous_avant and sous_avant[c] != sous_apres[c]]
-    for nom, codes in (("sous_activites_ajoutees", ajoutees), ("sous_activites_supprimees", supprimees),
-                       ("sous_activites_modifiees", modifiees)):
+    for nom, codes in (
+        ("sous_activites_ajoutees", ajoutees),
+        ("sous_activites_supprimees", supprimees),
+        ("sous_activites_modifiees", modifiees),
+    ):
         if codes:
             changes[nom] = codes
     if not changes and [s.code for s in avant.sous_activites] != [s.code for s in apres.sous_activites]:
@@ -131,6 +164,7 @@ def differences(avant: defaut.Activite, apres: defaut.Activite) -> dict:
 
 
 # --- the whole referential ------------------------------------------------------------------------
+
 
 @transaction.atomic
 def do_remplacer_referentiel(territoire, activites: Iterable[defaut.Activite], utilisateur, fichier: str) -> dict:
@@ -152,6 +186,7 @@ def do_remplacer_referentiel(territoire, activites: Iterable[defaut.Activite], u
     # Sub-activities go with their activities (on_delete=CASCADE).
     territoire.activites.all().delete()
     _creer(territoire, activites)
-    Evenement.objects.create(territoire=territoire, utilisateur=utilisateur, action="referentiel.import",
-                             objet=fichier[:200], details=resume)
+    Evenement.objects.create(
+        territoire=territoire, utilisateur=utilisateur, action="referentiel.import", objet=fichier[:200], details=resume
+    )
     return resume

@@ -77,13 +77,13 @@ _ABSENTE = {
     "description": "colonne description absente : les activités importées n'auront pas de description",
     "reserve_cdg": "colonne reserve_cdg absente : aucune activité ne sera marquée comme réservée aux centres "
     "de gestion",
-    "code_sous_activite": "colonne code_sous_activite absente : les activités importées n'auront pas de "
-    "sous-activité",
+    "code_sous_activite": "colonne code_sous_activite absente : les activités importées n'auront pas de sous-activité",
     "sous_activite": "colonne sous_activite absente : les activités importées n'auront pas de sous-activité",
 }
 
 
 # --- export -----------------------------------------------------------------------------------------
+
 
 def write_referential(activites: Iterable[Activite]) -> bytes:
     """The XLSX export: frozen header row, auto-filter, readable widths, drop-down lists for `theme` and
@@ -112,8 +112,13 @@ def write_referential(activites: Iterable[Activite]) -> bytes:
     sheet.auto_filter.ref = sheet.dimensions
     last = max(sheet.max_row, 2)
     # Warnings, not refusals: the import also accepts a theme's full label, which Excel would refuse.
-    themes = DataValidation(type="list", formula1=f'"{",".join(THEME_BY_CODE)}"', allow_blank=False,
-                            errorStyle="warning", error="Thème attendu : " + THEMES_ATTENDUS)
+    themes = DataValidation(
+        type="list",
+        formula1=f'"{",".join(THEME_BY_CODE)}"',
+        allow_blank=False,
+        errorStyle="warning",
+        error="Thème attendu : " + THEMES_ATTENDUS,
+    )
     themes.add(f"A2:A{last + 500}")
     oui_non = DataValidation(type="list", formula1='"oui,non"', allow_blank=True, errorStyle="warning")
     oui_non.add(f"E2:E{last + 500}")
@@ -139,6 +144,7 @@ def _oui_non(value: bool) -> str:
 
 
 # --- import -----------------------------------------------------------------------------------------
+
 
 @dataclass
 class FichierReferentiel:
@@ -205,8 +211,13 @@ def _lire_ligne(row: dict, pos: dict[str, int], report: Report) -> _Ligne:
         else:
             theme = lire_theme(theme_brut)
             if theme is None:
-                report.error(n, pos["theme"], "theme", theme_brut,
-                             f"thème inconnu : attendu l'un des codes {THEMES_ATTENDUS} ou le libellé d'un thème")
+                report.error(
+                    n,
+                    pos["theme"],
+                    "theme",
+                    theme_brut,
+                    f"thème inconnu : attendu l'un des codes {THEMES_ATTENDUS} ou le libellé d'un thème",
+                )
 
     code = normaliser_code(valeur("code_activite") or "")
     if valeur("code_activite") is not None:
@@ -230,21 +241,38 @@ def _lire_ligne(row: dict, pos: dict[str, int], report: Report) -> _Ligne:
     if code_sous or libelle_sous:
         if valeur("code_sous_activite") is not None:
             if not code_sous:
-                report.error(n, pos["code_sous_activite"], "code_sous_activite", "",
-                             "code obligatoire quand la ligne a une sous-activité")
+                report.error(
+                    n,
+                    pos["code_sous_activite"],
+                    "code_sous_activite",
+                    "",
+                    "code obligatoire quand la ligne a une sous-activité",
+                )
             else:
                 prefixe = code if code and not regle_code_activite(code, None) else None
                 regle = regle_code_sous_activite(code_sous, prefixe)
                 if regle:
                     report.error(n, pos["code_sous_activite"], "code_sous_activite", code_sous, regle)
         if valeur("sous_activite") is not None:
-            regle = ("libellé obligatoire quand la ligne a un code de sous-activité" if not libelle_sous
-                     else regle_libelle(libelle_sous, "de la sous-activité"))
+            regle = (
+                "libellé obligatoire quand la ligne a un code de sous-activité"
+                if not libelle_sous
+                else regle_libelle(libelle_sous, "de la sous-activité")
+            )
             if regle:
                 report.error(n, pos["sous_activite"], "sous_activite", libelle_sous, regle)
 
-    return _Ligne(n, theme_brut or "", theme, code, libelle, (valeur("description") or "").strip(), reserve,
-                  code_sous, libelle_sous)
+    return _Ligne(
+        n,
+        theme_brut or "",
+        theme,
+        code,
+        libelle,
+        (valeur("description") or "").strip(),
+        reserve,
+        code_sous,
+        libelle_sous,
+    )
 
 
 def _verifier_activites(lignes: list[_Ligne], pos: dict[str, int], report: Report) -> None:
@@ -256,14 +284,39 @@ def _verifier_activites(lignes: list[_Ligne], pos: dict[str, int], report: Repor
         if ligne.code:
             par_code[ligne.code].append(ligne)
     for code, groupe in par_code.items():
-        _conflits(groupe, lambda l: l.theme, "theme", lambda l: l.theme_brut, pos, report,
-                  lambda autres: f"l'activité {code} a un autre thème sur {autres} : une activité n'a qu'un thème")
-        _conflits(groupe, lambda l: l.libelle or None, "activite", lambda l: l.libelle, pos, report,
-                  lambda autres: f"le code {code} désigne une autre activité sur {autres} : "
-                                 "un code d'activité ne désigne qu'une activité")
-        _conflits(groupe, lambda l: l.description or None, "description", lambda l: l.description, pos, report,
-                  lambda autres: f"l'activité {code} a une autre description sur {autres} : laissez la "
-                                 "description vide ou identique sur les lignes d'une même activité")
+        _conflits(
+            groupe,
+            lambda l: l.theme,
+            "theme",
+            lambda l: l.theme_brut,
+            pos,
+            report,
+            lambda autres, code=code: f"l'activité {code} a un autre thème sur {autres} : une activité n'a qu'un thème",
+        )
+        _conflits(
+            groupe,
+            lambda l: l.libelle or None,
+            "activite",
+            lambda l: l.libelle,
+            pos,
+            report,
+            lambda autres, code=code: (
+                f"le code {code} désigne une autre activité sur {autres} : "
+                "un code d'activité ne désigne qu'une activité"
+            ),
+        )
+        _conflits(
+            groupe,
+            lambda l: l.description or None,
+            "description",
+            lambda l: l.description,
+            pos,
+            report,
+            lambda autres, code=code: (
+                f"l'activité {code} a une autre description sur {autres} : laissez la "
+                "description vide ou identique sur les lignes d'une même activité"
+            ),
+        )
 
 
 def _conflits(groupe, cle, colonne, montre, pos, report, regle) -> None:
@@ -293,13 +346,23 @@ def _verifier_sous_activites(lignes: list[_Ligne], pos: dict[str, int], report: 
             continue
         autres = [n for n in par_code[ligne.code_sous] if n != ligne.numero]
         if autres:
-            report.error(ligne.numero, pos[colonne], colonne, ligne.code_sous,
-                         f"code de sous-activité déjà utilisé sur {row_list(autres)} : "
-                         "un code de sous-activité n'apparaît qu'une fois")
+            report.error(
+                ligne.numero,
+                pos[colonne],
+                colonne,
+                ligne.code_sous,
+                f"code de sous-activité déjà utilisé sur {row_list(autres)} : "
+                "un code de sous-activité n'apparaît qu'une fois",
+            )
         if ligne.code_sous in activites:
-            report.error(ligne.numero, pos[colonne], colonne, ligne.code_sous,
-                         f"c'est le code de l'activité de {row_list(activites[ligne.code_sous])} : "
-                         "un code ne désigne qu'une activité ou qu'une sous-activité")
+            report.error(
+                ligne.numero,
+                pos[colonne],
+                colonne,
+                ligne.code_sous,
+                f"c'est le code de l'activité de {row_list(activites[ligne.code_sous])} : "
+                "un code ne désigne qu'une activité ou qu'une sous-activité",
+            )
 
 
 def _assembler(lignes: list[_Ligne]) -> tuple[Activite, ...]:
@@ -310,10 +373,17 @@ def _assembler(lignes: list[_Ligne]) -> tuple[Activite, ...]:
     activites = []
     for code, groupe in groupes.items():
         premiere = groupe[0]
-        sous = tuple(SousActivite(l.code_sous, l.libelle_sous, reserve_cdg=bool(l.reserve))
-                     for l in groupe if l.code_sous)
+        sous = tuple(
+            SousActivite(l.code_sous, l.libelle_sous, reserve_cdg=bool(l.reserve)) for l in groupe if l.code_sous
+        )
         description = next((l.description for l in groupe if l.description), "")
-        activite = Activite(code=code, theme=premiere.theme, libelle=premiere.libelle, description=description,
-                            sous_activites=sous, reserve_cdg=all(l.reserve for l in groupe))
+        activite = Activite(
+            code=code,
+            theme=premiere.theme,
+            libelle=premiere.libelle,
+            description=description,
+            sous_activites=sous,
+            reserve_cdg=all(l.reserve for l in groupe),
+        )
         activites.append(aligner_reserve(activite))
     return tuple(activites)

@@ -38,7 +38,8 @@ class SousActiviteForm(forms.ModelForm):
         self.fields["code"].widget.attrs.update({"aria-label": f"Code de la sous-activité {numero}", "size": 14})
         self.fields["libelle"].widget.attrs["aria-label"] = f"Libellé de la sous-activité {numero}"
         self.fields["reserve_cdg"].widget.attrs["aria-label"] = (
-            f"Sous-activité {numero} réservée aux centres de gestion")
+            f"Sous-activité {numero} réservée aux centres de gestion"
+        )
 
     def clean_code(self):
         return normaliser_code(self.cleaned_data["code"] or "")
@@ -70,7 +71,8 @@ class BaseSousActiviteFormSet(BaseInlineFormSet):
     def gardees(self) -> list[forms.Form]:
         """The forms that describe a sub-activity to keep, in order."""
         return [
-            form for form in self.forms
+            form
+            for form in self.forms
             if (form.instance.pk or form.has_changed()) and not self._should_delete_form(form)
         ]
 
@@ -84,7 +86,7 @@ class BaseSousActiviteFormSet(BaseInlineFormSet):
             ancien = self.ancien_code + "-"
             for form in gardees:
                 if form.cleaned_data["code"].startswith(ancien):
-                    form.cleaned_data["code"] = f"{code}-{form.cleaned_data['code'][len(ancien):]}"
+                    form.cleaned_data["code"] = f"{code}-{form.cleaned_data['code'][len(ancien) :]}"
         if code:
             numero = re.compile(re.escape(code) + r"-(\d+)")
             pris = [int(m.group(1)) for f in gardees if (m := numero.fullmatch(f.cleaned_data["code"]))]
@@ -106,13 +108,20 @@ class BaseSousActiviteFormSet(BaseInlineFormSet):
             vus.setdefault(valeur, rang)
 
     def valeurs(self) -> tuple[defaut.SousActivite, ...]:
-        return tuple(defaut.SousActivite(f.cleaned_data["code"], f.cleaned_data["libelle"],
-                                         f.cleaned_data["reserve_cdg"]) for f in self.gardees())
+        return tuple(
+            defaut.SousActivite(f.cleaned_data["code"], f.cleaned_data["libelle"], f.cleaned_data["reserve_cdg"])
+            for f in self.gardees()
+        )
 
 
 SousActiviteFormSet = inlineformset_factory(
-    Activite, SousActivite, form=SousActiviteForm, formset=BaseSousActiviteFormSet,
-    fields=["code", "libelle", "reserve_cdg"], extra=SOUS_ACTIVITES_VIDES, can_delete=True,
+    Activite,
+    SousActivite,
+    form=SousActiviteForm,
+    formset=BaseSousActiviteFormSet,
+    fields=["code", "libelle", "reserve_cdg"],
+    extra=SOUS_ACTIVITES_VIDES,
+    can_delete=True,
 )
 
 
@@ -126,12 +135,12 @@ class ActiviteForm(forms.ModelForm):
         labels = {"libelle": "Libellé de l'activité"}
         help_texts = {
             "code": "Le code du thème, un tiret puis des lettres sans accent ou des chiffres (FIN-BUDG). Les "
-                    "fichiers de masse salariale citent ce code : le changer rend inconnues les lignes qui "
-                    "citent l'ancien.",
+            "fichiers de masse salariale citent ce code : le changer rend inconnues les lignes qui "
+            "citent l'ancien.",
             "reserve_cdg": "Mission que l'article 23 de la loi 84-53 réserve aux centres de gestion pour les "
-                           "collectivités affiliées : elle ne peut pas entrer dans un service commun. Cochée, "
-                           "toutes ses sous-activités le sont aussi ; une activité dont toutes les "
-                           "sous-activités sont réservées est réservée.",
+            "collectivités affiliées : elle ne peut pas entrer dans un service commun. Cochée, "
+            "toutes ses sous-activités le sont aussi ; une activité dont toutes les "
+            "sous-activités sont réservées est réservée.",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -163,8 +172,11 @@ class ActiviteForm(forms.ModelForm):
             return cleaned
         autre = self.territoire.activites.filter(code=code).exclude(pk=self.instance.pk).first()
         if autre is not None:
-            self.add_error("code", f"Le code {code} est déjà celui de l'activité « {autre.libelle} » : "
-                                   "un code n'est utilisé qu'une fois dans le référentiel.")
+            self.add_error(
+                "code",
+                f"Le code {code} est déjà celui de l'activité « {autre.libelle} » : "
+                "un code n'est utilisé qu'une fois dans le référentiel.",
+            )
         elif SousActivite.objects.filter(activite__territoire=self.territoire, code=code).exists():
             self.add_error("code", f"Le code {code} est déjà celui d'une sous-activité du référentiel.")
         return cleaned
@@ -179,21 +191,31 @@ class ActiviteForm(forms.ModelForm):
         """Sub-activity codes are unique in the whole referential (FORMATS: payroll files may quote them)."""
         gardees = self.sous_activites.gardees()
         codes = [f.cleaned_data["code"] for f in gardees]
-        pris = set(SousActivite.objects.filter(activite__territoire=self.territoire, code__in=codes)
-                   .exclude(activite_id=self.instance.pk).values_list("code", flat=True))
+        pris = set(
+            SousActivite.objects.filter(activite__territoire=self.territoire, code__in=codes)
+            .exclude(activite_id=self.instance.pk)
+            .values_list("code", flat=True)
+        )
         pris |= set(self.territoire.activites.filter(code__in=codes).values_list("code", flat=True))
         for form in gardees:
             if form.cleaned_data["code"] in pris:
-                form.add_error("code", f"Le code {form.cleaned_data['code']} est déjà utilisé ailleurs dans le "
-                                       "référentiel.")
+                form.add_error(
+                    "code", f"Le code {form.cleaned_data['code']} est déjà utilisé ailleurs dans le référentiel."
+                )
         return not pris
 
     def valeur(self) -> defaut.Activite:
         c = self.cleaned_data
-        return aligner_reserve(defaut.Activite(
-            code=c["code"], theme=c["theme"], libelle=c["libelle"], description=c["description"],
-            reserve_cdg=c["reserve_cdg"], sous_activites=self.sous_activites.valeurs(),
-        ))
+        return aligner_reserve(
+            defaut.Activite(
+                code=c["code"],
+                theme=c["theme"],
+                libelle=c["libelle"],
+                description=c["description"],
+                reserve_cdg=c["reserve_cdg"],
+                sous_activites=self.sous_activites.valeurs(),
+            )
+        )
 
 
 class ImportForm(forms.Form):
@@ -201,6 +223,6 @@ class ImportForm(forms.Form):
         label="Fichier du référentiel",
         accept=".xlsx,.ods,.csv",
         help_text="Un classeur XLSX aux colonnes de l'export (theme, code_activite, activite, description, "
-                  "reserve_cdg, code_sous_activite, sous_activite), une ligne par sous-activité. ODS et CSV "
-                  "sont lus aussi.",
+        "reserve_cdg, code_sous_activite, sous_activite), une ligne par sous-activité. ODS et CSV "
+        "sont lus aussi.",
     )

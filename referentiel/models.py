@@ -14,7 +14,9 @@ class Activite(models.Model):
     reserve_cdg = models.BooleanField(
         "mission réservée aux centres de gestion",
         default=False,
-        help_text="Mission que l'article 23 de la loi 84-53 réserve aux centres de gestion pour les communes affiliées.",
+        help_text=(
+            "Mission que l'article 23 de la loi 84-53 réserve aux centres de gestion pour les communes affiliées."
+        ),
     )
     ordre = models.PositiveIntegerField("ordre", default=0)
 

@@ -58,14 +58,20 @@ def lire_oui_non(texte: str) -> bool | None:
 def regle_code_activite(code: str, theme: str | None) -> str | None:
     """Why `code` cannot be the code of an activity of `theme` (None: it can). `theme` None: unknown
     theme, the prefix is not checked (the theme gets its own message)."""
-    return _regle_code(code, f"{theme}-" if theme else None, CODE_ACTIVITE_MAX, "de l'activité",
-                       f"une activité du thème {theme}")
+    return _regle_code(
+        code, f"{theme}-" if theme else None, CODE_ACTIVITE_MAX, "de l'activité", f"une activité du thème {theme}"
+    )
 
 
 def regle_code_sous_activite(code: str, code_activite: str | None) -> str | None:
     """Why `code` cannot be the code of a sub-activity of `code_activite` (None: it can)."""
-    return _regle_code(code, f"{code_activite}-" if code_activite else None, CODE_SOUS_ACTIVITE_MAX,
-                       "de la sous-activité", f"une sous-activité de {code_activite}")
+    return _regle_code(
+        code,
+        f"{code_activite}-" if code_activite else None,
+        CODE_SOUS_ACTIVITE_MAX,
+        "de la sous-activité",
+        f"une sous-activité de {code_activite}",
+    )
 
 
 def _regle_code(code: str, prefixe: str | None, maximum: int, de_quoi: str, quoi: str) -> str | None:

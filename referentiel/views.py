@@ -47,12 +47,19 @@ def liste(request, code):
         par_theme.setdefault(activite.theme, []).append(activite)
     themes = [{"theme": t, "activites": par_theme[t.code]} for t in THEMES]
     editeur = acces.peut_editer_referentiel()
-    return render(request, "referentiel/liste.html", {
-        "territoire": territoire, "acces": acces, "themes": themes, "editeur": editeur,
-        "nb_activites": sum(len(t["activites"]) for t in themes),
-        "nb_sous_activites": sum(len(a.sous_activites.all()) for t in themes for a in t["activites"]),
-        "import_form": ImportForm() if editeur else None,
-    })
+    return render(
+        request,
+        "referentiel/liste.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "themes": themes,
+            "editeur": editeur,
+            "nb_activites": sum(len(t["activites"]) for t in themes),
+            "nb_sous_activites": sum(len(a.sous_activites.all()) for t in themes for a in t["activites"]),
+            "import_form": ImportForm() if editeur else None,
+        },
+    )
 
 
 @login_required
@@ -83,10 +90,18 @@ def _edition(request, territoire, acces, activite):
     else:
         form = ActiviteForm(instance=instance, territoire=territoire)
         status = 200
-    return render(request, "referentiel/activite.html", {
-        "territoire": territoire, "acces": acces, "form": form, "formset": form.sous_activites,
-        "activite": activite,
-    }, status=status)
+    return render(
+        request,
+        "referentiel/activite.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "form": form,
+            "formset": form.sous_activites,
+            "activite": activite,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -98,8 +113,9 @@ def supprimer(request, code, pk):
         do_supprimer_activite(territoire, activite, request.user)
         messages.success(request, f"Activité {activite.code} supprimée.")
         return redirect("referentiel:liste", code=territoire.code)
-    return render(request, "referentiel/supprimer.html", {"territoire": territoire, "acces": acces,
-                                                         "activite": activite})
+    return render(
+        request, "referentiel/supprimer.html", {"territoire": territoire, "acces": acces, "activite": activite}
+    )
 
 
 @login_required
@@ -127,12 +143,23 @@ def importer(request, code):
         fichier = read_referential(data, upload.name)
     except InvalidFile as exc:
         Evenement.objects.create(
-            territoire=territoire, utilisateur=request.user, action="referentiel.refus", objet=upload.name[:200],
+            territoire=territoire,
+            utilisateur=request.user,
+            action="referentiel.refus",
+            objet=upload.name[:200],
             details={"erreurs": len(exc.errors), "empreinte": hashlib.sha256(data).hexdigest()},
         )
-        return render(request, "referentiel/rapport.html", {
-            **context, "erreurs": exc.errors, "avertissements": exc.warnings, "fichier": upload.name,
-        }, status=400)
+        return render(
+            request,
+            "referentiel/rapport.html",
+            {
+                **context,
+                "erreurs": exc.errors,
+                "avertissements": exc.warnings,
+                "fichier": upload.name,
+            },
+            status=400,
+        )
     resume = do_remplacer_referentiel(territoire, fichier.activites, request.user, upload.name)
     messages.success(request, _resume(resume))
     for avertissement in fichier.warnings:
@@ -144,8 +171,12 @@ def _resume(resume: dict) -> str:
     def n(nombre_, mot):
         return f"{nombre(nombre_)} {mot}{'s' if nombre_ > 1 else ''}"
 
-    changements = [n(len(resume["ajoutees"]), "ajoutée"), n(len(resume["supprimees"]), "supprimée"),
-                   n(len(resume["modifiees"]), "modifiée")]
-    return (f"Référentiel remplacé par « {resume['fichier']} » : {n(resume['activites'], 'activité')} et "
-            f"{n(resume['sous_activites'], 'sous-activité')} ; activités {', '.join(changements)}.")
-
+    changements = [
+        n(len(resume["ajoutees"]), "ajoutée"),
+        n(len(resume["supprimees"]), "supprimée"),
+        n(len(resume["modifiees"]), "modifiée"),
+    ]
+    return (
+        f"Référentiel remplacé par « {resume['fichier']} » : {n(resume['activites'], 'activité')} et "
+        f"{n(resume['sous_activites'], 'sous-activité')} ; activités {', '.join(changements)}."
+    )

@@ -7,20 +7,35 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from engine import scenario as moteur
-from mutualis.erreurs import ActionRefusee
 from livrables.candidats import identifiant
+from mutualis.erreurs import ActionRefusee
 from scenarios.calcul import action_depuis_valeurs, en_francais
 from scenarios.enums import Origine
 from scenarios.models import ActionScenario, Scenario
 from territoire.models import Evenement
 
-CHAMPS_ACTION = ("theme", "activite", "toutes", "modalite", "part", "gain", "annee", "economie",
-                 "charges_associees", "cout_unitaire", "unites", "ligne_gt3")
+CHAMPS_ACTION = (
+    "theme",
+    "activite",
+    "toutes",
+    "modalite",
+    "part",
+    "gain",
+    "annee",
+    "economie",
+    "charges_associees",
+    "cout_unitaire",
+    "unites",
+    "ligne_gt3",
+)
 
 
 def _evenement(scenario, user, action, **details):
     Evenement.objects.create(
-        territoire_id=scenario.schema.territoire_id, utilisateur=user, action=action, objet=str(scenario)[:200],
+        territoire_id=scenario.schema.territoire_id,
+        utilisateur=user,
+        action=action,
+        objet=str(scenario)[:200],
         details={"scenario": scenario.pk, "version": scenario.version, **details},
     )
 
@@ -42,14 +57,26 @@ def _moteur(valeurs: dict, communes, identifiant: str) -> moteur.Action:
 def depuis_gt3(ligne, annee: int, part=1, gain=0) -> tuple[dict, list, str]:
     """A GT3 line (its group, activity and communes loaded) as a new action: its theme, activity,
     préconisation (modalité and communes), the given year and shares; its id is the line's candidate id."""
-    return ({"theme": ligne.livrable.groupe.theme, "activite": ligne.activite.code, "toutes": ligne.toutes_communes,
-             "modalite": ligne.modalite, "part": part, "gain": gain, "annee": annee, "ligne_gt3": ligne},
-            list(ligne.communes.all()), identifiant(ligne.pk))
+    return (
+        {
+            "theme": ligne.livrable.groupe.theme,
+            "activite": ligne.activite.code,
+            "toutes": ligne.toutes_communes,
+            "modalite": ligne.modalite,
+            "part": part,
+            "gain": gain,
+            "annee": annee,
+            "ligne_gt3": ligne,
+        },
+        list(ligne.communes.all()),
+        identifiant(ligne.pk),
+    )
 
 
 def _verifier(ctx, scenario, partage, actions_moteur):
-    errors = moteur.check(moteur.Scenario(scenario.nom, float(partage), tuple(actions_moteur)), ctx.moteur,
-                          ctx.activites)
+    errors = moteur.check(
+        moteur.Scenario(scenario.nom, float(partage), tuple(actions_moteur)), ctx.moteur, ctx.activites
+    )
     if errors:
         raise ActionRefusee([en_francais(e, ctx.noms) for e in errors])
 
@@ -71,13 +98,27 @@ def identifiant_libre(scenario, prefixe="A") -> str:
 
 
 @transaction.atomic
-def do_creer(schema, user, nom: str, description: str = "", partage_gains=0, origine=Origine.MANUEL,
-             annee_paie: int | None = None) -> Scenario:
+def do_creer(
+    schema,
+    user,
+    nom: str,
+    description: str = "",
+    partage_gains=0,
+    origine=Origine.MANUEL,
+    annee_paie: int | None = None,
+) -> Scenario:
     try:
         with transaction.atomic():
-            scenario = Scenario.objects.create(schema=schema, nom=nom, description=description,
-                                               partage_gains=partage_gains, origine=origine, annee_paie=annee_paie,
-                                               cree_par=user, modifie_par=user)
+            scenario = Scenario.objects.create(
+                schema=schema,
+                nom=nom,
+                description=description,
+                partage_gains=partage_gains,
+                origine=origine,
+                annee_paie=annee_paie,
+                cree_par=user,
+                modifie_par=user,
+            )
     except IntegrityError:
         raise ActionRefusee([f"nom : un scénario « {nom} » existe déjà dans ce schéma"]) from None
     _evenement(scenario, user, "scenarios.creation")
@@ -85,8 +126,9 @@ def do_creer(schema, user, nom: str, description: str = "", partage_gains=0, ori
 
 
 @transaction.atomic
-def do_modifier(ctx, scenario, user, nom: str, description: str, partage_gains,
-                annee_paie: int | None = None) -> Scenario:
+def do_modifier(
+    ctx, scenario, user, nom: str, description: str, partage_gains, annee_paie: int | None = None
+) -> Scenario:
     """`annee_paie`: the payroll year chosen for this scenario; None: the latest complete year."""
     _, existantes = _existantes(ctx, scenario)
     _verifier(ctx, scenario, partage_gains, existantes)
@@ -109,8 +151,9 @@ def do_supprimer(scenario, user) -> None:
 
 @transaction.atomic
 def do_dupliquer(scenario, user, nom: str) -> Scenario:
-    copie = do_creer(scenario.schema, user, nom, scenario.description, scenario.partage_gains, scenario.origine,
-                     scenario.annee_paie)
+    copie = do_creer(
+        scenario.schema, user, nom, scenario.description, scenario.partage_gains, scenario.origine, scenario.annee_paie
+    )
     for a in actions_de(scenario):
         communes = list(a.communes.all())
         a.pk, a.scenario = None, copie
@@ -136,12 +179,15 @@ def do_ajouter_actions(ctx, scenario, user, nouvelles: list[tuple[dict, list, st
             ident = f"A{n}"
         pris.add(ident)
         plan.append((valeurs, communes, ident))
-    _verifier(ctx, scenario, scenario.partage_gains,
-              existantes + [_moteur(v, c, i) for v, c, i in plan])
+    _verifier(ctx, scenario, scenario.partage_gains, existantes + [_moteur(v, c, i) for v, c, i in plan])
     creees = []
     for k, (valeurs, communes, ident) in enumerate(plan):
-        a = ActionScenario.objects.create(scenario=scenario, position=prochaine + k, identifiant=ident,
-                                          **{c: valeurs[c] for c in CHAMPS_ACTION if c in valeurs})
+        a = ActionScenario.objects.create(
+            scenario=scenario,
+            position=prochaine + k,
+            identifiant=ident,
+            **{c: valeurs[c] for c in CHAMPS_ACTION if c in valeurs},
+        )
         a.communes.set([] if valeurs.get("toutes") else communes)
         creees.append(a)
     _nouvelle_version(scenario, user)

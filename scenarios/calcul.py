@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from threading import Lock
 
 from engine import scenario as moteur
+from livrables.enums import Modalite
 from masse_salariale.lecture import PaieCourante, annee_par_defaut, annees_completes, paie_courante
 from masse_salariale.models import LotEmployeur
 from referentiel.models import Activite
-from livrables.enums import Modalite
 
 PORTEE_SCENARIO = "Le coefficient et les effets des scénarios ne portent que sur les employeurs présents."
 
@@ -27,10 +27,15 @@ _VERROU = Lock()
 
 
 def territoire_moteur(territoire) -> moteur.Territoire:
-    communes = list(territoire.organisations.communes().filter(membre=True).order_by("code")
-                    .values_list("code", "population"))
-    return moteur.Territoire(epci=territoire.code, fpu=territoire.verse_ac, communes=tuple(c for c, _ in communes),
-                             populations=dict(communes))
+    communes = list(
+        territoire.organisations.communes().filter(membre=True).order_by("code").values_list("code", "population")
+    )
+    return moteur.Territoire(
+        epci=territoire.code,
+        fpu=territoire.verse_ac,
+        communes=tuple(c for c, _ in communes),
+        populations=dict(communes),
+    )
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,11 @@ class AnneePaie:
 def _lots_courants(territoire) -> list[tuple]:
     """Every current batch entry of the territory, all years, in one small query: (year, employer, batch,
     checksum, confirmation time)."""
-    return list(LotEmployeur.objects.courants().filter(lot__territoire=territoire)
-                .values_list("annee", "organisation__code", "lot_id", "lot__empreinte", "lot__confirme_le"))
+    return list(
+        LotEmployeur.objects.courants()
+        .filter(lot__territoire=territoire)
+        .values_list("annee", "organisation__code", "lot_id", "lot__empreinte", "lot__confirme_le")
+    )
 
 
 def choisir_annee(lots: list[tuple], territoire_m: moteur.Territoire, voulue: int | None = None) -> AnneePaie:
@@ -73,18 +81,31 @@ def choisir_annee(lots: list[tuple], territoire_m: moteur.Territoire, voulue: in
     completes = annees_completes(presents, (territoire_m.epci, *territoire_m.communes))
     choisie = voulue is not None and voulue in presents
     annee = voulue if choisie else annee_par_defaut(annees, completes, complete=True)
-    return AnneePaie(annee, choisie, annee in completes, tuple(annees), tuple(completes),
-                     voulue if voulue is not None and not choisie else None)
+    return AnneePaie(
+        annee,
+        choisie,
+        annee in completes,
+        tuple(annees),
+        tuple(completes),
+        voulue if voulue is not None and not choisie else None,
+    )
 
 
 def _cle(territoire, territoire_m: moteur.Territoire, lots: list[tuple], annee: int | None) -> tuple:
     """What the reduced payroll depends on: the year actually used, its current batches (with their
     checksum and confirmation time: a test database may reuse a rolled-back id), the members and the
     functional themes."""
-    du_millesime = tuple(sorted((code, lot, empreinte, str(confirme))
-                                for a, code, lot, empreinte, confirme in lots if a == annee))
-    return (territoire.pk, annee, du_millesime, territoire_m.epci, territoire_m.communes,
-            territoire.themes_fonctionnels)
+    du_millesime = tuple(
+        sorted((code, lot, empreinte, str(confirme)) for a, code, lot, empreinte, confirme in lots if a == annee)
+    )
+    return (
+        territoire.pk,
+        annee,
+        du_millesime,
+        territoire_m.epci,
+        territoire_m.communes,
+        territoire.themes_fonctionnels,
+    )
 
 
 @dataclass(frozen=True)
@@ -128,36 +149,58 @@ def referentiel(territoire) -> tuple[dict[str, str], frozenset[str]]:
     return {c: t for c, t, _ in rows}, frozenset(c for c, _, r in rows if r)
 
 
-CHAMPS_MOTEUR = ("theme", "activite", "toutes", "modalite", "part", "gain", "annee", "economie",
-                 "charges_associees", "cout_unitaire", "unites")
+CHAMPS_MOTEUR = (
+    "theme",
+    "activite",
+    "toutes",
+    "modalite",
+    "part",
+    "gain",
+    "annee",
+    "economie",
+    "charges_associees",
+    "cout_unitaire",
+    "unites",
+)
 
 
 def action_depuis_valeurs(valeurs: dict, codes, identifiant: str) -> moteur.Action:
     """An action's field values (an ActionScenario's, a form's, a GT3 line's) as an engine Action; `codes`:
     the communes' codes (ignored when `toutes`)."""
+
     def f(x):
         return None if x is None else float(x)
 
     return moteur.Action(
-        id=identifiant, theme=valeurs["theme"], activite=valeurs.get("activite") or None,
+        id=identifiant,
+        theme=valeurs["theme"],
+        activite=valeurs.get("activite") or None,
         communes=None if valeurs.get("toutes") else tuple(sorted(codes)),
-        modalite=valeurs["modalite"], part=float(valeurs.get("part", 1)), gain=float(valeurs.get("gain", 0)),
-        annee=int(valeurs.get("annee", moteur.FIRST_YEAR)), economie=float(valeurs.get("economie") or 0),
+        modalite=valeurs["modalite"],
+        part=float(valeurs.get("part", 1)),
+        gain=float(valeurs.get("gain", 0)),
+        annee=int(valeurs.get("annee", moteur.FIRST_YEAR)),
+        economie=float(valeurs.get("economie") or 0),
         charges_associees=float(valeurs.get("charges_associees") or 0),
-        cout_unitaire=f(valeurs.get("cout_unitaire")), unites=f(valeurs.get("unites")),
+        cout_unitaire=f(valeurs.get("cout_unitaire")),
+        unites=f(valeurs.get("unites")),
     )
 
 
 def action_moteur(action, codes: dict[int, str]) -> moteur.Action:
     """An ActionScenario (its communes prefetched) as an engine Action; `codes`: organisation pk → code."""
-    return action_depuis_valeurs({c: getattr(action, c) for c in CHAMPS_MOTEUR},
-                                 [codes[c.pk] for c in action.communes.all()], action.identifiant)
+    return action_depuis_valeurs(
+        {c: getattr(action, c) for c in CHAMPS_MOTEUR}, [codes[c.pk] for c in action.communes.all()], action.identifiant
+    )
 
 
 def scenario_moteur(scenario, actions) -> moteur.Scenario:
     codes = {c.pk: c.code for a in actions for c in a.communes.all()}
-    return moteur.Scenario(nom=scenario.nom, partage_gains=float(scenario.partage_gains),
-                           actions=tuple(action_moteur(a, codes) for a in actions))
+    return moteur.Scenario(
+        nom=scenario.nom,
+        partage_gains=float(scenario.partage_gains),
+        actions=tuple(action_moteur(a, codes) for a in actions),
+    )
 
 
 @dataclass
@@ -180,8 +223,7 @@ def contexte(territoire, annee: int | None = None) -> Contexte:
     paie, annee_paie = paie_reduite(territoire, t, annee)
     activites, reservees = referentiel(territoire)
     noms = dict(territoire.organisations.values_list("code", "nom"))
-    return Contexte(territoire, t, paie.bases, paie.courante, activites, reservees, noms,
-                    annee_paie)
+    return Contexte(territoire, t, paie.bases, paie.courante, activites, reservees, noms, annee_paie)
 
 
 class Contextes:
@@ -207,12 +249,20 @@ class Resultat:
 
 # The engine speaks FORMATS.md (file keys, modalité codes, commune codes): the web speaks its forms.
 LIBELLES_CHAMPS = {
-    "charges_associees": "charges associées", "cout_unitaire": "coût unitaire", "unites": "unités",
-    "economie": "économies hors masse salariale", "gain": "gain de productivité", "part": "part mutualisée",
-    "partage_gains": "part des gains rendue aux communes", "annee": "année d'effet",
+    "charges_associees": "charges associées",
+    "cout_unitaire": "coût unitaire",
+    "unites": "unités",
+    "economie": "économies hors masse salariale",
+    "gain": "gain de productivité",
+    "part": "part mutualisée",
+    "partage_gains": "part des gains rendue aux communes",
+    "annee": "année d'effet",
 }
-_MOTS = re.compile(r"\b(" + "|".join(sorted([*LIBELLES_CHAMPS, *Modalite.values], key=len, reverse=True))
-                   + r")\b|\b(\d{5}|2[AB]\d{3})\b")
+_MOTS = re.compile(
+    r"\b("
+    + "|".join(sorted([*LIBELLES_CHAMPS, *Modalite.values], key=len, reverse=True))
+    + r")\b|\b(\d{5}|2[AB]\d{3})\b"
+)
 
 
 def en_francais(message: str, noms: dict[str, str]) -> str:

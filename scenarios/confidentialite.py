@@ -38,7 +38,13 @@ class Montants:
         sources = [self.lecture.ligne("organisation_tous_themes", code)]
         for a in self.actions:
             par_commune = self._bases[a.id]
-            sources += par_commune.values() if code == self.territoire.epci else [par_commune[code]] if code in par_commune else []
+            sources += (
+                par_commune.values()
+                if code == self.territoire.epci
+                else [par_commune[code]]
+                if code in par_commune
+                else []
+            )
         return self.lecture.derive(valeur, sources)
 
     def avant(self, code: str) -> Montant:

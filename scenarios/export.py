@@ -27,12 +27,26 @@ def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes
     ws.title = "Impact prévisionnel"
     ws.append([f"Impact prévisionnel sur les effectifs et les dépenses de fonctionnement – {scenario.nom}"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([f"{territoire.nom} · scénario version {scenario.version} · masse salariale {source['annee'] or '–'} "
-               f"(lots courants de {source['nb_employeurs']} employeurs) · coefficient "
-               f"{_pct(f['simulation'].before.coefficient)} avant, {_pct(f['simulation'].after.coefficient)} après"])
+    ws.append(
+        [
+            f"{territoire.nom} · scénario version {scenario.version} · masse salariale {source['annee'] or '–'} "
+            f"(lots courants de {source['nb_employeurs']} employeurs) · coefficient "
+            f"{_pct(f['simulation'].before.coefficient)} avant, {_pct(f['simulation'].after.coefficient)} après"
+        ]
+    )
     ws.append([" ".join(t for t in (source["libelle"] + ".", source["avis"]) if t)])
-    entetes = ["Organisation", "ETP avant", "ETP après", "Écart ETP", "Masse salariale avant",
-               "Masse salariale après", "Écart", "Charges transférées", "Économies", "Remboursements"]
+    entetes = [
+        "Organisation",
+        "ETP avant",
+        "ETP après",
+        "Écart ETP",
+        "Masse salariale avant",
+        "Masse salariale après",
+        "Écart",
+        "Charges transférées",
+        "Économies",
+        "Remboursements",
+    ]
     if fpu:
         entetes.append("Attribution de compensation")
     entetes.append("Effet net")
@@ -42,8 +56,18 @@ def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r in f["impact_touchees"]:
         o = r["o"]
-        ligne = [r["nom"], o.fte_before, o.fte_after, r["d_fte"], _euros(r["avant"]), _euros(r["apres"]),
-                 _euros(r["d_cost"]), round(o.charges), round(o.savings), _euros(r["remboursement"])]
+        ligne = [
+            r["nom"],
+            o.fte_before,
+            o.fte_after,
+            r["d_fte"],
+            _euros(r["avant"]),
+            _euros(r["apres"]),
+            _euros(r["d_cost"]),
+            round(o.charges),
+            round(o.savings),
+            _euros(r["remboursement"]),
+        ]
         if fpu:
             ligne.append(_euros(r["ac"]))
         ligne.append(_euros(r["net"]))
@@ -55,10 +79,18 @@ def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes
     ws.append([])
     ws.append([f"Confidentialité des rémunérations : {REGLE}"])
     ws.append([])
-    ws.append(["Source : agrégats des lots de paie courants (jamais les lignes individuelles) ; calcul FORMATS.md §4-5 ; "
-               "montants annuels en euros constants, en année pleine après toutes les actions."])
-    ws.append(["Approximation : un agent qui ne travaille qu'en partie dans le service mutualisé reste employé par sa "
-               "commune et mis à disposition pour cette part ; le coefficient et l'AC n'en changent pas."])
+    ws.append(
+        [
+            "Source : agrégats des lots de paie courants (jamais les lignes individuelles) ; calcul FORMATS.md §4-5 ; "
+            "montants annuels en euros constants, en année pleine après toutes les actions."
+        ]
+    )
+    ws.append(
+        [
+            "Approximation : un agent qui ne travaille qu'en partie dans le service mutualisé reste employé par sa "
+            "commune et mis à disposition pour cette part ; le coefficient et l'AC n'en changent pas."
+        ]
+    )
     ws.freeze_panes = "B5"
     ws.column_dimensions["A"].width = 28
     for k in range(2, len(entetes) + 1):

@@ -16,8 +16,15 @@ FAISABILITES = ("0", "1", "2", "3", "4", "4+")
 # Nine theme colours, each with a contrast of at least 4.5:1 against white (the page) and so for the
 # white label written on it; the label (theme code) carries the theme too, never the colour alone.
 COULEURS = {
-    "FIN": "#0b5d6b", "RH": "#a4161a", "CPAJ": "#5b2c8f", "SI": "#1f57a8", "BML": "#7a4f00",
-    "AOS": "#1e6b35", "GDP": "#a8461a", "ECO": "#a0206e", "TIDP": "#3d4a57",
+    "FIN": "#0b5d6b",
+    "RH": "#a4161a",
+    "CPAJ": "#5b2c8f",
+    "SI": "#1f57a8",
+    "BML": "#7a4f00",
+    "AOS": "#1e6b35",
+    "GDP": "#a8461a",
+    "ECO": "#a0206e",
+    "TIDP": "#3d4a57",
 }
 COULEUR_AUTRE = "#4a5562"
 
@@ -154,8 +161,11 @@ def disposer(points: list[Point], geometrie: Geometrie | None = None) -> tuple[G
             libre = None
             if not pleine:
                 for cx, cy in _spirale((x0 + x1) / 2, (y0 + y1) / 2, etirement):
-                    if lo_x <= cx <= hi_x and lo_y <= cy <= hi_y and all(
-                            math.hypot(d.cx - cx, d.cy - cy) >= d.r + rp + ESPACE for d in places):
+                    if (
+                        lo_x <= cx <= hi_x
+                        and lo_y <= cy <= hi_y
+                        and all(math.hypot(d.cx - cx, d.cy - cy) >= d.r + rp + ESPACE for d in places)
+                    ):
                         libre = (cx, cy)
                         break
             if libre is None:

@@ -23,14 +23,23 @@ class Scenario(models.Model):
     nom = models.CharField("nom", max_length=120)
     description = models.TextField("description", blank=True, max_length=5000)
     partage_gains = models.DecimalField(
-        "part des gains rendue aux communes", max_digits=5, decimal_places=4, default=0,
+        "part des gains rendue aux communes",
+        max_digits=5,
+        decimal_places=4,
+        default=0,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="Entre 0 et 1 : la part des gains de productivité reversée aux communes par l'attribution de compensation.")
+        help_text=(
+            "Entre 0 et 1 : la part des gains de productivité reversée aux communes par l'attribution de compensation."
+        ),
+    )
     origine = models.CharField("origine", max_length=10, choices=Origine.choices, default=Origine.MANUEL)
     annee_paie = models.PositiveSmallIntegerField(
-        "année de la masse salariale", null=True, blank=True,
+        "année de la masse salariale",
+        null=True,
+        blank=True,
         help_text="Vide : la dernière année où chaque employeur du territoire (l'EPCI et ses communes membres) "
-                  "a un lot de paie courant.")
+        "a un lot de paie courant.",
+    )
     version = models.PositiveIntegerField("version", default=1)
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
@@ -54,26 +63,67 @@ class ActionScenario(models.Model):
     theme = models.CharField("thème", max_length=5, choices=THEME_CHOICES)
     activite = models.CharField("activité", max_length=20, blank=True, help_text="Vide : tout le thème.")
     toutes = models.BooleanField("toutes les communes membres", default=False)
-    communes = models.ManyToManyField("territoire.Organisation", blank=True, related_name="+",
-                                      verbose_name="communes concernées")
+    communes = models.ManyToManyField(
+        "territoire.Organisation", blank=True, related_name="+", verbose_name="communes concernées"
+    )
     modalite = models.CharField("modalité", max_length=20, choices=Modalite.choices)
-    part = models.DecimalField("part déplacée", max_digits=5, decimal_places=4, default=1,
-                               validators=[MinValueValidator(0), MaxValueValidator(1)])
-    gain = models.DecimalField("gain de productivité", max_digits=5, decimal_places=4, default=0,
-                               validators=[MinValueValidator(0), MaxValueValidator(1)])
-    annee = models.PositiveSmallIntegerField("année d'effet", default=PREMIERE_ANNEE,
-                                             validators=[MinValueValidator(PREMIERE_ANNEE),
-                                                         MaxValueValidator(DERNIERE_ANNEE)])
-    economie = models.DecimalField("économies hors masse salariale (€ par an)", max_digits=14, decimal_places=2,
-                                   default=0, validators=[MinValueValidator(0)])
-    charges_associees = models.DecimalField("charges associées transférées (€ par an)", max_digits=14,
-                                            decimal_places=2, default=0, validators=[MinValueValidator(0)])
-    cout_unitaire = models.DecimalField("coût unitaire (D5211-16)", max_digits=14, decimal_places=2, null=True,
-                                        blank=True, validators=[MinValueValidator(0)])
-    unites = models.DecimalField("unités de fonctionnement", max_digits=14, decimal_places=4, null=True, blank=True,
-                                 validators=[MinValueValidator(0)])
-    ligne_gt3 = models.ForeignKey("livrables.LigneMutualisable", on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name="ligne GT3 d'origine")
+    part = models.DecimalField(
+        "part déplacée",
+        max_digits=5,
+        decimal_places=4,
+        default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    gain = models.DecimalField(
+        "gain de productivité",
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    annee = models.PositiveSmallIntegerField(
+        "année d'effet",
+        default=PREMIERE_ANNEE,
+        validators=[MinValueValidator(PREMIERE_ANNEE), MaxValueValidator(DERNIERE_ANNEE)],
+    )
+    economie = models.DecimalField(
+        "économies hors masse salariale (€ par an)",
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    charges_associees = models.DecimalField(
+        "charges associées transférées (€ par an)",
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    cout_unitaire = models.DecimalField(
+        "coût unitaire (D5211-16)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    unites = models.DecimalField(
+        "unités de fonctionnement",
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    ligne_gt3 = models.ForeignKey(
+        "livrables.LigneMutualisable",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ligne GT3 d'origine",
+    )
 
     class Meta:
         verbose_name = "action d'un scénario"

@@ -18,16 +18,18 @@ from django.utils.text import slugify
 from comptes.perms import get_territoire_ou_404
 from engine.themes import THEME_BY_CODE
 from livrables.models import LigneMutualisable
+from masse_salariale.confidentialite import lecture
 from mutualis.erreurs import ActionRefusee
 from referentiel.models import Activite
-from masse_salariale.confidentialite import lecture
 from scenarios import actions, calcul, graphiques
 from scenarios.confidentialite import Montants
 from scenarios.forms import ActionForm, Gt3Form, ScenarioForm
 from scenarios.models import DERNIERE_ANNEE, PREMIERE_ANNEE, Scenario
 
-REFUS = ("Seuls l'équipe projet, les consultants et le DGS de l'EPCI construisent les scénarios ; "
-         "les autres membres les consultent.")
+REFUS = (
+    "Seuls l'équipe projet, les consultants et le DGS de l'EPCI construisent les scénarios ; "
+    "les autres membres les consultent."
+)
 
 
 def _territoire(request, code, ecrire=False):
@@ -47,8 +49,9 @@ def _schema(territoire):
 
 
 def _scenario(territoire, pk):
-    return get_object_or_404(Scenario.objects.select_related("schema", "modifie_par"), pk=pk,
-                             schema__territoire=territoire)
+    return get_object_or_404(
+        Scenario.objects.select_related("schema", "modifie_par"), pk=pk, schema__territoire=territoire
+    )
 
 
 def _post_seulement(request):
@@ -71,13 +74,17 @@ def lignes_gt3(territoire):
     """Every GT3 line of the territory's current schéma that can become an action (a modalité and
     communes), with its group, activity and communes, in two queries."""
     schema = _schema(territoire)
-    lignes = (LigneMutualisable.objects.filter(livrable__groupe__schema=schema)
-              .select_related("livrable__groupe", "activite").prefetch_related("communes")
-              .order_by("livrable__groupe__theme", "activite__ordre", "pk"))
+    lignes = (
+        LigneMutualisable.objects.filter(livrable__groupe__schema=schema)
+        .select_related("livrable__groupe", "activite")
+        .prefetch_related("communes")
+        .order_by("livrable__groupe__theme", "activite__ordre", "pk")
+    )
     return [l for l in lignes if l.modalite and (l.toutes_communes or l.communes.all())]
 
 
 # --- figures ---------------------------------------------------------------------------------------------
+
 
 def _lignes_impact(ctx, simulation, montants: Montants):
     """The legal table « impact prévisionnel sur les effectifs et les dépenses de fonctionnement » as the
@@ -91,19 +98,34 @@ def _lignes_impact(ctx, simulation, montants: Montants):
         def m(valeur, code=r.code):
             return montants.organisation(code, valeur)
 
-        rows.append({
-            "code": r.code, "nom": ctx.noms.get(r.code, r.code), "epci": r.epci, "o": o, "d_fte": r.d_fte,
-            "touchee": r.touched, "avant": montants.avant(r.code), "apres": m(o.cost_after), "d_cost": m(r.d_cost),
-            "remboursement": m(o.reimbursement), "ac": None if o.ac_adjustment is None else m(o.ac_adjustment),
-            "net": m(r.net_effect),
-        })
+        rows.append(
+            {
+                "code": r.code,
+                "nom": ctx.noms.get(r.code, r.code),
+                "epci": r.epci,
+                "o": o,
+                "d_fte": r.d_fte,
+                "touchee": r.touched,
+                "avant": montants.avant(r.code),
+                "apres": m(o.cost_after),
+                "d_cost": m(r.d_cost),
+                "remboursement": m(o.reimbursement),
+                "ac": None if o.ac_adjustment is None else m(o.ac_adjustment),
+                "net": m(r.net_effect),
+            }
+        )
     return rows
 
 
 def _totaux(totals, montants: Montants) -> dict:
     """The engine's totals over the organisations (`Impact.totals`) under the templates' names."""
-    return {"d_fte": totals.d_fte, "d_cost": montants.territoire_total(totals.d_cost),
-            "net": montants.territoire_total(totals.net_effect), "charges": totals.charges, "savings": totals.savings}
+    return {
+        "d_fte": totals.d_fte,
+        "d_cost": montants.territoire_total(totals.d_cost),
+        "net": montants.territoire_total(totals.net_effect),
+        "charges": totals.charges,
+        "savings": totals.savings,
+    }
 
 
 def figures(ctx, acces, scenario, lignes_actions) -> dict:
@@ -117,27 +139,35 @@ def figures(ctx, acces, scenario, lignes_actions) -> dict:
     montants = Montants(lecture(ctx.territoire, ctx.paie, acces), moteur_actions, ctx.moteur)
     impact = _lignes_impact(ctx, sim, montants)
     trajectoire = _trajectoire_complete(sim, montants)
-    out.update({
-        "totaux_deplaces": {"fte": sim.moved_fte, "cost": montants.selection(sim.moved_cost)},
-        "ac_total": None if sim.ac_total is None else montants.selection(sim.ac_total),
-        "remboursements_communes": montants.selection(sim.communes_reimbursement),
-        "impact": impact, "impact_touchees": [r for r in impact if r["touchee"] or r["epci"]],
-        "totaux": _totaux(sim.impact.totals, montants),
-        "par_action": [{"ligne": l, "r": r, "masse": montants.action(r.id, r.moved_cost)}
-                       for l, r in zip(lignes_actions, sim.actions, strict=True)],
-        "trajectoire": trajectoire,
-        "graphique": graphiques.trajectoires([(scenario.nom, {a: y["coefficient"] for a, y in trajectoire.items()})],
-                                             list(trajectoire)),
-        "themes_fonctionnels": [THEME_BY_CODE[t].label for t in sim.functional_themes],
-    })
+    out.update(
+        {
+            "totaux_deplaces": {"fte": sim.moved_fte, "cost": montants.selection(sim.moved_cost)},
+            "ac_total": None if sim.ac_total is None else montants.selection(sim.ac_total),
+            "remboursements_communes": montants.selection(sim.communes_reimbursement),
+            "impact": impact,
+            "impact_touchees": [r for r in impact if r["touchee"] or r["epci"]],
+            "totaux": _totaux(sim.impact.totals, montants),
+            "par_action": [
+                {"ligne": l, "r": r, "masse": montants.action(r.id, r.moved_cost)}
+                for l, r in zip(lignes_actions, sim.actions, strict=True)
+            ],
+            "trajectoire": trajectoire,
+            "graphique": graphiques.trajectoires(
+                [(scenario.nom, {a: y["coefficient"] for a, y in trajectoire.items()})], list(trajectoire)
+            ),
+            "themes_fonctionnels": [THEME_BY_CODE[t].label for t in sim.functional_themes],
+        }
+    )
     return out
 
 
 def _trajectoire_complete(sim, montants: Montants) -> dict[int, dict]:
     """Every year of the mandate as the engine computes it (`Simulation.mandate_trajectory`: before the
     first action, the payroll as imported); the coefficient is public, the payroll a derived amount."""
-    return {a: {"coefficient": y.coefficient, "fte": y.fte, "cost": montants.territoire_total(y.cost, a)}
-            for a, y in sim.mandate_trajectory.items()}
+    return {
+        a: {"coefficient": y.coefficient, "fte": y.fte, "cost": montants.territoire_total(y.cost, a)}
+        for a, y in sim.mandate_trajectory.items()
+    }
 
 
 def _source(ctx) -> dict:
@@ -145,12 +175,17 @@ def _source(ctx) -> dict:
     when it is incomplete: `avis`) and the current batches (file, confirmation date)."""
     paie = ctx.paie
     lots = {e.lot_id: e.lot for e in paie.lots.values()}
-    return {"annee": paie.annee, "nb_employeurs": len(paie.lots),
-            "lots": sorted(lots.values(), key=lambda l: (l.confirme_le is None, l.confirme_le, l.pk)),
-            "libelle": ctx.annee_paie.libelle, "avis": paie.avis(calcul.PORTEE_SCENARIO)}
+    return {
+        "annee": paie.annee,
+        "nb_employeurs": len(paie.lots),
+        "lots": sorted(lots.values(), key=lambda l: (l.confirme_le is None, l.confirme_le, l.pk)),
+        "libelle": ctx.annee_paie.libelle,
+        "avis": paie.avis(calcul.PORTEE_SCENARIO),
+    }
 
 
 # --- pages ------------------------------------------------------------------------------------------------
+
 
 @login_required
 def liste(request, code):
@@ -176,22 +211,40 @@ def liste(request, code):
         status = 400
     elif request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    scenarios = list(Scenario.objects.du_schema(schema).select_related("modifie_par")
-                     .prefetch_related("actions__communes"))
+    scenarios = list(
+        Scenario.objects.du_schema(schema).select_related("modifie_par").prefetch_related("actions__communes")
+    )
     rangs = []
     for s in scenarios:
         lignes = list(s.actions.all())
         cs = contextes(s.annee_paie)
         r = calcul.simuler(cs, s, lignes)
-        rangs.append({"scenario": s, "nb": len(lignes), "resultat": r, "sim": r.simulation,
-                      "annee_paie": cs.annee_paie,
-                      "avant": cs.bases.total_numerator / cs.bases.total_denominator
-                      if cs.bases.total_denominator else None})
-    return render(request, "scenarios/liste.html", {
-        "territoire": territoire, "acces": acces, "schema": schema, "rangs": rangs, "form": form,
-        "avant": ctx.bases.total_numerator / ctx.bases.total_denominator if ctx.bases.total_denominator else None,
-        "paie": ctx.paie, "annee_paie": ctx.annee_paie, "portee_paie": calcul.PORTEE_SCENARIO,
-    }, status=status)
+        rangs.append(
+            {
+                "scenario": s,
+                "nb": len(lignes),
+                "resultat": r,
+                "sim": r.simulation,
+                "annee_paie": cs.annee_paie,
+                "avant": cs.bases.total_numerator / cs.bases.total_denominator if cs.bases.total_denominator else None,
+            }
+        )
+    return render(
+        request,
+        "scenarios/liste.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "schema": schema,
+            "rangs": rangs,
+            "form": form,
+            "avant": ctx.bases.total_numerator / ctx.bases.total_denominator if ctx.bases.total_denominator else None,
+            "paie": ctx.paie,
+            "annee_paie": ctx.annee_paie,
+            "portee_paie": calcul.PORTEE_SCENARIO,
+        },
+        status=status,
+    )
 
 
 def _page(request, territoire, acces, scenario, status=200, **formulaires):
@@ -201,15 +254,23 @@ def _page(request, territoire, acces, scenario, status=200, **formulaires):
     deja = {l.ligne_gt3_id for l in lignes if l.ligne_gt3_id}
     activites = _activites(territoire)
     contexte = {
-        "territoire": territoire, "acces": acces, "scenario": scenario, "lignes": lignes,
-        "peut_modifier": acces.peut_scenariser(), "paie": ctx.paie, "source": _source(ctx),
+        "territoire": territoire,
+        "acces": acces,
+        "scenario": scenario,
+        "lignes": lignes,
+        "peut_modifier": acces.peut_scenariser(),
+        "paie": ctx.paie,
+        "source": _source(ctx),
         "gt3": [{"ligne": l, "deja": l.pk in deja, "theme": THEME_BY_CODE[l.livrable.groupe.theme]} for l in gt3],
         "form_action": formulaires.get("form_action") or ActionForm(territoire=territoire, activites=activites),
         "form_gt3": formulaires.get("form_gt3") or Gt3Form(lignes=gt3),
         "form_scenario": formulaires.get("form_scenario") or ScenarioForm.depuis(scenario, annees=ctx.annee_paie),
-        "annee_paie": ctx.annee_paie, "portee_paie": calcul.PORTEE_SCENARIO,
+        "annee_paie": ctx.annee_paie,
+        "portee_paie": calcul.PORTEE_SCENARIO,
         "erreurs": formulaires.get("erreurs", []),
-        "noms": ctx.noms, "fpu": ctx.moteur.fpu, "historique": historique(scenario),
+        "noms": ctx.noms,
+        "fpu": ctx.moteur.fpu,
+        "historique": historique(scenario),
         **figures(ctx, acces, scenario, lignes),
     }
     par_action = {pa["ligne"].pk: pa for pa in contexte.get("par_action", [])}
@@ -258,7 +319,7 @@ def supprimer(request, code, pk):
 def _nom_de_copie(nom: str, numero: str) -> str:
     """« Nom (copie 2) », the name shortened so that the suffix always fits the 120 characters."""
     suffixe = f" (copie{numero})"
-    return nom[:120 - len(suffixe)] + suffixe
+    return nom[: 120 - len(suffixe)] + suffixe
 
 
 @login_required
@@ -287,8 +348,9 @@ def action_ajouter(request, code, pk):
     if form.is_valid():
         valeurs, communes, ident = form.valeurs()
         try:
-            creees = actions.do_ajouter_actions(calcul.contexte(territoire), s, request.user,
-                                                [(valeurs, communes, ident or None)])
+            creees = actions.do_ajouter_actions(
+                calcul.contexte(territoire), s, request.user, [(valeurs, communes, ident or None)]
+            )
         except ActionRefusee as exc:
             return _page(request, territoire, acces, s, 400, form_action=form, erreurs=exc.messages)
         messages.success(request, f"Action « {creees[0].identifiant} » ajoutée.")
@@ -305,14 +367,18 @@ def depuis_gt3(request, code, pk):
     form = Gt3Form(request.POST, lignes=gt3.values())
     if form.is_valid():
         d = form.cleaned_data
-        nouvelles = [actions.depuis_gt3(gt3[pk_ligne], d["annee"], d["part"] / 100, d["gain"] / 100)
-                     for pk_ligne in d["lignes"]]
+        nouvelles = [
+            actions.depuis_gt3(gt3[pk_ligne], d["annee"], d["part"] / 100, d["gain"] / 100) for pk_ligne in d["lignes"]
+        ]
         try:
             creees = actions.do_ajouter_actions(calcul.contexte(territoire), s, request.user, nouvelles)
         except ActionRefusee as exc:
             return _page(request, territoire, acces, s, 400, form_gt3=form, erreurs=exc.messages)
-        messages.success(request, f"{len(creees)} action{'s' if len(creees) > 1 else ''} ajoutée"
-                                  f"{'s' if len(creees) > 1 else ''} depuis les lignes GT3.")
+        messages.success(
+            request,
+            f"{len(creees)} action{'s' if len(creees) > 1 else ''} ajoutée"
+            f"{'s' if len(creees) > 1 else ''} depuis les lignes GT3.",
+        )
         return redirect("scenarios:scenario", code=code, pk=s.pk)
     return _page(request, territoire, acces, s, 400, form_gt3=form)
 
@@ -333,8 +399,9 @@ def action_modifier(request, code, pk, action):
         if form.is_valid():
             valeurs, communes, ident = form.valeurs()
             try:
-                actions.do_modifier_action(calcul.contexte(territoire), a, request.user, valeurs, communes,
-                                           ident or a.identifiant)
+                actions.do_modifier_action(
+                    calcul.contexte(territoire), a, request.user, valeurs, communes, ident or a.identifiant
+                )
             except ActionRefusee as exc:
                 erreurs = exc.messages
             else:
@@ -345,9 +412,19 @@ def action_modifier(request, code, pk, action):
         form = ActionForm.depuis(a, territoire=territoire, activites=activites)
     else:
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    return render(request, "scenarios/action.html", {
-        "territoire": territoire, "acces": acces, "scenario": s, "action": a, "form": form, "erreurs": erreurs,
-    }, status=status)
+    return render(
+        request,
+        "scenarios/action.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "scenario": s,
+            "action": a,
+            "form": form,
+            "erreurs": erreurs,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -404,11 +481,17 @@ def impact(request, code, pk):
     ctx = calcul.contexte(territoire, s.annee_paie)
     f = figures(ctx, acces, s, actions.actions_de(s))
     if f["simulation"] is None:
-        return HttpResponse("Ce scénario enfreint une règle : corrigez-le avant d'exporter son impact.\n"
-                            + "\n".join(f["resultat"].erreurs), status=409, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "Ce scénario enfreint une règle : corrigez-le avant d'exporter son impact.\n"
+            + "\n".join(f["resultat"].erreurs),
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
     source = _source(ctx)
-    reponse = HttpResponse(impact_xlsx(s, territoire, f, ctx.moteur.fpu, source),
-                           content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    reponse = HttpResponse(
+        impact_xlsx(s, territoire, f, ctx.moteur.fpu, source),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     reponse["Content-Disposition"] = f'attachment; filename="impact-{slugify(s.nom) or s.pk}.xlsx"'
     return reponse
 
@@ -418,13 +501,21 @@ def historique(scenario) -> list[dict]:
     from scenarios.journal import PHRASES
     from territoire.models import Evenement
 
-    rows = (Evenement.objects.filter(territoire_id=scenario.schema.territoire_id, action__startswith="scenarios.",
-                                     details__scenario=scenario.pk).select_related("utilisateur")[:50])
-    return [{"quand": e.quand, "qui": str(e.utilisateur) if e.utilisateur else "Mutualis",
-             "quoi": PHRASES.get(e.action, e.action), "version": e.details.get("version"),
-             "actions": ", ".join(e.details.get("actions", []) or ([e.details["action_id"]]
-                                                                  if e.details.get("action_id") else []))}
-            for e in rows]
+    rows = Evenement.objects.filter(
+        territoire_id=scenario.schema.territoire_id, action__startswith="scenarios.", details__scenario=scenario.pk
+    ).select_related("utilisateur")[:50]
+    return [
+        {
+            "quand": e.quand,
+            "qui": str(e.utilisateur) if e.utilisateur else "Mutualis",
+            "quoi": PHRASES.get(e.action, e.action),
+            "version": e.details.get("version"),
+            "actions": ", ".join(
+                e.details.get("actions", []) or ([e.details["action_id"]] if e.details.get("action_id") else [])
+            ),
+        }
+        for e in rows
+    ]
 
 
 @login_required
@@ -443,26 +534,45 @@ def comparer(request, code):
         lignes = list(s.actions.all())
         cs = contextes(s.annee_paie)
         f = figures(cs, acces, s, lignes)
-        colonnes.append({"scenario": s, "nb": len(lignes), "annee_paie": cs.annee_paie,
-                         "avis_paie": cs.paie.avis(calcul.PORTEE_SCENARIO), **f})
+        colonnes.append(
+            {
+                "scenario": s,
+                "nb": len(lignes),
+                "annee_paie": cs.annee_paie,
+                "avis_paie": cs.paie.avis(calcul.PORTEE_SCENARIO),
+                **f,
+            }
+        )
     annees = range(PREMIERE_ANNEE, DERNIERE_ANNEE + 1)
     valides = [c for c in colonnes if c["simulation"] is not None]
     graphique = graphiques.trajectoires(
-        [(c["scenario"].nom, {a: y["coefficient"] for a, y in c["trajectoire"].items()}) for c in valides], annees)
+        [(c["scenario"].nom, {a: y["coefficient"] for a, y in c["trajectoire"].items()}) for c in valides], annees
+    )
     # Each cell is the engine's impact row of that organisation (`Simulation.impact`, as on each page).
     organisations = []
     if valides:
         par_code = [{r["code"]: r for r in c["impact"]} for c in valides]
         for r in valides[0]["impact"]:
             organisations.append({"nom": r["nom"], "code": r["code"], "cellules": [p[r["code"]] for p in par_code]})
-    return render(request, "scenarios/comparer.html", {
-        "territoire": territoire, "acces": acces, "tous": tous, "choisis": [s.pk for s in choisis],
-        "colonnes": colonnes, "valides": valides, "graphique": graphique, "annees": list(annees),
-        "organisations": organisations, "fpu": ctx.moteur.fpu,
-        "lignes_annees": [{"annee": a, "valeurs": [c["trajectoire"][a] for c in valides]} for a in annees],
-        "annees_paie_differentes": len({c["annee_paie"].annee for c in valides}) > 1,
-        "avis_paie": _avis_par_annee(valides),
-    })
+    return render(
+        request,
+        "scenarios/comparer.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "tous": tous,
+            "choisis": [s.pk for s in choisis],
+            "colonnes": colonnes,
+            "valides": valides,
+            "graphique": graphique,
+            "annees": list(annees),
+            "organisations": organisations,
+            "fpu": ctx.moteur.fpu,
+            "lignes_annees": [{"annee": a, "valeurs": [c["trajectoire"][a] for c in valides]} for a in annees],
+            "annees_paie_differentes": len({c["annee_paie"].annee for c in valides}) > 1,
+            "avis_paie": _avis_par_annee(valides),
+        },
+    )
 
 
 def _avis_par_annee(colonnes) -> list[dict]:
@@ -471,5 +581,6 @@ def _avis_par_annee(colonnes) -> list[dict]:
     for c in colonnes:
         if c["avis_paie"]:
             par_annee.setdefault(c["annee_paie"].annee, {"avis": c["avis_paie"], "noms": []})["noms"].append(
-                c["scenario"].nom)
+                c["scenario"].nom
+            )
     return list(par_annee.values())

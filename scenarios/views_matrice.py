@@ -50,10 +50,14 @@ def _rangee(acces, table, ligne, groupe, communes_membres, codes_membres) -> dic
         communes = ", ".join(c.nom for c in sorted(ligne.communes.all(), key=lambda c: c.nom)) or "aucune"
     masse = masse_de_ligne(table, ligne, codes_membres)
     return {
-        "ligne": ligne, "theme": theme, "couleur": geo.COULEURS.get(theme.code, geo.COULEUR_AUTRE),
-        "communes": communes, "masse": masse,
-        "url": reverse("livrables:gt3_ligne", kwargs={"code": acces.territoire.code, "theme": groupe.theme,
-                                                      "pk": ligne.pk}),
+        "ligne": ligne,
+        "theme": theme,
+        "couleur": geo.COULEURS.get(theme.code, geo.COULEUR_AUTRE),
+        "communes": communes,
+        "masse": masse,
+        "url": reverse(
+            "livrables:gt3_ligne", kwargs={"code": acces.territoire.code, "theme": groupe.theme, "pk": ligne.pk}
+        ),
         "place": ligne.qualification is not None and bool(ligne.faisabilite),
     }
 
@@ -75,57 +79,102 @@ def _bulles(rangees) -> tuple[geo.Geometrie, list[dict], dict]:
     """Place the lines with both consensus values; returns the frame, the bubbles (largest first, so
     that smaller ones are drawn over them) and the size legend."""
     placees = [r for r in rangees if r["place"]]
-    points = [geo.Point(cle=r["ligne"].pk, qualification=r["ligne"].qualification, faisabilite=r["ligne"].faisabilite,
-                        montant=_montant(r["masse"]), secret=_secret(r["masse"]))
-              for r in placees]
+    points = [
+        geo.Point(
+            cle=r["ligne"].pk,
+            qualification=r["ligne"].qualification,
+            faisabilite=r["ligne"].faisabilite,
+            montant=_montant(r["masse"]),
+            secret=_secret(r["masse"]),
+        )
+        for r in placees
+    ]
     geometrie, disques, reduction = geo.disposer(points)
     bulles = []
     for r in placees:
         d = disques[r["ligne"].pk]
         r["disque"] = d
-        bulles.append({**r, "cx": f"{d.cx:.1f}", "cy": f"{d.cy:.1f}", "r": f"{d.r:.1f}",
-                       "ty": f"{d.cy + geo.taille_de_texte(d.r) * 0.35:.1f}",
-                       "taille_texte": f"{geo.taille_de_texte(d.r):.1f}", "rayon": d.r})
+        bulles.append(
+            {
+                **r,
+                "cx": f"{d.cx:.1f}",
+                "cy": f"{d.cy:.1f}",
+                "r": f"{d.r:.1f}",
+                "ty": f"{d.cy + geo.taille_de_texte(d.r) * 0.35:.1f}",
+                "taille_texte": f"{geo.taille_de_texte(d.r):.1f}",
+                "rayon": d.r,
+            }
+        )
     bulles.sort(key=lambda b: (-b["rayon"], b["ligne"].pk))
     plus_grand = max((p.montant for p in points if p.montant and not p.secret), default=0.0)
 
     def cercle(rayon, **autres):
         return {"r": f"{rayon:.1f}", "d": f"{2 * rayon + 4:.0f}", "c": f"{rayon + 2:.1f}", **autres}
 
-    legende = {"references": [cercle(rr, montant=euros(m)) for m, rr in geo.references(plus_grand, reduction)],
-               "secret": cercle(geo.rayon_neutre(reduction)), "minimum": cercle(geo.R_MIN)}
+    legende = {
+        "references": [cercle(rr, montant=euros(m)) for m, rr in geo.references(plus_grand, reduction)],
+        "secret": cercle(geo.rayon_neutre(reduction)),
+        "minimum": cercle(geo.R_MIN),
+    }
     return geometrie, bulles, legende
 
 
 def _cadre(g: geo.Geometrie) -> dict:
     """Grid lines, ticks and axis titles of the chart, in SVG coordinates (as strings: no localisation)."""
     bas = g.bas_du_trace
-    colonnes = [{"x": f"{g.cellule(q, '0')[0]:.1f}", "milieu": f"{(g.cellule(q, '0')[0] + g.cellule(q, '0')[2]) / 2:.1f}",
-                 "libelle": str(q)} for q in geo.QUALIFICATIONS]
-    rangs = [{"y": f"{g.cellule(1, f)[1]:.1f}", "milieu": f"{(g.cellule(1, f)[1] + g.cellule(1, f)[3]) / 2 + 5:.1f}",
-              "libelle": f} for f in geo.FAISABILITES]
+    colonnes = [
+        {
+            "x": f"{g.cellule(q, '0')[0]:.1f}",
+            "milieu": f"{(g.cellule(q, '0')[0] + g.cellule(q, '0')[2]) / 2:.1f}",
+            "libelle": str(q),
+        }
+        for q in geo.QUALIFICATIONS
+    ]
+    rangs = [
+        {
+            "y": f"{g.cellule(1, f)[1]:.1f}",
+            "milieu": f"{(g.cellule(1, f)[1] + g.cellule(1, f)[3]) / 2 + 5:.1f}",
+            "libelle": f,
+        }
+        for f in geo.FAISABILITES
+    ]
     x3 = g.cellule(3, "3")[0]
     y_haut = g.cellule(3, "4+")[1]
     return {
-        "largeur": f"{g.largeur:.0f}", "hauteur": f"{g.hauteur:.0f}",
-        "gauche": f"{g.marge_gauche:.1f}", "droite": f"{g.largeur - g.marge_droite:.1f}",
-        "haut": f"{g.marge_haut:.1f}", "bas": f"{bas:.1f}",
-        "colonnes": colonnes, "rangs": rangs,
+        "largeur": f"{g.largeur:.0f}",
+        "hauteur": f"{g.hauteur:.0f}",
+        "gauche": f"{g.marge_gauche:.1f}",
+        "droite": f"{g.largeur - g.marge_droite:.1f}",
+        "haut": f"{g.marge_haut:.1f}",
+        "bas": f"{bas:.1f}",
+        "colonnes": colonnes,
+        "rangs": rangs,
         "x_titre": f"{g.marge_gauche + (g.largeur - g.marge_gauche - g.marge_droite) / 2:.1f}",
-        "y_titre_x": f"{bas + 48:.1f}", "y_graduation_x": f"{bas + 22:.1f}",
+        "y_titre_x": f"{bas + 48:.1f}",
+        "y_graduation_x": f"{bas + 22:.1f}",
         "y_titre": f"{g.marge_haut + (bas - g.marge_haut) / 2:.1f}",
         # the top-right block (qualification ≥ 3, faisabilité ≥ 3): where to start
-        "priorite": {"x": f"{x3:.1f}", "y": f"{y_haut:.1f}", "l": f"{g.largeur - g.marge_droite - x3:.1f}",
-                     "h": f"{g.cellule(3, '3')[3] - y_haut:.1f}", "tx": f"{g.largeur - g.marge_droite - 6:.1f}",
-                     "ty": f"{y_haut + 14:.1f}"},
+        "priorite": {
+            "x": f"{x3:.1f}",
+            "y": f"{y_haut:.1f}",
+            "l": f"{g.largeur - g.marge_droite - x3:.1f}",
+            "h": f"{g.cellule(3, '3')[3] - y_haut:.1f}",
+            "tx": f"{g.largeur - g.marge_droite - 6:.1f}",
+            "ty": f"{y_haut + 14:.1f}",
+        },
     }
 
 
 def _ordre(r):
     ligne = r["ligne"]
     faisabilite = geo.FAISABILITES.index(ligne.faisabilite) if ligne.faisabilite else -1
-    return (-(ligne.qualification or 0), -faisabilite, THEME_CODES.index(r["theme"].code), ligne.activite.ordre,
-            ligne.pk)
+    return (
+        -(ligne.qualification or 0),
+        -faisabilite,
+        THEME_CODES.index(r["theme"].code),
+        ligne.activite.ordre,
+        ligne.pk,
+    )
 
 
 @login_required
@@ -144,26 +193,48 @@ def matrice(request, code):
     filtre = form.cleaned_data if form.is_bound and form.is_valid() else {}
     theme, commune = filtre.get("theme") or TOUTES, filtre.get("commune") or TOUTES
 
-    lignes = (LigneMutualisable.objects
-              .filter(livrable__groupe__in=list(groupes), livrable__type=TypeLivrable.MUTUALISABLES)
-              .select_related("activite", "livrable").prefetch_related("communes"))
+    lignes = (
+        LigneMutualisable.objects.filter(livrable__groupe__in=list(groupes), livrable__type=TypeLivrable.MUTUALISABLES)
+        .select_related("activite", "livrable")
+        .prefetch_related("communes")
+    )
     if theme:
         lignes = lignes.filter(livrable__groupe__theme=theme)
     paie = paie_en_jeu(territoire)  # the latest complete year, as the scenarios
     table = enjeux(territoire, acces, paie)
-    rangees = [_rangee(acces, table, l, groupes[l.livrable.groupe_id], communes_membres, codes_membres)
-               for l in lignes if not commune or _concerne(l, commune)]
+    rangees = [
+        _rangee(acces, table, l, groupes[l.livrable.groupe_id], communes_membres, codes_membres)
+        for l in lignes
+        if not commune or _concerne(l, commune)
+    ]
     rangees.sort(key=_ordre)
     geometrie, bulles, legende = _bulles(rangees)
 
     presents = {r["theme"].code for r in rangees}
-    return render(request, "scenarios/matrice.html", {
-        "territoire": territoire, "acces": acces, "schema": schema, "form": form,
-        "filtre_actif": bool(theme or commune), "placees": [r for r in rangees if r["place"]],
-        "non_placees": [{**r, "raison": _raison(r["ligne"])} for r in rangees if not r["place"]],
-        "bulles": bulles, "geometrie": geometrie, "cadre": _cadre(geometrie), "legende_tailles": legende,
-        "legende_themes": [{"theme": THEME_BY_CODE[t], "couleur": geo.COULEURS.get(t, geo.COULEUR_AUTRE)}
-                           for t in themes if t in presents],
-        "nb_secrets": sum(1 for r in rangees if r["place"] and _secret(r["masse"])),
-        "paie_vide": table.vide, "paie": paie, "portee_paie": PORTEE_MASSE_EN_JEU,
-    }, status=400 if form.is_bound and not form.is_valid() else 200)
+    return render(
+        request,
+        "scenarios/matrice.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "schema": schema,
+            "form": form,
+            "filtre_actif": bool(theme or commune),
+            "placees": [r for r in rangees if r["place"]],
+            "non_placees": [{**r, "raison": _raison(r["ligne"])} for r in rangees if not r["place"]],
+            "bulles": bulles,
+            "geometrie": geometrie,
+            "cadre": _cadre(geometrie),
+            "legende_tailles": legende,
+            "legende_themes": [
+                {"theme": THEME_BY_CODE[t], "couleur": geo.COULEURS.get(t, geo.COULEUR_AUTRE)}
+                for t in themes
+                if t in presents
+            ],
+            "nb_secrets": sum(1 for r in rangees if r["place"] and _secret(r["masse"])),
+            "paie_vide": table.vide,
+            "paie": paie,
+            "portee_paie": PORTEE_MASSE_EN_JEU,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )

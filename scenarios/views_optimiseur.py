@@ -15,9 +15,9 @@ from engine import scenario as moteur
 from formats.scenario import Candidats
 from livrables.candidats import LigneGT3, identifiant, raison_exclusion
 from livrables.enums import FAISABILITE_RANG
+from masse_salariale.confidentialite import lecture
 from mutualis.erreurs import ActionRefusee
 from mutualis.formatage import pourcent
-from masse_salariale.confidentialite import lecture
 from scenarios import actions, calcul
 from scenarios.confidentialite import Montants
 from scenarios.enums import Origine
@@ -51,8 +51,15 @@ def candidats_gt3(territoire, ctx, annee: int):
     for l in lignes_gt3(territoire):
         theme = l.livrable.groupe.theme
         codes = tuple(sorted(c.code for c in l.communes.all()))
-        brut = LigneGT3(pk=l.pk, theme=theme, activite=l.activite.code, modalite=l.modalite,
-                        faisabilite=l.faisabilite, toutes_communes=l.toutes_communes, communes=codes)
+        brut = LigneGT3(
+            pk=l.pk,
+            theme=theme,
+            activite=l.activite.code,
+            modalite=l.modalite,
+            faisabilite=l.faisabilite,
+            toutes_communes=l.toutes_communes,
+            communes=codes,
+        )
         raison = raison_exclusion(brut)
         if raison is None and l.modalite not in moteur.STAFF_MODALITES:
             raison = "modalité sans transfert de personnel : ne change pas le coefficient"
@@ -84,23 +91,39 @@ def optimiser(request, code):
     annee = form.cleaned_data["annee"] if form.is_bound and form.is_valid() else moteur.FIRST_YEAR
     retenues, ecartees, actions_m, faisabilites = candidats_gt3(territoire, ctx, annee)
     noms = {identifiant(l.pk): f"{l.livrable.groupe.theme} · {l.activite.libelle}" for l in retenues}
-    contexte = {"territoire": territoire, "acces": acces, "form": form, "retenues": retenues,
-                "ecartees": ecartees, "avant": None, "resultat": None, "erreur": None, "status": 200,
-                # the latest complete payroll year (calcul.choisir_annee), said with its missing employers
-                "paie": ctx.paie, "annee_paie": ctx.annee_paie, "portee_paie": calcul.PORTEE_SCENARIO}
+    contexte = {
+        "territoire": territoire,
+        "acces": acces,
+        "form": form,
+        "retenues": retenues,
+        "ecartees": ecartees,
+        "avant": None,
+        "resultat": None,
+        "erreur": None,
+        "status": 200,
+        # the latest complete payroll year (calcul.choisir_annee), said with its missing employers
+        "paie": ctx.paie,
+        "annee_paie": ctx.annee_paie,
+        "portee_paie": calcul.PORTEE_SCENARIO,
+    }
     if ctx.bases.total_denominator > 0:
         contexte["avant"] = ctx.bases.total_numerator / ctx.bases.total_denominator
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
-        candidats = Candidats(moteur.Scenario("optimiseur", 0.0, tuple(actions_m)), faisabilites,
-                              plafond_etp_annuel=float(d["plafond_annuel"]) if d["plafond_annuel"] is not None
-                              else None)
+        candidats = Candidats(
+            moteur.Scenario("optimiseur", 0.0, tuple(actions_m)),
+            faisabilites,
+            plafond_etp_annuel=float(d["plafond_annuel"]) if d["plafond_annuel"] is not None else None,
+        )
         minimum = FAISABILITE_RANG.get(d["faisabilite_min"] or "0", 0)
-        probleme, avertissements = optimiseur.probleme_depuis_candidats(candidats, ctx.bases, ctx.moteur, minimum,
-                                                                       ctx.reservees)
+        probleme, avertissements = optimiseur.probleme_depuis_candidats(
+            candidats, ctx.bases, ctx.moteur, minimum, ctx.reservees
+        )
         if not ctx.bases.total_denominator > 0:
-            contexte["erreur"] = ("Aucune masse salariale des services fonctionnels n'est importée : le coefficient "
-                                  "n'est pas défini, il n'y a rien à optimiser.")
+            contexte["erreur"] = (
+                "Aucune masse salariale des services fonctionnels n'est importée : le coefficient "
+                "n'est pas défini, il n'y a rien à optimiser."
+            )
             contexte["status"] = 422
             return render(request, "scenarios/optimiser.html", contexte, status=contexte.pop("status"))
         try:
@@ -109,8 +132,10 @@ def optimiser(request, code):
             else:
                 portefeuille = optimiseur.optimise(probleme, max_fte=float(d["budget"]), time_limit=20)
         except optimiseur.UnreachableTarget as exc:
-            contexte["erreur"] = (f"Coefficient cible inatteignable avec ces lignes et ces contraintes : le meilleur "
-                                  f"coefficient atteignable est {pourcent(exc.best, 2)}.")
+            contexte["erreur"] = (
+                f"Coefficient cible inatteignable avec ces lignes et ces contraintes : le meilleur "
+                f"coefficient atteignable est {pourcent(exc.best, 2)}."
+            )
             contexte["status"] = 422
         except optimiseur.NoSolutionInTime:
             contexte["erreur"] = "Le calcul n'a pas abouti dans le temps imparti (20 s) : resserrez les contraintes."
@@ -120,7 +145,8 @@ def optimiser(request, code):
             choisies = [a for a in actions_m if a.id in set(portefeuille.selected)]
             montants = Montants(lecture(territoire, ctx.paie, acces), choisies, ctx.moteur)
             contexte["resultat"] = {
-                "p": portefeuille, "lignes": [par_id[i] for i in portefeuille.selected],
+                "p": portefeuille,
+                "lignes": [par_id[i] for i in portefeuille.selected],
                 "ac_total": None if portefeuille.ac_total is None else montants.selection(portefeuille.ac_total),
                 "contraintes": [libelle_contrainte(n, noms) for n in portefeuille.binding],
                 "avertissements": avertissements,
@@ -134,7 +160,7 @@ def optimiser(request, code):
 
 def _creer_scenario(request, territoire, ctx, portefeuille, par_id, annee, d):
     schema = _schema(territoire)
-    objectif = (f"coefficient ≥ {d['cible']} %" if d["mode"] == "cible" else f"au plus {d['budget']} ETP déplacés")
+    objectif = f"coefficient ≥ {d['cible']} %" if d["mode"] == "cible" else f"au plus {d['budget']} ETP déplacés"
     nom = f"Optimiseur – {objectif} – {timezone.localtime():%d/%m/%Y %H:%M}"
     try:
         with transaction.atomic():  # the scenario and its actions, or nothing
@@ -147,8 +173,14 @@ def _creer_scenario(request, territoire, ctx, portefeuille, par_id, annee, d):
 
 
 def _creer_avec_actions(request, schema, ctx, portefeuille, par_id, annee, nom, objectif):
-    scenario = actions.do_creer(schema, request.user, nom[:120], origine=Origine.OPTIMISEUR,
-                                description=f"Sélection optimale des lignes GT3 ({objectif}).")
-    actions.do_ajouter_actions(ctx, scenario, request.user,
-                               [actions.depuis_gt3(par_id[i], annee) for i in portefeuille.selected])
+    scenario = actions.do_creer(
+        schema,
+        request.user,
+        nom[:120],
+        origine=Origine.OPTIMISEUR,
+        description=f"Sélection optimale des lignes GT3 ({objectif}).",
+    )
+    actions.do_ajouter_actions(
+        ctx, scenario, request.user, [actions.depuis_gt3(par_id[i], annee) for i in portefeuille.selected]
+    )
     return scenario

@@ -180,10 +180,17 @@ def build_rows(source: Path, report=print) -> list[tuple[str, ...]]:
         if not known:
             no_population.append((code, cog[code]))
         head = heads[siren]
-        rows.append((
-            siren, head["raison_sociale"], head["nature"], head["mode_financ"],
-            code, cog[code], str(sum(known)) if known else "",
-        ))
+        rows.append(
+            (
+                siren,
+                head["raison_sociale"],
+                head["nature"],
+                head["mode_financ"],
+                code,
+                cog[code],
+                str(sum(known)) if known else "",
+            )
+        )
     seen = set(epci_of)
 
     natures = {r[0]: r[2] for r in rows}
@@ -192,18 +199,23 @@ def build_rows(source: Path, report=print) -> list[tuple[str, ...]]:
     arrondissements = {p: sum(1 for a in arm_parent.values() if a == p) for p in sorted(summed)}
     used = {c for codes in members.values() for c in codes} | seen
     unused = sorted(c for c in populations if c not in used)
-    report(f"lignes : {len(rows)} ; EPCI à fiscalité propre : {len(natures) - lyon}"
-           f" (+ {lyon} MET69)")
-    report(f"communes COG 2026 hors de tout EPCI : {len(outside)} : "
-           + ", ".join(f"{c} {cog[c]}" for c in outside))
-    report(f"communes DGCL fusionnées depuis dans une commune nouvelle : {len(merged)}"
-           + "".join(f"\n  {c} {n} -> {new} {cog[new]}" for c, n, new in merged))
-    report(f"communes renommées depuis la liste DGCL (LIBELLE COG 2026 retenu) : {len(renamed)}"
-           + "".join(f"\n  {c} {old} -> {new}" for c, old, new in renamed))
-    report(f"communes sans population municipale 2023 : {len(no_population)}"
-           + "".join(f"\n  {c} {n}" for c, n in no_population))
-    report("populations sommées par arrondissements : "
-           + ", ".join(f"{p} ({n} arr.)" for p, n in arrondissements.items()))
+    report(f"lignes : {len(rows)} ; EPCI à fiscalité propre : {len(natures) - lyon} (+ {lyon} MET69)")
+    report(f"communes COG 2026 hors de tout EPCI : {len(outside)} : " + ", ".join(f"{c} {cog[c]}" for c in outside))
+    report(
+        f"communes DGCL fusionnées depuis dans une commune nouvelle : {len(merged)}"
+        + "".join(f"\n  {c} {n} -> {new} {cog[new]}" for c, n, new in merged)
+    )
+    report(
+        f"communes renommées depuis la liste DGCL (LIBELLE COG 2026 retenu) : {len(renamed)}"
+        + "".join(f"\n  {c} {old} -> {new}" for c, old, new in renamed)
+    )
+    report(
+        f"communes sans population municipale 2023 : {len(no_population)}"
+        + "".join(f"\n  {c} {n}" for c, n in no_population)
+    )
+    report(
+        "populations sommées par arrondissements : " + ", ".join(f"{p} ({n} arr.)" for p, n in arrondissements.items())
+    )
     if unused:
         report(f"populations 2023 non reprises : {len(unused)} : {', '.join(unused)}")
     return rows
@@ -236,10 +248,16 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE,
-                        help=f"dossier des fichiers officiels (défaut : {DEFAULT_SOURCE})")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT,
-                        help=f"fichier produit (défaut : {DEFAULT_OUTPUT})")
+    parser.add_argument(
+        "source",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_SOURCE,
+        help=f"dossier des fichiers officiels (défaut : {DEFAULT_SOURCE})",
+    )
+    parser.add_argument(
+        "--output", type=Path, default=DEFAULT_OUTPUT, help=f"fichier produit (défaut : {DEFAULT_OUTPUT})"
+    )
     parser.add_argument("--quiet", action="store_true", help="ne pas afficher les décomptes")
     args = parser.parse_args(argv)
     try:

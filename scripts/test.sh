@@ -9,6 +9,10 @@ PYTEST=(.venv/bin/pytest -q -p no:cacheprovider)
 in_ci() { [ "${CI:-}" = "true" ]; }
 status=0
 
+echo "== Ruff (lint et format)"
+.venv/bin/ruff check . || status=1
+.venv/bin/ruff format --check . || status=1
+
 echo "== Tests sur SQLite"
 "${PYTEST[@]}" -n 2 -m "not e2e" || status=1
 

@@ -29,7 +29,9 @@ PRESENCES_SAISIES = (Presence.PRESENT, Presence.EXCUSE, Presence.ABSENT)
 def _evenement(seance, user, action, **details):
     groupe = seance.groupe
     Evenement.objects.create(
-        territoire_id=groupe.schema.territoire_id, utilisateur=user, action=action,
+        territoire_id=groupe.schema.territoire_id,
+        utilisateur=user,
+        action=action,
         objet=f"{seance} du {date_fr(timezone.localtime(seance.debut))}"[:200],
         details={"seance": seance.pk, "groupe": groupe.theme, **details},
     )
@@ -41,11 +43,15 @@ def _verrouiller(seance):
 
 # --- trames d'animation ----------------------------------------------------------------------------
 
+
 def trames_du_schema(schema) -> dict[str, TrameAnimation]:
     """The four agendas of the schéma by stage, the default ones created when missing."""
     trames = {t.etape: t for t in schema.trames.all()}
-    manquantes = [TrameAnimation(schema=schema, etape=etape, ordre_du_jour=ORDRES_DU_JOUR[etape])
-                  for etape in Etape.values if etape not in trames]
+    manquantes = [
+        TrameAnimation(schema=schema, etape=etape, ordre_du_jour=ORDRES_DU_JOUR[etape])
+        for etape in Etape.values
+        if etape not in trames
+    ]
     if manquantes:
         TrameAnimation.objects.bulk_create(manquantes, ignore_conflicts=True)
         trames = {t.etape: t for t in schema.trames.all()}
@@ -64,12 +70,18 @@ def do_enregistrer_trames(schema, textes: dict[str, str], user) -> list[str]:
             trame.save(update_fields=["ordre_du_jour"])
             changees.append(etape)
     if changees:
-        Evenement.objects.create(territoire_id=schema.territoire_id, utilisateur=user, action="seances.trames",
-                                 objet=", ".join(changees), details={"etapes": changees})
+        Evenement.objects.create(
+            territoire_id=schema.territoire_id,
+            utilisateur=user,
+            action="seances.trames",
+            objet=", ".join(changees),
+            details={"etapes": changees},
+        )
     return changees
 
 
 # --- meetings --------------------------------------------------------------------------------------
+
 
 def invites_du_groupe(groupe) -> list:
     """Who is invited to the group's meetings: every habilitation in the group (co-pilots, members, the
@@ -96,8 +108,12 @@ def _completer_participations(seance) -> list:
         [Participation(seance=seance, utilisateur=u) for u in invites_du_groupe(seance.groupe) if u.pk not in deja],
         ignore_conflicts=True,
     )
-    return [p.utilisateur for p in seance.participations.select_related("utilisateur__organisation")
-            .order_by("utilisateur__last_name", "utilisateur__first_name", "utilisateur__username")]
+    return [
+        p.utilisateur
+        for p in seance.participations.select_related("utilisateur__organisation").order_by(
+            "utilisateur__last_name", "utilisateur__first_name", "utilisateur__username"
+        )
+    ]
 
 
 def _verifier(valeurs: dict):
@@ -163,8 +179,13 @@ def do_envoyer_invitations(seance, user, now=None) -> int:
     seance.sequence_envoyee = seance.sequence
     seance.save(update_fields=["invitations_envoyees_le", "sequence_envoyee"])
     courriels.envoyer(liste)
-    _evenement(seance, user, "seances.mise_a_jour" if mise_a_jour else "seances.invitations",
-               destinataires=len(liste), sequence=seance.sequence)
+    _evenement(
+        seance,
+        user,
+        "seances.mise_a_jour" if mise_a_jour else "seances.invitations",
+        destinataires=len(liste),
+        sequence=seance.sequence,
+    )
     return len(liste)
 
 
@@ -175,7 +196,9 @@ def do_annuler_seance(seance, user, motif: str = "", now=None) -> int:
     now = now or timezone.now()
     _verrouiller(seance)
     if seance.statut != StatutSeance.PLANIFIEE:
-        raise ActionRefusee([f"seule une séance planifiée peut être annulée (statut : {seance.get_statut_display().lower()})"])
+        raise ActionRefusee(
+            [f"seule une séance planifiée peut être annulée (statut : {seance.get_statut_display().lower()})"]
+        )
     if CompteRendu.objects.filter(seance=seance).exists():
         raise ActionRefusee(["cette séance a un compte rendu : elle a eu lieu et ne peut plus être annulée"])
     seance.statut = StatutSeance.ANNULEE
@@ -200,11 +223,18 @@ def do_enregistrer_presences(seance, user, presences: dict[int, str], now=None) 
     now = now or timezone.now()
     _verrouiller(seance)
     if not seance.peut_saisir_presences(now):
-        raise ActionRefusee(["les présences se saisissent à partir du début de la séance, jamais pour une séance annulée"])
+        raise ActionRefusee(
+            ["les présences se saisissent à partir du début de la séance, jamais pour une séance annulée"]
+        )
     participations = {p.pk: p for p in seance.participations.all()}
-    erreurs = [f"présence : « {v} » n'est pas présent, excusé ou absent" for v in presences.values()
-               if v not in PRESENCES_SAISIES]
-    erreurs += [f"participation n° {pk} : introuvable dans cette séance" for pk in presences if pk not in participations]
+    erreurs = [
+        f"présence : « {v} » n'est pas présent, excusé ou absent"
+        for v in presences.values()
+        if v not in PRESENCES_SAISIES
+    ]
+    erreurs += [
+        f"participation n° {pk} : introuvable dans cette séance" for pk in presences if pk not in participations
+    ]
     if erreurs:
         raise ActionRefusee(erreurs)
     changees = []
@@ -222,6 +252,7 @@ def do_enregistrer_presences(seance, user, presences: dict[int, str], now=None) 
 
 
 # --- minutes ---------------------------------------------------------------------------------------
+
 
 def compte_rendu_de(seance) -> CompteRendu | None:
     cr = CompteRendu.objects.filter(seance=seance).first()

@@ -25,14 +25,18 @@ def quand(seance) -> str:
     fin = timezone.localtime(seance.fin)
     texte = f"{JOURS[debut.weekday()]} {date_fr(debut)}, de {heure(debut)} à {heure(fin)}"
     if fin.date() != debut.date():
-        texte = (f"du {JOURS[debut.weekday()]} {date_fr(debut)} à {heure(debut)} "
-                 f"au {JOURS[fin.weekday()]} {date_fr(fin)} à {heure(fin)}")
+        texte = (
+            f"du {JOURS[debut.weekday()]} {date_fr(debut)} à {heure(debut)} "
+            f"au {JOURS[fin.weekday()]} {date_fr(fin)} à {heure(fin)}"
+        )
     return texte
 
 
 def url_seance(seance) -> str:
-    path = reverse("seances:seance", kwargs={"code": seance.groupe.schema.territoire.code,
-                                             "theme": seance.groupe.theme, "pk": seance.pk})
+    path = reverse(
+        "seances:seance",
+        kwargs={"code": seance.groupe.schema.territoire.code, "theme": seance.groupe.theme, "pk": seance.pk},
+    )
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -40,8 +44,15 @@ def _piece_jointe(contenu: bytes, methode: str, nom: str) -> email.message.MIMEP
     # Quoted-printable rather than base64: the lines are text, so that the transport writes them with
     # the CRLF endings RFC 5545 requires (base64 would keep the normalised LF).
     part = email.message.MIMEPart()
-    part.set_content(contenu.decode(), subtype="calendar", charset="utf-8", params={"method": methode},
-                     disposition="attachment", filename=nom, cte="quoted-printable")
+    part.set_content(
+        contenu.decode(),
+        subtype="calendar",
+        charset="utf-8",
+        params={"method": methode},
+        disposition="attachment",
+        filename=nom,
+        cte="quoted-printable",
+    )
     return part
 
 
@@ -61,11 +72,19 @@ def messages(seance, invites, expediteur, now, *, mise_a_jour=False) -> list[mai
     for user in invites:
         if not user.email:
             continue
-        corps = render_to_string(f"seances/courriel_{modele}.txt", {
-            "seance": seance, "destinataire": user, "quand": quand(seance), "lieu": ics.lieu(seance),
-            "url": url, "mise_a_jour": mise_a_jour, "expediteur": expediteur,
-            "territoire": seance.groupe.schema.territoire,
-        })
+        corps = render_to_string(
+            f"seances/courriel_{modele}.txt",
+            {
+                "seance": seance,
+                "destinataire": user,
+                "quand": quand(seance),
+                "lieu": ics.lieu(seance),
+                "url": url,
+                "mise_a_jour": mise_a_jour,
+                "expediteur": expediteur,
+                "territoire": seance.groupe.schema.territoire,
+            },
+        )
         message = mail.EmailMessage(subject=sujet, body=corps, to=[user.email], reply_to=reply_to)
         message.attach(_piece_jointe(contenu, methode, ics.nom_fichier(seance)))
         out.append(message)

@@ -34,8 +34,10 @@ def etat_compte_rendu(seance, cr, now) -> str:
     if cr is None:
         return "à rédiger" if seance.commencee(now) else "après la séance"
     return {
-        Etat.BROUILLON: "en rédaction", Etat.RENVOYE: "renvoyé avec commentaires",
-        Etat.SOUMIS: "soumis aux co-pilotes", Etat.VALIDE: f"publié le {date_fr(timezone.localtime(cr.modifie_le))}",
+        Etat.BROUILLON: "en rédaction",
+        Etat.RENVOYE: "renvoyé avec commentaires",
+        Etat.SOUMIS: "soumis aux co-pilotes",
+        Etat.VALIDE: f"publié le {date_fr(timezone.localtime(cr.modifie_le))}",
     }[cr.etat]
 
 
@@ -49,14 +51,20 @@ def etat_seance(seance, cr, now) -> dict:
     if cr is None:
         return {"code": "tenue", "libelle": f"tenue le {date_fr(jour)} – compte rendu à rédiger", "date": seance.debut}
     if cr.etat == Etat.BROUILLON:
-        return {"code": "redaction", "libelle": f"tenue le {date_fr(jour)} – compte rendu en rédaction",
-                "date": seance.debut}
+        return {
+            "code": "redaction",
+            "libelle": f"tenue le {date_fr(jour)} – compte rendu en rédaction",
+            "date": seance.debut,
+        }
     if cr.etat == Etat.RENVOYE:
         return {"code": "redaction", "libelle": "compte rendu renvoyé avec commentaires", "date": cr.modifie_le}
     if cr.etat == Etat.SOUMIS:
         return {"code": "soumis", "libelle": "compte rendu soumis aux co-pilotes", "date": cr.modifie_le}
-    return {"code": "publie", "libelle": f"compte rendu publié le {date_fr(timezone.localtime(cr.modifie_le))}",
-            "date": cr.modifie_le}
+    return {
+        "code": "publie",
+        "libelle": f"compte rendu publié le {date_fr(timezone.localtime(cr.modifie_le))}",
+        "date": cr.modifie_le,
+    }
 
 
 def etats_par_groupe(schema, now=None) -> dict[tuple[str, str], dict]:
@@ -69,13 +77,21 @@ def etats_par_groupe(schema, now=None) -> dict[tuple[str, str], dict]:
     now = now or timezone.now()
     code = schema.territoire.code
     groupes = list(schema.groupes.all())
-    etats = {(g.theme, e): {"code": "a_planifier", "libelle": "à planifier", "date": None, "url": None}
-             for g in groupes for e in ETAPES_GT}
-    seances = (Seance.objects.actives().filter(groupe__schema=schema, etape__in=ETAPES_GT)
-               .select_related("groupe", "compte_rendu").order_by("debut", "pk"))
+    etats = {
+        (g.theme, e): {"code": "a_planifier", "libelle": "à planifier", "date": None, "url": None}
+        for g in groupes
+        for e in ETAPES_GT
+    }
+    seances = (
+        Seance.objects.actives()
+        .filter(groupe__schema=schema, etape__in=ETAPES_GT)
+        .select_related("groupe", "compte_rendu")
+        .order_by("debut", "pk")
+    )
     for seance in seances:  # in date order: the latest meeting of a stage wins
         etats[(seance.groupe.theme, seance.etape)] = {
-            **etat_seance(seance, compte_rendu_charge(seance), now), "url": url_seance(seance, code),
+            **etat_seance(seance, compte_rendu_charge(seance), now),
+            "url": url_seance(seance, code),
         }
     return etats
 
@@ -104,19 +120,27 @@ def a_faire(acces, user, now=None) -> list[dict]:
     for role, groupe_id in acces.habilitations:
         if role in (Role.COPILOTE_COMMUNE, Role.COPILOTE_EPCI) and groupe_id in groupes:
             roles_visa.setdefault(groupe_id, set()).add(str(role))
-    a_viser = list(CompteRendu.objects.filter(etat=Etat.SOUMIS, seance__groupe_id__in=roles_visa)
-                   .select_related("seance").order_by("seance__debut"))
+    a_viser = list(
+        CompteRendu.objects.filter(etat=Etat.SOUMIS, seance__groupe_id__in=roles_visa)
+        .select_related("seance")
+        .order_by("seance__debut")
+    )
     if a_viser:
-        donnes = set(Visa.objects.filter(content_type=ContentType.objects.get_for_model(CompteRendu),
-                                         object_id__in=[cr.pk for cr in a_viser])
-                     .values_list("object_id", "version", "role"))
+        donnes = set(
+            Visa.objects.filter(
+                content_type=ContentType.objects.get_for_model(CompteRendu), object_id__in=[cr.pk for cr in a_viser]
+            ).values_list("object_id", "version", "role")
+        )
         for cr in a_viser:
             if any((cr.pk, cr.version, role) not in donnes for role in roles_visa[cr.seance.groupe_id]):
                 ajouter("Valider le compte rendu", cr.seance, "#compte-rendu")
 
     participe = [pk for pk, g in groupes.items() if acces.participe(g)]
-    for cr in (CompteRendu.objects.filter(etat=Etat.RENVOYE, seance__groupe_id__in=participe)
-               .select_related("seance").order_by("seance__debut")):
+    for cr in (
+        CompteRendu.objects.filter(etat=Etat.RENVOYE, seance__groupe_id__in=participe)
+        .select_related("seance")
+        .order_by("seance__debut")
+    ):
         ajouter("Reprendre le compte rendu renvoyé", cr.seance, "#compte-rendu")
 
     redige = [pk for pk, g in groupes.items() if acces.peut_rediger(g)]

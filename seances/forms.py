@@ -11,33 +11,64 @@ from seances.enums import Etape, Presence
 
 class SeanceForm(forms.Form):
     etape = forms.ChoiceField(label="Étape", choices=Etape.choices)
-    titre = forms.CharField(label="Titre", max_length=200, required=False,
-                            help_text="Laissé vide : l'étape et le groupe, par exemple « GT1 Ressources humaines ».")
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                           help_text="Format : jj/mm/aaaa.")
-    heure_debut = forms.TimeField(label="Heure de début", help_text="Format : hh:mm, heure de Paris.",
-                                  widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    heure_fin = forms.TimeField(label="Heure de fin", help_text="Format : hh:mm, heure de Paris.",
-                                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    lieu = forms.CharField(label="Lieu", max_length=300, required=False,
-                           help_text="Salle et adresse ; laissez vide pour une séance en visioconférence seulement.")
-    lien_visio = forms.URLField(label="Lien de visioconférence", required=False, assume_scheme="https", max_length=200,
-                                help_text="L'adresse de la réunion en ligne.")
-    ordre_du_jour = forms.CharField(label="Ordre du jour", required=False,
-                                    widget=forms.Textarea(attrs={"rows": 14, "cols": 80}),
-                                    help_text="Prérempli avec la trame d'animation de l'étape ; repris dans l'invitation.")
+    titre = forms.CharField(
+        label="Titre",
+        max_length=200,
+        required=False,
+        help_text="Laissé vide : l'étape et le groupe, par exemple « GT1 Ressources humaines ».",
+    )
+    date = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Format : jj/mm/aaaa.",
+    )
+    heure_debut = forms.TimeField(
+        label="Heure de début",
+        help_text="Format : hh:mm, heure de Paris.",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    heure_fin = forms.TimeField(
+        label="Heure de fin",
+        help_text="Format : hh:mm, heure de Paris.",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    lieu = forms.CharField(
+        label="Lieu",
+        max_length=300,
+        required=False,
+        help_text="Salle et adresse ; laissez vide pour une séance en visioconférence seulement.",
+    )
+    lien_visio = forms.URLField(
+        label="Lien de visioconférence",
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text="L'adresse de la réunion en ligne.",
+    )
+    ordre_du_jour = forms.CharField(
+        label="Ordre du jour",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 80}),
+        help_text="Prérempli avec la trame d'animation de l'étape ; repris dans l'invitation.",
+    )
 
     def __init__(self, *args, seance=None, **kwargs):
         if seance is not None and "initial" not in kwargs:
             debut, fin = timezone.localtime(seance.debut), timezone.localtime(seance.fin)
             kwargs["initial"] = {
-                "etape": seance.etape, "titre": seance.titre, "date": debut.date(), "heure_debut": debut.time(),
-                "heure_fin": fin.time(), "lieu": seance.lieu, "lien_visio": seance.lien_visio,
+                "etape": seance.etape,
+                "titre": seance.titre,
+                "date": debut.date(),
+                "heure_debut": debut.time(),
+                "heure_fin": fin.time(),
+                "lieu": seance.lieu,
+                "lien_visio": seance.lien_visio,
                 "ordre_du_jour": seance.ordre_du_jour,
             }
         super().__init__(*args, **kwargs)
         self.fields["lien_visio"].error_messages["invalid"] = (
-            "Saisissez une adresse web complète, par exemple https://visio.exemple.fr/gt-rh.")
+            "Saisissez une adresse web complète, par exemple https://visio.exemple.fr/gt-rh."
+        )
 
     def clean(self):
         data = super().clean()
@@ -59,14 +90,26 @@ class SeanceForm(forms.Form):
 
     def valeurs(self) -> dict:
         d = self.cleaned_data
-        return {"etape": d["etape"], "titre": d["titre"].strip(), "debut": d["debut"], "fin": d["fin"],
-                "lieu": d["lieu"].strip(), "lien_visio": d["lien_visio"], "ordre_du_jour": d["ordre_du_jour"].strip()}
+        return {
+            "etape": d["etape"],
+            "titre": d["titre"].strip(),
+            "debut": d["debut"],
+            "fin": d["fin"],
+            "lieu": d["lieu"].strip(),
+            "lien_visio": d["lien_visio"],
+            "ordre_du_jour": d["ordre_du_jour"].strip(),
+        }
 
 
 class ModificationSeanceForm(SeanceForm):
     prevenir = forms.BooleanField(
-        label="Envoyer la mise à jour de l'invitation aux participants", required=False, initial=True,
-        help_text="Les invitations ont déjà été envoyées : sans cet envoi, les agendas des participants gardent l'ancienne version.",
+        label="Envoyer la mise à jour de l'invitation aux participants",
+        required=False,
+        initial=True,
+        help_text=(
+            "Les invitations ont déjà été envoyées : sans cet envoi, les agendas des participants gardent "
+            "l'ancienne version."
+        ),
     )
 
     def __init__(self, *args, seance=None, **kwargs):
@@ -77,9 +120,13 @@ class ModificationSeanceForm(SeanceForm):
 
 
 class AnnulationForm(forms.Form):
-    motif = forms.CharField(label="Motif de l'annulation", required=False, max_length=2000,
-                            widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="Repris dans le message d'annulation envoyé aux participants.")
+    motif = forms.CharField(
+        label="Motif de l'annulation",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Repris dans le message d'annulation envoyé aux participants.",
+    )
 
 
 class TramesForm(forms.Form):
@@ -87,7 +134,8 @@ class TramesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for etape, libelle in Etape.choices:
             self.fields[etape] = forms.CharField(
-                label=libelle, widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+                label=libelle,
+                widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
                 initial=trames[etape].ordre_du_jour if trames else "",
                 error_messages={"required": f"L'ordre du jour type de l'étape {etape} ne peut pas être vide."},
             )
@@ -107,7 +155,9 @@ class PresencesForm(forms.Form):
         for p in self.participations:
             nom = str(p.utilisateur)
             self.fields[f"p{p.pk}"] = forms.ChoiceField(
-                label=nom, choices=self.CHOIX, widget=forms.RadioSelect,
+                label=nom,
+                choices=self.CHOIX,
+                widget=forms.RadioSelect,
                 initial=p.presence if p.presence != Presence.INVITE else None,
                 error_messages={"required": f"Indiquez si {nom} était présent, excusé ou absent."},
             )
@@ -121,11 +171,14 @@ class PresencesForm(forms.Form):
 
 class CompteRenduForm(forms.Form):
     texte = forms.CharField(
-        label="Compte rendu", widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
+        label="Compte rendu",
+        widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
         help_text="Participants, échanges et points abordés, dans l'ordre du jour.",
         error_messages={"required": "Écrivez le compte rendu avant de l'enregistrer."},
     )
     decisions = forms.CharField(
-        label="Décisions et suites à donner", required=False, widget=forms.Textarea(attrs={"rows": 8, "cols": 90}),
+        label="Décisions et suites à donner",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 90}),
         help_text="Ce qui a été décidé, qui fait quoi et pour quand.",
     )

@@ -87,8 +87,11 @@ class Seance(models.Model):
     @property
     def mise_a_jour_non_envoyee(self) -> bool:
         """Changed since the last invitation sent: the invitees' calendars are out of date."""
-        return (self.statut == StatutSeance.PLANIFIEE and self.invitations_envoyees
-                and self.sequence_envoyee != self.sequence)
+        return (
+            self.statut == StatutSeance.PLANIFIEE
+            and self.invitations_envoyees
+            and self.sequence_envoyee != self.sequence
+        )
 
     def commencee(self, now) -> bool:
         return self.debut <= now

@@ -17,15 +17,20 @@ def contexte_groupe(groupe, acces, now) -> dict:
     prochaines, tenues = [], []
     for seance in seances:
         seance.groupe = groupe
-        ligne = {"seance": seance, "etat": etat_seance(seance, compte_rendu_charge(seance), now),
-                 "url": reverse("seances:seance", kwargs={**kwargs, "pk": seance.pk})}
+        ligne = {
+            "seance": seance,
+            "etat": etat_seance(seance, compte_rendu_charge(seance), now),
+            "url": reverse("seances:seance", kwargs={**kwargs, "pk": seance.pk}),
+        }
         (tenues if seance.commencee(now) else prochaines).append(ligne)
     tenues.reverse()
-    return {"panneau_seances": {
-        "prochaines": prochaines,
-        "tenues": tenues[:NB_TENUES],
-        "autres_tenues": max(0, len(tenues) - NB_TENUES),
-        "url_liste": reverse("seances:liste", kwargs=kwargs),
-        "url_planifier": reverse("seances:creer", kwargs=kwargs) if acces.peut_planifier(groupe) else "",
-        "libelle_groupe": groupe.libelle,
-    }}
+    return {
+        "panneau_seances": {
+            "prochaines": prochaines,
+            "tenues": tenues[:NB_TENUES],
+            "autres_tenues": max(0, len(tenues) - NB_TENUES),
+            "url_liste": reverse("seances:liste", kwargs=kwargs),
+            "url_planifier": reverse("seances:creer", kwargs=kwargs) if acces.peut_planifier(groupe) else "",
+            "libelle_groupe": groupe.libelle,
+        }
+    }

@@ -5,7 +5,6 @@ refuses the action (the page is shown again with the reason)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,14 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from comptes.enums import Role
-from comptes.perms import exiger, get_groupe_ou_404, get_groupe_pour, get_territoire_ou_404
-from groupes.models import GroupeTravail
+from comptes.perms import exiger, get_groupe_pour, get_territoire_ou_404
 from mutualis.erreurs import ActionRefusee
 from seances import actions, ics
 from seances.courriels import url_seance
 from seances.enums import Etape, Presence
 from seances.etat import ETAPES_GT, compte_rendu_charge, etat_compte_rendu
-from validation.forms import ReouvertureForm, RenvoiForm
 from seances.forms import (
     AnnulationForm,
     CompteRenduForm,
@@ -33,6 +30,7 @@ from seances.forms import (
 from seances.models import Seance
 from validation import actions as validation
 from validation.enums import Action, Etat
+from validation.forms import RenvoiForm, ReouvertureForm
 from validation.models import Version
 
 ECHEC_COURRIEL = ["le serveur de courriel n'a pas répondu : rien n'a été envoyé ni enregistré ; réessayez plus tard"]
@@ -67,11 +65,17 @@ def _compte_rendu(seance):
 
 
 def _vers_seance(seance, ancre=""):
-    return redirect(reverse("seances:seance", kwargs={
-        "code": seance.groupe.schema.territoire.code, "theme": seance.groupe.theme, "pk": seance.pk}) + ancre)
+    return redirect(
+        reverse(
+            "seances:seance",
+            kwargs={"code": seance.groupe.schema.territoire.code, "theme": seance.groupe.theme, "pk": seance.pk},
+        )
+        + ancre
+    )
 
 
 # --- meetings list, creation, edition --------------------------------------------------------------
+
 
 @login_required
 @require_safe
@@ -80,8 +84,10 @@ def liste(request, code, theme):
     now = timezone.now()
     seances = list(
         groupe.seances.select_related("compte_rendu")
-        .annotate(nb_invites=Count("participations"),
-                  nb_presents=Count("participations", filter=Q(participations__presence=Presence.PRESENT)))
+        .annotate(
+            nb_invites=Count("participations"),
+            nb_presents=Count("participations", filter=Q(participations__presence=Presence.PRESENT)),
+        )
         .order_by("debut", "pk")
     )
     lignes = []
@@ -89,14 +95,20 @@ def liste(request, code, theme):
         seance.groupe = groupe
         lignes.append({"seance": seance, "compte_rendu": etat_compte_rendu(seance, compte_rendu_charge(seance), now)})
     prevues = {s.etape for s in seances if not s.annulee}
-    return render(request, "seances/liste.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe,
-        "a_venir": [l for l in lignes if not l["seance"].annulee and not l["seance"].commencee(now)],
-        "passees": [l for l in reversed(lignes) if l["seance"].annulee or l["seance"].commencee(now)],
-        "peut_planifier": acces.peut_planifier(groupe),
-        "etape_suivante": next((e for e in ETAPES_GT if e not in prevues), Etape.AUTRE),
-        "etapes": Etape.choices,
-    })
+    return render(
+        request,
+        "seances/liste.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "a_venir": [l for l in lignes if not l["seance"].annulee and not l["seance"].commencee(now)],
+            "passees": [l for l in reversed(lignes) if l["seance"].annulee or l["seance"].commencee(now)],
+            "peut_planifier": acces.peut_planifier(groupe),
+            "etape_suivante": next((e for e in ETAPES_GT if e not in prevues), Etape.AUTRE),
+            "etapes": Etape.choices,
+        },
+    )
 
 
 @login_required
@@ -118,10 +130,19 @@ def creer(request, code, theme):
         etape = request.GET.get("etape")
         etape = etape if etape in Etape.values else Etape.GT1
         form = SeanceForm(initial={"etape": etape, "ordre_du_jour": trames[etape].ordre_du_jour})
-    return render(request, "seances/formulaire.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "form": form, "seance": None,
-        "trames": [{"etape": e, "libelle": l, "texte": trames[e].ordre_du_jour} for e, l in Etape.choices],
-    }, status=status)
+    return render(
+        request,
+        "seances/formulaire.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "form": form,
+            "seance": None,
+            "trames": [{"etape": e, "libelle": l, "texte": trames[e].ordre_du_jour} for e, l in Etape.choices],
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -130,16 +151,24 @@ def modifier(request, code, theme, pk):
     territoire, acces, groupe, seance = _seance(request, code, theme, pk)
     _exiger(acces.peut_planifier(groupe), REFUS_PLANIFIER)
     if not seance.modifiable:
-        return _page_seance(request, territoire, acces, groupe, seance,
-                            erreurs=["cette séance est annulée : elle ne peut plus être modifiée"], status=409)
+        return _page_seance(
+            request,
+            territoire,
+            acces,
+            groupe,
+            seance,
+            erreurs=["cette séance est annulée : elle ne peut plus être modifiée"],
+            status=409,
+        )
     status = 200
     if request.method == "POST":
         form = ModificationSeanceForm(request.POST, seance=seance)
         if form.is_valid():
             avant = seance.sequence_envoyee
             try:
-                changes = actions.do_modifier_seance(seance, request.user, form.valeurs(),
-                                                     prevenir=form.cleaned_data.get("prevenir", False))
+                changes = actions.do_modifier_seance(
+                    seance, request.user, form.valeurs(), prevenir=form.cleaned_data.get("prevenir", False)
+                )
             except ActionRefusee as exc:
                 return _page_seance(request, territoire, acces, groupe, seance, erreurs=exc.messages, status=409)
             except OSError:
@@ -147,19 +176,34 @@ def modifier(request, code, theme, pk):
             if not changes:
                 messages.info(request, "Aucune modification.")
             elif seance.sequence_envoyee != avant:
-                messages.success(request, "Séance modifiée ; la mise à jour de l'invitation est envoyée aux participants.")
+                messages.success(
+                    request, "Séance modifiée ; la mise à jour de l'invitation est envoyée aux participants."
+                )
             elif seance.mise_a_jour_non_envoyee:
-                messages.warning(request, "Séance modifiée. Les agendas des participants ont l'ancienne version : "
-                                          "envoyez la mise à jour de l'invitation.")
+                messages.warning(
+                    request,
+                    "Séance modifiée. Les agendas des participants ont l'ancienne version : "
+                    "envoyez la mise à jour de l'invitation.",
+                )
             else:
                 messages.success(request, "Séance modifiée.")
             return _vers_seance(seance)
         status = 400
     else:
         form = ModificationSeanceForm(seance=seance)
-    return render(request, "seances/formulaire.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "form": form, "seance": seance, "trames": [],
-    }, status=status)
+    return render(
+        request,
+        "seances/formulaire.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "form": form,
+            "seance": seance,
+            "trames": [],
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -175,15 +219,28 @@ def annuler(request, code, theme, pk):
             return _page_seance(request, territoire, acces, groupe, seance, erreurs=exc.messages, status=409)
         except OSError:
             return _page_seance(request, territoire, acces, groupe, seance, erreurs=ECHEC_COURRIEL, status=503)
-        messages.success(request, "Séance annulée." + (
-            f" L'annulation est envoyée à {envoyes} participant{'s' if envoyes > 1 else ''}." if envoyes else ""))
+        messages.success(
+            request,
+            "Séance annulée."
+            + (f" L'annulation est envoyée à {envoyes} participant{'s' if envoyes > 1 else ''}." if envoyes else ""),
+        )
         return _vers_seance(seance)
-    return render(request, "seances/annuler.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "seance": seance, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "seances/annuler.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "seance": seance,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- the meeting's page ----------------------------------------------------------------------------
+
 
 @login_required
 @require_safe
@@ -198,8 +255,11 @@ def _roles_dans_groupe(groupe) -> dict[int, list[str]]:
 
     libelles = dict(Role.choices)
     roles: dict[int, list[str]] = {}
-    for user_id, role in (Habilitation.objects.filter(territoire_id=groupe.schema.territoire_id)
-                          .filter(Q(groupe=groupe) | Q(role=Role.CONSULTANT)).values_list("utilisateur_id", "role")):
+    for user_id, role in (
+        Habilitation.objects.filter(territoire_id=groupe.schema.territoire_id)
+        .filter(Q(groupe=groupe) | Q(role=Role.CONSULTANT))
+        .values_list("utilisateur_id", "role")
+    ):
         if libelles[role] not in roles.setdefault(user_id, []):
             roles[user_id].append(libelles[role])
     return roles
@@ -211,9 +271,14 @@ def _panneau_visas(cr, user):
     visas = validation.visas_courants(cr)
     precedents = validation.visas_courants(cr, cr.version - 1) if cr.etat == Etat.SOUMIS and not visas else {}
     mes_roles = validation.roles_copilote(cr, user)
-    lignes = [{
-        "role": dict(Role.choices)[role], "copilotes": copilotes.get(role, []), "visa": visas.get(role),
-    } for role in validation.ROLES_VISA]
+    lignes = [
+        {
+            "role": dict(Role.choices)[role],
+            "copilotes": copilotes.get(role, []),
+            "visa": visas.get(role),
+        }
+        for role in validation.ROLES_VISA
+    ]
     return {
         "lignes": lignes,
         # An edit after a co-pilot's validation voids it: say whose validation was lost.
@@ -225,15 +290,22 @@ def _panneau_visas(cr, user):
 def _page_seance(request, territoire, acces, groupe, seance, *, erreurs=(), status=200, **formulaires):
     now = timezone.now()
     roles = _roles_dans_groupe(groupe)
-    participations = list(seance.participations.select_related("utilisateur__organisation")
-                          .order_by("utilisateur__last_name", "utilisateur__first_name", "utilisateur__username"))
+    participations = list(
+        seance.participations.select_related("utilisateur__organisation").order_by(
+            "utilisateur__last_name", "utilisateur__first_name", "utilisateur__username"
+        )
+    )
     for p in participations:
         p.roles = roles.get(p.utilisateur_id, [])
     cr = actions.compte_rendu_de(seance)
     voit_brouillons = acces.voit_brouillons(groupe)
     peut_rediger = acces.peut_rediger(groupe)
     contexte = {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "seance": seance, "erreurs": list(erreurs),
+        "territoire": territoire,
+        "acces": acces,
+        "groupe": groupe,
+        "seance": seance,
+        "erreurs": list(erreurs),
         "participations": participations,
         "presences_saisies": seance.presences_saisies_le is not None,
         "nb_presents": sum(1 for p in participations if p.presence == Presence.PRESENT),
@@ -251,7 +323,10 @@ def _page_seance(request, territoire, acces, groupe, seance, *, erreurs=(), stat
         "peut_rouvrir": acces.peut_rouvrir(),
         "form_renvoi": formulaires.get("form_renvoi") or RenvoiForm(),
         "form_reouverture": formulaires.get("form_reouverture") or ReouvertureForm(),
-        "visas": None, "traces": [], "versions": [], "dernier_renvoi": None,
+        "visas": None,
+        "traces": [],
+        "versions": [],
+        "dernier_renvoi": None,
     }
     from echanges import fils
 
@@ -300,10 +375,20 @@ def presences(request, code, theme, pk):
     territoire, acces, groupe, seance = _seance(request, code, theme, pk)
     _exiger(acces.peut_planifier(groupe), REFUS_PLANIFIER)
     if not seance.peut_saisir_presences(timezone.now()):
-        return _page_seance(request, territoire, acces, groupe, seance, status=409, erreurs=[
-            "les présences se saisissent à partir du début de la séance, jamais pour une séance annulée"])
-    participations = list(seance.participations.select_related("utilisateur__organisation")
-                          .order_by("utilisateur__last_name", "utilisateur__first_name", "utilisateur__username"))
+        return _page_seance(
+            request,
+            territoire,
+            acces,
+            groupe,
+            seance,
+            status=409,
+            erreurs=["les présences se saisissent à partir du début de la séance, jamais pour une séance annulée"],
+        )
+    participations = list(
+        seance.participations.select_related("utilisateur__organisation").order_by(
+            "utilisateur__last_name", "utilisateur__first_name", "utilisateur__username"
+        )
+    )
     form = PresencesForm(request.POST if request.method == "POST" else None, participations=participations)
     if request.method == "POST" and form.is_valid():
         try:
@@ -312,12 +397,22 @@ def presences(request, code, theme, pk):
             return _page_seance(request, territoire, acces, groupe, seance, erreurs=exc.messages, status=409)
         messages.success(request, "Présences enregistrées : la séance est marquée comme tenue.")
         return _vers_seance(seance, "#participants")
-    return render(request, "seances/presences.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "seance": seance, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "seances/presences.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "seance": seance,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- minutes ---------------------------------------------------------------------------------------
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -326,29 +421,57 @@ def compte_rendu(request, code, theme, pk):
     _exiger(acces.peut_rediger(groupe), REFUS_REDIGER)
     cr = actions.compte_rendu_de(seance)
     if not seance.peut_avoir_compte_rendu(timezone.now()):
-        return _page_seance(request, territoire, acces, groupe, seance, status=409, erreurs=[
-            "le compte rendu s'écrit à partir du début de la séance, jamais pour une séance annulée"])
+        return _page_seance(
+            request,
+            territoire,
+            acces,
+            groupe,
+            seance,
+            status=409,
+            erreurs=["le compte rendu s'écrit à partir du début de la séance, jamais pour une séance annulée"],
+        )
     if cr is not None and cr.verrouille:
-        return _page_seance(request, territoire, acces, groupe, seance, status=409, erreurs=[
-            "le compte rendu est publié et verrouillé : l'équipe projet peut le rouvrir"])
+        return _page_seance(
+            request,
+            territoire,
+            acces,
+            groupe,
+            seance,
+            status=409,
+            erreurs=["le compte rendu est publié et verrouillé : l'équipe projet peut le rouvrir"],
+        )
     initial = cr.contenu() if cr is not None else {}
     form = CompteRenduForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            cr, remis_a_zero = actions.do_ecrire_compte_rendu(seance, request.user, form.cleaned_data["texte"].strip(),
-                                                              form.cleaned_data["decisions"].strip())
+            cr, remis_a_zero = actions.do_ecrire_compte_rendu(
+                seance, request.user, form.cleaned_data["texte"].strip(), form.cleaned_data["decisions"].strip()
+            )
         except ActionRefusee as exc:
             return _page_seance(request, territoire, acces, groupe, seance, erreurs=exc.messages, status=409)
         messages.success(request, f"Compte rendu enregistré (version {cr.version}).")
         if remis_a_zero:
-            messages.warning(request, "Le compte rendu avait déjà été validé : les validations données sont remises "
-                                      "à zéro, les co-pilotes doivent valider cette nouvelle version.")
+            messages.warning(
+                request,
+                "Le compte rendu avait déjà été validé : les validations données sont remises "
+                "à zéro, les co-pilotes doivent valider cette nouvelle version.",
+            )
         return _vers_seance(seance, "#compte-rendu")
     visas = validation.visas_courants(cr) if cr is not None and cr.etat == Etat.SOUMIS else {}
-    return render(request, "seances/compte_rendu.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "seance": seance, "cr": cr, "form": form,
-        "visas": list(visas.values()),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "seances/compte_rendu.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "seance": seance,
+            "cr": cr,
+            "form": form,
+            "visas": list(visas.values()),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _action_cr(request, code, theme, pk, autorise, message, faire, succes, form_class=None, nom_form=""):
@@ -373,7 +496,12 @@ def _action_cr(request, code, theme, pk, autorise, message, faire, succes, form_
 @login_required
 def soumettre(request, code, theme, pk):
     return _action_cr(
-        request, code, theme, pk, lambda a, g: a.peut_rediger(g), REFUS_REDIGER,
+        request,
+        code,
+        theme,
+        pk,
+        lambda a, g: a.peut_rediger(g),
+        REFUS_REDIGER,
         lambda cr, user, _: actions.do_soumettre_compte_rendu(cr, user),
         "Compte rendu soumis aux co-pilotes : il attend leurs deux validations.",
     )
@@ -382,29 +510,50 @@ def soumettre(request, code, theme, pk):
 @login_required
 def viser(request, code, theme, pk):
     return _action_cr(
-        request, code, theme, pk, lambda a, g: a.est_copilote(g), REFUS_VISER,
+        request,
+        code,
+        theme,
+        pk,
+        lambda a, g: a.est_copilote(g),
+        REFUS_VISER,
         lambda cr, user, _: actions.do_valider_compte_rendu(cr, user),
-        lambda cr: ("Compte rendu validé par les deux co-pilotes : il est publié et verrouillé." if cr.verrouille
-                    else "Votre validation est enregistrée ; le compte rendu attend celle de l'autre co-pilote."),
+        lambda cr: (
+            "Compte rendu validé par les deux co-pilotes : il est publié et verrouillé."
+            if cr.verrouille
+            else "Votre validation est enregistrée ; le compte rendu attend celle de l'autre co-pilote."
+        ),
     )
 
 
 @login_required
 def renvoyer(request, code, theme, pk):
     return _action_cr(
-        request, code, theme, pk, lambda a, g: a.est_copilote(g), REFUS_VISER,
+        request,
+        code,
+        theme,
+        pk,
+        lambda a, g: a.est_copilote(g),
+        REFUS_VISER,
         lambda cr, user, form: actions.do_renvoyer_compte_rendu(cr, user, form.cleaned_data["commentaire"]),
-        "Compte rendu renvoyé avec votre commentaire.", RenvoiForm, "form_renvoi",
+        "Compte rendu renvoyé avec votre commentaire.",
+        RenvoiForm,
+        "form_renvoi",
     )
 
 
 @login_required
 def rouvrir(request, code, theme, pk):
     return _action_cr(
-        request, code, theme, pk, lambda a, g: a.peut_rouvrir(), REFUS_ROUVRIR,
+        request,
+        code,
+        theme,
+        pk,
+        lambda a, g: a.peut_rouvrir(),
+        REFUS_ROUVRIR,
         lambda cr, user, form: actions.do_rouvrir_compte_rendu(cr, user, form.cleaned_data["motif"]),
         "Compte rendu rouvert : il repasse en brouillon et devra être soumis à nouveau.",
-        ReouvertureForm, "form_reouverture",
+        ReouvertureForm,
+        "form_reouverture",
     )
 
 
@@ -415,23 +564,38 @@ def version(request, code, theme, pk, numero):
     _exiger(acces.voit_brouillons(groupe), REFUS_BROUILLONS)
     cr = _compte_rendu(seance)
     v = get_object_or_404(Version.objects.de(cr).select_related("auteur"), numero=numero)
-    return render(request, "seances/version.html", {
-        "territoire": territoire, "acces": acces, "groupe": groupe, "seance": seance, "cr": cr, "version": v,
-        "ici": f"Version {v.numero} du compte rendu",
-        "peut_restaurer": acces.peut_rediger(groupe) and cr.modifiable and v.numero != cr.version,
-    })
+    return render(
+        request,
+        "seances/version.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "seance": seance,
+            "cr": cr,
+            "version": v,
+            "ici": f"Version {v.numero} du compte rendu",
+            "peut_restaurer": acces.peut_rediger(groupe) and cr.modifiable and v.numero != cr.version,
+        },
+    )
 
 
 @login_required
 def restaurer(request, code, theme, pk, numero):
     return _action_cr(
-        request, code, theme, pk, lambda a, g: a.peut_rediger(g), REFUS_REDIGER,
+        request,
+        code,
+        theme,
+        pk,
+        lambda a, g: a.peut_rediger(g),
+        REFUS_REDIGER,
         lambda cr, user, _: actions.do_restaurer_compte_rendu(cr, user, numero),
         lambda cr: f"Version {numero} restaurée : son contenu est la version {cr.version}.",
     )
 
 
 # --- agendas of the four stages --------------------------------------------------------------------
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -445,8 +609,18 @@ def trames(request, code):
     form = TramesForm(request.POST if request.method == "POST" else None, trames=existantes)
     if request.method == "POST" and form.is_valid():
         changees = actions.do_enregistrer_trames(schema, form.textes(), request.user)
-        messages.success(request, f"Trames enregistrées ({', '.join(changees)})." if changees else "Aucune modification.")
+        messages.success(
+            request, f"Trames enregistrées ({', '.join(changees)})." if changees else "Aucune modification."
+        )
         return redirect("seances:trames", code=code)
-    return render(request, "seances/trames.html", {
-        "territoire": territoire, "acces": acces, "schema": schema, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "seances/trames.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "schema": schema,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -36,7 +36,11 @@ def description_officielle(siren: str) -> DescriptionTerritoire:
 
     epci = lookup_epci(siren)
     return DescriptionTerritoire(
-        code=epci.code, nom=epci.nom, nature=epci.nature, fiscalite=epci.fiscalite, population=epci.population,
+        code=epci.code,
+        nom=epci.nom,
+        nature=epci.nature,
+        fiscalite=epci.fiscalite,
+        population=epci.population,
         communes=tuple(Membre(c.code, c.nom, c.population) for c in epci.communes),
     )
 
@@ -44,7 +48,11 @@ def description_officielle(siren: str) -> DescriptionTerritoire:
 def description_fichier(territory_file) -> DescriptionTerritoire:
     epci = territory_file.epci
     return DescriptionTerritoire(
-        code=epci.code, nom=epci.nom, nature="", fiscalite=epci.fiscalite or "FPU", population=epci.population,
+        code=epci.code,
+        nom=epci.nom,
+        nature="",
+        fiscalite=epci.fiscalite or "FPU",
+        population=epci.population,
         communes=tuple(Membre(c.code, c.nom, c.population) for c in territory_file.communes),
     )
 
@@ -61,8 +69,12 @@ def do_creer_ou_mettre_a_jour(desc: DescriptionTerritoire, utilisateur=None) -> 
     warnings: list[str] = []
     territoire, created = Territoire.objects.get_or_create(
         code=desc.code,
-        defaults={"nom": desc.nom, "nature": desc.nature, "fiscalite": desc.fiscalite,
-                  "fonctionnels": list(DEFAULT_FUNCTIONAL)},
+        defaults={
+            "nom": desc.nom,
+            "nature": desc.nature,
+            "fiscalite": desc.fiscalite,
+            "fonctionnels": list(DEFAULT_FUNCTIONAL),
+        },
     )
     if not created:
         territoire.nom, territoire.fiscalite = desc.nom, desc.fiscalite
@@ -74,16 +86,27 @@ def do_creer_ou_mettre_a_jour(desc: DescriptionTerritoire, utilisateur=None) -> 
         known = [c.population for c in desc.communes if c.population is not None]
         population = sum(known) if known else None
     Organisation.objects.update_or_create(
-        territoire=territoire, code=desc.code,
-        defaults={"nom": desc.nom, "type": TypeOrganisation.EPCI, "population": population, "siren": desc.code,
-                  "membre": True},
+        territoire=territoire,
+        code=desc.code,
+        defaults={
+            "nom": desc.nom,
+            "type": TypeOrganisation.EPCI,
+            "population": population,
+            "siren": desc.code,
+            "membre": True,
+        },
     )
     wanted = {c.code for c in desc.communes}
     for commune in desc.communes:
         Organisation.objects.update_or_create(
-            territoire=territoire, code=commune.code,
-            defaults={"nom": commune.nom, "type": TypeOrganisation.COMMUNE, "population": commune.population,
-                      "membre": True},
+            territoire=territoire,
+            code=commune.code,
+            defaults={
+                "nom": commune.nom,
+                "type": TypeOrganisation.COMMUNE,
+                "population": commune.population,
+                "membre": True,
+            },
         )
     for old in territoire.organisations.communes().exclude(code__in=wanted):
         if a_des_donnees(old):
@@ -101,9 +124,11 @@ def do_creer_ou_mettre_a_jour(desc: DescriptionTerritoire, utilisateur=None) -> 
         do_creer_schema(territoire, DEFAULT_MANDAT)
         do_copier_referentiel_defaut(territoire)
     Evenement.objects.create(
-        territoire=territoire, utilisateur=utilisateur,
+        territoire=territoire,
+        utilisateur=utilisateur,
         action="territoire.creation" if created else "territoire.mise_a_jour",
-        objet=territoire.nom, details={"communes": len(wanted), "avertissements": warnings},
+        objet=territoire.nom,
+        details={"communes": len(wanted), "avertissements": warnings},
     )
     return territoire, created, warnings
 
@@ -125,6 +150,9 @@ def do_changer_fonctionnels(territoire: Territoire, themes, utilisateur) -> None
     territoire.fonctionnels = list(check_functional(themes))
     territoire.save(update_fields=["fonctionnels", "modifie_le"])
     Evenement.objects.create(
-        territoire=territoire, utilisateur=utilisateur, action="territoire.fonctionnels", objet=territoire.nom,
+        territoire=territoire,
+        utilisateur=utilisateur,
+        action="territoire.fonctionnels",
+        objet=territoire.nom,
         details={"avant": avant, "apres": territoire.fonctionnels},
     )

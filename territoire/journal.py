@@ -23,8 +23,12 @@ PHRASES = {
 }
 # Failed attempts are in the audit trail but not on the home page; accounts (names, e-mail addresses)
 # only on the project team's.
-MASQUES = {"masse_salariale.refus", "referentiel.refus", "comptes.courriel_echec",
-           "echanges.commentaire"}  # comments are read in their threads and notifications
+MASQUES = {
+    "masse_salariale.refus",
+    "referentiel.refus",
+    "comptes.courriel_echec",
+    "echanges.commentaire",
+}  # comments are read in their threads and notifications
 RESERVES_EQUIPE_PROJET = ("comptes.",)
 
 

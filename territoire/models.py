@@ -71,7 +71,9 @@ class Organisation(models.Model):
     population = models.PositiveIntegerField("population municipale", null=True, blank=True)
     siren = models.CharField("SIREN", max_length=9, blank=True)
     membre = models.BooleanField(
-        "membre actuel", default=True, help_text="Faux pour une commune sortie du territoire mais qui garde des données."
+        "membre actuel",
+        default=True,
+        help_text="Faux pour une commune sortie du territoire mais qui garde des données.",
     )
 
     objects = OrganisationQuerySet.as_manager()

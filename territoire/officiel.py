@@ -59,8 +59,7 @@ def lookup_epci(siren: str) -> OfficialEpci:
     lines = _index().get(code)
     if lines is None:
         raise UnknownEpci(
-            f"SIREN {code} : aucun EPCI à fiscalité propre ne porte ce SIREN "
-            "(liste DGCL au 1er janvier 2025).",
+            f"SIREN {code} : aucun EPCI à fiscalité propre ne porte ce SIREN (liste DGCL au 1er janvier 2025).",
             siren=code,
         )
     epci = _build(code)
@@ -108,9 +107,7 @@ def _index() -> dict[str, list[str]]:
 def _build(siren: str) -> OfficialEpci:
     rows = list(csv.reader(_index()[siren]))
     _, raison_sociale, nature, mode_financ, *_ = rows[0]
-    communes = [
-        OfficialCommune(insee, nom, int(pop) if pop else None) for *_, insee, nom, pop in rows
-    ]
+    communes = [OfficialCommune(insee, nom, int(pop) if pop else None) for *_, insee, nom, pop in rows]
     communes.sort(key=lambda c: c.code)
     known = [c.population for c in communes if c.population is not None]
     return OfficialEpci(

@@ -4,8 +4,8 @@ from django.urls import reverse
 
 from comptes.perms import get_territoire_ou_404
 from engine.coefficient import compute_coefficient
-from masse_salariale.lecture import paie_courante
 from masse_salariale.confidentialite import lecture
+from masse_salariale.lecture import paie_courante
 from masse_salariale.tableaux import lignes_employeurs
 
 
@@ -30,23 +30,32 @@ def accueil(request, code):
         for g in groupes
     ]
     now = timezone.now()
-    prochaines = list(
-        Seance.objects.a_venir(now).filter(groupe__schema=schema).select_related("groupe")[:6]
-    )
+    prochaines = list(Seance.objects.a_venir(now).filter(groupe__schema=schema).select_related("groupe")[:6])
     taches = list(a_faire(acces, request.user))
     lots = Lot.objects.a_confirmer().filter(territoire=territoire)
     if not acces.est_equipe_projet:
         lots = lots.filter(importe_par=request.user)
     taches += [
-        {"libelle": f"Confirmer le lot de masse salariale « {lot.fichier} » ({lot.annee})",
-         "url": reverse("masse_salariale:lot", kwargs={"code": territoire.code, "pk": lot.pk})}
+        {
+            "libelle": f"Confirmer le lot de masse salariale « {lot.fichier} » ({lot.annee})",
+            "url": reverse("masse_salariale:lot", kwargs={"code": territoire.code, "pk": lot.pk}),
+        }
         for lot in lots
     ]
-    return render(request, "territoire/accueil.html", {
-        "territoire": territoire, "acces": acces, "schema": schema, "matrice": matrice,
-        "prochaines": prochaines, "taches": taches, "activite": derniere_activite(territoire, acces),
-        "roles": sorted({h for h in acces.roles}),
-    })
+    return render(
+        request,
+        "territoire/accueil.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "schema": schema,
+            "matrice": matrice,
+            "prochaines": prochaines,
+            "taches": taches,
+            "activite": derniere_activite(territoire, acces),
+            "roles": sorted({h for h in acces.roles}),
+        },
+    )
 
 
 @login_required
@@ -54,17 +63,27 @@ def page(request, code):
     territoire, acces = get_territoire_ou_404(request.user, code)
     paie = paie_courante(territoire, _annee(request))
     organisations = list(territoire.organisations.all())
-    result = compute_coefficient(paie.agregats, territoire.code, [o.code for o in organisations],
-                                 territoire.themes_fonctionnels)
+    result = compute_coefficient(
+        paie.agregats, territoire.code, [o.code for o in organisations], territoire.themes_fonctionnels
+    )
     lecteur = lecture(territoire, paie, acces)
     lignes = lignes_employeurs(result, paie, organisations, lecteur)
     communes = [o for o in organisations if not o.est_epci]
-    return render(request, "territoire/page.html", {
-        "territoire": territoire, "acces": acces, "paie": paie, "result": result, "lignes": lignes,
-        "denominateur": lecteur.ligne("denominateur"), "nb_communes": len(communes),
-        "population": sum(o.population or 0 for o in communes),
-        "sans_lot": [o for o in organisations if o.code not in paie.lots],
-    })
+    return render(
+        request,
+        "territoire/page.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "paie": paie,
+            "result": result,
+            "lignes": lignes,
+            "denominateur": lecteur.ligne("denominateur"),
+            "nb_communes": len(communes),
+            "population": sum(o.population or 0 for o in communes),
+            "sans_lot": [o for o in organisations if o.code not in paie.lots],
+        },
+    )
 
 
 def _annee(request) -> int | None:

@@ -6,15 +6,22 @@ MOT_DE_PASSE = "mot-de-passe-de-test"
 
 HEADER = "employeur;agent;theme;cout_annuel;quotite;etp;situation;beneficiaire;activite;categorie"
 
+
 def creer_territoire(code=EPCI, nom="Bordeaux Métropole", communes=None, fiscalite="FPU"):
     from territoire.actions import DescriptionTerritoire, Membre, do_creer_ou_mettre_a_jour
 
     communes = communes or [
-        (BORDEAUX, "Bordeaux", 267991), (MERIGNAC, "Mérignac", 73000), (PESSAC, "Pessac", 66000),
+        (BORDEAUX, "Bordeaux", 267991),
+        (MERIGNAC, "Mérignac", 73000),
+        (PESSAC, "Pessac", 66000),
         (TALENCE, "Talence", 44000),
     ]
     desc = DescriptionTerritoire(
-        code=code, nom=nom, nature="METRO", fiscalite=fiscalite, population=None,
+        code=code,
+        nom=nom,
+        nature="METRO",
+        fiscalite=fiscalite,
+        population=None,
         communes=tuple(Membre(*c) for c in communes),
     )
     return do_creer_ou_mettre_a_jour(desc)[0]
@@ -24,8 +31,9 @@ def creer_utilisateur(territoire, login, role, org_code=None, theme=None):
     from comptes.models import Habilitation, Utilisateur
 
     org = territoire.organisations.get(code=org_code) if org_code else None
-    user = Utilisateur.objects.create_user(username=login, password=MOT_DE_PASSE, organisation=org,
-                                           email=f"{login}@exemple.fr")
+    user = Utilisateur.objects.create_user(
+        username=login, password=MOT_DE_PASSE, organisation=org, email=f"{login}@exemple.fr"
+    )
     groupe = territoire.schemas.get().groupes.get(theme=theme) if theme else None
     Habilitation.objects.create(utilisateur=user, territoire=territoire, role=role, organisation=org, groupe=groupe)
     return user

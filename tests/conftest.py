@@ -3,7 +3,17 @@ people of FORMATS.md §8 plus an outsider from another territory."""
 
 import pytest
 
-from tests.cast import BORDEAUX, EPCI, MERIGNAC, PESSAC, TALENCE, creer_territoire, creer_utilisateur, payroll_csv, payroll_rows_small
+from tests.cast import (
+    BORDEAUX,
+    EPCI,
+    MERIGNAC,
+    PESSAC,
+    TALENCE,
+    creer_territoire,
+    creer_utilisateur,
+    payroll_csv,
+    payroll_rows_small,
+)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -45,7 +55,9 @@ def cast(territoire):
         "dgs_metropole": creer_utilisateur(territoire, "dgs-metropole", Role.DGS, EPCI),
         "dgs_bordeaux": creer_utilisateur(territoire, "dgs-bordeaux", Role.DGS, BORDEAUX),
         "dgs_merignac": creer_utilisateur(territoire, "dgs-merignac", Role.DGS, MERIGNAC),
-        "copilote_rh_commune": creer_utilisateur(territoire, "copilote-rh-commune", Role.COPILOTE_COMMUNE, PESSAC, "RH"),
+        "copilote_rh_commune": creer_utilisateur(
+            territoire, "copilote-rh-commune", Role.COPILOTE_COMMUNE, PESSAC, "RH"
+        ),
         "copilote_rh_epci": creer_utilisateur(territoire, "copilote-rh-epci", Role.COPILOTE_EPCI, EPCI, "RH"),
         "consultant": creer_utilisateur(territoire, "consultant", Role.CONSULTANT),
         "elu_copil": creer_utilisateur(territoire, "elu-copil", Role.ELU, EPCI),

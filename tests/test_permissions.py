@@ -16,8 +16,11 @@ from tests.permissions.commun import PUBLIC, ROLES
 
 pytestmark = pytest.mark.django_db
 
-MODULES = [importlib.import_module(f"tests.permissions.{m.name}")
-           for m in pkgutil.iter_modules(tests.permissions.__path__) if m.name.startswith("matrice_")]
+MODULES = [
+    importlib.import_module(f"tests.permissions.{m.name}")
+    for m in pkgutil.iter_modules(tests.permissions.__path__)
+    if m.name.startswith("matrice_")
+]
 MATRIX = {key: expected for module in MODULES for key, expected in module.MATRIX.items()}
 
 

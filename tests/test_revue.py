@@ -35,8 +35,10 @@ def test_an_activity_code_too_long_to_store_is_a_line_error(connecte, cast, terr
 def test_the_batch_page_never_shows_one_agents_salary(connecte, cast, territoire):
     data = payroll_csv(f"{BORDEAUX};Z1;FIN;38123,45;1;1;propre;;;A")
     client = connecte(cast["dgs_bordeaux"])
-    client.post(reverse("masse_salariale:importer", kwargs={"code": territoire.code}),
-                {"fichier": SimpleUploadedFile("p.csv", data), "annee": 2025})
+    client.post(
+        reverse("masse_salariale:importer", kwargs={"code": territoire.code}),
+        {"fichier": SimpleUploadedFile("p.csv", data), "annee": 2025},
+    )
     lot = Lot.objects.get()
     url = reverse("masse_salariale:lot", kwargs={"code": territoire.code, "pk": lot.pk})
     # her own employer's figure: shown to its DGS, rounded to the euro and marked as not to be published
@@ -55,8 +57,10 @@ def test_a_user_who_lost_the_right_to_import_cannot_confirm(connecte, cast, terr
 
     data = payroll_csv(f"{BORDEAUX};B1;FIN;40000;1;1;propre;;;A")
     client = connecte(cast["dgs_bordeaux"])
-    client.post(reverse("masse_salariale:importer", kwargs={"code": territoire.code}),
-                {"fichier": SimpleUploadedFile("p.csv", data), "annee": 2025})
+    client.post(
+        reverse("masse_salariale:importer", kwargs={"code": territoire.code}),
+        {"fichier": SimpleUploadedFile("p.csv", data), "annee": 2025},
+    )
     lot = Lot.objects.get()
     Habilitation.objects.filter(utilisateur=cast["dgs_bordeaux"]).update(role="observateur")
     url = reverse("masse_salariale:confirmer", kwargs={"code": territoire.code, "pk": lot.pk})
@@ -70,8 +74,16 @@ def test_a_meeting_title_with_a_line_break_or_a_year_1_is_refused(connecte, cast
 
     url = reverse("seances:creer", kwargs={"code": territoire.code, "theme": "RH"})
     client = connecte(cast["equipe_projet"])
-    base = {"etape": "GT1", "titre": "", "date": "2030-07-03", "heure_debut": "09:30", "heure_fin": "12:00",
-            "lieu": "Salle 1", "lien_visio": "", "ordre_du_jour": "x"}
+    base = {
+        "etape": "GT1",
+        "titre": "",
+        "date": "2030-07-03",
+        "heure_debut": "09:30",
+        "heure_fin": "12:00",
+        "lieu": "Salle 1",
+        "lien_visio": "",
+        "ordre_du_jour": "x",
+    }
     assert client.post(url, {**base, "titre": "GT1\r\nBcc: x@y.z"}).status_code == 400
     assert client.post(url, {**base, "date": "0001-01-01", "heure_debut": "00:01"}).status_code == 400
     assert client.post(url, {**base, "lien_visio": "https://x.fr/" + "a" * 250, "lieu": ""}).status_code == 400
@@ -95,8 +107,17 @@ def test_another_territory_cannot_reactivate_a_deactivated_account(cast, territo
     equipe_nantes = creer_utilisateur(autre, "equipe-nantes", "equipe_projet", autre.code)
     do_desactiver(territoire, cast["consultant"], cast["equipe_projet"])
     with pytest.raises(ActionRefusee):
-        do_inviter(autre, email=cast["consultant"].email, prenom="", nom="", organisation=None,
-                   roles_territoire={"consultant"}, roles_groupes={}, auteur=equipe_nantes, envoyer=False)
+        do_inviter(
+            autre,
+            email=cast["consultant"].email,
+            prenom="",
+            nom="",
+            organisation=None,
+            roles_territoire={"consultant"},
+            roles_groupes={},
+            auteur=equipe_nantes,
+            envoyer=False,
+        )
     cast["consultant"].refresh_from_db()
     assert not cast["consultant"].is_active
     assert creer_territoire  # the helper module stays importable

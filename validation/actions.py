@@ -24,14 +24,23 @@ def _ct(obj):
 
 
 def _trace(obj, user, action, avant, commentaire=""):
-    Trace.objects.create(content_type=_ct(obj), object_id=obj.pk, action=action, utilisateur=user,
-                         version=obj.version, etat_avant=avant, etat_apres=obj.etat, commentaire=commentaire)
+    Trace.objects.create(
+        content_type=_ct(obj),
+        object_id=obj.pk,
+        action=action,
+        utilisateur=user,
+        version=obj.version,
+        etat_avant=avant,
+        etat_apres=obj.etat,
+        commentaire=commentaire,
+    )
 
 
 def _nouvelle_version(obj, user):
     obj.version += 1
-    Version.objects.create(content_type=_ct(obj), object_id=obj.pk, numero=obj.version, contenu=obj.contenu(),
-                           auteur=user)
+    Version.objects.create(
+        content_type=_ct(obj), object_id=obj.pk, numero=obj.version, contenu=obj.contenu(), auteur=user
+    )
 
 
 def _verrouiller(obj):
@@ -63,7 +72,11 @@ def do_modifier(obj, user, contenu: dict, action=Action.MODIFICATION):
     obj.appliquer_contenu(contenu)
     _nouvelle_version(obj, user)
     obj.save()
-    note = "les validations déjà données sont remises à zéro" if avant == Etat.SOUMIS and visas_courants(obj, obj.version - 1) else ""
+    note = (
+        "les validations déjà données sont remises à zéro"
+        if avant == Etat.SOUMIS and visas_courants(obj, obj.version - 1)
+        else ""
+    )
     _trace(obj, user, action, avant, note)
     return obj
 
@@ -79,7 +92,11 @@ def do_versionner(obj, user, quoi: str):
     avant = obj.etat
     _nouvelle_version(obj, user)
     obj.save(update_fields=["version", "modifie_le"])
-    note = "les validations déjà données sont remises à zéro" if avant == Etat.SOUMIS and visas_courants(obj, obj.version - 1) else ""
+    note = (
+        "les validations déjà données sont remises à zéro"
+        if avant == Etat.SOUMIS and visas_courants(obj, obj.version - 1)
+        else ""
+    )
     _trace(obj, user, Action.MODIFICATION, avant, "; ".join(filter(None, [quoi, note])))
     return obj
 
@@ -96,7 +113,9 @@ def do_restaurer(obj, user, numero: int):
 def do_soumettre(obj, user):
     _verrouiller(obj)
     if obj.etat not in (Etat.BROUILLON, Etat.RENVOYE):
-        raise ActionRefusee([f"seul un brouillon ou un document renvoyé peut être soumis (état : {obj.libelle_etat().lower()})"])
+        raise ActionRefusee(
+            [f"seul un brouillon ou un document renvoyé peut être soumis (état : {obj.libelle_etat().lower()})"]
+        )
     avant, obj.etat = obj.etat, Etat.SOUMIS
     obj.save(update_fields=["etat", "modifie_le"])
     _trace(obj, user, Action.SOUMISSION, avant)
@@ -125,8 +144,9 @@ def do_viser(obj, user):
     given = visas_courants(obj)
     for role in roles:
         if role not in given:
-            given[role] = Visa.objects.create(content_type=_ct(obj), object_id=obj.pk, version=obj.version,
-                                              role=role, utilisateur=user)
+            given[role] = Visa.objects.create(
+                content_type=_ct(obj), object_id=obj.pk, version=obj.version, role=role, utilisateur=user
+            )
     _trace(obj, user, Action.VALIDATION, obj.etat)
     if all(role in given for role in ROLES_VISA):
         avant, obj.etat = obj.etat, Etat.VALIDE

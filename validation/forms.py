@@ -5,7 +5,9 @@ from django import forms
 
 class RenvoiForm(forms.Form):
     commentaire = forms.CharField(
-        label="Commentaire", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+        label="Commentaire",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
         help_text="Ce qui doit être repris avant une nouvelle soumission ; visible dans l'historique.",
         error_messages={"required": "Dites ce qui doit être repris : le commentaire est obligatoire pour renvoyer."},
     )
@@ -13,7 +15,9 @@ class RenvoiForm(forms.Form):
 
 class ReouvertureForm(forms.Form):
     motif = forms.CharField(
-        label="Motif de la réouverture", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        label="Motif de la réouverture",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
         help_text="Pourquoi le document verrouillé est rouvert ; visible dans l'historique.",
         error_messages={"required": "Dites pourquoi le document est rouvert : le motif est obligatoire."},
     )

@@ -29,7 +29,9 @@ class Entrees:
         """The territory as the scenario engine takes it."""
         t = self.territory
         return Territoire(
-            epci=t.epci.code, fpu=t.epci.fiscalite == FPU, communes=tuple(c.code for c in t.communes),
+            epci=t.epci.code,
+            fpu=t.epci.fiscalite == FPU,
+            communes=tuple(c.code for c in t.communes),
             populations={c.code: c.population for c in t.communes},
         )
 

@@ -71,12 +71,16 @@ def montant(m, mode=""):
     if m is None:
         return "–"
     if not m.visible:
-        return format_html('<span class="secret" title="{}">non diffusé</span>',
-                           f"Confidentialité des rémunérations : {m.raison}")
+        return format_html(
+            '<span class="secret" title="{}">non diffusé</span>', f"Confidentialité des rémunérations : {m.raison}"
+        )
     texte = formatage.ecart_euros(m.affiche) if mode == "ecart" else formatage.euros(m.affiche)
     if m.confidentiel:
-        return format_html('{} <small class="confidentiel" title="{}">confidentiel</small>', texte,
-                           "Montant non diffusible hors de son employeur : ne pas le publier")
+        return format_html(
+            '{} <small class="confidentiel" title="{}">confidentiel</small>',
+            texte,
+            "Montant non diffusible hors de son employeur : ne pas le publier",
+        )
     return texte
 
 

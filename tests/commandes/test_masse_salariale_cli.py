@@ -6,11 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from masse_salariale.models import LignePaie, Lot, LotEmployeur
-from tests.cast import run_command, BORDEAUX, EPCI, payroll_csv, payroll_rows_small
+from tests.cast import BORDEAUX, EPCI, payroll_csv, payroll_rows_small, run_command
 
 pytestmark = pytest.mark.django_db
-
-
 
 
 @pytest.fixture
@@ -21,7 +19,9 @@ def fichier(tmp_path):
 
 
 def test_import_prints_the_batch_summary(capsys, territoire, fichier):
-    status, out, err = run_command(capsys, "masse-salariale", "--siren", EPCI, "--annee", "2025", str(fichier), "--json")
+    status, out, err = run_command(
+        capsys, "masse-salariale", "--siren", EPCI, "--annee", "2025", str(fichier), "--json"
+    )
     assert status == 0, err
     doc = json.loads(out)
     assert doc["annee"] == 2025 and doc["lignes"] == 17 and doc["fichier"] == "paie.csv"
@@ -35,7 +35,9 @@ def test_second_import_without_replace_is_an_error_and_writes_nothing(capsys, te
     assert status == 2 and out == ""
     assert err.startswith("fichier : ") and "remplacer" in err
     assert Lot.objects.count() == 1 and LignePaie.objects.count() == 17
-    status, out, _ = run_command(capsys, "masse-salariale", "--siren", EPCI, "--annee", "2025", str(fichier), "--remplacer")
+    status, out, _ = run_command(
+        capsys, "masse-salariale", "--siren", EPCI, "--annee", "2025", str(fichier), "--remplacer"
+    )
     assert status == 0 and Lot.objects.count() == 2
     assert LotEmployeur.objects.filter(courant=True).count() == 4
 
@@ -76,8 +78,16 @@ def test_demo_fills_an_empty_database_and_refuses_a_full_one(capsys, db):
     territoire = Territoire.objects.get(code=EPCI)
     assert territoire.organisations.count() == 29
     logins = {u.username for u in Utilisateur.objects.all() if u.has_usable_password()}
-    assert logins == {"equipe-projet", "dgs-metropole", "dgs-bordeaux", "dgs-merignac", "copilote-rh-commune",
-                      "copilote-rh-epci", "consultant", "elu-copil"}
+    assert logins == {
+        "equipe-projet",
+        "dgs-metropole",
+        "dgs-bordeaux",
+        "dgs-merignac",
+        "copilote-rh-commune",
+        "copilote-rh-epci",
+        "consultant",
+        "elu-copil",
+    }
     assert Utilisateur.objects.get(username="dgs-merignac").check_password("mutualis-demo")
     assert len(paie_courante(territoire).lots) == 29
     # The shared space: nine groups with both co-pilots and a consultant, meetings held and planned,
@@ -98,8 +108,10 @@ def test_demo_fills_an_empty_database_and_refuses_a_full_one(capsys, db):
     from scenarios.models import Scenario
 
     ctx = calcul.contexte(territoire)
-    apres = {s.nom: calcul.simuler(ctx, s, list(s.actions.all())).simulation.after.coefficient
-             for s in Scenario.objects.filter(schema=schema)}
+    apres = {
+        s.nom: calcul.simuler(ctx, s, list(s.actions.all())).simulation.after.coefficient
+        for s in Scenario.objects.filter(schema=schema)
+    }
     assert len(apres) == 2 and apres["Cycle 1 élargi au numérique"] > apres["Cycle 1 : paie, comptabilité, marchés"]
     status, out, _ = run_command(capsys, "demo", "--si-vide")
     assert status == 0 and "conservées" in out

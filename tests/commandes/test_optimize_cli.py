@@ -17,14 +17,40 @@ TERRITORY = (
 # Before: 267 000 / 667 000. a1 moves Bordeaux's FIN (5 ETP, 200 000 €); a2 half of it (overlaps a1).
 CANDIDATES = {
     "actions": [
-        {"id": "a1", "theme": "FIN", "communes": [BORDEAUX], "modalite": "service_commun", "gain": 0.1,
-         "annee": 2027, "faisabilite": 3},
-        {"id": "a2", "theme": "FIN", "communes": [BORDEAUX], "modalite": "mad_ascendante", "part": 0.5,
-         "annee": 2027, "faisabilite": "4+"},
-        {"id": "a3", "theme": "RH", "communes": [BORDEAUX, MERIGNAC], "modalite": "service_commun",
-         "annee": 2028, "faisabilite": 2},
-        {"id": "a4", "theme": "FIN", "communes": "toutes", "modalite": "groupement_commandes", "economie": 1000,
-         "faisabilite": 4},
+        {
+            "id": "a1",
+            "theme": "FIN",
+            "communes": [BORDEAUX],
+            "modalite": "service_commun",
+            "gain": 0.1,
+            "annee": 2027,
+            "faisabilite": 3,
+        },
+        {
+            "id": "a2",
+            "theme": "FIN",
+            "communes": [BORDEAUX],
+            "modalite": "mad_ascendante",
+            "part": 0.5,
+            "annee": 2027,
+            "faisabilite": "4+",
+        },
+        {
+            "id": "a3",
+            "theme": "RH",
+            "communes": [BORDEAUX, MERIGNAC],
+            "modalite": "service_commun",
+            "annee": 2028,
+            "faisabilite": 2,
+        },
+        {
+            "id": "a4",
+            "theme": "FIN",
+            "communes": "toutes",
+            "modalite": "groupement_commandes",
+            "economie": 1000,
+            "faisabilite": 4,
+        },
     ],
     "refus": {MERIGNAC: ["RH"]},
     "plafond_etp_annuel": 10,
@@ -46,8 +72,16 @@ def test_json_document_has_every_key(capsys, files):
     status, out, err = run_command(capsys, "optimize", *files, "--target", "0.6", "--json")
     assert status == 0, err
     doc = json.loads(out)
-    assert list(doc) == ["selected", "coefficient", "moved_fte", "moved_cost", "ac_total", "optimal", "binding",
-                         "warnings"]
+    assert list(doc) == [
+        "selected",
+        "coefficient",
+        "moved_fte",
+        "moved_cost",
+        "ac_total",
+        "optimal",
+        "binding",
+        "warnings",
+    ]
     assert doc["selected"] == ["a1"]
     assert doc["coefficient"] == pytest.approx((267000 + 180000) / (667000 - 20000))
     assert doc["moved_fte"] == pytest.approx(5) and doc["moved_cost"] == pytest.approx(200000)
@@ -79,13 +113,16 @@ def test_unreachable_target_exits_3_with_the_best_coefficient(capsys, files):
     assert line and "meilleur coefficient atteignable 0.69088" in line[0] and "69,09\u00a0%" in line[0]
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["--target", "abc"], "option --target : « abc » : nombre attendu"),
-    (["--max-fte", "-2"], "option --max-fte : « -2 » : nombre positif ou nul attendu"),
-    ([], "options : indiquer soit --target, soit --max-fte"),
-    (["--target", "0.5", "--max-fte", "3"], "options : indiquer soit --target, soit --max-fte"),
-    (["--target", "0.5", "--min-feasibility", "5"], "option --min-feasibility : « 5 » : 0, 1, 2, 3, 4 ou 4+"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--target", "abc"], "option --target : « abc » : nombre attendu"),
+        (["--max-fte", "-2"], "option --max-fte : « -2 » : nombre positif ou nul attendu"),
+        ([], "options : indiquer soit --target, soit --max-fte"),
+        (["--target", "0.5", "--max-fte", "3"], "options : indiquer soit --target, soit --max-fte"),
+        (["--target", "0.5", "--min-feasibility", "5"], "option --min-feasibility : « 5 » : 0, 1, 2, 3, 4 ou 4+"),
+    ],
+)
 def test_invalid_options_exit_2(capsys, files, args, expected):
     status, out, err = run_command(capsys, "optimize", *files, *args)
     assert status == 2 and out == "" and expected in err
@@ -93,8 +130,10 @@ def test_invalid_options_exit_2(capsys, files, args, expected):
 
 def test_invalid_candidates_file_exits_2_with_line_messages(capsys, files, tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text('{"actions": [\n{"id": "a1", "theme": "FIN", "communes": [33063], "modalite": "service_commun"}]}',
-                   encoding="utf-8")
+    bad.write_text(
+        '{"actions": [\n{"id": "a1", "theme": "FIN", "communes": [33063], "modalite": "service_commun"}]}',
+        encoding="utf-8",
+    )
     status, out, err = run_command(capsys, "optimize", *files[:4], "--candidates", str(bad), "--target", "0.5")
     lines = [x for x in err.splitlines() if not x.startswith("avertissement : ")]
     assert status == 2 and out == ""
@@ -103,12 +142,14 @@ def test_invalid_candidates_file_exits_2_with_line_messages(capsys, files, tmp_p
 
 def test_console_entry_point(files):
     exe = Path(sys.executable).with_name("mutualis")
-    done = subprocess.run([str(exe), "optimize", *files, "--max-fte", "5", "--json"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(exe), "optimize", *files, "--max-fte", "5", "--json"], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["selected"] == ["a1"]  # HiGHS's banner did not reach stdout
-    unreachable = subprocess.run([str(exe), "optimize", *files, "--target", "0.99"],
-                                 capture_output=True, text=True, timeout=120)
+    unreachable = subprocess.run(
+        [str(exe), "optimize", *files, "--target", "0.99"], capture_output=True, text=True, timeout=120
+    )
     assert unreachable.returncode == 3 and unreachable.stdout == "" and "0.69" in unreachable.stderr
     bad = subprocess.run([str(exe), "optimize", *files], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stdout == ""

@@ -4,22 +4,23 @@ import json
 
 import pytest
 
-from tests.cast import run_command
-from django.core.management import call_command
-
 from territoire.models import Organisation, Schema, Territoire
+from tests.cast import run_command
 
 pytestmark = pytest.mark.django_db
-
-
 
 
 def test_bordeaux_metropole_from_official_files(capsys):
     status, out, err = run_command(capsys, "territoire", "--siren", "243300316", "--json")
     assert status == 0, err
     doc = json.loads(out)
-    assert doc["epci"] == {"code": "243300316", "nom": "Bordeaux Métropole", "nature": "METRO", "fiscalite": "FPU",
-                           "population": 854334}
+    assert doc["epci"] == {
+        "code": "243300316",
+        "nom": "Bordeaux Métropole",
+        "nature": "METRO",
+        "fiscalite": "FPU",
+        "population": 854334,
+    }
     assert len(doc["communes"]) == 28
     assert [c["code"] for c in doc["communes"]] == sorted(c["code"] for c in doc["communes"])
     assert {"code": "33063", "nom": "Bordeaux", "population": 267991} in doc["communes"]
@@ -70,8 +71,11 @@ def test_paris_lyon_marseille_sum_their_arrondissements(capsys):
 
 def test_territory_file(capsys, tmp_path):
     path = tmp_path / "territoire.csv"
-    path.write_text("code;nom;type;population;fiscalite\n200000001;CC Test;epci;;FA\n"
-                    "01001;Village;commune;860;\n2A004;Ajaccio;commune;76320;\n", encoding="utf-8")
+    path.write_text(
+        "code;nom;type;population;fiscalite\n200000001;CC Test;epci;;FA\n"
+        "01001;Village;commune;860;\n2A004;Ajaccio;commune;76320;\n",
+        encoding="utf-8",
+    )
     status, out, err = run_command(capsys, "territoire", "--fichier", str(path), "--json")
     assert status == 0, err
     doc = json.loads(out)

@@ -18,8 +18,17 @@ from tests.cast import BORDEAUX, EPCI, MERIGNAC, PESSAC, TALENCE, creer_utilisat
 pytestmark = pytest.mark.django_db
 
 NOUVEAU_MOT_DE_PASSE = "Un-mot-de-passe-solide-2026"
-AUTRES_QUE_EQUIPE = ["dgs_metropole", "dgs_bordeaux", "dgs_merignac", "copilote_rh_commune", "copilote_rh_epci",
-                     "consultant", "elu_copil", "membre_rh", "observateur"]
+AUTRES_QUE_EQUIPE = [
+    "dgs_metropole",
+    "dgs_bordeaux",
+    "dgs_merignac",
+    "copilote_rh_commune",
+    "copilote_rh_epci",
+    "consultant",
+    "elu_copil",
+    "membre_rh",
+    "observateur",
+]
 
 
 def texte(response) -> str:
@@ -35,8 +44,13 @@ def org(territoire, code):
 
 
 def invitation(territoire, **changes):
-    data = {"prenom": "Marie", "nom": "Durand", "email": "Marie.Durand@Pessac.fr",
-            "organisation": org(territoire, PESSAC), "roles": ["observateur"]}
+    data = {
+        "prenom": "Marie",
+        "nom": "Durand",
+        "email": "Marie.Durand@Pessac.fr",
+        "organisation": org(territoire, PESSAC),
+        "roles": ["observateur"],
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -58,8 +72,10 @@ def choisir_mot_de_passe(client, path, mot_de_passe=NOUVEAU_MOT_DE_PASSE):
 
 # --- invitation ---------------------------------------------------------------------------------------
 
+
 def test_project_team_invites_by_email_and_the_invitee_sets_her_password_and_logs_in(
-        client, connecte, cast, territoire, mailoutbox):
+    client, connecte, cast, territoire, mailoutbox
+):
     connecte(cast["equipe_projet"])
     page = client.get(url("inviter", territoire))
     assert page.status_code == 200
@@ -94,8 +110,9 @@ def test_project_team_invites_by_email_and_the_invitee_sets_her_password_and_log
     again = client.get(lien_du_courriel(courriel), follow=True)
     assert "n'est plus valable" in texte(again)
 
-    response = client.post(reverse("comptes:login"), {"username": "MARIE.DURAND@pessac.fr",
-                                                      "password": NOUVEAU_MOT_DE_PASSE})
+    response = client.post(
+        reverse("comptes:login"), {"username": "MARIE.DURAND@pessac.fr", "password": NOUVEAU_MOT_DE_PASSE}
+    )
     assert response.status_code == 302
     assert client.get(reverse("accueil")).url == reverse("territoire:accueil", kwargs={"code": territoire.code})
     assert client.get(reverse("groupes:liste", kwargs={"code": territoire.code})).status_code == 200
@@ -104,19 +121,32 @@ def test_project_team_invites_by_email_and_the_invitee_sets_her_password_and_log
 
 
 def test_inviting_an_address_that_has_an_account_adds_roles_without_a_second_account(
-        connecte, cast, territoire, mailoutbox):
+    connecte, cast, territoire, mailoutbox
+):
     client = connecte(cast["equipe_projet"])
     avant = Utilisateur.objects.count()
-    response = client.post(url("inviter", territoire), invitation(
-        territoire, prenom="Autre", nom="Nom", email="DGS-Bordeaux@Exemple.fr", organisation=org(territoire, BORDEAUX),
-        roles=["elu"], groupe_FIN="copilote_commune"))
+    response = client.post(
+        url("inviter", territoire),
+        invitation(
+            territoire,
+            prenom="Autre",
+            nom="Nom",
+            email="DGS-Bordeaux@Exemple.fr",
+            organisation=org(territoire, BORDEAUX),
+            roles=["elu"],
+            groupe_FIN="copilote_commune",
+        ),
+    )
     assert response.status_code == 302, texte(response)
     assert Utilisateur.objects.count() == avant
     dgs = cast["dgs_bordeaux"]
     dgs.refresh_from_db()
     assert dgs.first_name == ""  # the invitation adds roles, it does not rename an account
     assert set(Habilitation.objects.filter(utilisateur=dgs).values_list("role", "groupe__theme")) == {
-        ("dgs", None), ("elu", None), ("copilote_commune", "FIN")}
+        ("dgs", None),
+        ("elu", None),
+        ("copilote_commune", "FIN"),
+    }
     assert Evenement.objects.filter(action="comptes.ajout_roles").exists()
     assert len(mailoutbox) == 1 and "vos rôles" in mailoutbox[0].subject
     assert "mot-de-passe" not in mailoutbox[0].body  # she has a password: no link to set one
@@ -126,8 +156,10 @@ def test_inviting_an_address_that_has_an_account_adds_roles_without_a_second_acc
 
 def test_inviting_an_existing_address_with_another_organisation_is_refused(connecte, cast, territoire, mailoutbox):
     client = connecte(cast["equipe_projet"])
-    response = client.post(url("inviter", territoire), invitation(
-        territoire, email="dgs-bordeaux@exemple.fr", organisation=org(territoire, MERIGNAC)))
+    response = client.post(
+        url("inviter", territoire),
+        invitation(territoire, email="dgs-bordeaux@exemple.fr", organisation=org(territoire, MERIGNAC)),
+    )
     assert response.status_code == 400
     assert "compte existant de dgs-bordeaux, dont l'organisation est Bordeaux" in texte(response)
     assert not mailoutbox
@@ -135,24 +167,28 @@ def test_inviting_an_existing_address_with_another_organisation_is_refused(conne
 
 def test_an_address_of_another_territory_gets_no_role_here(connecte, cast, territoire, mailoutbox):
     client = connecte(cast["equipe_projet"])
-    response = client.post(url("inviter", territoire), invitation(
-        territoire, email="dgs-nantes@exemple.fr", organisation=None))
+    response = client.post(
+        url("inviter", territoire), invitation(territoire, email="dgs-nantes@exemple.fr", organisation=None)
+    )
     assert response.status_code == 400
     assert "organisation d'un autre territoire" in texte(response)
     assert not Habilitation.objects.filter(utilisateur=cast["exterieur"], territoire=territoire).exists()
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"roles": []}, "Choisissez au moins un rôle"),
-    ({"organisation": None}, "seuls les consultants n'en ont pas"),
-    ({"roles": ["consultant"]}, "Un consultant n'appartient à aucune organisation"),
-    ({"roles": ["equipe_projet"]}, "L'équipe projet est celle de l'EPCI"),
-    ({"organisation": "EPCI", "groupe_RH": "copilote_commune"}, "Un co-pilote commune appartient à une commune"),
-    ({"groupe_RH": "copilote_epci"}, "Un co-pilote EPCI appartient à Bordeaux Métropole"),
-    ({"groupe_RH": "consultant"}, "Un consultant n'appartient à aucune organisation"),
-    ({"email": "pas-une-adresse"}, "Saisissez une adresse de courriel valide"),
-    ({"prenom": ""}, "Ce champ est obligatoire"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"roles": []}, "Choisissez au moins un rôle"),
+        ({"organisation": None}, "seuls les consultants n'en ont pas"),
+        ({"roles": ["consultant"]}, "Un consultant n'appartient à aucune organisation"),
+        ({"roles": ["equipe_projet"]}, "L'équipe projet est celle de l'EPCI"),
+        ({"organisation": "EPCI", "groupe_RH": "copilote_commune"}, "Un co-pilote commune appartient à une commune"),
+        ({"groupe_RH": "copilote_epci"}, "Un co-pilote EPCI appartient à Bordeaux Métropole"),
+        ({"groupe_RH": "consultant"}, "Un consultant n'appartient à aucune organisation"),
+        ({"email": "pas-une-adresse"}, "Saisissez une adresse de courriel valide"),
+        ({"prenom": ""}, "Ce champ est obligatoire"),
+    ],
+)
 def test_invitation_form_says_what_is_wrong(connecte, cast, territoire, mailoutbox, changes, message):
     if changes.get("organisation") == "EPCI":
         changes["organisation"] = org(territoire, EPCI)
@@ -167,19 +203,24 @@ def test_invitation_form_says_what_is_wrong(connecte, cast, territoire, mailoutb
 
 def test_a_consultant_is_invited_without_organisation_and_may_accompany_a_group(connecte, cast, territoire, mailoutbox):
     client = connecte(cast["equipe_projet"])
-    response = client.post(url("inviter", territoire), invitation(
-        territoire, email="conseil@cabinet.fr", organisation="", roles=[], groupe_ECO="consultant"))
+    response = client.post(
+        url("inviter", territoire),
+        invitation(territoire, email="conseil@cabinet.fr", organisation="", roles=[], groupe_ECO="consultant"),
+    )
     assert response.status_code == 302, texte(response)
     user = Utilisateur.objects.get(email="conseil@cabinet.fr")
     assert user.organisation is None
     assert set(Habilitation.objects.filter(utilisateur=user).values_list("role", "groupe__theme")) == {
-        ("consultant", None), ("consultant", "ECO")}
+        ("consultant", None),
+        ("consultant", "ECO"),
+    }
 
 
 def test_a_copilot_chosen_in_the_invitation_replaces_the_previous_one(client, connecte, cast, territoire, mailoutbox):
     connecte(cast["equipe_projet"])
-    response = client.post(url("inviter", territoire), invitation(territoire, roles=[], groupe_RH="copilote_commune"),
-                           follow=True)
+    response = client.post(
+        url("inviter", territoire), invitation(territoire, roles=[], groupe_RH="copilote_commune"), follow=True
+    )
     assert "copilote-rh-commune (Co-pilote commune – Ressources humaines)" in texte(response)
     rh = territoire.schemas.get().groupes.get(theme="RH")
     assert [u.email for u in rh.participants(Role.COPILOTE_COMMUNE)] == ["marie.durand@pessac.fr"]
@@ -193,8 +234,12 @@ def test_only_the_project_team_manages_accounts(connecte, cast, territoire, role
     assert client.get(url("inviter", territoire)).status_code == 403
     assert client.post(url("inviter", territoire), invitation(territoire)).status_code == 403
     cible = cast["observateur"] if role != "observateur" else cast["elu_copil"]
-    assert client.post(url("compte", territoire, pk=cible.pk), {"prenom": "X", "nom": "Y",
-                                                                "roles": ["equipe_projet"]}).status_code == 403
+    assert (
+        client.post(
+            url("compte", territoire, pk=cible.pk), {"prenom": "X", "nom": "Y", "roles": ["equipe_projet"]}
+        ).status_code
+        == 403
+    )
     assert client.post(url("desactiver", territoire, pk=cible.pk)).status_code == 403
     assert not Utilisateur.objects.filter(email="marie.durand@pessac.fr").exists()
     cible.refresh_from_db()
@@ -216,21 +261,30 @@ def test_other_territories_answer_404(connecte, cast, territoire):
 
 # --- edit, deactivate ---------------------------------------------------------------------------------
 
+
 def test_project_team_changes_roles_and_organisation(connecte, cast, territoire):
     client = connecte(cast["equipe_projet"])
     observateur = cast["observateur"]
     page = client.get(url("compte", territoire, pk=observateur.pk))
     assert page.status_code == 200
-    response = client.post(url("compte", territoire, pk=observateur.pk), {
-        "prenom": "Océane", "nom": "Bernard", "organisation": org(territoire, BORDEAUX), "roles": ["dgs"],
-        "groupe_SI": "membre",
-    })
+    response = client.post(
+        url("compte", territoire, pk=observateur.pk),
+        {
+            "prenom": "Océane",
+            "nom": "Bernard",
+            "organisation": org(territoire, BORDEAUX),
+            "roles": ["dgs"],
+            "groupe_SI": "membre",
+        },
+    )
     assert response.status_code == 302, texte(response)
     observateur.refresh_from_db()
     assert (observateur.get_full_name(), observateur.organisation.code) == ("Océane Bernard", BORDEAUX)
     habilitations = Habilitation.objects.filter(utilisateur=observateur)
     assert set(habilitations.values_list("role", "groupe__theme", "organisation__code")) == {
-        ("dgs", None, BORDEAUX), ("membre", "SI", BORDEAUX)}
+        ("dgs", None, BORDEAUX),
+        ("membre", "SI", BORDEAUX),
+    }
     event = Evenement.objects.get(action="comptes.modification")
     assert event.details["ajoutes"] and event.details["retires"] == ["Observateur"]
     assert event.details["avant"]["organisation"] == "Mérignac"
@@ -240,8 +294,10 @@ def test_project_team_changes_roles_and_organisation(connecte, cast, territoire)
 
 def test_the_last_project_team_member_keeps_her_role(connecte, cast, territoire):
     client = connecte(cast["equipe_projet"])
-    response = client.post(url("compte", territoire, pk=cast["equipe_projet"].pk), {
-        "prenom": "Camille", "nom": "Durand", "organisation": org(territoire, EPCI), "roles": ["dgs"]})
+    response = client.post(
+        url("compte", territoire, pk=cast["equipe_projet"].pk),
+        {"prenom": "Camille", "nom": "Durand", "organisation": org(territoire, EPCI), "roles": ["dgs"]},
+    )
     assert response.status_code == 400
     assert "au moins une personne dans l'équipe projet" in texte(response)
     assert cast["equipe_projet"].habilitations.filter(role="equipe_projet").exists()
@@ -313,6 +369,7 @@ def test_resending_an_invitation_sends_a_fresh_link(client, connecte, cast, terr
 
 # --- the list ---------------------------------------------------------------------------------------
 
+
 def test_the_list_shows_organisation_and_roles(connecte, cast, territoire):
     page = texte(connecte(cast["equipe_projet"]).get(url("liste", territoire)))
     assert "<caption>Comptes de Bordeaux Métropole" in page
@@ -332,8 +389,9 @@ def test_the_list_runs_a_bounded_number_of_queries(connecte, cast, territoire):
 
     peu = requetes()
     for i in range(60):
-        creer_utilisateur(territoire, f"agent-{i}", Role.MEMBRE, (BORDEAUX, TALENCE, MERIGNAC)[i % 3],
-                          ("FIN", "RH", "SI")[i % 3])
+        creer_utilisateur(
+            territoire, f"agent-{i}", Role.MEMBRE, (BORDEAUX, TALENCE, MERIGNAC)[i % 3], ("FIN", "RH", "SI")[i % 3]
+        )
     beaucoup = requetes()
     assert beaucoup == peu
     assert peu <= 8
@@ -342,8 +400,9 @@ def test_the_list_runs_a_bounded_number_of_queries(connecte, cast, territoire):
 def test_a_consultant_left_without_role_leaves_the_list(connecte, cast, territoire):
     client = connecte(cast["equipe_projet"])
     consultant = cast["consultant"]
-    response = client.post(url("compte", territoire, pk=consultant.pk),
-                           {"prenom": "Paul", "nom": "Moreau", "organisation": ""})
+    response = client.post(
+        url("compte", territoire, pk=consultant.pk), {"prenom": "Paul", "nom": "Moreau", "organisation": ""}
+    )
     assert response.status_code == 302 and response.url == url("liste", territoire)
     assert not consultant.habilitations.exists()
     consultant.refresh_from_db()

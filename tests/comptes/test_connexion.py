@@ -27,8 +27,9 @@ def est_connecte(client) -> bool:
     return "_auth_user_id" in client.session
 
 
-@pytest.mark.parametrize("login", ["dgs-bordeaux", "dgs-bordeaux@exemple.fr", "DGS-Bordeaux@Exemple.FR",
-                                   "  dgs-bordeaux  "])
+@pytest.mark.parametrize(
+    "login", ["dgs-bordeaux", "dgs-bordeaux@exemple.fr", "DGS-Bordeaux@Exemple.FR", "  dgs-bordeaux  "]
+)
 def test_login_accepts_the_username_or_the_email(client, cast, login):
     response = connexion(client, login, MOT_DE_PASSE)
     assert response.status_code == 302
@@ -43,9 +44,9 @@ def test_a_wrong_password_is_refused_in_french(client, cast):
 
 
 def test_the_demo_logins_work_as_they_are(client, db):
-    from mutualis.demo import COMPTES, MOT_DE_PASSE as DEMO
-
     from comptes.models import Utilisateur
+    from mutualis.demo import COMPTES
+    from mutualis.demo import MOT_DE_PASSE as DEMO
 
     for login, *_ in COMPTES:
         Utilisateur.objects.create_user(username=login, password=DEMO, email=f"{login}@demo.mutualis.localhost")
@@ -55,6 +56,7 @@ def test_the_demo_logins_work_as_they_are(client, db):
 
 
 # --- throttling ---------------------------------------------------------------------------------------
+
 
 def test_five_failures_for_a_login_block_it_for_fifteen_minutes(client, cast, monkeypatch):
     for i in range(limitation.MAX_ECHECS - 1):
@@ -112,12 +114,13 @@ def test_a_successful_login_clears_the_failures_of_its_login(client, cast):
 @pytest.mark.parametrize("run", [1, 2])
 def test_throttling_does_not_leak_between_tests(client, cast, run):
     """Run twice: the first run's failures would block the second one if the cache leaked."""
-    for i in range(limitation.MAX_ECHECS - 1):
+    for _ in range(limitation.MAX_ECHECS - 1):
         assert connexion(client, "dgs-metropole", "faux").status_code == 200
     assert connexion(client, "dgs-metropole", MOT_DE_PASSE).status_code == 302
 
 
 # --- forgotten password ---------------------------------------------------------------------------------
+
 
 def _lien(message) -> str:
     match = re.search(r"https?://\S+/comptes/mot-de-passe/\S+/\S+/", message.body)
@@ -169,9 +172,17 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(client, cast, mail
 def test_an_invited_person_whose_link_expired_can_ask_for_a_new_one(client, cast, territoire, mailoutbox):
     from comptes.actions import do_inviter
 
-    do_inviter(territoire, email="nouvelle@talence.fr", prenom="Inès", nom="Nouvelle",
-               organisation=territoire.organisations.get(code="33522"), roles_territoire={"observateur"},
-               roles_groupes={}, auteur=cast["equipe_projet"], envoyer=False)
+    do_inviter(
+        territoire,
+        email="nouvelle@talence.fr",
+        prenom="Inès",
+        nom="Nouvelle",
+        organisation=territoire.organisations.get(code="33522"),
+        roles_territoire={"observateur"},
+        roles_groupes={},
+        auteur=cast["equipe_projet"],
+        envoyer=False,
+    )
     client.post(reverse("comptes:password_reset"), {"email": "nouvelle@talence.fr"})
     assert len(mailoutbox) == 1
     _choisir(client, _lien(mailoutbox[0]), "Premier-mot-de-passe-2026")

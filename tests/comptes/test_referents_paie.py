@@ -16,8 +16,9 @@ def url(territoire):
     return reverse("utilisateurs:referents_paie", kwargs={"code": territoire.code})
 
 
-def test_a_dgs_designates_a_person_of_her_organisation_who_then_reads_its_detail(connecte, cast, territoire,
-                                                                                 lot_courant):
+def test_a_dgs_designates_a_person_of_her_organisation_who_then_reads_its_detail(
+    connecte, cast, territoire, lot_courant
+):
     rh = creer_utilisateur(territoire, "rh-merignac", "membre", MERIGNAC, theme="RH")
     detail = reverse("masse_salariale:detail", kwargs={"code": territoire.code})
     assert not connecte(rh).get(detail, {"employeur": MERIGNAC}).context["fine"]

@@ -60,10 +60,20 @@ def _single(label, name):
 
 def _detail(world):
     base = url(world, "masse_salariale:detail")
-    filters = ["", *(f"employeur={e}" for e in (EPCI, BORDEAUX, MERIGNAC, PESSAC, TALENCE)),
-               "theme=RH", "theme=SI", f"employeur={BORDEAUX}&theme=RH", f"employeur={MERIGNAC}&theme=FIN",
-               f"employeur={TALENCE}&theme=RH", "part=numerateur", f"part=numerateur&employeur={MERIGNAC}",
-               f"part=numerateur&employeur={EPCI}", "part=numerateur&theme=FIN", "part=denominateur"]
+    filters = [
+        "",
+        *(f"employeur={e}" for e in (EPCI, BORDEAUX, MERIGNAC, PESSAC, TALENCE)),
+        "theme=RH",
+        "theme=SI",
+        f"employeur={BORDEAUX}&theme=RH",
+        f"employeur={MERIGNAC}&theme=FIN",
+        f"employeur={TALENCE}&theme=RH",
+        "part=numerateur",
+        f"part=numerateur&employeur={MERIGNAC}",
+        f"part=numerateur&employeur={EPCI}",
+        "part=numerateur&theme=FIN",
+        "part=denominateur",
+    ]
     return [Request(f"détail ?{f}" if f else "détail", f"{base}?{f}" if f else base) for f in filters]
 
 
@@ -72,8 +82,9 @@ def _scenarios(world):
 
 
 def _impacts(world):
-    return [Request(f"impact XLSX « {s.nom} »", url(world, "scenarios:impact", pk=s.pk), xlsx=True)
-            for s in world.scenarios]
+    return [
+        Request(f"impact XLSX « {s.nom} »", url(world, "scenarios:impact", pk=s.pk), xlsx=True) for s in world.scenarios
+    ]
 
 
 def _comparison(world):
@@ -83,8 +94,13 @@ def _comparison(world):
 
 def _optimiser(world):
     # An ETP budget every GT3 candidate fits in: the page shows a selection and its AC total.
-    return [Request("optimiseur (sélection)", url(world, "scenarios:optimiser"),
-                    data={"mode": "budget", "budget": "100", "annee": "2027"})]
+    return [
+        Request(
+            "optimiseur (sélection)",
+            url(world, "scenarios:optimiser"),
+            data={"mode": "budget", "budget": "100", "annee": "2027"},
+        )
+    ]
 
 
 def _gt3_lists(world):
@@ -93,17 +109,26 @@ def _gt3_lists(world):
 
 
 def _gt3_lines(world):
-    return [Request(f"ligne GT3 {l.livrable.groupe.theme} {l.activite.code}",
-                    url(world, "livrables:gt3_ligne", theme=l.livrable.groupe.theme, pk=l.pk)) for l in world.gt3]
+    return [
+        Request(
+            f"ligne GT3 {l.livrable.groupe.theme} {l.activite.code}",
+            url(world, "livrables:gt3_ligne", theme=l.livrable.groupe.theme, pk=l.pk),
+        )
+        for l in world.gt3
+    ]
 
 
 # The impact table's charges and savings are what the user typed for an action (0 in the sweep's world):
 # operating spending and savings, not pay.
-USER_INPUTS = NotPayroll("charges transférées et économies : saisies par l'utilisateur, pas de la paie",
-                         columns=("Charges transférées", "Économies"), table_id="tableau-impact")
+USER_INPUTS = NotPayroll(
+    "charges transférées et économies : saisies par l'utilisateur, pas de la paie",
+    columns=("Charges transférées", "Économies"),
+    table_id="tableau-impact",
+)
 # The matrix's size legend: two round amounts near the largest visible bubble and an eighth of it, a scale.
-SIZE_LEGEND = NotPayroll("légende des tailles : montants ronds de référence (une échelle)",
-                         xpath='//ul[@aria-label="Taille des bulles"]')
+SIZE_LEGEND = NotPayroll(
+    "légende des tailles : montants ronds de référence (une échelle)", xpath='//ul[@aria-label="Taille des bulles"]'
+)
 
 # URL name -> how to render it. A page a reader may not open answers 403 and shows her nothing.
 SWEEP: dict[str, Page] = {
@@ -133,55 +158,158 @@ _CIRCUIT = "circuit de validation d'un livrable : états et versions (le contenu
 _GROUPS = "groupes de travail : personnes et périmètres"
 _LETTERS = "lettres de mission : texte"
 _EXCHANGES = "commentaires et notifications : textes des utilisateurs"
-_SCENARIO_PAGE = ("POST ; un formulaire refusé rend la page du scénario par la même fonction "
-                  "(scenarios.views._page) que scenarios:scenario, balayée")
-_GT3_LINE_PAGE = ("POST ; un refus rend la page de la ligne par la même fonction (_page_ligne) que "
-                  "livrables:gt3_ligne, balayée")
+_SCENARIO_PAGE = (
+    "POST ; un formulaire refusé rend la page du scénario par la même fonction "
+    "(scenarios.views._page) que scenarios:scenario, balayée"
+)
+_GT3_LINE_PAGE = (
+    "POST ; un refus rend la page de la ligne par la même fonction (_page_ligne) que livrables:gt3_ligne, balayée"
+)
 
 # URL name -> why it shows no payroll amount (in French, as the failure message that asks for a row).
 PAGES_SANS_MONTANT: dict[str, str] = {
     "accueil": "redirige vers l'espace d'un territoire",
-    **dict.fromkeys(["comptes:login", "comptes:logout", "comptes:password_reset", "comptes:password_reset_done",
-                     "comptes:password_reset_confirm", "comptes:password_reset_complete"], _ACCOUNTS),
+    **dict.fromkeys(
+        [
+            "comptes:login",
+            "comptes:logout",
+            "comptes:password_reset",
+            "comptes:password_reset_done",
+            "comptes:password_reset_confirm",
+            "comptes:password_reset_complete",
+        ],
+        _ACCOUNTS,
+    ),
     "utilisateurs:referents_paie": "les personnes d'une organisation et leur rôle de référent paie, sans montant",
     "masse_salariale:fonctionnels": _POST,
-    "masse_salariale:importer": ("formulaire d'import ; un refus cite le fichier que l'utilisateur vient "
-                                 "d'envoyer, jamais la paie enregistrée"),
+    "masse_salariale:importer": (
+        "formulaire d'import ; un refus cite le fichier que l'utilisateur vient d'envoyer, jamais la paie enregistrée"
+    ),
     "masse_salariale:confirmer": _POST,
     "masse_salariale:abandonner": _POST,
-    **dict.fromkeys(["referentiel:liste", "referentiel:exporter", "referentiel:importer", "referentiel:ajouter",
-                     "referentiel:modifier", "referentiel:supprimer"], _REFERENTIAL),
-    **dict.fromkeys(["seances:trames", "seances:liste", "seances:creer", "seances:seance", "seances:modifier",
-                     "seances:annuler", "seances:inviter", "seances:ics", "seances:presences",
-                     "seances:compte_rendu", "seances:soumettre", "seances:viser", "seances:renvoyer",
-                     "seances:rouvrir", "seances:version", "seances:restaurer"], _MEETINGS),
-    **dict.fromkeys(["livrables:gt1", "livrables:gt1_activite", "livrables:gt1_commune", "livrables:afor",
-                     "livrables:afor_activite", "livrables:afor_ajouter", "livrables:afor_fusionner",
-                     "livrables:afor_reformuler", "livrables:afor_supprimer"], _GT1_GT2),
-    **dict.fromkeys(["livrables:gt1_tableur_xlsx", "livrables:gt1_tableur_ods", "livrables:gt1_tableur_importer",
-                     "livrables:gt1_tableur_resoudre", "livrables:gt2_tableur_xlsx", "livrables:gt2_tableur_ods",
-                     "livrables:gt2_tableur_importer", "livrables:gt2_tableur_resoudre",
-                     "livrables:gt3_tableur_xlsx", "livrables:gt3_tableur_ods", "livrables:gt3_tableur_importer",
-                     "livrables:gt3_tableur_resoudre"], _SPREADSHEETS),
+    **dict.fromkeys(
+        [
+            "referentiel:liste",
+            "referentiel:exporter",
+            "referentiel:importer",
+            "referentiel:ajouter",
+            "referentiel:modifier",
+            "referentiel:supprimer",
+        ],
+        _REFERENTIAL,
+    ),
+    **dict.fromkeys(
+        [
+            "seances:trames",
+            "seances:liste",
+            "seances:creer",
+            "seances:seance",
+            "seances:modifier",
+            "seances:annuler",
+            "seances:inviter",
+            "seances:ics",
+            "seances:presences",
+            "seances:compte_rendu",
+            "seances:soumettre",
+            "seances:viser",
+            "seances:renvoyer",
+            "seances:rouvrir",
+            "seances:version",
+            "seances:restaurer",
+        ],
+        _MEETINGS,
+    ),
+    **dict.fromkeys(
+        [
+            "livrables:gt1",
+            "livrables:gt1_activite",
+            "livrables:gt1_commune",
+            "livrables:afor",
+            "livrables:afor_activite",
+            "livrables:afor_ajouter",
+            "livrables:afor_fusionner",
+            "livrables:afor_reformuler",
+            "livrables:afor_supprimer",
+        ],
+        _GT1_GT2,
+    ),
+    **dict.fromkeys(
+        [
+            "livrables:gt1_tableur_xlsx",
+            "livrables:gt1_tableur_ods",
+            "livrables:gt1_tableur_importer",
+            "livrables:gt1_tableur_resoudre",
+            "livrables:gt2_tableur_xlsx",
+            "livrables:gt2_tableur_ods",
+            "livrables:gt2_tableur_importer",
+            "livrables:gt2_tableur_resoudre",
+            "livrables:gt3_tableur_xlsx",
+            "livrables:gt3_tableur_ods",
+            "livrables:gt3_tableur_importer",
+            "livrables:gt3_tableur_resoudre",
+        ],
+        _SPREADSHEETS,
+    ),
     "livrables:gt3_ajouter": "formulaire d'une ligne GT3 (livrables/gt3_formulaire.html), sans masse en jeu",
     "livrables:gt3_modifier": "formulaire d'une ligne GT3 (livrables/gt3_formulaire.html), sans masse en jeu",
     "livrables:gt3_consensus": _GT3_LINE_PAGE,
     "livrables:gt3_noter": _GT3_LINE_PAGE,
     "livrables:gt3_supprimer": "confirmation (GET) sans masse en jeu ; " + _GT3_LINE_PAGE,
     "livrables:gt3_candidats": "fichier de candidats (FORMATS.md §6) : activités, communes, modalités",
-    **dict.fromkeys(["livrables:circuit", "livrables:circuit_soumettre", "livrables:circuit_viser",
-                     "livrables:circuit_renvoyer", "livrables:circuit_rouvrir", "livrables:circuit_version",
-                     "livrables:circuit_restaurer"], _CIRCUIT),
-    **dict.fromkeys(["groupes:liste", "groupes:groupe", "groupes:repartition", "groupes:perimetre",
-                     "groupes:ajouter_membre", "groupes:retirer_membre", "groupes:ajouter_sous_groupe",
-                     "groupes:modifier_sous_groupe", "groupes:supprimer_sous_groupe"], _GROUPS),
-    **dict.fromkeys(["utilisateurs:liste", "utilisateurs:inviter", "utilisateurs:compte", "utilisateurs:desactiver",
-                     "utilisateurs:reactiver", "utilisateurs:renvoyer"], "comptes du territoire : personnes et rôles"),
-    **dict.fromkeys(["documents:liste", "documents:modele", "documents:generer_tout", "documents:lettre",
-                     "documents:generer", "documents:statut", "documents:pdf", "documents:docx", "documents:odt"],
-                    _LETTERS),
-    **dict.fromkeys(["echanges:notifications", "echanges:tout_lire", "echanges:preferences", "echanges:commenter"],
-                    _EXCHANGES),
+    **dict.fromkeys(
+        [
+            "livrables:circuit",
+            "livrables:circuit_soumettre",
+            "livrables:circuit_viser",
+            "livrables:circuit_renvoyer",
+            "livrables:circuit_rouvrir",
+            "livrables:circuit_version",
+            "livrables:circuit_restaurer",
+        ],
+        _CIRCUIT,
+    ),
+    **dict.fromkeys(
+        [
+            "groupes:liste",
+            "groupes:groupe",
+            "groupes:repartition",
+            "groupes:perimetre",
+            "groupes:ajouter_membre",
+            "groupes:retirer_membre",
+            "groupes:ajouter_sous_groupe",
+            "groupes:modifier_sous_groupe",
+            "groupes:supprimer_sous_groupe",
+        ],
+        _GROUPS,
+    ),
+    **dict.fromkeys(
+        [
+            "utilisateurs:liste",
+            "utilisateurs:inviter",
+            "utilisateurs:compte",
+            "utilisateurs:desactiver",
+            "utilisateurs:reactiver",
+            "utilisateurs:renvoyer",
+        ],
+        "comptes du territoire : personnes et rôles",
+    ),
+    **dict.fromkeys(
+        [
+            "documents:liste",
+            "documents:modele",
+            "documents:generer_tout",
+            "documents:lettre",
+            "documents:generer",
+            "documents:statut",
+            "documents:pdf",
+            "documents:docx",
+            "documents:odt",
+        ],
+        _LETTERS,
+    ),
+    **dict.fromkeys(
+        ["echanges:notifications", "echanges:tout_lire", "echanges:preferences", "echanges:commenter"], _EXCHANGES
+    ),
     "scenarios:modifier": _SCENARIO_PAGE,
     "scenarios:action_ajouter": _SCENARIO_PAGE,
     "scenarios:depuis_gt3": _SCENARIO_PAGE,
@@ -194,6 +322,7 @@ PAGES_SANS_MONTANT: dict[str, str] = {
 
 
 # --- reading amounts ------------------------------------------------------------------------------------
+
 
 def _value(digits: str, decimals: str | None) -> float | int:
     whole = int(digits.replace("\u202f", ""))
@@ -267,6 +396,7 @@ def workbook_amounts(content: bytes, not_payroll=()) -> list[float | int]:
 
 # --- rendering ------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Rendering:
     """One page rendered for one reader: its status, the amounts read on it, the Lectures it made."""
@@ -311,6 +441,7 @@ def render_all(client, world, pages=None) -> list[Rendering]:
 
 # --- what a reader was shown, for the audit ----------------------------------------------------------------
 
+
 def distinct_releases(lectures) -> list[regle.Publie]:
     """Every figure released by these Lectures, once each (pages repeat them)."""
     seen = {}
@@ -331,7 +462,7 @@ def targets(lectures) -> dict:
     t = lecture.tableau
     hidden = sorted(k for k in lecture.motif.caches if not lecture.connait(k[0]))
     for i, a in enumerate(hidden):
-        for b in hidden[i + 1:]:
+        for b in hidden[i + 1 :]:
             if not regle.diffusible(regle.union((t.cellules[a], t.cellules[b]))):
                 out[("paire", a, b)] = {atom: 1.0 for k in (a, b) for atom in t.atomes_de[k]}
     return out
@@ -379,9 +510,13 @@ def certificate(tableau, sources, combination) -> list[str]:
     for a in atoms:
         holding = [i for i, (_, p) in enumerate(rows) if a in p.combinaison]
         coefficients = [rows[i][1].combinaison[a] for i in holding]
-        h.addRow(combination.get(a, 0.0), combination.get(a, 0.0), 2 * len(holding),
-                 np.array(holding + [n + i for i in holding], dtype=np.int32),
-                 np.array(coefficients + [-c for c in coefficients]))
+        h.addRow(
+            combination.get(a, 0.0),
+            combination.get(a, 0.0),
+            2 * len(holding),
+            np.array(holding + [n + i for i in holding], dtype=np.int32),
+            np.array(coefficients + [-c for c in coefficients]),
+        )
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return ["(aucune combinaison exacte : bornée par la positivité des montants)"]
@@ -393,8 +528,9 @@ def certificate(tableau, sources, combination) -> list[str]:
         weight = x[i] - x[n + i]
         if abs(weight) > 1e-6:
             cells = frozenset(cell_of[a] for a in p.combinaison)
-            name = line_names.get(cells) or (f"cellule {next(iter(cells))}" if len(cells) == 1
-                                             else f"{len(p.combinaison)} atomes")
+            name = line_names.get(cells) or (
+                f"cellule {next(iter(cells))}" if len(cells) == 1 else f"{len(p.combinaison)} atomes"
+            )
             out.append(f"{weight:+g} × {euros(p.valeur)} ({name}, {label})")
     return out
 

@@ -27,9 +27,16 @@ def get(client, territoire, name, **params):
 
 def test_a_commune_hidden_on_the_coefficient_page_has_its_total_hidden_on_its_detail_page(connecte, cast, territoire):
     # Bouliac: four agents in all, shown nowhere to a member, neither as a row nor as a drill-down total.
-    importer(territoire, cast["equipe_projet"], [
-        *agents(EPCI, "E", 8), *agents(BORDEAUX, "B", 9), *agents(MERIGNAC, "M", 2),
-        *agents(MERIGNAC, "N", 2, theme="RH", activite="RH-PAIE", cout=30000)])
+    importer(
+        territoire,
+        cast["equipe_projet"],
+        [
+            *agents(EPCI, "E", 8),
+            *agents(BORDEAUX, "B", 9),
+            *agents(MERIGNAC, "M", 2),
+            *agents(MERIGNAC, "N", 2, theme="RH", activite="RH-PAIE", cout=30000),
+        ],
+    )
     client = connecte(cast["elu_copil"])
     rows = {r.cle[0]: r for r in get(client, territoire, "masse_salariale:coefficient").context["lignes"]}
     assert not rows[MERIGNAC].visible
@@ -50,9 +57,15 @@ def test_an_agent_split_between_a_base_and_a_mise_a_disposition_counts_once(cast
     from masse_salariale.confidentialite import lecture
     from masse_salariale.lecture import paie_courante
 
-    importer(territoire, cast["equipe_projet"], [
-        f"{MERIGNAC};M1;RH;44000;0,5;1;propre;;RH-PAIE;B", f"{MERIGNAC};M1;RH;44000;0,5;1;mad;{EPCI};RH-PAIE;B",
-        f"{MERIGNAC};M2;RH;38000;1;1;propre;;RH-PAIE;C"])
+    importer(
+        territoire,
+        cast["equipe_projet"],
+        [
+            f"{MERIGNAC};M1;RH;44000;0,5;1;propre;;RH-PAIE;B",
+            f"{MERIGNAC};M1;RH;44000;0,5;1;mad;{EPCI};RH-PAIE;B",
+            f"{MERIGNAC};M2;RH;38000;1;1;propre;;RH-PAIE;C",
+        ],
+    )
     l = lecture(territoire, paie_courante(territoire), Acces(cast["equipe_projet"], territoire))
     assert l.ligne("organisation", MERIGNAC).agents == 2  # two people, not three lines
     assert l.cellule(MERIGNAC, "RH").agents == 2 and l.cellule(MERIGNAC, "RH", EPCI).agents == 1
@@ -83,8 +96,19 @@ def scenario_avec(cast, territoire, *actions):
 
 
 def action(ident, theme, communes, territoire, activite=""):
-    valeurs = {"theme": theme, "activite": activite, "toutes": False, "modalite": "service_commun", "part": 1,
-               "gain": 0, "annee": 2027, "economie": 0, "charges_associees": 0, "cout_unitaire": None, "unites": None}
+    valeurs = {
+        "theme": theme,
+        "activite": activite,
+        "toutes": False,
+        "modalite": "service_commun",
+        "part": 1,
+        "gain": 0,
+        "annee": 2027,
+        "economie": 0,
+        "charges_associees": 0,
+        "cout_unitaire": None,
+        "unites": None,
+    }
     return valeurs, list(territoire.organisations.filter(code__in=communes)), ident
 
 
@@ -92,16 +116,25 @@ def test_the_moved_payroll_is_the_grid_cell_so_no_difference_gives_a_mise_a_disp
     # Bruges, Lormont, Mérignac: the grid cell held the agents made available to the EPCI, the moved payroll
     # did not: the difference was one agent's pay. Both are now the commune's own agents. (Mérignac's own
     # cell is the largest of its column so that the heuristic protects the agent made available with others.)
-    importer(territoire, cast["equipe_projet"], [
-        *agents(EPCI, "E", 8, theme="RH", activite="RH-PAIE"), *agents(BORDEAUX, "B", 9, theme="RH", activite="RH-PAIE"),
-        *agents(MERIGNAC, "M", 6, theme="RH", activite="RH-PAIE", cout=90000),
-        f"{MERIGNAC};X1;RH;64543;1;1;mad;{EPCI};RH-PAIE;A", *agents(MERIGNAC, "F", 6, cout=20000),
-        *agents(PESSAC, "P", 7, theme="RH", activite="RH-PAIE")])
+    importer(
+        territoire,
+        cast["equipe_projet"],
+        [
+            *agents(EPCI, "E", 8, theme="RH", activite="RH-PAIE"),
+            *agents(BORDEAUX, "B", 9, theme="RH", activite="RH-PAIE"),
+            *agents(MERIGNAC, "M", 6, theme="RH", activite="RH-PAIE", cout=90000),
+            f"{MERIGNAC};X1;RH;64543;1;1;mad;{EPCI};RH-PAIE;A",
+            *agents(MERIGNAC, "F", 6, cout=20000),
+            *agents(PESSAC, "P", 7, theme="RH", activite="RH-PAIE"),
+        ],
+    )
     s = scenario_avec(cast, territoire, action("rh", "RH", [MERIGNAC], territoire))
     client = connecte(cast["elu_copil"])
-    grille = {(row["organisation"].code, c["theme"]): c["montant"]
-              for row in get(client, territoire, "masse_salariale:coefficient").context["matrice"]["lignes"]
-              for c in row["cellules"]}
+    grille = {
+        (row["organisation"].code, c["theme"]): c["montant"]
+        for row in get(client, territoire, "masse_salariale:coefficient").context["matrice"]["lignes"]
+        for c in row["cellules"]
+    }
     page = client.get(reverse("scenarios:scenario", kwargs={"code": territoire.code, "pk": s.pk}))
     deplace = page.context["par_action"][0]["masse"]
     assert grille[(MERIGNAC, "RH")].visible and deplace.visible
@@ -112,16 +145,27 @@ def test_the_moved_payroll_is_the_grid_cell_so_no_difference_gives_a_mise_a_disp
 def test_a_cell_hidden_to_protect_a_neighbour_is_hidden_on_scenario_pages_too(connecte, cast, territoire):
     # Bassens: its RH cell was hidden on the coefficient page only to protect its one-agent FIN cell, but
     # shown on a scenario page: row total − visible cells − scenario amount gave the one agent's pay.
-    importer(territoire, cast["equipe_projet"], [
-        *agents(EPCI, "E", 8), *agents(BORDEAUX, "B", 9), *agents(PESSAC, "P", 9, theme="RH", activite="RH-PAIE"),
-        *agents(TALENCE, "T", 1, cout=54377), *agents(TALENCE, "U", 6, theme="RH", activite="RH-PAIE", cout=30000)])
+    importer(
+        territoire,
+        cast["equipe_projet"],
+        [
+            *agents(EPCI, "E", 8),
+            *agents(BORDEAUX, "B", 9),
+            *agents(PESSAC, "P", 9, theme="RH", activite="RH-PAIE"),
+            *agents(TALENCE, "T", 1, cout=54377),
+            *agents(TALENCE, "U", 6, theme="RH", activite="RH-PAIE", cout=30000),
+        ],
+    )
     s = scenario_avec(cast, territoire, action("rh", "RH", [TALENCE], territoire))
     client = connecte(cast["elu_copil"])
     with registres() as lectures:
         coefficient = get(client, territoire, "masse_salariale:coefficient")
     motif = lectures[0].motif
-    grille = {(row["organisation"].code, c["theme"]): c["montant"]
-              for row in coefficient.context["matrice"]["lignes"] for c in row["cellules"]}
+    grille = {
+        (row["organisation"].code, c["theme"]): c["montant"]
+        for row in coefficient.context["matrice"]["lignes"]
+        for c in row["cellules"]
+    }
     assert not grille[(TALENCE, "FIN")].visible and not grille[(TALENCE, "RH")].visible
     assert motif.caches  # the RH cell is a secondary suppression
     page = client.get(reverse("scenarios:scenario", kwargs={"code": territoire.code, "pk": s.pk}))

@@ -21,8 +21,10 @@ def demo(db):
     from scenarios.models import Scenario
 
     call_command("demo", verbosity=0)
-    return {"users": {u.username: u for u in Utilisateur.objects.all()},
-            "scenarios": list(Scenario.objects.order_by("pk"))}
+    return {
+        "users": {u.username: u for u in Utilisateur.objects.all()},
+        "scenarios": list(Scenario.objects.order_by("pk")),
+    }
 
 
 def url(name, **kwargs):
@@ -34,8 +36,12 @@ def test_the_demo_shows_each_reader_what_the_rule_allows_and_nothing_more(client
     client.force_login(demo["users"]["equipe-projet"])
     for s in demo["scenarios"]:
         f = client.get(url("scenarios:scenario", pk=s.pk)).context
-        montants = [r[k] for r in f["impact_touchees"] for k in ("avant", "apres", "d_cost", "remboursement", "ac", "net")
-                    if r[k] is not None]
+        montants = [
+            r[k]
+            for r in f["impact_touchees"]
+            for k in ("avant", "apres", "d_cost", "remboursement", "ac", "net")
+            if r[k] is not None
+        ]
         assert montants and all(m.visible for m in montants), s.nom
         assert all(p["masse"].visible for p in f["par_action"]), s.nom
 
@@ -45,11 +51,15 @@ def test_the_demo_shows_each_reader_what_the_rule_allows_and_nothing_more(client
     assert detail.context["total"].visible
 
     client.force_login(demo["users"]["elu-copil"])
-    pages = [("masse_salariale:coefficient", url("masse_salariale:coefficient")),
-             ("masse_salariale:detail", url("masse_salariale:detail")), ("territoire:page", url("territoire:page")),
-             ("scenarios:liste", url("scenarios:liste")), ("scenarios:matrice", url("scenarios:matrice")),
-             ("scenarios:comparer", url("scenarios:comparer") + "?" + "&".join(f"s={s.pk}" for s in demo["scenarios"])),
-             *(("scenarios:scenario", url("scenarios:scenario", pk=s.pk)) for s in demo["scenarios"])]
+    pages = [
+        ("masse_salariale:coefficient", url("masse_salariale:coefficient")),
+        ("masse_salariale:detail", url("masse_salariale:detail")),
+        ("territoire:page", url("territoire:page")),
+        ("scenarios:liste", url("scenarios:liste")),
+        ("scenarios:matrice", url("scenarios:matrice")),
+        ("scenarios:comparer", url("scenarios:comparer") + "?" + "&".join(f"s={s.pk}" for s in demo["scenarios"])),
+        *(("scenarios:scenario", url("scenarios:scenario", pk=s.pk)) for s in demo["scenarios"]),
+    ]
     lectures, montrees = [], set()
     for nom, adresse in pages:
         with registres() as faites:

@@ -15,9 +15,20 @@ pytestmark = pytest.mark.django_db
 
 # Every reader of the cast (tests/conftest.py) and the two of tests/confidentialite/world.py; the outsider
 # and the anonymous visitor open none of these pages (tests/test_permissions.py).
-READERS = ["equipe_projet", "dgs_metropole", "dgs_bordeaux", "dgs_merignac", "copilote_rh_commune",
-           "copilote_rh_epci", "consultant", "elu_copil", "membre_rh", "observateur", "referent_paie_merignac",
-           "elu_merignac"]
+READERS = [
+    "equipe_projet",
+    "dgs_metropole",
+    "dgs_bordeaux",
+    "dgs_merignac",
+    "copilote_rh_commune",
+    "copilote_rh_epci",
+    "consultant",
+    "elu_copil",
+    "membre_rh",
+    "observateur",
+    "referent_paie_merignac",
+    "elu_merignac",
+]
 
 
 def test_every_url_has_a_row_in_the_sweep():
@@ -25,8 +36,10 @@ def test_every_url_has_a_row_in_the_sweep():
 
     names = set(all_url_names())
     missing = sorted(names - set(SWEEP) - set(PAGES_SANS_MONTANT))
-    assert not missing, ("URL sans ligne dans le balayage de confidentialité (tests/confidentialite/sweep.py : "
-                         f"SWEEP, ou PAGES_SANS_MONTANT avec la raison) : {', '.join(missing)}")
+    assert not missing, (
+        "URL sans ligne dans le balayage de confidentialité (tests/confidentialite/sweep.py : "
+        f"SWEEP, ou PAGES_SANS_MONTANT avec la raison) : {', '.join(missing)}"
+    )
     stale = sorted((set(SWEEP) | set(PAGES_SANS_MONTANT)) - names)
     assert not stale, f"lignes du balayage de confidentialité sans URL : {', '.join(stale)}"
     assert not set(SWEEP) & set(PAGES_SANS_MONTANT)

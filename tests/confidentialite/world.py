@@ -15,8 +15,9 @@ from tests.cast import BORDEAUX, EPCI, MERIGNAC, PESSAC, TALENCE, creer_utilisat
 ANNEE = 2025
 
 
-def line(employer, agent, theme, cost, quotite="1", etp="1", situation="propre", beneficiary="", activity="",
-         category="B") -> str:
+def line(
+    employer, agent, theme, cost, quotite="1", etp="1", situation="propre", beneficiary="", activity="", category="B"
+) -> str:
     return f"{employer};{agent};{theme};{cost};{quotite};{etp};{situation};{beneficiary};{activity};{category}"
 
 
@@ -126,8 +127,9 @@ def build(territoire, cast) -> World:
     lot = do_confirmer_lot(lot, team)
 
     readers = {role: user for role, user in cast.items() if role != "exterieur"}
-    readers["referent_paie_merignac"] = creer_utilisateur(territoire, "referent-paie-merignac", Role.REFERENT_PAIE,
-                                                          MERIGNAC)
+    readers["referent_paie_merignac"] = creer_utilisateur(
+        territoire, "referent-paie-merignac", Role.REFERENT_PAIE, MERIGNAC
+    )
     readers["elu_merignac"] = creer_utilisateur(territoire, "elu-merignac", Role.ELU, MERIGNAC)
 
     organisations = {o.code: o for o in territoire.organisations.all()}
@@ -136,16 +138,45 @@ def build(territoire, cast) -> World:
     scenarios = []
     for k, (name, plan) in enumerate(SCENARIOS.items()):
         scenario = actions.do_creer(schema, team, name)
-        actions.do_ajouter_actions(ctx, scenario, team, [(
-            {"theme": theme, "activite": activity, "toutes": False, "modalite": modality, "part": 1,
-             "gain": 0, "annee": 2026 + (k + i) % 4, "economie": 0, "charges_associees": 0},
-            [organisations[c] for c in communes], None) for i, (theme, activity, modality, communes) in enumerate(plan)])
+        actions.do_ajouter_actions(
+            ctx,
+            scenario,
+            team,
+            [
+                (
+                    {
+                        "theme": theme,
+                        "activite": activity,
+                        "toutes": False,
+                        "modalite": modality,
+                        "part": 1,
+                        "gain": 0,
+                        "annee": 2026 + (k + i) % 4,
+                        "economie": 0,
+                        "charges_associees": 0,
+                    },
+                    [organisations[c] for c in communes],
+                    None,
+                )
+                for i, (theme, activity, modality, communes) in enumerate(plan)
+            ],
+        )
         scenarios.append(scenario)
 
     groups = {g.theme: g for g in schema.groupes.all()}
-    gt3 = [do_creer_ligne(groups[theme], team, {
-        "activite": territoire.activites.get(code=activity), "modalite": modality,
-        "toutes_communes": communes is None, "communes": [organisations[c] for c in communes or []],
-        "qualification": qualification, "faisabilite": feasibility})
-        for theme, activity, modality, communes, qualification, feasibility in GT3_LINES]
+    gt3 = [
+        do_creer_ligne(
+            groups[theme],
+            team,
+            {
+                "activite": territoire.activites.get(code=activity),
+                "modalite": modality,
+                "toutes_communes": communes is None,
+                "communes": [organisations[c] for c in communes or []],
+                "qualification": qualification,
+                "faisabilite": feasibility,
+            },
+        )
+        for theme, activity, modality, communes, qualification, feasibility in GT3_LINES
+    ]
     return World(territoire, readers, lot, scenarios, gt3)

@@ -4,8 +4,11 @@ import pytest
 @pytest.fixture
 def tandem(cast):
     """The RH co-pilots with real names (the cast's users have only logins)."""
-    noms = {"copilote_rh_commune": ("Marie", "Durand"), "copilote_rh_epci": ("Karim", "Benali"),
-            "equipe_projet": ("Claire", "Fontaine")}
+    noms = {
+        "copilote_rh_commune": ("Marie", "Durand"),
+        "copilote_rh_epci": ("Karim", "Benali"),
+        "equipe_projet": ("Claire", "Fontaine"),
+    }
     for cle, (prenom, nom) in noms.items():
         user = cast[cle]
         user.first_name, user.last_name = prenom, nom

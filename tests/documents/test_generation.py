@@ -6,8 +6,13 @@ import pytest
 from django.utils import timezone
 
 from documents import defaut
-from documents.actions import do_changer_statut, do_enregistrer_modele, do_generer_lettre, do_generer_lettres, \
-    modele_par_defaut
+from documents.actions import (
+    do_changer_statut,
+    do_enregistrer_modele,
+    do_generer_lettre,
+    do_generer_lettres,
+    modele_par_defaut,
+)
 from documents.enums import StatutLettre
 from documents.models import ModeleLettreMission
 from mutualis.erreurs import ActionRefusee
@@ -38,7 +43,10 @@ def test_letter_names_the_theme_the_tandem_and_the_scope(lettre_rh, territoire):
     assert "{" not in texte
     assert lettre_rh.statut == StatutLettre.BROUILLON
     assert [(s["role"], s["nom"]) for s in lettre_rh.signatures] == [
-        ("copilote_commune", "Marie Durand"), ("copilote_epci", "Karim Benali"), ("president", "")]
+        ("copilote_commune", "Marie Durand"),
+        ("copilote_epci", "Karim Benali"),
+        ("president", ""),
+    ]
     evenement = Evenement.objects.filter(territoire=territoire, action="lettre.generation").get()
     assert evenement.details == {"groupe": "RH", "nouvelle": True}
 
@@ -72,14 +80,18 @@ def test_calendar_comes_from_the_group_meetings(tandem, groupe_rh):
     from seances.models import Seance
 
     debut = timezone.make_aware(dt.datetime(2026, 7, 3, 9, 30))
-    Seance.objects.create(groupe=groupe_rh, etape="GT1", debut=debut, fin=debut + dt.timedelta(hours=2),
-                          lieu="Hôtel de la métropole")
+    Seance.objects.create(
+        groupe=groupe_rh, etape="GT1", debut=debut, fin=debut + dt.timedelta(hours=2), lieu="Hôtel de la métropole"
+    )
     annulee = timezone.make_aware(dt.datetime(2026, 8, 1, 9, 0))
-    Seance.objects.create(groupe=groupe_rh, etape="GT2", debut=annulee, fin=annulee + dt.timedelta(hours=2),
-                          statut="annulee")
+    Seance.objects.create(
+        groupe=groupe_rh, etape="GT2", debut=annulee, fin=annulee + dt.timedelta(hours=2), statut="annulee"
+    )
     lettre = do_generer_lettre(groupe_rh, tandem["equipe_projet"])
-    assert "- GT1 – se connaître, partager (liste des activités) : 3 juillet 2026 à 9 h 30, Hôtel de la métropole ;" \
+    assert (
+        "- GT1 – se connaître, partager (liste des activités) : 3 juillet 2026 à 9 h 30, Hôtel de la métropole ;"
         in lettre.texte
+    )
     assert "- GT2 : date à fixer, avant la mi-octobre 2026 ;" in lettre.texte
     assert "1er août" not in lettre.texte
     assert "de juillet à la mi-octobre" not in lettre.texte
@@ -110,8 +122,11 @@ def test_status_transitions_and_frozen_text(lettre_rh, tandem, groupe_rh, territ
             do_changer_statut(lettre, statut, equipe)
     with pytest.raises(ActionRefusee, match="statut inconnu"):
         do_changer_statut(lettre, "archivee", equipe)
-    assert list(Evenement.objects.filter(territoire=territoire, action="lettre.statut")
-                .order_by("id").values_list("details__apres", flat=True)) == ["envoyee", "signee"]
+    assert list(
+        Evenement.objects.filter(territoire=territoire, action="lettre.statut")
+        .order_by("id")
+        .values_list("details__apres", flat=True)
+    ) == ["envoyee", "signee"]
 
 
 def test_a_sent_letter_put_back_to_draft_is_generated_again(lettre_rh, tandem, groupe_rh):

@@ -16,36 +16,59 @@ def test_every_field_is_replaced(champ):
 
 
 def test_the_fixed_list_of_fields():
-    assert list(CHAMPS) == ["territoire", "president", "mandat", "date", "theme", "copilote_commune",
-                            "copilote_epci", "consultant", "perimetre", "livrables", "calendrier", "accompagnement"]
+    assert list(CHAMPS) == [
+        "territoire",
+        "president",
+        "mandat",
+        "date",
+        "theme",
+        "copilote_commune",
+        "copilote_epci",
+        "consultant",
+        "perimetre",
+        "livrables",
+        "calendrier",
+        "accompagnement",
+    ]
 
 
-@pytest.mark.parametrize(("texte", "attendu"), [
-    ("sans champ", "sans champ"),
-    ("{theme} et {theme}", "<theme> et <theme>"),
-    ("{ theme }", "<theme>"),  # spaces inside the braces are tolerated
-    ("{{theme}}", "{theme}"),  # doubled braces write braces
-    ("{{ {theme} }}", "{ <theme> }"),
-    ("{{{theme}}}", "{<theme>}"),
-    ("ligne 1\n{perimetre}\nligne 3", "ligne 1\n<perimetre>\nligne 3"),
-])
+@pytest.mark.parametrize(
+    ("texte", "attendu"),
+    [
+        ("sans champ", "sans champ"),
+        ("{theme} et {theme}", "<theme> et <theme>"),
+        ("{ theme }", "<theme>"),  # spaces inside the braces are tolerated
+        ("{{theme}}", "{theme}"),  # doubled braces write braces
+        ("{{ {theme} }}", "{ <theme> }"),
+        ("{{{theme}}}", "{<theme>}"),
+        ("ligne 1\n{perimetre}\nligne 3", "ligne 1\n<perimetre>\nligne 3"),
+    ],
+)
 def test_substitution(texte, attendu):
     assert lettres.remplir(texte, VALEURS) == attendu
 
 
-@pytest.mark.parametrize(("texte", "erreurs"), [
-    ("{xyz}", ["champ inconnu : {xyz}"]),
-    ("{Theme}", ["champ inconnu : {Theme}"]),
-    ("{theme.__class__}", ["champ inconnu : {theme.__class__}"]),
-    ("{theme|upper}", ["champ inconnu : {theme|upper}"]),
-    ("{% if theme %}", ["champ inconnu : {% if theme %}"]),
-    ("{}", ["champ inconnu : {}"]),
-    ("{xyz} {abc} {xyz}", ["champ inconnu : {xyz}", "champ inconnu : {abc}"]),  # each reported once
-    ("{theme", ["accolade « { » non fermée : pour écrire une accolade, doublez-la ({{)"]),
-    ("theme}", ["accolade « } » sans ouverture : pour écrire une accolade, doublez-la (}})"]),
-    ("{the\nme}", ["accolade « { » non fermée : pour écrire une accolade, doublez-la ({{)",
-                   "accolade « } » sans ouverture : pour écrire une accolade, doublez-la (}})"]),
-])
+@pytest.mark.parametrize(
+    ("texte", "erreurs"),
+    [
+        ("{xyz}", ["champ inconnu : {xyz}"]),
+        ("{Theme}", ["champ inconnu : {Theme}"]),
+        ("{theme.__class__}", ["champ inconnu : {theme.__class__}"]),
+        ("{theme|upper}", ["champ inconnu : {theme|upper}"]),
+        ("{% if theme %}", ["champ inconnu : {% if theme %}"]),
+        ("{}", ["champ inconnu : {}"]),
+        ("{xyz} {abc} {xyz}", ["champ inconnu : {xyz}", "champ inconnu : {abc}"]),  # each reported once
+        ("{theme", ["accolade « { » non fermée : pour écrire une accolade, doublez-la ({{)"]),
+        ("theme}", ["accolade « } » sans ouverture : pour écrire une accolade, doublez-la (}})"]),
+        (
+            "{the\nme}",
+            [
+                "accolade « { » non fermée : pour écrire une accolade, doublez-la ({{)",
+                "accolade « } » sans ouverture : pour écrire une accolade, doublez-la (}})",
+            ],
+        ),
+    ],
+)
 def test_unknown_fields_and_lone_braces_are_reported(texte, erreurs):
     assert lettres.erreurs(texte) == erreurs
     with pytest.raises(ModeleInvalide) as exc:
@@ -64,31 +87,41 @@ def test_the_default_template_uses_known_fields_only():
     assert lettres.erreurs(defaut.OBJET) == []
     assert lettres.erreurs(defaut.CORPS) == []
     assert set(CHAMPS) - {"president", "date", "consultant"} <= {
-        nom for nom in CHAMPS if f"{{{nom}}}" in defaut.OBJET + defaut.CORPS}
+        nom for nom in CHAMPS if f"{{{nom}}}" in defaut.OBJET + defaut.CORPS
+    }
 
 
-@pytest.mark.parametrize(("gens", "attendu"), [
-    ([], "[à désigner]"),
-    ([Personne("Marie Durand", "Pessac")], "Marie Durand (Pessac)"),
-    ([Personne("A"), Personne("B")], "A et B"),
-    ([Personne("A"), Personne("B"), Personne("C", "Talence")], "A, B et C (Talence)"),
-])
+@pytest.mark.parametrize(
+    ("gens", "attendu"),
+    [
+        ([], "[à désigner]"),
+        ([Personne("Marie Durand", "Pessac")], "Marie Durand (Pessac)"),
+        ([Personne("A"), Personne("B")], "A et B"),
+        ([Personne("A"), Personne("B"), Personne("C", "Talence")], "A, B et C (Talence)"),
+    ],
+)
 def test_people(gens, attendu):
     assert lettres.personnes(gens) == attendu
 
 
-@pytest.mark.parametrize(("jour", "attendu"), [
-    (dt.date(2026, 7, 3), "3 juillet 2026"), (dt.date(2027, 3, 1), "1er mars 2027"),
-    (dt.date(2026, 12, 31), "31 décembre 2026"),
-])
+@pytest.mark.parametrize(
+    ("jour", "attendu"),
+    [
+        (dt.date(2026, 7, 3), "3 juillet 2026"),
+        (dt.date(2027, 3, 1), "1er mars 2027"),
+        (dt.date(2026, 12, 31), "31 décembre 2026"),
+    ],
+)
 def test_french_dates(jour, attendu):
     assert lettres.date_fr(jour) == attendu
 
 
 def test_scope_written_by_the_group_wins_over_the_referential():
     assert lettres.perimetre("  - la paie\n- la formation ", ["Paie"]) == "- la paie\n- la formation"
-    assert lettres.perimetre("", ["Paie et carrières", "GPEEC et masse salariale"]) == \
-        "- paie et carrières ;\n- GPEEC et masse salariale."
+    assert (
+        lettres.perimetre("", ["Paie et carrières", "GPEEC et masse salariale"])
+        == "- paie et carrières ;\n- GPEEC et masse salariale."
+    )
     assert lettres.perimetre("", []) == "- [périmètre à préciser lors de la première séance]"
 
 
@@ -104,12 +137,17 @@ def test_default_calendar_leads_to_adoption_the_year_after_the_elections():
 def test_calendar_from_the_meetings_says_which_stages_have_no_date():
     reunions = [
         Reunion("GT2", "GT2 – analyse interne et externe (grille AFOR)", dt.datetime(2026, 9, 10, 14, 0)),
-        Reunion("GT1", "GT1 – se connaître, partager (liste des activités)", dt.datetime(2026, 7, 3, 9, 30),
-                "salle du conseil"),
+        Reunion(
+            "GT1",
+            "GT1 – se connaître, partager (liste des activités)",
+            dt.datetime(2026, 7, 3, 9, 30),
+            "salle du conseil",
+        ),
     ]
     lignes = lettres.calendrier(2026, reunions).splitlines()
-    assert lignes[0] == ("- GT1 – se connaître, partager (liste des activités) : 3 juillet 2026 à 9 h 30, "
-                         "salle du conseil ;")
+    assert lignes[0] == (
+        "- GT1 – se connaître, partager (liste des activités) : 3 juillet 2026 à 9 h 30, salle du conseil ;"
+    )
     assert lignes[1] == "- GT2 – analyse interne et externe (grille AFOR) : 10 septembre 2026 à 14 h ;"
     assert lignes[2] == "- GT3 : date à fixer, avant la mi-octobre 2026 ;"
     assert lignes[-1].startswith("- mars 2027 : adoption")
@@ -117,9 +155,11 @@ def test_calendar_from_the_meetings_says_which_stages_have_no_date():
 
 def test_support_names_the_consultant_when_the_group_has_one():
     assert "avec le consultant accompagnant du groupe, Léa Roux," in lettres.accompagnement(
-        "Bordeaux Métropole", [Personne("Léa Roux")])
+        "Bordeaux Métropole", [Personne("Léa Roux")]
+    )
     assert lettres.accompagnement("Bordeaux Métropole", []).startswith(
-        "L'équipe projet et d'accompagnement de Bordeaux Métropole vous apporte")
+        "L'équipe projet et d'accompagnement de Bordeaux Métropole vous apporte"
+    )
 
 
 def test_blocks_paragraphs_lists_and_headings():

@@ -11,8 +11,16 @@ from documents.models import LettreMission, ModeleLettreMission
 
 pytestmark = pytest.mark.django_db
 
-AUTRES_QUE_EQUIPE = ["dgs_metropole", "dgs_bordeaux", "copilote_rh_commune", "copilote_rh_epci", "consultant",
-                     "elu_copil", "membre_rh", "observateur"]
+AUTRES_QUE_EQUIPE = [
+    "dgs_metropole",
+    "dgs_bordeaux",
+    "copilote_rh_commune",
+    "copilote_rh_epci",
+    "consultant",
+    "elu_copil",
+    "membre_rh",
+    "observateur",
+]
 
 
 def texte(response) -> str:
@@ -31,8 +39,9 @@ def test_list_shows_the_nine_groups_with_status(connecte, tandem, territoire, le
     assert response.status_code == 200
     page = texte(response)
     assert page.count('<th scope="row">') == 9
-    assert ("<caption>Lettres de mission des groupes de travail : co-pilotes et statut (1 générée sur 9)"
-            "</caption>") in page
+    assert (
+        "<caption>Lettres de mission des groupes de travail : co-pilotes et statut (1 générée sur 9)</caption>"
+    ) in page
     assert "Marie Durand (Pessac)" in page and "Brouillon" in page
     assert url("pdf", territoire, theme="RH") in page
     assert "Générer les" not in page  # not the project team
@@ -126,26 +135,45 @@ def test_template_edit_page_lists_the_fields_and_refuses_unknown_ones(connecte, 
     assert '<th scope="row"><code>{calendrier}</code></th>' in page
     assert '<label for="id_corps">Texte de la lettre</label>' in page
 
-    response = client.post(url("modele", territoire), {
-        "objet": "Mission {theme}", "corps": "Bonjour {prenom}, {{ok}} {territoire}",
-        "signataire_qualite": "La Présidente", "signataire_nom": ""})
+    response = client.post(
+        url("modele", territoire),
+        {
+            "objet": "Mission {theme}",
+            "corps": "Bonjour {prenom}, {{ok}} {territoire}",
+            "signataire_qualite": "La Présidente",
+            "signataire_nom": "",
+        },
+    )
     assert response.status_code == 400
     assert "champ inconnu : {prenom}" in texte(response)
     assert ModeleLettreMission.objects.get().corps != "Bonjour {prenom}, {{ok}} {territoire}"
 
-    response = client.post(url("modele", territoire), {
-        "objet": "Mission {theme}", "corps": "Bonjour {copilote_commune}, {{ok}}",
-        "signataire_qualite": "La Présidente", "signataire_nom": "Anne Martin"})
+    response = client.post(
+        url("modele", territoire),
+        {
+            "objet": "Mission {theme}",
+            "corps": "Bonjour {copilote_commune}, {{ok}}",
+            "signataire_qualite": "La Présidente",
+            "signataire_nom": "Anne Martin",
+        },
+    )
     assert response.status_code == 302
     modele = ModeleLettreMission.objects.get()
     assert (modele.corps, modele.signataire_nom, modele.modifie_par) == (
-        "Bonjour {copilote_commune}, {{ok}}", "Anne Martin", cast["equipe_projet"])
+        "Bonjour {copilote_commune}, {{ok}}",
+        "Anne Martin",
+        cast["equipe_projet"],
+    )
 
     client.post(url("generer", territoire, theme="RH"))
     lettre = LettreMission.objects.get()
     assert lettre.texte == "Bonjour copilote-rh-commune (Pessac), {ok}"  # no full name: the login
-    assert lettre.signatures[-1] == {"role": "president", "qualite": "La Présidente", "nom": "Anne Martin",
-                                     "organisation": "Bordeaux Métropole"}
+    assert lettre.signatures[-1] == {
+        "role": "president",
+        "qualite": "La Présidente",
+        "nom": "Anne Martin",
+        "organisation": "Bordeaux Métropole",
+    }
 
     response = client.post(url("modele", territoire), {"retablir": "1"}, follow=True)
     assert "Le texte par défaut du modèle est rétabli." in texte(response)
@@ -175,10 +203,12 @@ def test_group_panel(rf, tandem, territoire, groupe_rh):
     assert "Pas encore générée" in avant and "pas encore préparé" in avant
     equipe = acces_pour(tandem["equipe_projet"], territoire)
     assert "Préparer la lettre de mission" in render_to_string(
-        "documents/includes/panneau_groupe.html", contexte_groupe(groupe_rh, equipe))
+        "documents/includes/panneau_groupe.html", contexte_groupe(groupe_rh, equipe)
+    )
 
     do_generer_lettre(groupe_rh, tandem["equipe_projet"])
-    apres = html_module.unescape(render_to_string("documents/includes/panneau_groupe.html",
-                                                  contexte_groupe(groupe_rh, lecteur)))
+    apres = html_module.unescape(
+        render_to_string("documents/includes/panneau_groupe.html", contexte_groupe(groupe_rh, lecteur))
+    )
     assert "Brouillon" in apres and "générée le" in apres
     assert url("pdf", territoire, theme="RH") in apres and url("lettre", territoire, theme="RH") in apres

@@ -19,10 +19,17 @@ def lignes(cast, territoire, lot_courant):
     groupes = {g.theme: g for g in territoire.schemas.get().groupes.all()}
 
     def creer(theme, code, communes=(), **valeurs):
-        return do_creer_ligne(groupes[theme], cast["equipe_projet"], {
-            "activite": territoire.activites.get(code=code), "modalite": "service_commun",
-            "toutes_communes": not communes, "communes": [territoire.organisations.get(code=c) for c in communes],
-            **valeurs})
+        return do_creer_ligne(
+            groupes[theme],
+            cast["equipe_projet"],
+            {
+                "activite": territoire.activites.get(code=code),
+                "modalite": "service_commun",
+                "toutes_communes": not communes,
+                "communes": [territoire.organisations.get(code=c) for c in communes],
+                **valeurs,
+            },
+        )
 
     return {
         "paie": creer("RH", "RH-PAIE", qualification=4, faisabilite="3"),

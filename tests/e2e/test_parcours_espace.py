@@ -8,6 +8,7 @@ minutes, accounts, invitation, mandate letters, letter, letter template, agendas
 
 import datetime as dt
 import re
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -149,7 +150,7 @@ def test_group_setup_invitation_meeting_and_minutes_workflow(page, nouvelle_page
         claire.get_by_role("link", name="Télécharger l'invitation (fichier .ics)").click()
     telechargement = attente.value
     assert telechargement.suggested_filename == f"seance-fin-gt1-{jour.isoformat()}.ics"
-    calendrier = Calendar.from_ical(open(telechargement.path(), "rb").read())
+    calendrier = Calendar.from_ical(Path(telechargement.path()).read_bytes())
     assert str(calendrier["METHOD"]) == "REQUEST"
     [evenement] = calendrier.walk("VEVENT")
     assert str(evenement["SUMMARY"]) == "GT1 Finances – Bordeaux Métropole"
@@ -232,8 +233,9 @@ def test_group_setup_invitation_meeting_and_minutes_workflow(page, nouvelle_page
     assert claire.locator("textarea[name=decisions]").count() == 0  # the comment thread has its own box
     assert "publié et verrouillé" in claire.locator("main").inner_text()
     jeton = claire.locator("input[name=csrfmiddlewaretoken]").first.input_value()
-    reponse = claire.request.post(url_cr, form={"csrfmiddlewaretoken": jeton, "texte": "Réécrit après coup.",
-                                                "decisions": ""}, max_redirects=0)
+    reponse = claire.request.post(
+        url_cr, form={"csrfmiddlewaretoken": jeton, "texte": "Réécrit après coup.", "decisions": ""}, max_redirects=0
+    )
     assert reponse.status == 409
     cr = CompteRendu.objects.get(seance=seance)
     assert cr.verrouille and cr.version == 2 and "Réécrit" not in cr.texte

@@ -49,8 +49,12 @@ def groupe_rh(territoire):
 def lignes_gt1(territoire, commune):
     from livrables.models import LigneInventaire
 
-    return {l.activite.code: l for l in LigneInventaire.objects.filter(
-        livrable__groupe=groupe_rh(territoire), commune__code=commune).select_related("activite")}
+    return {
+        l.activite.code: l
+        for l in LigneInventaire.objects.filter(
+            livrable__groupe=groupe_rh(territoire), commune__code=commune
+        ).select_related("activite")
+    }
 
 
 def remplir_activite(page, code, exerce, etp=None, specificites=None):
@@ -109,10 +113,15 @@ def test_two_dgs_fill_gt1_for_their_own_commune_only(nouvelle_page, cast, territ
 
     activites = list(territoire.activites.filter(theme="RH").order_by("ordre", "code"))
     i = [a.code for a in activites].index("RH-PAIE")
-    form = {"csrfmiddlewaretoken": csrf, "activites-TOTAL_FORMS": str(len(activites)),
-            "activites-INITIAL_FORMS": str(len(activites)), "activites-MIN_NUM_FORMS": "0",
-            "activites-MAX_NUM_FORMS": "1000", f"activites-{i}-exerce": "non",
-            f"activites-{i}-specificites": "Écrit par Mérignac"}
+    form = {
+        "csrfmiddlewaretoken": csrf,
+        "activites-TOTAL_FORMS": str(len(activites)),
+        "activites-INITIAL_FORMS": str(len(activites)),
+        "activites-MIN_NUM_FORMS": "0",
+        "activites-MAX_NUM_FORMS": "1000",
+        f"activites-{i}-exerce": "non",
+        f"activites-{i}-specificites": "Écrit par Mérignac",
+    }
     headers = {"Referer": f"{gt1}{MERIGNAC}/", "Origin": merignac.base}
     # The same token and session are accepted on her own commune (so the refusal below is not a CSRF one)…
     own = merignac.request.post(f"{gt1}{MERIGNAC}/", form=form, headers=headers, max_redirects=0)
@@ -148,8 +157,10 @@ def test_a_member_and_a_copilot_add_afor_items(nouvelle_page, cast, territoire):
     # The member's item is there too, tagged with her commune.
     assert "Talence" in copilote.locator("#quadrant-faiblesse").inner_text()
 
-    elements = {(e.quadrant, e.organisation.nom if e.organisation else None, e.auteur.username)
-                for e in ElementAfor.objects.select_related("organisation", "auteur")}
+    elements = {
+        (e.quadrant, e.organisation.nom if e.organisation else None, e.auteur.username)
+        for e in ElementAfor.objects.select_related("organisation", "auteur")
+    }
     assert ("faiblesse", "Talence", "membre-rh") in elements
     assert len(elements) == 2 and {q for q, _, _ in elements} == {"faiblesse", "opportunite"}
 
@@ -192,7 +203,9 @@ def test_gt3_line_scored_consensus_and_deliverable_validated(nouvelle_page, cast
         p.get_by_label("Ma faisabilité (de 0 à 4+)").select_option(value=faisabilite)
         p.get_by_role("button", name="Enregistrer ma notation").click()
         p.get_by_text("Modifier ma notation").wait_for()  # back on the line page, her score recorded
-    notes = {n.utilisateur.username: (n.qualification, n.faisabilite) for n in Notation.objects.select_related("utilisateur")}
+    notes = {
+        n.utilisateur.username: (n.qualification, n.faisabilite) for n in Notation.objects.select_related("utilisateur")
+    }
     assert notes == {"copilote-rh-commune": (4, "3"), "copilote-rh-epci": (3, "4+"), "consultant": (4, "4")}
 
     # --- the consultant records the consensus -----------------------------------------------------------
@@ -240,8 +253,12 @@ def test_xlsx_round_trip_with_a_conflict(nouvelle_page, cast, territoire, tmp_pa
     # Bordeaux's list, already started in the app.
     livrable = actions.livrable_de(groupe_rh(territoire), "GT1")
     paie = territoire.activites.get(code="RH-PAIE")
-    actions.do_enregistrer_inventaire(livrable, territoire.organisations.get(code=BORDEAUX), cast["dgs_bordeaux"], {
-        paie.pk: {"exerce": True, "etp": Decimal("3"), "sous_activites": "", "specificites": "Avant"}})
+    actions.do_enregistrer_inventaire(
+        livrable,
+        territoire.organisations.get(code=BORDEAUX),
+        cast["dgs_bordeaux"],
+        {paie.pk: {"exerce": True, "etp": Decimal("3"), "sous_activites": "", "specificites": "Avant"}},
+    )
 
     page = nouvelle_page("dgs-bordeaux")
     commune = f"{base_rh(page, territoire)}/gt1/{BORDEAUX}/"

@@ -13,8 +13,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_upload_errors_then_valid_file_then_coefficient(page, cast, territoire, tmp_path):
     bad = tmp_path / "paie_erreurs.csv"
-    bad.write_bytes(payroll_csv(f"{EPCI};E1;FIN;50000;1;1;propre;;;A", f"{BORDEAUX};B1;FIN;40 000,50;150 %;1;propre;;;B",
-                                f"99999;X1;RH;30000;1;1;propre;;;C", f"{BORDEAUX};B2;FIN;abc;1;1;mad;;;B"))
+    bad.write_bytes(
+        payroll_csv(
+            f"{EPCI};E1;FIN;50000;1;1;propre;;;A",
+            f"{BORDEAUX};B1;FIN;40 000,50;150 %;1;propre;;;B",
+            "99999;X1;RH;30000;1;1;propre;;;C",
+            f"{BORDEAUX};B2;FIN;abc;1;1;mad;;;B",
+        )
+    )
     good = tmp_path / "paie_2025.csv"
     good.write_bytes(payroll_csv(*payroll_rows_small()))
 

@@ -21,9 +21,18 @@ def lignes(cast, territoire, lot_courant):
     bordeaux = territoire.organisations.get(code=BORDEAUX)
 
     def creer(theme, code, faisabilite):
-        return do_creer_ligne(groupes[theme], cast["equipe_projet"], {
-            "activite": territoire.activites.get(code=code), "modalite": "service_commun",
-            "toutes_communes": False, "communes": [bordeaux], "qualification": 4, "faisabilite": faisabilite})
+        return do_creer_ligne(
+            groupes[theme],
+            cast["equipe_projet"],
+            {
+                "activite": territoire.activites.get(code=code),
+                "modalite": "service_commun",
+                "toutes_communes": False,
+                "communes": [bordeaux],
+                "qualification": 4,
+                "faisabilite": faisabilite,
+            },
+        )
 
     return {"paie": creer("RH", "RH-PAIE", "3"), "budget": creer("FIN", "FIN-BUDG", "2")}
 

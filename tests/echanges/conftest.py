@@ -12,9 +12,18 @@ def groupe_rh(territoire, cast):
 def ligne(cast, territoire, groupe_rh):
     from livrables.actions_mutualisables import do_creer_ligne
 
-    return do_creer_ligne(groupe_rh, cast["equipe_projet"], {
-        "activite": territoire.activites.get(code="RH-PAIE"), "modalite": "service_commun",
-        "toutes_communes": True, "faisabilite": "3", "qualification": 4, "communes": []})
+    return do_creer_ligne(
+        groupe_rh,
+        cast["equipe_projet"],
+        {
+            "activite": territoire.activites.get(code="RH-PAIE"),
+            "modalite": "service_commun",
+            "toutes_communes": True,
+            "faisabilite": "3",
+            "qualification": 4,
+            "communes": [],
+        },
+    )
 
 
 @pytest.fixture
@@ -25,9 +34,19 @@ def brouillon(cast, groupe_rh):
     from seances import actions
 
     hier = timezone.now() - dt.timedelta(days=1)
-    seance = actions.do_planifier_seance(groupe_rh, cast["equipe_projet"], {
-        "etape": "GT1", "titre": "", "debut": hier, "fin": hier + dt.timedelta(hours=2), "lieu": "Pessac",
-        "lien_visio": "", "ordre_du_jour": "1. Tour de table"})
+    seance = actions.do_planifier_seance(
+        groupe_rh,
+        cast["equipe_projet"],
+        {
+            "etape": "GT1",
+            "titre": "",
+            "debut": hier,
+            "fin": hier + dt.timedelta(hours=2),
+            "lieu": "Pessac",
+            "lien_visio": "",
+            "ordre_du_jour": "1. Tour de table",
+        },
+    )
     cr, _ = actions.do_ecrire_compte_rendu(seance, cast["membre_rh"], "Brouillon", "")
     return cr
 

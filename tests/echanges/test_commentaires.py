@@ -20,13 +20,24 @@ def test_a_member_posts_a_comment_on_a_gt3_line(connecte, cast, ligne, url_comme
     assert reponse.status_code == 302
     assert reponse.url.endswith(f"/groupes/RH/livrables/gt3/{ligne.pk}/#echanges")
     c = Commentaire.objects.get()
-    assert (c.texte, c.auteur, c.cible, c.parent, c.groupe) == ("La paie, oui.", cast["dgs_bordeaux"], ligne, None, None)
+    assert (c.texte, c.auteur, c.cible, c.parent, c.groupe) == (
+        "La paie, oui.",
+        cast["dgs_bordeaux"],
+        ligne,
+        None,
+        None,
+    )
 
 
 def test_the_comment_returns_to_the_page_it_was_posted_from(connecte, cast, ligne, url_commenter):
     client = connecte(cast["membre_rh"])
-    assert poster(client, url_commenter("ligne-gt3", ligne.pk), "Vu", suivant="/t/x/ailleurs/").url == "/t/x/ailleurs/#echanges"
-    assert poster(client, url_commenter("ligne-gt3", ligne.pk), "Vu", suivant="https://evil.example/").url.startswith("/t/")
+    assert (
+        poster(client, url_commenter("ligne-gt3", ligne.pk), "Vu", suivant="/t/x/ailleurs/").url
+        == "/t/x/ailleurs/#echanges"
+    )
+    assert poster(client, url_commenter("ligne-gt3", ligne.pk), "Vu", suivant="https://evil.example/").url.startswith(
+        "/t/"
+    )
 
 
 def test_a_reply_notifies_the_thread_s_authors_and_stays_one_level_deep(connecte, cast, ligne, url_commenter):
@@ -75,18 +86,25 @@ def test_mentions_by_username_or_first_and_last_name_notify(connecte, cast, lign
 
 
 def test_a_mentioned_user_who_may_not_read_a_draft_is_not_notified(connecte, cast, brouillon, url_commenter):
-    poster(connecte(cast["membre_rh"]), url_commenter("compte-rendu", brouillon.pk),
-           "@observateur et @copilote-rh-epci, relisez")
+    poster(
+        connecte(cast["membre_rh"]),
+        url_commenter("compte-rendu", brouillon.pk),
+        "@observateur et @copilote-rh-epci, relisez",
+    )
     assert list(Notification.objects.values_list("destinataire__username", flat=True)) == ["copilote-rh-epci"]
 
 
 def test_the_text_is_escaped_and_mentions_highlighted(connecte, cast, ligne, url_commenter, territoire):
-    poster(connecte(cast["dgs_bordeaux"]), url_commenter("ligne-gt3", ligne.pk),
-           "<script>alert(1)</script> @membre-rh\n<b>gras</b> @personne")
+    poster(
+        connecte(cast["dgs_bordeaux"]),
+        url_commenter("ligne-gt3", ligne.pk),
+        "<script>alert(1)</script> @membre-rh\n<b>gras</b> @personne",
+    )
     request = RequestFactory().get("/page/")
     request.user = cast["consultant"]
-    html = render_to_string("echanges/includes/fil.html", fils.contexte(ligne, Acces(cast["consultant"], territoire)),
-                            request=request)
+    html = render_to_string(
+        "echanges/includes/fil.html", fils.contexte(ligne, Acces(cast["consultant"], territoire)), request=request
+    )
     assert "<script>" not in html and "<b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;b&gt;gras&lt;/b&gt;" in html
     assert '<mark class="mention">@membre-rh</mark>' in html
@@ -136,9 +154,11 @@ def test_an_activity_is_discussed_within_a_group(connecte, cast, territoire, gro
     # Outside any group, a separate discussion.
     poster(client, url_commenter("activite", activite.pk), "Hors groupe")
     assert [c.texte for c in fils.contexte(activite, Acces(cast["membre_rh"], territoire))["fil"].commentaires] == [
-        "Hors groupe"]
-    assert [c.texte for c in fils.contexte(activite, Acces(cast["membre_rh"], territoire), groupe_rh)["fil"]
-            .commentaires] == ["Dans le GT"]
+        "Hors groupe"
+    ]
+    assert [
+        c.texte for c in fils.contexte(activite, Acces(cast["membre_rh"], territoire), groupe_rh)["fil"].commentaires
+    ] == ["Dans le GT"]
 
 
 def test_odd_ids_are_not_found_not_a_server_error(connecte, cast, territoire, ligne, url_commenter):

@@ -25,8 +25,14 @@ def lines(*rows):
         }
         for e, t, c, q, etp, s, b in rows
     ]
-    schema = {"employeur": pl.Utf8, "theme": pl.Utf8, "situation": pl.Utf8, "beneficiaire": pl.Utf8,
-              "montant": pl.Float64, "etp_ligne": pl.Float64}
+    schema = {
+        "employeur": pl.Utf8,
+        "theme": pl.Utf8,
+        "situation": pl.Utf8,
+        "beneficiaire": pl.Utf8,
+        "montant": pl.Float64,
+        "etp_ligne": pl.Float64,
+    }
     return pl.DataFrame(data, schema=schema)
 
 
@@ -36,42 +42,89 @@ CASES = [
     ("commune_only", [(BDX, "RH", 40_000, 1, 1, "propre", None)], None, 0, 40_000, 0, 1),
     (
         "split_quotites_across_themes",
-        [(EPCI, "FIN", 60_000, 0.5, 1, "propre", None), (EPCI, "ECO", 60_000, 0.5, 1, "propre", None),
-         (BDX, "SI", 40_000, 0.25, 1, "propre", None), (BDX, "AUTRE", 40_000, 0.75, 1, "propre", None)],
-        None, 30_000, 40_000, 0.5, 0.75,
+        [
+            (EPCI, "FIN", 60_000, 0.5, 1, "propre", None),
+            (EPCI, "ECO", 60_000, 0.5, 1, "propre", None),
+            (BDX, "SI", 40_000, 0.25, 1, "propre", None),
+            (BDX, "AUTRE", 40_000, 0.75, 1, "propre", None),
+        ],
+        None,
+        30_000,
+        40_000,
+        0.5,
+        0.75,
     ),
     (
         "part_time_etp",
         [(BDX, "FIN", 32_000, 1, 0.8, "propre", None), (EPCI, "FIN", 48_000, 0.5, 0.5, "propre", None)],
-        None, 24_000, 56_000, 0.25, 1.05,
+        None,
+        24_000,
+        56_000,
+        0.25,
+        1.05,
     ),
     (
         "mad_commune_to_epci_counts_in_numerator",
         [(MER, "RH", 45_000, 1, 1, "mad", EPCI), (MER, "RH", 45_000, 1, 1, "propre", None)],
-        None, 45_000, 90_000, 1, 2,
+        None,
+        45_000,
+        90_000,
+        1,
+        2,
     ),
     (
         "mad_epci_to_commune_stays_in_numerator",
-        [(EPCI, "SI", 50_000, 1, 1, "mad", BDX)], None, 50_000, 50_000, 1, 1,
+        [(EPCI, "SI", 50_000, 1, 1, "mad", BDX)],
+        None,
+        50_000,
+        50_000,
+        1,
+        1,
     ),
     (
         "mad_between_two_communes_denominator_only",
         [(BDX, "BML", 42_000, 1, 1, "mad", PES), (EPCI, "BML", 42_000, 1, 1, "propre", None)],
-        None, 42_000, 84_000, 1, 2,
+        None,
+        42_000,
+        84_000,
+        1,
+        2,
     ),
-    ("transfere_counts_as_epci", [(EPCI, "CPAJ", 55_000, 1, 1, "transfere", None), (PES, "CPAJ", 55_000, 1, 1, "propre", None)],
-     None, 55_000, 110_000, 1, 2),
+    (
+        "transfere_counts_as_epci",
+        [(EPCI, "CPAJ", 55_000, 1, 1, "transfere", None), (PES, "CPAJ", 55_000, 1, 1, "propre", None)],
+        None,
+        55_000,
+        110_000,
+        1,
+        2,
+    ),
     (
         "non_functional_themes_excluded",
-        [(EPCI, "AOS", 50_000, 1, 1, "propre", None), (EPCI, "TIDP", 50_000, 1, 1, "propre", None),
-         (EPCI, "AUTRE", 50_000, 1, 1, "propre", None), (BDX, "FIN", 40_000, 1, 1, "propre", None)],
-        None, 0, 40_000, 0, 1,
+        [
+            (EPCI, "AOS", 50_000, 1, 1, "propre", None),
+            (EPCI, "TIDP", 50_000, 1, 1, "propre", None),
+            (EPCI, "AUTRE", 50_000, 1, 1, "propre", None),
+            (BDX, "FIN", 40_000, 1, 1, "propre", None),
+        ],
+        None,
+        0,
+        40_000,
+        0,
+        1,
     ),
     (
         "changed_functional_list",
-        [(EPCI, "AOS", 50_000, 1, 1, "propre", None), (BDX, "AOS", 30_000, 1, 1, "propre", None),
-         (BDX, "FIN", 40_000, 1, 1, "propre", None)],
-        ["AOS"], 50_000, 80_000, 1, 2,
+        [
+            (EPCI, "AOS", 50_000, 1, 1, "propre", None),
+            (BDX, "AOS", 30_000, 1, 1, "propre", None),
+            (BDX, "FIN", 40_000, 1, 1, "propre", None),
+        ],
+        ["AOS"],
+        50_000,
+        80_000,
+        1,
+        2,
     ),
     ("empty_denominator", [(BDX, "ECO", 40_000, 1, 1, "propre", None)], None, 0, 0, 0, 0),
     ("no_lines", [], None, 0, 0, 0, 0),
@@ -97,8 +150,9 @@ def test_coefficient_rules(rows, functional, num, den, fte_num, fte_den):
 
 
 def test_by_theme_lists_every_functional_theme_with_null_where_empty():
-    result = compute_coefficient(lines((EPCI, "FIN", 50_000, 1, 1, "propre", None),
-                                       (BDX, "FIN", 50_000, 1, 1, "propre", None)), EPCI, ORGS)
+    result = compute_coefficient(
+        lines((EPCI, "FIN", 50_000, 1, 1, "propre", None), (BDX, "FIN", 50_000, 1, 1, "propre", None)), EPCI, ORGS
+    )
     assert list(result.by_theme) == ["FIN", "RH", "CPAJ", "SI", "BML"]
     assert result.by_theme["FIN"].coefficient == pytest.approx(0.5)
     assert result.by_theme["RH"].coefficient is None
@@ -107,9 +161,13 @@ def test_by_theme_lists_every_functional_theme_with_null_where_empty():
 
 def test_by_employer_counts_the_payer_and_lists_every_organisation():
     result = compute_coefficient(
-        lines((MER, "RH", 45_000, 1, 1, "mad", EPCI), (BDX, "FIN", 40_000, 0.5, 0.8, "propre", None),
-              (BDX, "AUTRE", 40_000, 0.5, 0.8, "propre", None)),
-        EPCI, ORGS,
+        lines(
+            (MER, "RH", 45_000, 1, 1, "mad", EPCI),
+            (BDX, "FIN", 40_000, 0.5, 0.8, "propre", None),
+            (BDX, "AUTRE", 40_000, 0.5, 0.8, "propre", None),
+        ),
+        EPCI,
+        ORGS,
     )
     employers = result.as_json()["by_employer"]
     assert list(employers) == ORGS
@@ -121,8 +179,11 @@ def test_by_employer_counts_the_payer_and_lists_every_organisation():
 
 
 def test_json_numbers_are_not_rounded():
-    result = compute_coefficient(lines((EPCI, "FIN", 10_000.01, 1 / 3, 1, "propre", None),
-                                       (BDX, "FIN", 20_000.02, 1, 1, "propre", None)), EPCI, ORGS)
+    result = compute_coefficient(
+        lines((EPCI, "FIN", 10_000.01, 1 / 3, 1, "propre", None), (BDX, "FIN", 20_000.02, 1, 1, "propre", None)),
+        EPCI,
+        ORGS,
+    )
     doc = result.as_json()
     assert doc["numerator"] == pytest.approx(10_000.01 / 3, abs=0)
     assert not math.isclose(doc["coefficient"], round(doc["coefficient"], 4), abs_tol=1e-12)

@@ -33,8 +33,7 @@ def _excluded_by(c, problem):
 
 def brute_sets(problem, max_fte=None, dropped=()):
     """Every admissible set as (coefficient, fte, feasibility, count, positions, ids)."""
-    eligible = [c for c in problem.candidates
-                if c.staff and all(n in dropped for n in _excluded_by(c, problem))]
+    eligible = [c for c in problem.candidates if c.staff and all(n in dropped for n in _excluded_by(c, problem))]
     position = {c.id: c.position for c in problem.candidates}
     sets = []
     for size in range(len(eligible) + 1):
@@ -52,15 +51,26 @@ def brute_sets(problem, max_fte=None, dropped=()):
                 continue
             if problem.yearly_fte_cap is not None:
                 years = {c.annee for c in combo}
-                if any(sum(c.moved_fte for c in combo if c.annee == y) > problem.yearly_fte_cap + TOL_FTE
-                       for y in years if f"plafond_etp_annuel:{y}" not in dropped):
+                if any(
+                    sum(c.moved_fte for c in combo if c.annee == y) > problem.yearly_fte_cap + TOL_FTE
+                    for y in years
+                    if f"plafond_etp_annuel:{y}" not in dropped
+                ):
                     continue
             num = problem.numerator0 + sum(c.d_numerator for c in combo)
             den = problem.denominator0 + sum(c.d_denominator for c in combo)
             if den <= 0:
                 continue
-            sets.append((num / den, fte, sum(c.faisabilite for c in combo), len(combo),
-                         sorted(c.position for c in combo), [c.id for c in sorted(combo, key=lambda c: c.position)]))
+            sets.append(
+                (
+                    num / den,
+                    fte,
+                    sum(c.faisabilite for c in combo),
+                    len(combo),
+                    sorted(c.position for c in combo),
+                    [c.id for c in sorted(combo, key=lambda c: c.position)],
+                )
+            )
     return sets
 
 
@@ -122,10 +132,12 @@ def brute_binding(problem, target=None, max_fte=None):
 N0, D0 = 40_000.0, 100_000.0
 
 
-def cand(ident, position, dn, fte, dd=0.0, faisabilite=3, annee=2027, theme="RH", communes=("33063",),
-         staff=True, ac=None):
-    return Candidate(ident, position, dn, dd, fte, dn, -dn if ac is None else ac, faisabilite, annee, theme,
-                     communes, staff)
+def cand(
+    ident, position, dn, fte, dd=0.0, faisabilite=3, annee=2027, theme="RH", communes=("33063",), staff=True, ac=None
+):
+    return Candidate(
+        ident, position, dn, dd, fte, dn, -dn if ac is None else ac, faisabilite, annee, theme, communes, staff
+    )
 
 
 def problem(*candidates, **kwargs):
@@ -177,17 +189,36 @@ def test_unreachable_target_carries_the_best_coefficient():
     assert info.value.best == pytest.approx(0.5)
 
 
-@pytest.mark.parametrize(("candidates", "max_fte", "expected"), [
-    # Equal ETP: the higher total feasibility wins.
-    ([cand("a", 0, 20_000, 4, faisabilite=2), cand("b", 1, 20_000, 4, faisabilite=4)], 4, ("b",)),
-    # Equal ETP (0.1 + 0.2 and 0.3 within TOL_FTE), equal feasibility: fewer actions.
-    ([cand("a", 0, 10_000, 0.1, faisabilite=1), cand("b", 1, 10_000, 0.2, faisabilite=1),
-      cand("c", 2, 20_000, 0.3, faisabilite=2)], 0.3, ("c",)),
-    # All equal: the smallest positions.
-    ([cand("a", 0, 20_000, 4), cand("b", 1, 20_000, 4)], 4, ("a",)),
-    ([cand("x", 0, 0, 9), cand("a", 1, 10_000, 2), cand("b", 2, 10_000, 2), cand("c", 3, 10_000, 2),
-      cand("d", 4, 10_000, 2)], 4, ("a", "b")),
-])
+@pytest.mark.parametrize(
+    ("candidates", "max_fte", "expected"),
+    [
+        # Equal ETP: the higher total feasibility wins.
+        ([cand("a", 0, 20_000, 4, faisabilite=2), cand("b", 1, 20_000, 4, faisabilite=4)], 4, ("b",)),
+        # Equal ETP (0.1 + 0.2 and 0.3 within TOL_FTE), equal feasibility: fewer actions.
+        (
+            [
+                cand("a", 0, 10_000, 0.1, faisabilite=1),
+                cand("b", 1, 10_000, 0.2, faisabilite=1),
+                cand("c", 2, 20_000, 0.3, faisabilite=2),
+            ],
+            0.3,
+            ("c",),
+        ),
+        # All equal: the smallest positions.
+        ([cand("a", 0, 20_000, 4), cand("b", 1, 20_000, 4)], 4, ("a",)),
+        (
+            [
+                cand("x", 0, 0, 9),
+                cand("a", 1, 10_000, 2),
+                cand("b", 2, 10_000, 2),
+                cand("c", 3, 10_000, 2),
+                cand("d", 4, 10_000, 2),
+            ],
+            4,
+            ("a", "b"),
+        ),
+    ],
+)
 def test_ties_in_order(candidates, max_fte, expected):
     p = problem(*candidates)
     assert optimise(p, target=0.6).selected == expected
@@ -197,30 +228,39 @@ def test_ties_in_order(candidates, max_fte, expected):
 def test_positions_not_sums_decide_the_last_tie():
     # Sets {a, d} (positions 0, 3) and {b, c} (1, 2) tie on everything: [0, 3] < [1, 2], although
     # 0 + 3 = 1 + 2.
-    p = problem(cand("a", 0, 15_000, 2), cand("b", 1, 10_000, 2), cand("c", 2, 10_000, 2),
-                cand("d", 3, 5_000, 2), overlaps=frozenset({("a", "b"), ("a", "c")}))
+    p = problem(
+        cand("a", 0, 15_000, 2),
+        cand("b", 1, 10_000, 2),
+        cand("c", 2, 10_000, 2),
+        cand("d", 3, 5_000, 2),
+        overlaps=frozenset({("a", "b"), ("a", "c")}),
+    )
     assert optimise(p, target=0.6).selected == ("a", "d")
 
 
 def test_overlapping_candidates_are_never_both_selected():
-    p = problem(cand("a", 0, 10_000, 1), cand("b", 1, 10_000, 1), cand("c", 2, 10_000, 5),
-                overlaps=frozenset({("b", "a")}))
+    p = problem(
+        cand("a", 0, 10_000, 1), cand("b", 1, 10_000, 1), cand("c", 2, 10_000, 5), overlaps=frozenset({("b", "a")})
+    )
     result = optimise(p, target=0.6)
     assert result.selected == ("a", "c")
     assert result.binding == ("cible", "chevauchement:a/b")
 
 
 def test_yearly_cap():
-    p = problem(cand("a", 0, 10_000, 2, annee=2027), cand("b", 1, 10_000, 2, annee=2027),
-                cand("c", 2, 10_000, 3, annee=2028), yearly_fte_cap=3)
+    p = problem(
+        cand("a", 0, 10_000, 2, annee=2027),
+        cand("b", 1, 10_000, 2, annee=2027),
+        cand("c", 2, 10_000, 3, annee=2028),
+        yearly_fte_cap=3,
+    )
     result = optimise(p, target=0.6)
     assert result.selected == ("a", "c")
     assert result.binding == ("cible", "plafond_etp_annuel:2027")
 
 
 def test_min_feasibility_excludes_and_binds():
-    p = problem(cand("a", 0, 20_000, 2, faisabilite=1), cand("b", 1, 20_000, 4, faisabilite=5),
-                min_feasibility=2)
+    p = problem(cand("a", 0, 20_000, 2, faisabilite=1), cand("b", 1, 20_000, 4, faisabilite=5), min_feasibility=2)
     result = optimise(p, target=0.6)
     assert result.selected == ("b",) and result.binding == ("cible", "faisabilite_min")
     # "4+" (5) passes a minimum of 4+.
@@ -228,9 +268,12 @@ def test_min_feasibility_excludes_and_binds():
 
 
 def test_refusal_excludes_candidates_touching_the_commune_and_binds():
-    p = problem(cand("a", 0, 20_000, 2, communes=("33063", "33281")), cand("b", 1, 20_000, 4, communes=("33318",)),
-                cand("c", 2, 20_000, 3, theme="FIN", communes=("33281",)),
-                refusals={"33281": frozenset({"RH"})})
+    p = problem(
+        cand("a", 0, 20_000, 2, communes=("33063", "33281")),
+        cand("b", 1, 20_000, 4, communes=("33318",)),
+        cand("c", 2, 20_000, 3, theme="FIN", communes=("33281",)),
+        refusals={"33281": frozenset({"RH"})},
+    )
     result = optimise(p, target=0.6)
     assert result.selected == ("c",) and result.binding == ("cible", "refus:33281:RH")
 
@@ -241,10 +284,17 @@ def test_candidates_that_move_no_staff_are_never_selected():
 
 
 def test_binding_order_and_non_binding_constraints():
-    p = problem(cand("a", 0, 10_000, 1, faisabilite=0), cand("b", 1, 10_000, 1, communes=("33281",)),
-                cand("c", 2, 10_000, 1), cand("d", 3, 10_000, 1), cand("e", 4, 10_000, 9),
-                overlaps=frozenset({("c", "d"), ("c", "e")}), min_feasibility=1,
-                refusals={"33281": frozenset({"RH"}), "33522": frozenset({"RH"})}, yearly_fte_cap=20)
+    p = problem(
+        cand("a", 0, 10_000, 1, faisabilite=0),
+        cand("b", 1, 10_000, 1, communes=("33281",)),
+        cand("c", 2, 10_000, 1),
+        cand("d", 3, 10_000, 1),
+        cand("e", 4, 10_000, 9),
+        overlaps=frozenset({("c", "d"), ("c", "e")}),
+        min_feasibility=1,
+        refusals={"33281": frozenset({"RH"}), "33522": frozenset({"RH"})},
+        yearly_fte_cap=20,
+    )
     result = optimise(p, max_fte=2)
     # c or d alone (tie on everything but the position); a, b excluded; c + e is above the cap.
     assert result.selected == ("c",)
@@ -291,16 +341,30 @@ def instances(draw):
         dn = draw(st.sampled_from([0.0, 5_000.0, 10_000.0, 15_000.0]) | st.floats(0, 30_000))
         dd = -draw(st.sampled_from([0.0, 1_000.0, 2_000.0]) | st.floats(0, 5_000)) if dn else 0.0
         fte = draw(st.sampled_from([0.5, 1.0, 1.5, 2.0, 0.1, 0.2, 0.3]) | st.floats(0.05, 4))
-        candidates.append(Candidate(
-            f"c{i}", i, dn, dd, fte, dn * 1.2, -dn, draw(st.integers(0, 5)), draw(st.sampled_from([2026, 2027])),
-            draw(st.sampled_from(["RH", "FIN"])), (draw(st.sampled_from(["33063", "33281"])),),
-            draw(st.integers(0, 9)) > 0,  # a few candidates move no staff
-        ))
-    pairs = [(a.id, b.id) for k, a in enumerate(candidates) for b in candidates[k + 1:]]
+        candidates.append(
+            Candidate(
+                f"c{i}",
+                i,
+                dn,
+                dd,
+                fte,
+                dn * 1.2,
+                -dn,
+                draw(st.integers(0, 5)),
+                draw(st.sampled_from([2026, 2027])),
+                draw(st.sampled_from(["RH", "FIN"])),
+                (draw(st.sampled_from(["33063", "33281"])),),
+                draw(st.integers(0, 9)) > 0,  # a few candidates move no staff
+            )
+        )
+    pairs = [(a.id, b.id) for k, a in enumerate(candidates) for b in candidates[k + 1 :]]
     overlaps = frozenset(draw(st.lists(st.sampled_from(pairs), max_size=6))) if pairs else frozenset()
     return Problem(
-        numerator0=draw(st.floats(5_000, 60_000)), denominator0=100_000.0, candidates=tuple(candidates),
-        overlaps=overlaps, yearly_fte_cap=draw(st.none() | st.sampled_from([1.0, 2.0, 3.5])),
+        numerator0=draw(st.floats(5_000, 60_000)),
+        denominator0=100_000.0,
+        candidates=tuple(candidates),
+        overlaps=overlaps,
+        yearly_fte_cap=draw(st.none() | st.sampled_from([1.0, 2.0, 3.5])),
         min_feasibility=draw(st.sampled_from([0, 0, 2, 5])),
         refusals=draw(st.sampled_from([{}, {"33281": frozenset({"RH"})}])),
     )
@@ -350,13 +414,32 @@ def _grouped_instance(seed, groups=12):
             cost = part * base * 10_000
             dn = 0.0 if theme == "AOS" else cost * (1 - gain)
             ident = f"g{g}m{m}"
-            candidates.append(Candidate(ident, len(candidates), dn, -cost * gain if dn else 0.0, round(part * base, 1),
-                                        cost, -cost, rng.randint(0, 5), rng.choice([2026, 2027]), theme, (commune,)))
+            candidates.append(
+                Candidate(
+                    ident,
+                    len(candidates),
+                    dn,
+                    -cost * gain if dn else 0.0,
+                    round(part * base, 1),
+                    cost,
+                    -cost,
+                    rng.randint(0, 5),
+                    rng.choice([2026, 2027]),
+                    theme,
+                    (commune,),
+                )
+            )
             ids.append(ident)
-        overlaps |= {(a, b) for k, a in enumerate(ids) for b in ids[k + 1:]}
-    return Problem(60_000.0, 200_000.0, tuple(candidates), frozenset(overlaps),
-                   yearly_fte_cap=rng.choice([None, 8.0, 12.0]), min_feasibility=rng.choice([0, 1]),
-                   refusals=rng.choice([{}, {"33281": frozenset({"RH"})}]))
+        overlaps |= {(a, b) for k, a in enumerate(ids) for b in ids[k + 1 :]}
+    return Problem(
+        60_000.0,
+        200_000.0,
+        tuple(candidates),
+        frozenset(overlaps),
+        yearly_fte_cap=rng.choice([None, 8.0, 12.0]),
+        min_feasibility=rng.choice([0, 1]),
+        refusals=rng.choice([{}, {"33281": frozenset({"RH"})}]),
+    )
 
 
 @pytest.mark.parametrize("seed", range(6))

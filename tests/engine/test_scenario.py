@@ -22,8 +22,15 @@ from engine.scenario import (
 E, A, B, C = "243300316", "33063", "33281", "33318"
 FPU = Territoire(E, True, (A, B), {A: 600, B: 400})
 FA = Territoire(E, False, (A, B), {A: 600, B: 400})
-SCHEMA = {"employeur": pl.String, "theme": pl.String, "activite": pl.String, "situation": pl.String,
-          "beneficiaire": pl.String, "montant": pl.Float64, "etp_ligne": pl.Float64}
+SCHEMA = {
+    "employeur": pl.String,
+    "theme": pl.String,
+    "activite": pl.String,
+    "situation": pl.String,
+    "beneficiaire": pl.String,
+    "montant": pl.Float64,
+    "etp_ligne": pl.Float64,
+}
 ROWS = [
     # employeur, theme, activite, situation, beneficiaire, montant, etp
     (E, "FIN", None, "propre", None, 100_000.0, 2.0),
@@ -61,48 +68,178 @@ def test_bases_follow_the_payroll_as_imported(b):
 
 # (name, territory, action, s, moved_cost, moved_fte, d_num, d_den, {org: {field: value}}, ac_total)
 CASES = [
-    ("service_commun_theme", FPU, act("service_commun", gain=0.1), 0.0, 100_000, 2, 90_000, -10_000,
-     {A: dict(cost=-100_000, fte=-2, ac_adjustment=-100_000), E: dict(cost=90_000, fte=1.8, ac_adjustment=100_000)},
-     -100_000),
-    ("service_commun_s_and_charges", FPU, act("service_commun", gain=0.1, charges_associees=3_000), 0.5,
-     100_000, 2, 90_000, -10_000,
-     {A: dict(ac_adjustment=-98_000, charges=-3_000, reimbursement=0), E: dict(ac_adjustment=98_000, charges=3_000)},
-     -98_000),
-    ("service_commun_fa_reimburses", FA, act("service_commun", gain=0.1, charges_associees=3_000), 0.5,
-     100_000, 2, 90_000, -10_000,
-     {A: dict(ac_adjustment=0, reimbursement=-98_000), E: dict(reimbursement=98_000)}, None),
-    ("activity_toutes_part", FPU, act("service_commun", activite="RH-PAIE", communes=None, part=0.5), 0.0,
-     40_000, 0.75, 40_000, 0,
-     {A: dict(cost=-30_000, fte=-0.5, ac_adjustment=-30_000), B: dict(cost=-10_000, fte=-0.25, ac_adjustment=-10_000),
-      E: dict(cost=40_000, fte=0.75, ac_adjustment=40_000)}, -40_000),
-    ("transfert", FPU, act("transfert", theme="FIN"), 0.0, 50_000, 1, 50_000, 0,
-     {A: dict(cost=-50_000, ac_adjustment=-50_000), E: dict(cost=50_000)}, -50_000),
-    ("mad_descendante", FPU, act("mad_descendante", activite="RH-FORM", gain=0.2, charges_associees=1_000), 0.3,
-     40_000, 1, 32_000, -8_000,
-     {A: dict(cost=-40_000, fte=-1, reimbursement=-33_000, ac_adjustment=0), E: dict(cost=32_000, fte=0.8,
-                                                                                     reimbursement=33_000)}, 0),
-    ("mad_descendante_unit_cost", FPU, act("mad_descendante", activite="RH-FORM", gain=0.2, cout_unitaire=50,
-                                           unites=600), 0.0, 40_000, 1, 32_000, -8_000,
-     {A: dict(reimbursement=-30_000), E: dict(reimbursement=30_000)}, 0),
-    ("mad_ascendante", FPU, act("mad_ascendante", theme="FIN", gain=0.1), 0.0, 50_000, 1, 45_000, -5_000,
-     {A: dict(cost=-5_000, fte=-0.1, reimbursement=45_000, ac_adjustment=0), E: dict(cost=0, reimbursement=-45_000)},
-     0),
-    ("mad_ascendante_charges_have_no_effect", FPU, act("mad_ascendante", theme="FIN", gain=0.1,
-                                                       charges_associees=2_000), 0.0, 50_000, 1, 45_000, -5_000,
-     {A: dict(cost=-5_000, reimbursement=45_000, charges=0), E: dict(reimbursement=-45_000, charges=0)}, 0),
-    ("mad_ascendante_unit_cost_fa", FA, act("mad_ascendante", theme="FIN", cout_unitaire=40, unites=1_000), 0.0,
-     50_000, 1, 50_000, 0, {A: dict(cost=0, reimbursement=40_000), E: dict(reimbursement=-40_000)}, None),
-    ("non_functional_moves_staff_only", FPU, act("service_commun", theme="AOS", communes=(B,)), 0.0,
-     80_000, 2, 0, 0, {B: dict(cost=-80_000, fte=-2, functional_cost=0, ac_adjustment=-80_000),
-                       E: dict(cost=80_000, functional_cost=0)}, -80_000),
-    ("part_zero_moves_nothing", FPU, act("service_commun", part=0.0), 0.0, 0, 0, 0, 0,
-     {A: dict(cost=0, ac_adjustment=0)}, 0),
-    ("no_staff_economie_by_population", FPU, act("entente", theme="SI", communes=None, economie=10_000), 0.0,
-     0, 0, 0, 0, {A: dict(savings=6_000, cost=0), B: dict(savings=4_000)}, 0),
+    (
+        "service_commun_theme",
+        FPU,
+        act("service_commun", gain=0.1),
+        0.0,
+        100_000,
+        2,
+        90_000,
+        -10_000,
+        {A: dict(cost=-100_000, fte=-2, ac_adjustment=-100_000), E: dict(cost=90_000, fte=1.8, ac_adjustment=100_000)},
+        -100_000,
+    ),
+    (
+        "service_commun_s_and_charges",
+        FPU,
+        act("service_commun", gain=0.1, charges_associees=3_000),
+        0.5,
+        100_000,
+        2,
+        90_000,
+        -10_000,
+        {A: dict(ac_adjustment=-98_000, charges=-3_000, reimbursement=0), E: dict(ac_adjustment=98_000, charges=3_000)},
+        -98_000,
+    ),
+    (
+        "service_commun_fa_reimburses",
+        FA,
+        act("service_commun", gain=0.1, charges_associees=3_000),
+        0.5,
+        100_000,
+        2,
+        90_000,
+        -10_000,
+        {A: dict(ac_adjustment=0, reimbursement=-98_000), E: dict(reimbursement=98_000)},
+        None,
+    ),
+    (
+        "activity_toutes_part",
+        FPU,
+        act("service_commun", activite="RH-PAIE", communes=None, part=0.5),
+        0.0,
+        40_000,
+        0.75,
+        40_000,
+        0,
+        {
+            A: dict(cost=-30_000, fte=-0.5, ac_adjustment=-30_000),
+            B: dict(cost=-10_000, fte=-0.25, ac_adjustment=-10_000),
+            E: dict(cost=40_000, fte=0.75, ac_adjustment=40_000),
+        },
+        -40_000,
+    ),
+    (
+        "transfert",
+        FPU,
+        act("transfert", theme="FIN"),
+        0.0,
+        50_000,
+        1,
+        50_000,
+        0,
+        {A: dict(cost=-50_000, ac_adjustment=-50_000), E: dict(cost=50_000)},
+        -50_000,
+    ),
+    (
+        "mad_descendante",
+        FPU,
+        act("mad_descendante", activite="RH-FORM", gain=0.2, charges_associees=1_000),
+        0.3,
+        40_000,
+        1,
+        32_000,
+        -8_000,
+        {
+            A: dict(cost=-40_000, fte=-1, reimbursement=-33_000, ac_adjustment=0),
+            E: dict(cost=32_000, fte=0.8, reimbursement=33_000),
+        },
+        0,
+    ),
+    (
+        "mad_descendante_unit_cost",
+        FPU,
+        act("mad_descendante", activite="RH-FORM", gain=0.2, cout_unitaire=50, unites=600),
+        0.0,
+        40_000,
+        1,
+        32_000,
+        -8_000,
+        {A: dict(reimbursement=-30_000), E: dict(reimbursement=30_000)},
+        0,
+    ),
+    (
+        "mad_ascendante",
+        FPU,
+        act("mad_ascendante", theme="FIN", gain=0.1),
+        0.0,
+        50_000,
+        1,
+        45_000,
+        -5_000,
+        {A: dict(cost=-5_000, fte=-0.1, reimbursement=45_000, ac_adjustment=0), E: dict(cost=0, reimbursement=-45_000)},
+        0,
+    ),
+    (
+        "mad_ascendante_charges_have_no_effect",
+        FPU,
+        act("mad_ascendante", theme="FIN", gain=0.1, charges_associees=2_000),
+        0.0,
+        50_000,
+        1,
+        45_000,
+        -5_000,
+        {A: dict(cost=-5_000, reimbursement=45_000, charges=0), E: dict(reimbursement=-45_000, charges=0)},
+        0,
+    ),
+    (
+        "mad_ascendante_unit_cost_fa",
+        FA,
+        act("mad_ascendante", theme="FIN", cout_unitaire=40, unites=1_000),
+        0.0,
+        50_000,
+        1,
+        50_000,
+        0,
+        {A: dict(cost=0, reimbursement=40_000), E: dict(reimbursement=-40_000)},
+        None,
+    ),
+    (
+        "non_functional_moves_staff_only",
+        FPU,
+        act("service_commun", theme="AOS", communes=(B,)),
+        0.0,
+        80_000,
+        2,
+        0,
+        0,
+        {
+            B: dict(cost=-80_000, fte=-2, functional_cost=0, ac_adjustment=-80_000),
+            E: dict(cost=80_000, functional_cost=0),
+        },
+        -80_000,
+    ),
+    (
+        "part_zero_moves_nothing",
+        FPU,
+        act("service_commun", part=0.0),
+        0.0,
+        0,
+        0,
+        0,
+        0,
+        {A: dict(cost=0, ac_adjustment=0)},
+        0,
+    ),
+    (
+        "no_staff_economie_by_population",
+        FPU,
+        act("entente", theme="SI", communes=None, economie=10_000),
+        0.0,
+        0,
+        0,
+        0,
+        0,
+        {A: dict(savings=6_000, cost=0), B: dict(savings=4_000)},
+        0,
+    ),
 ]
 
 
-@pytest.mark.parametrize("name,territoire,action,s,cost,fte,d_num,d_den,orgs,ac_total", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    "name,territoire,action,s,cost,fte,d_num,d_den,orgs,ac_total", CASES, ids=[c[0] for c in CASES]
+)
 def test_effet_of_each_modality(name, territoire, action, s, cost, fte, d_num, d_den, orgs, ac_total):
     e = effet(action, bases(frame(), territoire), territoire, partage_gains=s)
     assert e.moved_cost == pytest.approx(cost) and e.moved_fte == pytest.approx(fte)
@@ -127,23 +264,53 @@ NET_CASES = [
     # FA: the same amounts, paid as reimbursements instead of AC.
     ("service_commun_fa", FA, act("service_commun", gain=0.1, charges_associees=3_000), 0.5, {A: 5_000, E: 5_000}),
     ("transfert_fpu", FPU, act("transfert", theme="FIN", gain=0.2), 0.0, {A: 0, E: 10_000}),
-    ("transfert_fa_non_functional", FA, act("transfert", theme="AOS", communes=(B,), gain=0.25), 0.0,
-     {B: 0, E: 20_000}),
+    (
+        "transfert_fa_non_functional",
+        FA,
+        act("transfert", theme="AOS", communes=(B,), gain=0.25),
+        0.0,
+        {B: 0, E: 20_000},
+    ),
     # m = 40k: the commune pays m(1 − g) + charges = 33k and keeps the gain; the EPCI is paid its costs.
-    ("mad_descendante_fpu", FPU, act("mad_descendante", activite="RH-FORM", gain=0.2, charges_associees=1_000), 0.3,
-     {A: 8_000, E: 0}),
-    ("mad_descendante_unit_cost_fa", FA, act("mad_descendante", activite="RH-FORM", gain=0.2, cout_unitaire=50,
-                                            unites=600), 0.0, {A: 10_000, E: -2_000}),
+    (
+        "mad_descendante_fpu",
+        FPU,
+        act("mad_descendante", activite="RH-FORM", gain=0.2, charges_associees=1_000),
+        0.3,
+        {A: 8_000, E: 0},
+    ),
+    (
+        "mad_descendante_unit_cost_fa",
+        FA,
+        act("mad_descendante", activite="RH-FORM", gain=0.2, cout_unitaire=50, unites=600),
+        0.0,
+        {A: 10_000, E: -2_000},
+    ),
     # The commune stays employer, loses g·m = 5k of payroll and is reimbursed m(1 − g) = 45k by the EPCI.
     ("mad_ascendante_fpu", FPU, act("mad_ascendante", theme="FIN", gain=0.1), 0.0, {A: 50_000, E: -45_000}),
-    ("mad_ascendante_unit_cost_fa", FA, act("mad_ascendante", theme="FIN", cout_unitaire=40, unites=1_000), 0.0,
-     {A: 40_000, E: -40_000}),
+    (
+        "mad_ascendante_unit_cost_fa",
+        FA,
+        act("mad_ascendante", theme="FIN", cout_unitaire=40, unites=1_000),
+        0.0,
+        {A: 40_000, E: -40_000},
+    ),
     ("entente_fpu", FPU, act("entente", theme="SI", communes=None, economie=10_000), 0.0, {A: 6_000, B: 4_000}),
-    ("groupement_commandes_fa", FA, act("groupement_commandes", theme="BML", communes=(B,), economie=7_000), 0.0,
-     {B: 7_000}),
+    (
+        "groupement_commandes_fa",
+        FA,
+        act("groupement_commandes", theme="BML", communes=(B,), economie=7_000),
+        0.0,
+        {B: 7_000},
+    ),
     ("prestation_fpu", FPU, act("prestation", theme="SI", communes=None, economie=5_000), 0.0, {A: 3_000, B: 2_000}),
-    ("mise_en_commun_biens_fa", FA, act("mise_en_commun_biens", theme="BML", communes=(A,), economie=2_500), 0.0,
-     {A: 2_500}),
+    (
+        "mise_en_commun_biens_fa",
+        FA,
+        act("mise_en_commun_biens", theme="BML", communes=(A,), economie=2_500),
+        0.0,
+        {A: 2_500},
+    ),
 ]
 
 
@@ -155,7 +322,8 @@ def test_net_effect_of_each_modality(name, territoire, action, s, nets):
     doc = json.loads(json.dumps(result.as_json()))
     assert {code: o["net_effect"] for code, o in doc["by_organisation"].items()} == pytest.approx(expected)
     assert {code: o["charges"] for code, o in doc["by_organisation"].items()} == pytest.approx(
-        {code: o.charges for code, o in result.by_organisation.items()})
+        {code: o.charges for code, o in result.by_organisation.items()}
+    )
     impact = result.impact
     assert [r.code for r in impact.rows] == [E, A, B] and impact.rows[0].epci and not impact.rows[1].epci
     assert {r.code: r.net_effect for r in impact.rows} == pytest.approx(expected)
@@ -164,10 +332,18 @@ def test_net_effect_of_each_modality(name, territoire, action, s, nets):
 
 def test_impact_rows_totals_and_touched_organisations(b):
     t = Territoire(E, True, (A, B, C), {A: 600, B: 400, C: 100})
-    result = simulate(bases(frame(), t), t, Scenario(None, 0.5, (
-        act("service_commun", activite="RH-PAIE", id="a1", gain=0.1, charges_associees=2_000),
-        act("entente", theme="SI", communes=(A, B), id="a2", economie=1_000),
-    )))
+    result = simulate(
+        bases(frame(), t),
+        t,
+        Scenario(
+            None,
+            0.5,
+            (
+                act("service_commun", activite="RH-PAIE", id="a1", gain=0.1, charges_associees=2_000),
+                act("entente", theme="SI", communes=(A, B), id="a2", economie=1_000),
+            ),
+        ),
+    )
     rows = {r.code: r for r in result.impact.rows}
     assert [r.code for r in result.impact.rows] == [E, A, B, C]
     assert rows[A].d_cost == pytest.approx(-60_000) and rows[A].d_fte == pytest.approx(-1)
@@ -185,8 +361,14 @@ def test_impact_rows_totals_and_touched_organisations(b):
 
 
 def test_mandate_trajectory_covers_every_year_from_the_payroll_as_imported(b):
-    scenario = Scenario(None, 0.0, (act("service_commun", activite="RH-PAIE", id="a1", annee=2028),
-                                    act("mad_ascendante", theme="FIN", id="a2", gain=0.1, annee=2029)))
+    scenario = Scenario(
+        None,
+        0.0,
+        (
+            act("service_commun", activite="RH-PAIE", id="a1", annee=2028),
+            act("mad_ascendante", theme="FIN", id="a2", gain=0.1, annee=2029),
+        ),
+    )
     result = simulate(b, FPU, scenario)
     mandate = result.mandate_trajectory
     assert list(mandate) == list(range(2026, 2033)) and list(result.trajectory) == [2028, 2029]
@@ -224,11 +406,15 @@ def test_warnings_transfert_functional_and_cdg_missions(b):
 
 
 def test_simulate_cumulative_coefficient_trajectory_and_json(b):
-    scenario = Scenario("Cycle 1", 0.0, (
-        act("service_commun", activite="RH-PAIE", id="a1", annee=2028),  # +60k num
-        act("mad_ascendante", theme="FIN", id="a2", gain=0.1, annee=2026),  # +45k num, -5k den
-        act("service_commun", theme="AOS", communes=(B,), id="a3", annee=2027),  # staff only
-    ))
+    scenario = Scenario(
+        "Cycle 1",
+        0.0,
+        (
+            act("service_commun", activite="RH-PAIE", id="a1", annee=2028),  # +60k num
+            act("mad_ascendante", theme="FIN", id="a2", gain=0.1, annee=2026),  # +45k num, -5k den
+            act("service_commun", theme="AOS", communes=(B,), id="a3", annee=2027),  # staff only
+        ),
+    )
     result = simulate(b, FPU, scenario)
     assert result.before.coefficient == pytest.approx(130 / 300)
     assert [a.coefficient_after for a in result.actions] == pytest.approx([190 / 300, 235 / 295, 235 / 295])
@@ -243,8 +429,17 @@ def test_simulate_cumulative_coefficient_trajectory_and_json(b):
     doc = json.loads(json.dumps(result.as_json()))
     assert set(doc) == {"before", "after", "by_organisation", "actions", "trajectory", "warnings"}
     assert list(doc["by_organisation"]) == [E, A, B]
-    assert set(doc["by_organisation"][A]) == {"fte_before", "fte_after", "cost_before", "cost_after", "ac_adjustment",
-                                              "reimbursement", "savings", "charges", "net_effect"}
+    assert set(doc["by_organisation"][A]) == {
+        "fte_before",
+        "fte_after",
+        "cost_before",
+        "cost_after",
+        "ac_adjustment",
+        "reimbursement",
+        "savings",
+        "charges",
+        "net_effect",
+    }
     # A: 60k RH-PAIE leave (AC −60k), the FIN mad_ascendante loses 5k of payroll and is reimbursed 45k.
     assert doc["by_organisation"][A]["net_effect"] == pytest.approx(65_000 - 60_000 + 45_000)
     assert doc["by_organisation"][A]["charges"] == 0
@@ -269,8 +464,9 @@ def test_empty_scenario_changes_nothing(b):
 
 
 def test_overlap_is_an_error_naming_both_ids(b):
-    overlapping = Scenario(None, 0, (act("service_commun", id="x1"), act("mad_descendante", activite="RH-PAIE",
-                                                                          communes=None, id="y2")))
+    overlapping = Scenario(
+        None, 0, (act("service_commun", id="x1"), act("mad_descendante", activite="RH-PAIE", communes=None, id="y2"))
+    )
     errors = check(overlapping, FPU)
     assert len(errors) == 1 and "« x1 »" in errors[0] and "« y2 »" in errors[0]
     with pytest.raises(ScenarioInvalide) as exc:
@@ -278,36 +474,42 @@ def test_overlap_is_an_error_naming_both_ids(b):
     assert exc.value.errors == errors
 
 
-@pytest.mark.parametrize("a,b_,overlap", [
-    (act("service_commun"), act("service_commun", activite="RH-PAIE"), True),
-    (act("service_commun", activite="RH-PAIE"), act("service_commun", activite="RH-FORM"), False),
-    (act("service_commun", activite="RH-PAIE"), act("transfert", activite="RH-PAIE", communes=None), True),
-    (act("service_commun", communes=(A,)), act("service_commun", communes=(B,)), False),
-    (act("service_commun"), act("service_commun", theme="FIN"), False),
-    (act("service_commun"), act("entente"), False),  # no-staff actions never overlap
-])
+@pytest.mark.parametrize(
+    "a,b_,overlap",
+    [
+        (act("service_commun"), act("service_commun", activite="RH-PAIE"), True),
+        (act("service_commun", activite="RH-PAIE"), act("service_commun", activite="RH-FORM"), False),
+        (act("service_commun", activite="RH-PAIE"), act("transfert", activite="RH-PAIE", communes=None), True),
+        (act("service_commun", communes=(A,)), act("service_commun", communes=(B,)), False),
+        (act("service_commun"), act("service_commun", theme="FIN"), False),
+        (act("service_commun"), act("entente"), False),  # no-staff actions never overlap
+    ],
+)
 def test_chevauchent(a, b_, overlap):
     assert chevauchent(a, b_, FPU) is overlap and chevauchent(b_, a, FPU) is overlap
 
 
-@pytest.mark.parametrize("action,fragment", [
-    (act("service_commun", communes=("99999",)), "commune « 99999 »"),
-    (act("service_commun", communes=(E,)), "l'EPCI lui-même"),
-    (act("service_commun", communes=()), "liste de communes vide"),
-    (act("service_commun", theme="XYZ"), "thème « XYZ » inconnu"),
-    (act("service_commun", theme="AUTRE"), "AUTRE"),
-    (act("service_commun", part=1.2), "part « 1,2 »"),
-    (act("service_commun", part=-0.1), "part « -0,1 »"),
-    (act("service_commun", gain=1.0), "gain « 1 »"),
-    (act("service_commun", annee=2025), "année « 2025 »"),
-    (act("service_commun", annee=2033), "année « 2033 »"),
-    (act("nationalisation"), "modalité « nationalisation » inconnue"),
-    (act("service_commun", economie=10), "economie"),
-    (act("entente", charges_associees=10), "charges_associees"),
-    (act("mad_descendante", cout_unitaire=10), "ensemble"),
-    (act("service_commun", cout_unitaire=10, unites=3), "réservés aux mises à disposition"),
-    (act("service_commun", charges_associees=-1), "négatif"),
-])
+@pytest.mark.parametrize(
+    "action,fragment",
+    [
+        (act("service_commun", communes=("99999",)), "commune « 99999 »"),
+        (act("service_commun", communes=(E,)), "l'EPCI lui-même"),
+        (act("service_commun", communes=()), "liste de communes vide"),
+        (act("service_commun", theme="XYZ"), "thème « XYZ » inconnu"),
+        (act("service_commun", theme="AUTRE"), "AUTRE"),
+        (act("service_commun", part=1.2), "part « 1,2 »"),
+        (act("service_commun", part=-0.1), "part « -0,1 »"),
+        (act("service_commun", gain=1.0), "gain « 1 »"),
+        (act("service_commun", annee=2025), "année « 2025 »"),
+        (act("service_commun", annee=2033), "année « 2033 »"),
+        (act("nationalisation"), "modalité « nationalisation » inconnue"),
+        (act("service_commun", economie=10), "economie"),
+        (act("entente", charges_associees=10), "charges_associees"),
+        (act("mad_descendante", cout_unitaire=10), "ensemble"),
+        (act("service_commun", cout_unitaire=10, unites=3), "réservés aux mises à disposition"),
+        (act("service_commun", charges_associees=-1), "négatif"),
+    ],
+)
 def test_check_rules(action, fragment):
     errors = check(Scenario(None, 0, (action,)), FPU)
     assert len(errors) == 1 and fragment in errors[0] and errors[0].startswith("action « a1 » (n° 1) : "), errors
@@ -321,12 +523,15 @@ def test_check_scenario_level_rules():
     assert "relève du thème FIN" in other[0]
     # Candidate lists may overlap; ids stay unique.
     assert check(Scenario(None, 0, (act("service_commun"), act("service_commun"))), FPU, overlaps=False) == [
-        "identifiant « a1 » en double (actions n° 1 et n° 2)"]
+        "identifiant « a1 » en double (actions n° 1 et n° 2)"
+    ]
 
 
 def test_effects_add_up_for_non_overlapping_actions(b):
-    actions = (act("service_commun", activite="RH-PAIE", id="a1", gain=0.1),
-               act("mad_ascendante", theme="FIN", id="a2", gain=0.2, communes=None))
+    actions = (
+        act("service_commun", activite="RH-PAIE", id="a1", gain=0.1),
+        act("mad_ascendante", theme="FIN", id="a2", gain=0.2, communes=None),
+    )
     result = simulate(b, FPU, Scenario(None, 0.5, actions))
     effets = [effet(a, b, FPU, 0.5) for a in actions]
     assert result.after.numerator == pytest.approx(130_000 + sum(e.d_numerator for e in effets))
@@ -336,9 +541,12 @@ def test_effects_add_up_for_non_overlapping_actions(b):
 # --- Aggregates stored at import give the same results as the raw lines -----------------------------
 
 line = st.tuples(
-    st.sampled_from([E, A, B]), st.sampled_from(["FIN", "RH", "SI", "AOS", "AUTRE"]),
-    st.sampled_from([None, "", "RH-PAIE", "FIN-BUDG", "X-1"]), st.sampled_from(["propre", "mad", "transfere"]),
-    st.integers(0, 10_000_000), st.integers(1, 10),
+    st.sampled_from([E, A, B]),
+    st.sampled_from(["FIN", "RH", "SI", "AOS", "AUTRE"]),
+    st.sampled_from([None, "", "RH-PAIE", "FIN-BUDG", "X-1"]),
+    st.sampled_from(["propre", "mad", "transfere"]),
+    st.integers(0, 10_000_000),
+    st.integers(1, 10),
 )
 
 
@@ -346,17 +554,26 @@ line = st.tuples(
 @given(st.lists(line, max_size=40), st.floats(0, 1), st.floats(0, 0.9), st.booleans())
 def test_aggregated_rows_give_the_same_results(rows, part, gain, fpu):
     t = FPU if fpu else FA
-    raw = [(e, th, ac, sit, (A if e != A else B) if sit == "mad" else None, cents / 100, tenths / 10)
-           for e, th, ac, sit, cents, tenths in rows]
+    raw = [
+        (e, th, ac, sit, (A if e != A else B) if sit == "mad" else None, cents / 100, tenths / 10)
+        for e, th, ac, sit, cents, tenths in rows
+    ]
     lines = pl.DataFrame(raw, schema=SCHEMA, orient="row")
-    aggregated = lines.with_columns(pl.col("activite").fill_null(""), pl.col("beneficiaire").fill_null("")).group_by(
-        "employeur", "theme", "activite", "situation", "beneficiaire").agg(pl.col("montant").sum(), pl.col("etp_ligne").sum())
-    scenario = Scenario(None, 0.5, (
-        act("service_commun", id="a1", activite="RH-PAIE", communes=None, part=part, gain=gain),
-        act("mad_ascendante", id="a2", theme="FIN", part=part, gain=gain, annee=2027),
-        act("mad_descendante", id="a3", theme="SI", communes=(B,), gain=gain, annee=2028),
-        act("prestation", id="a4", theme="AOS", communes=None, economie=1_000),
-    ))
+    aggregated = (
+        lines.with_columns(pl.col("activite").fill_null(""), pl.col("beneficiaire").fill_null(""))
+        .group_by("employeur", "theme", "activite", "situation", "beneficiaire")
+        .agg(pl.col("montant").sum(), pl.col("etp_ligne").sum())
+    )
+    scenario = Scenario(
+        None,
+        0.5,
+        (
+            act("service_commun", id="a1", activite="RH-PAIE", communes=None, part=part, gain=gain),
+            act("mad_ascendante", id="a2", theme="FIN", part=part, gain=gain, annee=2027),
+            act("mad_descendante", id="a3", theme="SI", communes=(B,), gain=gain, annee=2028),
+            act("prestation", id="a4", theme="AOS", communes=None, economie=1_000),
+        ),
+    )
     one = simulate(bases(lines, t), t, scenario).as_json()
     two = simulate(bases(aggregated, t), t, scenario).as_json()
     # Sums in another order may differ in the last bits only.

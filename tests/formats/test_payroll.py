@@ -11,8 +11,7 @@ from formats.errors import InvalidFile
 from formats.payroll import LINE_SCHEMA, Payroll, TerritoryCodes, read_payroll, theme_code
 
 TWO_SEPARATORS = (
-    "deux séparateurs décimaux (« . » et « , ») : un seul est admis, "
-    "et les milliers ne se séparent que par des espaces"
+    "deux séparateurs décimaux (« . » et « , ») : un seul est admis, et les milliers ne se séparent que par des espaces"
 )
 EPCI = "243300316"
 BORDEAUX, MERIGNAC, PESSAC, AMBERIEU, AJACCIO = "33063", "33281", "33318", "01004", "2A004"
@@ -60,7 +59,15 @@ def first_line(data: bytes, **kwargs) -> dict:
 
 def test_valid_file_gives_typed_lines():
     data = payroll(
-        line(employeur=EPCI, agent="E1", theme="FIN", cout_annuel="50000", categorie="A", service="Budget", statut="titulaire"),
+        line(
+            employeur=EPCI,
+            agent="E1",
+            theme="FIN",
+            cout_annuel="50000",
+            categorie="A",
+            service="Budget",
+            statut="titulaire",
+        ),
         line(agent="B1", theme="RH", cout_annuel="30000", quotite="0,6", etp="0,8", activite="RH-PAIE"),
         line(agent="B1", theme="AUTRE", cout_annuel="30000", quotite="0,4", etp="0,8"),
         line(agent="B2", cout_annuel="36000", situation="mad", beneficiaire=EPCI, categorie="c"),
@@ -96,7 +103,13 @@ def test_only_required_columns():
     result = read(payroll(f"{BORDEAUX};M1;RH;40000", header="employeur;agent;theme;cout_annuel"))
     assert result.lines.schema == pl.Schema(LINE_SCHEMA)
     row = result.lines.row(0, named=True)
-    assert (row["quotite"], row["etp"], row["situation"], row["montant"], row["etp_ligne"]) == (1.0, 1.0, "propre", 40000.0, 1.0)
+    assert (row["quotite"], row["etp"], row["situation"], row["montant"], row["etp_ligne"]) == (
+        1.0,
+        1.0,
+        "propre",
+        40000.0,
+        1.0,
+    )
     assert row["beneficiaire"] is None and row["categorie"] is None and row["activite"] is None
 
 
@@ -108,7 +121,11 @@ def test_windows_1252_file_from_french_excel():
         f"{MERIGNAC};Zoé;Bâtiments, moyens matériels et logistique;1 234 567,8;12,5 %;1;MAD;{EPCI};;a",
     ]
     data = ("\r\n".join([header, *lines]) + "\r\n").encode("cp1252")
-    rows = read(data).lines.select("ligne", "agent", "theme", "cout_annuel", "quotite", "etp", "situation", "categorie").rows()
+    rows = (
+        read(data)
+        .lines.select("ligne", "agent", "theme", "cout_annuel", "quotite", "etp", "situation", "categorie")
+        .rows()
+    )
     assert rows == [
         (2, "Éloïse-1", "RH", 45231.5, 0.5, 0.8, "propre", "B"),
         (3, "Éloïse-1", "FIN", 45231.5, 0.5, 0.8, "propre", "B"),
@@ -193,15 +210,28 @@ def test_unicode_minus_is_a_minus():
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("50 %", 0.5), ("50%", 0.5), ("12,5 %", 0.125), ("100 %", 1.0), ("0,5", 0.5), ("0.25", 0.25), ("1", 1.0), ("", 1.0)],
+    [
+        ("50 %", 0.5),
+        ("50%", 0.5),
+        ("12,5 %", 0.125),
+        ("100 %", 1.0),
+        ("0,5", 0.5),
+        ("0.25", 0.25),
+        ("1", 1.0),
+        ("", 1.0),
+    ],
 )
 @pytest.mark.parametrize("column", ["quotite", "etp"])
 def test_shares_and_percentages(column, text, value):
     assert first_line(payroll(line(**{column: text})))[column] == value
 
 
-QUOTITE_RANGE = "hors de l'intervalle ]0 ; 1] : part du temps de travail de l'agent sur cette ligne (0,5 ou 50 % pour la moitié)"
-ETP_RANGE = "hors de l'intervalle ]0 ; 1] : taux de temps de travail de l'agent (0,8 ou 80 % pour un temps partiel à 80 %)"
+QUOTITE_RANGE = (
+    "hors de l'intervalle ]0 ; 1] : part du temps de travail de l'agent sur cette ligne (0,5 ou 50 % pour la moitié)"
+)
+ETP_RANGE = (
+    "hors de l'intervalle ]0 ; 1] : taux de temps de travail de l'agent (0,8 ou 80 % pour un temps partiel à 80 %)"
+)
 
 
 @pytest.mark.parametrize(
@@ -260,7 +290,9 @@ THEME_RULE = (
 )
 
 
-@pytest.mark.parametrize(("text", "start"), [("XX", "thème inconnu"), ("Ressources", "thème inconnu"), ("", "thème manquant")])
+@pytest.mark.parametrize(
+    ("text", "start"), [("XX", "thème inconnu"), ("Ressources", "thème inconnu"), ("", "thème manquant")]
+)
 def test_theme_errors(text, start):
     quoted = f"« {text} »" if text else "« »"
     assert errors(payroll(line(theme=text))) == [f"ligne 2 : theme {quoted} : {start} : {THEME_RULE}"]
@@ -277,7 +309,8 @@ def test_theme_errors(text, start):
         pytest.param({"employeur": "33999"}, f"ligne 2 : employeur « 33999 » : {OUTSIDE}", id="unknown-employer"),
         pytest.param(
             {"employeur": "1004"},
-            f"ligne 2 : employeur « 1004 » : {OUTSIDE} (un code INSEE a 5 caractères : le zéro initial a-t-il été perdu ?)",
+            f"ligne 2 : employeur « 1004 » : {OUTSIDE} "
+            "(un code INSEE a 5 caractères : le zéro initial a-t-il été perdu ?)",
             id="employer-lost-zero",
         ),
         pytest.param(
@@ -385,7 +418,8 @@ def test_quotite_sum_above_one_is_reported_on_each_row():
 def test_quotite_sum_counts_empty_quotites_as_one():
     data = payroll(line(agent="A"), line(agent="A", theme="FIN", quotite="0,5"))
     assert errors(data) == [
-        "ligne 2 : quotite « » : la somme des quotités de l'agent dépasse 1 (1,5) avec la ligne 3 (quotité vide ou absente : 1)",
+        "ligne 2 : quotite « » : la somme des quotités de l'agent dépasse 1 (1,5) avec la ligne 3 "
+        "(quotité vide ou absente : 1)",
         "ligne 3 : quotite « 0,5 » : la somme des quotités de l'agent dépasse 1 (1,5) avec la ligne 2",
     ]
 
@@ -393,8 +427,10 @@ def test_quotite_sum_counts_empty_quotites_as_one():
 def test_quotite_sum_without_a_quotite_column():
     data = payroll(f"{BORDEAUX};A;RH;1000", f"{BORDEAUX};A;FIN;1000", header="employeur;agent;theme;cout_annuel")
     assert errors(data) == [
-        "ligne 2 : quotite « » : la somme des quotités de l'agent dépasse 1 (2) avec la ligne 3 (quotité vide ou absente : 1)",
-        "ligne 3 : quotite « » : la somme des quotités de l'agent dépasse 1 (2) avec la ligne 2 (quotité vide ou absente : 1)",
+        "ligne 2 : quotite « » : la somme des quotités de l'agent dépasse 1 (2) avec la ligne 3 "
+        "(quotité vide ou absente : 1)",
+        "ligne 3 : quotite « » : la somme des quotités de l'agent dépasse 1 (2) avec la ligne 2 "
+        "(quotité vide ou absente : 1)",
     ]
 
 
@@ -427,9 +463,7 @@ def test_different_costs_for_one_agent_on_each_row():
         line(agent="A", theme="FIN", cout_annuel="45000", quotite="0,25"),
         line(agent="A", theme="SI", cout_annuel="46000", quotite="0,25"),
     )
-    rule = (
-        "un agent a un seul coût annuel pour son employeur (son coût total, même réparti sur plusieurs lignes)"
-    )
+    rule = "un agent a un seul coût annuel pour son employeur (son coût total, même réparti sur plusieurs lignes)"
     assert errors(data) == [
         f"ligne 2 : cout_annuel « 45000 » : l'agent a un coût annuel différent sur la ligne 4 : {rule}",
         f"ligne 3 : cout_annuel « 45000 » : l'agent a un coût annuel différent sur la ligne 4 : {rule}",
@@ -449,7 +483,10 @@ def test_different_costs_for_one_agent_on_each_row():
     ],
 )
 def test_costs_are_compared_to_the_cent(costs, valid):
-    data = payroll(line(agent="A", cout_annuel=costs[0], quotite="0,5"), line(agent="A", theme="FIN", cout_annuel=costs[1], quotite="0,5"))
+    data = payroll(
+        line(agent="A", cout_annuel=costs[0], quotite="0,5"),
+        line(agent="A", theme="FIN", cout_annuel=costs[1], quotite="0,5"),
+    )
     if valid:
         assert read(data).lines.height == 2
     else:
@@ -466,7 +503,9 @@ def test_different_etp_for_one_agent_on_each_row():
 
 
 def test_etp_tolerance_and_empty_etp_is_one():
-    ok = payroll(line(agent="A", etp="0,8", quotite="0,5"), line(agent="A", theme="FIN", etp="0,8000000001", quotite="0,5"))
+    ok = payroll(
+        line(agent="A", etp="0,8", quotite="0,5"), line(agent="A", theme="FIN", etp="0,8000000001", quotite="0,5")
+    )
     assert read(ok).lines.height == 2
     mixed = payroll(line(agent="A", etp="", quotite="0,5"), line(agent="A", theme="FIN", etp="100 %", quotite="0,5"))
     assert read(mixed).lines.height == 2
@@ -506,7 +545,7 @@ def test_missing_required_columns_one_error_each():
 
 
 def test_undetectable_separator_says_what_was_tried():
-    data = "employeur|agent|theme|cout_annuel\n33063|A|RH|1000\n".encode()
+    data = b"employeur|agent|theme|cout_annuel\n33063|A|RH|1000\n"
     assert errors(data) == [
         "fichier : séparateur de colonnes non reconnu (essayés : « ; », tabulation, « , ») : la ligne d'en-têtes "
         "« employeur|agent|theme|cout_annuel » ne forme qu'une colonne ; colonnes obligatoires manquantes : "
@@ -570,7 +609,13 @@ def test_cells_beyond_the_header_are_an_untitled_column():
 def test_accented_and_spaced_headers_in_any_order():
     header = "Coût annuel (€);Thème;Quotité;Agent;EMPLOYEUR"
     result = read(payroll(f"1000;RH;0,5;A;{BORDEAUX}", header=header))
-    assert result.lines.select("employeur", "agent", "theme", "cout_annuel", "quotite").row(0) == (BORDEAUX, "A", "RH", 1000.0, 0.5)
+    assert result.lines.select("employeur", "agent", "theme", "cout_annuel", "quotite").row(0) == (
+        BORDEAUX,
+        "A",
+        "RH",
+        1000.0,
+        0.5,
+    )
 
 
 # --- order of messages ----------------------------------------------------------------------------
@@ -654,7 +699,11 @@ def test_activity_warnings():
     lines = [line(agent=a, activite=x) for a, x in [("A", "rh-form"), ("B", "FIN-BUDGET"), ("C", "AUTRE-X")]]
     result = read(payroll(*lines), activities=ACTIVITIES)
     # The line counts for its theme; a known activity is given as the referential writes it.
-    assert result.lines.select("theme", "activite").rows() == [("RH", "RH-FORM"), ("RH", "FIN-BUDGET"), ("RH", "AUTRE-X")]
+    assert result.lines.select("theme", "activite").rows() == [
+        ("RH", "RH-FORM"),
+        ("RH", "FIN-BUDGET"),
+        ("RH", "AUTRE-X"),
+    ]
     assert len(result.warnings) == 2
 
 
@@ -686,7 +735,17 @@ def test_agent_identifier_never_appears_in_messages():
 
 # --- workbooks ------------------------------------------------------------------------------------
 
-XLSX_HEADER = ["Employeur", "Agent", "Thème", "Coût annuel (€)", "Quotité", "ETP", "Situation", "Bénéficiaire", "Service"]
+XLSX_HEADER = [
+    "Employeur",
+    "Agent",
+    "Thème",
+    "Coût annuel (€)",
+    "Quotité",
+    "ETP",
+    "Situation",
+    "Bénéficiaire",
+    "Service",
+]
 
 
 def test_xlsx_payroll_numeric_codes_hidden_rows_and_cached_formulas(build):
@@ -739,7 +798,9 @@ def test_xlsx_special_cells_are_errors_naming_them(build):
 def test_xlsx_error_cells_in_text_columns_are_errors_but_ignored_columns_are_ignored(build):
     rows = [XLSX_HEADER[:4] + ["Commentaire"], [33063, "#N/A", "RH", 1000, "#REF!"], [33063, "B", "RH", 1000, None]]
     failed = failure(build.xlsx(rows), filename="m.xlsx")
-    assert failed.errors == ["ligne 2 : agent « #N/A » : cellule en erreur dans le tableur : corrigez la formule ou la valeur"]
+    assert failed.errors == [
+        "ligne 2 : agent « #N/A » : cellule en erreur dans le tableur : corrigez la formule ou la valeur"
+    ]
     assert failed.warnings == ["colonne inconnue ignorée : « Commentaire » (colonne E)"]
 
 

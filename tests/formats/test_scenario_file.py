@@ -17,17 +17,30 @@ def errors(data: str, name="s.yaml", reader=lire_scenario):
 
 
 def test_json_example_of_the_contract():
-    s = lire_scenario(b'{"nom": "Cycle 1", "partage_gains": 0, "actions": [{"id": "a1", "theme": "RH", '
-                      b'"activite": "RH-PAIE", "communes": ["33063", "01004"], "modalite": "service_commun", '
-                      b'"part": 1, "gain": 0.1, "annee": 2027}]}', "s.json", T)
+    s = lire_scenario(
+        b'{"nom": "Cycle 1", "partage_gains": 0, "actions": [{"id": "a1", "theme": "RH", '
+        b'"activite": "RH-PAIE", "communes": ["33063", "01004"], "modalite": "service_commun", '
+        b'"part": 1, "gain": 0.1, "annee": 2027}]}',
+        "s.json",
+        T,
+    )
     a = s.actions[0]
     assert s.nom == "Cycle 1" and s.partage_gains == 0
     assert (a.id, a.theme, a.activite, a.communes, a.modalite, a.part, a.gain, a.annee) == (
-        "a1", "RH", "RH-PAIE", (A, B), "service_commun", 1.0, 0.1, 2027)
+        "a1",
+        "RH",
+        "RH-PAIE",
+        (A, B),
+        "service_commun",
+        1.0,
+        0.1,
+        2027,
+    )
 
 
 def test_yaml_defaults_labels_and_toutes():
-    s = lire_scenario("""
+    s = lire_scenario(
+        b"""
 actions:
   - theme: Ressources humaines
     communes: toutes
@@ -37,11 +50,22 @@ actions:
     communes: ["01004"]
     modalite: entente
     economie: 5000
-""".encode(), "s.yml", T, premiere_annee=2027)
+""",
+        "s.yml",
+        T,
+        premiere_annee=2027,
+    )
     a, b = s.actions
     assert s.nom is None and s.partage_gains == 0
-    assert (a.id, a.theme, a.communes, a.modalite, a.part, a.gain, a.annee) == ("1", "RH", None, "service_commun",
-                                                                               1.0, 0.0, 2027)
+    assert (a.id, a.theme, a.communes, a.modalite, a.part, a.gain, a.annee) == (
+        "1",
+        "RH",
+        None,
+        "service_commun",
+        1.0,
+        0.0,
+        2027,
+    )
     assert (b.id, b.activite, b.economie) == ("2", "SI-INFR", 5000.0)
     assert a.communes_de(T) == (A, B)
 
@@ -54,8 +78,9 @@ def test_yaml_code_without_quotes_is_an_error_showing_the_text():
 
 
 def test_numbers_where_codes_are_expected():
-    errs = errors('{"actions": [{"id": 7, "theme": 3, "activite": 1, "communes": [33063], "modalite": "entente"}]}',
-                  "s.json")
+    errs = errors(
+        '{"actions": [{"id": 7, "theme": 3, "activite": 1, "communes": [33063], "modalite": "entente"}]}', "s.json"
+    )
     assert [e.split(" : ")[2].split(" ")[0] for e in errs] == ["id", "theme", "activite", "communes"]
     assert all(e.startswith("ligne 1 : ") for e in errs)
 
@@ -94,29 +119,34 @@ actions:
 
 
 def test_overlap_reported_on_both_actions_naming_both_ids():
-    errs = errors('{"actions": [\n{"id": "a", "theme": "RH", "communes": "toutes", "modalite": "service_commun"},\n'
-                  '{"id": "b", "theme": "RH", "activite": "RH-PAIE", "communes": ["01004"], "modalite": "transfert"}\n]}',
-                  "s.json")
+    errs = errors(
+        '{"actions": [\n{"id": "a", "theme": "RH", "communes": "toutes", "modalite": "service_commun"},\n'
+        '{"id": "b", "theme": "RH", "activite": "RH-PAIE", "communes": ["01004"], "modalite": "transfert"}\n]}',
+        "s.json",
+    )
     assert len(errs) == 2 and errs[0].startswith("ligne 2 : ") and errs[1].startswith("ligne 3 : ")
     assert all("« a »" in e and "« b »" in e and "se chevauchent" in e for e in errs)
 
 
-@pytest.mark.parametrize("body,fragment", [
-    ('"part": "50 %"', "part « 50 % » : un texte ; un nombre attendu"),
-    ('"part": true', "un booléen"),
-    ('"annee": 2027.5', "un nombre entier attendu"),
-    ('"economie": 10', "economie : réservée aux modalités sans mouvement de personnel"),
-    ('"cout_unitaire": 10', "cout_unitaire et unites se donnent ensemble"),
-    ('"communes": "quelques-unes"', "une liste de codes INSEE, ou « toutes »"),
-    ('"modalite": null', "modalite manquante"),
-    ('"part": 1e400', "part « 1e400 » : un nombre infini ou indéfini ; un nombre attendu"),
-    ('"charges_associees": 1e13', "charges_associees « 10000000000000 » : au plus 1000000000000"),
-])
+@pytest.mark.parametrize(
+    "body,fragment",
+    [
+        ('"part": "50 %"', "part « 50 % » : un texte ; un nombre attendu"),
+        ('"part": true', "un booléen"),
+        ('"annee": 2027.5', "un nombre entier attendu"),
+        ('"economie": 10', "economie : réservée aux modalités sans mouvement de personnel"),
+        ('"cout_unitaire": 10', "cout_unitaire et unites se donnent ensemble"),
+        ('"communes": "quelques-unes"', "une liste de codes INSEE, ou « toutes »"),
+        ('"modalite": null', "modalite manquante"),
+        ('"part": 1e400', "part « 1e400 » : un nombre infini ou indéfini ; un nombre attendu"),
+        ('"charges_associees": 1e13', "charges_associees « 10000000000000 » : au plus 1000000000000"),
+    ],
+)
 def test_value_rules(body, fragment):
     base = {"theme": '"RH"', "communes": '["33063"]', "modalite": '"mad_descendante"'}
     key = body.split(":")[0].strip('"')
     base[key] = body.split(":", 1)[1].strip()
-    text = "{\"actions\": [{" + ", ".join(f'"{k}": {v}' for k, v in base.items()) + "}]}"
+    text = '{"actions": [{' + ", ".join(f'"{k}": {v}' for k, v in base.items()) + "}]}"
     errs = errors(text, "s.json")
     assert len(errs) == 1 and fragment in errs[0], errs
 
@@ -136,12 +166,16 @@ def test_file_level_errors():
 
 
 def test_bom_and_empty_actions_are_fine():
-    assert lire_scenario(b"\xef\xbb\xbf{\"actions\": []}", "s.json", T).actions == ()
+    assert lire_scenario(b'\xef\xbb\xbf{"actions": []}', "s.json", T).actions == ()
 
 
 def test_unit_cost_and_charges_are_read():
-    a = lire_scenario(b'{"actions": [{"theme": "FIN", "communes": ["33063"], "modalite": "mad_ascendante", '
-                      b'"cout_unitaire": 45.5, "unites": 1200, "charges_associees": 3000}]}', "s.json", T).actions[0]
+    a = lire_scenario(
+        b'{"actions": [{"theme": "FIN", "communes": ["33063"], "modalite": "mad_ascendante", '
+        b'"cout_unitaire": 45.5, "unites": 1200, "charges_associees": 3000}]}',
+        "s.json",
+        T,
+    ).actions[0]
     assert (a.cout_unitaire, a.unites, a.charges_associees, a.unit_price) == (45.5, 1200.0, 3000.0, 45.5 * 1200)
 
 
@@ -166,7 +200,8 @@ def test_candidates_overlaps_allowed_feasibility_refus_ceiling():
 
 
 def test_candidates_rules():
-    errs = errors("""
+    errs = errors(
+        """
 plafond_etp_annuel: -1
 refus:
   33063: [FIN]
@@ -175,7 +210,10 @@ actions:
   - {theme: RH, communes: toutes, modalite: service_commun, faisabilite: 3}
   - {id: c2, theme: RH, communes: toutes, modalite: service_commun, faisabilite: 5}
   - {id: c3, theme: RH, communes: toutes, modalite: service_commun}
-""", "c.yaml", lire_candidats)
+""",
+        "c.yaml",
+        lire_candidats,
+    )
     assert any(e.startswith("ligne 2 : plafond_etp_annuel « -1 »") for e in errs)
     assert any(e.startswith("ligne 3 : refus « 33063 » : un code s'écrit entre guillemets") for e in errs)
     assert any(e.startswith("ligne 5 : refus : commune « 99999 »") for e in errs)
@@ -184,5 +222,6 @@ actions:
     assert any(e.startswith("ligne 8 : action « c2 » : faisabilite « 5 »") for e in errs)
     assert any(e.startswith("ligne 9 : action « c3 » : faisabilite manquante") for e in errs)
     assert not any("chevauchent" in e for e in errs)
-    assert errors('{"actions": [{"theme": "RH", "communes": "toutes", "modalite": "entente", "faisabilite": 1}]}',
-                  "s.json")[0].startswith("ligne 1 : action « 1 » : clé « faisabilite » inconnue (réservée")
+    assert errors(
+        '{"actions": [{"theme": "RH", "communes": "toutes", "modalite": "entente", "faisabilite": 1}]}', "s.json"
+    )[0].startswith("ligne 1 : action « 1 » : clé « faisabilite » inconnue (réservée")

@@ -78,7 +78,9 @@ def test_normalize_header_drops_only_a_final_unit():
     assert normalize_header("(note) montant") == "(note)_montant"
 
 
-@pytest.mark.parametrize(("position", "letter"), [(0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA")])
+@pytest.mark.parametrize(
+    ("position", "letter"), [(0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA")]
+)
 def test_column_letter(position, letter):
     assert column_letter(position) == letter
 
@@ -336,7 +338,9 @@ def test_xlsx_formula_returning_empty_text_is_a_value(build):
     data = build.rezip(
         data,
         "xl/worksheets/sheet1.xml",
-        lambda xml: re.sub(rb'<c r="B2"><f>(.*?)</f><v\s*(?:/>|></v>)</c>', rb'<c r="B2" t="str"><f>\1</f><v></v></c>', xml),
+        lambda xml: re.sub(
+            rb'<c r="B2"><f>(.*?)</f><v\s*(?:/>|></v>)</c>', rb'<c r="B2" t="str"><f>\1</f><v></v></c>', xml
+        ),
     )
     assert b't="str"' in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     table = read_table(data, "f.xlsx", "masse_salariale")
@@ -438,9 +442,12 @@ def test_ods_error_cell_marked_by_libreoffice(build):
     data = build.rezip(
         data,
         "content.xml",
-        lambda xml: xml.replace(b'office:string-value=""', b'office:string-value="" calcext:value-type="error"').replace(
+        lambda xml: xml.replace(
+            b'office:string-value=""', b'office:string-value="" calcext:value-type="error"'
+        ).replace(
             b"<office:document-content ",
-            b'<office:document-content xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" ',
+            b"<office:document-content "
+            b'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" ',
             1,
         ),
     )
@@ -478,7 +485,9 @@ def test_row_list(rows, text):
     assert row_list(rows) == text
 
 
-@pytest.mark.parametrize(("x", "text"), [(1.2, "1,2"), (2.0, "2"), (1.0000000001, "1"), (0.1 + 0.2, "0,3"), (-0.0, "0")])
+@pytest.mark.parametrize(
+    ("x", "text"), [(1.2, "1,2"), (2.0, "2"), (1.0000000001, "1"), (0.1 + 0.2, "0,3"), (-0.0, "0")]
+)
 def test_french_number(x, text):
     assert french_number(x) == text
 

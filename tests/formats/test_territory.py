@@ -8,8 +8,7 @@ from formats.errors import InvalidFile
 from formats.territory import OrganisationRow, TerritoryFile, read_territory
 
 TWO_SEPARATORS = (
-    "deux séparateurs décimaux (« . » et « , ») : un seul est admis, "
-    "et les milliers ne se séparent que par des espaces"
+    "deux séparateurs décimaux (« . » et « , ») : un seul est admis, et les milliers ne se séparent que par des espaces"
 )
 HEADER = "code;nom;type;population;fiscalite"
 EPCI_LINE = "243300316;Bordeaux Métropole;epci;;"
@@ -75,8 +74,15 @@ def test_windows_1252_territory():
         ("243300316;BM;epci;-1;", "ligne 2 : population « -1 » : population négative"),
         ("243300316;BM;epci;12,5;", "ligne 2 : population « 12,5 » : n'est pas un nombre entier"),
         ("243300316;BM;epci;beaucoup;", "ligne 2 : population « beaucoup » : n'est pas un nombre entier"),
-        ("243300316;BM;epci;1.000,5;", "ligne 2 : population « 1.000,5 » : deux séparateurs décimaux (« . » et « , ») : un seul est admis, et les milliers ne se séparent que par des espaces"),
-        ("243300316;BM;epci;50 %;", "ligne 2 : population « 50 % » : pourcentage non admis ici : un nombre entier est attendu"),
+        (
+            "243300316;BM;epci;1.000,5;",
+            "ligne 2 : population « 1.000,5 » : deux séparateurs décimaux (« . » et « , ») : un seul est admis, "
+            "et les milliers ne se séparent que par des espaces",
+        ),
+        (
+            "243300316;BM;epci;50 %;",
+            "ligne 2 : population « 50 % » : pourcentage non admis ici : un nombre entier est attendu",
+        ),
     ],
 )
 def test_epci_row_errors(line, message):

@@ -14,8 +14,18 @@ from territoire.models import Evenement
 
 pytestmark = pytest.mark.django_db
 
-MEMBRES = ["equipe_projet", "dgs_metropole", "dgs_bordeaux", "dgs_merignac", "copilote_rh_commune",
-           "copilote_rh_epci", "consultant", "elu_copil", "membre_rh", "observateur"]
+MEMBRES = [
+    "equipe_projet",
+    "dgs_metropole",
+    "dgs_bordeaux",
+    "dgs_merignac",
+    "copilote_rh_commune",
+    "copilote_rh_epci",
+    "consultant",
+    "elu_copil",
+    "membre_rh",
+    "observateur",
+]
 COORDINATEURS = ["equipe_projet", "copilote_rh_commune", "copilote_rh_epci"]
 
 
@@ -34,11 +44,17 @@ def rh(territoire):
 @pytest.fixture
 def paie(cast, territoire):
     """A « Paie » sub-group of RH with its member."""
-    return do_creer_sous_groupe(rh(territoire), nom="Paie", description="Paie et carrières",
-                                membres=[cast["membre_rh"]], auteur=cast["equipe_projet"])
+    return do_creer_sous_groupe(
+        rh(territoire),
+        nom="Paie",
+        description="Paie et carrières",
+        membres=[cast["membre_rh"]],
+        auteur=cast["equipe_projet"],
+    )
 
 
 # --- the page -------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", MEMBRES)
 def test_every_member_reads_the_group_page(connecte, cast, territoire, paie, role):
@@ -87,13 +103,18 @@ def test_the_panels_context_is_merged(connecte, cast, territoire, monkeypatch):
 
 def test_other_territories_answer_404(connecte, cast, territoire, paie):
     client = connecte(cast["exterieur"])
-    for name, kwargs in (("groupe", {}), ("perimetre", {}), ("ajouter_sous_groupe", {}),
-                         ("modifier_sous_groupe", {"pk": paie.pk})):
+    for name, kwargs in (
+        ("groupe", {}),
+        ("perimetre", {}),
+        ("ajouter_sous_groupe", {}),
+        ("modifier_sous_groupe", {"pk": paie.pk}),
+    ):
         assert client.get(url(name, territoire, **kwargs)).status_code == 404
     assert client.post(url("ajouter_membre", territoire), {"utilisateur": cast["exterieur"].pk}).status_code == 404
 
 
 # --- périmètre ------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", COORDINATEURS)
 def test_the_project_team_and_the_copilots_edit_the_perimetre(connecte, cast, territoire, role):
@@ -124,11 +145,12 @@ def test_the_copilots_of_one_group_cannot_edit_another(connecte, cast, territoir
 
 # --- members --------------------------------------------------------------------------------------------
 
+
 def test_the_project_team_adds_and_removes_members(client, connecte, cast, territoire, paie):
     connecte(cast["equipe_projet"])
     page = texte(client.get(url("groupe", territoire)))
-    liste = page[page.index('name="utilisateur"'):]
-    liste = liste[:liste.index("</select>")]
+    liste = page[page.index('name="utilisateur"') :]
+    liste = liste[: liste.index("</select>")]
     assert "dgs-bordeaux" in liste and "membre-rh" not in liste and "copilote-rh-epci" not in liste
 
     response = client.post(url("ajouter_membre", territoire), {"utilisateur": cast["dgs_bordeaux"].pk})
@@ -148,12 +170,15 @@ def test_the_project_team_adds_and_removes_members(client, connecte, cast, terri
     assert client.post(url("retirer_membre", territoire, pk=cast["membre_rh"].pk)).status_code == 404
 
 
-@pytest.mark.parametrize("qui, message", [
-    ("copilote_rh_epci", "copilote-rh-epci participe déjà au groupe (co-pilote EPCI)."),
-    ("membre_rh", "membre-rh participe déjà au groupe (membre)."),
-    ("exterieur", "Choisissez une personne du territoire dans la liste."),
-    ("", "Choisissez la personne à ajouter au groupe."),
-])
+@pytest.mark.parametrize(
+    "qui, message",
+    [
+        ("copilote_rh_epci", "copilote-rh-epci participe déjà au groupe (co-pilote EPCI)."),
+        ("membre_rh", "membre-rh participe déjà au groupe (membre)."),
+        ("exterieur", "Choisissez une personne du territoire dans la liste."),
+        ("", "Choisissez la personne à ajouter au groupe."),
+    ],
+)
 def test_adding_a_member_says_what_is_wrong(connecte, cast, territoire, qui, message):
     client = connecte(cast["equipe_projet"])
     response = client.post(url("ajouter_membre", territoire), {"utilisateur": cast[qui].pk if qui else ""})
@@ -164,8 +189,9 @@ def test_adding_a_member_says_what_is_wrong(connecte, cast, territoire, qui, mes
     assert Habilitation.objects.filter(role=Role.MEMBRE).count() == 1
 
 
-@pytest.mark.parametrize("role", ["copilote_rh_commune", "copilote_rh_epci", "dgs_metropole", "consultant",
-                                  "membre_rh"])
+@pytest.mark.parametrize(
+    "role", ["copilote_rh_commune", "copilote_rh_epci", "dgs_metropole", "consultant", "membre_rh"]
+)
 def test_members_are_managed_by_the_project_team_only(connecte, cast, territoire, role):
     """The page shows no member form to them; a direct POST is refused."""
     client = connecte(cast[role])
@@ -177,26 +203,35 @@ def test_members_are_managed_by_the_project_team_only(connecte, cast, territoire
 
 # --- sub-groups -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", COORDINATEURS)
-def test_the_project_team_and_the_copilots_create_rename_and_delete_sub_groups(client, connecte, cast, territoire,
-                                                                              role):
+def test_the_project_team_and_the_copilots_create_rename_and_delete_sub_groups(
+    client, connecte, cast, territoire, role
+):
     connecte(cast[role])
     page = texte(client.get(url("ajouter_sous_groupe", territoire)))
     assert "<legend>Membres du sous-groupe</legend>" in page
     assert "membre-rh (Talence)" in page and "copilote-rh-epci (Bordeaux Métropole)" in page
     assert "dgs-bordeaux" not in page  # not in the group
 
-    response = client.post(url("ajouter_sous_groupe", territoire), {
-        "nom": "  Formation   continue ", "description": "Plan de formation mutualisé",
-        "membres": [cast["membre_rh"].pk, cast["copilote_rh_commune"].pk]})
+    response = client.post(
+        url("ajouter_sous_groupe", territoire),
+        {
+            "nom": "  Formation   continue ",
+            "description": "Plan de formation mutualisé",
+            "membres": [cast["membre_rh"].pk, cast["copilote_rh_commune"].pk],
+        },
+    )
     assert response.status_code == 302
     sous_groupe = SousGroupe.objects.get()
     assert sous_groupe.nom == "Formation continue" and sous_groupe.groupe.theme == "RH"
     assert set(sous_groupe.membres.all()) == {cast["membre_rh"], cast["copilote_rh_commune"]}
     assert Evenement.objects.get(action="groupes.sous_groupe_creation").utilisateur == cast[role]
 
-    response = client.post(url("modifier_sous_groupe", territoire, pk=sous_groupe.pk), {
-        "nom": "Formation", "description": "", "membres": [cast["copilote_rh_epci"].pk]})
+    response = client.post(
+        url("modifier_sous_groupe", territoire, pk=sous_groupe.pk),
+        {"nom": "Formation", "description": "", "membres": [cast["copilote_rh_epci"].pk]},
+    )
     assert response.status_code == 302
     sous_groupe.refresh_from_db()
     assert sous_groupe.nom == "Formation" and list(sous_groupe.membres.all()) == [cast["copilote_rh_epci"]]
@@ -207,14 +242,20 @@ def test_the_project_team_and_the_copilots_create_rename_and_delete_sub_groups(c
     assert response.status_code == 302
     assert not SousGroupe.objects.exists()
     assert [e.action for e in Evenement.objects.filter(action__startswith="groupes.sous_groupe")] == [
-        "groupes.sous_groupe_suppression", "groupes.sous_groupe_modification", "groupes.sous_groupe_creation"]
+        "groupes.sous_groupe_suppression",
+        "groupes.sous_groupe_modification",
+        "groupes.sous_groupe_creation",
+    ]
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"nom": ""}, "Ce champ est obligatoire."),
-    ({"nom": "paie"}, "Le groupe a déjà un sous-groupe « paie » : choisissez un autre nom."),
-    ({"nom": "Carrières", "membres": ["DGS"]}, "Choisissez les membres parmi les participants du groupe."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"nom": ""}, "Ce champ est obligatoire."),
+        ({"nom": "paie"}, "Le groupe a déjà un sous-groupe « paie » : choisissez un autre nom."),
+        ({"nom": "Carrières", "membres": ["DGS"]}, "Choisissez les membres parmi les participants du groupe."),
+    ],
+)
 def test_sub_group_form_says_what_is_wrong(connecte, cast, territoire, paie, data, message):
     if data.get("membres") == ["DGS"]:
         data["membres"] = [cast["dgs_bordeaux"].pk]  # not in the group
@@ -246,7 +287,9 @@ def test_a_sub_group_is_reached_through_its_own_group_only(connecte, cast, terri
 def test_a_copilot_replaced_in_the_repartition_leaves_the_sub_groups(connecte, cast, territoire, paie):
     paie.membres.add(cast["copilote_rh_commune"])
     client = connecte(cast["equipe_projet"])
-    response = client.post(url("repartition", territoire), {
-        "copilote_commune": cast["dgs_bordeaux"].pk, "copilote_epci": cast["copilote_rh_epci"].pk})
+    response = client.post(
+        url("repartition", territoire),
+        {"copilote_commune": cast["dgs_bordeaux"].pk, "copilote_epci": cast["copilote_rh_epci"].pk},
+    )
     assert response.status_code == 302
     assert list(paie.membres.all()) == [cast["membre_rh"]]

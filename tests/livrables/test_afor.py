@@ -39,8 +39,7 @@ def ajouter(cast, groupe_rh, paie):
 
     def _ajouter(role, quadrant, texte, activite=None):
         user = cast[role]
-        return do_ajouter_element(livrable_afor(groupe_rh), user, activite or paie, quadrant, texte,
-                                  user.organisation)
+        return do_ajouter_element(livrable_afor(groupe_rh), user, activite or paie, quadrant, texte, user.organisation)
 
     return _ajouter
 
@@ -51,18 +50,29 @@ def livrable(groupe):
 
 def test_members_add_items_tagged_with_their_organisation_and_others_are_refused(connecte, cast, territoire, groupe_rh):
     c = connecte(cast["membre_rh"])
-    r = c.post(url(territoire, "livrables:afor_ajouter"), {"quadrant": "faiblesse", "texte": "Logiciels de paie différents"})
+    r = c.post(
+        url(territoire, "livrables:afor_ajouter"), {"quadrant": "faiblesse", "texte": "Logiciels de paie différents"}
+    )
     assert r.status_code == 302 and r.url.endswith("#quadrant-faiblesse")
     element = ElementAfor.objects.get()
     assert (element.organisation.nom, element.auteur, element.modifie_par, element.version) == (
-        "Talence", cast["membre_rh"], cast["membre_rh"], 1)
+        "Talence",
+        cast["membre_rh"],
+        cast["membre_rh"],
+        1,
+    )
     lv = livrable(groupe_rh)
     assert lv.version == 2  # created (1), then the item (2)
     assert "ajout d'un élément" in Trace.objects.de(lv).order_by("-id").first().commentaire
 
     c = connecte(cast["dgs_metropole"])  # a DGS outside the group may contribute (EPCI badge)
-    assert c.post(url(territoire, "livrables:afor_ajouter"),
-                  {"quadrant": "opportunite", "texte": "Renouvellement du marché SIRH en 2027"}).status_code == 302
+    assert (
+        c.post(
+            url(territoire, "livrables:afor_ajouter"),
+            {"quadrant": "opportunite", "texte": "Renouvellement du marché SIRH en 2027"},
+        ).status_code
+        == 302
+    )
     page = c.get(url(territoire, "livrables:afor_activite")).content.decode()
     assert "Logiciels de paie différents" in page and "Talence" in page and "</span>EPCI</span>" in page
     for titre in ("Avantages", "Faiblesses", "Opportunités", "Risques"):
@@ -110,7 +120,11 @@ def test_group_rewords_an_item_and_a_member_cannot(connecte, cast, territoire, g
     assert r.status_code == 302
     e.refresh_from_db()
     assert (e.texte, e.version, e.modifie_par, e.organisation.nom) == (
-        "Logiciels de paie différents", 2, cast["copilote_rh_epci"], "Bordeaux")
+        "Logiciels de paie différents",
+        2,
+        cast["copilote_rh_epci"],
+        "Bordeaux",
+    )
     lv = livrable(groupe_rh)
     assert lv.version == avant + 1
     assert "élément reformulé" in Trace.objects.de(lv).order_by("-id").first().commentaire
@@ -128,8 +142,10 @@ def test_group_merges_items_of_one_quadrant_nothing_is_lost(connecte, cast, terr
 
     c = connecte(cast["membre_rh"])
     assert c.get(url(territoire, "livrables:afor_fusionner")).status_code == 403
-    assert c.post(url(territoire, "livrables:afor_fusionner"),
-                  {"elements": [a.pk, b.pk], "choix": str(a.pk)}).status_code == 403
+    assert (
+        c.post(url(territoire, "livrables:afor_fusionner"), {"elements": [a.pk, b.pk], "choix": str(a.pk)}).status_code
+        == 403
+    )
     assert not ElementAfor.objects.filter(fusionne_dans__isnull=False).exists()
 
     c = connecte(cast["consultant"])
@@ -144,8 +160,10 @@ def test_group_merges_items_of_one_quadrant_nothing_is_lost(connecte, cast, terr
     assert r.status_code == 400
 
     avant = livrable(groupe_rh).version
-    r = c.post(url(territoire, "livrables:afor_fusionner"), {"elements": [a.pk, b.pk], "choix": "autre",
-                                                             "texte": "Expertise partagée sur la paie et la réglementation"})
+    r = c.post(
+        url(territoire, "livrables:afor_fusionner"),
+        {"elements": [a.pk, b.pk], "choix": "autre", "texte": "Expertise partagée sur la paie et la réglementation"},
+    )
     assert r.status_code == 302
     a.refresh_from_db(), b.refresh_from_db()
     assert a.texte == "Expertise partagée sur la paie et la réglementation" and a.version == 2
@@ -163,7 +181,7 @@ def test_group_merges_items_of_one_quadrant_nothing_is_lost(connecte, cast, terr
     assert "Réglementation bien maîtrisée" in grille
     assert "Expertise des gestionnaires de paie" in fusionnes and "Mérignac" in fusionnes and "Pessac" in fusionnes
     assert "fusionné dans « Réglementation bien maîtrisée »" in fusionnes
-    assert 'id="element-%d"' % b.pk not in page  # hidden from the grid
+    assert f'id="element-{b.pk}"' not in page  # hidden from the grid
     theme = c.get(url(territoire, "livrables:afor")).content.decode()
     assert "Expertise des gestionnaires de paie" not in theme and "Mérignac" in theme  # its badge, not its text
 
@@ -178,7 +196,10 @@ def test_group_deletes_an_item_and_a_member_cannot(connecte, cast, territoire, g
     assert c.post(url(territoire, "livrables:afor_supprimer", pk=e.pk)).status_code == 302
     assert not ElementAfor.objects.exists()
     lv = livrable(groupe_rh)
-    assert lv.version == avant + 1 and "suppression de l'élément" in Trace.objects.de(lv).order_by("-id").first().commentaire
+    assert (
+        lv.version == avant + 1
+        and "suppression de l'élément" in Trace.objects.de(lv).order_by("-id").first().commentaire
+    )
     assert c.post(url(territoire, "livrables:afor_supprimer", pk=e.pk)).status_code == 404
 
 
@@ -193,29 +214,42 @@ def test_a_locked_deliverable_refuses_every_change(connecte, cast, territoire, g
     r = c.post(url(territoire, "livrables:afor_ajouter"), {"quadrant": "risque", "texte": "Trop tard"})
     assert r.status_code == 409 and "il faut le rouvrir" in r.content.decode()
     assert c.post(url(territoire, "livrables:afor_reformuler", pk=a.pk), {"texte": "Autre"}).status_code == 409
-    assert c.post(url(territoire, "livrables:afor_fusionner"),
-                  {"elements": [a.pk, b.pk], "choix": str(a.pk)}).status_code == 409
+    assert (
+        c.post(url(territoire, "livrables:afor_fusionner"), {"elements": [a.pk, b.pk], "choix": str(a.pk)}).status_code
+        == 409
+    )
     assert c.post(url(territoire, "livrables:afor_supprimer", pk=a.pk)).status_code == 409
     a.refresh_from_db(), b.refresh_from_db()
     assert ElementAfor.objects.count() == 2 and a.texte == "Un" and b.fusionne_dans is None
     assert livrable(groupe_rh).version == version
 
 
-def test_consolidated_view_of_the_theme_in_bounded_queries(connecte, cast, territoire, groupe_rh,
-                                                            django_assert_max_num_queries):
+def test_consolidated_view_of_the_theme_in_bounded_queries(
+    connecte, cast, territoire, groupe_rh, django_assert_max_num_queries
+):
     from livrables.actions_afor import livrable_afor
 
     lv = livrable_afor(groupe_rh)
     activites = list(territoire.activites.filter(theme="RH"))
     orgs = list(territoire.organisations.all())
     quadrants = list(Quadrant.values)
-    ElementAfor.objects.bulk_create([
-        ElementAfor(livrable=lv, activite=activites[i % len(activites)], quadrant=quadrants[i % 4],
-                    texte=f"Élément numéro {i}", organisation=orgs[i % len(orgs)], auteur=cast["membre_rh"])
-        for i in range(200)])
+    ElementAfor.objects.bulk_create(
+        [
+            ElementAfor(
+                livrable=lv,
+                activite=activites[i % len(activites)],
+                quadrant=quadrants[i % 4],
+                texte=f"Élément numéro {i}",
+                organisation=orgs[i % len(orgs)],
+                auteur=cast["membre_rh"],
+            )
+            for i in range(200)
+        ]
+    )
     cible = ElementAfor.objects.filter(livrable=lv).first()
     ElementAfor.objects.filter(livrable=lv, activite=cible.activite, quadrant=cible.quadrant).exclude(
-        pk=cible.pk).update(fusionne_dans=cible)
+        pk=cible.pk
+    ).update(fusionne_dans=cible)
     c = connecte(cast["observateur"])
     with django_assert_max_num_queries(12):
         r = c.get(url(territoire, "livrables:afor"))

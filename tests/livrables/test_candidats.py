@@ -1,6 +1,7 @@
 """GT3 line → optimiser candidate (FORMATS.md §5-6): tables of cases, no database."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -8,21 +9,55 @@ from livrables.candidats import LigneGT3, candidat, faisabilite_json, fichier_ca
 
 CAS = [
     # (line, expected candidate)
-    (LigneGT3(7, "RH", "RH-PAIE", "service_commun", "3", True),
-     {"id": "GT3-7", "theme": "RH", "activite": "RH-PAIE", "communes": "toutes", "modalite": "service_commun",
-      "faisabilite": 3}),
-    (LigneGT3(8, "FIN", "FIN-COMP", "mad_ascendante", "4+", False, ("33281", "33063", "33063")),
-     {"id": "GT3-8", "theme": "FIN", "activite": "FIN-COMP", "communes": ["33063", "33281"],
-      "modalite": "mad_ascendante", "faisabilite": "4+"}),
-    (LigneGT3(9, "CPAJ", "CPAJ-ACH", "groupement_commandes", "0", False, ("33522",)),
-     {"id": "GT3-9", "theme": "CPAJ", "activite": "CPAJ-ACH", "communes": ["33522"],
-      "modalite": "groupement_commandes", "faisabilite": 0}),
-    (LigneGT3(10, "SI", None, "entente", "4", True),
-     {"id": "GT3-10", "theme": "SI", "communes": "toutes", "modalite": "entente", "faisabilite": 4}),
+    (
+        LigneGT3(7, "RH", "RH-PAIE", "service_commun", "3", True),
+        {
+            "id": "GT3-7",
+            "theme": "RH",
+            "activite": "RH-PAIE",
+            "communes": "toutes",
+            "modalite": "service_commun",
+            "faisabilite": 3,
+        },
+    ),
+    (
+        LigneGT3(8, "FIN", "FIN-COMP", "mad_ascendante", "4+", False, ("33281", "33063", "33063")),
+        {
+            "id": "GT3-8",
+            "theme": "FIN",
+            "activite": "FIN-COMP",
+            "communes": ["33063", "33281"],
+            "modalite": "mad_ascendante",
+            "faisabilite": "4+",
+        },
+    ),
+    (
+        LigneGT3(9, "CPAJ", "CPAJ-ACH", "groupement_commandes", "0", False, ("33522",)),
+        {
+            "id": "GT3-9",
+            "theme": "CPAJ",
+            "activite": "CPAJ-ACH",
+            "communes": ["33522"],
+            "modalite": "groupement_commandes",
+            "faisabilite": 0,
+        },
+    ),
+    (
+        LigneGT3(10, "SI", None, "entente", "4", True),
+        {"id": "GT3-10", "theme": "SI", "communes": "toutes", "modalite": "entente", "faisabilite": 4},
+    ),
     # "toutes" wins over a stale list of communes
-    (LigneGT3(11, "RH", "RH-FORM", "transfert", "1", True, ("33063",)),
-     {"id": "GT3-11", "theme": "RH", "activite": "RH-FORM", "communes": "toutes", "modalite": "transfert",
-      "faisabilite": 1}),
+    (
+        LigneGT3(11, "RH", "RH-FORM", "transfert", "1", True, ("33063",)),
+        {
+            "id": "GT3-11",
+            "theme": "RH",
+            "activite": "RH-FORM",
+            "communes": "toutes",
+            "modalite": "transfert",
+            "faisabilite": 1,
+        },
+    ),
 ]
 
 EXCLUES = [
@@ -40,8 +75,9 @@ def test_candidat(ligne, attendu):
     assert raison_exclusion(ligne) is None
     resultat = candidat(ligne)
     assert resultat == attendu
-    assert list(resultat) == [k for k in ("id", "theme", "activite", "communes", "modalite", "faisabilite")
-                              if k in attendu]
+    assert list(resultat) == [
+        k for k in ("id", "theme", "activite", "communes", "modalite", "faisabilite") if k in attendu
+    ]
 
 
 @pytest.mark.parametrize("ligne, raison", EXCLUES)
@@ -80,5 +116,5 @@ def test_fichier_vide():
 def test_module_pur():
     import livrables.candidats as module
 
-    source = open(module.__file__, encoding="utf-8").read()
+    source = Path(module.__file__).read_text(encoding="utf-8")
     assert "django" not in source.lower().replace("no django", "")

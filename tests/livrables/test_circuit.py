@@ -27,8 +27,12 @@ def remplir(groupe, cast, specificites="Paie internalisée"):
     livrable = actions.livrable_de(groupe, "GT1")
     paie = Activite.objects.get(territoire=groupe.schema.territoire, code="RH-PAIE")
     bordeaux = groupe.schema.territoire.organisations.get(code=BORDEAUX)
-    actions.do_enregistrer_inventaire(livrable, bordeaux, cast["dgs_bordeaux"], {
-        paie.pk: {"exerce": True, "etp": Decimal("3"), "sous_activites": "", "specificites": specificites}})
+    actions.do_enregistrer_inventaire(
+        livrable,
+        bordeaux,
+        cast["dgs_bordeaux"],
+        {paie.pk: {"exerce": True, "etp": Decimal("3"), "sous_activites": "", "specificites": specificites}},
+    )
     livrable.refresh_from_db()
     return livrable
 
@@ -154,8 +158,9 @@ def test_badge_include(cast, territoire, groupe_rh):
     assert "Brouillon" in html and url(territoire, "circuit", type="GT2") in html
 
 
-def test_submission_emails_each_copilot_after_commit(cast, territoire, groupe_rh, connecte,
-                                                    django_capture_on_commit_callbacks, mailoutbox):
+def test_submission_emails_each_copilot_after_commit(
+    cast, territoire, groupe_rh, connecte, django_capture_on_commit_callbacks, mailoutbox
+):
     remplir(groupe_rh, cast)
     client = connecte(cast["copilote_rh_commune"])  # a co-pilot submitting is not e-mailed herself
     with django_capture_on_commit_callbacks(execute=True):
@@ -166,8 +171,9 @@ def test_submission_emails_each_copilot_after_commit(cast, territoire, groupe_rh
     assert url(territoire, "circuit") in message.body and "version 2" in message.body
 
 
-def test_a_failing_mail_server_does_not_undo_the_submission(cast, territoire, groupe_rh, connecte, monkeypatch,
-                                                            django_capture_on_commit_callbacks, caplog):
+def test_a_failing_mail_server_does_not_undo_the_submission(
+    cast, territoire, groupe_rh, connecte, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
     from django.core import mail
 
     def panne(*args, **kwargs):

@@ -33,8 +33,12 @@ def activites(territoire, theme="RH"):
 def donnees(territoire, theme="RH", **par_code):
     """The POST of a commune's page: every activity left blank but those given as code={field: value}."""
     acts = activites(territoire, theme)
-    data = {"activites-TOTAL_FORMS": str(len(acts)), "activites-INITIAL_FORMS": str(len(acts)),
-            "activites-MIN_NUM_FORMS": "0", "activites-MAX_NUM_FORMS": "1000"}
+    data = {
+        "activites-TOTAL_FORMS": str(len(acts)),
+        "activites-INITIAL_FORMS": str(len(acts)),
+        "activites-MIN_NUM_FORMS": "0",
+        "activites-MAX_NUM_FORMS": "1000",
+    }
     for i, a in enumerate(acts):
         for champ, valeur in par_code.get(a.code.replace("-", "_"), {}).items():
             data[f"activites-{i}-{champ}"] = valeur
@@ -49,9 +53,11 @@ def test_dgs_fills_her_commune_and_one_version_is_recorded(cast, territoire, gro
     page = client.get(url_commune(territoire, BORDEAUX))
     assert page.status_code == 200
     assert "Enregistrer la liste de Bordeaux" in page.content.decode()
-    data = donnees(territoire, RH_PAIE={"exerce": "oui", "etp": "3,5", "sous_activites": [],
-                                        "specificites": "Paie sous Civil Net RH"},
-                   RH_FORM={"exerce": "non"})
+    data = donnees(
+        territoire,
+        RH_PAIE={"exerce": "oui", "etp": "3,5", "sous_activites": [], "specificites": "Paie sous Civil Net RH"},
+        RH_FORM={"exerce": "non"},
+    )
     response = client.post(url_commune(territoire, BORDEAUX), data)
     assert response.status_code == 302
     livrable = livrable_de(groupe_rh, "GT1")
@@ -82,9 +88,15 @@ def test_french_validation_and_nothing_written(cast, territoire, groupe_rh, conn
     from livrables.models import LigneInventaire
 
     client = connecte(cast["dgs_bordeaux"])
-    response = client.post(url_commune(territoire, BORDEAUX), donnees(
-        territoire, RH_PAIE={"exerce": "oui", "etp": "-1"}, RH_FORM={"exerce": "non", "etp": "2"},
-        RH_RECR={"etp": "beaucoup"}))
+    response = client.post(
+        url_commune(territoire, BORDEAUX),
+        donnees(
+            territoire,
+            RH_PAIE={"exerce": "oui", "etp": "-1"},
+            RH_FORM={"exerce": "non", "etp": "2"},
+            RH_RECR={"etp": "beaucoup"},
+        ),
+    )
     assert response.status_code == 400
     text = response.content.decode()
     assert "Le nombre d&#x27;ETP ne peut pas être négatif." in text
@@ -100,12 +112,15 @@ def test_dgs_cannot_change_another_commune(cast, territoire, groupe_rh, connecte
     page = client.get(url_commune(territoire, BORDEAUX))
     assert page.status_code == 200  # read only: no form
     assert "Enregistrer la liste" not in page.content.decode()
-    assert "<form method=\"post\" novalidate>" not in page.content.decode()
+    assert '<form method="post" novalidate>' not in page.content.decode()
     response = client.post(url_commune(territoire, BORDEAUX), donnees(territoire, RH_PAIE={"exerce": "oui"}))
     assert response.status_code == 403
     assert not LigneInventaire.objects.exists()
     # Her own commune is fine; the consolidated page offers her own commune only.
-    assert client.post(url_commune(territoire, MERIGNAC), donnees(territoire, RH_PAIE={"exerce": "oui"})).status_code == 302
+    assert (
+        client.post(url_commune(territoire, MERIGNAC), donnees(territoire, RH_PAIE={"exerce": "oui"})).status_code
+        == 302
+    )
     consolide = client.get(url_gt1(territoire)).content.decode()
     assert "Remplir la liste des activités de Mérignac" in consolide
     assert "Remplir la liste d&#x27;une commune" not in consolide
@@ -114,8 +129,12 @@ def test_dgs_cannot_change_another_commune(cast, territoire, groupe_rh, connecte
 def test_delegate_of_the_commune_in_the_group_fills_it(cast, territoire, connecte):
     # membre_rh belongs to Talence and takes part in the RH group: a delegate of Talence.
     client = connecte(cast["membre_rh"])
-    assert client.post(url_commune(territoire, TALENCE), donnees(territoire, RH_PAIE={"exerce": "oui"})).status_code == 302
-    assert client.post(url_commune(territoire, PESSAC), donnees(territoire, RH_PAIE={"exerce": "oui"})).status_code == 403
+    assert (
+        client.post(url_commune(territoire, TALENCE), donnees(territoire, RH_PAIE={"exerce": "oui"})).status_code == 302
+    )
+    assert (
+        client.post(url_commune(territoire, PESSAC), donnees(territoire, RH_PAIE={"exerce": "oui"})).status_code == 403
+    )
     # Not for another group's inventory.
     assert client.post(url_commune(territoire, TALENCE, "FIN"), donnees(territoire, "FIN")).status_code == 403
 
@@ -154,7 +173,12 @@ def test_etp_prefilled_from_payroll(cast, territoire, groupe_rh, connecte, lot_c
     acts = activites(territoire)
     i = next(i for i, a in enumerate(acts) if a.code == "RH-PAIE")
     assert f'name="activites-{i}-etp" value="3' in text
-    assert client.post(url_commune(territoire, BORDEAUX), donnees(territoire, RH_PAIE={"exerce": "oui", "etp": "3"})).status_code == 302
+    assert (
+        client.post(
+            url_commune(territoire, BORDEAUX), donnees(territoire, RH_PAIE={"exerce": "oui", "etp": "3"})
+        ).status_code
+        == 302
+    )
     from livrables.models import LigneInventaire
 
     ligne = LigneInventaire.objects.get(activite__code="RH-PAIE")
@@ -171,12 +195,15 @@ def test_consolidated_view_counts_and_totals(cast, territoire, groupe_rh, connec
     communes = {o.code: o for o in territoire.organisations.communes()}
     paie = next(a for a in activites(territoire) if a.code == "RH-PAIE")
     vide = {"sous_activites": "", "specificites": ""}
-    actions.do_enregistrer_inventaire(livrable, communes[BORDEAUX], cast["dgs_bordeaux"],
-                                      {paie.pk: {"exerce": True, "etp": Decimal("3"), **vide}})
-    actions.do_enregistrer_inventaire(livrable, communes[MERIGNAC], cast["dgs_merignac"],
-                                      {paie.pk: {"exerce": True, "etp": Decimal("1.5"), **vide}})
-    actions.do_enregistrer_inventaire(livrable, communes[PESSAC], cast["equipe_projet"],
-                                      {paie.pk: {"exerce": False, "etp": None, **vide}})
+    actions.do_enregistrer_inventaire(
+        livrable, communes[BORDEAUX], cast["dgs_bordeaux"], {paie.pk: {"exerce": True, "etp": Decimal("3"), **vide}}
+    )
+    actions.do_enregistrer_inventaire(
+        livrable, communes[MERIGNAC], cast["dgs_merignac"], {paie.pk: {"exerce": True, "etp": Decimal("1.5"), **vide}}
+    )
+    actions.do_enregistrer_inventaire(
+        livrable, communes[PESSAC], cast["equipe_projet"], {paie.pk: {"exerce": False, "etp": None, **vide}}
+    )
     response = connecte(cast["observateur"]).get(url_gt1(territoire))
     assert response.status_code == 200
     text = response.content.decode()
@@ -198,8 +225,12 @@ def test_consolidated_view_of_28_communes_in_bounded_queries(db, client, django_
     livrable = actions.livrable_de(groupe, "GT1")
     acts = activites(territoire)
     for org in territoire.organisations.communes():
-        actions.do_enregistrer_inventaire(livrable, org, user, {
-            a.pk: {"exerce": True, "etp": Decimal("1"), "sous_activites": "", "specificites": ""} for a in acts})
+        actions.do_enregistrer_inventaire(
+            livrable,
+            org,
+            user,
+            {a.pk: {"exerce": True, "etp": Decimal("1"), "sous_activites": "", "specificites": ""} for a in acts},
+        )
     client.force_login(user)
     with django_assert_max_num_queries(15):
         response = client.get(url_gt1(territoire))
@@ -232,14 +263,18 @@ def test_activity_page_shows_every_commune_and_the_groups_thread(cast, territoir
     livrable = actions.livrable_de(groupe_rh, "GT1")
     communes = {o.code: o for o in territoire.organisations.communes()}
     paie = next(a for a in activites(territoire) if a.code == "RH-PAIE")
-    actions.do_enregistrer_inventaire(livrable, communes[BORDEAUX], cast["dgs_bordeaux"], {
-        paie.pk: {"exerce": True, "etp": Decimal("3"), "sous_activites": "", "specificites": "Logiciel Ciril"}})
+    actions.do_enregistrer_inventaire(
+        livrable,
+        communes[BORDEAUX],
+        cast["dgs_bordeaux"],
+        {paie.pk: {"exerce": True, "etp": Decimal("3"), "sous_activites": "", "specificites": "Logiciel Ciril"}},
+    )
     url = reverse("livrables:gt1_activite", kwargs={"code": territoire.code, "theme": "RH", "activite": "RH-PAIE"})
     client = connecte(cast["dgs_merignac"])
-    response = client.post(reverse("echanges:commenter", kwargs={"code": territoire.code, "type": "activite",
-                                                                  "pk": paie.pk}),
-                           {"texte": "Mérignac externalise sa paie, à comparer.", "groupe": groupe_rh.pk,
-                            "suivant": url})
+    response = client.post(
+        reverse("echanges:commenter", kwargs={"code": territoire.code, "type": "activite", "pk": paie.pk}),
+        {"texte": "Mérignac externalise sa paie, à comparer.", "groupe": groupe_rh.pk, "suivant": url},
+    )
     assert response.status_code == 302 and response["Location"] == url + "#echanges"
     text = client.get(url).content.decode()
     assert "Logiciel Ciril" in text and "sans réponse" in text

@@ -42,9 +42,16 @@ def creer(cast, territoire):
 
 
 def post_ligne(territoire, **autres):
-    data = {"activite": territoire.activites.get(code="RH-PAIE").pk, "sous_activites": "Paie",
-            "pourquoi": "Procédures identiques", "qualification": "4", "faisabilite": "3",
-            "modalite": "service_commun", "toutes_communes": "on", "preconisation": "Service commun"}
+    data = {
+        "activite": territoire.activites.get(code="RH-PAIE").pk,
+        "sous_activites": "Paie",
+        "pourquoi": "Procédures identiques",
+        "qualification": "4",
+        "faisabilite": "3",
+        "modalite": "service_commun",
+        "toutes_communes": "on",
+        "preconisation": "Service commun",
+    }
     data.update(autres)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -63,7 +70,12 @@ def test_ajouter_une_ligne_par_un_copilote_et_refus_pour_un_membre(connecte, cas
     assert response.status_code == 302
     ligne = LigneMutualisable.objects.get()
     assert (ligne.version, ligne.modifie_par, ligne.toutes_communes, ligne.qualification, ligne.faisabilite) == (
-        1, cast["copilote_rh_commune"], True, 4, "3")
+        1,
+        cast["copilote_rh_commune"],
+        True,
+        4,
+        "3",
+    )
     livrable = Livrable.objects.get(groupe=groupe_rh, type="GT3")
     assert livrable.version == 2  # created (1), then the line (2)
     assert livrable.contenu()["lignes"][0]["activite_id"] == ligne.activite_id
@@ -92,9 +104,12 @@ def test_modifier_une_ligne_versionne_et_refuse_une_version_perimee(connecte, ca
     avant = livrable.version
     client = connecte(cast["copilote_rh_epci"])
     assert client.get(url(territoire, "gt3_modifier", pk=ligne.pk)).status_code == 200
-    data = post_ligne(territoire, toutes_communes=None, communes=[
-        territoire.organisations.get(code=BORDEAUX).pk, territoire.organisations.get(code=MERIGNAC).pk],
-        version=str(ligne.version))
+    data = post_ligne(
+        territoire,
+        toutes_communes=None,
+        communes=[territoire.organisations.get(code=BORDEAUX).pk, territoire.organisations.get(code=MERIGNAC).pk],
+        version=str(ligne.version),
+    )
     assert client.post(url(territoire, "gt3_modifier", pk=ligne.pk), data).status_code == 302
     ligne.refresh_from_db()
     livrable.refresh_from_db()
@@ -121,32 +136,50 @@ def test_notation_individuelle_et_consensus(connecte, cast, territoire, groupe_r
 
     ligne = creer(groupe_rh, "RH-PAIE", modalite="service_commun", toutes_communes=True)
     v0 = ligne.livrable.version
-    for role, note in (("copilote_rh_commune", ("4", "3")), ("copilote_rh_epci", ("3", "4+")), ("consultant", ("4", "4"))):
-        reponse = connecte(cast[role]).post(url(territoire, "gt3_noter", pk=ligne.pk),
-                                            {"qualification": note[0], "faisabilite": note[1]})
+    for role, note in (
+        ("copilote_rh_commune", ("4", "3")),
+        ("copilote_rh_epci", ("3", "4+")),
+        ("consultant", ("4", "4")),
+    ):
+        reponse = connecte(cast[role]).post(
+            url(territoire, "gt3_noter", pk=ligne.pk), {"qualification": note[0], "faisabilite": note[1]}
+        )
         assert reponse.status_code == 302, role
     # the same person scores again: her score is replaced, not added
-    connecte(cast["consultant"]).post(url(territoire, "gt3_noter", pk=ligne.pk), {"qualification": "3", "faisabilite": "4"})
+    connecte(cast["consultant"]).post(
+        url(territoire, "gt3_noter", pk=ligne.pk), {"qualification": "3", "faisabilite": "4"}
+    )
     notes = {n.utilisateur.username: (n.role, n.qualification, n.faisabilite) for n in Notation.objects.all()}
-    assert notes == {"copilote-rh-commune": ("copilote_commune", 4, "3"), "copilote-rh-epci": ("copilote_epci", 3, "4+"),
-                     "consultant": ("consultant", 3, "4")}
+    assert notes == {
+        "copilote-rh-commune": ("copilote_commune", 4, "3"),
+        "copilote-rh-epci": ("copilote_epci", 3, "4+"),
+        "consultant": ("consultant", 3, "4"),
+    }
     ligne.refresh_from_db()
     assert ligne.version == 5 and ligne.livrable.version == v0 + 4
 
     # refusals: the project team, a DGS, a member do not score; a GET is not a score; an empty score is refused
     for role in ("equipe_projet", "dgs_bordeaux", "membre_rh", "elu_copil"):
-        assert connecte(cast[role]).post(url(territoire, "gt3_noter", pk=ligne.pk),
-                                         {"qualification": "1"}).status_code == 403, role
+        assert (
+            connecte(cast[role]).post(url(territoire, "gt3_noter", pk=ligne.pk), {"qualification": "1"}).status_code
+            == 403
+        ), role
     assert connecte(cast["consultant"]).get(url(territoire, "gt3_noter", pk=ligne.pk)).status_code == 405
     assert connecte(cast["consultant"]).post(url(territoire, "gt3_noter", pk=ligne.pk), {}).status_code == 400
     assert Notation.objects.count() == 3
 
     # the consensus, by the consultant; a member is refused
-    assert connecte(cast["membre_rh"]).post(url(territoire, "gt3_consensus", pk=ligne.pk),
-                                            {"qualification": "4", "faisabilite": "4"}).status_code == 403
+    assert (
+        connecte(cast["membre_rh"])
+        .post(url(territoire, "gt3_consensus", pk=ligne.pk), {"qualification": "4", "faisabilite": "4"})
+        .status_code
+        == 403
+    )
     client = connecte(cast["consultant"])
-    reponse = client.post(url(territoire, "gt3_consensus", pk=ligne.pk),
-                          {"qualification": "4", "faisabilite": "4", "version": str(ligne.version)})
+    reponse = client.post(
+        url(territoire, "gt3_consensus", pk=ligne.pk),
+        {"qualification": "4", "faisabilite": "4", "version": str(ligne.version)},
+    )
     assert reponse.status_code == 302
     ligne.refresh_from_db()
     assert (ligne.qualification, ligne.faisabilite) == (4, "4")
@@ -168,10 +201,19 @@ def test_livrable_verrouille_refuse_toute_modification(connecte, cast, territoir
 
     copilote = connecte(cast["copilote_rh_commune"])
     assert copilote.post(url(territoire, "gt3_noter", pk=ligne.pk), {"qualification": "2"}).status_code == 409
-    assert copilote.post(url(territoire, "gt3_consensus", pk=ligne.pk),
-                         {"qualification": "2", "faisabilite": "1"}).status_code == 409
-    assert copilote.post(url(territoire, "gt3_modifier", pk=ligne.pk),
-                         post_ligne(territoire, pourquoi="Changé", version=str(ligne.version))).status_code == 409
+    assert (
+        copilote.post(
+            url(territoire, "gt3_consensus", pk=ligne.pk), {"qualification": "2", "faisabilite": "1"}
+        ).status_code
+        == 409
+    )
+    assert (
+        copilote.post(
+            url(territoire, "gt3_modifier", pk=ligne.pk),
+            post_ligne(territoire, pourquoi="Changé", version=str(ligne.version)),
+        ).status_code
+        == 409
+    )
     refus = copilote.post(url(territoire, "gt3_ajouter"), post_ligne(territoire))
     assert refus.status_code == 409 and "il faut le rouvrir" in refus.content.decode()
     assert copilote.post(url(territoire, "gt3_supprimer", pk=ligne.pk)).status_code == 409
@@ -201,12 +243,15 @@ def test_autre_territoire_et_autre_groupe(connecte, cast, territoire, groupe_rh,
     # a RH line under the FIN group's address does not exist
     copilote = connecte(cast["copilote_rh_commune"])
     assert copilote.get(url(territoire, "gt3_ligne", theme="FIN", pk=ligne.pk)).status_code == 404
-    assert copilote.post(url(territoire, "gt3_noter", theme="FIN", pk=ligne.pk), {"qualification": "1"}).status_code == 404
+    assert (
+        copilote.post(url(territoire, "gt3_noter", theme="FIN", pk=ligne.pk), {"qualification": "1"}).status_code == 404
+    )
     assert connecte(cast["copilote_rh_commune"]).get(url(territoire, "gt3", theme="XX")).status_code == 404
 
 
-def test_masse_salariale_en_jeu_avec_secret_statistique(connecte, cast, territoire, groupe_rh, groupe_fin, creer,
-                                                        lot_courant):
+def test_masse_salariale_en_jeu_avec_secret_statistique(
+    connecte, cast, territoire, groupe_rh, groupe_fin, creer, lot_courant
+):
     from comptes.perms import Acces
     from livrables.views_mutualisables import enjeux
     from mutualis.templatetags.fr import euros
@@ -246,7 +291,9 @@ def test_masse_salariale_en_jeu_avec_secret_statistique(connecte, cast, territoi
 
 
 def test_telecharger_les_candidats(connecte, cast, territoire, groupe_rh, creer):
-    paie = creer(groupe_rh, "RH-PAIE", modalite="service_commun", toutes_communes=True, faisabilite="4+", qualification=4)
+    paie = creer(
+        groupe_rh, "RH-PAIE", modalite="service_commun", toutes_communes=True, faisabilite="4+", qualification=4
+    )
     form = creer(groupe_rh, "RH-FORM", modalite="groupement_commandes", communes=[MERIGNAC, BORDEAUX], faisabilite="2")
     creer(groupe_rh, "RH-FORM", modalite="entente", communes=[PESSAC])  # no consensus feasibility
     creer(groupe_rh, "RH-PAIE", faisabilite="3", toutes_communes=True)  # no modalité
@@ -257,10 +304,22 @@ def test_telecharger_les_candidats(connecte, cast, territoire, groupe_rh, creer)
     contenu = json.loads(response.content)
     assert contenu["nom"].startswith("GT3 Ressources humaines")
     assert contenu["actions"] == [
-        {"id": f"GT3-{paie.pk}", "theme": "RH", "activite": "RH-PAIE", "communes": "toutes",
-         "modalite": "service_commun", "faisabilite": "4+"},
-        {"id": f"GT3-{form.pk}", "theme": "RH", "activite": "RH-FORM", "communes": [BORDEAUX, MERIGNAC],
-         "modalite": "groupement_commandes", "faisabilite": 2},
+        {
+            "id": f"GT3-{paie.pk}",
+            "theme": "RH",
+            "activite": "RH-PAIE",
+            "communes": "toutes",
+            "modalite": "service_commun",
+            "faisabilite": "4+",
+        },
+        {
+            "id": f"GT3-{form.pk}",
+            "theme": "RH",
+            "activite": "RH-FORM",
+            "communes": [BORDEAUX, MERIGNAC],
+            "modalite": "groupement_commandes",
+            "faisabilite": 2,
+        },
     ]
     page = connecte(cast["elu_copil"]).get(url(territoire, "gt3")).content.decode()
     assert "Télécharger les candidats" in page and "pas de faisabilité retenue par le groupe" in page
@@ -287,8 +346,14 @@ def test_la_liste_lit_un_nombre_borne_de_requetes(connecte, cast, territoire, gr
     def ajouter(n):
         codes = ["RH-PAIE", "RH-FORM"]
         for i in range(n):
-            ligne = creer(groupe_rh, codes[i % 2], modalite="service_commun", faisabilite="3",
-                          communes=[BORDEAUX, MERIGNAC] if i % 3 else [], toutes_communes=not i % 3)
+            ligne = creer(
+                groupe_rh,
+                codes[i % 2],
+                modalite="service_commun",
+                faisabilite="3",
+                communes=[BORDEAUX, MERIGNAC] if i % 3 else [],
+                toutes_communes=not i % 3,
+            )
             do_noter(ligne, cast["copilote_rh_commune"], "copilote_commune", 3, "2")
             do_noter(ligne, cast["consultant"], "consultant", 2, "4+")
 
@@ -310,6 +375,10 @@ def test_demo_gt3(cast, territoire):
     lignes = LigneMutualisable.objects.select_related("livrable__groupe", "activite")
     assert {(l.livrable.groupe.theme, l.activite.code) for l in lignes} >= {("RH", "RH-PAIE"), ("FIN", "FIN-COMP")}
     paie = lignes.get(activite__code="RH-PAIE")
-    assert paie.toutes_communes and paie.modalite == "service_commun" and (paie.qualification, paie.faisabilite) == (4, "3")
+    assert (
+        paie.toutes_communes
+        and paie.modalite == "service_commun"
+        and (paie.qualification, paie.faisabilite) == (4, "3")
+    )
     assert Notation.objects.filter(ligne=paie).count() == 3
     assert Notation.objects.filter(ligne__livrable__groupe__theme="FIN").exists()

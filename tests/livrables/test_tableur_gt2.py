@@ -34,8 +34,14 @@ def element(cast, territoire, livrable):
     from livrables.actions_afor import do_ajouter_element
 
     membre = cast["membre_rh"]
-    return do_ajouter_element(livrable, membre, territoire.activites.get(code="RH-PAIE"), "faiblesse",
-                              "Logiciels de paie différents", membre.organisation)
+    return do_ajouter_element(
+        livrable,
+        membre,
+        territoire.activites.get(code="RH-PAIE"),
+        "faiblesse",
+        "Logiciels de paie différents",
+        membre.organisation,
+    )
 
 
 def url(territoire, nom):
@@ -63,8 +69,11 @@ def rang(ws, ident):
 
 
 def visibles(livrable):
-    return list(livrable.elements_afor.filter(fusionne_dans__isnull=True).select_related("organisation", "activite")
-                .order_by("id"))
+    return list(
+        livrable.elements_afor.filter(fusionne_dans__isnull=True)
+        .select_related("organisation", "activite")
+        .order_by("id")
+    )
 
 
 def test_export_has_french_columns_hidden_ids_meta_and_protection(cast, territoire, livrable, element, connecte):
@@ -75,14 +84,21 @@ def test_export_has_french_columns_hidden_ids_meta_and_protection(cast, territoi
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:F2"
     assert ws.column_dimensions["A"].hidden and ws.protection.sheet
     r = rang(ws, f"E{element.pk}")
-    assert [ws.cell(r, c).value for c in range(2, 7)] == ["RH-PAIE", element.activite.libelle, "Faiblesses",
-                                                          "Logiciels de paie différents", "Talence"]
+    assert [ws.cell(r, c).value for c in range(2, 7)] == [
+        "RH-PAIE",
+        element.activite.libelle,
+        "Faiblesses",
+        "Logiciels de paie différents",
+        "Talence",
+    ]
     # A co-pilot may reword: the text is unlocked; the activity, quadrant and organisation are not.
     assert not ws.cell(r, 5).protection.locked and ws.cell(r, 2).protection.locked
     assert ws.cell(r, 4).protection.locked and ws.cell(r, 6).protection.locked
     # The blank rows below take additions: activity, quadrant and text.
     assert not ws.cell(r + 1, 2).protection.locked and not ws.cell(r + 1, 4).protection.locked
-    assert any(dv.formula1 == '"Avantages,Faiblesses,Opportunités,Risques"' for dv in ws.data_validations.dataValidation)
+    assert any(
+        dv.formula1 == '"Avantages,Faiblesses,Opportunités,Risques"' for dv in ws.data_validations.dataValidation
+    )
     meta = wb["_mutualis"]
     assert meta.sheet_state == "hidden" and meta.protection.sheet
     cles = {row[1]: row[2] for row in meta.iter_rows(min_row=2, values_only=True) if row[0] == "meta"}
@@ -237,8 +253,11 @@ def test_invalid_rows_are_reported_and_nothing_is_written(cast, territoire, livr
     assert livrable.version == version and [e.texte for e in visibles(livrable)] == ["Logiciels de paie différents"]
 
     # Another deliverable's export (GT1) and a file without the meta sheet are refused.
-    gt1 = classeur(client.get(reverse("livrables:gt1_tableur_xlsx", kwargs={
-        "code": territoire.code, "theme": "RH", "commune": TALENCE})))
+    gt1 = classeur(
+        client.get(
+            reverse("livrables:gt1_tableur_xlsx", kwargs={"code": territoire.code, "theme": "RH", "commune": TALENCE})
+        )
+    )
     response = client.post(url(territoire, "importer"), {"fichier": sauver(gt1)})
     assert response.status_code == 400 and "ne décrit pas une grille AFOR" in response.context["erreurs"][0]
     del wb["_mutualis"]
@@ -254,8 +273,9 @@ def _ods_remplace(data: bytes, avant: str, apres: str) -> io.BytesIO:
             contenu = entree.read(info.filename)
             if info.filename == "content.xml":
                 contenu = contenu.replace(avant.encode(), apres.encode(), 1)  # the data sheet, not the meta sheet
-            z.writestr(info, contenu, compress_type=zipfile.ZIP_STORED if info.filename == "mimetype"
-                       else zipfile.ZIP_DEFLATED)
+            z.writestr(
+                info, contenu, compress_type=zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            )
     sortie.seek(0)
     sortie.name = "gt2.ods"
     return sortie

@@ -13,8 +13,17 @@ from tests.cast import BORDEAUX, MERIGNAC
 
 pytestmark = pytest.mark.django_db
 
-EN_TETES = ["Identifiant", "Code activité", "Activités", "Sous-activités", "Si opportunité de mutualisation, pourquoi ?",
-            "Qualification (/4)", "Faisabilité (de 0 à 4+)", "Préconisation : modalité", "Préconisation : communes"]
+EN_TETES = [
+    "Identifiant",
+    "Code activité",
+    "Activités",
+    "Sous-activités",
+    "Si opportunité de mutualisation, pourquoi ?",
+    "Qualification (/4)",
+    "Faisabilité (de 0 à 4+)",
+    "Préconisation : modalité",
+    "Préconisation : communes",
+]
 POURQUOI, QUALIF, FAIS, MODALITE, COMMUNES = 5, 6, 7, 8, 9
 
 
@@ -27,10 +36,19 @@ def groupe_rh(territoire):
 def ligne(cast, territoire, groupe_rh):
     from livrables.actions_mutualisables import do_creer_ligne
 
-    return do_creer_ligne(groupe_rh, cast["equipe_projet"], {
-        "activite": territoire.activites.get(code="RH-PAIE"), "pourquoi": "Logiciels différents",
-        "modalite": "service_commun", "toutes_communes": False, "faisabilite": "3", "qualification": 2,
-        "communes": list(territoire.organisations.filter(code__in=[BORDEAUX, MERIGNAC]))})
+    return do_creer_ligne(
+        groupe_rh,
+        cast["equipe_projet"],
+        {
+            "activite": territoire.activites.get(code="RH-PAIE"),
+            "pourquoi": "Logiciels différents",
+            "modalite": "service_commun",
+            "toutes_communes": False,
+            "faisabilite": "3",
+            "qualification": 2,
+            "communes": list(territoire.organisations.filter(code__in=[BORDEAUX, MERIGNAC])),
+        },
+    )
 
 
 def url(territoire, nom):
@@ -69,7 +87,12 @@ def test_export_has_the_source_columns_hidden_ids_meta_and_protection(cast, terr
     assert ws.column_dimensions["A"].hidden and ws.protection.sheet
     assert ws.cell(2, 1).value == f"M{ligne.pk}" and ws.cell(2, 2).value == "RH-PAIE"
     assert [ws.cell(2, c).value for c in range(POURQUOI, COMMUNES + 1)] == [
-        "Logiciels différents", 2, "3", "service_commun", "Bordeaux (33063), Mérignac (33281)"]
+        "Logiciels différents",
+        2,
+        "3",
+        "service_commun",
+        "Bordeaux (33063), Mérignac (33281)",
+    ]
     assert ws.cell(2, 3).protection.locked and ws.cell(2, 4).protection.locked
     assert all(not ws.cell(2, c).protection.locked for c in range(POURQUOI, COMMUNES + 1))
     assert not ws.cell(3, 2).protection.locked  # a blank row: an activity may be added
@@ -81,8 +104,16 @@ def test_export_has_the_source_columns_hidden_ids_meta_and_protection(cast, terr
     assert cles["format"] == "mutualis-gt3" and cles["livrable"] == str(ligne.livrable_id)
     assert not cles["commune"] and cles["exporte_le"]  # the consultant has no organisation
     [info] = [row for row in meta.iter_rows(min_row=2, values_only=True) if row[0] == "ligne"]
-    assert info[3:] == (f"M{ligne.pk}", "RH-PAIE", "1", "Logiciels différents", "2", "3", "service_commun",
-                        f"{BORDEAUX},{MERIGNAC}")
+    assert info[3:] == (
+        f"M{ligne.pk}",
+        "RH-PAIE",
+        "1",
+        "Logiciels différents",
+        "2",
+        "3",
+        "service_commun",
+        f"{BORDEAUX},{MERIGNAC}",
+    )
 
     response = client.get(url(territoire, "ods"))
     with zipfile.ZipFile(io.BytesIO(response.content)) as z:
@@ -109,14 +140,22 @@ def test_round_trip_edits_and_adds_in_one_version(cast, territoire, ligne, conne
     ligne = relire(ligne)
     assert ligne.livrable.version == version + 1 and ligne.version == 2
     assert (ligne.pourquoi, ligne.qualification, ligne.faisabilite, ligne.modalite) == (
-        "Logiciels différents\nÉconomies d'échelle", 4, "4+", "groupement_commandes")
+        "Logiciels différents\nÉconomies d'échelle",
+        4,
+        "4+",
+        "groupement_commandes",
+    )
     assert codes(ligne) == [BORDEAUX, "33318"] and not ligne.toutes_communes
     ajoutee = ligne.livrable.lignes_mutualisables.exclude(pk=ligne.pk).get()
     assert (ajoutee.activite.code, ajoutee.qualification, ajoutee.toutes_communes) == ("RH-FORM", 3, True)
 
     # An untouched fresh export changes nothing.
-    assert client.post(url(territoire, "importer"), {
-        "fichier": sauver(classeur(client.get(url(territoire, "xlsx"))))}).status_code == 302
+    assert (
+        client.post(
+            url(territoire, "importer"), {"fichier": sauver(classeur(client.get(url(territoire, "xlsx"))))}
+        ).status_code
+        == 302
+    )
     assert relire(ligne).livrable.version == version + 1
 
 
@@ -148,8 +187,9 @@ def test_conflict_shown_then_resolved_each_way(cast, territoire, ligne, connecte
     response = client.post(url(territoire, "importer"), {"fichier": sauver(wb)})
     assert response.status_code == 409
     [conflit] = response.context["conflits"]
-    response = client.post(url(territoire, "resoudre"), {"jeton": response.context["jeton"],
-                                                          f"choix:{conflit.cle}": "fichier"})
+    response = client.post(
+        url(territoire, "resoudre"), {"jeton": response.context["jeton"], f"choix:{conflit.cle}": "fichier"}
+    )
     assert response.status_code == 302
     assert relire(ligne).qualification == 1
 
@@ -173,12 +213,17 @@ def test_invalid_values_are_reported_and_nothing_is_written(cast, territoire, li
     erreurs = response.context["erreurs"]
     assert any(e.startswith("ligne 2 : Qualification (/4) « 5 » : Sélectionnez un choix valide") for e in erreurs)
     assert any(e.startswith("ligne 2 : Faisabilité (de 0 à 4+) « 5 » : Sélectionnez un choix valide") for e in erreurs)
-    assert "ligne 3 : Préconisation : communes « Paris » : commune inconnue : écrivez « toutes », ou les communes " \
-           "membres concernées (code INSEE ou nom) séparées par des virgules" in erreurs
-    assert any(e.startswith("ligne 4 : Préconisation : modalité « fusion » : Sélectionnez un choix valide")
-               for e in erreurs)
-    assert ("ligne 5 : Préconisation : communes « » : choisissez les communes concernées par la préconisation, ou "
-            "écrivez « toutes »") in erreurs
+    assert (
+        "ligne 3 : Préconisation : communes « Paris » : commune inconnue : écrivez « toutes », ou les communes "
+        "membres concernées (code INSEE ou nom) séparées par des virgules" in erreurs
+    )
+    assert any(
+        e.startswith("ligne 4 : Préconisation : modalité « fusion » : Sélectionnez un choix valide") for e in erreurs
+    )
+    assert (
+        "ligne 5 : Préconisation : communes « » : choisissez les communes concernées par la préconisation, ou "
+        "écrivez « toutes »"
+    ) in erreurs
     ligne = relire(ligne)
     assert ligne.livrable.version == version and ligne.pourquoi == "Logiciels différents"
     assert ligne.livrable.lignes_mutualisables.count() == 1

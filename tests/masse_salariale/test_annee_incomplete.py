@@ -36,12 +36,15 @@ def page(client, territoire, name, **params):
 
 
 def test_one_commune_alone_in_a_year_names_every_missing_employer_on_the_coefficient_pages(
-        connecte, cast, territoire, lot_courant):
+    connecte, cast, territoire, lot_courant
+):
     importer(territoire, cast["equipe_projet"], 2026, f"{PESSAC};P1;FIN;30000;1;1;propre;;FIN-BUDG;C")
     client = connecte(cast["elu_copil"])
     html = page(client, territoire, "masse_salariale:coefficient")
-    assert ("Année 2026 incomplète : 4 employeurs n'ont pas de lot de paie pour cette année : "
-            "Bordeaux Métropole, Bordeaux, Mérignac, Talence.") in texte(html)
+    assert (
+        "Année 2026 incomplète : 4 employeurs n'ont pas de lot de paie pour cette année : "
+        "Bordeaux Métropole, Bordeaux, Mérignac, Talence."
+    ) in texte(html)
     assert "Le coefficient ne porte que sur les employeurs présents." in texte(html)
     assert 'role="status"' in html.split("Année 2026 incomplète")[0].rsplit("<div", 1)[1]
     # the drill-down, the territory page and the batches page say it too
@@ -81,7 +84,8 @@ def test_latest_complete_year_and_missing_employers_are_read_with_the_payroll(ca
     assert [e.code for e in paie_courante(territoire, 2026).manquants] == [EPCI, BORDEAUX, MERIGNAC, TALENCE]
     assert paie_courante(territoire, 2025).avis() == (
         "Année 2025 incomplète : 1 employeur n'a pas de lot de paie pour cette année : Talence. "
-        "Le coefficient ne porte que sur les employeurs présents.")
+        "Le coefficient ne porte que sur les employeurs présents."
+    )
 
 
 def test_a_commune_that_left_is_not_awaited(cast, territoire, lot_courant):
@@ -95,8 +99,13 @@ def test_a_commune_that_left_is_not_awaited(cast, territoire, lot_courant):
 def test_many_missing_employers_are_all_listed_in_a_details_element():
     from masse_salariale.lecture import Employeur, PaieCourante
 
-    paie = PaieCourante(2025, [2025], lots={EPCI: None},
-                        manquants=[Employeur(f"330{k:02d}", f"Commune {k:02d}") for k in range(20)], completes=[])
+    paie = PaieCourante(
+        2025,
+        [2025],
+        lots={EPCI: None},
+        manquants=[Employeur(f"330{k:02d}", f"Commune {k:02d}") for k in range(20)],
+        completes=[],
+    )
     html = render_to_string("masse_salariale/includes/annee_incomplete.html", {"paie": paie})
     assert "Année 2025 incomplète : 20 employeurs n'ont pas de lot de paie pour cette année." in texte(html)
     assert "<details>" in html and all(f"<li>Commune {k:02d}</li>" in html for k in range(20))

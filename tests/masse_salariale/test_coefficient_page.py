@@ -77,8 +77,12 @@ def test_numerator_drill_down_lists_what_counts(connecte, cast, territoire, lot_
 
 def test_no_page_ever_shows_an_agent_identifier(connecte, cast, territoire, lot_courant):
     client = connecte(cast["dgs_merignac"])
-    for name, params in (("masse_salariale:coefficient", {}), ("masse_salariale:detail", {"employeur": MERIGNAC}),
-                         ("masse_salariale:lots", {}), ("territoire:page", {})):
+    for name, params in (
+        ("masse_salariale:coefficient", {}),
+        ("masse_salariale:detail", {"employeur": MERIGNAC}),
+        ("masse_salariale:lots", {}),
+        ("territoire:page", {}),
+    ):
         html = page(client, territoire, name, **params).content.decode()
         assert not re.search(r"\b(M1|M2|E0|B0)\b", html)
 
@@ -87,8 +91,9 @@ def test_year_selector_switches_reference_year(connecte, cast, territoire, lot_c
     from masse_salariale.actions import do_confirmer_lot, do_preparer_lot
     from tests.cast import payroll_csv
 
-    lot = do_preparer_lot(territoire, payroll_csv(f"{PESSAC};P1;FIN;30000;1;1;propre;;;C"), "2024.csv", 2024,
-                          cast["equipe_projet"])
+    lot = do_preparer_lot(
+        territoire, payroll_csv(f"{PESSAC};P1;FIN;30000;1;1;propre;;;C"), "2024.csv", 2024, cast["equipe_projet"]
+    )
     do_confirmer_lot(lot, cast["equipe_projet"])
     client = connecte(cast["equipe_projet"])
     assert page(client, territoire).context["paie"].annee == 2025
@@ -149,16 +154,24 @@ def test_no_hidden_cell_can_be_recovered_from_the_published_totals(connecte, cas
                 continue
             assert not cachees or (len(cachees) >= 2 and diffusible(union(t.cellules[k] for k in cachees))), (who, nom)
         # RH: numerator = EPCI RH (1 transferred agent) + Mérignac's half agent made available: both hidden
-        grid = {(row["organisation"].code, c["theme"]): c for row in response.context["matrice"]["lignes"]
-                for c in row["cellules"] if not c["vide"]}
+        grid = {
+            (row["organisation"].code, c["theme"]): c
+            for row in response.context["matrice"]["lignes"]
+            for c in row["cellules"]
+            if not c["vide"]
+        }
         assert not grid[(EPCI, "RH")]["montant"].visible, who
 
 
 def test_drill_down_shows_grid_cells_as_the_grid_does(connecte, cast, territoire, lot_courant):
     client = connecte(cast["elu_copil"])
     grid_page = page(client, territoire)
-    visible = {(row["organisation"].code, c["theme"]): c["montant"].visible
-               for row in grid_page.context["matrice"]["lignes"] for c in row["cellules"] if not c["vide"]}
+    visible = {
+        (row["organisation"].code, c["theme"]): c["montant"].visible
+        for row in grid_page.context["matrice"]["lignes"]
+        for c in row["cellules"]
+        if not c["vide"]
+    }
     rows = page(client, territoire, "masse_salariale:detail").context["rows"]
     checked = 0
     for r in rows:

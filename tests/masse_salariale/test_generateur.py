@@ -26,17 +26,33 @@ from referentiel.defaut import activity_theme_map
 # Bordeaux Métropole: its 28 communes with their 2023 legal populations (INSEE, population municipale).
 EPCI = ("243300316", "Bordeaux Métropole", 854_334)
 COMMUNES = [
-    ("33003", "Ambarès-et-Lagrave", 17_644), ("33004", "Ambès", 3_313),
-    ("33013", "Artigues-près-Bordeaux", 8_687), ("33032", "Bassens", 8_435),
-    ("33039", "Bègles", 31_831), ("33056", "Blanquefort", 17_215), ("33063", "Bordeaux", 267_991),
-    ("33065", "Bouliac", 3_804), ("33069", "Le Bouscat", 25_081), ("33075", "Bruges", 20_020),
-    ("33096", "Carbon-Blanc", 8_331), ("33119", "Cenon", 26_834), ("33162", "Eysines", 24_825),
-    ("33167", "Floirac", 18_300), ("33192", "Gradignan", 26_952), ("33200", "Le Haillan", 11_392),
-    ("33249", "Lormont", 25_769), ("33273", "Martignas-sur-Jalle", 8_056),
-    ("33281", "Mérignac", 78_090), ("33312", "Parempuyre", 10_672), ("33318", "Pessac", 67_339),
-    ("33376", "Saint-Aubin-de-Médoc", 7_769), ("33434", "Saint-Louis-de-Montferrand", 2_051),
-    ("33449", "Saint-Médard-en-Jalles", 32_910), ("33487", "Saint-Vincent-de-Paul", 1_067),
-    ("33519", "Le Taillan-Médoc", 11_073), ("33522", "Talence", 46_338),
+    ("33003", "Ambarès-et-Lagrave", 17_644),
+    ("33004", "Ambès", 3_313),
+    ("33013", "Artigues-près-Bordeaux", 8_687),
+    ("33032", "Bassens", 8_435),
+    ("33039", "Bègles", 31_831),
+    ("33056", "Blanquefort", 17_215),
+    ("33063", "Bordeaux", 267_991),
+    ("33065", "Bouliac", 3_804),
+    ("33069", "Le Bouscat", 25_081),
+    ("33075", "Bruges", 20_020),
+    ("33096", "Carbon-Blanc", 8_331),
+    ("33119", "Cenon", 26_834),
+    ("33162", "Eysines", 24_825),
+    ("33167", "Floirac", 18_300),
+    ("33192", "Gradignan", 26_952),
+    ("33200", "Le Haillan", 11_392),
+    ("33249", "Lormont", 25_769),
+    ("33273", "Martignas-sur-Jalle", 8_056),
+    ("33281", "Mérignac", 78_090),
+    ("33312", "Parempuyre", 10_672),
+    ("33318", "Pessac", 67_339),
+    ("33376", "Saint-Aubin-de-Médoc", 7_769),
+    ("33434", "Saint-Louis-de-Montferrand", 2_051),
+    ("33449", "Saint-Médard-en-Jalles", 32_910),
+    ("33487", "Saint-Vincent-de-Paul", 1_067),
+    ("33519", "Le Taillan-Médoc", 11_073),
+    ("33522", "Talence", 46_338),
     ("33550", "Villenave-d'Ornon", 42_545),
 ]
 SIREN = EPCI[0]
@@ -100,8 +116,9 @@ def row(employers: pl.DataFrame, code: str) -> dict:
 def test_columns_are_exactly_those_of_the_payroll_file_with_their_types(payroll):
     assert payroll.columns == list(PAYROLL_COLUMNS)
     assert dict(payroll.schema) == PAYROLL_SCHEMA
-    required = payroll.select("employeur", "agent", "theme", "cout_annuel", "quotite", "etp",
-                              "situation", "service", "statut", "categorie")
+    required = payroll.select(
+        "employeur", "agent", "theme", "cout_annuel", "quotite", "etp", "situation", "service", "statut", "categorie"
+    )
     assert required.null_count().sum_horizontal().item() == 0
 
 
@@ -164,7 +181,7 @@ def test_most_commune_staff_is_outside_the_nine_themes(payroll, employers):
 
 def test_category_mix_is_about_13_15_72(agents):
     mix = agents["categorie"].value_counts(normalize=True)
-    share = dict(zip(mix["categorie"], mix["proportion"]))
+    share = dict(zip(mix["categorie"], mix["proportion"], strict=True))
     assert set(share) == {"A", "B", "C"}
     assert 0.10 <= share["A"] <= 0.16
     assert 0.12 <= share["B"] <= 0.18
@@ -228,9 +245,7 @@ def test_themes_and_activities_come_from_the_referential(payroll):
     themes = activity_theme_map()
     with_activity = payroll.filter(pl.col("activite").is_not_null())
     assert all(themes[a] == t for a, t in with_activity.select("activite", "theme").iter_rows())
-    assert payroll.filter(pl.col("theme") == AUTRE)["activite"].null_count() == (
-        payroll["theme"] == AUTRE
-    ).sum()
+    assert payroll.filter(pl.col("theme") == AUTRE)["activite"].null_count() == (payroll["theme"] == AUTRE).sum()
     themed = payroll.filter(pl.col("theme") != AUTRE)
     assert themed["activite"].null_count() / themed.height < 0.1
 
@@ -243,9 +258,10 @@ def test_situations_and_beneficiaries_follow_the_rules(payroll):
     assert mad["beneficiaire"].null_count() == 0
     assert (mad["beneficiaire"] != mad["employeur"]).all()
     assert set(mad["beneficiaire"]) <= set(POPULATION)
-    assert payroll.filter(pl.col("situation") != "mad")["beneficiaire"].null_count() == (
-        payroll["situation"] != "mad"
-    ).sum()
+    assert (
+        payroll.filter(pl.col("situation") != "mad")["beneficiaire"].null_count()
+        == (payroll["situation"] != "mad").sum()
+    )
 
 
 def test_a_few_agents_are_transferred_or_made_available_each_way(payroll, agents):
@@ -286,7 +302,7 @@ def test_csv_is_semicolon_separated_utf8_with_header_and_empty_nulls(payroll, tm
     lines = raw.decode("utf-8").split("\n")
     assert lines[0] == ";".join(PAYROLL_COLUMNS)
     assert len(lines) == payroll.height + 2 and lines[-1] == ""
-    first = dict(zip(PAYROLL_COLUMNS, lines[1].split(";")))
+    first = dict(zip(PAYROLL_COLUMNS, lines[1].split(";"), strict=True))
     assert re.fullmatch(r"\d+(\.\d{1,2})?", first["cout_annuel"])  # decimal point, no thousands
     assert any(";;" in line for line in lines[1:50])  # empty beneficiaire / activite
     back = pl.read_csv(path, separator=";", schema=PAYROLL_SCHEMA)
@@ -348,8 +364,13 @@ def test_an_epci_alone_gets_a_payroll_without_made_available_agents():
 
 @pytest.mark.parametrize(
     "communes, scale",
-    [(COMMUNES, 0), (COMMUNES, -1), (COMMUNES, float("nan")), (COMMUNES + [COMMUNES[0]], 1),
-     ([("33063", "Bordeaux", -5)], 1)],
+    [
+        (COMMUNES, 0),
+        (COMMUNES, -1),
+        (COMMUNES, float("nan")),
+        (COMMUNES + [COMMUNES[0]], 1),
+        ([("33063", "Bordeaux", -5)], 1),
+    ],
 )
 def test_invalid_arguments_are_refused(communes, scale):
     with pytest.raises(ValueError):

@@ -29,7 +29,11 @@ def test_valid_file_is_staged_then_confirmed(connecte, cast, territoire, payroll
     lot.refresh_from_db()
     assert lot.statut == "confirme"
     assert set(LotEmployeur.objects.filter(courant=True).values_list("organisation__code", flat=True)) == {
-        EPCI, BORDEAUX, MERIGNAC, "33318"}
+        EPCI,
+        BORDEAUX,
+        MERIGNAC,
+        "33318",
+    }
     assert lot.empreinte and lot.fichier == "paie.csv" and lot.importe_par == cast["equipe_projet"]
 
 
@@ -42,8 +46,9 @@ def test_agent_identifiers_are_pseudonymised(connecte, cast, territoire, payroll
 
 
 def test_file_with_errors_lists_each_with_its_line_and_imports_nothing(connecte, cast, territoire):
-    data = payroll_csv(f"{EPCI};E1;FIN;50000;1;1;propre;;;A", "99999;X;FIN;1;1;1;propre;;;A",
-                       f"{BORDEAUX};B1;XYZ;abc;1;1;propre;;;A")
+    data = payroll_csv(
+        f"{EPCI};E1;FIN;50000;1;1;propre;;;A", "99999;X;FIN;1;1;1;propre;;;A", f"{BORDEAUX};B1;XYZ;abc;1;1;propre;;;A"
+    )
     response = upload(connecte(cast["equipe_projet"]), territoire, data)
     assert response.status_code == 400
     page = response.content.decode()
@@ -93,7 +98,8 @@ def test_dgs_imports_only_her_own_organisation_lines(connecte, cast, territoire)
     response = upload(client, territoire, theirs, annee=2024)
     assert response.status_code == 400
     assert f"ligne 3 : employeur « {BORDEAUX} » : vous ne pouvez importer que les lignes de votre organisation" in (
-        response.content.decode())
+        response.content.decode()
+    )
     assert Lot.objects.count() == 1
 
 
@@ -149,7 +155,8 @@ def test_batch_records_who_when_file_checksum_lines_and_totals(cast, territoire,
     assert lot_courant.nb_lignes == len(rows)
     assert lot_courant.empreinte == hashlib.sha256(payroll_csv(*rows)).hexdigest()
     assert float(lot_courant.cout_total) == pytest.approx(
-        4 * 50000 + 45000 + 5 * 40000 + 3 * 42000 + 44000 + 38000 + 36000)
+        4 * 50000 + 45000 + 5 * 40000 + 3 * 42000 + 44000 + 38000 + 36000
+    )
     assert lot_courant.importe_par == cast["equipe_projet"] and lot_courant.importe_le
 
 
@@ -185,8 +192,11 @@ def _date_as_cost(ws):
     ws.append([EPCI, "E1", "FIN", dt.date(2025, 1, 1)])
 
 
-@pytest.mark.parametrize("build", [_merged_header, _formula_without_value, _date_as_cost],
-                         ids=["merged_header", "formula_without_value", "date_as_cost"])
+@pytest.mark.parametrize(
+    "build",
+    [_merged_header, _formula_without_value, _date_as_cost],
+    ids=["merged_header", "formula_without_value", "date_as_cost"],
+)
 def test_bad_workbooks_are_reported_never_a_server_error(connecte, cast, territoire, build):
     response = upload(connecte(cast["equipe_projet"]), territoire, _xlsx(build), "paie.xlsx")
     assert response.status_code == 400

@@ -27,5 +27,12 @@ MATRIX = {
 def cas(cast, territoire) -> dict[str, dict]:
     """Extra URL kwargs (besides the territory code): the observer's account."""
     compte = {"pk": cast["observateur"].pk}
-    return {name: compte for name in ("utilisateurs:compte", "utilisateurs:desactiver", "utilisateurs:reactiver",
-                                      "utilisateurs:renvoyer")}
+    return {
+        name: compte
+        for name in (
+            "utilisateurs:compte",
+            "utilisateurs:desactiver",
+            "utilisateurs:reactiver",
+            "utilisateurs:renvoyer",
+        )
+    }

@@ -27,5 +27,14 @@ def cas(cast, territoire) -> dict[str, dict]:
 
     groupe = territoire.schemas.get().groupes.get(theme="RH")
     do_generer_lettre(groupe, cast["equipe_projet"])
-    return {name: {"theme": "RH"} for name in ("documents:lettre", "documents:pdf", "documents:docx",
-                                                "documents:odt", "documents:generer", "documents:statut")}
+    return {
+        name: {"theme": "RH"}
+        for name in (
+            "documents:lettre",
+            "documents:pdf",
+            "documents:docx",
+            "documents:odt",
+            "documents:generer",
+            "documents:statut",
+        )
+    }

@@ -32,8 +32,18 @@ def cas(cast, territoire) -> dict[str, dict]:
 
     groupe = territoire.schemas.get().groupes.get(theme="RH")
     hier = timezone.now() - dt.timedelta(days=1)
-    seance = actions.do_planifier_seance(groupe, cast["equipe_projet"], {
-        "etape": "GT1", "titre": "", "debut": hier, "fin": hier + dt.timedelta(hours=2), "lieu": "Pessac",
-        "lien_visio": "", "ordre_du_jour": "1. Tour de table"})
+    seance = actions.do_planifier_seance(
+        groupe,
+        cast["equipe_projet"],
+        {
+            "etape": "GT1",
+            "titre": "",
+            "debut": hier,
+            "fin": hier + dt.timedelta(hours=2),
+            "lieu": "Pessac",
+            "lien_visio": "",
+            "ordre_du_jour": "1. Tour de table",
+        },
+    )
     cr, _ = actions.do_ecrire_compte_rendu(seance, cast["membre_rh"], "Brouillon", "")
     return {"echanges:commenter": {"type": "compte-rendu", "pk": cr.pk}}

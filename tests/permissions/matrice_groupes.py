@@ -41,9 +41,19 @@ def cas(cast, territoire) -> dict[str, dict]:
     sous_groupe = do_creer_sous_groupe(groupe, nom="Paie", membres=[cast["membre_rh"]], auteur=cast["equipe_projet"])
     rh = {"theme": "RH"}
     return {
-        **{name: rh for name in ("groupes:groupe", "groupes:repartition", "groupes:perimetre",
-                                 "groupes:ajouter_membre", "groupes:ajouter_sous_groupe")},
+        **{
+            name: rh
+            for name in (
+                "groupes:groupe",
+                "groupes:repartition",
+                "groupes:perimetre",
+                "groupes:ajouter_membre",
+                "groupes:ajouter_sous_groupe",
+            )
+        },
         "groupes:retirer_membre": {**rh, "pk": cast["membre_rh"].pk},
-        **{name: {**rh, "pk": sous_groupe.pk} for name in ("groupes:modifier_sous_groupe",
-                                                           "groupes:supprimer_sous_groupe")},
+        **{
+            name: {**rh, "pk": sous_groupe.pk}
+            for name in ("groupes:modifier_sous_groupe", "groupes:supprimer_sous_groupe")
+        },
     }

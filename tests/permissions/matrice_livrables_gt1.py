@@ -5,8 +5,8 @@ DGS, the project team); validating and returning the co-pilots'; reopening the p
 restoring a version `peut_consolider`. The objects: the RH group's GT1 filled by Bordeaux and submitted
 (version 2), the FIN group's GT1 as a draft (to submit). A POST carries no data: a refused form is 400."""
 
-from tests.permissions.commun import members, team_only
 from tests.cast import BORDEAUX
+from tests.permissions.commun import members, team_only
 
 COPILOTES = {"copilote_rh_commune", "copilote_rh_epci"}
 CONSOLIDATEURS = {"equipe_projet", "consultant"} | COPILOTES
@@ -47,8 +47,12 @@ def cas(cast, territoire) -> dict[str, dict]:
     rh, fin = schema.groupes.get(theme="RH"), schema.groupes.get(theme="FIN")
     livrable = actions.livrable_de(rh, "GT1")
     paie = territoire.activites.get(code="RH-PAIE")
-    actions.do_enregistrer_inventaire(livrable, territoire.organisations.get(code=BORDEAUX), cast["dgs_bordeaux"], {
-        paie.pk: {"exerce": True, "etp": Decimal("3"), "sous_activites": "", "specificites": "Paie interne"}})
+    actions.do_enregistrer_inventaire(
+        livrable,
+        territoire.organisations.get(code=BORDEAUX),
+        cast["dgs_bordeaux"],
+        {paie.pk: {"exerce": True, "etp": Decimal("3"), "sous_activites": "", "specificites": "Paie interne"}},
+    )
     actions.do_soumettre(livrable, cast["dgs_bordeaux"])
     actions.livrable_de(fin, "GT1")
     rh_gt1 = {"theme": "RH", "type": "GT1"}

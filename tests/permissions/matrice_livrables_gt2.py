@@ -5,8 +5,16 @@ group's grid with one item in RH-PAIE. A POST carries no data: a refused form is
 
 from tests.permissions.commun import members
 
-CONTRIBUTEURS = {"equipe_projet", "dgs_metropole", "dgs_bordeaux", "dgs_merignac", "copilote_rh_commune",
-                 "copilote_rh_epci", "consultant", "membre_rh"}
+CONTRIBUTEURS = {
+    "equipe_projet",
+    "dgs_metropole",
+    "dgs_bordeaux",
+    "dgs_merignac",
+    "copilote_rh_commune",
+    "copilote_rh_epci",
+    "consultant",
+    "membre_rh",
+}
 CONSOLIDATEURS = {"equipe_projet", "copilote_rh_commune", "copilote_rh_epci", "consultant"}
 
 
@@ -35,8 +43,9 @@ def cas(cast, territoire) -> dict[str, dict]:
     groupe = territoire.schemas.get().groupes.get(theme="RH")
     paie = territoire.activites.get(code="RH-PAIE")
     membre = cast["membre_rh"]
-    element = do_ajouter_element(livrable_afor(groupe), membre, paie, Quadrant.FAIBLESSE,
-                                 "Logiciels de paie différents", membre.organisation)
+    element = do_ajouter_element(
+        livrable_afor(groupe), membre, paie, Quadrant.FAIBLESSE, "Logiciels de paie différents", membre.organisation
+    )
     activite = {"theme": "RH", "activite": "RH-PAIE"}
     return {
         "livrables:afor": {"theme": "RH"},

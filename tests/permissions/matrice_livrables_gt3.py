@@ -33,9 +33,18 @@ def cas(cast, territoire) -> dict[str, dict]:
     from livrables.actions_mutualisables import do_creer_ligne
 
     groupe = territoire.schemas.get().groupes.get(theme="RH")
-    ligne = do_creer_ligne(groupe, cast["equipe_projet"], {
-        "activite": territoire.activites.get(code="RH-PAIE"), "modalite": "service_commun", "toutes_communes": True,
-        "faisabilite": "3", "qualification": 4, "communes": []})
+    ligne = do_creer_ligne(
+        groupe,
+        cast["equipe_projet"],
+        {
+            "activite": territoire.activites.get(code="RH-PAIE"),
+            "modalite": "service_commun",
+            "toutes_communes": True,
+            "faisabilite": "3",
+            "qualification": 4,
+            "communes": [],
+        },
+    )
     par_ligne = {"theme": "RH", "pk": ligne.pk}
     return {
         "livrables:gt3": {"theme": "RH"},

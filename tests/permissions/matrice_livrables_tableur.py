@@ -9,8 +9,16 @@ from tests.cast import BORDEAUX
 from tests.permissions.commun import members
 
 REMPLISSEURS = {"equipe_projet", "dgs_bordeaux"}
-CONTRIBUTEURS = {"equipe_projet", "dgs_metropole", "dgs_bordeaux", "dgs_merignac", "copilote_rh_commune",
-                 "copilote_rh_epci", "consultant", "membre_rh"}  # peut_contribuer
+CONTRIBUTEURS = {
+    "equipe_projet",
+    "dgs_metropole",
+    "dgs_bordeaux",
+    "dgs_merignac",
+    "copilote_rh_commune",
+    "copilote_rh_epci",
+    "consultant",
+    "membre_rh",
+}  # peut_contribuer
 CONSOLIDATEURS = {"equipe_projet", "copilote_rh_commune", "copilote_rh_epci", "consultant"}  # peut_consolider
 
 
@@ -25,14 +33,18 @@ MATRIX = {
     ("livrables:gt1_tableur_importer", "post"): only(REMPLISSEURS, 400),
     ("livrables:gt1_tableur_resoudre", "get"): only(REMPLISSEURS, 405),
     ("livrables:gt1_tableur_resoudre", "post"): only(REMPLISSEURS, 400),
-    **{key: expected for gt, roles in (("gt2", CONTRIBUTEURS), ("gt3", CONSOLIDATEURS)) for key, expected in {
-        (f"livrables:{gt}_tableur_xlsx", "get"): only(roles, 200),
-        (f"livrables:{gt}_tableur_ods", "get"): only(roles, 200),
-        (f"livrables:{gt}_tableur_importer", "get"): only(roles, 200),
-        (f"livrables:{gt}_tableur_importer", "post"): only(roles, 400),
-        (f"livrables:{gt}_tableur_resoudre", "get"): only(roles, 405),
-        (f"livrables:{gt}_tableur_resoudre", "post"): only(roles, 400),
-    }.items()},
+    **{
+        key: expected
+        for gt, roles in (("gt2", CONTRIBUTEURS), ("gt3", CONSOLIDATEURS))
+        for key, expected in {
+            (f"livrables:{gt}_tableur_xlsx", "get"): only(roles, 200),
+            (f"livrables:{gt}_tableur_ods", "get"): only(roles, 200),
+            (f"livrables:{gt}_tableur_importer", "get"): only(roles, 200),
+            (f"livrables:{gt}_tableur_importer", "post"): only(roles, 400),
+            (f"livrables:{gt}_tableur_resoudre", "get"): only(roles, 405),
+            (f"livrables:{gt}_tableur_resoudre", "post"): only(roles, 400),
+        }.items()
+    },
 }
 
 

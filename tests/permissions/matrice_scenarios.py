@@ -47,14 +47,39 @@ def cas(cast, territoire) -> dict[str, dict]:
     schema = territoire.schemas.get()
     scenario = actions.do_creer(schema, cast["equipe_projet"], "Paie")
     bordeaux = territoire.organisations.get(code="33063")
-    [action] = actions.do_ajouter_actions(calcul.contexte(territoire), scenario, cast["equipe_projet"], [(
-        {"theme": "RH", "activite": "RH-PAIE", "toutes": False, "modalite": "service_commun", "part": 1,
-         "gain": 0, "annee": 2027}, [bordeaux], None)])
+    [action] = actions.do_ajouter_actions(
+        calcul.contexte(territoire),
+        scenario,
+        cast["equipe_projet"],
+        [
+            (
+                {
+                    "theme": "RH",
+                    "activite": "RH-PAIE",
+                    "toutes": False,
+                    "modalite": "service_commun",
+                    "part": 1,
+                    "gain": 0,
+                    "annee": 2027,
+                },
+                [bordeaux],
+                None,
+            )
+        ],
+    )
     un = {"pk": scenario.pk}
     return {
-        "scenarios:liste": {}, "scenarios:comparer": {}, "scenarios:optimiser": {}, "scenarios:scenario": un, "scenarios:export": un, "scenarios:impact": un,
-        "scenarios:modifier": un, "scenarios:supprimer": un, "scenarios:dupliquer": un,
-        "scenarios:action_ajouter": un, "scenarios:depuis_gt3": un,
+        "scenarios:liste": {},
+        "scenarios:comparer": {},
+        "scenarios:optimiser": {},
+        "scenarios:scenario": un,
+        "scenarios:export": un,
+        "scenarios:impact": un,
+        "scenarios:modifier": un,
+        "scenarios:supprimer": un,
+        "scenarios:dupliquer": un,
+        "scenarios:action_ajouter": un,
+        "scenarios:depuis_gt3": un,
         "scenarios:action_modifier": {"pk": scenario.pk, "action": action.pk},
         "scenarios:action_supprimer": {"pk": scenario.pk, "action": action.pk},
     }

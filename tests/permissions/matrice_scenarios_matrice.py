@@ -13,7 +13,16 @@ def cas(cast, territoire) -> dict[str, dict]:
     from livrables.actions_mutualisables import do_creer_ligne
 
     groupe = territoire.schemas.get().groupes.get(theme="RH")
-    do_creer_ligne(groupe, cast["equipe_projet"], {
-        "activite": territoire.activites.get(code="RH-FORM"), "modalite": "groupement_commandes",
-        "toutes_communes": True, "faisabilite": "4+", "qualification": 2, "communes": []})
+    do_creer_ligne(
+        groupe,
+        cast["equipe_projet"],
+        {
+            "activite": territoire.activites.get(code="RH-FORM"),
+            "modalite": "groupement_commandes",
+            "toutes_communes": True,
+            "faisabilite": "4+",
+            "qualification": 2,
+            "communes": [],
+        },
+    )
     return {"scenarios:matrice": {}}

@@ -56,9 +56,19 @@ def cas(cast, territoire) -> dict[str, dict]:
     equipe, membre = cast["equipe_projet"], cast["membre_rh"]
 
     def seance(debut):
-        return actions.do_planifier_seance(groupe, equipe, {
-            "etape": "GT1", "titre": "", "debut": debut, "fin": debut + dt.timedelta(hours=2), "lieu": "Pessac",
-            "lien_visio": "", "ordre_du_jour": "1. Tour de table"})
+        return actions.do_planifier_seance(
+            groupe,
+            equipe,
+            {
+                "etape": "GT1",
+                "titre": "",
+                "debut": debut,
+                "fin": debut + dt.timedelta(hours=2),
+                "lieu": "Pessac",
+                "lien_visio": "",
+                "ordre_du_jour": "1. Tour de table",
+            },
+        )
 
     hier = timezone.now() - dt.timedelta(days=1)
     a_venir = seance(timezone.now() + dt.timedelta(days=30))

@@ -1,6 +1,6 @@
 """Rows of the foundation: territory, payroll, coefficient, referential."""
 
-from tests.permissions.commun import IMPORTEURS, MEMBRES, importers, members, team_only
+from tests.permissions.commun import MEMBRES, importers, members, team_only
 
 # (url name, method) -> expected status per role. `lot` is a batch imported by the project team.
 MATRIX = {
@@ -32,8 +32,6 @@ MATRIX = {
 }
 
 
-
-
 def cas(cast, territoire) -> dict[str, dict]:
     """Extra URL kwargs (besides the territory code) of the URLs that need an object."""
     from masse_salariale.actions import do_preparer_lot
@@ -42,7 +40,9 @@ def cas(cast, territoire) -> dict[str, dict]:
     lot = do_preparer_lot(territoire, payroll_csv(*payroll_rows_small()), "paie.csv", 2025, cast["equipe_projet"])
     activite = territoire.activites.values_list("pk", flat=True).first()
     return {
-        **{name: {"pk": lot.pk} for name in ("masse_salariale:lot", "masse_salariale:confirmer",
-                                              "masse_salariale:abandonner")},
+        **{
+            name: {"pk": lot.pk}
+            for name in ("masse_salariale:lot", "masse_salariale:confirmer", "masse_salariale:abandonner")
+        },
         **{name: {"pk": activite} for name in ("referentiel:modifier", "referentiel:supprimer")},
     }

@@ -11,8 +11,16 @@ from tests.cast import creer_territoire
 
 pytestmark = pytest.mark.django_db
 
-MEMBRES = ["equipe_projet", "dgs_metropole", "dgs_bordeaux", "dgs_merignac", "copilote_rh_commune",
-           "copilote_rh_epci", "consultant", "elu_copil"]
+MEMBRES = [
+    "equipe_projet",
+    "dgs_metropole",
+    "dgs_bordeaux",
+    "dgs_merignac",
+    "copilote_rh_commune",
+    "copilote_rh_epci",
+    "consultant",
+    "elu_copil",
+]
 AUTRES_QUE_EQUIPE = [m for m in MEMBRES if m != "equipe_projet"]
 
 
@@ -25,13 +33,28 @@ def url(name, territoire, **kwargs):
     return reverse(f"referentiel:{name}", kwargs={"code": territoire.code, **kwargs})
 
 
-def formulaire(theme="FIN", code="FIN-TEST", libelle="Activité de test", description="", reserve=False,
-               sous=(), existantes=0, extra=3):
+def formulaire(
+    theme="FIN",
+    code="FIN-TEST",
+    libelle="Activité de test",
+    description="",
+    reserve=False,
+    sous=(),
+    existantes=0,
+    extra=3,
+):
     """The POST data of the activity form; `sous` are (code, libellé[, réservée[, supprimer[, id]]])."""
     lignes = list(sous) + [("", "")] * max(0, existantes + extra - len(sous))
-    data = {"theme": theme, "code": code, "libelle": libelle, "description": description,
-            "sous-TOTAL_FORMS": str(len(lignes)), "sous-INITIAL_FORMS": str(existantes),
-            "sous-MIN_NUM_FORMS": "0", "sous-MAX_NUM_FORMS": "1000"}
+    data = {
+        "theme": theme,
+        "code": code,
+        "libelle": libelle,
+        "description": description,
+        "sous-TOTAL_FORMS": str(len(lignes)),
+        "sous-INITIAL_FORMS": str(existantes),
+        "sous-MIN_NUM_FORMS": "0",
+        "sous-MAX_NUM_FORMS": "1000",
+    }
     if reserve:
         data["reserve_cdg"] = "on"
     for i, ligne in enumerate(lignes):
@@ -48,13 +71,20 @@ def formulaire(theme="FIN", code="FIN-TEST", libelle="Activité de test", descri
 def formulaire_de(activite, **changes):
     """The POST data of the edit form of an existing activity, unchanged unless said."""
     sous = [(s.code, s.libelle, s.reserve_cdg, False, s.pk) for s in activite.sous_activites.all()]
-    values = {"theme": activite.theme, "code": activite.code, "libelle": activite.libelle,
-              "description": activite.description, "reserve": activite.reserve_cdg, "sous": sous,
-              "existantes": len(sous)}
+    values = {
+        "theme": activite.theme,
+        "code": activite.code,
+        "libelle": activite.libelle,
+        "description": activite.description,
+        "reserve": activite.reserve_cdg,
+        "sous": sous,
+        "existantes": len(sous),
+    }
     return formulaire(**{**values, **changes})
 
 
 # --- the list ----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", MEMBRES)
 def test_every_member_reads_the_referential_grouped_by_theme(connecte, cast, territoire, role):
@@ -79,8 +109,7 @@ def test_outsiders_get_404_and_anonymous_users_the_login_page(client, connecte, 
     assert connecte(cast["exterieur"]).get(url("liste", territoire)).status_code == 404
 
 
-def test_the_list_page_runs_a_bounded_number_of_queries(connecte, cast, territoire,
-                                                       django_assert_max_num_queries):
+def test_the_list_page_runs_a_bounded_number_of_queries(connecte, cast, territoire, django_assert_max_num_queries):
     client = connecte(cast["equipe_projet"])
     client.get(url("liste", territoire))  # warm up the session
     with django_assert_max_num_queries(8):
@@ -95,17 +124,25 @@ def test_the_list_page_runs_a_bounded_number_of_queries(connecte, cast, territoi
 
 # --- adding, editing, deleting -----------------------------------------------------------------------
 
+
 def test_project_team_adds_an_activity_and_the_change_is_logged(connecte, cast, territoire):
     client = connecte(cast["equipe_projet"])
     assert client.get(url("ajouter", territoire) + "?theme=SI").status_code == 200
-    data = formulaire(theme="SI", code=" si-test ", libelle="Activité  de test", description="Pour voir.",
-                      sous=[("SI-TEST-01", "Première"), ("", "Deuxième, numérotée"), ("", "")])
+    data = formulaire(
+        theme="SI",
+        code=" si-test ",
+        libelle="Activité  de test",
+        description="Pour voir.",
+        sous=[("SI-TEST-01", "Première"), ("", "Deuxième, numérotée"), ("", "")],
+    )
     response = client.post(url("ajouter", territoire), data)
     assert response.status_code == 302 and response["Location"].endswith("#activite-SI-TEST")
     activite = territoire.activites.get(code="SI-TEST")
     assert (activite.theme, activite.libelle, activite.description) == ("SI", "Activité de test", "Pour voir.")
     assert [(s.code, s.libelle) for s in activite.sous_activites.all()] == [
-        ("SI-TEST-01", "Première"), ("SI-TEST-02", "Deuxième, numérotée")]
+        ("SI-TEST-01", "Première"),
+        ("SI-TEST-02", "Deuxième, numérotée"),
+    ]
     assert activite.ordre > territoire.activites.exclude(pk=activite.pk).order_by("-ordre")[0].ordre
     evenement = Evenement.objects.get(action="referentiel.ajout")
     assert evenement.objet == "SI-TEST" and evenement.utilisateur == cast["equipe_projet"]
@@ -116,24 +153,43 @@ def test_project_team_adds_an_activity_and_the_change_is_logged(connecte, cast, 
 @pytest.mark.parametrize(
     ("changes", "champ", "message"),
     [
-        ({"code": "FIN-BUDG"}, "code",
-         "Le code FIN-BUDG est déjà celui de l'activité « Préparation et exécution"),
+        ({"code": "FIN-BUDG"}, "code", "Le code FIN-BUDG est déjà celui de l'activité « Préparation et exécution"),
         ({"code": "fin-budg-01"}, "code", "Le code FIN-BUDG-01 est déjà celui d'une sous-activité"),
         ({"code": "RH-TEST"}, "code", "Le code d'une activité du thème FIN commence par « FIN- »"),
         ({"code": "FIN-ÉTÉ"}, "code", "Caractères admis : lettres sans accent, chiffres et tirets"),
         ({"code": ""}, "code", "Ce champ est obligatoire"),
         ({"libelle": ""}, "libelle", "Ce champ est obligatoire"),
         ({"theme": "AUTRE"}, "theme", "Sélectionnez un choix valide"),
-        ({"sous": [("FIN-TEST-01", "Un"), ("FIN-TEST-01", "Deux")]}, "sous-1-code",
-         "Code en double : c'est déjà celui de la sous-activité 1."),
-        ({"sous": [("FIN-AUTRE-01", "Un")]}, "sous-0-code",
-         "Le code d'une sous-activité de FIN-TEST commence par « FIN-TEST- »"),
+        (
+            {"sous": [("FIN-TEST-01", "Un"), ("FIN-TEST-01", "Deux")]},
+            "sous-1-code",
+            "Code en double : c'est déjà celui de la sous-activité 1.",
+        ),
+        (
+            {"sous": [("FIN-AUTRE-01", "Un")]},
+            "sous-0-code",
+            "Le code d'une sous-activité de FIN-TEST commence par « FIN-TEST- »",
+        ),
         ({"sous": [("FIN-TEST-01", "")]}, "sous-0-libelle", "Ce champ est obligatoire"),
-        ({"sous": [("RH-PAIE-01", "Pris")], "code": "RH-PAIE-01X", "theme": "RH"}, "sous-0-code",
-         "Le code d'une sous-activité de RH-PAIE-01X commence par"),
+        (
+            {"sous": [("RH-PAIE-01", "Pris")], "code": "RH-PAIE-01X", "theme": "RH"},
+            "sous-0-code",
+            "Le code d'une sous-activité de RH-PAIE-01X commence par",
+        ),
     ],
-    ids=["code-pris", "code-de-sous-activite", "prefixe", "accents", "code-vide", "libelle-vide", "theme",
-         "sous-en-double", "sous-prefixe", "sous-sans-libelle", "sous-prefixe-2"],
+    ids=[
+        "code-pris",
+        "code-de-sous-activite",
+        "prefixe",
+        "accents",
+        "code-vide",
+        "libelle-vide",
+        "theme",
+        "sous-en-double",
+        "sous-prefixe",
+        "sous-sans-libelle",
+        "sous-prefixe-2",
+    ],
 )
 def test_invalid_activity_is_refused_with_a_french_message(connecte, cast, territoire, changes, champ, message):
     avant = Activite.objects.count(), SousActivite.objects.count()
@@ -169,8 +225,12 @@ def test_editing_renames_an_activity_its_sub_activities_follow_and_the_diff_is_l
     assert response.status_code == 302
     activite.refresh_from_db()
     assert (activite.code, activite.libelle) == ("FIN-REGIE", "Régies et encaissements")
-    assert [s.code for s in activite.sous_activites.all()] == ["FIN-REGIE-01", "FIN-REGIE-03", "FIN-REGIE-04",
-                                                               "FIN-REGIE-05"]
+    assert [s.code for s in activite.sous_activites.all()] == [
+        "FIN-REGIE-01",
+        "FIN-REGIE-03",
+        "FIN-REGIE-04",
+        "FIN-REGIE-05",
+    ]
     assert activite.sous_activites.get(code="FIN-REGIE-05").libelle == "Nouvelle sous-activité"
     details = Evenement.objects.get(action="referentiel.modification", objet="FIN-REGIE").details
     assert details["code"] == ["FIN-REGI", "FIN-REGIE"]
@@ -213,6 +273,7 @@ def test_project_team_deletes_an_activity_after_confirmation(connecte, cast, ter
 
 # --- who may change it -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", AUTRES_QUE_EQUIPE)
 def test_only_the_project_team_may_change_the_referential(connecte, cast, territoire, role):
     activite = territoire.activites.get(code="FIN-BUDG")
@@ -221,8 +282,10 @@ def test_only_the_project_team_may_change_the_referential(connecte, cast, territ
     assert client.get(url("ajouter", territoire)).status_code == 403
     assert client.post(url("ajouter", territoire), formulaire()).status_code == 403
     assert client.get(url("modifier", territoire, pk=activite.pk)).status_code == 403
-    assert client.post(url("modifier", territoire, pk=activite.pk),
-                       formulaire_de(activite, libelle="Piraté")).status_code == 403
+    assert (
+        client.post(url("modifier", territoire, pk=activite.pk), formulaire_de(activite, libelle="Piraté")).status_code
+        == 403
+    )
     assert client.post(url("supprimer", territoire, pk=activite.pk)).status_code == 403
     assert client.post(url("importer", territoire)).status_code == 403
     activite.refresh_from_db()
@@ -235,8 +298,12 @@ def test_other_territories_users_get_404_and_ids_do_not_cross_territories(connec
     activite = territoire.activites.get(code="FIN-BUDG")
     dehors = connecte(cast["exterieur"])
     assert dehors.get(url("exporter", territoire)).status_code == 404
-    for name, kwargs in [("ajouter", {}), ("modifier", {"pk": activite.pk}), ("supprimer", {"pk": activite.pk}),
-                         ("importer", {})]:
+    for name, kwargs in [
+        ("ajouter", {}),
+        ("modifier", {"pk": activite.pk}),
+        ("supprimer", {"pk": activite.pk}),
+        ("importer", {}),
+    ]:
         assert dehors.get(url(name, territoire, **kwargs)).status_code == 404
         assert dehors.post(url(name, territoire, **kwargs)).status_code == 404
     # The project team of Bordeaux cannot reach Nantes' activities through its own territory's URLs.

@@ -57,9 +57,11 @@ def etat(territoire):
 
 # --- export -----------------------------------------------------------------------------------------
 
+
 def test_any_member_exports_one_sheet_one_row_per_sub_activity(connecte, cast, territoire):
-    Activite.objects.create(territoire=territoire, theme="GDP", code="GDP-SEUL", libelle="Sans sous-activité",
-                            ordre=999)
+    Activite.objects.create(
+        territoire=territoire, theme="GDP", code="GDP-SEUL", libelle="Sans sous-activité", ordre=999
+    )
     response = connecte(cast["elu_copil"]).get(url("exporter", territoire))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,19 +76,26 @@ def test_any_member_exports_one_sheet_one_row_per_sub_activity(connecte, cast, t
     assert ws.auto_filter.ref == f"A1:G{len(rows)}"
     assert all(ws.column_dimensions[letter].width >= 10 for letter in "ABCDEFG")
     assert len(rows) == 1 + SousActivite.objects.filter(activite__territoire=territoire).count() + 1
-    assert rows[1] == ("FIN", "FIN-BUDG", "Préparation et exécution budgétaire",
-                       "Cycle budgétaire annuel, du débat d'orientation au suivi de l'exécution.", "non",
-                       "FIN-BUDG-01", "Préparation du rapport et du débat d'orientation budgétaire")
+    assert rows[1] == (
+        "FIN",
+        "FIN-BUDG",
+        "Préparation et exécution budgétaire",
+        "Cycle budgétaire annuel, du débat d'orientation au suivi de l'exécution.",
+        "non",
+        "FIN-BUDG-01",
+        "Préparation du rapport et du débat d'orientation budgétaire",
+    )
     conc = [r for r in rows if r[1] == "RH-CONC"]
     assert len(conc) == 3 and all(r[4] == "oui" for r in conc)
     paie = {r[5]: r[4] for r in rows if r[1] == "RH-PAIE"}
     assert paie["RH-PAIE-07"] == "oui" and paie["RH-PAIE-01"] == "non"
     # The activity without sub-activity: one row, sub-activity columns empty; themes in their order.
-    assert [r for r in rows if r[1] == "GDP-SEUL"] == [("GDP", "GDP-SEUL", "Sans sous-activité", None, "non",
-                                                         None, None)]
-    assert [r[0] for r in rows[1:]] == sorted((r[0] for r in rows[1:]),
-                                              key=["FIN", "RH", "CPAJ", "SI", "BML", "AOS", "GDP", "ECO",
-                                                   "TIDP"].index)
+    assert [r for r in rows if r[1] == "GDP-SEUL"] == [
+        ("GDP", "GDP-SEUL", "Sans sous-activité", None, "non", None, None)
+    ]
+    assert [r[0] for r in rows[1:]] == sorted(
+        (r[0] for r in rows[1:]), key=["FIN", "RH", "CPAJ", "SI", "BML", "AOS", "GDP", "ECO", "TIDP"].index
+    )
 
 
 def test_outsiders_cannot_export(client, connecte, cast, territoire):
@@ -95,6 +104,7 @@ def test_outsiders_cannot_export(client, connecte, cast, territoire):
 
 
 # --- round trip -------------------------------------------------------------------------------------
+
 
 def test_reimporting_the_export_unchanged_gives_the_same_referential(connecte, cast, territoire):
     avant = etat(territoire)
@@ -135,7 +145,11 @@ def test_cells_edited_in_a_spreadsheet_are_applied(connecte, cast, territoire):
     assert "ECO-TOUR" not in activites
     nuit = activites["ECO-NUIT"]
     assert (nuit.theme, nuit.libelle, nuit.description, nuit.sous_activites) == (
-        "ECO", "Économie de la nuit", "Bars et commerces de nuit.", ())
+        "ECO",
+        "Économie de la nuit",
+        "Bars et commerces de nuit.",
+        (),
+    )
     details = Evenement.objects.get(action="referentiel.import").details
     assert details["ajoutees"] == ["ECO-NUIT"] and details["supprimees"] == ["ECO-TOUR"]
     assert set(details["modifiees"]) == {"FIN-BUDG", "RH-FORM", "SI-SIG"}
@@ -145,9 +159,11 @@ def test_cells_edited_in_a_spreadsheet_are_applied(connecte, cast, territoire):
 
 def test_headers_are_matched_loosely_and_theme_labels_accepted(connecte, cast, territoire):
     data = classeur(
-        [("Ressources humaines", "rh-paie", "Paie", "oui", "RH-PAIE-01", "Calcul de la paie"),
-         ("RH", "RH-PAIE", "Paie", "oui", "RH-PAIE-02", "Déclarations"),
-         ("finances", "FIN-BUDG", "Budget", "", "", "")],
+        [
+            ("Ressources humaines", "rh-paie", "Paie", "oui", "RH-PAIE-01", "Calcul de la paie"),
+            ("RH", "RH-PAIE", "Paie", "oui", "RH-PAIE-02", "Déclarations"),
+            ("finances", "FIN-BUDG", "Budget", "", "", ""),
+        ],
         headers=["  THÈME ", "Code-Activité", "ACTIVITE", "Réservée CDG", "code_sous_activite", "Sous activité"],
     )
     client = connecte(cast["equipe_projet"])
@@ -167,30 +183,34 @@ def test_headers_are_matched_loosely_and_theme_labels_accepted(connecte, cast, t
 
 
 def test_a_csv_file_is_read_too(connecte, cast, territoire):
-    data = ("theme;code_activite;activite;code_sous_activite;sous_activite\n"
-            "FIN;FIN-BUDG;Budget;FIN-BUDG-01;Préparation\n").encode("cp1252")
+    data = (
+        "theme;code_activite;activite;code_sous_activite;sous_activite\nFIN;FIN-BUDG;Budget;FIN-BUDG-01;Préparation\n"
+    ).encode("cp1252")
     assert importer(connecte(cast["equipe_projet"]), territoire, data, "ref.csv").status_code == 302
     assert [a.code for a in etat(territoire)] == ["FIN-BUDG"]
 
 
 # --- refusals ---------------------------------------------------------------------------------------
 
+
 def test_every_error_is_reported_with_its_line_and_nothing_changes(connecte, cast, territoire):
     avant = etat(territoire)
-    data = classeur([
-        ("FIN", "FIN-A", "Activité A", "Description", "non", "FIN-A-01", "Un"),  # 2
-        ("XYZ", "FIN-B", "Activité B", "", "non", "", ""),  # 3
-        ("FIN", "", "Sans code", "", "non", "", ""),  # 4
-        ("FIN", "FIN-C", "", "", "non", "", ""),  # 5
-        ("RH", "FIN-D", "Activité D", "", "non", "", ""),  # 6
-        ("FIN", "FIN-A", "Autre libellé", "", "non", "FIN-A-02", "Deux"),  # 7
-        ("FIN", "FIN-E", "Activité E", "", "peut-être", "FIN-E-01", "Un"),  # 8
-        ("FIN", "FIN-E", "Activité E", "", "non", "FIN-E-01", "Doublon"),  # 9
-        ("FIN", "FIN-F", "Activité F", "", "", "FIN-G-01", "Mauvais préfixe"),  # 10
-        ("Ressources humaines", "RH-Z", "Z", "", "", "", ""),  # 11
-        ("FIN", "RH-Z", "Z", "", "", "", ""),  # 12
-        ("FIN", "FIN-H", "Activité H", "", "", "", "Sans code"),  # 13
-    ])
+    data = classeur(
+        [
+            ("FIN", "FIN-A", "Activité A", "Description", "non", "FIN-A-01", "Un"),  # 2
+            ("XYZ", "FIN-B", "Activité B", "", "non", "", ""),  # 3
+            ("FIN", "", "Sans code", "", "non", "", ""),  # 4
+            ("FIN", "FIN-C", "", "", "non", "", ""),  # 5
+            ("RH", "FIN-D", "Activité D", "", "non", "", ""),  # 6
+            ("FIN", "FIN-A", "Autre libellé", "", "non", "FIN-A-02", "Deux"),  # 7
+            ("FIN", "FIN-E", "Activité E", "", "peut-être", "FIN-E-01", "Un"),  # 8
+            ("FIN", "FIN-E", "Activité E", "", "non", "FIN-E-01", "Doublon"),  # 9
+            ("FIN", "FIN-F", "Activité F", "", "", "FIN-G-01", "Mauvais préfixe"),  # 10
+            ("Ressources humaines", "RH-Z", "Z", "", "", "", ""),  # 11
+            ("FIN", "RH-Z", "Z", "", "", "", ""),  # 12
+            ("FIN", "FIN-H", "Activité H", "", "", "", "Sans code"),  # 13
+        ]
+    )
     response = importer(connecte(cast["equipe_projet"]), territoire, data)
     assert response.status_code == 400
     unique = "un code d'activité ne désigne qu'une activité"
@@ -204,10 +224,8 @@ def test_every_error_is_reported_with_its_line_and_nothing_changes(connecte, cas
         "ECO, TIDP ou le libellé d'un thème",
         "ligne 4 : code_activite « » : code de l'activité obligatoire",
         "ligne 5 : activite « » : libellé de l'activité obligatoire",
-        f"ligne 6 : code_activite « FIN-D » : le code d'une activité du thème RH commence par « RH- » "
-        f"{prefixe}",
-        f"ligne 7 : activite « Autre libellé » : le code FIN-A désigne une autre activité sur la ligne 2 : "
-        f"{unique}",
+        f"ligne 6 : code_activite « FIN-D » : le code d'une activité du thème RH commence par « RH- » {prefixe}",
+        f"ligne 7 : activite « Autre libellé » : le code FIN-A désigne une autre activité sur la ligne 2 : {unique}",
         "ligne 8 : reserve_cdg « peut-être » : attendu oui ou non (vide : non)",
         f"ligne 8 : code_sous_activite « FIN-E-01 » : {deja} sur la ligne 9 : {double}",
         f"ligne 9 : code_sous_activite « FIN-E-01 » : {deja} sur la ligne 8 : {double}",
@@ -215,8 +233,7 @@ def test_every_error_is_reported_with_its_line_and_nothing_changes(connecte, cas
         f"« FIN-F- » {prefixe}",
         f"ligne 11 : theme « Ressources humaines » : l'activité RH-Z a un autre thème sur la ligne 12 : {theme}",
         f"ligne 12 : theme « FIN » : l'activité RH-Z a un autre thème sur la ligne 11 : {theme}",
-        f"ligne 12 : code_activite « RH-Z » : le code d'une activité du thème FIN commence par « FIN- » "
-        f"{prefixe}",
+        f"ligne 12 : code_activite « RH-Z » : le code d'une activité du thème FIN commence par « FIN- » {prefixe}",
         "ligne 13 : code_sous_activite « » : code obligatoire quand la ligne a une sous-activité",
     ]
     page = texte(response)

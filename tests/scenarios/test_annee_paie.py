@@ -56,8 +56,10 @@ def scenario(cast, territoire, lot_courant, connecte):
 
 
 def modifier(client, territoire, scenario, annee):
-    return client.post(u(territoire, "modifier", pk=scenario.pk),
-                       {"nom": scenario.nom, "partage_gains": "0", "annee_paie": str(annee) if annee else ""})
+    return client.post(
+        u(territoire, "modifier", pk=scenario.pk),
+        {"nom": scenario.nom, "partage_gains": "0", "annee_paie": str(annee) if annee else ""},
+    )
 
 
 def test_scenarios_default_to_the_latest_complete_year(cast, territoire, scenario, annee_complete, connecte):
@@ -72,8 +74,7 @@ def test_scenarios_default_to_the_latest_complete_year(cast, territoire, scenari
     assert "Masse salariale 2024 (dernière année complète)" in liste
 
 
-def test_a_chosen_year_is_used_said_and_warned_when_incomplete(cast, territoire, scenario, annee_complete,
-                                                                connecte):
+def test_a_chosen_year_is_used_said_and_warned_when_incomplete(cast, territoire, scenario, annee_complete, connecte):
     client = connecte(cast["equipe_projet"])
     page = client.get(u(territoire, "scenario", pk=scenario.pk)).content.decode()
     assert '<option value="2025">2025 (incomplète)</option>' in page
@@ -97,8 +98,9 @@ def test_a_chosen_year_is_used_said_and_warned_when_incomplete(cast, territoire,
     assert modifier(connecte(cast["elu_copil"]), territoire, scenario, 2025).status_code == 403
 
 
-def test_without_a_complete_year_the_latest_is_used_and_the_missing_employers_named(cast, territoire, scenario,
-                                                                                     connecte):
+def test_without_a_complete_year_the_latest_is_used_and_the_missing_employers_named(
+    cast, territoire, scenario, connecte
+):
     lu = texte(connecte(cast["dgs_bordeaux"]).get(u(territoire, "scenario", pk=scenario.pk)).content.decode())
     assert "Masse salariale 2025 (dernière année importée : aucune année n'est complète)" in lu
     assert "Année 2025 incomplète : 1 employeur n'a pas de lot de paie pour cette année : Talence." in lu
@@ -110,7 +112,9 @@ def test_a_chosen_year_without_batches_falls_back_and_says_so(cast, territoire, 
     response = connecte(cast["equipe_projet"]).get(u(territoire, "scenario", pk=scenario.pk))
     lu = texte(response.content.decode())
     assert response.context["paie"].annee == 2024
-    assert "Masse salariale 2024 (dernière année complète) : l'année choisie, 2019, n'a plus de lot de paie courant" in lu
+    assert (
+        "Masse salariale 2024 (dernière année complète) : l'année choisie, 2019, n'a plus de lot de paie courant" in lu
+    )
     assert '<option value="2019" selected>2019 (aucun lot courant)</option>' in response.content.decode()
 
 
@@ -124,8 +128,10 @@ def test_comparison_says_the_year_of_each_scenario(cast, territoire, scenario, a
     lu = texte(client.get(u(territoire, "comparer") + f"?s={scenario.pk}&s={copie.pk}").content.decode())
     assert "Masse salariale 2024 (dernière année complète)" in lu and "Masse salariale 2025 (choisie)" in lu
     assert "ne portent pas sur la même année de masse salariale" in lu
-    assert ("« Paie commune (copie) » : Année 2025 incomplète : 1 employeur n'a pas de lot de paie pour cette "
-            "année : Talence.") in lu
+    assert (
+        "« Paie commune (copie) » : Année 2025 incomplète : 1 employeur n'a pas de lot de paie pour cette "
+        "année : Talence."
+    ) in lu
 
 
 def test_impact_export_says_the_year_and_the_missing_employers(cast, territoire, scenario, connecte):
@@ -133,9 +139,11 @@ def test_impact_export_says_the_year_and_the_missing_employers(cast, territoire,
 
     response = connecte(cast["equipe_projet"]).get(u(territoire, "impact", pk=scenario.pk))
     ws = load_workbook(io.BytesIO(response.content)).active
-    assert ws["A3"].value.startswith("Masse salariale 2025 (dernière année importée : aucune année n'est complète). "
-                                     "Année 2025 incomplète : 1 employeur n'a pas de lot de paie pour cette année : "
-                                     "Talence.")
+    assert ws["A3"].value.startswith(
+        "Masse salariale 2025 (dernière année importée : aucune année n'est complète). "
+        "Année 2025 incomplète : 1 employeur n'a pas de lot de paie pour cette année : "
+        "Talence."
+    )
     assert ws["A4"].value == "Organisation"  # the table stays where it was
 
 
@@ -163,49 +171,66 @@ def test_reduced_payroll_is_cached_per_year_used(cast, territoire, annee_complet
     assert len(calcul._CACHE) == 2
 
 
-def test_a_new_batch_of_an_unused_year_keeps_the_cache_and_one_of_the_used_year_changes_it(cast, territoire,
-                                                                                            annee_complete):
+def test_a_new_batch_of_an_unused_year_keeps_the_cache_and_one_of_the_used_year_changes_it(
+    cast, territoire, annee_complete
+):
     from masse_salariale.actions import do_confirmer_lot, do_preparer_lot
     from scenarios import calcul
 
     calcul._CACHE.clear()
     avant = calcul.contexte(territoire)
-    lot = do_preparer_lot(territoire, payroll_csv(f"{PESSAC};P1;FIN;30000;1;1;propre;;FIN-BUDG;C"), "2026.csv",
-                          2026, cast["equipe_projet"])
+    lot = do_preparer_lot(
+        territoire,
+        payroll_csv(f"{PESSAC};P1;FIN;30000;1;1;propre;;FIN-BUDG;C"),
+        "2026.csv",
+        2026,
+        cast["equipe_projet"],
+    )
     do_confirmer_lot(lot, cast["equipe_projet"])
     pendant = calcul.contexte(territoire)
     assert pendant.bases is avant.bases  # 2026 is incomplete: the scenarios stay on 2024, from the cache
     assert pendant.annee_paie.annees == (2026, 2025, 2024)  # though the years are read afresh
-    lot = do_preparer_lot(territoire, payroll_csv(f"{TALENCE};T1;FIN;39000;1;1;propre;;FIN-BUDG;B"), "t.csv", 2025,
-                          cast["equipe_projet"])
+    lot = do_preparer_lot(
+        territoire, payroll_csv(f"{TALENCE};T1;FIN;39000;1;1;propre;;FIN-BUDG;B"), "t.csv", 2025, cast["equipe_projet"]
+    )
     do_confirmer_lot(lot, cast["equipe_projet"])
     apres = calcul.contexte(territoire)  # 2025 is now complete, and the latest complete year
     assert apres.paie.annee == 2025 and apres.annee_paie.complete and not apres.paie.incomplete
 
 
-def test_gt3_payroll_at_stake_and_the_priority_matrix_use_the_latest_complete_year(cast, territoire,
-                                                                                   annee_complete, connecte):
+def test_gt3_payroll_at_stake_and_the_priority_matrix_use_the_latest_complete_year(
+    cast, territoire, annee_complete, connecte
+):
     from livrables.actions_mutualisables import do_creer_ligne
 
     groupe = territoire.schemas.get().groupes.get(theme="RH")
-    ligne = do_creer_ligne(groupe, cast["equipe_projet"], {
-        "activite": territoire.activites.get(code="RH-PAIE"), "communes": [], "toutes_communes": True,
-        "qualification": 4, "faisabilite": "3", "modalite": "service_commun"})
+    ligne = do_creer_ligne(
+        groupe,
+        cast["equipe_projet"],
+        {
+            "activite": territoire.activites.get(code="RH-PAIE"),
+            "communes": [],
+            "toutes_communes": True,
+            "qualification": 4,
+            "faisabilite": "3",
+            "modalite": "service_commun",
+        },
+    )
     client = connecte(cast["equipe_projet"])
     liste = client.get(reverse("livrables:gt3", kwargs={"code": territoire.code, "theme": "RH"}))
     assert liste.context["paie"].annee == 2024
     assert "masse salariale 2024 (dernière année complète)" in texte(liste.content.decode())
-    fiche = client.get(reverse("livrables:gt3_ligne", kwargs={"code": territoire.code, "theme": "RH",
-                                                              "pk": ligne.pk}))
+    fiche = client.get(reverse("livrables:gt3_ligne", kwargs={"code": territoire.code, "theme": "RH", "pk": ligne.pk}))
     assert "Masse salariale en jeu (2024)" in texte(fiche.content.decode())
     matrice = client.get(u(territoire, "matrice"))
     assert matrice.context["paie"].annee == 2024
     assert "d'après la masse salariale 2024 (dernière année complète)" in texte(matrice.content.decode())
 
 
-def test_priority_matrix_names_the_missing_employers_when_no_year_is_complete(cast, territoire, lot_courant,
-                                                                              connecte):
+def test_priority_matrix_names_the_missing_employers_when_no_year_is_complete(cast, territoire, lot_courant, connecte):
     lu = texte(connecte(cast["elu_copil"]).get(u(territoire, "matrice")).content.decode())
     assert "d'après la masse salariale 2025 (dernière année importée : aucune année n'est complète)" in lu
-    assert ("Année 2025 incomplète : 1 employeur n'a pas de lot de paie pour cette année : Talence. "
-            "La masse salariale en jeu ne porte que sur les employeurs présents.") in lu
+    assert (
+        "Année 2025 incomplète : 1 employeur n'a pas de lot de paie pour cette année : Talence. "
+        "La masse salariale en jeu ne porte que sur les employeurs présents."
+    ) in lu

@@ -33,8 +33,9 @@ def creer(cast, territoire, groupes):
         communes = [territoire.organisations.get(code=c) for c in valeurs.pop("communes", [])]
         valeurs.setdefault("modalite", "service_commun")
         valeurs.setdefault("toutes_communes", not communes)
-        return do_creer_ligne(groupes[theme], cast["equipe_projet"], {"activite": activite, "communes": communes,
-                                                                      **valeurs})
+        return do_creer_ligne(
+            groupes[theme], cast["equipe_projet"], {"activite": activite, "communes": communes, **valeurs}
+        )
 
     return _creer
 
@@ -52,6 +53,7 @@ def dans_sa_cellule(response, bulle) -> bool:
 
 # --- the layout, without a database ------------------------------------------------------------------
 
+
 def test_disposer_place_chaque_bulle_dans_sa_cellule_sans_chevauchement():
     points = [geo.Point(i, 3, "4", 1000.0 * (i + 1)) for i in range(8)] + [geo.Point("seule", 1, "0", 500.0)]
     geometrie, disques, reduction = geo.disposer(points)
@@ -62,14 +64,18 @@ def test_disposer_place_chaque_bulle_dans_sa_cellule_sans_chevauchement():
     for d in cellule:
         assert x0 <= d.cx - d.r and d.cx + d.r <= x1 and y0 <= d.cy - d.r and d.cy + d.r <= y1
     for i, a in enumerate(cellule):
-        for b in cellule[i + 1:]:
+        for b in cellule[i + 1 :]:
             assert math.hypot(a.cx - b.cx, a.cy - b.cy) >= a.r + b.r  # none hides another
     assert disques["seule"].cx < x0 and disques["seule"].cy > y1  # qualification 1 left, faisabilité 0 below
 
 
 def test_rayons_aire_proportionnelle_et_secret_de_taille_fixe():
-    points = [geo.Point("a", 4, "4+", 400_000.0), geo.Point("b", 1, "0", 100_000.0),
-              geo.Point("c", 2, "2", None, secret=True), geo.Point("d", 2, "3", None)]
+    points = [
+        geo.Point("a", 4, "4+", 400_000.0),
+        geo.Point("b", 1, "0", 100_000.0),
+        geo.Point("c", 2, "2", None, secret=True),
+        geo.Point("d", 2, "3", None),
+    ]
     r, reduction = geo.rayons(points, geo.Geometrie())
     assert reduction == 1.0
     assert r["a"] == geo.R_MAX and r["b"] == pytest.approx(geo.R_MAX / 2)  # a quarter of the amount: half the radius
@@ -90,7 +96,7 @@ def test_une_cellule_pleine_reste_lisible():
 
 def test_couleurs_des_themes_contrastees_et_distinctes():
     def luminance(hexa):
-        canaux = [int(hexa[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        canaux = [int(hexa[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         canaux = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in canaux]
         return 0.2126 * canaux[0] + 0.7152 * canaux[1] + 0.0722 * canaux[2]
 
@@ -102,6 +108,7 @@ def test_couleurs_des_themes_contrastees_et_distinctes():
 
 
 # --- the page ---------------------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_bulles_placees_selon_le_consensus(connecte, cast, territoire, creer):
@@ -118,14 +125,25 @@ def test_bulles_placees_selon_le_consensus(connecte, cast, territoire, creer):
     page = response.content.decode()
     # each bubble: a link to its GT3 line, a tooltip, the theme's code written on it
     lien = reverse("livrables:gt3_ligne", kwargs={"code": territoire.code, "theme": "RH", "pk": haut_droite.pk})
-    bulle_rh = re.search(rf'<a href="{lien}" class="matrice-bulle[^"]*"[^>]*data-qualification="4" '
-                         rf'data-faisabilite="4\+" data-theme="RH">\s*<title>Paie[^<]*</title>.*?>RH</text>', page, re.S)
+    bulle_rh = re.search(
+        rf'<a href="{lien}" class="matrice-bulle[^"]*"[^>]*data-qualification="4" '
+        rf'data-faisabilite="4\+" data-theme="RH">\s*<title>Paie[^<]*</title>.*?>RH</text>',
+        page,
+        re.S,
+    )
     assert bulle_rh, "bulle RH-PAIE absente ou incomplète"
     # the table alternative: caption, headers with scope, the same lines with their link
     assert "<caption>3 activités placées" in page
     assert page.count('<th scope="row"><a href="') == 3 and f'href="{lien}"' in page
-    for entete in ("Thème", "Activité", "Qualification (/4)", "Faisabilité (de 0 à 4+)", "Modalité",
-                   "Communes concernées", "Masse salariale en jeu"):
+    for entete in (
+        "Thème",
+        "Activité",
+        "Qualification (/4)",
+        "Faisabilité (de 0 à 4+)",
+        "Modalité",
+        "Communes concernées",
+        "Masse salariale en jeu",
+    ):
         assert f">{entete}</th>" in page
     assert "Service commun" in page and "toutes les communes (4)" in page
     # and the legend names each theme present (colour never alone)
@@ -145,7 +163,8 @@ def test_taille_proportionnelle_a_la_racine_de_la_masse_en_jeu(connecte, cast, t
 
 @pytest.mark.django_db
 def test_secret_statistique_pour_un_elu_et_un_consultant_pas_pour_le_dgs_de_la_commune(
-        connecte, cast, territoire, creer, lot_courant):
+    connecte, cast, territoire, creer, lot_courant
+):
     from mutualis.formatage import euros
 
     paie = creer("RH", "RH-PAIE", qualification=4, faisabilite="3")
@@ -225,21 +244,29 @@ def test_lignes_non_placees_avec_leur_raison(connecte, cast, territoire, creer):
 
 @pytest.mark.django_db
 def test_lignes_de_la_meme_cellule_ne_se_cachent_pas(connecte, cast, territoire, creer, lot_courant):
-    lignes = [creer("RH", code, qualification=4, faisabilite="4", communes=communes)
-              for code, communes in (("RH-PAIE", []), ("RH-FORM", []), ("RH-PAIE", [BORDEAUX, MERIGNAC]),
-                                     ("RH-FORM", [MERIGNAC]), ("RH-PAIE", [PESSAC]))]
+    lignes = [
+        creer("RH", code, qualification=4, faisabilite="4", communes=communes)
+        for code, communes in (
+            ("RH-PAIE", []),
+            ("RH-FORM", []),
+            ("RH-PAIE", [BORDEAUX, MERIGNAC]),
+            ("RH-FORM", [MERIGNAC]),
+            ("RH-PAIE", [PESSAC]),
+        )
+    ]
     response = connecte(cast["equipe_projet"]).get(url(territoire))
     placees = bulles(response)
     disques = [placees[l.pk]["disque"] for l in lignes]
     assert all(dans_sa_cellule(response, placees[l.pk]) for l in lignes)
     for i, a in enumerate(disques):
-        for b in disques[i + 1:]:
+        for b in disques[i + 1 :]:
             assert math.hypot(a.cx - b.cx, a.cy - b.cy) >= a.r + b.r
 
 
 @pytest.mark.django_db
-def test_la_matrice_lit_un_nombre_borne_de_requetes(connecte, cast, territoire, groupes, lot_courant,
-                                                    django_assert_max_num_queries):
+def test_la_matrice_lit_un_nombre_borne_de_requetes(
+    connecte, cast, territoire, groupes, lot_courant, django_assert_max_num_queries
+):
     from livrables.actions_mutualisables import livrable_gt3
     from livrables.enums import Faisabilite
     from livrables.models import LigneMutualisable
@@ -254,15 +281,23 @@ def test_la_matrice_lit_un_nombre_borne_de_requetes(connecte, cast, territoire, 
         for n, groupe in enumerate(groupes.values()):
             livrable = livrable_gt3(groupe, cast["equipe_projet"])
             for i in range(par_groupe):
-                lignes.append(LigneMutualisable(
-                    livrable=livrable, activite=activites[groupe.theme][i % len(activites[groupe.theme])],
-                    qualification=None if i % 7 == 0 else 1 + (i + n) % 4,
-                    faisabilite=Faisabilite.values[(i * 5 + n) % 6], modalite="service_commun",
-                    toutes_communes=i % 3 == 0))
+                lignes.append(
+                    LigneMutualisable(
+                        livrable=livrable,
+                        activite=activites[groupe.theme][i % len(activites[groupe.theme])],
+                        qualification=None if i % 7 == 0 else 1 + (i + n) % 4,
+                        faisabilite=Faisabilite.values[(i * 5 + n) % 6],
+                        modalite="service_commun",
+                        toutes_communes=i % 3 == 0,
+                    )
+                )
         lignes = LigneMutualisable.objects.bulk_create(lignes)
         LigneMutualisable.communes.through.objects.bulk_create(
             LigneMutualisable.communes.through(lignemutualisable_id=l.pk, organisation_id=communes[j % 4].pk)
-            for l in lignes if not l.toutes_communes for j in range(l.pk % 3 + 1))
+            for l in lignes
+            if not l.toutes_communes
+            for j in range(l.pk % 3 + 1)
+        )
 
     client = connecte(cast["elu_copil"])
     ajouter(2)

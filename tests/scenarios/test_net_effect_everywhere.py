@@ -30,7 +30,8 @@ def territory_file(territoire) -> str:
 
 
 def test_page_export_comparison_and_command_line_give_the_same_net_effects(
-        cast, territoire, lot_courant, payroll_small, connecte, tmp_path):
+    cast, territoire, lot_courant, payroll_small, connecte, tmp_path
+):
     from openpyxl import load_workbook
 
     client = connecte(cast["equipe_projet"])
@@ -40,12 +41,38 @@ def test_page_export_comparison_and_command_line_give_the_same_net_effects(
     scenario = Scenario.objects.get(nom="Trois modalités")
     orgs = {o.code: o.pk for o in territoire.organisations.all()}
     for action in (
-        {"identifiant": "paie", "theme": "RH", "activite": "RH-PAIE", "modalite": "service_commun",
-         "communes": [orgs[BORDEAUX]], "part": "100", "gain": "10", "annee": "2027", "charges_associees": "1000"},
-        {"identifiant": "budget", "theme": "FIN", "activite": "FIN-BUDG", "modalite": "mad_descendante",
-         "communes": [orgs[BORDEAUX]], "part": "100", "gain": "20", "annee": "2028"},
-        {"identifiant": "achats", "theme": "SI", "activite": "", "modalite": "entente", "toutes": "on",
-         "part": "100", "gain": "0", "annee": "2026", "economie": "9000"},
+        {
+            "identifiant": "paie",
+            "theme": "RH",
+            "activite": "RH-PAIE",
+            "modalite": "service_commun",
+            "communes": [orgs[BORDEAUX]],
+            "part": "100",
+            "gain": "10",
+            "annee": "2027",
+            "charges_associees": "1000",
+        },
+        {
+            "identifiant": "budget",
+            "theme": "FIN",
+            "activite": "FIN-BUDG",
+            "modalite": "mad_descendante",
+            "communes": [orgs[BORDEAUX]],
+            "part": "100",
+            "gain": "20",
+            "annee": "2028",
+        },
+        {
+            "identifiant": "achats",
+            "theme": "SI",
+            "activite": "",
+            "modalite": "entente",
+            "toutes": "on",
+            "part": "100",
+            "gain": "0",
+            "annee": "2026",
+            "economie": "9000",
+        },
     ):
         response = client.post(u(territoire, "action_ajouter", pk=scenario.pk), action)
         assert response.status_code == 302, response.content.decode()
@@ -64,7 +91,7 @@ def test_page_export_comparison_and_command_line_give_the_same_net_effects(
     rows = list(ws.iter_rows(values_only=True))
     header = next(k for k, r in enumerate(rows) if r[0] == "Organisation")
     net_column = rows[header].index("Effet net")
-    in_workbook = {r[0]: r[net_column] for r in rows[header + 1:] if r[0] in names.values()}
+    in_workbook = {r[0]: r[net_column] for r in rows[header + 1 :] if r[0] in names.values()}
 
     # The comparison page (the scenario beside itself).
     comparison = client.get(u(territoire, "comparer") + f"?s={scenario.pk}")
@@ -78,8 +105,22 @@ def test_page_export_comparison_and_command_line_give_the_same_net_effects(
     scenario_file = tmp_path / "scenario.json"
     scenario_file.write_bytes(client.get(u(territoire, "export", pk=scenario.pk)).content)
     exe = Path(sys.executable).with_name("mutualis")
-    done = subprocess.run([str(exe), "simulate", "--territory", str(territory), "--payroll", str(payroll),
-                           "--scenario", str(scenario_file), "--json"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            str(exe),
+            "simulate",
+            "--territory",
+            str(territory),
+            "--payroll",
+            str(payroll),
+            "--scenario",
+            str(scenario_file),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     from_cli = {code: o["net_effect"] for code, o in json.loads(done.stdout)["by_organisation"].items()}
 

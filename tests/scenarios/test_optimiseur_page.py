@@ -20,8 +20,13 @@ def lignes(cast, territoire, lot_courant):
 
     def ligne(theme, activite, modalite, faisabilite):
         livrable = livrable_gt3(schema.groupes.get(theme=theme), cast["equipe_projet"])
-        l = LigneMutualisable.objects.create(livrable=livrable, activite=territoire.activites.get(code=activite),
-                                             modalite=modalite, faisabilite=faisabilite, qualification=3)
+        l = LigneMutualisable.objects.create(
+            livrable=livrable,
+            activite=territoire.activites.get(code=activite),
+            modalite=modalite,
+            faisabilite=faisabilite,
+            qualification=3,
+        )
         l.communes.set([bordeaux])
         return l
 
@@ -54,27 +59,35 @@ def test_target_with_least_etp_then_creates_a_scenario(cast, territoire, lignes,
 
     scenario = Scenario.objects.get(origine="optimiseur")
     action = scenario.actions.get()
-    assert (action.ligne_gt3_id, action.annee, action.identifiant) == (lignes["paie"].pk, 2027,
-                                                                       f"GT3-{lignes['paie'].pk}")
+    assert (action.ligne_gt3_id, action.annee, action.identifiant) == (
+        lignes["paie"].pk,
+        2027,
+        f"GT3-{lignes['paie'].pk}",
+    )
 
 
 def test_budget_mode_names_the_budget_that_binds(cast, territoire, lignes, connecte):
-    text = connecte(cast["equipe_projet"]).post(url(territoire), {"mode": "budget", "budget": "4",
-                                                                  "annee": "2026"}).content.decode()
+    text = (
+        connecte(cast["equipe_projet"])
+        .post(url(territoire), {"mode": "budget", "budget": "4", "annee": "2026"})
+        .content.decode()
+    )
     assert "58,92\u00a0%" in text and "le budget d&#x27;ETP déplacés" in text
 
 
 def test_unreachable_target_gives_the_best_reachable(cast, territoire, lignes, connecte):
-    response = connecte(cast["equipe_projet"]).post(url(territoire), {"mode": "cible", "cible": "95",
-                                                                       "annee": "2026"})
+    response = connecte(cast["equipe_projet"]).post(url(territoire), {"mode": "cible", "cible": "95", "annee": "2026"})
     assert response.status_code == 422
     # Both lines: (267 000 + 126 000 + 200 000) / 667 000 = 88,91 %.
     assert "inatteignable" in response.content.decode() and "88,91\u00a0%" in response.content.decode()
 
 
 def test_minimum_feasibility_excludes_and_binds(cast, territoire, lignes, connecte):
-    text = connecte(cast["equipe_projet"]).post(url(territoire), {
-        "mode": "budget", "budget": "10", "faisabilite_min": "3", "annee": "2026"}).content.decode()
+    text = (
+        connecte(cast["equipe_projet"])
+        .post(url(territoire), {"mode": "budget", "budget": "10", "faisabilite_min": "3", "annee": "2026"})
+        .content.decode()
+    )
     assert "58,92\u00a0%" in text and "la faisabilité minimale" in text
 
 
@@ -85,11 +98,14 @@ def test_missing_target_is_a_form_error(cast, territoire, lignes, connecte):
 
 def test_only_scenario_builders_run_it(cast, territoire, lignes, connecte):
     assert connecte(cast["elu_copil"]).get(url(territoire)).status_code == 403
-    assert connecte(cast["dgs_bordeaux"]).post(url(territoire), {"mode": "cible", "cible": "55",
-                                                                 "annee": "2026"}).status_code == 403
+    assert (
+        connecte(cast["dgs_bordeaux"])
+        .post(url(territoire), {"mode": "cible", "cible": "55", "annee": "2026"})
+        .status_code
+        == 403
+    )
 
 
 def test_without_payroll_there_is_nothing_to_optimise(cast, territoire, connecte):
-    response = connecte(cast["equipe_projet"]).post(url(territoire), {"mode": "cible", "cible": "55",
-                                                                       "annee": "2026"})
+    response = connecte(cast["equipe_projet"]).post(url(territoire), {"mode": "cible", "cible": "55", "annee": "2026"})
     assert response.status_code == 422 and "rien à optimiser" in response.content.decode()

@@ -18,8 +18,15 @@ def u(territoire, name, **kwargs):
 
 def action_post(territoire, communes=(BORDEAUX,), **champs):
     orgs = {o.code: o.pk for o in territoire.organisations.all()}
-    data = {"theme": "RH", "activite": "RH-PAIE", "modalite": "service_commun", "part": "100", "gain": "10",
-            "annee": "2027", "communes": [orgs[c] for c in communes]}
+    data = {
+        "theme": "RH",
+        "activite": "RH-PAIE",
+        "modalite": "service_commun",
+        "part": "100",
+        "gain": "10",
+        "annee": "2027",
+        "communes": [orgs[c] for c in communes],
+    }
     data.update(champs)
     return data
 
@@ -29,8 +36,13 @@ def ligne_gt3(cast, territoire, theme, activite, modalite, communes, faisabilite
     from livrables.models import LigneMutualisable
 
     livrable = livrable_gt3(territoire.schemas.get().groupes.get(theme=theme), cast["equipe_projet"])
-    ligne = LigneMutualisable.objects.create(livrable=livrable, activite=territoire.activites.get(code=activite),
-                                             modalite=modalite, faisabilite=faisabilite, qualification=3)
+    ligne = LigneMutualisable.objects.create(
+        livrable=livrable,
+        activite=territoire.activites.get(code=activite),
+        modalite=modalite,
+        faisabilite=faisabilite,
+        qualification=3,
+    )
     ligne.communes.set([territoire.organisations.get(code=c) for c in communes])
     return ligne
 
@@ -64,26 +76,31 @@ def test_page_title_does_not_contain_the_history_table(cast, territoire, scenari
 def talence_un_agent_propre(cast, territoire, scenario, connecte):
     from masse_salariale.actions import do_confirmer_lot, do_preparer_lot
 
-    rows = [f"{TALENCE};T1;RH;41234;1;1;propre;;RH-PAIE;C",
-            f"{TALENCE};T2;RH;30000;1;1;mad;{EPCI};RH-FORM;C",
-            f"{TALENCE};T3;RH;30000;1;1;mad;{EPCI};RH-FORM;C"]
+    rows = [
+        f"{TALENCE};T1;RH;41234;1;1;propre;;RH-PAIE;C",
+        f"{TALENCE};T2;RH;30000;1;1;mad;{EPCI};RH-FORM;C",
+        f"{TALENCE};T3;RH;30000;1;1;mad;{EPCI};RH-FORM;C",
+    ]
     lot = do_preparer_lot(territoire, payroll_csv(*rows), "talence.csv", 2025, cast["equipe_projet"])
     do_confirmer_lot(lot, cast["equipe_projet"])
     response = connecte(cast["equipe_projet"]).post(
         u(territoire, "action_ajouter", pk=scenario.pk),
-        action_post(territoire, communes=(TALENCE,), activite="", gain="0"))
+        action_post(territoire, communes=(TALENCE,), activite="", gain="0"),
+    )
     assert response.status_code == 302
     return scenario
 
 
-def test_one_agent_base_beside_mad_agents_is_secret_on_the_scenario_page(cast, territoire,
-                                                                         talence_un_agent_propre, connecte):
+def test_one_agent_base_beside_mad_agents_is_secret_on_the_scenario_page(
+    cast, territoire, talence_un_agent_propre, connecte
+):
     text = connecte(cast["elu_copil"]).get(u(territoire, "scenario", pk=talence_un_agent_propre.pk)).content.decode()
     assert "41\u202f234" not in text  # Talence's only non-mad RH agent: moved payroll, AC, impact row
 
 
-def test_one_agent_base_beside_mad_agents_is_secret_in_comparison_and_xlsx(cast, territoire,
-                                                                           talence_un_agent_propre, connecte):
+def test_one_agent_base_beside_mad_agents_is_secret_in_comparison_and_xlsx(
+    cast, territoire, talence_un_agent_propre, connecte
+):
     from openpyxl import load_workbook
 
     client = connecte(cast["dgs_bordeaux"])
@@ -99,16 +116,20 @@ def test_one_agent_base_beside_mad_agents_is_secret_in_comparison_and_xlsx(cast,
 def test_optimiser_does_not_show_one_agents_salary_as_the_ac_total(cast, territoire, lot_courant, connecte):
     ligne_gt3(cast, territoire, "RH", "RH-FORM", "service_commun", [MERIGNAC])  # M2 alone: 38 000 €
     for qui in ("dgs_metropole", "consultant"):
-        text = connecte(cast[qui]).post(u(territoire, "optimiser"),
-                                        {"mode": "budget", "budget": "5", "annee": "2026"}).content.decode()
+        text = (
+            connecte(cast[qui])
+            .post(u(territoire, "optimiser"), {"mode": "budget", "budget": "5", "annee": "2026"})
+            .content.decode()
+        )
         assert "Sélection optimale" in text
         assert "38\u202f000" not in text, qui
 
 
 # 4. scenarios/views.py:250-255 — the copy's name is truncated to 120 characters after the uniqueness loop:
 # a 120-character name gives back the original name, do_creer raises ActionRefusee, nobody catches it (500).
-def test_duplicating_a_scenario_with_a_120_character_name_is_not_a_server_error(cast, territoire, lot_courant,
-                                                                                connecte):
+def test_duplicating_a_scenario_with_a_120_character_name_is_not_a_server_error(
+    cast, territoire, lot_courant, connecte
+):
     client = connecte(cast["equipe_projet"])
     client.raise_request_exception = False
     nom = "N" * 120
@@ -137,8 +158,11 @@ def test_optimiser_scenario_creation_is_all_or_nothing(cast, territoire, lot_cou
 def test_optimiser_does_not_select_a_line_on_a_commune_that_left_the_epci(cast, territoire, lot_courant, connecte):
     ligne_gt3(cast, territoire, "RH", "RH-FORM", "service_commun", [MERIGNAC])
     territoire.organisations.filter(code=MERIGNAC).update(membre=False)
-    text = connecte(cast["equipe_projet"]).post(u(territoire, "optimiser"), {
-        "mode": "budget", "budget": "5", "annee": "2026"}).content.decode()
+    text = (
+        connecte(cast["equipe_projet"])
+        .post(u(territoire, "optimiser"), {"mode": "budget", "budget": "5", "annee": "2026"})
+        .content.decode()
+    )
     selection = text.split('id="tableau-selection"')[1].split("</table>")[0] if 'id="tableau-selection"' in text else ""
     assert "Formation" not in selection and "Mérignac" not in selection
 
@@ -158,17 +182,24 @@ def test_matrix_sum_does_not_reveal_one_agent_by_difference(cast, territoire, lo
 
 # 7. scenarios/actions.py:54 — the engine's file messages are shown as they are on the web form: field keys
 # and modalité codes of FORMATS.md (charges_associees, cout_unitaire, service_commun…) the form never shows.
-@pytest.mark.parametrize("champs", [
-    {"modalite": "entente", "charges_associees": "100"},
-    {"modalite": "service_commun", "economie": "100"},
-    {"modalite": "service_commun", "cout_unitaire": "100", "unites": "3"},
-])
+@pytest.mark.parametrize(
+    "champs",
+    [
+        {"modalite": "entente", "charges_associees": "100"},
+        {"modalite": "service_commun", "economie": "100"},
+        {"modalite": "service_commun", "cout_unitaire": "100", "unites": "3"},
+    ],
+)
 def test_refusals_on_the_web_speak_the_forms_language(cast, territoire, scenario, connecte, champs):
-    response = connecte(cast["equipe_projet"]).post(u(territoire, "action_ajouter", pk=scenario.pk),
-                                                    action_post(territoire, **champs))
+    response = connecte(cast["equipe_projet"]).post(
+        u(territoire, "action_ajouter", pk=scenario.pk), action_post(territoire, **champs)
+    )
     assert response.status_code == 400
     messages = " ".join(erreurs_affichees(response.content.decode()))
     assert messages
-    assert not re.search(r"charges_associees|cout_unitaire|\bunites\b|\beconomie\b|service_commun|mad_|"
-                         r"groupement_commandes|mise_en_commun_biens", messages), messages
+    assert not re.search(
+        r"charges_associees|cout_unitaire|\bunites\b|\beconomie\b|service_commun|mad_|"
+        r"groupement_commandes|mise_en_commun_biens",
+        messages,
+    ), messages
     assert scenario.actions.count() == 0

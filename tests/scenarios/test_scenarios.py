@@ -18,8 +18,15 @@ def u(territoire, name, **kwargs):
 
 def action_post(territoire, communes=(BORDEAUX,), **champs):
     orgs = {o.code: o.pk for o in territoire.organisations.all()}
-    data = {"theme": "RH", "activite": "RH-PAIE", "modalite": "service_commun", "part": "100", "gain": "10",
-            "annee": "2027", "communes": [orgs[c] for c in communes]}
+    data = {
+        "theme": "RH",
+        "activite": "RH-PAIE",
+        "modalite": "service_commun",
+        "part": "100",
+        "gain": "10",
+        "annee": "2027",
+        "communes": [orgs[c] for c in communes],
+    }
     data.update(champs)
     return data
 
@@ -54,8 +61,9 @@ def test_project_team_builds_a_scenario_and_reads_its_figures(cast, territoire, 
 def test_overlapping_action_is_refused_naming_both_and_nothing_is_saved(cast, territoire, scenario, connecte):
     client = connecte(cast["equipe_projet"])
     client.post(u(territoire, "action_ajouter", pk=scenario.pk), action_post(territoire, identifiant="paie"))
-    response = client.post(u(territoire, "action_ajouter", pk=scenario.pk),
-                           action_post(territoire, activite="", identifiant="rh"))
+    response = client.post(
+        u(territoire, "action_ajouter", pk=scenario.pk), action_post(territoire, activite="", identifiant="rh")
+    )
     assert response.status_code == 400
     text = response.content.decode()
     assert "« paie »" in text and "« rh »" in text and "Rien n'a été enregistré" in text
@@ -64,8 +72,10 @@ def test_overlapping_action_is_refused_naming_both_and_nothing_is_saved(cast, te
 
 def test_form_errors_are_french_and_say_where(cast, territoire, scenario, connecte):
     client = connecte(cast["equipe_projet"])
-    response = client.post(u(territoire, "action_ajouter", pk=scenario.pk),
-                           action_post(territoire, communes=(), part="150", gain="100", activite="FIN-BUDG"))
+    response = client.post(
+        u(territoire, "action_ajouter", pk=scenario.pk),
+        action_post(territoire, communes=(), part="150", gain="100", activite="FIN-BUDG"),
+    )
     assert response.status_code == 400
     text = response.content.decode()
     assert "au plus 100 %" in text and "au plus 99,99 %" in text
@@ -80,20 +90,32 @@ def test_scenario_from_gt3_lines(cast, territoire, scenario, connecte):
 
     groupe = territoire.schemas.get().groupes.get(theme="RH")
     livrable = livrable_gt3(groupe, cast["equipe_projet"])
-    ligne = LigneMutualisable.objects.create(livrable=livrable, activite=territoire.activites.get(code="RH-PAIE"),
-                                             modalite="service_commun", qualification=4, faisabilite="3")
+    ligne = LigneMutualisable.objects.create(
+        livrable=livrable,
+        activite=territoire.activites.get(code="RH-PAIE"),
+        modalite="service_commun",
+        qualification=4,
+        faisabilite="3",
+    )
     ligne.communes.set([territoire.organisations.get(code=BORDEAUX)])
-    sans_modalite = LigneMutualisable.objects.create(livrable=livrable,
-                                                     activite=territoire.activites.get(code="RH-FORM"))
+    sans_modalite = LigneMutualisable.objects.create(
+        livrable=livrable, activite=territoire.activites.get(code="RH-FORM")
+    )
     client = connecte(cast["consultant"])
     page = client.get(u(territoire, "scenario", pk=scenario.pk)).content.decode()
     assert f'id="gt3-{ligne.pk}"' in page and f'id="gt3-{sans_modalite.pk}"' not in page
-    response = client.post(u(territoire, "depuis_gt3", pk=scenario.pk),
-                           {"lignes": [ligne.pk], "annee": "2028", "part": "100", "gain": "0"})
+    response = client.post(
+        u(territoire, "depuis_gt3", pk=scenario.pk), {"lignes": [ligne.pk], "annee": "2028", "part": "100", "gain": "0"}
+    )
     assert response.status_code == 302
     action = scenario.actions.get()
     assert (action.identifiant, action.ligne_gt3_id, action.annee, action.theme, action.activite) == (
-        f"GT3-{ligne.pk}", ligne.pk, 2028, "RH", "RH-PAIE")
+        f"GT3-{ligne.pk}",
+        ligne.pk,
+        2028,
+        "RH",
+        "RH-PAIE",
+    )
     page = client.get(u(territoire, "scenario", pk=scenario.pk)).content.decode()
     assert "déjà dans le scénario" in page
     # Numerator + 126 000, denominator unchanged: 393 000 / 667 000 from 2028 on.
@@ -101,8 +123,10 @@ def test_scenario_from_gt3_lines(cast, territoire, scenario, connecte):
 
 
 def test_one_agent_base_is_secret_outside_but_the_coefficient_is_shown(cast, territoire, scenario, connecte):
-    connecte(cast["equipe_projet"]).post(u(territoire, "action_ajouter", pk=scenario.pk),
-                                         action_post(territoire, communes=(MERIGNAC,), activite="RH-FORM"))
+    connecte(cast["equipe_projet"]).post(
+        u(territoire, "action_ajouter", pk=scenario.pk),
+        action_post(territoire, communes=(MERIGNAC,), activite="RH-FORM"),
+    )
     text = connecte(cast["elu_copil"]).get(u(territoire, "scenario", pk=scenario.pk)).content.decode()
     assert "non diffusé" in text
     assert "38\u202f000\u00a0€" not in text  # Mérignac's one agent in training
@@ -127,9 +151,19 @@ def test_json_file_is_a_formats_scenario_the_command_line_reads(cast, territoire
     client.post(u(territoire, "action_ajouter", pk=scenario.pk), action_post(territoire, charges_associees="1000"))
     response = client.get(u(territoire, "export", pk=scenario.pk))
     document = json.loads(response.content)
-    assert document["actions"] == [{"id": "A1", "theme": "RH", "activite": "RH-PAIE", "communes": [BORDEAUX],
-                                    "modalite": "service_commun", "part": 1.0, "gain": 0.1, "annee": 2027,
-                                    "charges_associees": 1000.0}]
+    assert document["actions"] == [
+        {
+            "id": "A1",
+            "theme": "RH",
+            "activite": "RH-PAIE",
+            "communes": [BORDEAUX],
+            "modalite": "service_commun",
+            "part": 1.0,
+            "gain": 0.1,
+            "annee": 2027,
+            "charges_associees": 1000.0,
+        }
+    ]
     relu = lire_scenario(response.content, "s.json", territoire_moteur(territoire))
     assert isinstance(relu, moteur.Scenario) and relu.actions[0].charges_associees == 1000
 
@@ -142,8 +176,10 @@ def test_comparison_side_by_side(cast, territoire, scenario, connecte):
 
     copie = Scenario.objects.get(nom="Paie commune (copie)")
     action = copie.actions.get()
-    response = client.post(u(territoire, "action_modifier", pk=copie.pk, action=action.pk),
-                           action_post(territoire, gain="0", identifiant="A1"))
+    response = client.post(
+        u(territoire, "action_modifier", pk=copie.pk, action=action.pk),
+        action_post(territoire, gain="0", identifiant="A1"),
+    )
     assert response.status_code == 302
     text = client.get(u(territoire, "comparer") + f"?s={scenario.pk}&s={copie.pk}").content.decode()
     assert "Paie commune (copie)" in text and "58,13\u00a0%" in text and "58,92\u00a0%" in text
@@ -176,8 +212,10 @@ def test_edit_page_shows_shares_as_percentages_that_post_back(cast, territoire, 
     assert str(action.gain) == "0.1250"
     page = client.get(u(territoire, "action_modifier", pk=scenario.pk, action=action.pk)).content.decode()
     assert 'name="part" value="100"' in page and 'name="gain" value="12,5"' in page
-    response = client.post(u(territoire, "action_modifier", pk=scenario.pk, action=action.pk),
-                           action_post(territoire, part="100", gain="12,5", identifiant=action.identifiant))
+    response = client.post(
+        u(territoire, "action_modifier", pk=scenario.pk, action=action.pk),
+        action_post(territoire, part="100", gain="12,5", identifiant=action.identifiant),
+    )
     assert response.status_code == 302
 
 
@@ -188,8 +226,11 @@ def test_impact_table_as_xlsx_with_the_pages_secrecy(cast, territoire, scenario,
 
     equipe = connecte(cast["equipe_projet"])
     equipe.post(u(territoire, "action_ajouter", pk=scenario.pk), action_post(territoire, gain="0"))
-    equipe.post(u(territoire, "action_ajouter", pk=scenario.pk),
-                action_post(territoire, communes=(MERIGNAC,), activite="RH-FORM", identifiant="form"))
+    equipe.post(
+        u(territoire, "action_ajouter", pk=scenario.pk),
+        action_post(territoire, communes=(MERIGNAC,), activite="RH-FORM", identifiant="form"),
+    )
+
     def lire(who):
         response = connecte(cast[who]).get(u(territoire, "impact", pk=scenario.pk))
         assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
@@ -216,16 +257,33 @@ def test_history_says_who_changed_what(cast, territoire, scenario, connecte):
     assert "a créé un scénario de mutualisation" in historique
 
 
-def test_pages_read_in_a_bounded_number_of_queries(cast, territoire, scenario, connecte,
-                                                   django_assert_max_num_queries):
+def test_pages_read_in_a_bounded_number_of_queries(cast, territoire, scenario, connecte, django_assert_max_num_queries):
     from scenarios import actions, calcul
 
     ctx = calcul.contexte(territoire)
     communes = list(territoire.organisations.communes())
-    actions.do_ajouter_actions(ctx, scenario, cast["equipe_projet"], [
-        ({"theme": theme, "activite": "", "toutes": False, "modalite": "service_commun", "part": 1, "gain": 0,
-          "annee": 2027}, [commune], None)
-        for theme in ("FIN", "RH", "CPAJ", "SI", "BML") for commune in communes])  # 20 actions
+    actions.do_ajouter_actions(
+        ctx,
+        scenario,
+        cast["equipe_projet"],
+        [
+            (
+                {
+                    "theme": theme,
+                    "activite": "",
+                    "toutes": False,
+                    "modalite": "service_commun",
+                    "part": 1,
+                    "gain": 0,
+                    "annee": 2027,
+                },
+                [commune],
+                None,
+            )
+            for theme in ("FIN", "RH", "CPAJ", "SI", "BML")
+            for commune in communes
+        ],
+    )  # 20 actions
     for k in range(4):
         actions.do_dupliquer(scenario, cast["equipe_projet"], f"Copie {k}")
     client = connecte(cast["equipe_projet"])

@@ -8,8 +8,16 @@ from django.utils import timezone
 
 
 def valeurs_seance(debut, etape="GT1", duree=dt.timedelta(hours=2, minutes=30), **autres):
-    return {"etape": etape, "titre": "", "debut": debut, "fin": debut + duree, "lieu": "Salle du conseil, Pessac",
-            "lien_visio": "", "ordre_du_jour": "1. Tour de table\n2. Feuille de route", **autres}
+    return {
+        "etape": etape,
+        "titre": "",
+        "debut": debut,
+        "fin": debut + duree,
+        "lieu": "Salle du conseil, Pessac",
+        "lien_visio": "",
+        "ordre_du_jour": "1. Tour de table\n2. Feuille de route",
+        **autres,
+    }
 
 
 @pytest.fixture
@@ -49,7 +57,9 @@ def url():
 
     def _url(name, seance, **kwargs):
         groupe = seance.groupe
-        return reverse(f"seances:{name}", kwargs={"code": groupe.schema.territoire.code, "theme": groupe.theme,
-                                                  "pk": seance.pk, **kwargs})
+        return reverse(
+            f"seances:{name}",
+            kwargs={"code": groupe.schema.territoire.code, "theme": groupe.theme, "pk": seance.pk, **kwargs},
+        )
 
     return _url

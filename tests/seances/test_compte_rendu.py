@@ -53,7 +53,9 @@ def test_the_whole_workflow_of_the_minutes(connecte, cast, url, tenue_hier):
     assert "Ajouter les absents excusés." in page(membre, url, tenue_hier)
 
     # 4. the member edits (version 2) and resubmits
-    ecrire(membre, url, tenue_hier, "Tour de table des huit communes ; Talence excusée.", "Liste des activités pour le 15.")
+    ecrire(
+        membre, url, tenue_hier, "Tour de table des huit communes ; Talence excusée.", "Liste des activités pour le 15."
+    )
     assert membre.post(url("soumettre", tenue_hier)).status_code == 302
     cr.refresh_from_db()
     assert (cr.etat, cr.version) == (Etat.SOUMIS, 2)
@@ -69,8 +71,13 @@ def test_the_whole_workflow_of_the_minutes(connecte, cast, url, tenue_hier):
     # 6. an edit after that validation resets it, and the pages say so
     response = connecte(cast["copilote_rh_epci"]).get(url("compte_rendu", tenue_hier))
     assert "Déjà validé par copilote-rh-commune" in response.content.decode()
-    response = ecrire(connecte(cast["copilote_rh_epci"]), url, tenue_hier, "Tour de table ; Talence excusée.",
-                      "Liste des activités pour le 15.")
+    response = ecrire(
+        connecte(cast["copilote_rh_epci"]),
+        url,
+        tenue_hier,
+        "Tour de table ; Talence excusée.",
+        "Liste des activités pour le 15.",
+    )
     assert response.status_code == 302
     cr.refresh_from_db()
     assert (cr.etat, cr.version) == (Etat.SOUMIS, 3)
@@ -98,7 +105,9 @@ def test_the_whole_workflow_of_the_minutes(connecte, cast, url, tenue_hier):
     equipe = connecte(cast["equipe_projet"])
     response = equipe.post(url("rouvrir", tenue_hier), {"motif": ""})
     assert response.status_code == 400 and "le motif est obligatoire" in response.content.decode()
-    assert equipe.post(url("rouvrir", tenue_hier), {"motif": "Le nom de la commune absente est faux."}).status_code == 302
+    assert (
+        equipe.post(url("rouvrir", tenue_hier), {"motif": "Le nom de la commune absente est faux."}).status_code == 302
+    )
     cr.refresh_from_db()
     assert (cr.etat, cr.version) == (Etat.BROUILLON, 4)
 
@@ -110,9 +119,20 @@ def test_the_whole_workflow_of_the_minutes(connecte, cast, url, tenue_hier):
     assert (cr.version, cr.texte, cr.etat) == (5, "Tour de table des huit communes.", Etat.BROUILLON)
     assert list(Version.objects.de(cr).values_list("numero", flat=True)) == [5, 4, 3, 2, 1]
     actions = list(Trace.objects.de(cr).order_by("quand", "id").values_list("action", flat=True))
-    assert actions == [Action.CREATION, Action.SOUMISSION, Action.RENVOI, Action.MODIFICATION, Action.SOUMISSION,
-                       Action.VALIDATION, Action.MODIFICATION, Action.VALIDATION, Action.VALIDATION,
-                       Action.VERROUILLAGE, Action.REOUVERTURE, Action.RESTAURATION]
+    assert actions == [
+        Action.CREATION,
+        Action.SOUMISSION,
+        Action.RENVOI,
+        Action.MODIFICATION,
+        Action.SOUMISSION,
+        Action.VALIDATION,
+        Action.MODIFICATION,
+        Action.VALIDATION,
+        Action.VALIDATION,
+        Action.VERROUILLAGE,
+        Action.REOUVERTURE,
+        Action.RESTAURATION,
+    ]
     html = page(membre, url, tenue_hier)
     assert "Le nom de la commune absente est faux." in html and "Voir la version 1" in html
     assert "réouverture" in html and "restauration d&#x27;une version" in html

@@ -37,8 +37,11 @@ def test_every_stage_of_every_group_has_a_state(territoire, cast, planifier, a_v
     assert etats_par_groupe(schema)[("RH", "GT1")]["libelle"] == f"tenue le {date_fr(hier)} – compte rendu à rédiger"
     cr, _ = do_ecrire_compte_rendu(tenue_hier, cast["membre_rh"], "Texte", "")
     assert etats_par_groupe(schema)[("RH", "GT1")] | {"url": None} == {
-        "code": "redaction", "libelle": f"tenue le {date_fr(hier)} – compte rendu en rédaction",
-        "date": tenue_hier.debut, "url": None}
+        "code": "redaction",
+        "libelle": f"tenue le {date_fr(hier)} – compte rendu en rédaction",
+        "date": tenue_hier.debut,
+        "url": None,
+    }
     do_soumettre_compte_rendu(cr, cast["membre_rh"])
     assert etats_par_groupe(schema)[("RH", "GT1")]["libelle"] == "compte rendu soumis aux co-pilotes"
     do_valider_compte_rendu(cr, cast["copilote_rh_commune"])
@@ -47,8 +50,9 @@ def test_every_stage_of_every_group_has_a_state(territoire, cast, planifier, a_v
     assert etat["code"] == "publie" and etat["libelle"] == f"compte rendu publié le {date_fr(timezone.localtime())}"
 
 
-def test_states_take_three_queries_whatever_the_number_of_meetings(territoire, planifier,
-                                                                   django_assert_max_num_queries):
+def test_states_take_three_queries_whatever_the_number_of_meetings(
+    territoire, planifier, django_assert_max_num_queries
+):
     debut = timezone.now() - dt.timedelta(days=90)
     for i in range(30):
         planifier(debut + dt.timedelta(days=7 * i), etape=("GT1", "GT2", "GT3")[i % 3])
@@ -68,8 +72,9 @@ def test_what_awaits_each_user(territoire, cast, url, tenue_hier):
     assert libelles("equipe_projet") == ["Rédiger le compte rendu", "Saisir les présences"]
     assert libelles("dgs_bordeaux") == [] and libelles("elu_copil") == []
 
-    do_enregistrer_presences(tenue_hier, cast["equipe_projet"],
-                             {p.pk: "present" for p in tenue_hier.participations.all()})
+    do_enregistrer_presences(
+        tenue_hier, cast["equipe_projet"], {p.pk: "present" for p in tenue_hier.participations.all()}
+    )
     cr, _ = do_ecrire_compte_rendu(tenue_hier, cast["membre_rh"], "Texte", "")
     do_soumettre_compte_rendu(cr, cast["membre_rh"])
     assert libelles("copilote_rh_commune") == ["Valider le compte rendu"]
@@ -92,7 +97,9 @@ def test_what_awaits_takes_a_bounded_number_of_queries(territoire, cast, planifi
     acces = acces_pour(cast["equipe_projet"], territoire)
     with django_assert_max_num_queries(7):
         taches = a_faire(acces, cast["equipe_projet"])
-    assert len(taches) == 40 and taches[0]["libelle"].startswith("Rédiger le compte rendu : GT1 Ressources humaines du ")
+    assert len(taches) == 40 and taches[0]["libelle"].startswith(
+        "Rédiger le compte rendu : GT1 Ressources humaines du "
+    )
 
 
 def test_group_panel_shows_next_and_held_meetings(territoire, cast, groupe_rh, a_venir, tenue_hier):

@@ -34,8 +34,12 @@ def test_invitations_go_to_the_group_with_a_calendar_request(connecte, cast, url
     assert response.status_code == 302
 
     destinataires = sorted(m.to[0] for m in mailoutbox)
-    assert destinataires == ["consultant@exemple.fr", "copilote-rh-commune@exemple.fr", "copilote-rh-epci@exemple.fr",
-                             "membre-rh@exemple.fr"]
+    assert destinataires == [
+        "consultant@exemple.fr",
+        "copilote-rh-commune@exemple.fr",
+        "copilote-rh-epci@exemple.fr",
+        "membre-rh@exemple.fr",
+    ]
     assert set(Participation.objects.filter(seance=a_venir).values_list("presence", flat=True)) == {"invite"}
     message = mailoutbox[0]
     assert message.subject.startswith("Invitation : GT1 Ressources humaines – 3 juillet")
@@ -76,9 +80,16 @@ def test_a_change_after_sending_is_a_new_revision_sent_as_an_update(connecte, ca
     client.post(url("inviter", a_venir))
     mailoutbox.clear()
     date = a_venir.debut.astimezone(PARIS).date().isoformat()
-    champs = {"etape": "GT1", "titre": "", "date": date, "heure_debut": "14:00", "heure_fin": "17:00",
-              "lieu": "Salle du conseil, Pessac", "lien_visio": "https://visio.exemple.fr/gt-rh",
-              "ordre_du_jour": a_venir.ordre_du_jour}
+    champs = {
+        "etape": "GT1",
+        "titre": "",
+        "date": date,
+        "heure_debut": "14:00",
+        "heure_fin": "17:00",
+        "lieu": "Salle du conseil, Pessac",
+        "lien_visio": "https://visio.exemple.fr/gt-rh",
+        "ordre_du_jour": a_venir.ordre_du_jour,
+    }
 
     # without the update: the page says the calendars are out of date
     response = client.post(url("modifier", a_venir), {**champs, "prevenir": ""})

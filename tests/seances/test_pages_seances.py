@@ -23,8 +23,17 @@ def creer_url(territoire, theme="RH"):
 
 
 def formulaire(**autres):
-    return {"etape": "GT2", "titre": "", "date": "2030-07-03", "heure_debut": "09:30", "heure_fin": "12:00",
-            "lieu": "Hôtel de la Métropole, salle 3", "lien_visio": "", "ordre_du_jour": "1. Grille AFOR", **autres}
+    return {
+        "etape": "GT2",
+        "titre": "",
+        "date": "2030-07-03",
+        "heure_debut": "09:30",
+        "heure_fin": "12:00",
+        "lieu": "Hôtel de la Métropole, salle 3",
+        "lien_visio": "",
+        "ordre_du_jour": "1. Grille AFOR",
+        **autres,
+    }
 
 
 def test_planning_form_starts_from_the_stage_agenda_and_creates_the_default_trames(connecte, cast, territoire):
@@ -112,8 +121,9 @@ def test_other_territories_and_unknown_themes_are_not_found(connecte, client, ca
     assert member.get(wrong).status_code == 404
 
 
-def test_meetings_list_runs_a_bounded_number_of_queries(connecte, cast, territoire, planifier,
-                                                         django_assert_max_num_queries):
+def test_meetings_list_runs_a_bounded_number_of_queries(
+    connecte, cast, territoire, planifier, django_assert_max_num_queries
+):
     from seances.actions import do_ecrire_compte_rendu, do_enregistrer_presences
 
     debut = timezone.now() - dt.timedelta(days=400)
@@ -121,8 +131,9 @@ def test_meetings_list_runs_a_bounded_number_of_queries(connecte, cast, territoi
         seance = planifier(debut + dt.timedelta(days=10 * i), etape=("GT1", "GT2", "GT3", "AUTRE")[i % 4])
         if i % 3 == 0 and seance.commencee(timezone.now()):
             do_ecrire_compte_rendu(seance, cast["membre_rh"], f"Compte rendu {i}", "")
-            do_enregistrer_presences(seance, cast["equipe_projet"],
-                                     {p.pk: "present" for p in seance.participations.all()})
+            do_enregistrer_presences(
+                seance, cast["equipe_projet"], {p.pk: "present" for p in seance.participations.all()}
+            )
     client = connecte(cast["membre_rh"])
     with django_assert_max_num_queries(10):
         response = client.get(liste_url(territoire))

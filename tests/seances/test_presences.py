@@ -9,8 +9,10 @@ pytestmark = pytest.mark.django_db
 
 
 def reponses(seance, **par_login):
-    return {f"p{p.pk}": par_login.get(p.utilisateur.username, "present")
-            for p in seance.participations.select_related("utilisateur")}
+    return {
+        f"p{p.pk}": par_login.get(p.utilisateur.username, "present")
+        for p in seance.participations.select_related("utilisateur")
+    }
 
 
 def test_attendance_is_recorded_after_the_meeting_and_marks_it_held(connecte, cast, url, tenue_hier):
@@ -20,14 +22,19 @@ def test_attendance_is_recorded_after_the_meeting_and_marks_it_held(connecte, ca
     page = response.content.decode()
     assert "<fieldset" in page and "<legend>copilote-rh-commune" in page and ">Excusé</label>" in page
 
-    response = client.post(url("presences", tenue_hier), reponses(tenue_hier, **{"membre-rh": "excuse",
-                                                                                  "consultant": "absent"}))
+    response = client.post(
+        url("presences", tenue_hier), reponses(tenue_hier, **{"membre-rh": "excuse", "consultant": "absent"})
+    )
     assert response.status_code == 302
     tenue_hier.refresh_from_db()
     assert tenue_hier.statut == StatutSeance.TENUE and tenue_hier.presences_saisies_le is not None
     presences = dict(tenue_hier.participations.values_list("utilisateur__username", "presence"))
-    assert presences == {"copilote-rh-commune": Presence.PRESENT, "copilote-rh-epci": Presence.PRESENT,
-                         "membre-rh": Presence.EXCUSE, "consultant": Presence.ABSENT}
+    assert presences == {
+        "copilote-rh-commune": Presence.PRESENT,
+        "copilote-rh-epci": Presence.PRESENT,
+        "membre-rh": Presence.EXCUSE,
+        "consultant": Presence.ABSENT,
+    }
     assert Evenement.objects.get(action="seances.presences").details["present"] == 2
     page = client.get(url("seance", tenue_hier)).content.decode()
     assert "2 présents sur 4 invités" in page and "Excusé" in page

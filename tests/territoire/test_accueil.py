@@ -26,9 +26,19 @@ def test_next_meetings_and_the_matrix_follow_the_meetings(connecte, cast, territ
 
     groupe = territoire.schemas.get().groupes.get(theme="RH")
     debut = timezone.now() + dt.timedelta(days=3)
-    do_planifier_seance(groupe, cast["equipe_projet"], {
-        "etape": "GT1", "titre": "", "debut": debut, "fin": debut + dt.timedelta(hours=2),
-        "lieu": "Salle du conseil", "lien_visio": "", "ordre_du_jour": "Tour de table"})
+    do_planifier_seance(
+        groupe,
+        cast["equipe_projet"],
+        {
+            "etape": "GT1",
+            "titre": "",
+            "debut": debut,
+            "fin": debut + dt.timedelta(hours=2),
+            "lieu": "Salle du conseil",
+            "lien_visio": "",
+            "ordre_du_jour": "Tour de table",
+        },
+    )
     response = accueil(connecte(cast["elu_copil"]), territoire)
     html = response.content.decode()
     assert len(response.context["prochaines"]) == 1 and "Salle du conseil" in html
@@ -38,9 +48,17 @@ def test_next_meetings_and_the_matrix_follow_the_meetings(connecte, cast, territ
 def test_activity_hides_accounts_from_everyone_but_the_project_team(connecte, cast, territoire):
     from comptes.actions import do_inviter
 
-    do_inviter(territoire, email="nouvelle@exemple.fr", prenom="Nina", nom="Nouvelle",
-               organisation=territoire.epci, roles_territoire={"elu"}, roles_groupes={},
-               auteur=cast["equipe_projet"], envoyer=False)
+    do_inviter(
+        territoire,
+        email="nouvelle@exemple.fr",
+        prenom="Nina",
+        nom="Nouvelle",
+        organisation=territoire.epci,
+        roles_territoire={"elu"},
+        roles_groupes={},
+        auteur=cast["equipe_projet"],
+        envoyer=False,
+    )
     team = accueil(connecte(cast["equipe_projet"]), territoire).content.decode()
     elu = accueil(connecte(cast["elu_copil"]), territoire).content.decode()
     assert "a invité une personne" in team and "nouvelle@exemple.fr" in team
@@ -51,7 +69,9 @@ def test_a_staged_batch_is_on_the_importer_to_do_list(connecte, cast, territoire
     from masse_salariale.actions import do_preparer_lot
 
     do_preparer_lot(territoire, payroll_small, "paie.csv", 2025, cast["equipe_projet"])
-    assert "Confirmer le lot de masse salariale" in accueil(connecte(cast["equipe_projet"]), territoire).content.decode()
+    assert (
+        "Confirmer le lot de masse salariale" in accueil(connecte(cast["equipe_projet"]), territoire).content.decode()
+    )
     assert "Confirmer le lot" not in accueil(connecte(cast["dgs_bordeaux"]), territoire).content.decode()
 
 

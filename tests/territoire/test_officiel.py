@@ -43,7 +43,10 @@ def commune(epci: OfficialEpci, code: str) -> OfficialCommune:
 def test_bordeaux_metropole():
     epci = lookup_epci(BORDEAUX_METROPOLE)
     assert (epci.code, epci.nom, epci.nature, epci.fiscalite) == (
-        "243300316", "Bordeaux Métropole", "METRO", "FPU",
+        "243300316",
+        "Bordeaux Métropole",
+        "METRO",
+        "FPU",
     )
     assert epci.population == 854_334
     assert len(epci.communes) == 28
@@ -112,9 +115,7 @@ def test_unknown_siren_is_refused():
     assert isinstance(exc.value, LookupError)
 
 
-@pytest.mark.parametrize(
-    "siren", ["", "24330031", "2433003160", "24330031A", "243 300 316", "２４３３００３１６"]
-)
+@pytest.mark.parametrize("siren", ["", "24330031", "2433003160", "24330031A", "243 300 316", "２４３３００３１６"])
 def test_malformed_siren_is_refused(siren):
     with pytest.raises(UnknownEpci, match="un SIREN s'écrit avec 9 chiffres"):
         lookup_epci(siren)
@@ -178,9 +179,16 @@ def test_data_file_is_small_and_deterministic():
 def test_shipped_file_is_what_the_script_builds(tmp_path):
     output = tmp_path / "officiel.csv.gz"
     subprocess.run(
-        [sys.executable, str(REPO_ROOT / "scripts" / "build_official_data.py"),
-         str(OFFICIAL_SOURCES), "--output", str(output), "--quiet"],
-        cwd=REPO_ROOT, check=True,
+        [
+            sys.executable,
+            str(REPO_ROOT / "scripts" / "build_official_data.py"),
+            str(OFFICIAL_SOURCES),
+            "--output",
+            str(output),
+            "--quiet",
+        ],
+        cwd=REPO_ROOT,
+        check=True,
     )
     built, shipped = output.read_bytes(), DATA_FILE.read_bytes()
     assert gzip.decompress(built) == gzip.decompress(shipped), (
@@ -195,13 +203,27 @@ def test_script_maps_a_merged_commune_to_its_commune_nouvelle(tmp_path):
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(["dept", "siren", "raison_sociale", "nature_juridique", "mode_financ",
-                  "nb_membres", "total_pop_tot", "total_pop_mun", "dep_com", "insee",
-                  "siren_membre", "nom_membre", "ptot_2025", "pmun_2025"])
+    sheet.append(
+        [
+            "dept",
+            "siren",
+            "raison_sociale",
+            "nature_juridique",
+            "mode_financ",
+            "nb_membres",
+            "total_pop_tot",
+            "total_pop_mun",
+            "dep_com",
+            "insee",
+            "siren_membre",
+            "nom_membre",
+            "ptot_2025",
+            "pmun_2025",
+        ]
+    )
     for insee, nom in [("01001", "Ancienne-Une"), ("01002", "Ancienne-Deux"), ("2A004", "Ajaccio")]:
         # SIREN as a number, as in the DGCL file.
-        sheet.append(["01", 200000001.0, "CC  de Test ", "CC", "FA", 3, 0, 0, "01", insee,
-                      210000000.0, nom, 0, 0])
+        sheet.append(["01", 200000001.0, "CC  de Test ", "CC", "FA", 3, 0, 0, "01", insee, 210000000.0, nom, 0, 0])
     workbook.save(tmp_path / "epcicom.xlsx")
     (tmp_path / "communes.csv").write_text(
         "TYPECOM,COM,REG,DEP,CTCD,ARR,TNCC,NCC,NCCENR,LIBELLE,CAN,COMPARENT\n"
@@ -221,9 +243,16 @@ def test_script_maps_a_merged_commune_to_its_commune_nouvelle(tmp_path):
     )
     output = tmp_path / "out.csv.gz"
     subprocess.run(
-        [sys.executable, str(REPO_ROOT / "scripts" / "build_official_data.py"),
-         str(tmp_path), "--output", str(output), "--quiet"],
-        cwd=REPO_ROOT, check=True,
+        [
+            sys.executable,
+            str(REPO_ROOT / "scripts" / "build_official_data.py"),
+            str(tmp_path),
+            "--output",
+            str(output),
+            "--quiet",
+        ],
+        cwd=REPO_ROOT,
+        check=True,
     )
     assert gzip.decompress(output.read_bytes()).decode("utf-8") == (
         "siren,raison_sociale,nature,mode_financ,insee,nom,population\n"

@@ -1,5 +1,5 @@
-from django.core.validators import validate_email
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from comptes.actions import do_creer_equipe_projet, lien_mot_de_passe
 from mutualis.commandes import Commande, SortieInvalide

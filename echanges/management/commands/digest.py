@@ -5,9 +5,11 @@ from mutualis.commandes import Commande
 
 
 class Command(Commande):
-    help = ("Envoie à chaque utilisateur qui a choisi le résumé quotidien un courriel de ses notifications "
-            "non lues depuis le dernier résumé (au plus un par jour : relancer la commande le même jour "
-            "n'envoie rien).")
+    help = (
+        "Envoie à chaque utilisateur qui a choisi le résumé quotidien un courriel de ses notifications "
+        "non lues depuis le dernier résumé (au plus un par jour : relancer la commande le même jour "
+        "n'envoie rien)."
+    )
 
     def handle(self, *args, **options):
         n = do_envoyer_resumes()

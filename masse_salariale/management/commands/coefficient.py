@@ -1,7 +1,7 @@
 from engine.coefficient import check_functional, compute_coefficient
 from engine.themes import THEME_BY_CODE
-from mutualis import formatage as fr
 from masse_salariale.management.fichiers import lire_territoire_et_paie
+from mutualis import formatage as fr
 from mutualis.commandes import Commande, SortieInvalide
 
 
@@ -40,17 +40,25 @@ class Command(Commande):
             return
         names = entrees.noms
         out = self.stdout.write
-        out(f"Coefficient de mutualisation de {territory.epci.nom} ({territory.epci.code}) : "
-            f"{fr.pourcent(result.coefficient, 2)}")
+        out(
+            f"Coefficient de mutualisation de {territory.epci.nom} ({territory.epci.code}) : "
+            f"{fr.pourcent(result.coefficient, 2)}"
+        )
         out(f"Services fonctionnels retenus : {', '.join(result.functional_themes)}")
-        out(f"Numérateur (EPCI, y compris agents transférés ou mis à disposition) : {fr.euros(result.numerator)} "
-            f"({fr.etp(result.fte_numerator)} ETP)")
-        out(f"Dénominateur (communes membres et EPCI) : {fr.euros(result.denominator)} "
-            f"({fr.etp(result.fte_denominator)} ETP)")
+        out(
+            f"Numérateur (EPCI, y compris agents transférés ou mis à disposition) : {fr.euros(result.numerator)} "
+            f"({fr.etp(result.fte_numerator)} ETP)"
+        )
+        out(
+            f"Dénominateur (communes membres et EPCI) : {fr.euros(result.denominator)} "
+            f"({fr.etp(result.fte_denominator)} ETP)"
+        )
         out("Par thème :")
         for code, theme in result.by_theme.items():
-            out(f"  {code:5} {THEME_BY_CODE[code].label} : {fr.pourcent(theme.coefficient, 2)} "
-                f"({fr.euros(theme.numerator)} / {fr.euros(theme.denominator)})")
+            out(
+                f"  {code:5} {THEME_BY_CODE[code].label} : {fr.pourcent(theme.coefficient, 2)} "
+                f"({fr.euros(theme.numerator)} / {fr.euros(theme.denominator)})"
+            )
         out("Par employeur (services fonctionnels) :")
         for code, emp in result.by_employer.items():
             out(f"  {code:9} {names.get(code, '')} : {fr.euros(emp.functional_cost)}, {fr.etp(emp.functional_fte)} ETP")

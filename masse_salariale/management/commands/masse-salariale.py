@@ -23,8 +23,10 @@ class Command(Commande):
         territoire = Territoire.objects.filter(code=options["siren"].strip()).first()
         if territoire is None:
             raise SortieInvalide(
-                [f"fichier : aucun territoire de SIREN « {options['siren']} » dans la base : "
-                 "créez-le d'abord avec « mutualis territoire --siren »"]
+                [
+                    f"fichier : aucun territoire de SIREN « {options['siren']} » dans la base : "
+                    "créez-le d'abord avec « mutualis territoire --siren »"
+                ]
             )
         data, name = lire_octets(options["fichier"])
         with transaction.atomic():
@@ -35,13 +37,25 @@ class Command(Commande):
         if options["json"]:
             self.json(
                 {
-                    "lot": lot.pk, "territoire": territoire.code, "annee": lot.annee, "fichier": lot.fichier,
-                    "empreinte": lot.empreinte, "lignes": lot.nb_lignes, "agents": lot.nb_agents,
-                    "cout_total": float(lot.cout_total), "etp_total": float(lot.etp_total),
+                    "lot": lot.pk,
+                    "territoire": territoire.code,
+                    "annee": lot.annee,
+                    "fichier": lot.fichier,
+                    "empreinte": lot.empreinte,
+                    "lignes": lot.nb_lignes,
+                    "agents": lot.nb_agents,
+                    "cout_total": float(lot.cout_total),
+                    "etp_total": float(lot.etp_total),
                     "employeurs": [
-                        {"code": e.organisation.code, "nom": e.organisation.nom, "lignes": e.nb_lignes,
-                         "agents": e.nb_agents, "cout": float(e.cout), "etp": float(e.etp),
-                         "remplace_lot": e.remplace.lot_id if e.remplace else None}
+                        {
+                            "code": e.organisation.code,
+                            "nom": e.organisation.nom,
+                            "lignes": e.nb_lignes,
+                            "agents": e.nb_agents,
+                            "cout": float(e.cout),
+                            "etp": float(e.etp),
+                            "remplace_lot": e.remplace.lot_id if e.remplace else None,
+                        }
                         for e in employeurs
                     ],
                     "warnings": lot.avertissements,
@@ -50,9 +64,13 @@ class Command(Commande):
             return
         out = self.stdout.write
         out(f"Lot {lot.pk} importé pour {territoire.nom}, année {lot.annee} : « {lot.fichier} »")
-        out(f"{fr.nombre(lot.nb_lignes)} lignes, {fr.nombre(lot.nb_agents)} agents, {fr.euros(lot.cout_total)}, "
-            f"{fr.etp(lot.etp_total)} ETP ; empreinte SHA-256 {lot.empreinte}")
+        out(
+            f"{fr.nombre(lot.nb_lignes)} lignes, {fr.nombre(lot.nb_agents)} agents, {fr.euros(lot.cout_total)}, "
+            f"{fr.etp(lot.etp_total)} ETP ; empreinte SHA-256 {lot.empreinte}"
+        )
         for e in employeurs:
             remplace = f" (remplace le lot {e.remplace.lot_id})" if e.remplace else ""
-            out(f"  {e.organisation.code:9} {e.organisation.nom} : {fr.nombre(e.nb_lignes)} lignes, "
-                f"{fr.euros(e.cout)}, {fr.etp(e.etp)} ETP{remplace}")
+            out(
+                f"  {e.organisation.code:9} {e.organisation.nom} : {fr.nombre(e.nb_lignes)} lignes, "
+                f"{fr.euros(e.cout)}, {fr.etp(e.etp)} ETP{remplace}"
+            )

@@ -27,8 +27,9 @@ class Command(Commande):
         parser.add_argument("--target", help="coefficient visé (0,45 ou 45 %%)")
         parser.add_argument("--max-fte", help="nombre maximal d'ETP déplacés")
         parser.add_argument("--min-feasibility", help="faisabilité minimale : 0, 1, 2, 3, 4 ou 4+")
-        parser.add_argument("--time-limit", help=f"durée maximale de calcul en secondes (défaut : "
-                                                 f"{DEFAULT_TIME_LIMIT:.0f})")
+        parser.add_argument(
+            "--time-limit", help=f"durée maximale de calcul en secondes (défaut : {DEFAULT_TIME_LIMIT:.0f})"
+        )
         parser.add_argument("--json", action="store_true", help="écrit le résultat en JSON")
 
     def handle(self, *args, **options):
@@ -45,7 +46,8 @@ class Command(Commande):
             raise SortieInvalide(exc.errors, entrees.warnings + exc.warnings) from exc
         reserved = frozenset(a.code for a in DEFAULT_REFERENTIAL if a.reserve_cdg)
         problem, warnings = probleme_depuis_candidats(
-            candidats, bases(entrees.payroll.lines, territoire), territoire, min_feasibility, reserved)
+            candidats, bases(entrees.payroll.lines, territoire), territoire, min_feasibility, reserved
+        )
         warnings = [*entrees.warnings, *warnings]
         try:
             result = optimise(problem, target=target, max_fte=max_fte, time_limit=time_limit)
@@ -54,11 +56,22 @@ class Command(Commande):
         except UnreachableTarget as exc:
             best = "aucun" if exc.best is None else f"{exc.best!r} ({fr.pourcent(exc.best, 2)})"
             raise SortieInvalide(
-                [f"cible inatteignable : coefficient visé {target!r} ({fr.pourcent(target, 2)}), meilleur "
-                 f"coefficient atteignable {best}"], warnings, status=3) from exc
+                [
+                    f"cible inatteignable : coefficient visé {target!r} ({fr.pourcent(target, 2)}), meilleur "
+                    f"coefficient atteignable {best}"
+                ],
+                warnings,
+                status=3,
+            ) from exc
         except NoSolutionInTime as exc:
-            raise SortieInvalide([f"délai dépassé ({fr.nombre(time_limit, 1)} s) avant qu'un ensemble "
-                                  "d'actions atteignant la cible soit trouvé"], warnings, status=3) from exc
+            raise SortieInvalide(
+                [
+                    f"délai dépassé ({fr.nombre(time_limit, 1)} s) avant qu'un ensemble "
+                    "d'actions atteignant la cible soit trouvé"
+                ],
+                warnings,
+                status=3,
+            ) from exc
         warnings += result.warnings
         self.avertir(warnings)
         if options["json"]:
@@ -108,23 +121,30 @@ class Command(Commande):
         out = self.stdout.write
         epci = territoire.epci
         before = problem.numerator0 / problem.denominator0
-        mode = (f"cible {fr.pourcent(target, 2)}" if target is not None
-                else f"au plus {fr.nombre(max_fte, 1)} ETP déplacés")
+        mode = (
+            f"cible {fr.pourcent(target, 2)}" if target is not None else f"au plus {fr.nombre(max_fte, 1)} ETP déplacés"
+        )
         out(f"Portefeuille optimal pour {noms.get(epci, epci)} ({epci}), {mode}")
-        out(f"Coefficient de mutualisation : {fr.pourcent(before, 2)} avant, {fr.pourcent(result.coefficient, 2)} "
-            "après")
-        out(f"{len(result.selected)} action(s) retenue(s) sur {len(problem.candidates)} candidate(s) : "
-            f"{fr.etp(result.moved_fte)} ETP et {fr.euros(result.moved_cost)} déplacés")
+        out(
+            f"Coefficient de mutualisation : {fr.pourcent(before, 2)} avant, {fr.pourcent(result.coefficient, 2)} après"
+        )
+        out(
+            f"{len(result.selected)} action(s) retenue(s) sur {len(problem.candidates)} candidate(s) : "
+            f"{fr.etp(result.moved_fte)} ETP et {fr.euros(result.moved_cost)} déplacés"
+        )
         by_id = {a.id: a for a in candidats.scenario.actions}
         faisabilite = {c.id: c.faisabilite for c in problem.candidates}
         for ident in result.selected:
             action = by_id[ident]
             quoi = THEME_BY_CODE[action.theme].label + (f" / {action.activite}" if action.activite else "")
-            communes = "toutes les communes" if action.communes is None else ", ".join(
-                noms.get(c, c) for c in action.communes)
+            communes = (
+                "toutes les communes" if action.communes is None else ", ".join(noms.get(c, c) for c in action.communes)
+            )
             f = faisabilite[ident]
-            out(f"  {ident} : {quoi}, {communes}, {action.modalite}, {action.annee}, faisabilité "
-                f"{'4+' if f == 5 else f}")
+            out(
+                f"  {ident} : {quoi}, {communes}, {action.modalite}, {action.annee}, faisabilité "
+                f"{'4+' if f == 5 else f}"
+            )
         if territoire.fpu:
             out(f"Ajustement total des attributions de compensation des communes : {fr.euros(result.ac_total)}")
         else:

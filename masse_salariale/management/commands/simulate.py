@@ -54,30 +54,42 @@ class Command(Commande):
         titre = f"Scénario « {scenario.nom} »" if scenario.nom else "Scénario"
         out(f"{titre} pour {noms.get(epci, epci)} ({epci}), {len(scenario.actions)} action(s)")
         out(f"Services fonctionnels retenus : {', '.join(result.functional_themes)}")
-        out(f"Coefficient de mutualisation : {fr.pourcent(result.before.coefficient, 2)} avant, "
-            f"{fr.pourcent(result.after.coefficient, 2)} après")
-        out(f"  numérateur {fr.euros(result.before.numerator)} → {fr.euros(result.after.numerator)} ; "
-            f"dénominateur {fr.euros(result.before.denominator)} → {fr.euros(result.after.denominator)}")
+        out(
+            f"Coefficient de mutualisation : {fr.pourcent(result.before.coefficient, 2)} avant, "
+            f"{fr.pourcent(result.after.coefficient, 2)} après"
+        )
+        out(
+            f"  numérateur {fr.euros(result.before.numerator)} → {fr.euros(result.after.numerator)} ; "
+            f"dénominateur {fr.euros(result.before.denominator)} → {fr.euros(result.after.denominator)}"
+        )
         if scenario.partage_gains:
             out(f"Part des gains rendue aux communes : {fr.pourcent(scenario.partage_gains)}")
         out("Actions (effet cumulé dans l'ordre du fichier) :")
         for action, r in zip(scenario.actions, result.actions, strict=True):
             theme = THEME_BY_CODE[action.theme].label
             quoi = f"{theme}" + (f" / {action.activite}" if action.activite else "")
-            out(f"  {r.id} : {quoi}, {action.modalite}, {action.annee} : {fr.etp(r.moved_fte)} ETP, "
-                f"{fr.euros(r.moved_cost)} ; coefficient {fr.pourcent(r.coefficient_after, 2)}")
+            out(
+                f"  {r.id} : {quoi}, {action.modalite}, {action.annee} : {fr.etp(r.moved_fte)} ETP, "
+                f"{fr.euros(r.moved_cost)} ; coefficient {fr.pourcent(r.coefficient_after, 2)}"
+            )
         if result.trajectory:
             out("Trajectoire (au 1er janvier) :")
             for year, y in result.trajectory.items():
-                out(f"  {year} : coefficient {fr.pourcent(y.coefficient, 2)}, {fr.etp(y.fte)} ETP, "
-                    f"masse salariale {fr.euros(y.cost)}")
+                out(
+                    f"  {year} : coefficient {fr.pourcent(y.coefficient, 2)}, {fr.etp(y.fte)} ETP, "
+                    f"masse salariale {fr.euros(y.cost)}"
+                )
         ac = "attribution de compensation" if territoire.fpu else "attribution de compensation (FA : sans objet)"
-        out(f"Par organisation : ETP avant → après, masse salariale avant → après, {ac}, remboursements, économies, "
-            "charges transférées, effet net sur le solde de fonctionnement")
+        out(
+            f"Par organisation : ETP avant → après, masse salariale avant → après, {ac}, remboursements, économies, "
+            "charges transférées, effet net sur le solde de fonctionnement"
+        )
         for row in result.impact.rows:
             org = row.org
-            ligne = (f"  {row.code:9} {noms.get(row.code, '')} : {fr.etp(org.fte_before)} → {fr.etp(org.fte_after)} "
-                     f"ETP, {fr.euros(org.cost_before)} → {fr.euros(org.cost_after)}")
+            ligne = (
+                f"  {row.code:9} {noms.get(row.code, '')} : {fr.etp(org.fte_before)} → {fr.etp(org.fte_after)} "
+                f"ETP, {fr.euros(org.cost_before)} → {fr.euros(org.cost_after)}"
+            )
             if org.ac_adjustment:
                 ligne += f", AC {fr.euros(org.ac_adjustment)}"
             if org.reimbursement:
@@ -88,6 +100,8 @@ class Command(Commande):
                 ligne += f", charges transférées {fr.euros(org.charges)}"
             ligne += f", effet net {fr.signe(fr.euros(row.net_effect), row.net_effect)}"
             out(ligne)
-        out("Conventions : une attribution de compensation ou un remboursement négatif est une somme que "
+        out(
+            "Conventions : une attribution de compensation ou un remboursement négatif est une somme que "
             "l'organisation verse (ou ne reçoit plus) ; effet net = −(masse salariale après − avant) − charges "
-            "transférées + économies + remboursements + AC (positif : l'organisation y gagne).")
+            "transférées + économies + remboursements + AC (positif : l'organisation y gagne)."
+        )

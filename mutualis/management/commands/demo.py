@@ -20,7 +20,9 @@ class Command(Commande):
             if options["si_vide"]:
                 self.stdout.write("La base contient déjà des données : elles sont conservées.")
                 return
-            raise CommandError("La base contient déjà des données : la démonstration ne se charge que dans une base vide.")
+            raise CommandError(
+                "La base contient déjà des données : la démonstration ne se charge que dans une base vide."
+            )
         self.stdout.write("Chargement du territoire de démonstration (Bordeaux Métropole)…")
         charger_demo()
         self.stdout.write("Démonstration chargée.")

@@ -1,6 +1,6 @@
-from territoire.actions import description_fichier, description_officielle, do_creer_ou_mettre_a_jour
 from mutualis.commandes import Commande, SortieInvalide, lire_octets
 from mutualis.formatage import nombre
+from territoire.actions import description_fichier, description_officielle, do_creer_ou_mettre_a_jour
 
 
 class Command(Commande):
@@ -38,16 +38,23 @@ class Command(Commande):
         if options["json"]:
             self.json(
                 {
-                    "epci": {"code": epci.code, "nom": epci.nom, "nature": territoire.nature or None,
-                             "fiscalite": territoire.fiscalite, "population": epci.population},
+                    "epci": {
+                        "code": epci.code,
+                        "nom": epci.nom,
+                        "nature": territoire.nature or None,
+                        "fiscalite": territoire.fiscalite,
+                        "population": epci.population,
+                    },
                     "communes": [{"code": c.code, "nom": c.nom, "population": c.population} for c in communes],
                     "warnings": warnings,
                 }
             )
             return
         verbe = "créé" if created else "mis à jour"
-        self.stdout.write(f"Territoire {verbe} : {epci.nom} (SIREN {epci.code}), {territoire.get_nature_display()}, "
-                          f"{territoire.fiscalite}")
+        self.stdout.write(
+            f"Territoire {verbe} : {epci.nom} (SIREN {epci.code}), {territoire.get_nature_display()}, "
+            f"{territoire.fiscalite}"
+        )
         self.stdout.write(f"{communes.count()} communes, {nombre(epci.population)} habitants")
         for c in communes:
             self.stdout.write(f"  {c.code}  {c.nom}  {nombre(c.population)}")
