@@ -46,9 +46,10 @@ def main():
     from comptes.enums import Role
     from comptes.models import Habilitation, Utilisateur
     from masse_salariale.generateur import generate_payroll, write_payroll_csv
-    from territoire.actions import description_officielle, do_creer_ou_mettre_a_jour
+    from mutualis.installation import do_installer_territoire
+    from territoire.actions import description_officielle
 
-    territoire, _, _ = do_creer_ou_mettre_a_jour(description_officielle("243300316"))
+    territoire, _, _ = do_installer_territoire(description_officielle("243300316"))
     user = Utilisateur.objects.create_user("bench", password="x", organisation=territoire.epci)
     Habilitation.objects.create(
         utilisateur=user, territoire=territoire, role=Role.EQUIPE_PROJET, organisation=territoire.epci

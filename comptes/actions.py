@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from commun.erreurs import ActionRefusee
 from comptes.enums import ROLES_REPARTITION, Role, libelle_role
 from comptes.models import Habilitation, Utilisateur
-from mutualis.erreurs import ActionRefusee
 from territoire.models import Evenement
 
 

@@ -200,27 +200,6 @@ def get_territoire_ou_404(user, code: str) -> tuple[Territoire, Acces]:
     return territoire, Acces(user, territoire)
 
 
-def get_groupe_ou_404(territoire: Territoire, theme: str, queryset=None):
-    """A working group of the territory's current schéma, by theme code (« RH »), or 404."""
-    from groupes.models import GroupeTravail
-
-    queryset = GroupeTravail.objects.all() if queryset is None else queryset
-    groupe = queryset.du_territoire(territoire).filter(theme=theme.upper()).first()
-    if groupe is None:
-        raise Http404("Groupe de travail introuvable.")
-    return groupe
-
-
-def get_groupe_pour(user, code: str, theme: str) -> tuple[Territoire, Acces, object]:
-    """The territory, the user's access and the working group `theme` of a group page's URL (404 outside)."""
-    from groupes.models import GroupeTravail
-
-    territoire, acces = get_territoire_ou_404(user, code)
-    groupe = get_groupe_ou_404(territoire, theme, GroupeTravail.objects.select_related("schema"))
-    groupe.schema.territoire = territoire
-    return territoire, acces, groupe
-
-
 def exiger(autorise: bool, message: str) -> None:
     """403 with a French reason when the access helper says no."""
     if not autorise:

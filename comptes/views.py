@@ -9,6 +9,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from commun.erreurs import ActionRefusee
 from comptes.actions import (
     do_desactiver,
     do_designer_referent_paie,
@@ -22,7 +23,6 @@ from comptes.forms import CompteForm, ConnexionForm, InvitationForm, ReferentPai
 from comptes.models import Habilitation, Utilisateur
 from comptes.perms import get_territoire_ou_404, get_utilisateur_ou_404, territoires_visibles
 from groupes.models import GroupeTravail
-from mutualis.erreurs import ActionRefusee
 from territoire.models import Evenement
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class Connexion(auth_views.LoginView):
 def accueil(request):
     territoires = list(territoires_visibles(request.user))
     if len(territoires) == 1:
-        return redirect("territoire:accueil", code=territoires[0].code)
+        return redirect("espace:accueil", code=territoires[0].code)
     return render(request, "comptes/accueil.html", {"territoires": territoires})
 
 

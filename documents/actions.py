@@ -5,11 +5,11 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from commun.erreurs import ActionRefusee
 from comptes.enums import Role
 from documents import defaut, lettres
 from documents.enums import StatutLettre
 from documents.models import LettreMission, ModeleLettreMission
-from mutualis.erreurs import ActionRefusee
 from territoire.enums import Nature
 from territoire.models import Evenement
 

@@ -7,6 +7,7 @@ templates/documents/includes/panneau_groupe.html; everything the include needs i
 from django.urls import reverse
 
 from documents.models import LettreMission
+from groupes.panneaux import inscrire
 
 
 def contexte_groupe(groupe, acces) -> dict:
@@ -35,3 +36,7 @@ def contexte_groupe(groupe, acces) -> dict:
             "equipe": acces.peut_gerer_groupes(),
         }
     }
+
+
+def inscrire_panneau() -> None:
+    inscrire(lambda groupe, acces, now: contexte_groupe(groupe, acces))

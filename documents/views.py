@@ -8,7 +8,8 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from comptes.perms import get_groupe_ou_404, get_territoire_ou_404
+from commun.erreurs import ActionRefusee
+from comptes.perms import get_territoire_ou_404
 from documents import defaut, lettres, rendu
 from documents.actions import (
     do_changer_statut,
@@ -22,8 +23,8 @@ from documents.actions import (
 from documents.enums import StatutLettre
 from documents.forms import ModeleForm, StatutForm
 from documents.models import LettreMission
+from groupes.acces import get_groupe_ou_404
 from groupes.models import GroupeTravail
-from mutualis.erreurs import ActionRefusee
 from territoire.models import Evenement
 
 REFUS = "Seule l'équipe projet prépare les lettres de mission et change leur statut."

@@ -7,11 +7,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from commun.erreurs import ActionRefusee
 from comptes.perms import Acces
 from echanges import cibles, courriels, mentions
 from echanges.enums import Frequence, Motif
 from echanges.models import TEXTE_MAX, Commentaire, Notification, PreferenceCourriel
-from mutualis.erreurs import ActionRefusee
 from territoire.models import Evenement
 
 log = logging.getLogger(__name__)

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from commun.erreurs import ActionRefusee
 from comptes.perms import get_territoire_ou_404
 from echanges import actions, cibles, fils, mentions
 from echanges.enums import Frequence
 from echanges.forms import CommentaireForm, PreferenceForm
 from echanges.notifications import mes_notifications
-from mutualis.erreurs import ActionRefusee
 
 REFUS_LIRE = "Vous ne pouvez pas lire cet objet : vous ne pouvez donc ni lire ni écrire ses commentaires."
 

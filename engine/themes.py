@@ -26,3 +26,6 @@ THEME_CODES: tuple[str, ...] = tuple(t.code for t in THEMES)
 AUTRE = "AUTRE"
 DEFAULT_FUNCTIONAL: tuple[str, ...] = tuple(t.code for t in THEMES if t.functional)
 THEME_BY_CODE: dict[str, Theme] = {t.code: t for t in THEMES}
+# The themes as (code, label) choices of the models' fields, with and without work outside them.
+THEME_CHOICES: list[tuple[str, str]] = [(t.code, t.label) for t in THEMES]
+THEME_OR_AUTRE: list[tuple[str, str]] = [*THEME_CHOICES, (AUTRE, "Hors des neuf thèmes")]

@@ -3,11 +3,12 @@ répartition (co-pilots and consultant), the périmètre, the members and the su
 
 from django.db import transaction
 
+from commun.erreurs import ActionRefusee
 from comptes.actions import poser_roles
 from comptes.enums import ROLES_DANS_GROUPE, ROLES_REPARTITION, Role, role_dans_groupe
 from comptes.models import Habilitation
+from engine.themes import THEMES
 from groupes.models import GroupeTravail, SousGroupe
-from mutualis.erreurs import ActionRefusee
 from territoire.models import Evenement
 
 
@@ -22,6 +23,11 @@ def _journal(groupe, auteur, action, objet="", **details):
 
 
 @transaction.atomic
+def do_creer_groupes(schema) -> list[GroupeTravail]:
+    """The nine working groups of a schéma (one per theme), created once."""
+    return [GroupeTravail.objects.get_or_create(schema=schema, theme=theme.code)[0] for theme in THEMES]
+
+
 def do_repartir(groupe: GroupeTravail, titulaires: dict, auteur) -> list[str]:
     """Set the co-pilote commune, co-pilote EPCI and consultant of a group (`titulaires`: role → user or
     None for « à désigner »). A new holder's other role in the group (a member promoted) gives way; a

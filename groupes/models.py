@@ -5,9 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
-from engine.themes import THEME_BY_CODE, THEMES
-
-THEME_CHOICES = [(t.code, t.label) for t in THEMES]
+from engine.themes import THEME_BY_CODE, THEME_CHOICES
 
 
 class GroupeTravailQuerySet(models.QuerySet):

@@ -7,9 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from commun.erreurs import ActionRefusee
 from comptes.enums import ROLES_DANS_GROUPE, ROLES_REPARTITION, Role
 from comptes.models import Utilisateur
-from comptes.perms import get_groupe_ou_404, get_territoire_ou_404
+from comptes.perms import get_territoire_ou_404
+from groupes import panneaux
+from groupes.acces import get_groupe_ou_404
 from groupes.actions import (
     do_ajouter_membre,
     do_creer_sous_groupe,
@@ -21,7 +24,6 @@ from groupes.actions import (
 )
 from groupes.forms import MembreForm, PerimetreForm, RepartitionForm, SousGroupeForm, personnes_du_territoire
 from groupes.models import GroupeTravail, SousGroupe
-from mutualis.erreurs import ActionRefusee
 
 REFUS_EQUIPE = "Seule l'équipe projet choisit les co-pilotes, le consultant et les membres des groupes."
 REFUS_COPILOTES = "Seuls l'équipe projet et les co-pilotes du groupe modifient son périmètre et ses sous-groupes."
@@ -87,10 +89,6 @@ def liste(request, code):
 
 
 def _page_groupe(request, territoire, acces, groupe, membre_form=None, status=200):
-    from documents.panneaux import contexte_groupe as contexte_documents
-    from livrables.panneaux import contexte_groupe as contexte_livrables
-    from seances.panneaux import contexte_groupe as contexte_seances
-
     sous_groupes = list(
         groupe.sous_groupes.prefetch_related(
             Prefetch("membres", queryset=Utilisateur.objects.select_related("organisation").par_nom())
@@ -98,12 +96,10 @@ def _page_groupe(request, territoire, acces, groupe, membre_form=None, status=20
     )
     if membre_form is None and acces.peut_gerer_groupes():
         membre_form = MembreForm(groupe=groupe, personnes=personnes_du_territoire(territoire))
-    # The panels of the meetings and of the mandate letter (other apps) bring their own keys; the page's
-    # own keys come last so that a panel cannot hide them.
+    # The panels of the meetings, the mandate letter and the deliverables (apps above, groupes/panneaux.py)
+    # bring their own keys; the page's own keys come last so that a panel cannot hide them.
     context = {
-        **contexte_seances(groupe, acces, timezone.now()),
-        **contexte_documents(groupe, acces),
-        **contexte_livrables(groupe, acces),
+        **panneaux.contexte(groupe, acces, timezone.now()),
         "territoire": territoire,
         "acces": acces,
         "groupe": groupe,

@@ -1,5 +1,6 @@
-"""How the space's « dernière activité » words the deliverables' audit rows (territoire/journal.py merges
-them). GT1 and the validation circuit below; GT2 and GT3 add theirs."""
+"""How the space's « dernière activité » words the deliverables' audit rows (espace/activite.py merges
+them): one entry per action name that the deliverables' actions write (livrables.actions.evenement);
+tests/livrables/test_journal.py performs each action and checks its row."""
 
 PHRASES = {
     "livrables.inventaire": "a rempli la liste des activités (GT1) d'une commune",
@@ -17,4 +18,7 @@ PHRASES = {
     "livrables.gt3_modification": "a modifié une activité mutualisable (GT3)",
     "livrables.gt3_suppression": "a supprimé une activité mutualisable (GT3)",
     "livrables.gt3_notation": "a noté une activité mutualisable (GT3)",
+    "livrables.import_tableur": "a importé le classeur de la liste des activités (GT1) d'une commune",
+    "livrables.afor_import": "a importé un classeur dans une grille AFOR",
+    "livrables.gt3_import": "a importé un classeur dans la liste des activités mutualisables (GT3)",
 }

@@ -33,12 +33,12 @@ class Livrable(Validable):
         }[self.type]
 
     def contenu(self) -> dict:
-        from livrables.instantanes import instantane
+        from livrables.circuit.instantanes import instantane
 
         return instantane(self)
 
     def appliquer_contenu(self, contenu: dict) -> None:
-        from livrables.instantanes import restaurer
+        from livrables.circuit.instantanes import restaurer
 
         restaurer(self, contenu)
 

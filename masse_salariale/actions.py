@@ -10,13 +10,13 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from commun.db import insert_rows
+from commun.erreurs import ActionRefusee
 from formats.errors import InvalidFile
 from formats.payroll import TerritoryCodes, read_payroll
 from masse_salariale.enums import StatutLot
 from masse_salariale.models import Agregat, EffectifTheme, LignePaie, Lot, LotEmployeur
 from masse_salariale.pseudonymes import pseudonymiser_tous
-from mutualis.db import insert_rows
-from mutualis.erreurs import ActionRefusee
 from territoire.models import Evenement, Territoire
 
 ANNEE_MIN, ANNEE_MAX = 2000, 2100

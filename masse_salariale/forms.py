@@ -1,9 +1,9 @@
 from django import forms
 from django.utils import timezone
 
+from commun.forms import FichierField
 from engine.themes import THEMES
 from masse_salariale.actions import ANNEE_MAX, ANNEE_MIN
-from mutualis.forms import FichierField
 
 
 class ImportForm(forms.Form):

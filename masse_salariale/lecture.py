@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import polars as pl
 from django.db.models import Q
 
+from commun.formatage import nombre
 from masse_salariale.models import Agregat, EffectifTheme, LotEmployeur
-from mutualis.formatage import nombre
 from territoire.enums import TypeOrganisation
 
 AGREGAT_SCHEMA = {

@@ -6,15 +6,19 @@ Agent identifiers are stored only as keyed hashes. Pages and scenarios read the 
 from django.conf import settings
 from django.db import models
 
-from groupes.models import THEME_CHOICES
+from engine.themes import THEME_OR_AUTRE
 from masse_salariale.enums import Situation, StatutLot
-
-THEME_OR_AUTRE = [*THEME_CHOICES, ("AUTRE", "Hors des neuf thèmes")]
 
 
 class LotQuerySet(models.QuerySet):
     def a_confirmer(self):
         return self.filter(statut=StatutLot.A_CONFIRMER)
+
+    def visibles(self, acces):
+        """The batches of the territory this reader may open (comptes.perms `Acces.voit_lot`, for a list):
+        all of them for the project team, those she imported for anyone else."""
+        mine = self.filter(territoire=acces.territoire)
+        return mine if acces.est_equipe_projet else mine.filter(importe_par=acces.utilisateur)
 
 
 class Lot(models.Model):

@@ -144,9 +144,7 @@ def detail(request, code):
 def lots(request, code):
     territoire, acces = get_territoire_ou_404(request.user, code)
     paie = paie_courante(territoire, _annee(request))
-    visibles = Lot.objects.filter(territoire=territoire).select_related("importe_par")
-    if not acces.est_equipe_projet:
-        visibles = visibles.filter(importe_par=request.user)
+    visibles = Lot.objects.visibles(acces).select_related("importe_par")
     return render(
         request,
         "masse_salariale/lots.html",

@@ -76,9 +76,10 @@ def payroll_csv(territoire, seed: int, scale: float) -> bytes:
 @transaction.atomic
 def charger_demo() -> None:
     from masse_salariale.actions import do_confirmer_lot, do_preparer_lot
-    from territoire.actions import description_officielle, do_creer_ou_mettre_a_jour
+    from mutualis.installation import do_installer_territoire
+    from territoire.actions import description_officielle
 
-    territoire, _, _ = do_creer_ou_mettre_a_jour(description_officielle(SIREN))
+    territoire, _, _ = do_installer_territoire(description_officielle(SIREN))
     schema = territoire.schemas.get()
     orgs = {o.code: o for o in territoire.organisations.all()}
     users = {}

@@ -163,7 +163,9 @@ def charger_espace(territoire, users: dict) -> None:
     assert Seance.objects.filter(groupe__schema=schema).count() == 27
 
     # The deliverables: GT1 done for every theme, GT2 in progress, GT3 started for RH and FIN.
-    from livrables import demo_gt1, demo_gt2, demo_gt3
+    from livrables.gt1 import demo as demo_gt1
+    from livrables.gt2 import demo as demo_gt2
+    from livrables.gt3 import demo as demo_gt3
 
     for module in (demo_gt1, demo_gt2, demo_gt3):
         module.charger(territoire, users)

@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django_htmx",
+    "commun",
     "mutualis",
     "comptes",
     "territoire",
@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "livrables",
     "echanges",
     "scenarios",
+    "espace",
 ]
 
 MIDDLEWARE = [
@@ -59,7 +60,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "mutualis.urls"
@@ -75,9 +75,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "comptes.context_processors.espace",
+                "echanges.context_processors.espace",
             ],
-            "builtins": ["mutualis.templatetags.fr"],
+            "builtins": ["commun.templatetags.fr"],
         },
     }
 ]
@@ -109,7 +109,7 @@ LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = False  # figures go through mutualis.formatage
+USE_THOUSAND_SEPARATOR = False  # figures go through commun.formatage
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,7 +1,7 @@
 from django.urls import include, path, register_converter
 
+from commun.convertisseurs import ActiviteConverter, CodeConverter, LivrableConverter, ThemeConverter
 from comptes.views import accueil
-from mutualis.convertisseurs import ActiviteConverter, CodeConverter, LivrableConverter, ThemeConverter
 
 register_converter(CodeConverter, "code")
 register_converter(ThemeConverter, "theme")
@@ -11,7 +11,7 @@ register_converter(LivrableConverter, "livrable")
 urlpatterns = [
     path("", accueil, name="accueil"),
     path("comptes/", include("comptes.urls")),
-    path("t/<code:code>/", include("territoire.urls")),
+    path("t/<code:code>/", include("espace.urls")),
     path("t/<code:code>/", include("masse_salariale.urls")),
     path("t/<code:code>/referentiel/", include("referentiel.urls")),
     # Meetings (<theme>/seances/…) and agendas (trames/): before the groups' URLs, so that « trames » is no theme.

@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
-from mutualis.forms import FichierField
+from commun.forms import FichierField
 from referentiel import defaut
 from referentiel.models import Activite, SousActivite
 from referentiel.regles import (

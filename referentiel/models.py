@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from groupes.models import THEME_CHOICES
+from engine.themes import THEME_CHOICES
 
 
 class Activite(models.Model):

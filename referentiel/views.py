@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from commun.formatage import nombre
 from comptes.perms import get_territoire_ou_404
 from engine.themes import THEMES
 from formats.errors import InvalidFile
-from mutualis.formatage import nombre
 from referentiel.actions import (
     do_enregistrer_activite,
     do_remplacer_referentiel,

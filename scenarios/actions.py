@@ -6,10 +6,10 @@ the territory's audit trail. Who may call them is decided by the views through c
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from commun.erreurs import ActionRefusee
 from engine import scenario as moteur
-from livrables.candidats import identifiant
-from mutualis.erreurs import ActionRefusee
-from scenarios.calcul import action_depuis_valeurs, en_francais
+from livrables.gt3.candidats import identifiant
+from scenarios.calcul import MotsDuWeb, action_depuis_valeurs
 from scenarios.enums import Origine
 from scenarios.models import ActionScenario, Scenario
 from territoire.models import Evenement
@@ -75,10 +75,13 @@ def depuis_gt3(ligne, annee: int, part=1, gain=0) -> tuple[dict, list, str]:
 
 def _verifier(ctx, scenario, partage, actions_moteur):
     errors = moteur.check(
-        moteur.Scenario(scenario.nom, float(partage), tuple(actions_moteur)), ctx.moteur, ctx.activites
+        moteur.Scenario(scenario.nom, float(partage), tuple(actions_moteur)),
+        ctx.moteur,
+        ctx.activites,
+        mots=MotsDuWeb(ctx.noms),
     )
     if errors:
-        raise ActionRefusee([en_francais(e, ctx.noms) for e in errors])
+        raise ActionRefusee(errors)
 
 
 def _existantes(ctx, scenario, sauf=None):
@@ -87,14 +90,6 @@ def _existantes(ctx, scenario, sauf=None):
     rows = [a for a in actions_de(scenario) if a.pk != getattr(sauf, "pk", None)]
     codes = {c.pk: c.code for a in rows for c in a.communes.all()}
     return rows, [action_moteur(a, codes) for a in rows]
-
-
-def identifiant_libre(scenario, prefixe="A") -> str:
-    pris = set(scenario.actions.values_list("identifiant", flat=True))
-    n = scenario.actions.count() + 1
-    while f"{prefixe}{n}" in pris:
-        n += 1
-    return f"{prefixe}{n}"
 
 
 @transaction.atomic

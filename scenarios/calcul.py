@@ -8,7 +8,6 @@ The payroll year: the scenario's own choice (`Scenario.annee_paie`) when that ye
 else the latest year in which every employer of the territory has one (masse_salariale/lecture.py), else,
 when no year is complete, the latest year. `AnneePaie` says which, and why, on every page."""
 
-import re
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from threading import Lock
@@ -258,23 +257,22 @@ LIBELLES_CHAMPS = {
     "partage_gains": "part des gains rendue aux communes",
     "annee": "année d'effet",
 }
-_MOTS = re.compile(
-    r"\b("
-    + "|".join(sorted([*LIBELLES_CHAMPS, *Modalite.values], key=len, reverse=True))
-    + r")\b|\b(\d{5}|2[AB]\d{3})\b"
-)
 
 
-def en_francais(message: str, noms: dict[str, str]) -> str:
-    """An engine message with the forms' words: field labels, modalité labels, commune names."""
-    libelles = {**LIBELLES_CHAMPS, **{m.value: m.label.lower() for m in Modalite}}
+class MotsDuWeb(moteur.Mots):
+    """The engine's rules in the forms' words: field labels, modalité labels, commune names."""
 
-    def mot(m):
-        if m.group(1):
-            return libelles[m.group(1)]
-        return noms.get(m.group(2), m.group(2))
+    def __init__(self, noms: dict[str, str]):
+        self.noms = noms
 
-    return _MOTS.sub(mot, message)
+    def champ(self, cle: str) -> str:
+        return LIBELLES_CHAMPS.get(cle, cle)
+
+    def modalite(self, code: str) -> str:
+        return Modalite(code).label.lower()
+
+    def commune(self, code: str) -> str:
+        return self.noms.get(code, code)
 
 
 def simuler(ctx: Contexte, scenario, actions) -> Resultat:
@@ -282,5 +280,6 @@ def simuler(ctx: Contexte, scenario, actions) -> Resultat:
     s = scenario_moteur(scenario, actions)
     found = moteur.issues(s, ctx.moteur, ctx.activites)
     if found:
-        return Resultat(None, [en_francais(e, ctx.noms) for e in moteur.check(s, ctx.moteur, ctx.activites)], found)
+        mots = MotsDuWeb(ctx.noms)
+        return Resultat(None, [moteur.message(i, s, mots) for i in found], found)
     return Resultat(moteur.simulate(ctx.bases, ctx.moteur, s, ctx.reservees, ctx.activites), [])

@@ -2,7 +2,7 @@
 and the optimiser have material, and two scenarios of the project team: the cycle 1 built from the GT3
 lines, and a more ambitious variant with hand-made actions. Called after the deliverables' demo."""
 
-from livrables import actions_mutualisables as lignes_gt3
+from livrables.gt3 import actions as lignes_gt3
 
 # theme: [(activity code, pourquoi, modalité, "toutes" or commune codes, qualification, faisabilité)]
 LIGNES = {

@@ -101,6 +101,6 @@ def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes
 
 
 def _pct(v) -> str:
-    from mutualis.formatage import pourcent
+    from commun.formatage import pourcent
 
     return pourcent(v, 2)

@@ -1,4 +1,4 @@
-"""How the space's « dernière activité » words the scenarios' audit rows (territoire/journal.py merges them)."""
+"""How the space's « dernière activité » words the scenarios' audit rows (espace/activite.py merges them)."""
 
 PHRASES = {
     "scenarios.creation": "a créé un scénario de mutualisation",

@@ -6,11 +6,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from engine.themes import THEMES
+from engine.themes import THEME_CHOICES
 from scenarios.enums import Modalite, Origine
 
 PREMIERE_ANNEE, DERNIERE_ANNEE = 2026, 2032
-THEME_CHOICES = [(t.code, t.label) for t in THEMES]
 
 
 class ScenarioQuerySet(models.QuerySet):

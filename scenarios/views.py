@@ -15,11 +15,11 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 
+from commun.erreurs import ActionRefusee
 from comptes.perms import get_territoire_ou_404
 from engine.themes import THEME_BY_CODE
 from livrables.models import LigneMutualisable
 from masse_salariale.confidentialite import lecture
-from mutualis.erreurs import ActionRefusee
 from referentiel.models import Activite
 from scenarios import actions, calcul, graphiques
 from scenarios.confidentialite import Montants

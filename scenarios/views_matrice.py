@@ -3,7 +3,7 @@ schéma's working groups on qualification × faisabilité (the groups' consensus
 stake, coloured and labelled by theme, with an accessible table of the same data.
 
 Every member of the territory reads it (as the GT3 lists); the payroll at stake comes from the GT3 pages'
-own function (livrables.views_mutualisables.masse_de_ligne), so the same secrecy applies. A fixed number
+own function (livrables.gt3.enjeux.masse_de_ligne), so the same secrecy applies. A fixed number
 of queries whatever the number of lines: territory, habilitations, schéma, groups, lines, their communes,
 member communes, the three payroll reads."""
 
@@ -13,12 +13,12 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 
+from commun.formatage import euros
 from comptes.perms import get_territoire_ou_404
 from engine.themes import THEME_BY_CODE, THEME_CODES
 from livrables.enums import TypeLivrable
+from livrables.gt3.enjeux import PORTEE_MASSE_EN_JEU, enjeux, masse_de_ligne, paie_en_jeu
 from livrables.models import LigneMutualisable
-from livrables.views_mutualisables import PORTEE_MASSE_EN_JEU, enjeux, masse_de_ligne, paie_en_jeu
-from mutualis.formatage import euros
 from scenarios import matrice as geo
 
 TOUTES = ""

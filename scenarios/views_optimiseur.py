@@ -1,5 +1,5 @@
 """The optimiser page (issue 5, point 5): the GT3 lines of the schéma that suggest a staff-moving
-modalité become candidate actions (livrables/candidats.py rules); the engine's optimiser (highspy, zero
+modalité become candidate actions (livrables/gt3/candidats.py rules); the engine's optimiser (highspy, zero
 gap) chooses either the least moved ETP reaching a target coefficient or the highest coefficient within
 an ETP budget, and says which constraints bind. The selection can become a scenario."""
 
@@ -10,14 +10,14 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from commun.erreurs import ActionRefusee
+from commun.formatage import pourcent
 from engine import optimiseur
 from engine import scenario as moteur
 from formats.scenario import Candidats
-from livrables.candidats import LigneGT3, identifiant, raison_exclusion
 from livrables.enums import FAISABILITE_RANG
+from livrables.gt3.candidats import LigneGT3, identifiant, raison_exclusion
 from masse_salariale.confidentialite import lecture
-from mutualis.erreurs import ActionRefusee
-from mutualis.formatage import pourcent
 from scenarios import actions, calcul
 from scenarios.confidentialite import Montants
 from scenarios.enums import Origine
@@ -70,9 +70,9 @@ def candidats_gt3(territoire, ctx, annee: int):
         action = calcul.action_depuis_valeurs(valeurs, [c.code for c in communes], ident)
         # The rules a scenario applies (a commune that left the EPCI, an activity of another theme…):
         # a line that could not become a scenario's action is no candidate.
-        refus = moteur.check(moteur.Scenario(None, 0.0, (action,)), ctx.moteur, ctx.activites)
+        refus = moteur.issues(moteur.Scenario(None, 0.0, (action,)), ctx.moteur, ctx.activites)
         if refus:
-            ecartees.append({"ligne": l, "raison": calcul.en_francais(refus[0].split(" : ", 1)[-1], ctx.noms)})
+            ecartees.append({"ligne": l, "raison": refus[0].texte(calcul.MotsDuWeb(ctx.noms))})
             continue
         actions_m.append(action)
         faisabilites[ident] = FAISABILITE_RANG[l.faisabilite]

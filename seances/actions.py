@@ -10,9 +10,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from commun.erreurs import ActionRefusee
+from commun.formatage import date as date_fr
 from comptes.enums import Role
-from mutualis.erreurs import ActionRefusee
-from mutualis.formatage import date as date_fr
 from seances import courriels
 from seances.enums import Etape, Presence, StatutSeance
 from seances.models import CompteRendu, Participation, Seance, TrameAnimation

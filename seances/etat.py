@@ -5,8 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from commun.formatage import date as date_fr
 from comptes.enums import Role
-from mutualis.formatage import date as date_fr
 from seances.enums import Etape
 from seances.models import CompteRendu, Seance
 from validation.enums import Etat

@@ -1,4 +1,4 @@
-"""How the space's « dernière activité » words the meetings' audit rows (territoire/journal.py merges them)."""
+"""How the space's « dernière activité » words the meetings' audit rows (espace/activite.py merges them)."""
 
 PHRASES = {
     "seances.trames": "a modifié les trames d'animation des séances",

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from groupes.panneaux import inscrire
 from seances.etat import compte_rendu_charge, etat_seance
 from seances.models import Seance
 
@@ -34,3 +35,7 @@ def contexte_groupe(groupe, acces, now) -> dict:
             "libelle_groupe": groupe.libelle,
         }
     }
+
+
+def inscrire_panneau() -> None:
+    inscrire(contexte_groupe)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from seances import views
+from seances import views, views_comptes_rendus
 
 app_name = "seances"
 
@@ -17,11 +17,11 @@ urlpatterns = [
     path(seance + "invitations/", views.inviter, name="inviter"),
     path(seance + "invitation.ics", views.calendrier, name="ics"),
     path(seance + "presences/", views.presences, name="presences"),
-    path(seance + "compte-rendu/", views.compte_rendu, name="compte_rendu"),
-    path(seance + "compte-rendu/soumettre/", views.soumettre, name="soumettre"),
-    path(seance + "compte-rendu/valider/", views.viser, name="viser"),
-    path(seance + "compte-rendu/renvoyer/", views.renvoyer, name="renvoyer"),
-    path(seance + "compte-rendu/rouvrir/", views.rouvrir, name="rouvrir"),
-    path(seance + "compte-rendu/versions/<int:numero>/", views.version, name="version"),
-    path(seance + "compte-rendu/versions/<int:numero>/restaurer/", views.restaurer, name="restaurer"),
+    path(seance + "compte-rendu/", views_comptes_rendus.compte_rendu, name="compte_rendu"),
+    path(seance + "compte-rendu/soumettre/", views_comptes_rendus.soumettre, name="soumettre"),
+    path(seance + "compte-rendu/valider/", views_comptes_rendus.viser, name="viser"),
+    path(seance + "compte-rendu/renvoyer/", views_comptes_rendus.renvoyer, name="renvoyer"),
+    path(seance + "compte-rendu/rouvrir/", views_comptes_rendus.rouvrir, name="rouvrir"),
+    path(seance + "compte-rendu/versions/<int:numero>/", views_comptes_rendus.version, name="version"),
+    path(seance + "compte-rendu/versions/<int:numero>/restaurer/", views_comptes_rendus.restaurer, name="restaurer"),
 ]

@@ -1,13 +1,12 @@
-"""Creating and updating a territory (from the official files or a territory file), its schéma,
-working groups and referential copy."""
+"""Creating and updating a territory (from the official files or a territory file) and its schéma. What
+the other apps set up for a new territory (working groups, referential copy) is their own action, called
+together by mutualis/installation.py."""
 
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from engine.themes import DEFAULT_FUNCTIONAL, THEMES
-from groupes.models import GroupeTravail
-from referentiel.actions import do_copier_referentiel_defaut
+from engine.themes import DEFAULT_FUNCTIONAL
 from territoire.enums import TypeOrganisation
 from territoire.models import DEFAULT_MANDAT, Evenement, Organisation, Schema, Territoire
 
@@ -122,7 +121,6 @@ def do_creer_ou_mettre_a_jour(desc: DescriptionTerritoire, utilisateur=None) -> 
 
     if created:
         do_creer_schema(territoire, DEFAULT_MANDAT)
-        do_copier_referentiel_defaut(territoire)
     Evenement.objects.create(
         territoire=territoire,
         utilisateur=utilisateur,
@@ -134,10 +132,8 @@ def do_creer_ou_mettre_a_jour(desc: DescriptionTerritoire, utilisateur=None) -> 
 
 
 def do_creer_schema(territoire: Territoire, mandat: str) -> Schema:
-    """A schéma for a mandate, with its nine working groups."""
+    """A schéma for a mandate (its working groups: groupes.actions.do_creer_groupes)."""
     schema, _ = Schema.objects.get_or_create(territoire=territoire, mandat=mandat)
-    for theme in THEMES:
-        GroupeTravail.objects.get_or_create(schema=schema, theme=theme.code)
     return schema
 
 

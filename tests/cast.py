@@ -8,7 +8,8 @@ HEADER = "employeur;agent;theme;cout_annuel;quotite;etp;situation;beneficiaire;a
 
 
 def creer_territoire(code=EPCI, nom="Bordeaux Métropole", communes=None, fiscalite="FPU"):
-    from territoire.actions import DescriptionTerritoire, Membre, do_creer_ou_mettre_a_jour
+    from mutualis.installation import do_installer_territoire
+    from territoire.actions import DescriptionTerritoire, Membre
 
     communes = communes or [
         (BORDEAUX, "Bordeaux", 267991),
@@ -24,7 +25,7 @@ def creer_territoire(code=EPCI, nom="Bordeaux Métropole", communes=None, fiscal
         population=None,
         communes=tuple(Membre(*c) for c in communes),
     )
-    return do_creer_ou_mettre_a_jour(desc)[0]
+    return do_installer_territoire(desc)[0]
 
 
 def creer_utilisateur(territoire, login, role, org_code=None, theme=None):

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_superscript_year_is_ignored_not_a_server_error(connecte, cast, territoire, lot_courant):
     client = connecte(cast["elu_copil"])
-    for name in ("masse_salariale:coefficient", "masse_salariale:detail", "masse_salariale:lots", "territoire:page"):
+    for name in ("masse_salariale:coefficient", "masse_salariale:detail", "masse_salariale:lots", "espace:territoire"):
         assert client.get(reverse(name, kwargs={"code": territoire.code}), {"annee": "²"}).status_code == 200
 
 
@@ -98,9 +98,9 @@ def test_an_empty_repartition_post_keeps_the_copilots(connecte, cast, territoire
 
 
 def test_another_territory_cannot_reactivate_a_deactivated_account(cast, territoire):
+    from commun.erreurs import ActionRefusee
     from comptes.actions import do_desactiver, do_inviter
     from comptes.models import Utilisateur
-    from mutualis.erreurs import ActionRefusee
     from tests.cast import creer_territoire, creer_utilisateur
 
     autre = Utilisateur.objects.get(username="dgs-nantes").habilitations.get().territoire

@@ -12,7 +12,7 @@ part of the rule itself."""
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from mutualis.erreurs import ActionRefusee
+from commun.erreurs import ActionRefusee
 from validation.enums import Action, Etat
 from validation.models import Trace, Version, Visa
 

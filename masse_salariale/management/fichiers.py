@@ -3,10 +3,10 @@
 
 from dataclasses import dataclass, field
 
+from commun.commandes import lire_octets
 from engine.scenario import Territoire
 from formats.payroll import Payroll, TerritoryCodes, read_payroll
 from formats.territory import FPU, TerritoryFile, read_territory
-from mutualis.commandes import lire_octets
 
 
 @dataclass

@@ -114,7 +114,7 @@ def test_project_team_invites_by_email_and_the_invitee_sets_her_password_and_log
         reverse("comptes:login"), {"username": "MARIE.DURAND@pessac.fr", "password": NOUVEAU_MOT_DE_PASSE}
     )
     assert response.status_code == 302
-    assert client.get(reverse("accueil")).url == reverse("territoire:accueil", kwargs={"code": territoire.code})
+    assert client.get(reverse("accueil")).url == reverse("espace:accueil", kwargs={"code": territoire.code})
     assert client.get(reverse("groupes:liste", kwargs={"code": territoire.code})).status_code == 200
     # She is no project team member.
     assert client.get(url("liste", territoire)).status_code == 403

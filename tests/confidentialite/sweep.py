@@ -17,7 +17,7 @@ from django.urls import reverse
 from engine import confidentialite as regle
 from tests.cast import BORDEAUX, EPCI, MERIGNAC, PESSAC, TALENCE
 
-# A French amount (mutualis/formatage.py): digits grouped by narrow no-break spaces, an optional sign (+, the
+# A French amount (commun/formatage.py): digits grouped by narrow no-break spaces, an optional sign (+, the
 # minus sign U+2212, or a hyphen written by hand), optional decimals, a no-break space (or a plain one: a
 # template that bypassed the formatter) and the euro sign.
 AMOUNT = re.compile(r"(?<![\w\u202f,.])([+\u2212-]?)(\d[\d\u202f]*)(?:,(\d+))?[\u00a0 ]€")
@@ -132,8 +132,8 @@ SIZE_LEGEND = NotPayroll(
 
 # URL name -> how to render it. A page a reader may not open answers 403 and shows her nothing.
 SWEEP: dict[str, Page] = {
-    "territoire:accueil": Page(_single("accueil", "territoire:accueil")),
-    "territoire:page": Page(_single("page du territoire", "territoire:page")),
+    "espace:accueil": Page(_single("accueil", "espace:accueil")),
+    "espace:territoire": Page(_single("page du territoire", "espace:territoire")),
     "masse_salariale:coefficient": Page(_single("coefficient", "masse_salariale:coefficient")),
     "masse_salariale:detail": Page(_detail),
     "masse_salariale:lots": Page(_single("lots", "masse_salariale:lots")),
@@ -536,6 +536,6 @@ def certificate(tableau, sources, combination) -> list[str]:
 
 
 def euros(value) -> str:
-    from mutualis.formatage import euros as french
+    from commun.formatage import euros as french
 
     return french(value)

@@ -10,7 +10,7 @@ from tests.confidentialite.sweep import distinct_releases, render_all, targets
 
 pytestmark = pytest.mark.django_db
 
-PAGES = {"masse_salariale:coefficient", "masse_salariale:detail", "territoire:page"}
+PAGES = {"masse_salariale:coefficient", "masse_salariale:detail", "espace:territoire"}
 
 
 @pytest.fixture

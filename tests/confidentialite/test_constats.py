@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from commun.formatage import euros
 from masse_salariale.confidentialite import registres
-from mutualis.formatage import euros
 from tests.cast import BORDEAUX, EPCI, HEADER, MERIGNAC, PESSAC, TALENCE, payroll_csv
 
 pytestmark = pytest.mark.django_db

@@ -54,7 +54,7 @@ def test_the_demo_shows_each_reader_what_the_rule_allows_and_nothing_more(client
     pages = [
         ("masse_salariale:coefficient", url("masse_salariale:coefficient")),
         ("masse_salariale:detail", url("masse_salariale:detail")),
-        ("territoire:page", url("territoire:page")),
+        ("espace:territoire", url("espace:territoire")),
         ("scenarios:liste", url("scenarios:liste")),
         ("scenarios:matrice", url("scenarios:matrice")),
         ("scenarios:comparer", url("scenarios:comparer") + "?" + "&".join(f"s={s.pk}" for s in demo["scenarios"])),

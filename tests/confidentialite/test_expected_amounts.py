@@ -14,7 +14,7 @@ from tests.confidentialite.sweep import USER_INPUTS, page_amounts, url, workbook
 
 pytestmark = pytest.mark.django_db
 
-SECRET = 'class="secret"'  # how a page says « non diffusé » (mutualis/templatetags/fr.py, `montant`)
+SECRET = 'class="secret"'  # how a page says « non diffusé » (commun/templatetags/fr.py, `montant`)
 # Mérignac's functional detail (tests/confidentialite/world.py): two agents in RH-FORM, half an agent made
 # available to the EPCI, one agent in FIN-BUDG, five in SI-APPL.
 MERIGNAC_RH_FORM, MERIGNAC_MAD_EPCI, MERIGNAC_FIN, MERIGNAC_SI = 38443 + 39157, 22031, 47659, 204807

@@ -118,7 +118,7 @@ class World:
 
 def build(territoire, cast) -> World:
     from comptes.enums import Role
-    from livrables.actions_mutualisables import do_creer_ligne
+    from livrables.gt3.actions import do_creer_ligne
     from masse_salariale.actions import do_confirmer_lot, do_preparer_lot
     from scenarios import actions, calcul
 

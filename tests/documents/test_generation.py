@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from commun.erreurs import ActionRefusee
 from documents import defaut
 from documents.actions import (
     do_changer_statut,
@@ -15,7 +16,6 @@ from documents.actions import (
 )
 from documents.enums import StatutLettre
 from documents.models import ModeleLettreMission
-from mutualis.erreurs import ActionRefusee
 from territoire.models import Evenement
 
 pytestmark = pytest.mark.django_db

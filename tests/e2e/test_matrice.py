@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def lignes(cast, territoire, lot_courant):
-    from livrables.actions_mutualisables import do_creer_ligne
+    from livrables.gt3.actions import do_creer_ligne
 
     groupes = {g.theme: g for g in territoire.schemas.get().groupes.all()}
 
@@ -40,7 +40,7 @@ def lignes(cast, territoire, lot_courant):
 
 
 def test_un_elu_lit_la_matrice_filtre_et_suit_une_bulle(page, territoire, lignes):
-    from mutualis.formatage import euros
+    from commun.formatage import euros
 
     login(page, "elu-copil", MOT_DE_PASSE)
     page.wait_for_url(lambda url: "/comptes/connexion/" not in url)

@@ -248,12 +248,13 @@ def test_gt3_line_scored_consensus_and_deliverable_validated(nouvelle_page, cast
 
 
 def test_xlsx_round_trip_with_a_conflict(nouvelle_page, cast, territoire, tmp_path):
-    from livrables import actions
+    from livrables.actions import livrable_de
+    from livrables.gt1.actions import do_enregistrer_inventaire
 
     # Bordeaux's list, already started in the app.
-    livrable = actions.livrable_de(groupe_rh(territoire), "GT1")
+    livrable = livrable_de(groupe_rh(territoire), "GT1")
     paie = territoire.activites.get(code="RH-PAIE")
-    actions.do_enregistrer_inventaire(
+    do_enregistrer_inventaire(
         livrable,
         territoire.organisations.get(code=BORDEAUX),
         cast["dgs_bordeaux"],

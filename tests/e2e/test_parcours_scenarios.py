@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def lignes(cast, territoire, lot_courant):
-    from livrables.actions_mutualisables import do_creer_ligne
+    from livrables.gt3.actions import do_creer_ligne
 
     groupes = {g.theme: g for g in territoire.schemas.get().groupes.all()}
     bordeaux = territoire.organisations.get(code=BORDEAUX)

@@ -10,7 +10,7 @@ def groupe_rh(territoire, cast):
 
 @pytest.fixture
 def ligne(cast, territoire, groupe_rh):
-    from livrables.actions_mutualisables import do_creer_ligne
+    from livrables.gt3.actions import do_creer_ligne
 
     return do_creer_ligne(
         groupe_rh,

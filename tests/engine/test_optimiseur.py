@@ -1,4 +1,4 @@
-"""The optimal portfolio (engine/optimiseur.py; FORMATS.md §6 `mutualis optimize`): hand-made cases
+"""The optimal portfolio (engine/optimiseur/; FORMATS.md §6 `mutualis optimize`): hand-made cases
 for every mode, constraint, tie level and binding name, and a property test against brute force."""
 
 import itertools
@@ -444,7 +444,7 @@ def _grouped_instance(seed, groups=12):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_enumeration_matches_the_mip_path(seed, monkeypatch):
-    from engine import optimiseur
+    from engine.optimiseur import enumeration
 
     p = _grouped_instance(seed)
     before = p.numerator0 / p.denominator0
@@ -456,7 +456,7 @@ def test_enumeration_matches_the_mip_path(seed, monkeypatch):
         except UnreachableTarget as e:
             fast.append(("unreachable", e.best))
     # Every component is then "too large": the MIP path decides everything.
-    monkeypatch.setattr(optimiseur, "_COMPONENT_MAX", 0)
+    monkeypatch.setattr(enumeration, "_COMPONENT_MAX", 0)  # read where the components are built
     for mode, result in zip(modes, fast, strict=True):
         try:
             reference = optimise(p, **mode)

@@ -78,26 +78,22 @@ def test_the_theme_is_found_in_lower_case_and_an_unknown_one_is_404(connecte, ca
 
 
 def test_the_panels_context_is_merged(connecte, cast, territoire, monkeypatch):
-    import documents.panneaux
-    import seances.panneaux
+    from groupes import panneaux
 
+    # the meetings, the mandate letter and the deliverables declare their panels when Django starts
+    assert len(panneaux.PANNEAUX) == 3
     vus = {}
-    seances_original, documents_original = seances.panneaux.contexte_groupe, documents.panneaux.contexte_groupe
 
-    def seances_panel(groupe, acces, now):
-        vus["seances"] = (groupe.theme, acces.utilisateur, now is not None)
-        return {**seances_original(groupe, acces, now), "seances_test": "séances", "groupe": "pas le groupe"}
+    def panneau_test(groupe, acces, now):
+        vus["test"] = (groupe.theme, acces.utilisateur, now is not None)
+        return {"panneau_test": "test", "groupe": "pas le groupe"}
 
-    def documents_panel(groupe, acces):
-        vus["documents"] = (groupe.theme, acces.utilisateur)
-        return {**documents_original(groupe, acces), "lettre_test": "lettre"}
-
-    monkeypatch.setattr(seances.panneaux, "contexte_groupe", seances_panel)
-    monkeypatch.setattr(documents.panneaux, "contexte_groupe", documents_panel)
+    monkeypatch.setattr(panneaux, "PANNEAUX", [*panneaux.PANNEAUX, panneau_test])
     response = connecte(cast["elu_copil"]).get(url("groupe", territoire))
     assert response.status_code == 200
-    assert vus == {"seances": ("RH", cast["elu_copil"], True), "documents": ("RH", cast["elu_copil"])}
-    assert response.context["seances_test"] == "séances" and response.context["lettre_test"] == "lettre"
+    assert vus == {"test": ("RH", cast["elu_copil"], True)}
+    assert response.context["panneau_test"] == "test"
+    assert "panneau_seances" in response.context and "panneau_lettre" in response.context
     assert response.context["groupe"].theme == "RH"  # a panel cannot hide the page's own keys
 
 

@@ -35,7 +35,7 @@ def url(territoire, name, activite=ACT, theme="RH", **kw):
 @pytest.fixture
 def ajouter(cast, groupe_rh, paie):
     """ajouter(role, quadrant, texte) -> an item added through the action, for the role's organisation."""
-    from livrables.actions_afor import do_ajouter_element, livrable_afor
+    from livrables.gt2.actions import do_ajouter_element, livrable_afor
 
     def _ajouter(role, quadrant, texte, activite=None):
         user = cast[role]
@@ -227,7 +227,7 @@ def test_a_locked_deliverable_refuses_every_change(connecte, cast, territoire, g
 def test_consolidated_view_of_the_theme_in_bounded_queries(
     connecte, cast, territoire, groupe_rh, django_assert_max_num_queries
 ):
-    from livrables.actions_afor import livrable_afor
+    from livrables.gt2.actions import livrable_afor
 
     lv = livrable_afor(groupe_rh)
     activites = list(territoire.activites.filter(theme="RH"))
@@ -261,7 +261,7 @@ def test_consolidated_view_of_the_theme_in_bounded_queries(
 
 
 def test_demo_loads_grids_in_progress_for_several_themes(cast, territoire):
-    from livrables.demo_gt2 import charger
+    from livrables.gt2.demo import charger
 
     livrables_ = charger(territoire, cast)
     assert {"RH", "FIN", "SI", "CPAJ"} <= set(livrables_)

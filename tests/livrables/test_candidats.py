@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from livrables.candidats import LigneGT3, candidat, faisabilite_json, fichier_candidats, identifiant, raison_exclusion
+from livrables.gt3.candidats import (
+    LigneGT3,
+    candidat,
+    faisabilite_json,
+    fichier_candidats,
+    identifiant,
+    raison_exclusion,
+)
 
 CAS = [
     # (line, expected candidate)
@@ -114,7 +121,7 @@ def test_fichier_vide():
 
 
 def test_module_pur():
-    import livrables.candidats as module
+    import livrables.gt3.candidats as module
 
     source = Path(module.__file__).read_text(encoding="utf-8")
     assert "django" not in source.lower().replace("no django", "")

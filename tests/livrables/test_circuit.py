@@ -21,13 +21,14 @@ def url(territoire, name, type="GT1", **kwargs):
 
 
 def remplir(groupe, cast, specificites="Paie internalisée"):
-    from livrables import actions
+    from livrables.actions import livrable_de
+    from livrables.gt1.actions import do_enregistrer_inventaire
     from referentiel.models import Activite
 
-    livrable = actions.livrable_de(groupe, "GT1")
+    livrable = livrable_de(groupe, "GT1")
     paie = Activite.objects.get(territoire=groupe.schema.territoire, code="RH-PAIE")
     bordeaux = groupe.schema.territoire.organisations.get(code=BORDEAUX)
-    actions.do_enregistrer_inventaire(
+    do_enregistrer_inventaire(
         livrable,
         bordeaux,
         cast["dgs_bordeaux"],
@@ -77,10 +78,10 @@ def test_full_circuit_through_the_pages(cast, territoire, groupe_rh, connecte, c
 
 
 def test_return_with_comment(cast, territoire, groupe_rh, connecte, client):
-    from livrables import actions
+    from livrables.circuit.actions import do_soumettre
 
     livrable = remplir(groupe_rh, cast)
-    actions.do_soumettre(livrable, cast["membre_rh"])
+    do_soumettre(livrable, cast["membre_rh"])
     connecte(cast["copilote_rh_epci"])
     response = client.post(url(territoire, "circuit_renvoyer"), {"commentaire": ""})
     assert response.status_code == 400
@@ -95,12 +96,12 @@ def test_return_with_comment(cast, territoire, groupe_rh, connecte, client):
 
 
 def test_edit_after_a_visa_voids_it(cast, territoire, groupe_rh):
-    from livrables import actions
+    from livrables.circuit.actions import do_soumettre, do_viser
     from validation.actions import visas_courants
 
     livrable = remplir(groupe_rh, cast)
-    actions.do_soumettre(livrable, cast["dgs_bordeaux"])
-    actions.do_viser(livrable, cast["copilote_rh_commune"])
+    do_soumettre(livrable, cast["dgs_bordeaux"])
+    do_viser(livrable, cast["copilote_rh_commune"])
     assert visas_courants(livrable)
     remplir(groupe_rh, cast, specificites="Autre chose")
     livrable.refresh_from_db()

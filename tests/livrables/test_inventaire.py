@@ -146,13 +146,14 @@ def test_unknown_commune_is_404(cast, territoire, connecte):
 
 
 def test_refused_when_locked(cast, territoire, groupe_rh, connecte):
-    from livrables import actions
+    from livrables.actions import livrable_de
+    from livrables.circuit.actions import do_soumettre, do_viser
     from livrables.models import LigneInventaire
 
-    livrable = actions.livrable_de(groupe_rh, "GT1")
-    actions.do_soumettre(livrable, cast["dgs_bordeaux"])
-    actions.do_viser(livrable, cast["copilote_rh_commune"])
-    actions.do_viser(livrable, cast["copilote_rh_epci"])
+    livrable = livrable_de(groupe_rh, "GT1")
+    do_soumettre(livrable, cast["dgs_bordeaux"])
+    do_viser(livrable, cast["copilote_rh_commune"])
+    do_viser(livrable, cast["copilote_rh_epci"])
     assert livrable.verrouille
     client = connecte(cast["dgs_bordeaux"])
     page = client.get(url_commune(territoire, BORDEAUX)).content.decode()
@@ -189,19 +190,20 @@ def test_etp_prefilled_from_payroll(cast, territoire, groupe_rh, connecte, lot_c
 
 
 def test_consolidated_view_counts_and_totals(cast, territoire, groupe_rh, connecte):
-    from livrables import actions
+    from livrables.actions import livrable_de
+    from livrables.gt1.actions import do_enregistrer_inventaire
 
-    livrable = actions.livrable_de(groupe_rh, "GT1")
+    livrable = livrable_de(groupe_rh, "GT1")
     communes = {o.code: o for o in territoire.organisations.communes()}
     paie = next(a for a in activites(territoire) if a.code == "RH-PAIE")
     vide = {"sous_activites": "", "specificites": ""}
-    actions.do_enregistrer_inventaire(
+    do_enregistrer_inventaire(
         livrable, communes[BORDEAUX], cast["dgs_bordeaux"], {paie.pk: {"exerce": True, "etp": Decimal("3"), **vide}}
     )
-    actions.do_enregistrer_inventaire(
+    do_enregistrer_inventaire(
         livrable, communes[MERIGNAC], cast["dgs_merignac"], {paie.pk: {"exerce": True, "etp": Decimal("1.5"), **vide}}
     )
-    actions.do_enregistrer_inventaire(
+    do_enregistrer_inventaire(
         livrable, communes[PESSAC], cast["equipe_projet"], {paie.pk: {"exerce": False, "etp": None, **vide}}
     )
     response = connecte(cast["observateur"]).get(url_gt1(territoire))
@@ -215,17 +217,18 @@ def test_consolidated_view_counts_and_totals(cast, territoire, groupe_rh, connec
 
 def test_consolidated_view_of_28_communes_in_bounded_queries(db, client, django_assert_max_num_queries):
     from comptes.enums import Role
-    from livrables import actions
+    from livrables.actions import livrable_de
+    from livrables.gt1.actions import do_enregistrer_inventaire
     from tests.cast import creer_territoire, creer_utilisateur
 
     communes = [(f"33{i:03d}", f"Commune {i}", 1000 + i) for i in range(1, 29)]
     territoire = creer_territoire(communes=communes)
     user = creer_utilisateur(territoire, "equipe", Role.EQUIPE_PROJET)
     groupe = territoire.schemas.get().groupes.get(theme="RH")
-    livrable = actions.livrable_de(groupe, "GT1")
+    livrable = livrable_de(groupe, "GT1")
     acts = activites(territoire)
     for org in territoire.organisations.communes():
-        actions.do_enregistrer_inventaire(
+        do_enregistrer_inventaire(
             livrable,
             org,
             user,
@@ -241,7 +244,7 @@ def test_consolidated_view_of_28_communes_in_bounded_queries(db, client, django_
 
 
 def test_demo_gt1(cast, territoire, lot_courant):
-    from livrables.demo_gt1 import charger
+    from livrables.gt1.demo import charger
     from livrables.models import LigneInventaire
 
     livrables = charger(territoire, cast)
@@ -258,12 +261,13 @@ def test_demo_gt1(cast, territoire, lot_courant):
 
 def test_activity_page_shows_every_commune_and_the_groups_thread(cast, territoire, groupe_rh, connecte):
     from echanges import actions as echanges
-    from livrables import actions
+    from livrables.actions import livrable_de
+    from livrables.gt1.actions import do_enregistrer_inventaire
 
-    livrable = actions.livrable_de(groupe_rh, "GT1")
+    livrable = livrable_de(groupe_rh, "GT1")
     communes = {o.code: o for o in territoire.organisations.communes()}
     paie = next(a for a in activites(territoire) if a.code == "RH-PAIE")
-    actions.do_enregistrer_inventaire(
+    do_enregistrer_inventaire(
         livrable,
         communes[BORDEAUX],
         cast["dgs_bordeaux"],

@@ -31,7 +31,7 @@ def url(territoire, nom, theme="RH", **kwargs):
 @pytest.fixture
 def creer(cast, territoire):
     """creer(groupe, code, **valeurs) -> a GT3 line written by the project team."""
-    from livrables.actions_mutualisables import do_creer_ligne
+    from livrables.gt3.actions import do_creer_ligne
 
     def _creer(groupe, code, **valeurs):
         activite = territoire.activites.get(code=code)
@@ -252,9 +252,9 @@ def test_autre_territoire_et_autre_groupe(connecte, cast, territoire, groupe_rh,
 def test_masse_salariale_en_jeu_avec_secret_statistique(
     connecte, cast, territoire, groupe_rh, groupe_fin, creer, lot_courant
 ):
+    from commun.templatetags.fr import euros
     from comptes.perms import Acces
-    from livrables.views_mutualisables import enjeux
-    from mutualis.templatetags.fr import euros
+    from livrables.gt3.enjeux import enjeux
 
     membre = enjeux(territoire, Acces(cast["membre_rh"], territoire))
     equipe = enjeux(territoire, Acces(cast["equipe_projet"], territoire))
@@ -335,7 +335,7 @@ def test_liste_vide_et_livrable_non_commence(connecte, cast, territoire):
 
 
 def test_la_liste_lit_un_nombre_borne_de_requetes(connecte, cast, territoire, groupe_rh, creer, lot_courant):
-    from livrables.actions_mutualisables import do_noter
+    from livrables.gt3.actions import do_noter
 
     def compter():
         client = connecte(cast["copilote_rh_commune"])
@@ -367,7 +367,7 @@ def test_la_liste_lit_un_nombre_borne_de_requetes(connecte, cast, territoire, gr
 
 
 def test_demo_gt3(cast, territoire):
-    from livrables import demo_gt3
+    from livrables.gt3 import demo as demo_gt3
     from livrables.models import LigneMutualisable, Notation
 
     users = {"equipe-projet": cast["equipe_projet"], "consultant": cast["consultant"]}

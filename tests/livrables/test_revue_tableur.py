@@ -66,7 +66,7 @@ def test_gt1_text_beginning_with_equals_is_exported_as_text_and_reimports(cast, 
 
 
 def test_gt2_member_text_is_not_a_formula_in_the_copilots_export(cast, territoire, livrable, connecte):
-    from livrables.actions_afor import do_ajouter_element
+    from livrables.gt2.actions import do_ajouter_element
 
     membre = cast["membre_rh"]
     do_ajouter_element(
@@ -82,7 +82,7 @@ def test_gt2_member_text_is_not_a_formula_in_the_copilots_export(cast, territoir
 
 
 def test_gt3_pourquoi_beginning_with_equals_is_not_a_formula(cast, territoire, ligne, connecte):
-    from livrables.actions_mutualisables import do_modifier_ligne
+    from livrables.gt3.actions import do_modifier_ligne
 
     do_modifier_ligne(ligne, cast["equipe_projet"], {"pourquoi": "=2+2 communes déjà engagées"})
     client = connecte(cast["equipe_projet"])
@@ -138,7 +138,7 @@ def test_conflict_token_cannot_be_replayed_over_a_later_edit(cast, territoire, g
 
 
 def test_gt2_conflict_token_replay_does_not_add_the_items_twice(cast, territoire, livrable, element, connecte):
-    from livrables.actions_afor import do_reformuler_element
+    from livrables.gt2.actions import do_reformuler_element
 
     client = connecte(cast["copilote_rh_epci"])
     wb = gt2.classeur(client.get(gt2.url(territoire, "xlsx")))
@@ -274,7 +274,7 @@ def test_resolve_refuses_an_activity_gone_from_the_theme_since_the_conflict_page
 
 
 def test_gt3_resolve_refuses_a_commune_no_longer_member_since_the_conflict_page(cast, territoire, ligne, connecte):
-    from livrables.actions_mutualisables import do_consensus
+    from livrables.gt3.actions import do_consensus
     from tests.cast import MERIGNAC
 
     client = connecte(cast["copilote_rh_epci"])
@@ -296,7 +296,7 @@ def test_gt3_resolve_refuses_a_commune_no_longer_member_since_the_conflict_page(
 def test_gt3_line_deleted_since_the_conflict_page_is_reported(cast, territoire, ligne, connecte):
     client = connecte(cast["copilote_rh_epci"])
     wb = gt3.classeur(client.get(gt3.url(territoire, "xlsx")))
-    from livrables.actions_mutualisables import do_consensus
+    from livrables.gt3.actions import do_consensus
 
     do_consensus(ligne, cast["consultant"], 3, "3")
     wb.worksheets[0].cell(2, gt3.QUALIF).value = 1

@@ -1,4 +1,4 @@
-"""GT1 spreadsheet round trip (livrables/tableur.py): export to XLSX/ODS, a commune edits the file with
+"""GT1 spreadsheet round trip (livrables/tableur/gt1.py): export to XLSX/ODS, a commune edits the file with
 openpyxl as it would in Excel, re-import merged cell by cell, conflicts shown then resolved, the error
 report, the rights, and LibreOffice opening the exports (when installed)."""
 
@@ -26,14 +26,14 @@ def url(territoire, nom, commune=BORDEAUX, theme="RH"):
 
 
 def remplir(livrable, territoire, user, commune=BORDEAUX, **par_code):
-    from livrables import actions
+    from livrables.gt1.actions import do_enregistrer_inventaire
 
     org = territoire.organisations.get(code=commune)
     valeurs = {}
     for code, data in par_code.items():
         a = territoire.activites.get(code=code.replace("_", "-"))
         valeurs[a.pk] = {"exerce": None, "etp": None, "sous_activites": "", "specificites": "", **data}
-    return actions.do_enregistrer_inventaire(livrable, org, user, valeurs)
+    return do_enregistrer_inventaire(livrable, org, user, valeurs)
 
 
 def classeur(response):
@@ -264,7 +264,7 @@ def test_errors_are_reported_and_nothing_is_written(cast, territoire, groupe_rh,
 
 
 def test_rights_and_lock(cast, territoire, groupe_rh, connecte):
-    from livrables import actions
+    from livrables.actions import livrable_de
 
     client = connecte(cast["dgs_bordeaux"])
     wb = classeur(client.get(url(territoire, "xlsx")))
@@ -275,7 +275,7 @@ def test_rights_and_lock(cast, territoire, groupe_rh, connecte):
     assert other.post(url(territoire, "resoudre"), {"jeton": "x"}).status_code == 403
     assert connecte(cast["observateur"]).post(url(territoire, "importer"), {"fichier": sauver(wb)}).status_code == 403
     # Locked deliverable: refused with 409.
-    livrable = actions.livrable_de(groupe_rh, "GT1")
+    livrable = livrable_de(groupe_rh, "GT1")
     from validation.models import Etat
 
     type(livrable).objects.filter(pk=livrable.pk).update(etat=Etat.VALIDE)
@@ -336,8 +336,8 @@ def test_exports_open_in_libreoffice(cast, territoire, groupe_rh, connecte, tmp_
 
 def test_gt2_gt3_exports_open_in_libreoffice(cast, territoire, groupe_rh, connecte, tmp_path, calc):
     """The group deliverables' workbooks (GT2 grid, GT3 list), with a row each, open in LibreOffice."""
-    from livrables.actions_afor import do_ajouter_element, livrable_afor
-    from livrables.actions_mutualisables import do_creer_ligne
+    from livrables.gt2.actions import do_ajouter_element, livrable_afor
+    from livrables.gt3.actions import do_creer_ligne
 
     paie = territoire.activites.get(code="RH-PAIE")
     do_ajouter_element(livrable_afor(groupe_rh), cast["membre_rh"], paie, "avantage", "Équipe stable", None)
@@ -363,9 +363,9 @@ def test_gt2_gt3_exports_open_in_libreoffice(cast, territoire, groupe_rh, connec
 
 def test_ods_export_reimports(cast, territoire, groupe_rh, connecte):
     """The ODS export read back (calamine): unchanged, nothing written; the additions below are read too."""
-    from livrables import tableur
     from livrables.actions import livrable_de
-    from livrables.views_inventaire import activites_du_theme
+    from livrables.gt1.regles import activites_du_theme
+    from livrables.tableur import gt1 as tableur
 
     livrable = livrable_de(groupe_rh, "GT1")
     remplir(
@@ -401,7 +401,7 @@ def test_ods_export_reimports(cast, territoire, groupe_rh, connecte):
 
 
 def test_merge_rules():
-    from livrables.tableur import VIDE, RangImport, fusionner
+    from livrables.tableur.gt1 import VIDE, RangImport, fusionner
 
     exporte = {**VIDE, "exerce": "oui", "etp": "3.00", "specificites": "A"}
     fichier = {**exporte, "etp": "4.00", "specificites": "B"}

@@ -1,4 +1,4 @@
-"""GT2 spreadsheet round trip (livrables/tableur_gt2.py): the AFOR grid exported to XLSX/ODS, edited
+"""GT2 spreadsheet round trip (livrables/tableur/gt2.py): the AFOR grid exported to XLSX/ODS, edited
 with openpyxl as in Excel (or in the ODS XML), re-imported and merged cell by cell; additions tagged
 with the importer's organisation, rewording only for who may reword on the web, conflicts shown then
 resolved, errors reported with nothing written, and the rights."""
@@ -24,14 +24,14 @@ def groupe_rh(territoire):
 
 @pytest.fixture
 def livrable(groupe_rh):
-    from livrables.actions_afor import livrable_afor
+    from livrables.gt2.actions import livrable_afor
 
     return livrable_afor(groupe_rh)
 
 
 @pytest.fixture
 def element(cast, territoire, livrable):
-    from livrables.actions_afor import do_ajouter_element
+    from livrables.gt2.actions import do_ajouter_element
 
     membre = cast["membre_rh"]
     return do_ajouter_element(
@@ -183,7 +183,7 @@ def test_contributor_adds_but_cannot_reword(cast, territoire, livrable, element,
 
 
 def test_conflict_shown_then_resolved_each_way(cast, territoire, livrable, element, connecte):
-    from livrables.actions_afor import do_reformuler_element
+    from livrables.gt2.actions import do_reformuler_element
 
     client = connecte(cast["copilote_rh_epci"])
     wb = classeur(client.get(url(territoire, "xlsx")))

@@ -1,4 +1,4 @@
-"""GT3 spreadsheet round trip (livrables/tableur_gt3.py): the liste des activités mutualisables exported to
+"""GT3 spreadsheet round trip (livrables/tableur/gt3.py): the liste des activités mutualisables exported to
 XLSX/ODS, edited with openpyxl (or in the ODS XML), re-imported through the web form's rules and merged
 cell by cell; additions, conflicts shown then resolved, errors with nothing written, and the rights."""
 
@@ -34,7 +34,7 @@ def groupe_rh(territoire):
 
 @pytest.fixture
 def ligne(cast, territoire, groupe_rh):
-    from livrables.actions_mutualisables import do_creer_ligne
+    from livrables.gt3.actions import do_creer_ligne
 
     return do_creer_ligne(
         groupe_rh,
@@ -160,7 +160,7 @@ def test_round_trip_edits_and_adds_in_one_version(cast, territoire, ligne, conne
 
 
 def test_conflict_shown_then_resolved_each_way(cast, territoire, ligne, connecte):
-    from livrables.actions_mutualisables import do_consensus
+    from livrables.gt3.actions import do_consensus
 
     client = connecte(cast["copilote_rh_epci"])
     wb = classeur(client.get(url(territoire, "xlsx")))

@@ -48,7 +48,7 @@ def test_one_commune_alone_in_a_year_names_every_missing_employer_on_the_coeffic
     assert "Le coefficient ne porte que sur les employeurs présents." in texte(html)
     assert 'role="status"' in html.split("Année 2026 incomplète")[0].rsplit("<div", 1)[1]
     # the drill-down, the territory page and the batches page say it too
-    for name in ("masse_salariale:detail", "territoire:page", "masse_salariale:lots"):
+    for name in ("masse_salariale:detail", "espace:territoire", "masse_salariale:lots"):
         assert "Année 2026 incomplète : 4 employeurs" in texte(page(client, territoire, name)), name
 
 

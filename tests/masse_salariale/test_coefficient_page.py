@@ -81,7 +81,7 @@ def test_no_page_ever_shows_an_agent_identifier(connecte, cast, territoire, lot_
         ("masse_salariale:coefficient", {}),
         ("masse_salariale:detail", {"employeur": MERIGNAC}),
         ("masse_salariale:lots", {}),
-        ("territoire:page", {}),
+        ("espace:territoire", {}),
     ):
         html = page(client, territoire, name, **params).content.decode()
         assert not re.search(r"\b(M1|M2|E0|B0)\b", html)
@@ -103,7 +103,7 @@ def test_year_selector_switches_reference_year(connecte, cast, territoire, lot_c
 
 
 def test_territory_page_lists_communes_and_current_batches(connecte, cast, territoire, lot_courant):
-    response = page(connecte(cast["dgs_bordeaux"]), territoire, "territoire:page")
+    response = page(connecte(cast["dgs_bordeaux"]), territoire, "espace:territoire")
     html = response.content.decode()
     for name in ("Bordeaux", "Mérignac", "Pessac", "Talence"):
         assert name in html
@@ -116,7 +116,7 @@ def test_pages_run_a_bounded_number_of_queries(connecte, cast, territoire, lot_c
     with django_assert_max_num_queries(20):
         page(client, territoire)
     with django_assert_max_num_queries(20):
-        page(client, territoire, "territoire:page")
+        page(client, territoire, "espace:territoire")
 
 
 def test_project_team_changes_the_functional_list(connecte, cast, territoire, lot_courant):

@@ -41,20 +41,22 @@ MATRIX = {
 def cas(cast, territoire) -> dict[str, dict]:
     from decimal import Decimal
 
-    from livrables import actions
+    from livrables.actions import livrable_de
+    from livrables.circuit.actions import do_soumettre
+    from livrables.gt1.actions import do_enregistrer_inventaire
 
     schema = territoire.schemas.get()
     rh, fin = schema.groupes.get(theme="RH"), schema.groupes.get(theme="FIN")
-    livrable = actions.livrable_de(rh, "GT1")
+    livrable = livrable_de(rh, "GT1")
     paie = territoire.activites.get(code="RH-PAIE")
-    actions.do_enregistrer_inventaire(
+    do_enregistrer_inventaire(
         livrable,
         territoire.organisations.get(code=BORDEAUX),
         cast["dgs_bordeaux"],
         {paie.pk: {"exerce": True, "etp": Decimal("3"), "sous_activites": "", "specificites": "Paie interne"}},
     )
-    actions.do_soumettre(livrable, cast["dgs_bordeaux"])
-    actions.livrable_de(fin, "GT1")
+    do_soumettre(livrable, cast["dgs_bordeaux"])
+    livrable_de(fin, "GT1")
     rh_gt1 = {"theme": "RH", "type": "GT1"}
     return {
         "livrables:gt1": {"theme": "RH"},

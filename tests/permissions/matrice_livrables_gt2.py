@@ -37,8 +37,8 @@ MATRIX = {
 
 
 def cas(cast, territoire) -> dict[str, dict]:
-    from livrables.actions_afor import do_ajouter_element, livrable_afor
     from livrables.enums import Quadrant
+    from livrables.gt2.actions import do_ajouter_element, livrable_afor
 
     groupe = territoire.schemas.get().groupes.get(theme="RH")
     paie = territoire.activites.get(code="RH-PAIE")

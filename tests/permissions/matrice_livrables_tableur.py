@@ -1,7 +1,7 @@
-"""Rows of the spreadsheet round trips. GT1 (livrables/urls_tableur.py): the export is readable by every
+"""Rows of the spreadsheet round trips (livrables/tableur/urls.py). GT1: the export is readable by every
 member (like the commune's page); importing and resolving conflicts are `peut_remplir_inventaire`
-(Bordeaux's DGS and the project team for Bordeaux). GT2 (urls_tableur_gt2.py): export and import are
-`peut_contribuer`, like adding an item on the grid. GT3 (urls_tableur_gt3.py): export and import are
+(Bordeaux's DGS and the project team for Bordeaux). GT2: export and import are
+`peut_contribuer`, like adding an item on the grid. GT3: export and import are
 `peut_consolider`, like editing a line. A POST carries no file: a refused form is 400; the conflict
 resolution without a signed token is 400 too."""
 

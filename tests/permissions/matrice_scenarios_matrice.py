@@ -10,7 +10,7 @@ MATRIX = {
 
 
 def cas(cast, territoire) -> dict[str, dict]:
-    from livrables.actions_mutualisables import do_creer_ligne
+    from livrables.gt3.actions import do_creer_ligne
 
     groupe = territoire.schemas.get().groupes.get(theme="RH")
     do_creer_ligne(

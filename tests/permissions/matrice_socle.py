@@ -5,8 +5,8 @@ from tests.permissions.commun import MEMBRES, importers, members, team_only
 # (url name, method) -> expected status per role. `lot` is a batch imported by the project team.
 MATRIX = {
     ("accueil", "get"): {"anonyme": 302, "exterieur": 302, **{r: 302 for r in MEMBRES}},
-    ("territoire:accueil", "get"): members(200),
-    ("territoire:page", "get"): members(200),
+    ("espace:accueil", "get"): members(200),
+    ("espace:territoire", "get"): members(200),
     ("masse_salariale:coefficient", "get"): members(200),
     ("masse_salariale:detail", "get"): members(200),
     ("masse_salariale:fonctionnels", "get"): team_only(405),

@@ -201,7 +201,7 @@ def test_a_new_batch_of_an_unused_year_keeps_the_cache_and_one_of_the_used_year_
 def test_gt3_payroll_at_stake_and_the_priority_matrix_use_the_latest_complete_year(
     cast, territoire, annee_complete, connecte
 ):
-    from livrables.actions_mutualisables import do_creer_ligne
+    from livrables.gt3.actions import do_creer_ligne
 
     groupe = territoire.schemas.get().groupes.get(theme="RH")
     ligne = do_creer_ligne(

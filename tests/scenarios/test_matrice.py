@@ -26,7 +26,7 @@ def groupes(territoire):
 @pytest.fixture
 def creer(cast, territoire, groupes):
     """creer(theme, activity code, **valeurs) -> a GT3 line written by the project team."""
-    from livrables.actions_mutualisables import do_creer_ligne
+    from livrables.gt3.actions import do_creer_ligne
 
     def _creer(theme, code, **valeurs):
         activite = territoire.activites.get(code=code)
@@ -165,7 +165,7 @@ def test_taille_proportionnelle_a_la_racine_de_la_masse_en_jeu(connecte, cast, t
 def test_secret_statistique_pour_un_elu_et_un_consultant_pas_pour_le_dgs_de_la_commune(
     connecte, cast, territoire, creer, lot_courant
 ):
-    from mutualis.formatage import euros
+    from commun.formatage import euros
 
     paie = creer("RH", "RH-PAIE", qualification=4, faisabilite="3")
     budget = creer("FIN", "FIN-BUDG", qualification=3, faisabilite="2", communes=[BORDEAUX])
@@ -267,8 +267,8 @@ def test_lignes_de_la_meme_cellule_ne_se_cachent_pas(connecte, cast, territoire,
 def test_la_matrice_lit_un_nombre_borne_de_requetes(
     connecte, cast, territoire, groupes, lot_courant, django_assert_max_num_queries
 ):
-    from livrables.actions_mutualisables import livrable_gt3
     from livrables.enums import Faisabilite
+    from livrables.gt3.actions import livrable_gt3
     from livrables.models import LigneMutualisable
 
     communes = list(territoire.organisations.communes())

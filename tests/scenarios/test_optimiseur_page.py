@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def lignes(cast, territoire, lot_courant):
-    from livrables.actions_mutualisables import livrable_gt3
+    from livrables.gt3.actions import livrable_gt3
     from livrables.models import LigneMutualisable
 
     schema = territoire.schemas.get()

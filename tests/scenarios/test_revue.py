@@ -32,7 +32,7 @@ def action_post(territoire, communes=(BORDEAUX,), **champs):
 
 
 def ligne_gt3(cast, territoire, theme, activite, modalite, communes, faisabilite="3"):
-    from livrables.actions_mutualisables import livrable_gt3
+    from livrables.gt3.actions import livrable_gt3
     from livrables.models import LigneMutualisable
 
     livrable = livrable_gt3(territoire.schemas.get().groupes.get(theme=theme), cast["equipe_projet"])
@@ -167,7 +167,7 @@ def test_optimiser_does_not_select_a_line_on_a_commune_that_left_the_epci(cast, 
     assert "Formation" not in selection and "Mérignac" not in selection
 
 
-# 6. scenarios/views_matrice.py:51 (livrables/views_mutualisables.py:115) — a line's payroll over several
+# 6. scenarios/views_matrice.py:51 (livrables/gt3/enjeux.py, masse_de_ligne) — a line's payroll over several
 # communes is shown when it covers 3 agents in all, even when all but one commune are public elsewhere:
 # 148 000 € (Bordeaux RH-PAIE 126 000 €, 3 agents, + Mérignac's one agent made available, 22 000 €) on
 # the matrix, minus Bordeaux's RH cell of the coefficient page, gives one agent's pay.

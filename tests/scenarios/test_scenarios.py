@@ -85,7 +85,7 @@ def test_form_errors_are_french_and_say_where(cast, territoire, scenario, connec
 
 
 def test_scenario_from_gt3_lines(cast, territoire, scenario, connecte):
-    from livrables.actions_mutualisables import livrable_gt3
+    from livrables.gt3.actions import livrable_gt3
     from livrables.models import LigneMutualisable
 
     groupe = territoire.schemas.get().groupes.get(theme="RH")

@@ -32,7 +32,7 @@ def test_every_stage_of_every_group_has_a_state(territoire, cast, planifier, a_v
 
     do_annuler_seance(a_venir, cast["equipe_projet"])
     hier = timezone.localtime(tenue_hier.debut)
-    from mutualis.formatage import date as date_fr
+    from commun.formatage import date as date_fr
 
     assert etats_par_groupe(schema)[("RH", "GT1")]["libelle"] == f"tenue le {date_fr(hier)} – compte rendu à rédiger"
     cr, _ = do_ecrire_compte_rendu(tenue_hier, cast["membre_rh"], "Texte", "")

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def accueil(client, territoire):
-    return client.get(reverse("territoire:accueil", kwargs={"code": territoire.code}))
+    return client.get(reverse("espace:accueil", kwargs={"code": territoire.code}))
 
 
 def test_every_role_sees_the_nine_groups_by_their_full_labels(connecte, cast, territoire):

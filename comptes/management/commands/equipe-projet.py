@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from commun.commandes import Commande, SortieInvalide
 from comptes.actions import do_creer_equipe_projet, lien_mot_de_passe
-from mutualis.commandes import Commande, SortieInvalide
 from territoire.models import Territoire
 
 

@@ -1,7 +1,7 @@
 """`mutualis digest`: the daily digest of the notifications, run once a day by a scheduler."""
 
+from commun.commandes import Commande
 from echanges.actions import do_envoyer_resumes
-from mutualis.commandes import Commande
 
 
 class Command(Commande):

@@ -1,8 +1,8 @@
 from django.db import transaction
 
+from commun import formatage as fr
+from commun.commandes import Commande, SortieInvalide, lire_octets
 from masse_salariale.actions import do_confirmer_lot, do_preparer_lot
-from mutualis import formatage as fr
-from mutualis.commandes import Commande, SortieInvalide, lire_octets
 from territoire.models import Territoire
 
 

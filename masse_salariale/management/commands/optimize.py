@@ -1,9 +1,9 @@
+from commun import formatage as fr
+from commun.commandes import Commande, SortieInvalide, lire_octets
 from engine.optimiseur import NoSolutionInTime, UnreachableTarget, optimise, probleme_depuis_candidats
 from engine.scenario import bases
 from engine.themes import THEME_BY_CODE
 from masse_salariale.management.fichiers import lire_territoire_et_paie
-from mutualis import formatage as fr
-from mutualis.commandes import Commande, SortieInvalide, lire_octets
 
 FAISABILITES_MIN = {"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "4+": 5}
 DEFAULT_TIME_LIMIT = 60.0

@@ -1,8 +1,8 @@
+from commun import formatage as fr
+from commun.commandes import Commande, SortieInvalide, lire_octets
 from engine.scenario import ScenarioInvalide, bases, simulate
 from engine.themes import THEME_BY_CODE
 from masse_salariale.management.fichiers import lire_territoire_et_paie
-from mutualis import formatage as fr
-from mutualis.commandes import Commande, SortieInvalide, lire_octets
 
 
 class Command(Commande):

@@ -1,6 +1,6 @@
 from django.core.management.base import CommandError
 
-from mutualis.commandes import Commande
+from commun.commandes import Commande
 from mutualis.demo import base_vide, charger_demo
 
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from mutualis.commandes import Commande
+from commun.commandes import Commande
 from mutualis.demo import texte_logins
 
 

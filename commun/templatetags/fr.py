@@ -1,0 +1,89 @@
+"""Template filters for French figures; they delegate to commun.formatage."""
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+from commun import formatage
+from engine import confidentialite
+
+register = template.Library()
+
+
+@register.filter
+def euros(value, decimales=0):
+    return formatage.euros(value, int(decimales))
+
+
+@register.filter
+def nombre(value, decimales=0):
+    return formatage.nombre(value, int(decimales))
+
+
+@register.filter
+def pourcent(value, decimales=1):
+    return formatage.pourcent(value, int(decimales))
+
+
+@register.filter
+def etp(value):
+    return formatage.etp(value)
+
+
+@register.filter
+def ecart_euros(value, decimales=0):
+    return formatage.ecart_euros(value, int(decimales))
+
+
+@register.filter
+def ecart_etp(value):
+    return formatage.ecart_etp(value)
+
+
+@register.filter
+def points(value, decimales=2):
+    return formatage.points(value, int(decimales))
+
+
+@register.filter
+def sub(value, other):
+    """value − other, or None when either is missing."""
+    return None if value is None or other is None else float(value) - float(other)
+
+
+@register.filter
+def date_fr(value):
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    return formatage.date(value)
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def montant(m, mode=""):
+    """A payroll amount as the reader may see it (masse_salariale.confidentialite.Montant): rounded to the
+    euro (`montant:"ecart"` signs a change), marked « confidentiel » for the project team when it is not
+    diffusible, or « non diffusé » with the reason."""
+    if m is None:
+        return "–"
+    if not m.visible:
+        return format_html(
+            '<span class="secret" title="{}">non diffusé</span>', f"Confidentialité des rémunérations : {m.raison}"
+        )
+    texte = formatage.ecart_euros(m.affiche) if mode == "ecart" else formatage.euros(m.affiche)
+    if m.confidentiel:
+        return format_html(
+            '{} <small class="confidentiel" title="{}">confidentiel</small>',
+            texte,
+            "Montant non diffusible hors de son employeur : ne pas le publier",
+        )
+    return texte
+
+
+@register.simple_tag
+def regle_confidentialite():
+    return confidentialite.REGLE
