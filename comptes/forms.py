@@ -63,7 +63,7 @@ CHOIX_ROLE_GROUPE = [("", "Aucun rôle"), *((role.value, label) for role, label 
 
 class RolesForm(forms.Form):
     """Name, organisation, roles in the territory and one role per working group: the shared part of the
-    invitation and of the edit form. The rules are those of DOMAIN.md §1: everyone belongs to one
+    invitation and of the edit form. The rules are those of docs/domaine.md §1: everyone belongs to one
     organisation of the territory except consultants; the project team is the EPCI's; a co-pilote
     commune belongs to a commune and a co-pilote EPCI to the EPCI."""
 

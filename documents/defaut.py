@@ -1,4 +1,4 @@
-"""The default mandate letter of a schéma, after the 2014 launch deck of La Cub (DOMAIN.md §2), for the
+"""The default mandate letter of a schéma, after the 2014 launch deck of La Cub (docs/domaine.md §2), for the
 project team to adapt. Fields between braces are those of documents.lettres.CHAMPS."""
 
 OBJET = "Lettre de mission des co-pilotes du groupe de travail « {theme} »"

@@ -135,7 +135,7 @@ def puces(lignes: Iterable[str]) -> str:
 
 
 def livrables() -> str:
-    """The three meetings and their deliverables (DOMAIN.md §2, the 2014 launch deck)."""
+    """The three meetings and their deliverables (docs/domaine.md §2, the 2014 launch deck)."""
     return puces(
         [
             "GT1 – se connaître et partager la feuille de route : la liste des activités du domaine, en trois "

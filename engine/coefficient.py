@@ -1,4 +1,4 @@
-"""The coefficient de mutualisation des services (CGCT L5211-4-1 V; FORMATS.md §4).
+"""The coefficient de mutualisation des services (CGCT L5211-4-1 V; docs/contrats §4).
 
 Plain values in, plain values out: a polars frame of payroll lines (or of aggregates of them, which
 have the same columns) and the territory's codes. No Django here.
@@ -54,7 +54,7 @@ class CoefficientResult:
         return ratio(self.fte_numerator, self.fte_denominator)
 
     def as_json(self) -> dict:
-        """The `mutualis coefficient --json` document (FORMATS.md §6): numbers are not rounded."""
+        """The `mutualis coefficient --json` document (docs/contrats §6): numbers are not rounded."""
         return {
             "epci": self.epci,
             "functional_themes": list(self.functional_themes),

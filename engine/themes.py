@@ -1,4 +1,4 @@
-"""The nine themes of the schéma (DOMAIN.md §2) and the default functional list (FORMATS.md §4)."""
+"""The nine themes of the schéma (docs/domaine.md §2) and the default functional list (docs/contrats §4)."""
 
 from dataclasses import dataclass
 

@@ -1,4 +1,4 @@
-"""Reading and validating user files (FORMATS.md §1-§3). Pure Python: no Django import."""
+"""Reading and validating user files (docs/contrats §1-§3). Pure Python: no Django import."""
 
 from formats.errors import InvalidFile
 from formats.payroll import Payroll, TerritoryCodes, read_payroll

@@ -1,7 +1,7 @@
 """Matching a table's headers to a format's fields, and parsing its cells column by column.
 
 Everything here works on whole polars columns: a check is an expression over the column, and Python only
-words the messages of the rows that fail it (FORMATS.md §1).
+words the messages of the rows that fail it (docs/contrats §1).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ _EXPECTED = {
 _GROUPS = "[ \u00a0\u202f]"
 NUMBER_PATTERN = rf"^[+-]?(?:\d{{1,3}}(?:{_GROUPS}\d{{3}})+|\d+)(?:[.,]\d*)?(?:[eE][+-]?\d+)?$|^[+-]?[.,]\d+$"
 
-# Sum of shares and share bounds are compared with this tolerance (FORMATS.md §1).
+# Sum of shares and share bounds are compared with this tolerance (docs/contrats §1).
 SHARE_TOLERANCE = 1e-9
 
 
@@ -172,7 +172,7 @@ def normalize_code(text: str, numeric: bool = False) -> str:
 
 
 def parse_numbers(texts: pl.Series, *, share: bool) -> pl.Series:
-    """The full number grammar of FORMATS.md §1 over trimmed texts; null where a text is not a number."""
+    """The full number grammar of docs/contrats §1 over trimmed texts; null where a text is not a number."""
     frame = pl.DataFrame({"t": texts})
     text = pl.col("t").str.replace_all("\u2212", "-").str.replace(r"\s*€$", "")
     percent = pl.lit(False)
@@ -186,7 +186,7 @@ def parse_numbers(texts: pl.Series, *, share: bool) -> pl.Series:
 
 
 def bind(table: Table, fields: tuple[Field, ...], report: Report) -> Bound:
-    """Match headers to fields (FORMATS.md §1); report header problems and special cells.
+    """Match headers to fields (docs/contrats §1); report header problems and special cells.
 
     Raises ``InvalidFile`` (through ``report``) when the file cannot be validated row by row: a missing
     required column, a duplicated header, no data row.

@@ -1,4 +1,4 @@
-"""Validation messages (FORMATS.md §1): the exception callers catch, and the collector that sorts them."""
+"""Validation messages (docs/contrats §1): the exception callers catch, and the collector that sorts them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The payroll file, ``masse_salariale`` (FORMATS.md §3).
+"""The payroll file, ``masse_salariale`` (docs/contrats §3).
 
 Every check is a polars expression over whole columns, cross-row checks included (window functions over
 the lines of one employer and agent); Python only words the messages of failing rows. A 1.5-million-line
@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from engine.themes import AUTRE, THEME_CODES, THEMES
+from engine.vocabulaire import MAD, PROPRE, TRANSFERE
+from engine.vocabulaire import SITUATIONS as LIBELLES_SITUATIONS
 from formats.columns import (
     CHOICE,
     CODE,
@@ -53,8 +55,7 @@ FIELDS: tuple[Field, ...] = (
     Field("categorie", CHOICE),
 )
 
-PROPRE, TRANSFERE, MAD = "propre", "transfere", "mad"
-SITUATIONS = (PROPRE, TRANSFERE, MAD)
+SITUATIONS = tuple(LIBELLES_SITUATIONS)
 CATEGORIES = ("A", "B", "C")
 
 # Columns of ``Payroll.lines``, in order.
@@ -294,7 +295,7 @@ def _row_checks(territory: TerritoryCodes, members: list[str]) -> list[Check]:
 
 def _cross_row_checks(w: pl.DataFrame, bound: Bound, report: Report) -> None:
     """Errors involving several lines of one (employeur, agent), reported on each line, naming the
-    others (FORMATS.md §1)."""
+    others (docs/contrats §1)."""
     c = pl.col
     key = "agent_key"
     cents = (c("cout_ok") * 100).round(0)

@@ -1,5 +1,5 @@
-"""The scenario file (FORMATS.md §5), JSON or YAML by extension, and the candidates file of
-`mutualis optimize` (FORMATS.md §6): a scenario file whose actions carry an `id` and a `faisabilite`.
+"""The scenario file (docs/contrats §5), JSON or YAML by extension, and the candidates file of
+`mutualis optimize` (docs/contrats §6): a scenario file whose actions carry an `id` and a `faisabilite`.
 
 This module owns the rules about the file itself (syntax, keys, types: a code is a string); the rules
 about values (ranges, known themes and communes, overlaps) live in `engine.scenario.issues`, one home
@@ -25,6 +25,7 @@ from engine.scenario import (
     Territoire,
     issues,
 )
+from engine.vocabulaire import FAISABILITE_RANG
 from formats.errors import InvalidFile, french_number, shown
 from formats.payroll import theme_code
 
@@ -45,7 +46,8 @@ ACTION_KEYS = (
 SCENARIO_KEYS = ("nom", "partage_gains", "actions")
 CANDIDATE_KEYS = ("faisabilite",)
 CANDIDATES_TOP_KEYS = ("refus", "plafond_etp_annuel")
-FAISABILITES = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4, "4+": 5}  # "4+" counts 5 in sums
+# A file gives feasibilities as numbers 0..4 or the string "4+" (counting 5 in sums).
+FAISABILITES = {int(f) if f.isdigit() else f: rank for f, rank in FAISABILITE_RANG.items()}
 
 Path = tuple[str | int, ...]
 # Keys two actions are compared on (overlaps, duplicate ids).

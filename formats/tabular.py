@@ -1,4 +1,4 @@
-"""Reading tabular files: CSV, XLSX and ODS (FORMATS.md §1).
+"""Reading tabular files: CSV, XLSX and ODS (docs/contrats §1).
 
 ``read_table`` turns the bytes of a user file into a ``Table``: the header row as written, and a polars
 frame of the data rows as text, one column per spreadsheet column, with the row number a spreadsheet
@@ -38,7 +38,7 @@ _RUNS = re.compile(r"[\s\-_]+")
 
 
 def normalize_header(text: str) -> str:
-    """The key a header (or a theme label) is matched by (FORMATS.md §1).
+    """The key a header (or a theme label) is matched by (docs/contrats §1).
 
     Trims, ignores case and accents, reads ’ as ', drops a final parenthesised unit and turns runs of
     spaces, hyphens and underscores into one underscore: ``Coût annuel (€)`` -> ``cout_annuel``.

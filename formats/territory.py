@@ -1,4 +1,4 @@
-"""The territory file, ``territoire`` (FORMATS.md §2): one EPCI and its member communes."""
+"""The territory file, ``territoire`` (docs/contrats §2): one EPCI and its member communes."""
 
 from __future__ import annotations
 

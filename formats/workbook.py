@@ -1,4 +1,4 @@
-"""Reading XLSX and ODS workbooks (FORMATS.md §1, "Workbook cells").
+"""Reading XLSX and ODS workbooks (docs/contrats §1, "Workbook cells").
 
 Values come from python-calamine: on a 20,000-row payroll sheet it reads the cells 20 to 30 times faster
 than openpyxl in read-only mode (``bench/bench_formats.py`` prints both). Calamine cannot tell three things: a

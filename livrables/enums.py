@@ -1,5 +1,7 @@
 from django.db import models
 
+from engine.vocabulaire import FAISABILITES, MODALITES_DU_SCHEMA
+
 
 class TypeLivrable(models.TextChoices):
     INVENTAIRE = "GT1", "GT1 – liste des activités par domaine"
@@ -14,28 +16,6 @@ class Quadrant(models.TextChoices):
     RISQUE = "risque", "Risques (externes)"
 
 
-class Faisabilite(models.TextChoices):
-    """Ordered 0 < 1 < 2 < 3 < 4 < 4+ ; 4+ counts 5 in sums (FORMATS.md §6)."""
-
-    F0 = "0", "0"
-    F1 = "1", "1"
-    F2 = "2", "2"
-    F3 = "3", "3"
-    F4 = "4", "4"
-    F4P = "4+", "4+"
-
-
-FAISABILITE_RANG = {"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "4+": 5}
-
-
-class Modalite(models.TextChoices):
-    """The ways to pool (FORMATS.md §5 codes)."""
-
-    SERVICE_COMMUN = "service_commun", "Service commun"
-    TRANSFERT = "transfert", "Transfert de compétence"
-    MAD_ASCENDANTE = "mad_ascendante", "Mise à disposition ascendante (commune → EPCI)"
-    MAD_DESCENDANTE = "mad_descendante", "Mise à disposition descendante (EPCI → communes)"
-    GROUPEMENT_COMMANDES = "groupement_commandes", "Groupement de commandes"
-    PRESTATION = "prestation", "Prestation de services"
-    MISE_EN_COMMUN_BIENS = "mise_en_commun_biens", "Mise en commun de biens"
-    ENTENTE = "entente", "Entente"
+# The feasibility scale and the modalités are the engine's vocabulary (engine/vocabulaire.py), as choices.
+Faisabilite = models.TextChoices("Faisabilite", [(f"F{f.replace('+', 'P')}", (f, f)) for f in FAISABILITES])
+Modalite = models.TextChoices("Modalite", [(m.code.upper(), (m.code, m.label)) for m in MODALITES_DU_SCHEMA])

@@ -1,4 +1,4 @@
-"""The working groups' three deliverables (DOMAIN.md §2): GT1 list of activities per commune, GT2 AFOR
+"""The working groups' three deliverables (docs/domaine.md §2): GT1 list of activities per commune, GT2 AFOR
 grid, GT3 list of poolable activities. Each deliverable is validated by both co-pilots through the
 shared workflow (validation app): its content snapshot is the list of its rows.
 

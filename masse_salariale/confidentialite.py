@@ -307,7 +307,7 @@ class Lecture:
         return self._publie(cles, valeur, contributions, regle.raison(contributions))
 
     def base(self, commune: str, theme: str, activite: str | None) -> Montant:
-        """What a staff-moving action moves in a commune at part 1 (FORMATS §5: the lines that are not
+        """What a staff-moving action moves in a commune at part 1 (docs/contrats §5: the lines that are not
         `mad`): the commune's own cell for a theme, its activity's atoms for an activity."""
         if not activite:
             return self.cellule(commune, theme)

@@ -1,5 +1,7 @@
 from django.db import models
 
+from engine.vocabulaire import SITUATIONS
+
 
 class StatutLot(models.TextChoices):
     A_CONFIRMER = "a_confirmer", "À confirmer"
@@ -7,7 +9,5 @@ class StatutLot(models.TextChoices):
     ABANDONNE = "abandonne", "Abandonné"
 
 
-class Situation(models.TextChoices):
-    PROPRE = "propre", "Propre"
-    TRANSFERE = "transfere", "Transféré"
-    MAD = "mad", "Mis à disposition"
+# The situations of a payroll line are the engine's vocabulary (engine/vocabulaire.py), as choices.
+Situation = models.TextChoices("Situation", [(code.upper(), (code, label)) for code, label in SITUATIONS.items()])

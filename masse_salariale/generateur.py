@@ -1,24 +1,24 @@
 """Synthetic payroll (masse salariale) for demos and benchmarks: deterministic and plausible.
 
 `generate_payroll` builds, for an EPCI and its member communes, one row per payroll line with the
-columns of the payroll file (docs: FORMATS.md §3), and `write_payroll_csv` writes it as a file the
+columns of the payroll file (docs/contrats §3), and `write_payroll_csv` writes it as a file the
 importer reads. Nothing here is real data: matricules, costs and assignments are drawn at random from a
 seeded generator, so the same arguments always give the same frame.
 
-The model, with its sources (DOMAIN.md §4, orders of magnitude of the territorial civil service):
+The model, with its sources (docs/domaine.md §4, orders of magnitude of the territorial civil service):
 
 - **Headcount.** A commune employs about 8 agents per 1,000 inhabitants up to 5,000 inhabitants, then
   more with size on a logarithmic scale, up to about 22 per 1,000 for a city of 250,000 (capped at 25:
-  DOMAIN.md gives 5-25). The EPCI employs 3.5 to 6 per 1,000 inhabitants of its territory, more for a
-  large one (DOMAIN.md: 3-8). Each employer's rate is jittered by ±8 %. `scale` multiplies every
+  docs/domaine.md gives 5-25). The EPCI employs 3.5 to 6 per 1,000 inhabitants of its territory, more for a
+  large one (docs/domaine.md: 3-8). Each employer's rate is jittered by ±8 %. `scale` multiplies every
   headcount (at least one agent per employer), leaving shares and rates unchanged.
 - **Working time.** 10 % of agents work part-time (0.5, 0.8 or 0.9 ETP); their cost is the full-time
   cost times their ETP (in reality 80 % and 90 % are paid 6/7 and 32/35: ignored here).
 - **Cost.** Full-time employer cost, all charges included, by category: C about 44 k€, B about 51 k€, A
-  about 62 k€, bounded to 40-70 k€ (DOMAIN.md: average net pay 2,254 €/month, A 3,534, B 2,493, C 2,060;
+  about 62 k€, bounded to 40-70 k€ (docs/domaine.md: average net pay 2,254 €/month, A 3,534, B 2,493, C 2,060;
   employer cost about 1.5 × gross, net about 0.84 × gross). Rounded to the cent.
 - **Support share.** The five functional themes (FIN RH CPAJ SI BML) take 13 % of an employer's ETP for
-  a handful of agents, rising to 18 % for 5,000 agents (DOMAIN.md: 12-20 %, more in large employers).
+  a handful of agents, rising to 18 % for 5,000 agents (docs/domaine.md: 12-20 %, more in large employers).
   Each agent is drawn in support with that probability, then the gap to the target is closed by
   moving agents across, the last one for part of its time only, so the share is met to within 0.05
   ETP (that agent is the secrétariat général: part finance or HR, part other duties).
@@ -32,13 +32,13 @@ The model, with its sources (DOMAIN.md §4, orders of magnitude of the territori
   activity of the default referential of that theme, except 5 % left blank as in many real files;
   `AUTRE` lines have none.
 - **Category and status.** A/B/C drawn by the agent's main theme (support and themed services have
-  more A and B, `AUTRE` mostly C), giving about 13/15/72 % overall (DOMAIN.md). 24 % contractuels.
+  more A and B, `AUTRE` mostly C), giving about 13/15/72 % overall (docs/domaine.md). 24 % contractuels.
 - **Situations** (on every line of the agent unless said): 3 % of EPCI agents `transfere`; 0.8 % of
   commune agents `mad` to the EPCI and 0.6 % of EPCI agents `mad` to a commune (drawn in proportion to
   population), on their main line only (made available for that share of their time); one or two
   commune agents (times `scale`) `mad` to another commune. The beneficiary is set on `mad` lines only.
 
-Every line satisfies FORMATS.md §3: quotités in (0, 1] adding up to 1 per (employeur, agent), one cost
+Every line satisfies docs/contrats §3: quotités in (0, 1] adding up to 1 per (employeur, agent), one cost
 and one ETP per agent, a beneficiary that is a member different from the employer, `transfere` only
 under the EPCI. The work is vectorised with numpy (about 1.5 million lines in a few seconds); the only
 Python loops run over employers. A commune of unknown population (`None`) counts as 1,000 inhabitants;
@@ -57,11 +57,12 @@ import numpy as np
 import polars as pl
 
 from engine.themes import AUTRE, THEMES
+from engine.vocabulaire import SITUATIONS
 from referentiel.defaut import activities_by_theme
 
 Organisation = tuple[str, str, int | None]
 
-# Columns of the payroll file, in the order of FORMATS.md §3.
+# Columns of the payroll file, in the order of docs/contrats §3.
 PAYROLL_COLUMNS: tuple[str, ...] = (
     "employeur",
     "agent",
@@ -152,7 +153,7 @@ _COST = np.array(
 _STATUTS = ("titulaire", "contractuel")
 _CONTRACTUAL_RATE = 0.24
 
-_SITUATIONS = ("propre", "transfere", "mad")
+_SITUATIONS = tuple(SITUATIONS)
 _TRANSFERRED_RATE = 0.03  # of EPCI agents
 _MAD_TO_EPCI_RATE = 0.008  # of commune agents
 _MAD_TO_COMMUNE_RATE = 0.006  # of EPCI agents

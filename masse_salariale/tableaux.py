@@ -11,9 +11,8 @@ import polars as pl
 
 from engine.coefficient import CoefficientResult
 from engine.themes import THEME_BY_CODE
+from engine.vocabulaire import SITUATIONS
 from masse_salariale.confidentialite import PROPRES, Lecture, Montant
-
-SITUATIONS = {"propre": "Propre", "transfere": "Transféré", "mad": "Mis à disposition"}
 
 
 @dataclass
@@ -206,7 +205,7 @@ def _total(lecture: Lecture, rows: list[Ligne], epci, employeur, theme, part) ->
 @dataclass
 class Enjeux:
     """The payroll at stake of GT3 lines (the GT3 pages, the priority matrix): what an action on an
-    activity would move in the communes it concerns (FORMATS §5: their lines that are not `mad`), as a
+    activity would move in the communes it concerns (docs/contrats §5: their lines that are not `mad`), as a
     reader may see it, with its ETP."""
 
     lecture: Lecture

@@ -1,5 +1,5 @@
 """The demo territory: Bordeaux Métropole from the official files, a deterministic synthetic payroll
-(masse_salariale/generateur.py) for two reference years, and the demo accounts of FORMATS.md §8."""
+(masse_salariale/generateur.py) for two reference years, and the demo accounts of docs/contrats §8."""
 
 import io
 

@@ -5,7 +5,7 @@ sub-activity columns empty):
 
     theme | code_activite | activite | description | reserve_cdg | code_sous_activite | sous_activite
 
-The export writes French headers (`Code activité`...), which the import matches as FORMATS.md §1 says
+The export writes French headers (`Code activité`...), which the import matches as docs/contrats §1 says
 (trimmed, case and accents ignored). The import reads what `formats.tabular.read_table` reads (XLSX, and
 also ODS and CSV, as every tabular file of the project), validates every row and raises `InvalidFile`
 with every message, `ligne N : <colonne> « <valeur> » : <règle>`; nothing is returned on error, so the
@@ -278,7 +278,7 @@ def _lire_ligne(row: dict, pos: dict[str, int], report: Report) -> _Ligne:
 def _verifier_activites(lignes: list[_Ligne], pos: dict[str, int], report: Report) -> None:
     """The rows of one activity code must describe one activity: one theme, one label, one description
     (a description may be left empty on all rows but one). Reported on each row involved, naming the
-    others (FORMATS.md §1)."""
+    others (docs/contrats §1)."""
     par_code: dict[str, list[_Ligne]] = defaultdict(list)
     for ligne in lignes:
         if ligne.code:

@@ -188,7 +188,7 @@ class ActiviteForm(forms.ModelForm):
         return valide and self._codes_libres()
 
     def _codes_libres(self) -> bool:
-        """Sub-activity codes are unique in the whole referential (FORMATS: payroll files may quote them)."""
+        """Sub-activity codes are unique in the whole referential (docs/contrats §3: payroll files may quote them)."""
         gardees = self.sous_activites.gardees()
         codes = [f.cleaned_data["code"] for f in gardees]
         pris = set(

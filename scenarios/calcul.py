@@ -246,7 +246,7 @@ class Resultat:
     issues: list = field(default_factory=list)
 
 
-# The engine speaks FORMATS.md (file keys, modalité codes, commune codes): the web speaks its forms.
+# The engine speaks docs/contrats §5 (file keys, modalité codes, commune codes): the web speaks its forms.
 LIBELLES_CHAMPS = {
     "charges_associees": "charges associées",
     "cout_unitaire": "coût unitaire",

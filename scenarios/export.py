@@ -81,8 +81,9 @@ def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes
     ws.append([])
     ws.append(
         [
-            "Source : agrégats des lots de paie courants (jamais les lignes individuelles) ; calcul FORMATS.md §4-5 ; "
-            "montants annuels en euros constants, en année pleine après toutes les actions."
+            "Source : agrégats des lots de paie courants (jamais les lignes individuelles) ; "
+            "calcul docs/contrats §4-5 ; montants annuels en euros constants, "
+            "en année pleine après toutes les actions."
         ]
     )
     ws.append(

@@ -1,5 +1,5 @@
 """Forms of the scenarios. Shares (part, gain, partage des gains) are typed as percentages, as the élus
-and DGS speak; the forms turn them into the [0, 1] values of FORMATS.md §5. Ranges are checked here for
+and DGS speak; the forms turn them into the [0, 1] values of docs/contrats §5. Ranges are checked here for
 the field's message; the rules that involve the whole scenario (overlaps, codes) are the engine's,
 applied by scenarios/actions.py."""
 
@@ -8,7 +8,8 @@ from decimal import Decimal
 from django import forms
 
 from engine.themes import THEMES
-from livrables.enums import FAISABILITE_RANG, Modalite
+from engine.vocabulaire import FAISABILITE_RANG
+from livrables.enums import Modalite
 from scenarios.models import DERNIERE_ANNEE, PREMIERE_ANNEE
 
 CENT = Decimal(100)

@@ -10,8 +10,9 @@ centre, largest first, so that none hides another while the cell has room."""
 import math
 from dataclasses import dataclass
 
-QUALIFICATIONS = (1, 2, 3, 4)
-FAISABILITES = ("0", "1", "2", "3", "4", "4+")
+from engine.vocabulaire import FAISABILITES, QUALIFICATIONS
+
+__all__ = ["FAISABILITES", "QUALIFICATIONS"]
 
 # Nine theme colours, each with a contrast of at least 4.5:1 against white (the page) and so for the
 # white label written on it; the label (theme code) carries the theme too, never the colour alone.

@@ -1,4 +1,4 @@
-"""Pooling scenarios of a schéma (issue 5): a named list of actions (FORMATS.md §5) that the engine
+"""Pooling scenarios of a schéma (issue 5): a named list of actions (docs/contrats §5) that the engine
 simulates against the territory's current payroll. A scenario is a working document of the project
 team: every change bumps its version and leaves a row in the audit trail (scenarios/actions.py)."""
 

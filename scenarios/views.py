@@ -1,6 +1,6 @@
 """Pages of the scenarios (issue 5, point 3): list and creation, a scenario with its actions and its
 figures (coefficient before/after, per action, trajectory, the legal impact table), actions added by
-hand or from GT3 lines, comparison side by side, the JSON file of FORMATS.md §5.
+hand or from GT3 lines, comparison side by side, the JSON file of docs/contrats §5.
 
 Every view loads the territory through the chokepoint (404 outside), asks `acces` (403), then reads or
 writes through scenarios/actions.py; the figures are the engine's (scenarios/calcul.py), never
@@ -440,7 +440,7 @@ def action_supprimer(request, code, pk, action):
 
 
 def fichier_scenario(scenario, lignes) -> dict:
-    """The scenario as a FORMATS.md §5 file: what `mutualis simulate --scenario` reads."""
+    """The scenario as a docs/contrats §5 file: what `mutualis simulate --scenario` reads."""
     out = []
     for l in lignes:
         a = {"id": l.identifiant, "theme": l.theme}

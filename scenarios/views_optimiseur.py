@@ -14,8 +14,8 @@ from commun.erreurs import ActionRefusee
 from commun.formatage import pourcent
 from engine import optimiseur
 from engine import scenario as moteur
+from engine.vocabulaire import FAISABILITE_RANG
 from formats.scenario import Candidats
-from livrables.enums import FAISABILITE_RANG
 from livrables.gt3.candidats import LigneGT3, identifiant, raison_exclusion
 from masse_salariale.confidentialite import lecture
 from scenarios import actions, calcul

@@ -1,4 +1,4 @@
-"""The default agendas of the four kinds of meeting (DOMAIN.md §2: three meetings, three deliverables).
+"""The default agendas of the four kinds of meeting (docs/domaine.md §2: three meetings, three deliverables).
 
 The project team edits them per schéma (TrameAnimation); a new meeting starts from its stage's agenda."""
 

@@ -1,5 +1,5 @@
 """The cast of the tests (STYLE.md point 9): a small Bordeaux Métropole with four communes, and the
-people of FORMATS.md §8 plus an outsider from another territory."""
+people of docs/contrats §8 plus an outsider from another territory."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The optimal portfolio of actions (`mutualis optimize`, FORMATS.md §6; method in docs/optimiseur.md).
+"""The optimal portfolio of actions (`mutualis optimize`, docs/contrats §6; method in docs/optimiseur.md).
 
 Plain values in, plain values out; no Django. Each candidate is reduced to its additive effect on the
 coefficient's numerator and denominator, its moved ETP and a few attributes; a 0-1 program (HiGHS)
@@ -43,7 +43,6 @@ from engine.optimiseur.enumeration import (
 from engine.optimiseur.mip import _lexicographic, _max_ratio
 from engine.optimiseur.probleme import (
     CIBLE,
-    FAISABILITE_MAX,
     FAISABILITE_MIN,
     PLAFOND_ETP,
     SCALE,
@@ -62,6 +61,7 @@ from engine.optimiseur.probleme import (
     refus,
 )
 from engine.optimiseur.programme import _Instance, _Prepared
+from engine.vocabulaire import FAISABILITE_MAX
 
 __all__ = [
     "CIBLE",

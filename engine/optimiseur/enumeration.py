@@ -329,7 +329,7 @@ def _least_sets(
 
 
 def _tie_break(inst: _Instance, sets: list[np.ndarray]) -> np.ndarray:
-    """FORMATS.md §6 among the sets of a class: less moved ETP (within TOL_FTE), higher total feasibility,
+    """docs/contrats §6 among the sets of a class: less moved ETP (within TOL_FTE), higher total feasibility,
     fewer actions, the smallest sorted list of positions."""
     least = min(inst.fte[s].sum() for s in sets)
     tied = [s for s in sets if inst.fte[s].sum() <= least + TOL_FTE]
@@ -376,7 +376,7 @@ def _enumerated_max_ratio(inst: _Instance) -> tuple[float, np.ndarray]:
 
 def _enumerated_max_class(inst: _Instance, best: float) -> np.ndarray:
     """Max-fte mode by enumeration: among the sets within TOL_COEFFICIENT of the best coefficient, the
-    tie-breaking of FORMATS.md §6."""
+    tie-breaking of docs/contrats §6."""
     graph = _Graph(len(inst), inst.edges)
     limits = inst.limits()
     floor = best - TOL_COEFFICIENT

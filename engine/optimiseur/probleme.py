@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-# A coefficient reaches a target, or ties with the best one, within this (FORMATS.md §6: 1e-9).
+# A coefficient reaches a target, or ties with the best one, within this (docs/contrats §6: 1e-9).
 TOL_COEFFICIENT = 1e-9
 # Moved ETP are compared within this: sums of ETP such as 0.1 + 0.2 and 0.3 are equal.
 TOL_FTE = 1e-6
@@ -18,7 +18,6 @@ _SOLVER_FEASIBILITY = 1e-9
 _GAP_EUROS = 1e-6  # in scaled euros: 1e-12 of the denominator
 _GAP_FTE = 1e-9
 
-FAISABILITE_MAX = 5  # "4+" counts 5 in sums
 
 CIBLE = "cible"
 PLAFOND_ETP = "plafond_etp"
@@ -82,7 +81,7 @@ class Portfolio:
     warnings: tuple[str, ...] = ()
 
     def as_json(self) -> dict:
-        """The `mutualis optimize --json` document (FORMATS.md §6), without `warnings`."""
+        """The `mutualis optimize --json` document (docs/contrats §6), without `warnings`."""
         return {
             "selected": list(self.selected),
             "coefficient": self.coefficient,

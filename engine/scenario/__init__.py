@@ -1,5 +1,5 @@
 """Scenarios of the schéma: what pooling actions do to staff, payroll, the coefficient and the money
-flows between the EPCI and its communes (FORMATS.md §5, §6; docs/scenarios.md).
+flows between the EPCI and its communes (docs/contrats §5, §6; docs/scenarios.md).
 
 Plain values in, plain values out; no Django here. The web recomputes a scenario on every edit, so the
 payroll is reduced once to a `Bases` object (sums by employer × theme × activity, totals by employer,

@@ -94,7 +94,7 @@ def effet(
             d[_MOVED_FTE] += f
             if ascendante:
                 # The commune stays the employer; the gain is lost on its payroll; the EPCI reimburses it.
-                # FORMATS §5: the EPCI reimburses moved_cost × (1 − gain), or cout_unitaire × unites; the
+                # docs/contrats §5: the EPCI reimburses moved_cost × (1 − gain), or cout_unitaire × unites; the
                 # commune keeps running the service, so no charges are handed over (a warning says so).
                 paid = price if price is not None else kept_cost
                 lost_cost, lost_fte = m * g, f * g
@@ -168,7 +168,7 @@ def _warnings(action: Action, bases: Bases, reserved_rh) -> Iterable[str]:
     if action.modalite == "mad_ascendante" and action.charges_associees:
         yield (
             f"{who} : charges_associees sans effet pour une mise à disposition ascendante : la commune reste "
-            "employeur et gestionnaire, l'EPCI lui rembourse la masse mise à disposition (FORMATS.md §5)"
+            "employeur et gestionnaire, l'EPCI lui rembourse la masse mise à disposition (docs/contrats §5)"
         )
     if action.modalite == "transfert" and action.theme in bases.functional:
         yield (

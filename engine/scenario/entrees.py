@@ -1,16 +1,14 @@
 """Inputs of the scenario engine: the territory, the actions and the scenario as plain frozen values,
-the modalités and the bounds of FORMATS.md §5, and the error raised on a scenario that breaks them."""
+the modalités and the bounds of docs/contrats §5, and the error raised on a scenario that breaks them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-STAFF_MODALITES = ("service_commun", "transfert", "mad_ascendante", "mad_descendante")
-OTHER_MODALITES = ("groupement_commandes", "prestation", "mise_en_commun_biens", "entente")
-MODALITES = STAFF_MODALITES + OTHER_MODALITES
-# Modalities where the EPCI becomes the employer of what moves (the commune's payroll leaves it).
-EMPLOYER_MOVES = ("service_commun", "transfert", "mad_descendante")
-MAD_MODALITES = ("mad_ascendante", "mad_descendante")
+from engine.vocabulaire import EMPLOYER_MOVES, MAD_MODALITES, MODALITES, OTHER_MODALITES, STAFF_MODALITES
+
+__all__ = ["EMPLOYER_MOVES", "MAD_MODALITES", "MODALITES", "OTHER_MODALITES", "STAFF_MODALITES"]
+
 FIRST_YEAR, LAST_YEAR = 2026, 2032  # the 2026-2032 mandate
 MAX_AMOUNT = 1e12  # euros per year (or units): far beyond any territory's budget
 # Below this, in euros or ETP, a change is rounding noise: the organisation is not touched by the scenario.
@@ -74,7 +72,7 @@ class Scenario:
 
 
 class ScenarioInvalide(ValueError):
-    """The scenario breaks a rule of FORMATS.md §5; `errors` are French messages."""
+    """The scenario breaks a rule of docs/contrats §5; `errors` are French messages."""
 
     def __init__(self, errors: list[str]):
         super().__init__("\n".join(errors))

@@ -22,7 +22,7 @@ class Bases:
     `by_theme[(employer, theme)]` and `by_activity[(employer, theme, activity)]` hold (cost, fte) of the
     lines that are not `mad` (the base of a staff-moving action); `employer_total[org]` and
     `functional_total[org]` hold (cost, fte) of every line the organisation pays (all themes / the
-    functional themes); `numerator[theme]`, `denominator[theme]` follow FORMATS.md §4."""
+    functional themes); `numerator[theme]`, `denominator[theme]` follow docs/contrats §4."""
 
     epci: str
     functional: tuple[str, ...]

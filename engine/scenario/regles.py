@@ -1,4 +1,4 @@
-"""The rules of FORMATS.md §5 that need no file: ranges, codes, overlaps (`issues`, `check`)."""
+"""The rules of docs/contrats §5 that need no file: ranges, codes, overlaps (`issues`, `check`)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ class Nombre:
 
 
 class Mots:
-    """How each kind of word is written; this one writes the file's words (FORMATS.md §5, §6)."""
+    """How each kind of word is written; this one writes the file's words (docs/contrats §5, §6)."""
 
     def champ(self, cle: str) -> str:
         return cle
@@ -142,7 +142,7 @@ class Issue:
 
 def chevauchent(a: Action, b: Action, territoire: Territoire) -> bool:
     """Two staff-moving actions overlap when they share a commune and a theme, and one has no activity
-    or both have the same (FORMATS.md §5)."""
+    or both have the same (docs/contrats §5)."""
     if not (a.moves_staff and b.moves_staff) or a.theme != b.theme:
         return False
     if a.activite and b.activite and a.activite != b.activite:
@@ -159,7 +159,7 @@ def name(action: Action, position: int) -> str:
 def issues(
     scenario: Scenario, territoire: Territoire, activites: Mapping[str, str] | None = None, overlaps: bool = True
 ) -> list[Issue]:
-    """Every rule of FORMATS.md §5 that needs no file: ranges, codes, overlaps. `activites` maps the
+    """Every rule of docs/contrats §5 that needs no file: ranges, codes, overlaps. `activites` maps the
     referential's activity codes to their theme (an activity of another theme is then an error);
     `overlaps=False` for candidate lists, where overlapping actions are allowed."""
     found: list[Issue] = []

@@ -58,7 +58,7 @@ class OrgResult:
 
     @property
     def net_effect(self) -> float:
-        """The change of the organisation's operating balance (FORMATS.md §6; positive: it gains): less
+        """The change of the organisation's operating balance (docs/contrats §6; positive: it gains): less
         payroll, less non-payroll spending handed over, plus savings, reimbursements received and AC."""
         return -self.d_cost - self.charges + self.savings + self.reimbursement + (self.ac_adjustment or 0)
 
@@ -200,7 +200,7 @@ class Simulation:
         return sum(o.reimbursement for code, o in self.by_organisation.items() if code != self.epci)
 
     def as_json(self) -> dict:
-        """The `mutualis simulate --json` document (FORMATS.md §6) plus `warnings`; numbers not rounded."""
+        """The `mutualis simulate --json` document (docs/contrats §6) plus `warnings`; numbers not rounded."""
         return {
             "before": self.before.as_json(),
             "after": self.after.as_json(),

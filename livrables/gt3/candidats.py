@@ -1,4 +1,4 @@
-"""GT3 lines → optimiser candidates (FORMATS.md §5-6). Pure Python, no Django: the callers pass plain
+"""GT3 lines → optimiser candidates (docs/contrats §5-6). Pure Python, no Django: the callers pass plain
 values, so that the conversion is tested by tables of cases and reused by the command line.
 
 A GT3 line becomes one candidate action: its theme, its activity, the communes concerned (a list of
@@ -8,19 +8,9 @@ without a modalité, without a consensus feasibility or without any commune is n
 
 from dataclasses import dataclass, field
 
-MODALITES = (
-    "service_commun",
-    "transfert",
-    "mad_ascendante",
-    "mad_descendante",
-    "groupement_commandes",
-    "prestation",
-    "mise_en_commun_biens",
-    "entente",
-)
-FAISABILITES = ("0", "1", "2", "3", "4", "4+")
-TOUTES = "toutes"
-AUTRE = "AUTRE"
+from engine.scenario import TOUTES
+from engine.themes import AUTRE
+from engine.vocabulaire import FAISABILITES, MODALITES
 
 
 @dataclass(frozen=True)
@@ -42,7 +32,7 @@ def identifiant(pk: int) -> str:
 
 
 def faisabilite_json(valeur: str):
-    """« 0 » … « 4 » as numbers, « 4+ » as the string "4+" (FORMATS.md §6)."""
+    """« 0 » … « 4 » as numbers, « 4+ » as the string "4+" (docs/contrats §6)."""
     if valeur not in FAISABILITES:
         raise ValueError(f"faisabilité inconnue : {valeur!r} (attendu : 0, 1, 2, 3, 4 ou 4+)")
     return valeur if valeur == "4+" else int(valeur)
@@ -66,7 +56,7 @@ def raison_exclusion(ligne: LigneGT3) -> str | None:
 
 
 def candidat(ligne: LigneGT3) -> dict | None:
-    """The candidate action of a line (FORMATS.md §5-6), or None when the line is not one yet."""
+    """The candidate action of a line (docs/contrats §5-6), or None when the line is not one yet."""
     if raison_exclusion(ligne) is not None:
         return None
     action = {
@@ -78,7 +68,7 @@ def candidat(ligne: LigneGT3) -> dict | None:
     }
     if ligne.activite:
         action["activite"] = ligne.activite
-    # Key order of FORMATS.md: id, theme, activite, communes, modalite, faisabilite.
+    # Key order of docs/contrats §5-6: id, theme, activite, communes, modalite, faisabilite.
     ordre = ("id", "theme", "activite", "communes", "modalite", "faisabilite")
     return {k: action[k] for k in ordre if k in action}
 

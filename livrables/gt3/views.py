@@ -367,7 +367,7 @@ def supprimer(request, code, theme, pk):
 
 @login_required
 def candidats(request, code, theme):
-    """The group's candidate actions as a JSON candidates file (FORMATS.md §5-6)."""
+    """The group's candidate actions as a JSON candidates file (docs/contrats §5-6)."""
     territoire, acces, groupe = _groupe(request, code, theme)
     if refus := _lecture_seule(request):
         return refus

@@ -1,4 +1,4 @@
-"""`mutualis coefficient` (FORMATS.md §6): JSON keys, text output, exit status 2 on invalid input."""
+"""`mutualis coefficient` (docs/contrats §6): JSON keys, text output, exit status 2 on invalid input."""
 
 import json
 import subprocess

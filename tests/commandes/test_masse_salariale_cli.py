@@ -1,4 +1,4 @@
-"""`mutualis masse-salariale`, `mutualis equipe-projet` and `mutualis demo` (FORMATS.md §6, §8)."""
+"""`mutualis masse-salariale`, `mutualis equipe-projet` and `mutualis demo` (docs/contrats §6, §8)."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""`mutualis optimize` (FORMATS.md §6): JSON keys, text output, exit status 2 and 3."""
+"""`mutualis optimize` (docs/contrats §6): JSON keys, text output, exit status 2 and 3."""
 
 import json
 import subprocess

@@ -1,4 +1,4 @@
-"""`mutualis simulate` (FORMATS.md §6): JSON document, text output, exit status 2 on invalid input."""
+"""`mutualis simulate` (docs/contrats §6): JSON document, text output, exit status 2 on invalid input."""
 
 import json
 import subprocess

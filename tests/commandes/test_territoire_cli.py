@@ -1,4 +1,4 @@
-"""`mutualis territoire` (FORMATS.md §6) from the official files and from a territory file."""
+"""`mutualis territoire` (docs/contrats §6) from the official files and from a territory file."""
 
 import json
 

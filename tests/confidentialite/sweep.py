@@ -255,7 +255,7 @@ PAGES_SANS_MONTANT: dict[str, str] = {
     "livrables:gt3_consensus": _GT3_LINE_PAGE,
     "livrables:gt3_noter": _GT3_LINE_PAGE,
     "livrables:gt3_supprimer": "confirmation (GET) sans masse en jeu ; " + _GT3_LINE_PAGE,
-    "livrables:gt3_candidats": "fichier de candidats (FORMATS.md §6) : activités, communes, modalités",
+    "livrables:gt3_candidats": "fichier de candidats (docs/contrats §6) : activités, communes, modalités",
     **dict.fromkeys(
         [
             "livrables:circuit",
@@ -317,7 +317,7 @@ PAGES_SANS_MONTANT: dict[str, str] = {
     "scenarios:dupliquer": _POST,
     "scenarios:action_supprimer": _POST,
     "scenarios:action_modifier": "formulaire d'une action : les paramètres saisis, aucun montant de paie",
-    "scenarios:export": "fichier du scénario (FORMATS.md §5) : les paramètres saisis, aucun montant de paie",
+    "scenarios:export": "fichier du scénario (docs/contrats §5) : les paramètres saisis, aucun montant de paie",
 }
 
 

@@ -63,7 +63,7 @@ def test_scenario_depuis_le_gt3_comparaison_et_optimiseur(page, territoire, lign
     formulaire.get_by_label("Gain de productivité (%)").fill("10")
     formulaire.get_by_role("button", name="Ajouter les lignes cochées").click()
     page.get_by_text("1 action ajoutée depuis les lignes GT3").wait_for()
-    # 380 400 / 654 400 after the service commun (FORMATS §5).
+    # 380 400 / 654 400 after the service commun (docs/contrats §5).
     assert coefficient(page) == "58,13 %"
     impact = texte(page.locator("#tableau-impact"))
     assert "Bordeaux" in impact and "−126 000 €" in impact and "+12 600 €" in impact

@@ -1,4 +1,4 @@
-"""The coefficient de mutualisation, rule by rule (FORMATS.md §4), on hand-computed tables."""
+"""The coefficient de mutualisation, rule by rule (docs/contrats §4), on hand-computed tables."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""The optimal portfolio (engine/optimiseur/; FORMATS.md §6 `mutualis optimize`): hand-made cases
+"""The optimal portfolio (engine/optimiseur/; docs/contrats §6 `mutualis optimize`): hand-made cases
 for every mode, constraint, tie level and binding name, and a property test against brute force."""
 
 import itertools
@@ -75,7 +75,7 @@ def brute_sets(problem, max_fte=None, dropped=()):
 
 
 def brute_choice(sets, target=None):
-    """The tie-breaking of FORMATS.md §6, one filter after the other."""
+    """The tie-breaking of docs/contrats §6, one filter after the other."""
     if target is not None:
         tied = [s for s in sets if s[0] >= target - TOL_COEFFICIENT]
         if not tied:

@@ -1,4 +1,4 @@
-"""The scenario engine (FORMATS.md §5, §6), modality by modality, against hand-computed figures."""
+"""The scenario engine (docs/contrats §5, §6), modality by modality, against hand-computed figures."""
 
 import json
 
@@ -254,7 +254,7 @@ def test_effet_of_each_modality(name, territoire, action, s, cost, fte, d_num, d
         assert e.ac_total == pytest.approx(ac_total)
 
 
-# Net effect on each organisation's operating balance (FORMATS.md §6), by hand:
+# Net effect on each organisation's operating balance (docs/contrats §6), by hand:
 # −(cost_after − cost_before) − charges + savings + reimbursement + (ac_adjustment or 0).
 # (name, territory, action, partage_gains, {org: net_effect}); organisations not named: 0.
 NET_CASES = [

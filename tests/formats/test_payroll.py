@@ -1,4 +1,4 @@
-"""The payroll file (FORMATS.md §1 and §3): every rule, error and warning."""
+"""The payroll file (docs/contrats §1 and §3): every rule, error and warning."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reading scenario and candidates files (FORMATS.md §5, §6): every rule, with its line."""
+"""Reading scenario and candidates files (docs/contrats §5, §6): every rule, with its line."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Reading tabular files (FORMATS.md §1): formats, encodings, separators, rows, headers, workbook cells."""
+"""Reading tabular files (docs/contrats §1): formats, encodings, separators, rows, headers, workbook cells."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The territory file (FORMATS.md §2)."""
+"""The territory file (docs/contrats §2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GT3 line → optimiser candidate (FORMATS.md §5-6): tables of cases, no database."""
+"""GT3 line → optimiser candidate (docs/contrats §5-6): tables of cases, no database."""
 
 import json
 from pathlib import Path

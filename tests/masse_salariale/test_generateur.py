@@ -1,6 +1,6 @@
 """The synthetic payroll generator (masse_salariale/generateur.py) on a Bordeaux Métropole territory.
 
-The plausibility ranges are those of DOMAIN.md §4; the validity rules those of FORMATS.md §3.
+The plausibility ranges are those of docs/domaine.md §4; the validity rules those of docs/contrats §3.
 """
 
 import ast
@@ -135,7 +135,7 @@ def test_every_organisation_employs_agents(employers):
     assert set(employers["employeur"]) == {SIREN, *(c[0] for c in COMMUNES)}
 
 
-# --- Plausibility (DOMAIN.md §4)
+# --- Plausibility (docs/domaine.md §4)
 
 
 def test_communes_have_5_to_25_agents_per_thousand_inhabitants(employers):
@@ -195,7 +195,7 @@ def test_full_time_cost_is_40_to_70_thousand_euros_higher_for_category_a(agents)
     assert full_time["full"].max() <= 70_000 + 0.01
     mean = dict(full_time.group_by("categorie").agg(pl.col("full").mean()).iter_rows())
     assert mean["A"] > mean["B"] > mean["C"]
-    assert 45_000 <= full_time["full"].mean() <= 50_000  # DOMAIN.md: ~2,254 € net a month
+    assert 45_000 <= full_time["full"].mean() <= 50_000  # docs/domaine.md: ~2,254 € net a month
 
 
 def test_costs_are_rounded_to_the_cent(payroll):
@@ -218,7 +218,7 @@ def test_some_agents_split_their_time_over_two_or_three_lines(agents):
     assert (split["themes"] == split["lines"]).all()  # each line of an agent on a different theme
 
 
-# --- Validity (FORMATS.md §3)
+# --- Validity (docs/contrats §3)
 
 
 def test_quotites_are_tenths_adding_up_to_exactly_one_per_agent(payroll, agents):

@@ -22,7 +22,7 @@ def u(territoire, name, **kwargs):
 
 
 def territory_file(territoire) -> str:
-    """The territory in the database as a FORMATS.md §2 file."""
+    """The territory in the database as a docs/contrats §2 file."""
     lines = ["code;nom;type;population;fiscalite", f"{territoire.code};{territoire.nom};epci;;FPU"]
     for c in territoire.organisations.communes().filter(membre=True).order_by("code"):
         lines.append(f"{c.code};{c.nom};commune;{c.population if c.population is not None else ''};")

@@ -181,7 +181,7 @@ def test_matrix_sum_does_not_reveal_one_agent_by_difference(cast, territoire, lo
 
 
 # 7. scenarios/actions.py:54 — the engine's file messages are shown as they are on the web form: field keys
-# and modalité codes of FORMATS.md (charges_associees, cout_unitaire, service_commun…) the form never shows.
+# and modalité codes of docs/contrats §5 (charges_associees, cout_unitaire, service_commun…) the form never shows.
 @pytest.mark.parametrize(
     "champs",
     [

@@ -1,4 +1,4 @@
-"""The official EPCI and communes shipped with the project (territoire.officiel, FORMATS.md §6)."""
+"""The official EPCI and communes shipped with the project (territoire.officiel, docs/contrats §6)."""
 
 import dataclasses
 import gzip

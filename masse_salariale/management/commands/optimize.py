@@ -3,9 +3,9 @@ from commun.commandes import Commande, SortieInvalide, lire_octets
 from engine.optimiseur import NoSolutionInTime, UnreachableTarget, optimise, probleme_depuis_candidats
 from engine.scenario import bases
 from engine.themes import THEME_BY_CODE
+from engine.vocabulaire import FAISABILITE_RANG
 from masse_salariale.management.fichiers import lire_territoire_et_paie
 
-FAISABILITES_MIN = {"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "4+": 5}
 DEFAULT_TIME_LIMIT = 60.0
 
 
@@ -109,10 +109,10 @@ class Command(Commande):
         raw = options["min_feasibility"]
         min_feasibility = 0
         if raw is not None:
-            if raw.strip() not in FAISABILITES_MIN:
+            if raw.strip() not in FAISABILITE_RANG:
                 errors.append(f"option --min-feasibility : « {raw} » : 0, 1, 2, 3, 4 ou 4+ attendu")
             else:
-                min_feasibility = FAISABILITES_MIN[raw.strip()]
+                min_feasibility = FAISABILITE_RANG[raw.strip()]
         if errors:
             raise SortieInvalide(errors)
         return target, max_fte, min_feasibility, DEFAULT_TIME_LIMIT if time_limit is None else time_limit

@@ -15,7 +15,7 @@ class Command(Commande):
     def add_arguments(self, parser):
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument("--siren", help="SIREN de l'EPCI à fiscalité propre (9 chiffres)")
-        source.add_argument("--fichier", help="fichier territoire (CSV, XLSX ou ODS ; voir FORMATS.md §2)")
+        source.add_argument("--fichier", help="fichier territoire (CSV, XLSX ou ODS ; voir docs/contrats §2)")
         parser.add_argument("--json", action="store_true", help="écrit le résultat en JSON")
 
     def handle(self, *args, **options):
