@@ -1,8 +1,9 @@
 """Reading and validating user files (docs/contrats §1-§3). Pure Python: no Django import."""
 
 from formats.errors import InvalidFile
+from formats.lecture import read_table
 from formats.payroll import Payroll, TerritoryCodes, read_payroll
-from formats.tabular import Table, normalize_header, read_table
+from formats.tabular import Table, normalize_header
 from formats.territory import OrganisationRow, TerritoryFile, read_territory
 
 __all__ = [

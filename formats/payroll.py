@@ -36,7 +36,8 @@ from formats.columns import (
     run_checks,
 )
 from formats.errors import Report, french_number, row_list, shown
-from formats.tabular import normalize_header, read_table
+from formats.lecture import read_table
+from formats.tabular import normalize_header
 
 SHEET = "masse_salariale"
 

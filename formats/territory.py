@@ -9,7 +9,8 @@ import polars as pl
 
 from formats.columns import CHOICE, CODE, INTEGER, TEXT, Check, Field, bind, failing, number_rule, run_checks
 from formats.errors import Report, row_list
-from formats.tabular import normalize_header, read_table
+from formats.lecture import read_table
+from formats.tabular import normalize_header
 
 SHEET = "territoire"
 

@@ -25,6 +25,7 @@ from decimal import Decimal
 from threading import Lock
 
 from engine import confidentialite as regle
+from engine.themes import THEME_CODES
 from masse_salariale.models import LignePaie
 
 # Atom: (employer, theme, activity, situation, beneficiary): the finest breakdown, seen by own users only.
@@ -54,10 +55,11 @@ class Tableau:
     atomes_de: dict  # cell -> [atoms]
     lignes: dict  # line name -> [cells]
     equations: list  # (line, members) : how the lines add up
+    alias: dict  # line name -> the line of the same cells it is
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def cellules_de_ligne(self, nom) -> list:
-        return self.lignes.get(nom, [])
+        return self.lignes.get(self.alias.get(nom, nom), [])
 
     def raison(self, cle, contributions) -> str | None:
         """engine.confidentialite.raison of a cell, atom or line, computed once per set of batches."""
@@ -81,28 +83,35 @@ class Tableau:
 
     def grille(self) -> list[tuple[str, str, str]]:
         """The grid's keys (employer, theme, beneficiary or "" for own agents), sorted."""
-        return sorted(nom[1:] for nom in self.lignes if nom[0] == "cellule")
+        return sorted(nom[1:] for nom in (*self.lignes, *self.alias) if nom[0] == "cellule")
 
 
 def lignes_publiees(epci: str, fonctionnels, cellules: Iterable) -> dict:
-    """Every sum of cells a page publishes, by name."""
+    """Every sum of cells a page publishes, by name. The lines of each theme (an organisation's total in
+    it, its denominator, numerator and agents made available to the EPCI) are protected for all nine
+    themes, functional or not: when the project team changes the functional list, the totals before and
+    after differ by such lines, which must then be safe already."""
     fonctionnels = set(fonctionnels)
     lignes: dict[Hashable, list] = {("denominateur",): [], ("numerateur",): [], ("total",): []}
     for cle in sorted(cellules):
         employeur, theme, _, beneficiaire = cle
         lignes.setdefault(("cellule", employeur, theme, beneficiaire), []).append(cle)
+        lignes.setdefault(("organisation_theme", employeur, theme), []).append(cle)
         lignes.setdefault(("organisation_tous_themes", employeur), []).append(cle)
         lignes["total",].append(cle)
+        if theme not in THEME_CODES:
+            continue  # work outside the nine themes: only in the totals of all themes
+        lignes.setdefault(("denominateur", theme), []).append(cle)
+        if employeur == epci or beneficiaire == epci:
+            lignes.setdefault(("numerateur", theme), []).append(cle)
+        if employeur != epci and beneficiaire == epci:
+            lignes.setdefault(("mis_a_disposition_epci", theme), []).append(cle)
         if theme not in fonctionnels:
             continue
         lignes.setdefault(("organisation", employeur), []).append(cle)
-        lignes.setdefault(("denominateur", theme), []).append(cle)
         lignes["denominateur",].append(cle)
         if employeur == epci or beneficiaire == epci:
-            lignes.setdefault(("numerateur", theme), []).append(cle)
             lignes["numerateur",].append(cle)
-        if employeur != epci and beneficiaire == epci:
-            lignes.setdefault(("mis_a_disposition_epci", theme), []).append(cle)
     return lignes
 
 
@@ -112,26 +121,33 @@ def equations(epci: str, fonctionnels, lignes: dict) -> list[tuple]:
     fonctionnels = set(fonctionnels)
     grille = sorted(nom for nom in lignes if nom[0] == "cellule")
     organisations = sorted({nom[1] for nom in grille})
-    themes = sorted({nom[2] for nom in grille if nom[2] in fonctionnels})
+    themes = sorted({nom[2] for nom in grille if nom[2] in THEME_CODES})
+    du_lot = [t for t in themes if t in fonctionnels]
     out = []
     for e in organisations:
-        propres = [g for g in grille if g[1] == e]
-        out.append((("organisation", e), tuple(g for g in propres if g[2] in fonctionnels)))
+        siens = sorted({g[2] for g in grille if g[1] == e})
+        for t in siens:
+            out.append((("organisation_theme", e, t), tuple(g for g in grille if g[1] == e and g[2] == t)))
+        out.append((("organisation", e), tuple(("organisation_theme", e, t) for t in siens if t in fonctionnels)))
+        out.append((("organisation_tous_themes", e), tuple(("organisation_theme", e, t) for t in siens)))
         out.append(
-            (("organisation_tous_themes", e), (("organisation", e), *(g for g in propres if g[2] not in fonctionnels)))
+            (
+                ("organisation_tous_themes", e),
+                (("organisation", e), *(("organisation_theme", e, t) for t in siens if t not in fonctionnels)),
+            )
         )
-    mad = [("mis_a_disposition_epci", t) for t in themes]
     for t in themes:
         du_theme = [g for g in grille if g[2] == t]
         out.append((("denominateur", t), tuple(du_theme)))
+        out.append((("denominateur", t), tuple(("organisation_theme", e, t) for e in organisations)))
         out.append((("mis_a_disposition_epci", t), tuple(g for g in du_theme if g[1] != epci and g[3] == epci)))
         num = (*(g for g in du_theme if g[1] == epci), ("mis_a_disposition_epci", t))
         out.append((("numerateur", t), num))
         out.append((("denominateur", t), (("numerateur", t), *(g for g in du_theme if g[1] != epci and g[3] != epci))))
-    out.append((("denominateur",), tuple(("denominateur", t) for t in themes)))
+    mad = [("mis_a_disposition_epci", t) for t in du_lot]
+    out.append((("denominateur",), tuple(("denominateur", t) for t in du_lot)))
     out.append((("denominateur",), tuple(("organisation", e) for e in organisations)))
-    out.append((("denominateur",), (("numerateur",), *(("denominateur", t) for t in themes))))
-    out.append((("numerateur",), tuple(("numerateur", t) for t in themes)))
+    out.append((("numerateur",), tuple(("numerateur", t) for t in du_lot)))
     out.append((("numerateur",), (("organisation", epci), *mad)))
     out.append((("total",), tuple(("organisation_tous_themes", e) for e in organisations)))
     return [(nom, tuple(m for m in membres if m in lignes)) for nom, membres in out if nom in lignes]
@@ -159,8 +175,29 @@ def lire_tableau(courants: set[tuple[int, str]], epci: str, fonctionnels) -> Tab
         for agent, montant in par_agent.items():
             cible[agent] = cible.get(agent, 0.0) + montant
     fonctionnels = tuple(fonctionnels)
-    lignes = lignes_publiees(epci, fonctionnels, cellules)
-    return Tableau(epci, fonctionnels, atomes, cellules, atomes_de, lignes, equations(epci, fonctionnels, lignes))
+    lignes, alias = canoniques(lignes_publiees(epci, fonctionnels, cellules))
+    eqs = [
+        (alias.get(nom, nom), tuple(dict.fromkeys(alias.get(m, m) for m in membres)))
+        for nom, membres in equations(epci, fonctionnels, {**lignes, **dict.fromkeys(alias)})
+    ]
+    eqs = [(nom, membres) for nom, membres in eqs if membres != (nom,)]
+    return Tableau(epci, fonctionnels, atomes, cellules, atomes_de, lignes, eqs, alias)
+
+
+def canoniques(lignes: dict) -> tuple[dict, dict]:
+    """One line per set of cells: two published sums of the same cells (an organisation's total in a theme
+    where it has only its own agents, and that grid cell) are one figure, shown or hidden together.
+    Returns (the lines, each other name -> the line it is)."""
+    par_cellules: dict[frozenset, Hashable] = {}
+    gardees, alias = {}, {}
+    for nom, cles in lignes.items():
+        ensemble = frozenset(cles)
+        if ensemble in par_cellules:
+            alias[nom] = par_cellules[ensemble]
+        else:
+            par_cellules[ensemble] = nom
+            gardees[nom] = cles
+    return gardees, alias
 
 
 # --- The pattern, cached per set of current batches and reader class -----------------------------------
@@ -217,7 +254,8 @@ def _motif(tableau: Tableau, motifs: dict, classe: tuple) -> regle.Motif:
             trouve = regle.Motif(primaires, frozenset(), frozenset())
         else:
             connues = [k for k in tableau.cellules if classe[0] == "employeur" and k[0] == classe[1]]
-            muettes = [k for k in tableau.cellules if k[1] not in tableau.fonctionnels]
+            # cells no page shows alone whatever the functional list: work outside the nine themes
+            muettes = [k for k in tableau.cellules if k[1] not in THEME_CODES]
             trouve = regle.motif(tableau.cellules, tableau.lignes, tableau.equations, connues, muettes)
         motifs[classe] = trouve
     return trouve
@@ -241,6 +279,17 @@ class Montant:
     def affiche(self) -> int | None:
         """The released value, rounded to the euro in every format; None when hidden."""
         return round(self.valeur) if self.visible else None
+
+
+@dataclass
+class Part:
+    """A share computed from payroll amounts (a scenario's coefficient after its actions): shown only when
+    every amount it is computed from is, since its author may choose the parameters (a part, a gain) that
+    turn the displayed share back into the amount."""
+
+    valeur: float | None
+    visible: bool
+    raison: str = ""
 
 
 @dataclass
@@ -281,6 +330,7 @@ class Lecture:
         return self._publie(self._atomes_de([cle]), valeur, contributions, self.tableau.raison(cle, contributions))
 
     def ligne(self, *nom) -> Montant:
+        nom = self.tableau.alias.get(nom, nom)
         if nom in self._lignes:
             return self._lignes[nom]
         self._lignes[nom] = montant = self._ligne(nom)
@@ -322,6 +372,13 @@ class Lecture:
         m = Montant(valeur, True, confidentiel=any(s.confidentiel for s in sources))
         self.derives.append(m.affiche)
         return m
+
+    def part(self, valeur: float | None, sources: Iterable[Montant]) -> Part:
+        """A share computed from these amounts: shown only when every one of them is."""
+        cache = next((s for s in sources if not s.visible), None)
+        if cache is not None:
+            return Part(valeur, False, f"calculé d'une masse salariale non diffusée ({cache.raison})")
+        return Part(valeur, True)
 
     def _atomes_de(self, cles) -> list:
         return [a for k in cles for a in self.tableau.atomes_de.get(k, [])]

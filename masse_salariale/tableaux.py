@@ -95,7 +95,7 @@ def matrice(paie, organisations, functional, lecture: Lecture) -> dict:
                     "theme": theme,
                     "montant": lecture.cellule(*cle),
                     "etp": etp.get(cle, 0.0),
-                    "vide": ("cellule", *cle) not in lecture.tableau.lignes,
+                    "vide": not lecture.tableau.cellules_de_ligne(("cellule", *cle)),
                 }
             )
         grid.append({"organisation": org, "cellules": row})

@@ -6,7 +6,7 @@ sub-activity columns empty):
     theme | code_activite | activite | description | reserve_cdg | code_sous_activite | sous_activite
 
 The export writes French headers (`Code activité`...), which the import matches as docs/contrats §1 says
-(trimmed, case and accents ignored). The import reads what `formats.tabular.read_table` reads (XLSX, and
+(trimmed, case and accents ignored). The import reads what `formats.lecture.read_table` reads (XLSX, and
 also ODS and CSV, as every tabular file of the project), validates every row and raises `InvalidFile`
 with every message, `ligne N : <colonne> « <valeur> » : <règle>`; nothing is returned on error, so the
 caller has nothing to import.
@@ -33,7 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from engine.themes import THEME_BY_CODE, THEMES
 from formats.columns import TEXT, Field, bind
 from formats.errors import InvalidFile, Report, row_list
-from formats.tabular import read_table
+from formats.lecture import read_table
 from referentiel.defaut import Activite, SousActivite
 from referentiel.regles import (
     THEMES_ATTENDUS,

@@ -9,7 +9,7 @@ reader, so a scenario page never says more than the payroll tables: no recovery 
 pages. The coefficient (before, after, per action, per year) is public, as on the coefficient page."""
 
 from engine import scenario as moteur
-from masse_salariale.confidentialite import Lecture, Montant
+from masse_salariale.confidentialite import Lecture, Montant, Part
 
 
 def bases(lecture: Lecture, action: moteur.Action, territoire: moteur.Territoire) -> dict[str, Montant]:
@@ -59,6 +59,14 @@ class Montants:
             if annee is None or a.annee <= annee:
                 sources += self._bases[a.id].values()
         return self.lecture.derive(valeur, sources)
+
+    def coefficient(self, valeur: float | None, jusqua: int | None = None, annee: int | None = None) -> Part:
+        """A coefficient after actions (all of them; the first `jusqua`; those in effect by `annee`): public
+        like the coefficient of the payroll, except when one of the bases it moves is hidden from this
+        reader (a chosen part would then give the base back)."""
+        actions = self.actions[:jusqua] if jusqua is not None else self.actions
+        sources = [m for a in actions if annee is None or a.annee <= annee for m in self._bases[a.id].values()]
+        return self.lecture.part(valeur, sources)
 
     def selection(self, valeur: float) -> Montant:
         """A total over every action (the optimiser's AC total, the moved payroll of a scenario)."""

@@ -1,5 +1,5 @@
 """The legal impact table of a scenario as an XLSX workbook, for the schéma's authors: the same rows and
-the same secrecy as the page (scenarios/views.py `figures`, which lays out the engine's
+the same secrecy as the page (scenarios/figures.py `figures`, which lays out the engine's
 `Simulation.impact`: every figure here, the net effect included, is the engine's), numbers as numbers
 with French formats."""
 
@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from commun.formatage import pourcent
 from engine.confidentialite import REGLE
 
 EUROS = '#,##0 "€";-#,##0 "€"'
@@ -31,7 +32,7 @@ def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes
         [
             f"{territoire.nom} · scénario version {scenario.version} · masse salariale {source['annee'] or '–'} "
             f"(lots courants de {source['nb_employeurs']} employeurs) · coefficient "
-            f"{_pct(f['simulation'].before.coefficient)} avant, {_pct(f['simulation'].after.coefficient)} après"
+            f"{_pct(f['simulation'].before.coefficient)} avant, {_part(f['coefficient_apres'])} après"
         ]
     )
     ws.append([" ".join(t for t in (source["libelle"] + ".", source["avis"]) if t)])
@@ -102,6 +103,8 @@ def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes
 
 
 def _pct(v) -> str:
-    from commun.formatage import pourcent
-
     return pourcent(v, 2)
+
+
+def _part(p) -> str:
+    return _pct(p.valeur) if p.visible else f"{NON_DIFFUSE} ({p.raison})"

@@ -11,186 +11,36 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 
 from commun.erreurs import ActionRefusee
-from comptes.perms import get_territoire_ou_404
 from engine.themes import THEME_BY_CODE
-from livrables.models import LigneMutualisable
 from masse_salariale.confidentialite import lecture
-from referentiel.models import Activite
 from scenarios import actions, calcul, graphiques
 from scenarios.confidentialite import Montants
+from scenarios.figures import coefficients, courbe, figures, source_des_chiffres
 from scenarios.forms import ActionForm, Gt3Form, ScenarioForm
 from scenarios.models import DERNIERE_ANNEE, PREMIERE_ANNEE, Scenario
-
-REFUS = (
-    "Seuls l'équipe projet, les consultants et le DGS de l'EPCI construisent les scénarios ; "
-    "les autres membres les consultent."
+from scenarios.pages import (
+    REFUS,
+    a_modifier,
+    activites_du_territoire,
+    fichier_scenario,
+    lignes_gt3,
+    scenario_du,
+    schema_courant,
+    territoire_pour,
 )
-
-
-def _territoire(request, code, ecrire=False):
-    territoire, acces = get_territoire_ou_404(request.user, code)
-    if not acces.voit_scenarios():
-        raise PermissionDenied("Les scénarios sont réservés aux membres du territoire.")
-    if ecrire and not acces.peut_scenariser():
-        raise PermissionDenied(REFUS)
-    return territoire, acces
-
-
-def _schema(territoire):
-    schema = territoire.schemas.order_by("-mandat").first()
-    if schema is None:
-        raise Http404("Ce territoire n'a pas encore de schéma.")
-    return schema
-
-
-def _scenario(territoire, pk):
-    return get_object_or_404(
-        Scenario.objects.select_related("schema", "modifie_par"), pk=pk, schema__territoire=territoire
-    )
-
-
-def _post_seulement(request):
-    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
-
-
-def _a_modifier(request, code, pk):
-    """A scenario the user may change, for a POST-only view: (territory, access, scenario, refusal or None);
-    404 outside the territory, 403 without the right, then 405 for another method."""
-    territoire, acces = _territoire(request, code, ecrire=True)
-    s = _scenario(territoire, pk)
-    return territoire, acces, s, _post_seulement(request)
-
-
-def _activites(territoire):
-    return list(Activite.objects.filter(territoire=territoire).order_by("theme", "ordre", "code"))
-
-
-def lignes_gt3(territoire):
-    """Every GT3 line of the territory's current schéma that can become an action (a modalité and
-    communes), with its group, activity and communes, in two queries."""
-    schema = _schema(territoire)
-    lignes = (
-        LigneMutualisable.objects.filter(livrable__groupe__schema=schema)
-        .select_related("livrable__groupe", "activite")
-        .prefetch_related("communes")
-        .order_by("livrable__groupe__theme", "activite__ordre", "pk")
-    )
-    return [l for l in lignes if l.modalite and (l.toutes_communes or l.communes.all())]
-
-
-# --- figures ---------------------------------------------------------------------------------------------
-
-
-def _lignes_impact(ctx, simulation, montants: Montants):
-    """The legal table « impact prévisionnel sur les effectifs et les dépenses de fonctionnement » as the
-    engine computes it (`Simulation.impact`: EPCI first, net effect of each organisation), each amount as
-    this reader may see it (scenarios/confidentialite.py). Charges and savings are the user's inputs, not
-    pay: always shown."""
-    rows = []
-    for r in simulation.impact.rows:
-        o = r.org
-
-        def m(valeur, code=r.code):
-            return montants.organisation(code, valeur)
-
-        rows.append(
-            {
-                "code": r.code,
-                "nom": ctx.noms.get(r.code, r.code),
-                "epci": r.epci,
-                "o": o,
-                "d_fte": r.d_fte,
-                "touchee": r.touched,
-                "avant": montants.avant(r.code),
-                "apres": m(o.cost_after),
-                "d_cost": m(r.d_cost),
-                "remboursement": m(o.reimbursement),
-                "ac": None if o.ac_adjustment is None else m(o.ac_adjustment),
-                "net": m(r.net_effect),
-            }
-        )
-    return rows
-
-
-def _totaux(totals, montants: Montants) -> dict:
-    """The engine's totals over the organisations (`Impact.totals`) under the templates' names."""
-    return {
-        "d_fte": totals.d_fte,
-        "d_cost": montants.territoire_total(totals.d_cost),
-        "net": montants.territoire_total(totals.net_effect),
-        "charges": totals.charges,
-        "savings": totals.savings,
-    }
-
-
-def figures(ctx, acces, scenario, lignes_actions) -> dict:
-    """Everything a scenario page shows, from one run of the engine: the views only lay it out."""
-    resultat = calcul.simuler(ctx, scenario, lignes_actions)
-    out = {"resultat": resultat, "simulation": resultat.simulation}
-    if resultat.simulation is None:
-        return out
-    sim = resultat.simulation
-    moteur_actions = calcul.scenario_moteur(scenario, lignes_actions).actions
-    montants = Montants(lecture(ctx.territoire, ctx.paie, acces), moteur_actions, ctx.moteur)
-    impact = _lignes_impact(ctx, sim, montants)
-    trajectoire = _trajectoire_complete(sim, montants)
-    out.update(
-        {
-            "totaux_deplaces": {"fte": sim.moved_fte, "cost": montants.selection(sim.moved_cost)},
-            "ac_total": None if sim.ac_total is None else montants.selection(sim.ac_total),
-            "remboursements_communes": montants.selection(sim.communes_reimbursement),
-            "impact": impact,
-            "impact_touchees": [r for r in impact if r["touchee"] or r["epci"]],
-            "totaux": _totaux(sim.impact.totals, montants),
-            "par_action": [
-                {"ligne": l, "r": r, "masse": montants.action(r.id, r.moved_cost)}
-                for l, r in zip(lignes_actions, sim.actions, strict=True)
-            ],
-            "trajectoire": trajectoire,
-            "graphique": graphiques.trajectoires(
-                [(scenario.nom, {a: y["coefficient"] for a, y in trajectoire.items()})], list(trajectoire)
-            ),
-            "themes_fonctionnels": [THEME_BY_CODE[t].label for t in sim.functional_themes],
-        }
-    )
-    return out
-
-
-def _trajectoire_complete(sim, montants: Montants) -> dict[int, dict]:
-    """Every year of the mandate as the engine computes it (`Simulation.mandate_trajectory`: before the
-    first action, the payroll as imported); the coefficient is public, the payroll a derived amount."""
-    return {
-        a: {"coefficient": y.coefficient, "fte": y.fte, "cost": montants.territoire_total(y.cost, a)}
-        for a, y in sim.mandate_trajectory.items()
-    }
-
-
-def _source(ctx) -> dict:
-    """Where the figures come from: the reference year (and why that one: `libelle`; the employers missing
-    when it is incomplete: `avis`) and the current batches (file, confirmation date)."""
-    paie = ctx.paie
-    lots = {e.lot_id: e.lot for e in paie.lots.values()}
-    return {
-        "annee": paie.annee,
-        "nb_employeurs": len(paie.lots),
-        "lots": sorted(lots.values(), key=lambda l: (l.confirme_le is None, l.confirme_le, l.pk)),
-        "libelle": ctx.annee_paie.libelle,
-        "avis": paie.avis(calcul.PORTEE_SCENARIO),
-    }
-
 
 # --- pages ------------------------------------------------------------------------------------------------
 
 
 @login_required
 def liste(request, code):
-    territoire, acces = _territoire(request, code)
-    schema = _schema(territoire)
+    territoire, acces = territoire_pour(request, code)
+    schema = schema_courant(territoire)
     contextes = calcul.Contextes(territoire)  # one per payroll year the scenarios use
     ctx = contextes()
     form = ScenarioForm(annees=ctx.annee_paie)
@@ -219,12 +69,14 @@ def liste(request, code):
         lignes = list(s.actions.all())
         cs = contextes(s.annee_paie)
         r = calcul.simuler(cs, s, lignes)
+        montants = Montants(lecture(territoire, cs.paie, acces), calcul.scenario_moteur(s, lignes).actions, cs.moteur)
         rangs.append(
             {
                 "scenario": s,
                 "nb": len(lignes),
                 "resultat": r,
                 "sim": r.simulation,
+                **(coefficients(r.simulation, montants) if r.simulation else {}),
                 "annee_paie": cs.annee_paie,
                 "avant": cs.bases.total_numerator / cs.bases.total_denominator if cs.bases.total_denominator else None,
             }
@@ -252,7 +104,7 @@ def _page(request, territoire, acces, scenario, status=200, **formulaires):
     lignes = actions.actions_de(scenario)
     gt3 = lignes_gt3(territoire)
     deja = {l.ligne_gt3_id for l in lignes if l.ligne_gt3_id}
-    activites = _activites(territoire)
+    activites = activites_du_territoire(territoire)
     contexte = {
         "territoire": territoire,
         "acces": acces,
@@ -260,7 +112,7 @@ def _page(request, territoire, acces, scenario, status=200, **formulaires):
         "lignes": lignes,
         "peut_modifier": acces.peut_scenariser(),
         "paie": ctx.paie,
-        "source": _source(ctx),
+        "source": source_des_chiffres(ctx),
         "gt3": [{"ligne": l, "deja": l.pk in deja, "theme": THEME_BY_CODE[l.livrable.groupe.theme]} for l in gt3],
         "form_action": formulaires.get("form_action") or ActionForm(territoire=territoire, activites=activites),
         "form_gt3": formulaires.get("form_gt3") or Gt3Form(lignes=gt3),
@@ -280,8 +132,8 @@ def _page(request, territoire, acces, scenario, status=200, **formulaires):
 
 @login_required
 def scenario(request, code, pk):
-    territoire, acces = _territoire(request, code)
-    s = _scenario(territoire, pk)
+    territoire, acces = territoire_pour(request, code)
+    s = scenario_du(territoire, pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     return _page(request, territoire, acces, s)
@@ -289,7 +141,7 @@ def scenario(request, code, pk):
 
 @login_required
 def modifier(request, code, pk):
-    territoire, acces, s, refus = _a_modifier(request, code, pk)
+    territoire, acces, s, refus = a_modifier(request, code, pk)
     if refus is not None:
         return refus
     ctx = calcul.contexte(territoire, s.annee_paie)
@@ -307,7 +159,7 @@ def modifier(request, code, pk):
 
 @login_required
 def supprimer(request, code, pk):
-    territoire, acces, s, refus = _a_modifier(request, code, pk)
+    territoire, acces, s, refus = a_modifier(request, code, pk)
     if refus is not None:
         return refus
     nom = s.nom
@@ -324,7 +176,7 @@ def _nom_de_copie(nom: str, numero: str) -> str:
 
 @login_required
 def dupliquer(request, code, pk):
-    territoire, acces, s, refus = _a_modifier(request, code, pk)
+    territoire, acces, s, refus = a_modifier(request, code, pk)
     if refus is not None:
         return refus
     nom, n = _nom_de_copie(s.nom, ""), 2
@@ -341,10 +193,10 @@ def dupliquer(request, code, pk):
 
 @login_required
 def action_ajouter(request, code, pk):
-    territoire, acces, s, refus = _a_modifier(request, code, pk)
+    territoire, acces, s, refus = a_modifier(request, code, pk)
     if refus is not None:
         return refus
-    form = ActionForm(request.POST, territoire=territoire, activites=_activites(territoire))
+    form = ActionForm(request.POST, territoire=territoire, activites=activites_du_territoire(territoire))
     if form.is_valid():
         valeurs, communes, ident = form.valeurs()
         try:
@@ -360,7 +212,7 @@ def action_ajouter(request, code, pk):
 
 @login_required
 def depuis_gt3(request, code, pk):
-    territoire, acces, s, refus = _a_modifier(request, code, pk)
+    territoire, acces, s, refus = a_modifier(request, code, pk)
     if refus is not None:
         return refus
     gt3 = {l.pk: l for l in lignes_gt3(territoire)}
@@ -389,10 +241,10 @@ def _action(s, pk_action):
 
 @login_required
 def action_modifier(request, code, pk, action):
-    territoire, acces = _territoire(request, code, ecrire=True)
-    s = _scenario(territoire, pk)
+    territoire, acces = territoire_pour(request, code, ecrire=True)
+    s = scenario_du(territoire, pk)
     a = _action(s, action)
-    activites = _activites(territoire)
+    activites = activites_du_territoire(territoire)
     erreurs, status = [], 200
     if request.method == "POST":
         form = ActionForm(request.POST, territoire=territoire, activites=activites)
@@ -429,7 +281,7 @@ def action_modifier(request, code, pk, action):
 
 @login_required
 def action_supprimer(request, code, pk, action):
-    territoire, acces, s, refus = _a_modifier(request, code, pk)
+    territoire, acces, s, refus = a_modifier(request, code, pk)
     a = _action(s, action)
     if refus is not None:
         return refus
@@ -439,28 +291,10 @@ def action_supprimer(request, code, pk, action):
     return redirect("scenarios:scenario", code=code, pk=s.pk)
 
 
-def fichier_scenario(scenario, lignes) -> dict:
-    """The scenario as a docs/contrats §5 file: what `mutualis simulate --scenario` reads."""
-    out = []
-    for l in lignes:
-        a = {"id": l.identifiant, "theme": l.theme}
-        if l.activite:
-            a["activite"] = l.activite
-        a["communes"] = "toutes" if l.toutes else sorted(c.code for c in l.communes.all())
-        a.update({"modalite": l.modalite, "part": float(l.part), "gain": float(l.gain), "annee": l.annee})
-        for champ in ("economie", "charges_associees"):
-            if getattr(l, champ):
-                a[champ] = float(getattr(l, champ))
-        if l.cout_unitaire is not None and l.unites is not None:
-            a["cout_unitaire"], a["unites"] = float(l.cout_unitaire), float(l.unites)
-        out.append(a)
-    return {"nom": scenario.nom, "partage_gains": float(scenario.partage_gains), "actions": out}
-
-
 @login_required
 def export(request, code, pk):
-    territoire, acces = _territoire(request, code)
-    s = _scenario(territoire, pk)
+    territoire, acces = territoire_pour(request, code)
+    s = scenario_du(territoire, pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     corps = json.dumps(fichier_scenario(s, actions.actions_de(s)), ensure_ascii=False, indent=2)
@@ -474,8 +308,8 @@ def impact(request, code, pk):
     """The legal impact table as XLSX, with the page's secrecy."""
     from scenarios.export import impact_xlsx
 
-    territoire, acces = _territoire(request, code)
-    s = _scenario(territoire, pk)
+    territoire, acces = territoire_pour(request, code)
+    s = scenario_du(territoire, pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     ctx = calcul.contexte(territoire, s.annee_paie)
@@ -487,7 +321,7 @@ def impact(request, code, pk):
             status=409,
             content_type="text/plain; charset=utf-8",
         )
-    source = _source(ctx)
+    source = source_des_chiffres(ctx)
     reponse = HttpResponse(
         impact_xlsx(s, territoire, f, ctx.moteur.fpu, source),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -520,10 +354,10 @@ def historique(scenario) -> list[dict]:
 
 @login_required
 def comparer(request, code):
-    territoire, acces = _territoire(request, code)
+    territoire, acces = territoire_pour(request, code)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    schema = _schema(territoire)
+    schema = schema_courant(territoire)
     tous = list(Scenario.objects.du_schema(schema).prefetch_related("actions__communes"))
     choisis_pk = [int(v) for v in request.GET.getlist("s") if v.isascii() and v.isdigit()][:4]
     choisis = [s for pk in choisis_pk for s in tous if s.pk == pk]
@@ -545,9 +379,7 @@ def comparer(request, code):
         )
     annees = range(PREMIERE_ANNEE, DERNIERE_ANNEE + 1)
     valides = [c for c in colonnes if c["simulation"] is not None]
-    graphique = graphiques.trajectoires(
-        [(c["scenario"].nom, {a: y["coefficient"] for a, y in c["trajectoire"].items()}) for c in valides], annees
-    )
+    graphique = graphiques.trajectoires([(c["scenario"].nom, courbe(c["trajectoire"])) for c in valides], annees)
     # Each cell is the engine's impact row of that organisation (`Simulation.impact`, as on each page).
     organisations = []
     if valides:

@@ -19,10 +19,10 @@ from formats.scenario import Candidats
 from livrables.gt3.candidats import LigneGT3, identifiant, raison_exclusion
 from masse_salariale.confidentialite import lecture
 from scenarios import actions, calcul
-from scenarios.confidentialite import Montants
+from scenarios.confidentialite import Montants, bases
 from scenarios.enums import Origine
 from scenarios.forms import OptimiseurForm
-from scenarios.views import _schema, _territoire, lignes_gt3
+from scenarios.pages import lignes_gt3, schema_courant, territoire_pour
 
 LIBELLES_CONTRAINTES = {
     optimiseur.CIBLE: "la cible de coefficient",
@@ -45,8 +45,10 @@ def libelle_contrainte(nom: str, noms_lignes: dict[str, str]) -> str:
     return nom
 
 
-def candidats_gt3(territoire, ctx, annee: int):
-    """(lines kept as candidates, lines left out with their reason, the engine actions, feasibilities)."""
+def candidats_gt3(territoire, ctx, annee: int, lecteur):
+    """(lines kept as candidates, lines left out with their reason, the engine actions, feasibilities).
+    A line whose base the reader may not see is left out: the selection and the coefficient it reaches
+    would give that base back (docs/confidentialite.md)."""
     retenues, ecartees, actions_m, faisabilites = [], [], [], {}
     for l in lignes_gt3(territoire):
         theme = l.livrable.groupe.theme
@@ -74,6 +76,10 @@ def candidats_gt3(territoire, ctx, annee: int):
         if refus:
             ecartees.append({"ligne": l, "raison": refus[0].texte(calcul.MotsDuWeb(ctx.noms))})
             continue
+        cachee = next((m for m in bases(lecteur, action, ctx.moteur).values() if not m.visible), None)
+        if cachee is not None:
+            ecartees.append({"ligne": l, "raison": f"masse salariale non diffusée pour vous ({cachee.raison})"})
+            continue
         actions_m.append(action)
         faisabilites[ident] = FAISABILITE_RANG[l.faisabilite]
         retenues.append(l)
@@ -82,14 +88,15 @@ def candidats_gt3(territoire, ctx, annee: int):
 
 @login_required
 def optimiser(request, code):
-    territoire, acces = _territoire(request, code, ecrire=True)
+    territoire, acces = territoire_pour(request, code, ecrire=True)
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     donnees = request.POST if request.method == "POST" else None  # a solve is never triggered by a link
     form = OptimiseurForm(donnees)
     ctx = calcul.contexte(territoire)
     annee = form.cleaned_data["annee"] if form.is_bound and form.is_valid() else moteur.FIRST_YEAR
-    retenues, ecartees, actions_m, faisabilites = candidats_gt3(territoire, ctx, annee)
+    lecteur = lecture(territoire, ctx.paie, acces)
+    retenues, ecartees, actions_m, faisabilites = candidats_gt3(territoire, ctx, annee, lecteur)
     noms = {identifiant(l.pk): f"{l.livrable.groupe.theme} · {l.activite.libelle}" for l in retenues}
     contexte = {
         "territoire": territoire,
@@ -143,7 +150,7 @@ def optimiser(request, code):
         else:
             par_id = {identifiant(l.pk): l for l in retenues}
             choisies = [a for a in actions_m if a.id in set(portefeuille.selected)]
-            montants = Montants(lecture(territoire, ctx.paie, acces), choisies, ctx.moteur)
+            montants = Montants(lecteur, choisies, ctx.moteur)
             contexte["resultat"] = {
                 "p": portefeuille,
                 "lignes": [par_id[i] for i in portefeuille.selected],
@@ -159,7 +166,7 @@ def optimiser(request, code):
 
 
 def _creer_scenario(request, territoire, ctx, portefeuille, par_id, annee, d):
-    schema = _schema(territoire)
+    schema = schema_courant(territoire)
     objectif = f"coefficient ≥ {d['cible']} %" if d["mode"] == "cible" else f"au plus {d['budget']} ETP déplacés"
     nom = f"Optimiseur – {objectif} – {timezone.localtime():%d/%m/%Y %H:%M}"
     try:

@@ -87,3 +87,16 @@ def montant(m, mode=""):
 @register.simple_tag
 def regle_confidentialite():
     return confidentialite.REGLE
+
+
+@register.filter
+def part(p, mode="pourcent"):
+    """A share computed from payroll amounts (masse_salariale.confidentialite.Part): as a percentage
+    (`part:"points"`: a change in points), or « non diffusé » with the reason."""
+    if p is None:
+        return "–"
+    if not p.visible:
+        return format_html(
+            '<span class="secret" title="{}">non diffusé</span>', f"Confidentialité des rémunérations : {p.raison}"
+        )
+    return formatage.points(p.valeur) if mode == "points" else formatage.pourcent(p.valeur, 2)

@@ -9,9 +9,9 @@ from commun.erreurs import ActionRefusee
 from livrables.actions import evenement, verifier_modifiable
 from livrables.gt1.actions import do_enregistrer_inventaire
 from livrables.models import ElementAfor, LigneMutualisable
+from livrables.tableur.disposition import RangImport
 from livrables.tableur.gt2 import REFUS_REFORMULER
 from livrables.tableur.gt3 import vers_modele
-from livrables.tableur.lecture import RangImport
 from validation import actions as validation
 
 

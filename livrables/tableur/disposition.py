@@ -13,13 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 from formats.tabular import normalize_header
-
-if TYPE_CHECKING:
-    from livrables.tableur.lecture import RangImport
 
 FEUILLE_META = "_mutualis"
 LIGNES_AJOUT = 30
@@ -90,3 +86,38 @@ def nom_feuille(libelle: str, defaut: str = "Livrable") -> str:
     """A sheet name Excel accepts: no []:*?/\\, 31 characters at most, never the meta sheet's."""
     nom = re.sub(r"[\[\]:*?/\\]", " ", libelle).strip()[:31].strip() or defaut
     return defaut if normalize_header(nom) == normalize_header(FEUILLE_META) else nom
+
+
+@dataclass
+class RangImport:
+    """A validated row of the file: its key in the merge (GT1: the activity code; GT2/GT3: the identifier,
+    or « +<row> » for an addition), what was exported (an identified row) and the file's values."""
+
+    ligne: int
+    cle: str
+    identifiant: str
+    version: int
+    exporte: dict[str, str]
+    fichier: dict[str, str]
+    activite_code: str = ""
+    ajout: dict[str, str] = field(default_factory=dict)  # what an added row needs besides its values
+
+    @property
+    def est_ajout(self) -> bool:
+        return not self.identifiant
+
+    def en_json(self) -> dict:
+        return {
+            "l": self.ligne,
+            "k": self.cle,
+            "i": self.identifiant,
+            "v": self.version,
+            "e": self.exporte,
+            "f": self.fichier,
+            "a": self.activite_code,
+            "j": self.ajout,
+        }
+
+    @classmethod
+    def de_json(cls, d: dict) -> RangImport:
+        return cls(d["l"], d["k"], d["i"], d["v"], d["e"], d["f"], d.get("a", ""), d.get("j", {}))

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from livrables.tableur.disposition import Disposition
-from livrables.tableur.lecture import RangImport
+from livrables.tableur.disposition import Disposition, RangImport
 
 
 @dataclass

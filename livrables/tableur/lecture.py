@@ -9,43 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from formats.errors import InvalidFile, Report
-from formats.tabular import ODS, XLSX, _sniff, normalize_header, read_table
-from livrables.tableur.disposition import FEUILLE_META, Disposition
-
-
-@dataclass
-class RangImport:
-    """A validated row of the file: its key in the merge (GT1: the activity code; GT2/GT3: the identifier,
-    or « +<row> » for an addition), what was exported (an identified row) and the file's values."""
-
-    ligne: int
-    cle: str
-    identifiant: str
-    version: int
-    exporte: dict[str, str]
-    fichier: dict[str, str]
-    activite_code: str = ""
-    ajout: dict[str, str] = field(default_factory=dict)  # what an added row needs besides its values
-
-    @property
-    def est_ajout(self) -> bool:
-        return not self.identifiant
-
-    def en_json(self) -> dict:
-        return {
-            "l": self.ligne,
-            "k": self.cle,
-            "i": self.identifiant,
-            "v": self.version,
-            "e": self.exporte,
-            "f": self.fichier,
-            "a": self.activite_code,
-            "j": self.ajout,
-        }
-
-    @classmethod
-    def de_json(cls, d: dict) -> RangImport:
-        return cls(d["l"], d["k"], d["i"], d["v"], d["e"], d["f"], d.get("a", ""), d.get("j", {}))
+from formats.lecture import read_table, sniff
+from formats.tabular import ODS, XLSX, normalize_header
+from livrables.tableur.disposition import FEUILLE_META, Disposition, RangImport
 
 
 @dataclass
@@ -58,7 +24,7 @@ class Import:
 
 
 def verifier_classeur(data: bytes) -> None:
-    if _sniff(data) not in (XLSX, ODS):
+    if sniff(data) not in (XLSX, ODS):
         raise InvalidFile(["fichier : importez le classeur XLSX ou ODS exporté par Mutualis"])
 
 

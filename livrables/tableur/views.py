@@ -31,9 +31,9 @@ from livrables.gt2.actions import REFUS_CONTRIBUER
 from livrables.gt3.actions import REFUS_CONSOLIDER
 from livrables.models import Livrable
 from livrables.tableur import actions, gt1, gt2, gt3
+from livrables.tableur.disposition import RangImport
 from livrables.tableur.forms import ImportForm
 from livrables.tableur.fusion import activites_disparues
-from livrables.tableur.lecture import RangImport
 from livrables.tableur.pages import (
     CONSEQUENCE,
     ERREUR_JETON,

@@ -114,8 +114,8 @@ def action(ident, theme, communes, territoire, activite=""):
 
 def test_the_moved_payroll_is_the_grid_cell_so_no_difference_gives_a_mise_a_disposition(connecte, cast, territoire):
     # Bruges, Lormont, Mérignac: the grid cell held the agents made available to the EPCI, the moved payroll
-    # did not: the difference was one agent's pay. Both are now the commune's own agents. (Mérignac's own
-    # cell is the largest of its column so that the heuristic protects the agent made available with others.)
+    # did not: the difference was one agent's pay. Both are now the commune's own agents, apart from its agents
+    # made available (here five: a lone one would hide the own cell too, its theme total being published).
     importer(
         territoire,
         cast["equipe_projet"],
@@ -123,7 +123,7 @@ def test_the_moved_payroll_is_the_grid_cell_so_no_difference_gives_a_mise_a_disp
             *agents(EPCI, "E", 8, theme="RH", activite="RH-PAIE"),
             *agents(BORDEAUX, "B", 9, theme="RH", activite="RH-PAIE"),
             *agents(MERIGNAC, "M", 6, theme="RH", activite="RH-PAIE", cout=90000),
-            f"{MERIGNAC};X1;RH;64543;1;1;mad;{EPCI};RH-PAIE;A",
+            *agents(MERIGNAC, "X", 5, theme="RH", activite="RH-PAIE", cout=64543, situation="mad", beneficiaire=EPCI),
             *agents(MERIGNAC, "F", 6, cout=20000),
             *agents(PESSAC, "P", 7, theme="RH", activite="RH-PAIE"),
         ],
@@ -139,7 +139,7 @@ def test_the_moved_payroll_is_the_grid_cell_so_no_difference_gives_a_mise_a_disp
     deplace = page.context["par_action"][0]["masse"]
     assert grille[(MERIGNAC, "RH")].visible and deplace.visible
     assert deplace.affiche == grille[(MERIGNAC, "RH")].affiche == 540000
-    assert euros(64543) not in page.content.decode()
+    assert euros(5 * 64543) not in page.content.decode()  # the grid never adds the agents made available
 
 
 def test_a_cell_hidden_to_protect_a_neighbour_is_hidden_on_scenario_pages_too(connecte, cast, territoire):
@@ -172,3 +172,47 @@ def test_a_cell_hidden_to_protect_a_neighbour_is_hidden_on_scenario_pages_too(co
     assert not page.context["par_action"][0]["masse"].visible
     html = page.content.decode()
     assert euros(180000) not in html and euros(54377) not in html
+
+
+def test_a_scenario_s_coefficient_does_not_give_back_a_hidden_base_its_author_chose_the_part_of(
+    connecte, cast, territoire
+):
+    # A consultant bisected an action's « part » while watching the coefficient after it (rounded to 0,01 pt)
+    # and recovered a one-agent cell to ±3 € (review of issue 9). A coefficient computed from a base the reader
+    # may not see is hidden like the base: on the scenario, the list, the comparison and the impact workbook.
+    import io
+
+    from openpyxl import load_workbook
+
+    importer(
+        territoire,
+        cast["equipe_projet"],
+        [
+            *agents(EPCI, "E", 8),
+            *agents(BORDEAUX, "B", 9),
+            *agents(PESSAC, "P", 7, theme="RH", activite="RH-PAIE"),
+            *agents(MERIGNAC, "M", 6, theme="RH", activite="RH-PAIE"),
+            f"{MERIGNAC};X1;FIN;42722,23;1;1;propre;;FIN-RECE;A",
+        ],
+    )
+    s = scenario_avec(cast, territoire, action("x", "FIN", [MERIGNAC], territoire, activite="FIN-RECE"))
+    client = connecte(cast["consultant"])
+    page = client.get(reverse("scenarios:scenario", kwargs={"code": territoire.code, "pk": s.pk}))
+    assert not page.context["coefficient_apres"].visible and not page.context["ecart"].visible
+    assert not page.context["par_action"][0]["coefficient"].visible
+    assert not any(y["coefficient"].visible for a, y in page.context["trajectoire"].items() if a >= 2027)
+    apres = page.context["coefficient_apres"].valeur
+    html = page.content.decode()
+    from commun.formatage import pourcent
+
+    assert pourcent(apres, 2) not in html
+    liste = client.get(reverse("scenarios:liste", kwargs={"code": territoire.code})).content.decode()
+    comparaison = client.get(reverse("scenarios:comparer", kwargs={"code": territoire.code}), {"s": s.pk})
+    assert pourcent(apres, 2) not in liste and pourcent(apres, 2) not in comparaison.content.decode()
+    classeur = client.get(reverse("scenarios:impact", kwargs={"code": territoire.code, "pk": s.pk})).content
+    assert pourcent(apres, 2) not in str(load_workbook(io.BytesIO(classeur)).active["A2"].value)
+    # the project team sees it
+    equipe = connecte(cast["equipe_projet"]).get(
+        reverse("scenarios:scenario", kwargs={"code": territoire.code, "pk": s.pk})
+    )
+    assert equipe.context["coefficient_apres"].visible and pourcent(apres, 2) in equipe.content.decode()

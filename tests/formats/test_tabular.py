@@ -10,6 +10,7 @@ import zipfile
 import pytest
 
 from formats.errors import InvalidFile, french_number, row_list, shown
+from formats.lecture import read_table
 from formats.tabular import (
     BINARY_ERROR,
     CSV,
@@ -21,7 +22,6 @@ from formats.tabular import (
     column_letter,
     detect_separator,
     normalize_header,
-    read_table,
 )
 
 ENCODING = "fichier : encodage non pris en charge : enregistrez le fichier en CSV UTF-8"

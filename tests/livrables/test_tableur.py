@@ -103,7 +103,7 @@ def test_export_has_the_source_columns_hidden_ids_and_meta(cast, territoire, gro
 
     ods = client.get(url(territoire, "ods"))
     assert ods.status_code == 200 and ods["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
-    from formats.tabular import read_table
+    from formats.lecture import read_table
 
     table = read_table(ods.content, "gt1.ods", str(groupe_rh.libelle))
     assert table.headers[3] == "Activités"

@@ -113,7 +113,7 @@ def test_export_has_french_columns_hidden_ids_meta_and_protection(cast, territoi
 
 
 def test_ods_export_is_protected_filtered_and_frozen(cast, territoire, livrable, element, connecte):
-    from formats.tabular import read_table
+    from formats.lecture import read_table
 
     response = connecte(cast["copilote_rh_epci"]).get(url(territoire, "ods"))
     assert response.status_code == 200 and response["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"

@@ -42,8 +42,16 @@ def url(territoire):
     return reverse("scenarios:optimiser", kwargs={"code": territoire.code})
 
 
+def test_a_line_whose_base_the_reader_may_not_see_is_no_candidate(cast, territoire, lignes, connecte):
+    # Bordeaux's RH-PAIE is three agents: a consultant may not see it, and choosing a target would give it back.
+    page = connecte(cast["consultant"]).get(url(territoire)).content.decode()
+    assert "masse salariale non diffusée pour vous" in page
+    response = connecte(cast["consultant"]).post(url(territoire), {"mode": "cible", "cible": "55", "annee": "2027"})
+    assert "58,92\u00a0%" not in response.content.decode()
+
+
 def test_target_with_least_etp_then_creates_a_scenario(cast, territoire, lignes, connecte):
-    client = connecte(cast["consultant"])
+    client = connecte(cast["equipe_projet"])
     page = client.get(url(territoire)).content.decode()
     assert "modalité sans transfert de personnel" in page  # the groupement de commandes is left out
     response = client.post(url(territoire), {"mode": "cible", "cible": "55", "annee": "2027"})
