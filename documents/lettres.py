@@ -16,20 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+from commun import formatage
 
 # The fields a template may use, in the order of the edit page, with what they become.
 CHAMPS: dict[str, str] = {
@@ -109,8 +96,8 @@ def remplir(texte: str, valeurs: Mapping[str, str]) -> str:
 
 
 def date_fr(jour: dt.date) -> str:
-    premier = "1er" if jour.day == 1 else str(jour.day)
-    return f"{premier} {MOIS[jour.month - 1]} {jour.year}"
+    """« 1er juillet 2026 »: the one French date of the project (commun.formatage)."""
+    return formatage.date(jour)
 
 
 @dataclass(frozen=True)

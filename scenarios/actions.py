@@ -9,25 +9,12 @@ from django.db.models import Max
 from commun.erreurs import ActionRefusee
 from engine import scenario as moteur
 from livrables.gt3.candidats import identifiant
-from scenarios.calcul import MotsDuWeb, action_depuis_valeurs
+from scenarios.calcul import CHAMPS_MOTEUR, MotsDuWeb, action_depuis_valeurs
 from scenarios.enums import Origine
 from scenarios.models import ActionScenario, Scenario
 from territoire.models import Evenement
 
-CHAMPS_ACTION = (
-    "theme",
-    "activite",
-    "toutes",
-    "modalite",
-    "part",
-    "gain",
-    "annee",
-    "economie",
-    "charges_associees",
-    "cout_unitaire",
-    "unites",
-    "ligne_gt3",
-)
+CHAMPS_ACTION = (*CHAMPS_MOTEUR, "ligne_gt3")  # an action's stored fields: the engine's and its GT3 line
 
 
 def _evenement(scenario, user, action, **details):
