@@ -101,6 +101,10 @@ def lignes_publiees(epci: str, fonctionnels, cellules: Iterable) -> dict:
         lignes["total",].append(cle)
         if theme not in THEME_CODES:
             continue  # work outside the nine themes: only in the totals of all themes
+        if employeur != epci and beneficiaire == PROPRES:
+            # what an action on every commune moves, by activity and for the whole theme
+            lignes.setdefault(("communes", theme, cle[2]), []).append(cle)
+            lignes.setdefault(("communes", theme), []).append(cle)
         lignes.setdefault(("denominateur", theme), []).append(cle)
         if employeur == epci or beneficiaire == epci:
             lignes.setdefault(("numerateur", theme), []).append(cle)
@@ -355,6 +359,11 @@ class Lecture:
         if cles and not all(self.connait(k[0]) for k in cles):
             return Montant(valeur, False, regle.RAISON_DETAIL, agents=len(contributions))
         return self._publie(cles, valeur, contributions, regle.raison(contributions))
+
+    def bases_des_communes(self, theme: str, activite: str | None) -> Montant:
+        """What an action on every member commune moves at part 1: a published line, protected like the
+        others (so that its coefficient may be shown even where one commune's base is not)."""
+        return self.ligne(*(("communes", theme, activite) if activite else ("communes", theme)))
 
     def base(self, commune: str, theme: str, activite: str | None) -> Montant:
         """What a staff-moving action moves in a commune at part 1 (docs/contrats §5: the lines that are not

@@ -30,21 +30,17 @@ class Montants:
 
     def action(self, ident: str, valeur: float) -> Montant:
         """What one action moves, summed over its communes."""
-        return self.lecture.derive(valeur, self._bases[ident].values())
+        return self.lecture.derive(valeur, self._deplace(next(a for a in self.actions if a.id == ident)))
 
     def organisation(self, code: str, valeur: float) -> Montant:
         """A figure of one organisation's row (payroll after, change, AC, reimbursement, net effect): a
-        commune's from its total and what the actions move there; the EPCI's from every base."""
+        commune's from its total and what the actions move there; the EPCI's from what they move in all."""
         sources = [self.lecture.ligne("organisation_tous_themes", code)]
         for a in self.actions:
-            par_commune = self._bases[a.id]
-            sources += (
-                par_commune.values()
-                if code == self.territoire.epci
-                else [par_commune[code]]
-                if code in par_commune
-                else []
-            )
+            if code == self.territoire.epci:
+                sources += self._deplace(a)
+            elif code in self._bases[a.id]:
+                sources.append(self._bases[a.id][code])
         return self.lecture.derive(valeur, sources)
 
     def avant(self, code: str) -> Montant:
@@ -57,17 +53,23 @@ class Montants:
         sources = [self.lecture.ligne("total")]
         for a in self.actions:
             if annee is None or a.annee <= annee:
-                sources += self._bases[a.id].values()
+                sources += self._deplace(a)
         return self.lecture.derive(valeur, sources)
 
     def coefficient(self, valeur: float | None, jusqua: int | None = None, annee: int | None = None) -> Part:
         """A coefficient after actions (all of them; the first `jusqua`; those in effect by `annee`): public
-        like the coefficient of the payroll, except when one of the bases it moves is hidden from this
-        reader (a chosen part would then give the base back)."""
+        like the coefficient of the payroll, except when what one of them moves is hidden from this reader (a
+        chosen part would then give it back). It depends only on what each action moves in all: for an
+        action on every commune, the published line of all the communes' bases."""
         actions = self.actions[:jusqua] if jusqua is not None else self.actions
-        sources = [m for a in actions if annee is None or a.annee <= annee for m in self._bases[a.id].values()]
+        sources = [m for a in actions if annee is None or a.annee <= annee for m in self._deplace(a)]
         return self.lecture.part(valeur, sources)
+
+    def _deplace(self, action: moteur.Action) -> list[Montant]:
+        if action.moves_staff and action.communes is None:
+            return [self.lecture.bases_des_communes(action.theme, action.activite)]
+        return list(self._bases[action.id].values())
 
     def selection(self, valeur: float) -> Montant:
         """A total over every action (the optimiser's AC total, the moved payroll of a scenario)."""
-        return self.lecture.derive(valeur, [m for a in self.actions for m in self._bases[a.id].values()])
+        return self.lecture.derive(valeur, [m for a in self.actions for m in self._deplace(a)])
