@@ -305,7 +305,7 @@ class Lecture:
     classe: tuple
     publies: list = field(default_factory=list)  # engine.confidentialite.Publie: cells, lines, atoms
     derives: list = field(default_factory=list)  # released amounts derived from published ones
-    _lignes: dict = field(default_factory=dict, repr=False)  # each line asked once per reading
+    _lignes: dict = field(default_factory=dict, repr=False)  # each line and cell asked once per reading
 
     @property
     def voit_tout(self) -> bool:
@@ -321,6 +321,11 @@ class Lecture:
         return self.ligne("cellule", employeur, theme, beneficiaire)
 
     def _cellule(self, cle) -> Montant:
+        if cle not in self._lignes:  # each cell, like each line, asked once per reading
+            self._lignes[cle] = self._lire_cellule(cle)
+        return self._lignes[cle]
+
+    def _lire_cellule(self, cle) -> Montant:
         contributions = self.tableau.cellules.get(cle, {})
         valeur = sum(contributions.values())
         if cle in self.motif.caches and not self.connait(cle[0]):
@@ -394,7 +399,7 @@ class Lecture:
 
     def _publie(self, atomes, valeur, contributions, raison: str | None) -> Montant:
         m = Montant(valeur, True, confidentiel=bool(contributions) and raison is not None, agents=len(contributions))
-        self.publies.append(regle.Publie({a: 1.0 for a in atomes}, m.affiche))
+        self.publies.append(regle.Publie(dict.fromkeys(atomes, 1.0), m.affiche))
         return m
 
     def cibles(self) -> dict:

@@ -3,6 +3,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from commun import formatage
 from engine import confidentialite
@@ -63,6 +64,19 @@ def get(mapping, key):
     return mapping.get(key) if mapping else None
 
 
+# What marks an amount for the project team, and what stands for a hidden one (constant HTML, escaped once).
+_CONFIDENTIEL = format_html(
+    ' <small class="confidentiel" title="{}">confidentiel</small>',
+    "Montant non diffusible hors de son employeur : ne pas le publier",
+)
+
+
+def _non_diffuse(raison: str) -> str:
+    return format_html(
+        '<span class="secret" title="{}">non diffusé</span>', f"Confidentialité des rémunérations : {raison}"
+    )
+
+
 @register.filter
 def montant(m, mode=""):
     """A payroll amount as the reader may see it (masse_salariale.confidentialite.Montant): rounded to the
@@ -71,17 +85,10 @@ def montant(m, mode=""):
     if m is None:
         return "–"
     if not m.visible:
-        return format_html(
-            '<span class="secret" title="{}">non diffusé</span>', f"Confidentialité des rémunérations : {m.raison}"
-        )
+        return _non_diffuse(m.raison)
     texte = formatage.ecart_euros(m.affiche) if mode == "ecart" else formatage.euros(m.affiche)
-    if m.confidentiel:
-        return format_html(
-            '{} <small class="confidentiel" title="{}">confidentiel</small>',
-            texte,
-            "Montant non diffusible hors de son employeur : ne pas le publier",
-        )
-    return texte
+    # the amount is digits, spaces, a sign and « € »: nothing to escape
+    return mark_safe(texte + _CONFIDENTIEL) if m.confidentiel else texte
 
 
 @register.simple_tag
@@ -96,7 +103,5 @@ def part(p, mode="pourcent"):
     if p is None:
         return "–"
     if not p.visible:
-        return format_html(
-            '<span class="secret" title="{}">non diffusé</span>', f"Confidentialité des rémunérations : {p.raison}"
-        )
+        return _non_diffuse(p.raison)
     return formatage.points(p.valeur) if mode == "points" else formatage.pourcent(p.valeur, 2)
