@@ -60,7 +60,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "commun.pages_erreur.PagesErreur",
 ]
+CSRF_FAILURE_VIEW = "commun.pages_erreur.csrf"
 
 ROOT_URLCONF = "mutualis.urls"
 WSGI_APPLICATION = "mutualis.wsgi.application"

@@ -23,3 +23,8 @@ urlpatterns = [
     path("t/<code:code>/echanges/", include("echanges.urls")),
     path("t/<code:code>/decision/", include("scenarios.urls")),
 ]
+
+handler400 = "commun.pages_erreur.requete_invalide"
+handler403 = "commun.pages_erreur.acces_refuse"
+handler404 = "commun.pages_erreur.introuvable"
+handler500 = "commun.pages_erreur.erreur_serveur"

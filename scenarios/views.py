@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 
 from commun.erreurs import ActionRefusee
+from commun.pages_erreur import page_erreur
 from engine.themes import THEME_BY_CODE
 from masse_salariale.confidentialite import lecture
 from scenarios import actions, calcul, graphiques
@@ -315,12 +316,8 @@ def impact(request, code, pk):
     ctx = calcul.contexte(territoire, s.annee_paie)
     f = figures(ctx, acces, s, actions.actions_de(s))
     if f["simulation"] is None:
-        return HttpResponse(
-            "Ce scénario enfreint une règle : corrigez-le avant d'exporter son impact.\n"
-            + "\n".join(f["resultat"].erreurs),
-            status=409,
-            content_type="text/plain; charset=utf-8",
-        )
+        raisons = ["Ce scénario enfreint une règle : corrigez-le avant d'exporter son impact.", *f["resultat"].erreurs]
+        return page_erreur(request, 409, raisons)
     source = source_des_chiffres(ctx)
     reponse = HttpResponse(
         impact_xlsx(s, territoire, f, ctx.moteur.fpu, source),
