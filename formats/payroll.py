@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -40,6 +40,27 @@ from formats.lecture import read_table
 from formats.tabular import normalize_header
 
 SHEET = "masse_salariale"
+
+# What each column holds, in the words of docs/contrats §3: shown on the import page and in the template.
+DESCRIPTIONS: dict[str, str] = {
+    "employeur": "code de l'organisme qui paie l'agent : SIREN de l'EPCI (9 chiffres) ou code INSEE d'une commune "
+    "membre (5 caractères)",
+    "agent": "identifiant de l'agent chez son employeur (matricule) ; remplacé par un pseudonyme à l'import, "
+    "jamais affiché",
+    "theme": f"code du thème ({', '.join(THEME_CODES)}) ou son libellé ; {AUTRE} pour un travail hors des neuf thèmes",
+    "cout_annuel": "coût annuel de l'agent pour son employeur, charges comprises, en euros (≥ 0) ; pour un temps "
+    "partiel, le coût réel",
+    "quotite": "part du temps de travail de l'agent passée sur cette ligne, entre 0 (exclu) et 1 (1 si vide) ; "
+    "« 50 % » est accepté",
+    "etp": "taux de temps de travail de l'agent (0,8 pour un temps partiel à 80 %), entre 0 (exclu) et 1 (1 si vide)",
+    "situation": "propre (vide = propre), transfere (agent transféré à l'EPCI, sur une ligne de l'EPCI) ou mad "
+    "(mis à disposition d'un autre organisme)",
+    "beneficiaire": "pour une ligne mad seulement : code de l'organisme à qui l'agent est mis à disposition",
+    "activite": "code d'une activité du référentiel du territoire (facultatif)",
+    "service": "service de l'agent (facultatif, gardé pour l'analyse)",
+    "statut": "statut de l'agent (facultatif, gardé pour l'analyse)",
+    "categorie": "A, B ou C (facultatif)",
+}
 
 FIELDS: tuple[Field, ...] = (
     Field("employeur", CODE, required=True),
@@ -112,12 +133,20 @@ def theme_code(text: str) -> str | None:
 
 
 def read_payroll(
-    data: bytes, filename: str, territory: TerritoryCodes, activities: Mapping[str, str] | None = None
+    data: bytes,
+    filename: str,
+    territory: TerritoryCodes,
+    activities: Mapping[str, str] | None = None,
+    allowed_employers: Collection[str] | None = None,
+    max_lengths: Mapping[str, int] | None = None,
 ) -> Payroll:
     """Read and validate a payroll file; raise ``InvalidFile`` with every error if there is any.
 
     ``activities`` maps the referential's activity codes to their theme code; an unknown activity or one
     of another theme is a warning (the line counts for its theme). ``None``: activities are not checked.
+    ``allowed_employers``: the employers whose lines this importer may give (an error on each other line of
+    the territory); ``max_lengths``: the longest text a column may hold. Both are checked with the rest, so
+    that every error of the file is reported at once.
     """
     report = Report()
     table = read_table(data, filename, SHEET, expected=tuple(f.name for f in FIELDS))
@@ -150,7 +179,7 @@ def read_payroll(
         # the two strings; groups are checked again on the real keys before any message (_agents).
         agent_key=pl.struct("emp", "agent").hash(),
     )
-    run_checks(w, bound, report, _row_checks(territory, members))
+    run_checks(w, bound, report, _row_checks(territory, members) + _import_checks(allowed_employers, max_lengths))
     _cross_row_checks(w, bound, report)
     if index is not None:
         _activity_warnings(w, bound, report, index)
@@ -199,6 +228,23 @@ def _lines(w: pl.DataFrame) -> pl.DataFrame:
 
 
 _LOST_ZERO = " (un code INSEE a 5 caractères : le zéro initial a-t-il été perdu ?)"
+
+
+def _import_checks(allowed: Collection[str] | None, lengths: Mapping[str, int] | None) -> list[Check]:
+    c = pl.col
+    checks = []
+    if allowed is not None:
+        mine = ", ".join(sorted(allowed)) or "aucune"
+        checks.append(
+            Check(
+                ~c("employeur__f") & c("in_territory") & ~c("emp").is_in(sorted(allowed)),
+                "employeur",
+                f"vous ne pouvez importer que les lignes de votre organisation ({mine})",
+            )
+        )
+    for column, limit in (lengths or {}).items():
+        checks.append(Check(c(column).str.len_chars() > limit, column, f"{limit} caractères au plus"))
+    return checks
 
 
 def _row_checks(territory: TerritoryCodes, members: list[str]) -> list[Check]:

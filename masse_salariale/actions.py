@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from commun.db import insert_rows
 from commun.erreurs import ActionRefusee
-from formats.errors import InvalidFile
 from formats.payroll import TerritoryCodes, read_payroll
 from masse_salariale.enums import StatutLot
 from masse_salariale.models import Agregat, EffectifTheme, LignePaie, Lot, LotEmployeur
@@ -37,39 +36,14 @@ def check_annee(annee: int) -> None:
 
 def lire_fichier(territoire: Territoire, data: bytes, filename: str, acces=None):
     """Validate a payroll file for this territory; `acces` limits the employers the user may import.
-    Raises InvalidFile with every error."""
+    Raises InvalidFile with every error, at once."""
     activities = dict(territoire.activites.values_list("code", "theme")) or None
-    payroll = read_payroll(data, filename, territory_codes(territoire), activities)
-    check_lengths(payroll)
-    if acces is not None:
-        allowed = set(acces.organisations_importables().values_list("code", flat=True))
-        foreign = payroll.lines.filter(~pl.col("employeur").is_in(sorted(allowed)))
-        if foreign.height:
-            mine = ", ".join(sorted(allowed)) or "aucune"
-            errors = [
-                f"ligne {row} : employeur « {code} » : vous ne pouvez importer que les lignes de votre "
-                f"organisation ({mine})"
-                for row, code in foreign.select("ligne", "employeur").iter_rows()
-            ]
-            raise InvalidFile(errors, payroll.warnings)
-    return payroll
+    allowed = None if acces is None else set(acces.organisations_importables().values_list("code", flat=True))
+    return read_payroll(data, filename, territory_codes(territoire), activities, allowed, LONGUEURS)
 
 
 # Columns kept as text, with the length their storage allows.
 LONGUEURS = {"activite": 20, "service": 200, "statut": 100}
-
-
-def check_lengths(payroll) -> None:
-    """A value longer than its column can store is an error of its line, not a server error."""
-    errors = []
-    for column, limit in LONGUEURS.items():
-        too_long = payroll.lines.filter(pl.col(column).str.len_chars() > limit)
-        errors += [
-            f"ligne {row} : {column} « {value[:40]}… » : {limit} caractères au plus"
-            for row, value in too_long.select("ligne", column).iter_rows()
-        ]
-    if errors:
-        raise InvalidFile(sorted(errors, key=lambda e: int(e.split()[1])), payroll.warnings)
 
 
 def aggregate(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:

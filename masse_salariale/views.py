@@ -3,7 +3,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from comptes.perms import get_territoire_ou_404
@@ -15,6 +15,7 @@ from masse_salariale.confidentialite import lecture as lecture_paie
 from masse_salariale.confidentialite import lecture_lot
 from masse_salariale.forms import ConfirmationForm, FonctionnelsForm, ImportForm
 from masse_salariale.lecture import paie_courante
+from masse_salariale.modele import colonnes, modele_csv, modele_xlsx
 from masse_salariale.models import Lot, LotEmployeur
 from masse_salariale.tableaux import detail as detail_rows
 from masse_salariale.tableaux import lignes_employeurs, matrice, themes
@@ -155,8 +156,30 @@ def lots(request, code):
             "organisations": list(territoire.organisations.all()),
             "lots": list(visibles[:50]),
             "form": ImportForm() if acces.peut_importer() else None,
+            "colonnes": colonnes(),
         },
     )
+
+
+@login_required
+def modele(request, code):
+    """The file template (docs/contrats §3): ?format=csv (default) or xlsx, its example line on the
+    downloader's employer (the EPCI for the project team)."""
+    territoire, acces = get_territoire_ou_404(request.user, code)
+    if not acces.peut_importer():
+        raise PermissionDenied("Seuls l'équipe projet et le DGS d'une organisation importent sa masse salariale.")
+    employeur = territoire.code if acces.est_equipe_projet else acces.organisation.code
+    premiere = territoire.activites.filter(theme="RH").order_by("ordre", "code").first()
+    activite = premiere.code if premiere else ""
+    if request.GET.get("format") == "xlsx":
+        contenu = modele_xlsx(employeur, activite)
+        type_ = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        nom = "modele-masse-salariale.xlsx"
+    else:
+        contenu, type_, nom = modele_csv(employeur, activite), "text/csv; charset=utf-8", "modele-masse-salariale.csv"
+    reponse = HttpResponse(contenu, content_type=type_)
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    return reponse
 
 
 @login_required

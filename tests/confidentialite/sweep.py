@@ -181,6 +181,7 @@ PAGES_SANS_MONTANT: dict[str, str] = {
         _ACCOUNTS,
     ),
     "utilisateurs:referents_paie": "les personnes d'une organisation et leur rôle de référent paie, sans montant",
+    "masse_salariale:modele": "modèle de fichier : les en-têtes et une ligne d'exemple inventée",
     "masse_salariale:fonctionnels": _POST,
     "masse_salariale:importer": (
         "formulaire d'import ; un refus cite le fichier que l'utilisateur vient d'envoyer, jamais la paie enregistrée"

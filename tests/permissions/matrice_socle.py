@@ -14,6 +14,7 @@ MATRIX = {
     ("masse_salariale:lots", "get"): members(200),
     ("masse_salariale:importer", "get"): importers(302),
     ("masse_salariale:importer", "post"): importers(400),
+    ("masse_salariale:modele", "get"): importers(200),
     ("masse_salariale:lot", "get"): team_only(200),
     ("masse_salariale:confirmer", "get"): team_only(405),
     ("masse_salariale:confirmer", "post"): team_only(302),
