@@ -7,6 +7,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from formats.impression import mettre_en_page_xlsx
 from formats.payroll import DESCRIPTIONS, FIELDS, SHEET
 
 COLONNES = [f.name for f in FIELDS]
@@ -60,6 +61,7 @@ def modele_xlsx(employeur: str, activite: str) -> bytes:
         aide.append([c["nom"], "oui" if c["obligatoire"] else "non", c["contenu"]])
         aide.cell(aide.max_row, 3).alignment = Alignment(wrap_text=True)
     aide.column_dimensions["C"].width = 100
+    mettre_en_page_xlsx(wb, "Modèle de fichier de masse salariale")
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

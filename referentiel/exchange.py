@@ -33,6 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from engine.themes import THEME_BY_CODE, THEMES
 from formats.columns import TEXT, Field, bind
 from formats.errors import InvalidFile, Report, row_list
+from formats.impression import mettre_en_page_xlsx
 from formats.lecture import read_table
 from referentiel.defaut import Activite, SousActivite
 from referentiel.regles import (
@@ -85,9 +86,10 @@ _ABSENTE = {
 # --- export -----------------------------------------------------------------------------------------
 
 
-def write_referential(activites: Iterable[Activite]) -> bytes:
+def write_referential(activites: Iterable[Activite], titre: str = "Référentiel des activités") -> bytes:
     """The XLSX export: frozen header row, auto-filter, readable widths, drop-down lists for `theme` and
-    `reserve_cdg`, and a `themes` sheet giving each theme code its label."""
+    `reserve_cdg`, a `themes` sheet giving each theme code its label, and ``titre`` in the printed pages'
+    footer."""
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
@@ -133,6 +135,7 @@ def write_referential(activites: Iterable[Activite]) -> bytes:
         legende.append([theme.code, theme.label])
     legende.column_dimensions["A"].width = 8
     legende.column_dimensions["B"].width = 50
+    mettre_en_page_xlsx(book, titre)
 
     out = io.BytesIO()
     book.save(out)

@@ -122,7 +122,8 @@ def supprimer(request, code, pk):
 @require_safe
 def exporter(request, code):
     territoire, _ = get_territoire_ou_404(request.user, code)
-    response = HttpResponse(write_referential(referentiel_actuel(territoire)), content_type=CONTENT_TYPE)
+    contenu = write_referential(referentiel_actuel(territoire), f"Référentiel des activités – {territoire.nom}")
+    response = HttpResponse(contenu, content_type=CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="referentiel-{territoire.code}.xlsx"'
     return response
 

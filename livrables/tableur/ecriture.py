@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from formats.impression import mettre_en_page_ods, mettre_en_page_xlsx
 from formats.tabular import column_letter
 from livrables.tableur.disposition import FEUILLE_META, Colonne, Disposition, nom_feuille
 
@@ -30,11 +31,16 @@ class Export:
     feuille: str
     meta: list[tuple[str, str]]
     rangs: list[RangExport]
+    titre: str  # the printed pages' footer (formats/impression.py)
 
 
-def export_du_groupe(format_: str, version: str, groupe, livrable, commune: str, quand, rangs) -> Export:
+def export_du_groupe(
+    format_: str, version: str, groupe, livrable, commune: str, quand, rangs, pour: str = ""
+) -> Export:
     """A deliverable's workbook: one sheet named after the group, the meta rows a re-import checks (format,
-    schéma, deliverable and its version, theme, commune or exporter's organisation, export time)."""
+    schéma, deliverable and its version, theme, commune or exporter's organisation, export time), and the
+    title its printed pages carry (« GT1 – liste des activités par domaine – Ressources humaines »,
+    followed by ``pour``, the commune of a GT1 list)."""
     meta = [
         ("format", format_),
         ("format_version", version),
@@ -45,7 +51,8 @@ def export_du_groupe(format_: str, version: str, groupe, livrable, commune: str,
         ("commune", commune),
         ("exporte_le", quand.isoformat()),
     ]
-    return Export(feuille=nom_feuille(str(groupe.libelle)), meta=meta, rangs=rangs)
+    titre = " – ".join(t for t in (str(livrable), pour) if t)
+    return Export(feuille=nom_feuille(str(groupe.libelle)), meta=meta, rangs=rangs, titre=titre)
 
 
 def _meta_lignes(d: Disposition, export: Export) -> list[list]:
@@ -130,6 +137,7 @@ def exporter_xlsx(d: Disposition, export: Export) -> bytes:
             _en_texte(cell)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
+    mettre_en_page_xlsx(wb, export.titre)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -259,6 +267,7 @@ def exporter_ods(d: Disposition, export: Export) -> bytes:
     )
     doc.spreadsheet.addElement(plages)
     _ods_figer_en_tete(doc, export.feuille)
+    mettre_en_page_ods(doc, export.titre)
     out = io.BytesIO()
     doc.write(out)
     return out.getvalue()

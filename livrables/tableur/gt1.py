@@ -168,7 +168,9 @@ def construire_export(
             "etp": Decimal(etp) if etp is not None else None,
         }
         rangs.append(ecriture.RangExport(ident, a.code, version, v, cellules))
-    return ecriture.export_du_groupe(FORMAT, FORMAT_VERSION, groupe, livrable, commune.code, quand, rangs)
+    return ecriture.export_du_groupe(
+        FORMAT, FORMAT_VERSION, groupe, livrable, commune.code, quand, rangs, pour=commune.nom
+    )
 
 
 def exporter_xlsx(export: Export) -> bytes:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.cast import BORDEAUX, MERIGNAC
+from tests.impression import verifier_ods, verifier_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -286,7 +287,7 @@ def test_rights_and_lock(cast, territoire, groupe_rh, connecte):
     assert not livrable.inventaire.exists()
 
 
-def _soffice_pdf(source, sortie, profil):
+def _soffice(source, sortie, profil, vers="pdf"):
     return subprocess.run(
         [
             "soffice",
@@ -294,7 +295,7 @@ def _soffice_pdf(source, sortie, profil):
             "--norestore",
             f"-env:UserInstallation=file://{profil}",
             "--convert-to",
-            "pdf",
+            vers,
             "--outdir",
             str(sortie),
             str(source),
@@ -315,7 +316,7 @@ def calc(tmp_path):
         skip("LibreOffice (soffice) absent")
     sonde = tmp_path / "sonde.csv"
     sonde.write_text("a,b\n1,2\n")
-    _soffice_pdf(sonde, tmp_path / "sonde", tmp_path / "profil")
+    _soffice(sonde, tmp_path / "sonde", tmp_path / "profil")
     if not (tmp_path / "sonde" / "sonde.pdf").exists():
         skip("LibreOffice Calc absent : soffice n'ouvre aucun tableur")
     return tmp_path / "profil"
@@ -329,7 +330,7 @@ def test_exports_open_in_libreoffice(cast, territoire, groupe_rh, connecte, tmp_
         source = tmp_path / f"gt1.{fmt}"
         source.write_bytes(response.content)
         sortie = tmp_path / f"pdf-{fmt}"
-        result = _soffice_pdf(source, sortie, calc)
+        result = _soffice(source, sortie, calc)
         assert result.returncode == 0, result.stderr.decode()
         assert (sortie / "gt1.pdf").stat().st_size > 0, (result.stdout + result.stderr).decode()
 
@@ -356,9 +357,41 @@ def test_gt2_gt3_exports_open_in_libreoffice(cast, territoire, groupe_rh, connec
             source = tmp_path / f"{gt}.{fmt}"
             source.write_bytes(response.content)
             sortie = tmp_path / f"pdf-{gt}-{fmt}"
-            result = _soffice_pdf(source, sortie, calc)
+            result = _soffice(source, sortie, calc)
             assert result.returncode == 0, result.stderr.decode()
             assert (sortie / f"{gt}.pdf").stat().st_size > 0, (result.stdout + result.stderr).decode()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_export_prints_landscape_one_page_wide_with_header_and_footer(cast, territoire, groupe_rh, connecte, fmt):
+    """Issue 11, point 10: the commune's list prints on A4 landscape, one page wide, the header row on
+    every page, the deliverable, group and commune in the footer with the page number."""
+    response = connecte(cast["dgs_bordeaux"]).get(url(territoire, fmt))
+    assert response.status_code == 200
+    titre = "GT1 – liste des activités par domaine – Ressources humaines – Bordeaux"
+    if fmt == "xlsx":
+        verifier_xlsx(response.content, titre, paysage={"Ressources humaines"})
+    else:
+        en_tetes = verifier_ods(response.content, titre, paysage={"Ressources humaines"})
+        assert en_tetes["Ressources humaines"][:4] == ["Identifiant", "Commune", "Code activité", "Activités"]
+
+
+def test_libreoffice_reads_the_print_set_up_of_both_formats(cast, territoire, groupe_rh, connecte, tmp_path, calc):
+    """What LibreOffice makes of the exports' print set-up, written back as XLSX: the same as ours. For the
+    ODS, this shows that LibreOffice reads its page styles (orientation, scale), header rows and footer
+    text; whether it prints the footer is checked in the markup (tests/impression.py)."""
+    client = connecte(cast["dgs_bordeaux"])
+    for fmt in ("xlsx", "ods"):
+        source = tmp_path / f"gt1.{fmt}"
+        source.write_bytes(client.get(url(territoire, fmt)).content)
+        sortie = tmp_path / f"lu-{fmt}"
+        result = _soffice(source, sortie, calc, vers="xlsx")
+        assert result.returncode == 0, result.stderr.decode()
+        verifier_xlsx(
+            (sortie / "gt1.xlsx").read_bytes(),
+            "GT1 – liste des activités par domaine – Ressources humaines – Bordeaux",
+            paysage={"Ressources humaines"},
+        )
 
 
 def test_ods_export_reimports(cast, territoire, groupe_rh, connecte):

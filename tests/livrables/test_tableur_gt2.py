@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.cast import EPCI, TALENCE
+from tests.impression import verifier_ods, verifier_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +126,19 @@ def test_ods_export_is_protected_filtered_and_frozen(cast, territoire, livrable,
     assert 'table:display-filter-buttons="true"' in contenu and ".A1:" in contenu
     assert 'table:visibility="collapse"' in contenu
     assert "VerticalSplitPosition" in reglages
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_export_prints_landscape_one_page_wide_with_header_and_footer(cast, territoire, element, connecte, fmt):
+    """Issue 11, point 10: five visible columns, but the items are 70 characters wide: landscape, one page
+    wide, the header row on every page, the deliverable and group in the footer with the page number."""
+    response = connecte(cast["copilote_rh_epci"]).get(url(territoire, fmt))
+    assert response.status_code == 200
+    titre = "GT2 – grille AFOR – Ressources humaines"
+    if fmt == "xlsx":
+        verifier_xlsx(response.content, titre, paysage={"Ressources humaines"})
+    else:
+        assert verifier_ods(response.content, titre, paysage={"Ressources humaines"})["Ressources humaines"] == EN_TETES
 
 
 def test_round_trip_rewords_and_adds_in_one_version(cast, territoire, livrable, element, connecte):

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from formats.payroll import FIELDS
 from masse_salariale.models import Lot
 from tests.cast import BORDEAUX, EPCI, HEADER, MERIGNAC, payroll_csv
+from tests.impression import verifier_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,14 @@ def test_the_template_of_a_commune_dgs_imports_as_it_is(connecte, cast, territoi
     )
     assert envoi.status_code == 302, envoi.content.decode()[:2000]
     assert Lot.objects.get().employeurs.get().organisation.code == BORDEAUX
+
+
+def test_the_xlsx_template_prints_one_page_wide_with_header_and_footer(connecte, cast, territoire):
+    """Issue 11, point 10: both sheets (twelve columns; the column descriptions 100 characters wide) print
+    on A4 landscape, one page wide, the header row on every page, the template's title in the footer."""
+    response = connecte(cast["dgs_bordeaux"]).get(u(territoire, "modele"), {"format": "xlsx"})
+    assert response.status_code == 200
+    verifier_xlsx(response.content, "Modèle de fichier de masse salariale", paysage={"masse_salariale", "colonnes"})
 
 
 def test_the_project_team_s_template_is_on_the_epci(connecte, cast, territoire):

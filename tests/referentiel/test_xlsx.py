@@ -14,6 +14,7 @@ from masse_salariale.models import Agregat, LignePaie
 from referentiel.actions import referentiel_actuel
 from referentiel.models import Activite, SousActivite
 from territoire.models import Evenement
+from tests.impression import verifier_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,16 @@ def test_any_member_exports_one_sheet_one_row_per_sub_activity(connecte, cast, t
     ]
     assert [r[0] for r in rows[1:]] == sorted(
         (r[0] for r in rows[1:]), key=["FIN", "RH", "CPAJ", "SI", "BML", "AOS", "GDP", "ECO", "TIDP"].index
+    )
+
+
+def test_export_prints_landscape_one_page_wide_with_header_and_footer(connecte, cast, territoire):
+    """Issue 11, point 10: the referential prints on A4 landscape, one page wide, the header row on every
+    page, the territory in the footer; the two-column themes sheet in portrait."""
+    verifier_xlsx(
+        exporter(connecte(cast["elu_copil"]), territoire),
+        "Référentiel des activités – Bordeaux Métropole",
+        paysage={"referentiel"},
     )
 
 
