@@ -13,6 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from commun.erreurs import ActionRefusee
+from commun.tri import cle_francaise
 from comptes.enums import ROLES_REPARTITION, Role, libelle_role
 from comptes.models import Habilitation, Utilisateur
 from territoire.models import Evenement
@@ -138,7 +139,7 @@ def reste_une_equipe_projet(territoire, sans) -> bool:
 
 def libelles_roles(territoire, user) -> list[str]:
     habilitations = Habilitation.objects.filter(utilisateur=user, territoire=territoire).select_related("groupe")
-    return sorted(h.libelle for h in habilitations)
+    return sorted((h.libelle for h in habilitations), key=cle_francaise)
 
 
 # --- Invitations ----------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
+from commun.tri import cle_francaise, ordonne
 from comptes import limitation
 from comptes.enums import ROLES_DANS_GROUPE, ROLES_TERRITOIRE, Role
 from comptes.models import Habilitation, Utilisateur
@@ -89,7 +90,9 @@ class RolesForm(forms.Form):
         self.territoire, self.groupes, self.utilisateur = territoire, list(groupes), utilisateur
         super().__init__(*args, **kwargs)
         self.epci = next((o for o in self.organisations if o.est_epci), None)
-        self.fields["organisation"].queryset = territoire.organisations.filter(membre=True).order_by("-type", "nom")
+        self.fields["organisation"].queryset = ordonne(  # the EPCI, then the communes by name
+            territoire.organisations.filter(membre=True), lambda o: (not o.est_epci, cle_francaise(o.nom))
+        )
         for groupe in self.groupes:
             self.fields[self.nom_champ(groupe)] = forms.ChoiceField(
                 label=groupe.libelle,

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from commun.tri import cle_francaise, ordonne
 from comptes.enums import ROLES_DE_GROUPE, Role, libelle_role, role_dans_groupe
 
 
@@ -17,7 +18,13 @@ class UtilisateurQuerySet(models.QuerySet):
         )
 
     def par_nom(self):
-        return self.order_by(Lower("last_name"), Lower("first_name"), "username")
+        """The users in French alphabetical order (`cle_personne`), still a QuerySet: for form choices."""
+        return ordonne(self, cle_personne)
+
+
+def cle_personne(personne) -> tuple:
+    """Where a person stands in a list: last name, first name, then login, in French order (commun.tri)."""
+    return cle_francaise(personne.last_name), cle_francaise(personne.first_name), personne.username
 
 
 class UtilisateurManager(UserManager.from_queryset(UtilisateurQuerySet)):

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from commun.erreurs import ActionRefusee
+from commun.tri import trie_par_nom
 from comptes.actions import (
     do_desactiver,
     do_designer_referent_paie,
@@ -20,7 +21,7 @@ from comptes.actions import (
 )
 from comptes.enums import ROLES_DANS_GROUPE, Role
 from comptes.forms import CompteForm, ConnexionForm, InvitationForm, ReferentPaieForm
-from comptes.models import Habilitation, Utilisateur
+from comptes.models import Habilitation, Utilisateur, cle_personne
 from comptes.perms import get_territoire_ou_404, get_utilisateur_ou_404, territoires_visibles
 from groupes.models import GroupeTravail
 from territoire.models import Evenement
@@ -54,7 +55,7 @@ class Connexion(auth_views.LoginView):
 
 @login_required
 def accueil(request):
-    territoires = list(territoires_visibles(request.user))
+    territoires = trie_par_nom(territoires_visibles(request.user))
     if len(territoires) == 1:
         return redirect("espace:accueil", code=territoires[0].code)
     return render(request, "comptes/accueil.html", {"territoires": territoires})
@@ -90,11 +91,9 @@ def liste(request, code):
         .select_related("groupe")
         .order_by("groupe_id", "role"),
     )
-    utilisateurs = list(
-        Utilisateur.objects.du_territoire(territoire)
-        .select_related("organisation")
-        .prefetch_related(roles_ici)
-        .par_nom()
+    utilisateurs = sorted(
+        Utilisateur.objects.du_territoire(territoire).select_related("organisation").prefetch_related(roles_ici),
+        key=cle_personne,
     )
     return render(
         request,
@@ -330,7 +329,9 @@ def referents_paie(request, code):
     )
     personnes = [
         {"u": u, "referent": u.pk in referents}
-        for u in Utilisateur.objects.du_territoire(territoire).filter(organisation=organisation).par_nom()
+        for u in sorted(
+            Utilisateur.objects.du_territoire(territoire).filter(organisation=organisation), key=cle_personne
+        )
         if u.pk != request.user.pk
     ]
     return render(

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commun.erreurs import ActionRefusee
+from commun.tri import cle_francaise
 from comptes.perms import Acces
 from echanges import cibles, courriels, mentions
 from echanges.enums import Frequence, Motif
@@ -135,10 +136,11 @@ def do_envoyer_resumes(now=None) -> int:
             continue
         if pref.dernier_resume is not None and timezone.localdate(pref.dernier_resume) >= aujourdhui:
             continue
-        notifs = list(
+        notifs = sorted(  # by territory (French order of names), then by date
             Notification.objects.filter(destinataire=user, lue_le__isnull=True, envoyee_le__isnull=True)
             .select_related("territoire", "commentaire__auteur", "commentaire__content_type", "commentaire__groupe")
-            .order_by("territoire__nom", "creee_le", "id")
+            .order_by("creee_le", "id"),
+            key=lambda n: (cle_francaise(n.territoire.nom), n.territoire_id),
         )
         if not notifs:
             continue

@@ -4,6 +4,7 @@ répartition (co-pilots and consultant), the périmètre, the members and the su
 from django.db import transaction
 
 from commun.erreurs import ActionRefusee
+from commun.tri import cle_francaise
 from comptes.actions import poser_roles
 from comptes.enums import ROLES_DANS_GROUPE, ROLES_REPARTITION, Role, role_dans_groupe
 from comptes.models import Habilitation
@@ -119,7 +120,7 @@ def do_creer_sous_groupe(groupe: GroupeTravail, *, nom: str, description: str = 
 def do_modifier_sous_groupe(sous_groupe: SousGroupe, *, nom: str, description: str, membres, auteur) -> None:
     groupe = sous_groupe.groupe
     membres = _verifier_membres(groupe, membres)
-    avant = {"nom": sous_groupe.nom, "membres": sorted(str(m) for m in sous_groupe.membres.all())}
+    avant = {"nom": sous_groupe.nom, "membres": sorted((str(m) for m in sous_groupe.membres.all()), key=cle_francaise)}
     sous_groupe.nom, sous_groupe.description = nom, description
     sous_groupe.save(update_fields=["nom", "description"])
     sous_groupe.membres.set(membres)
@@ -129,14 +130,14 @@ def do_modifier_sous_groupe(sous_groupe: SousGroupe, *, nom: str, description: s
         "groupes.sous_groupe_modification",
         objet=f"{nom} – {groupe.libelle}",
         avant=avant,
-        membres=sorted(str(m) for m in membres),
+        membres=sorted((str(m) for m in membres), key=cle_francaise),
     )
 
 
 @transaction.atomic
 def do_supprimer_sous_groupe(sous_groupe: SousGroupe, auteur) -> None:
     groupe = sous_groupe.groupe
-    membres = sorted(str(m) for m in sous_groupe.membres.all())
+    membres = sorted((str(m) for m in sous_groupe.membres.all()), key=cle_francaise)
     nom = sous_groupe.nom
     sous_groupe.delete()
     _journal(groupe, auteur, "groupes.sous_groupe_suppression", objet=f"{nom} – {groupe.libelle}", membres=membres)

@@ -1,14 +1,15 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from commun.tri import cle_francaise
 from comptes.enums import Role, role_dans_groupe
-from comptes.models import Habilitation, Utilisateur
+from comptes.models import Habilitation, Utilisateur, cle_personne
 from groupes.models import GroupeTravail, SousGroupe
 
 
 def personnes_du_territoire(territoire) -> list:
     """Every user of the territory, deactivated ones included (a form names them in its message)."""
-    return list(Utilisateur.objects.du_territoire(territoire).select_related("organisation").par_nom())
+    return sorted(Utilisateur.objects.du_territoire(territoire).select_related("organisation"), key=cle_personne)
 
 
 def options_par_organisation(personnes) -> list:
@@ -18,7 +19,7 @@ def options_par_organisation(personnes) -> list:
         groupes.setdefault(p.organisation, []).append((p.pk, str(p)))
 
     def ordre(org):
-        return (0, "") if org is not None and org.est_epci else (2, "") if org is None else (1, org.nom)
+        return (0, ()) if org is not None and org.est_epci else (2, ()) if org is None else (1, cle_francaise(org.nom))
 
     return [
         (org.nom if org else "Sans organisation (consultants)", options)

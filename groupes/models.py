@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from comptes.models import cle_personne
 from engine.themes import THEME_BY_CODE, THEME_CHOICES
 
 
@@ -45,8 +46,9 @@ class GroupeTravail(models.Model):
         return self.schema.territoire
 
     def participants(self, role: str) -> list:
-        """Users holding `role` in this group (uses the prefetch of `avec_participants` when present)."""
-        return [h.utilisateur for h in self.habilitations.all() if h.role == role]
+        """Users holding `role` in this group, in French order of their names (pages, letters); uses the
+        prefetch of `avec_participants` when present."""
+        return sorted((h.utilisateur for h in self.habilitations.all() if h.role == role), key=cle_personne)
 
     def elaguer_sous_groupes(self) -> int:
         """Take out of the sub-groups whoever no longer holds a role in the group; returns how many."""

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from commun.erreurs import ActionRefusee
+from commun.tri import trie_par_nom
 from comptes.enums import ROLES_DANS_GROUPE, ROLES_REPARTITION, Role
 from comptes.models import Utilisateur
 from comptes.perms import get_territoire_ou_404
@@ -54,10 +55,6 @@ def _coordinateur(request, code, theme):
     return territoire, acces, groupe
 
 
-def _par_nom(personnes):
-    return sorted(personnes, key=lambda p: (p.last_name.lower(), p.first_name.lower(), p.username))
-
-
 @login_required
 @require_safe
 def liste(request, code):
@@ -70,7 +67,7 @@ def liste(request, code):
         .annotate(nb_sous_groupes=Count("sous_groupes"))
     )
     lignes = [
-        {"libelle": ROLES_DANS_GROUPE[role], "cellules": [_par_nom(g.participants(role)) for g in groupes]}
+        {"libelle": ROLES_DANS_GROUPE[role], "cellules": [g.participants(role) for g in groupes]}
         for role in ROLES_REPARTITION
     ]
     for g in groupes:
@@ -89,9 +86,11 @@ def liste(request, code):
 
 
 def _page_groupe(request, territoire, acces, groupe, membre_form=None, status=200):
-    sous_groupes = list(
+    # par_nom ranks the users it is given: those of the group's sub-groups, not every account
+    dans_les_sous_groupes = Utilisateur.objects.filter(pk__in=groupe.sous_groupes.values("membres"))
+    sous_groupes = trie_par_nom(
         groupe.sous_groupes.prefetch_related(
-            Prefetch("membres", queryset=Utilisateur.objects.select_related("organisation").par_nom())
+            Prefetch("membres", queryset=dans_les_sous_groupes.select_related("organisation").par_nom())
         )
     )
     if membre_form is None and acces.peut_gerer_groupes():
@@ -106,7 +105,7 @@ def _page_groupe(request, territoire, acces, groupe, membre_form=None, status=20
         "copilotes_commune": groupe.participants(Role.COPILOTE_COMMUNE),
         "copilotes_epci": groupe.participants(Role.COPILOTE_EPCI),
         "consultants_groupe": groupe.participants(Role.CONSULTANT),
-        "membres_groupe": _par_nom(groupe.participants(Role.MEMBRE)),
+        "membres_groupe": groupe.participants(Role.MEMBRE),
         "sous_groupes": sous_groupes,
         "membre_form": membre_form,
         "gestionnaire": acces.peut_gerer_groupes(),

@@ -7,13 +7,13 @@ and export that shows one says which employers are missing (`PaieCourante.manqua
 pages show the latest year by default; the scenarios, the optimiser, the GT3 payroll at stake and the
 priority matrix use the latest complete year (`paie_courante(..., complete=True)`)."""
 
-import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
 from django.db.models import Q
 
 from commun.formatage import nombre
+from commun.tri import cle_francaise
 from masse_salariale.models import Agregat, EffectifTheme, LotEmployeur
 from territoire.enums import TypeOrganisation
 
@@ -93,17 +93,13 @@ class PaieCourante:
         return f"{self.constat} : {self.noms_manquants}. {portee}".strip()
 
 
-def _cle_de_tri(nom: str) -> str:
-    return unicodedata.normalize("NFKD", nom).encode("ascii", "ignore").decode().casefold()
-
-
 def employeurs(territoire) -> list[Employeur]:
     """The employers a complete year needs: the EPCI, then its current member communes by name (a commune
     that left keeps its data but is no longer awaited)."""
     rows = territoire.organisations.filter(
         Q(type=TypeOrganisation.EPCI) | Q(type=TypeOrganisation.COMMUNE, membre=True)
     ).values_list("code", "nom", "type")
-    rows = sorted(rows, key=lambda r: (r[2] != TypeOrganisation.EPCI, _cle_de_tri(r[1]), r[0]))
+    rows = sorted(rows, key=lambda r: (r[2] != TypeOrganisation.EPCI, cle_francaise(r[1]), r[0]))
     return [Employeur(code, nom) for code, nom, _ in rows]
 
 

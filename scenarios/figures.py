@@ -1,6 +1,7 @@
 """Everything a scenario page, its workbook and the comparison show, from one run of the engine, each
 amount and coefficient as the reader may see it (scenarios/confidentialite.py): the views only lay it out."""
 
+from commun.tri import cle_francaise
 from engine.themes import THEME_BY_CODE
 from masse_salariale.confidentialite import lecture
 from scenarios import calcul, graphiques
@@ -9,9 +10,9 @@ from scenarios.confidentialite import Montants
 
 def _lignes_impact(ctx, simulation, montants: Montants):
     """The legal table « impact prévisionnel sur les effectifs et les dépenses de fonctionnement » as the
-    engine computes it (`Simulation.impact`: EPCI first, net effect of each organisation), each amount as
-    this reader may see it (scenarios/confidentialite.py). Charges and savings are the user's inputs, not
-    pay: always shown."""
+    engine computes it (`Simulation.impact`: net effect of each organisation), the EPCI first, then the
+    communes in French order of their names (the engine lists them by code), each amount as this reader may
+    see it (scenarios/confidentialite.py). Charges and savings are the user's inputs, not pay: always shown."""
     rows = []
     for r in simulation.impact.rows:
         o = r.org
@@ -35,7 +36,7 @@ def _lignes_impact(ctx, simulation, montants: Montants):
                 "net": m(r.net_effect),
             }
         )
-    return rows
+    return sorted(rows, key=lambda r: (not r["epci"], cle_francaise(r["nom"])))
 
 
 def _totaux(totals, montants: Montants) -> dict:

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from commun.formatage import euros
+from commun.tri import trie_par_nom
 from comptes.perms import get_territoire_ou_404
 from engine.themes import THEME_BY_CODE, THEME_CODES
 from livrables.enums import TypeLivrable
@@ -47,7 +48,7 @@ def _rangee(acces, table, ligne, groupe, communes_membres, codes_membres) -> dic
     if ligne.toutes_communes:
         communes = f"toutes les communes ({len(communes_membres)})"
     else:
-        communes = ", ".join(c.nom for c in sorted(ligne.communes.all(), key=lambda c: c.nom)) or "aucune"
+        communes = ", ".join(c.nom for c in trie_par_nom(ligne.communes.all())) or "aucune"
     masse = masse_de_ligne(table, ligne, codes_membres)
     return {
         "ligne": ligne,
@@ -185,7 +186,7 @@ def matrice(request, code):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     schema = territoire.schemas.order_by("-mandat").first()
     groupes = {g.pk: g for g in schema.groupes.all()} if schema else {}
-    communes_membres = list(territoire.organisations.communes().filter(membre=True).order_by("nom"))
+    communes_membres = trie_par_nom(territoire.organisations.communes().filter(membre=True))
     codes_membres = sorted(c.code for c in communes_membres)
     themes = sorted({g.theme for g in groupes.values()}, key=THEME_CODES.index)
 

@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from comptes.models import cle_personne
 from seances.enums import Etape, Presence, StatutSeance
 from validation.models import Validable
 
@@ -15,7 +16,7 @@ class TrameAnimation(models.Model):
 
     schema = models.ForeignKey("territoire.Schema", on_delete=models.CASCADE, related_name="trames")
     etape = models.CharField("étape", max_length=5, choices=Etape.choices)
-    ordre_du_jour = models.TextField("ordre du jour type")
+    ordre_du_jour = models.TextField("ordre du jour type", blank=True)  # empty: « autre réunion » by default
 
     class Meta:
         verbose_name = "trame d'animation"
@@ -106,6 +107,11 @@ class Seance(models.Model):
     def peut_avoir_compte_rendu(self, now) -> bool:
         """Minutes are written from the start of the meeting, never for a cancelled one."""
         return not self.annulee and self.commencee(now)
+
+    def participations_par_nom(self) -> list:
+        """Its participations, with their users and organisations, in French order of the users' names."""
+        participations = self.participations.select_related("utilisateur__organisation")
+        return sorted(participations, key=lambda p: cle_personne(p.utilisateur))
 
 
 class Participation(models.Model):

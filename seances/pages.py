@@ -79,11 +79,7 @@ def _panneau_visas(cr, user):
 def _page_seance(request, territoire, acces, groupe, seance, *, erreurs=(), status=200, **formulaires):
     now = timezone.now()
     roles = _roles_dans_groupe(groupe)
-    participations = list(
-        seance.participations.select_related("utilisateur__organisation").order_by(
-            "utilisateur__last_name", "utilisateur__first_name", "utilisateur__username"
-        )
-    )
+    participations = seance.participations_par_nom()
     for p in participations:
         p.roles = roles.get(p.utilisateur_id, [])
     cr = actions.compte_rendu_de(seance)
