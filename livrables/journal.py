@@ -2,6 +2,8 @@
 them): one entry per action name that the deliverables' actions write (livrables.actions.evenement);
 tests/livrables/test_journal.py performs each action and checks its row."""
 
+from validation.enums import Etat
+
 PHRASES = {
     "livrables.inventaire": "a rempli la liste des activités (GT1) d'une commune",
     "livrables.soumission": "a soumis un livrable aux co-pilotes",
@@ -21,4 +23,16 @@ PHRASES = {
     "livrables.import_tableur": "a importé le classeur de la liste des activités (GT1) d'une commune",
     "livrables.afor_import": "a importé un classeur dans une grille AFOR",
     "livrables.gt3_import": "a importé un classeur dans la liste des activités mutualisables (GT3)",
+}
+
+# The validation circuit's rows carry the deliverable's state before and after (`avant`, `apres`).
+ETATS = {
+    action: Etat
+    for action in (
+        "livrables.soumission",
+        "livrables.validation",
+        "livrables.verrouillage",
+        "livrables.renvoi",
+        "livrables.reouverture",
+    )
 }

@@ -183,7 +183,7 @@ def do_confirmer_lot(lot: Lot, utilisateur, remplacer: bool = False) -> Lot:
         entry.courant = True
         entry.remplace = current.get(entry.organisation_id)
         entry.save(update_fields=["courant", "remplace"])
-    lot.statut = StatutLot.CONFIRME
+    avant, lot.statut = lot.statut, StatutLot.CONFIRME
     lot.confirme_par = utilisateur
     lot.confirme_le = timezone.now()
     lot.save(update_fields=["statut", "confirme_par", "confirme_le"])
@@ -192,7 +192,12 @@ def do_confirmer_lot(lot: Lot, utilisateur, remplacer: bool = False) -> Lot:
         utilisateur=utilisateur,
         action="masse_salariale.confirmation",
         objet=f"Lot {lot.pk} ({lot.fichier})",
-        details={"annee": lot.annee, "remplaces": sorted(le.lot_id for le in current.values())},
+        details={
+            "annee": lot.annee,
+            "remplaces": sorted(le.lot_id for le in current.values()),
+            "avant": avant,
+            "apres": lot.statut,
+        },
     )
     return lot
 
@@ -202,7 +207,7 @@ def do_abandonner_lot(lot: Lot, utilisateur) -> None:
     lot = Lot.objects.select_for_update().get(pk=lot.pk)
     if lot.statut != StatutLot.A_CONFIRMER:
         raise ActionRefusee(["fichier : seul un lot à confirmer peut être abandonné"])
-    lot.statut = StatutLot.ABANDONNE
+    avant, lot.statut = lot.statut, StatutLot.ABANDONNE
     lot.save(update_fields=["statut"])
     # The lines of an abandoned batch are personal data with no further use.
     lot.lignes.all().delete()
@@ -211,6 +216,7 @@ def do_abandonner_lot(lot: Lot, utilisateur) -> None:
         utilisateur=utilisateur,
         action="masse_salariale.abandon",
         objet=f"Lot {lot.pk} ({lot.fichier})",
+        details={"avant": avant, "apres": lot.statut},
     )
 
 

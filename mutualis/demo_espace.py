@@ -57,6 +57,7 @@ def charger_espace(territoire, users: dict) -> None:
         do_renvoyer_compte_rendu,
         do_soumettre_compte_rendu,
         do_valider_compte_rendu,
+        trames_du_schema,
     )
     from seances.enums import Presence
     from seances.models import Seance
@@ -107,6 +108,7 @@ def charger_espace(territoire, users: dict) -> None:
             "Les co-pilotes consolident la grille AFOR ; le consultant prépare la séance GT3.",
         ),
     }
+    trames = trames_du_schema(schema)  # each meeting starts from its stage's agenda, as in the form
     for i, (theme, groupe) in enumerate(groupes.items()):
         commune_cp, epci_cp = tandems[theme]
         plan = [("GT1", -42 + i, True), ("GT2", -10 + i if i < 5 else 4 + i, i < 5), ("GT3", 21 + 2 * i, False)]
@@ -122,7 +124,7 @@ def charger_espace(territoire, users: dict) -> None:
                     "fin": debut + dt.timedelta(hours=2, minutes=30),
                     "lieu": LIEU if i % 3 else "",
                     "lien_visio": "" if i % 3 else f"{VISIO}-{theme.lower()}",
-                    "ordre_du_jour": "",
+                    "ordre_du_jour": trames[etape].ordre_du_jour,
                 },
             )
             if not passee:

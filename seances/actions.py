@@ -1,7 +1,8 @@
 """Writes of the meetings app: agendas (trames), meetings, invitations, attendance, minutes.
 
 Every write runs in one transaction and leaves a row in the territory's audit trail (`Evenement`,
-actions `seances.*`). Who may call what is decided by the views through comptes.perms; what the state
+actions `seances.*`; a change of the meeting's status or of the minutes' state records the codes `avant`
+and `apres`, seances/journal.py ETATS). Who may call what is decided by the views through comptes.perms; what the state
 of a meeting or of its minutes allows is decided here (ActionRefusee, French messages). Each function
 takes an optional `now`, so that the demo loader can build a past already held. The minutes' workflow
 and history are validation.actions': these functions add the audit trail and the meeting's rules."""
@@ -13,6 +14,7 @@ from django.utils import timezone
 from commun.erreurs import ActionRefusee
 from commun.formatage import date as date_fr
 from comptes.enums import Role
+from comptes.models import cle_personne
 from seances import courriels
 from seances.enums import Etape, Presence, StatutSeance
 from seances.models import CompteRendu, Participation, Seance, TrameAnimation
@@ -92,12 +94,11 @@ def invites_du_groupe(groupe) -> list:
         Habilitation.objects.filter(territoire_id=groupe.schema.territoire_id, utilisateur__is_active=True)
         .filter(Q(groupe=groupe) | Q(role=Role.CONSULTANT))
         .select_related("utilisateur__organisation")
-        .order_by("utilisateur__last_name", "utilisateur__first_name", "utilisateur__username")
     )
     users = {}
     for h in habilitations:
         users.setdefault(h.utilisateur_id, h.utilisateur)
-    return list(users.values())
+    return sorted(users.values(), key=cle_personne)
 
 
 def _completer_participations(seance) -> list:
@@ -108,12 +109,7 @@ def _completer_participations(seance) -> list:
         [Participation(seance=seance, utilisateur=u) for u in invites_du_groupe(seance.groupe) if u.pk not in deja],
         ignore_conflicts=True,
     )
-    return [
-        p.utilisateur
-        for p in seance.participations.select_related("utilisateur__organisation").order_by(
-            "utilisateur__last_name", "utilisateur__first_name", "utilisateur__username"
-        )
-    ]
+    return [p.utilisateur for p in seance.participations_par_nom()]
 
 
 def _verifier(valeurs: dict):
@@ -201,7 +197,7 @@ def do_annuler_seance(seance, user, motif: str = "", now=None) -> int:
         )
     if CompteRendu.objects.filter(seance=seance).exists():
         raise ActionRefusee(["cette séance a un compte rendu : elle a eu lieu et ne peut plus être annulée"])
-    seance.statut = StatutSeance.ANNULEE
+    avant, seance.statut = seance.statut, StatutSeance.ANNULEE
     seance.motif_annulation = motif.strip()
     champs = ["statut", "motif_annulation"]
     liste = []
@@ -213,7 +209,7 @@ def do_annuler_seance(seance, user, motif: str = "", now=None) -> int:
         liste = courriels.messages(seance, invites, user, now)
     seance.save(update_fields=champs)
     courriels.envoyer(liste)
-    _evenement(seance, user, "seances.annulation", destinataires=len(liste))
+    _evenement(seance, user, "seances.annulation", destinataires=len(liste), avant=avant, apres=seance.statut)
     return len(liste)
 
 
@@ -243,11 +239,11 @@ def do_enregistrer_presences(seance, user, presences: dict[int, str], now=None) 
             participations[pk].presence = valeur
             changees.append(participations[pk])
     Participation.objects.bulk_update(changees, ["presence"])
-    seance.statut = StatutSeance.TENUE
+    avant, seance.statut = seance.statut, StatutSeance.TENUE
     seance.presences_saisies_le = now
     seance.save(update_fields=["statut", "presences_saisies_le"])
     compte = {v: sum(1 for p in participations.values() if p.presence == v) for v in PRESENCES_SAISIES}
-    _evenement(seance, user, "seances.presences", **compte)
+    _evenement(seance, user, "seances.presences", **compte, avant=avant, apres=seance.statut)
     return seance
 
 
@@ -283,31 +279,43 @@ def do_ecrire_compte_rendu(seance, user, texte: str, decisions: str, now=None) -
 
 @transaction.atomic
 def do_soumettre_compte_rendu(cr, user) -> CompteRendu:
+    avant = cr.etat
     validation.do_soumettre(cr, user)
-    _evenement(cr.seance, user, "seances.compte_rendu.soumission", version=cr.version)
+    _evenement(cr.seance, user, "seances.compte_rendu.soumission", version=cr.version, avant=avant, apres=cr.etat)
     return cr
 
 
 @transaction.atomic
 def do_valider_compte_rendu(cr, user) -> CompteRendu:
     """A co-pilot's validation; the second one publishes and locks the minutes."""
+    avant = cr.etat
     validation.do_viser(cr, user)
     action = "seances.compte_rendu.publication" if cr.verrouille else "seances.compte_rendu.validation"
-    _evenement(cr.seance, user, action, version=cr.version)
+    _evenement(cr.seance, user, action, version=cr.version, avant=avant, apres=cr.etat)
     return cr
 
 
 @transaction.atomic
 def do_renvoyer_compte_rendu(cr, user, commentaire: str) -> CompteRendu:
+    avant = cr.etat
     validation.do_renvoyer(cr, user, commentaire)
-    _evenement(cr.seance, user, "seances.compte_rendu.renvoi", version=cr.version)
+    _evenement(cr.seance, user, "seances.compte_rendu.renvoi", version=cr.version, avant=avant, apres=cr.etat)
     return cr
 
 
 @transaction.atomic
 def do_rouvrir_compte_rendu(cr, user, motif: str) -> CompteRendu:
+    avant = cr.etat
     validation.do_rouvrir(cr, user, motif)
-    _evenement(cr.seance, user, "seances.compte_rendu.reouverture", version=cr.version, motif=motif.strip())
+    _evenement(
+        cr.seance,
+        user,
+        "seances.compte_rendu.reouverture",
+        version=cr.version,
+        motif=motif.strip(),
+        avant=avant,
+        apres=cr.etat,
+    )
     return cr
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from seances.enums import Etape, Presence
+from seances.trames import ordre_du_jour_suivi
 
 
 class SeanceForm(forms.Form):
@@ -52,7 +53,9 @@ class SeanceForm(forms.Form):
         help_text="Prérempli avec la trame d'animation de l'étape ; repris dans l'invitation.",
     )
 
-    def __init__(self, *args, seance=None, **kwargs):
+    def __init__(self, *args, seance=None, trames=None, **kwargs):
+        """`trames` ({stage: agenda}), for a new meeting: the agenda sent follows the chosen stage unless the
+        user wrote her own (seances.trames.ordre_du_jour_suivi); a page sent back with errors shows it too."""
         if seance is not None and "initial" not in kwargs:
             debut, fin = timezone.localtime(seance.debut), timezone.localtime(seance.fin)
             kwargs["initial"] = {
@@ -66,6 +69,10 @@ class SeanceForm(forms.Form):
                 "ordre_du_jour": seance.ordre_du_jour,
             }
         super().__init__(*args, **kwargs)
+        etape, saisi = self.add_prefix("etape"), self.add_prefix("ordre_du_jour")
+        if trames and self.is_bound and self.data.get(etape) in trames:
+            self.data = self.data.copy()
+            self.data[saisi] = ordre_du_jour_suivi(self.data[etape], self.data.get(saisi, ""), trames)
         self.fields["lien_visio"].error_messages["invalid"] = (
             "Saisissez une adresse web complète, par exemple https://visio.exemple.fr/gt-rh."
         )
@@ -133,10 +140,14 @@ class TramesForm(forms.Form):
     def __init__(self, *args, trames=None, **kwargs):
         super().__init__(*args, **kwargs)
         for etape, libelle in Etape.choices:
+            # The three stages have their trame; another meeting may start empty.
+            autre = etape == Etape.AUTRE
             self.fields[etape] = forms.CharField(
                 label=libelle,
+                required=not autre,
                 widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
                 initial=trames[etape].ordre_du_jour if trames else "",
+                help_text="Laissé vide, une autre réunion part d'un ordre du jour vide." if autre else "",
                 error_messages={"required": f"L'ordre du jour type de l'étape {etape} ne peut pas être vide."},
             )
 

@@ -1,5 +1,8 @@
 """How the space's « dernière activité » words the meetings' audit rows (espace/activite.py merges them)."""
 
+from seances.enums import StatutSeance
+from validation.enums import Etat
+
 PHRASES = {
     "seances.trames": "a modifié les trames d'animation des séances",
     "seances.planification": "a planifié une séance",
@@ -15,4 +18,14 @@ PHRASES = {
     "seances.compte_rendu.renvoi": "a renvoyé un compte rendu avec des commentaires",
     "seances.compte_rendu.reouverture": "a rouvert un compte rendu publié",
     "seances.compte_rendu.restauration": "a restauré une version d'un compte rendu",
+}
+
+# The rows of a status change carry the codes `avant` and `apres`: the meeting's status, the minutes' state.
+ETATS = {
+    "seances.annulation": StatutSeance,
+    "seances.presences": StatutSeance,
+    **{
+        f"seances.compte_rendu.{transition}": Etat
+        for transition in ("soumission", "validation", "publication", "renvoi", "reouverture")
+    },
 }

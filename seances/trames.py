@@ -1,6 +1,7 @@
 """The default agendas of the four kinds of meeting (docs/domaine.md §2: three meetings, three deliverables).
 
-The project team edits them per schéma (TrameAnimation); a new meeting starts from its stage's agenda."""
+The project team edits them per schéma (TrameAnimation); a new meeting starts from its stage's agenda, and
+follows the stage chosen in the form as long as the user has not written her own (`ordre_du_jour_suivi`)."""
 
 from seances.enums import Etape
 
@@ -30,7 +31,23 @@ ORDRES_DU_JOUR = {
 4. Préconisation par activité et modalité envisagée (service commun, mise à disposition, groupement de commandes…).
 5. Livrable : la liste des activités mutualisables, présentée au comité de pilotage après validation des co-pilotes.
 6. Suites à donner : formalisation et calendrier de validation.""",
-    Etape.AUTRE: """1. Objet de la réunion.
-2. Points à traiter.
-3. Suites à donner et prochaine échéance.""",
+    # Another meeting of the group has no common shape: it starts from an empty agenda (the project team
+    # may still write one on the trames page).
+    Etape.AUTRE: "",
 }
+
+
+def _normal(texte: str) -> str:
+    """A text as compared: browsers send a textarea's lines with CRLF, and surrounding blanks do not count."""
+    return texte.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def ordre_du_jour_suivi(etape: str, saisi: str, trames: dict[str, str]) -> str:
+    """The agenda of a new meeting of `etape` from what the form sent: the trame of `etape` when the text
+    is empty or is, as it was, the trame of a stage (the form was pre-filled with one stage's trame, then
+    the stage changed); otherwise the user's own text, kept. static/js/ordre_du_jour.js applies the same
+    rule in the page; this one decides when the page runs without JavaScript."""
+    texte = _normal(saisi)
+    if not texte or any(texte == _normal(t) for t in trames.values()):
+        return trames.get(etape, "")
+    return saisi

@@ -111,13 +111,16 @@ def test_inventaire_unchanged_writes_no_row(cast, territoire, groupe_rh):
 
 def test_soumission(cast, territoire, groupe_rh):
     livrable = soumis(territoire, groupe_rh, cast)
-    verifier(ligne_du_journal("livrables.soumission"), territoire, cast["dgs_bordeaux"], livrable)
+    ligne = ligne_du_journal("livrables.soumission")
+    verifier(ligne, territoire, cast["dgs_bordeaux"], livrable, avant="brouillon", apres="soumis")
 
 
 def test_validation_then_verrouillage(cast, territoire, groupe_rh):
     livrable = verrouille(territoire, groupe_rh, cast)
-    verifier(ligne_du_journal("livrables.validation"), territoire, cast["copilote_rh_commune"], livrable)
-    verifier(ligne_du_journal("livrables.verrouillage"), territoire, cast["copilote_rh_epci"], livrable)
+    # the first visa leaves the deliverable submitted, the second locks it
+    validation, verrouillage = ligne_du_journal("livrables.validation"), ligne_du_journal("livrables.verrouillage")
+    verifier(validation, territoire, cast["copilote_rh_commune"], livrable, avant="soumis", apres="soumis")
+    verifier(verrouillage, territoire, cast["copilote_rh_epci"], livrable, avant="soumis", apres="valide")
 
 
 def test_renvoi(cast, territoire, groupe_rh):
@@ -125,7 +128,8 @@ def test_renvoi(cast, territoire, groupe_rh):
 
     livrable = soumis(territoire, groupe_rh, cast)
     do_renvoyer(livrable, cast["copilote_rh_epci"], "Ajouter Mérignac.")
-    verifier(ligne_du_journal("livrables.renvoi"), territoire, cast["copilote_rh_epci"], livrable)
+    ligne = ligne_du_journal("livrables.renvoi")
+    verifier(ligne, territoire, cast["copilote_rh_epci"], livrable, avant="soumis", apres="renvoye")
 
 
 def test_reouverture(cast, territoire, groupe_rh):
@@ -133,7 +137,8 @@ def test_reouverture(cast, territoire, groupe_rh):
 
     livrable = verrouille(territoire, groupe_rh, cast)
     do_rouvrir(livrable, cast["equipe_projet"], "Une commune a changé d'organisation.")
-    verifier(ligne_du_journal("livrables.reouverture"), territoire, cast["equipe_projet"], livrable)
+    ligne = ligne_du_journal("livrables.reouverture")
+    verifier(ligne, territoire, cast["equipe_projet"], livrable, avant="valide", apres="brouillon")
 
 
 def test_restauration(cast, territoire, groupe_rh):
