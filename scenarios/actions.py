@@ -27,14 +27,19 @@ def _evenement(scenario, user, action, **details):
     )
 
 
-def _nouvelle_version(scenario, user):
+def _nouvelle_version(scenario, user, *champs):
     scenario.version += 1
     scenario.modifie_par = user
-    scenario.save(update_fields=["version", "modifie_par", "modifie_le"])
+    scenario.save(update_fields=["version", "modifie_par", "modifie_le", *champs])
 
 
 def actions_de(scenario):
-    return list(scenario.actions.prefetch_related("communes").order_by("position", "pk"))
+    """The scenario's actions in order, with their communes and their GT3 line's group (its origin label)."""
+    return list(
+        scenario.actions.select_related("ligne_gt3__livrable__groupe")
+        .prefetch_related("communes")
+        .order_by("position", "pk")
+    )
 
 
 def _moteur(valeurs: dict, communes, identifiant: str) -> moteur.Action:
@@ -172,7 +177,13 @@ def do_ajouter_actions(ctx, scenario, user, nouvelles: list[tuple[dict, list, st
         )
         a.communes.set([] if valeurs.get("toutes") else communes)
         creees.append(a)
-    _nouvelle_version(scenario, user)
+    champs = []
+    if scenario.origine == Origine.MANUEL and any(v.get("ligne_gt3") for v, _, _ in plan):
+        # Its origin is stored when it is built: filled from GT3 lines, its label says so from now on
+        # (hand-made actions added before or after are named by the label too: Scenario.provenance).
+        scenario.origine = Origine.GT3
+        champs.append("origine")
+    _nouvelle_version(scenario, user, *champs)
     _evenement(scenario, user, "scenarios.ajout_actions", actions=[a.identifiant for a in creees])
     return creees
 

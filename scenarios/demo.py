@@ -1,6 +1,8 @@
 """Demo of decision support: more GT3 lines with a consensus (SI, BML, CPAJ) so that the priority matrix
 and the optimiser have material, and two scenarios of the project team: the cycle 1 built from the GT3
-lines, and a more ambitious variant with hand-made actions. Called after the deliverables' demo."""
+lines, and a more ambitious variant with hand-made actions. Both are built as on the pages, so that their
+origin is the one the pages store (« à partir des lignes GT3 », « et à la main » for the variant).
+Called after the deliverables' demo."""
 
 from livrables.gt3 import actions as lignes_gt3
 
@@ -91,7 +93,6 @@ def charger(territoire, users: dict) -> None:
         schema,
         equipe,
         "Cycle 1 : paie, comptabilité, marchés",
-        origine="gt3",
         description="Les préconisations GT3 les plus avancées, en deux temps (2027 et 2028).",
     )
     actions.do_ajouter_actions(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 
+from commun.tri import ordonne
 from engine.themes import THEMES
 from engine.vocabulaire import FAISABILITE_RANG
 from livrables.enums import Modalite
@@ -155,7 +156,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, territoire, activites, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["communes"].queryset = territoire.organisations.communes().filter(membre=True).order_by("nom")
+        self.fields["communes"].queryset = ordonne(territoire.organisations.communes().filter(membre=True))
         self.fields["activite"].choices = [("", "– tout le thème –")] + [
             (a.code, f"{a.theme} · {a.libelle}") for a in activites
         ]
@@ -249,7 +250,12 @@ class OptimiseurForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Each is required by its objective only (the engine takes exactly one: engine.optimiseur.optimise),
+        # which the page cannot know before the choice is sent, without JavaScript: not « (facultatif) » but
+        # « (obligatoire si …) » (templates/includes/champ.html), and clean() says which one is missing.
         self.fields["cible"].required = False
+        self.fields["cible"].obligatoire_si = "l'objectif est d'atteindre un coefficient cible"
+        self.fields["budget"].obligatoire_si = "l'objectif est de maximiser le coefficient dans un budget d'ETP"
 
     def clean(self):
         d = super().clean()

@@ -2,6 +2,8 @@
 simulates against the territory's current payroll. A scenario is a working document of the project
 team: every change bumps its version and leaves a row in the audit trail (scenarios/actions.py)."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,6 +12,15 @@ from engine.themes import THEME_CHOICES
 from scenarios.enums import Modalite, Origine
 
 PREMIERE_ANNEE, DERNIERE_ANNEE = 2026, 2032
+
+
+class Provenance(NamedTuple):
+    """What a scenario's origin label says: `debut`, then the working groups whose GT3 lines its actions
+    come from (« du groupe … », each linked to its GT3 list by the template), then `fin`."""
+
+    debut: str
+    groupes: list
+    fin: str = ""
 
 
 class ScenarioQuerySet(models.QuerySet):
@@ -53,6 +64,19 @@ class Scenario(models.Model):
 
     def __str__(self):
         return self.nom
+
+    def provenance(self, actions) -> Provenance:
+        """The origin label (templates/scenarios/includes/origine.html). `actions`: the scenario's actions
+        with `ligne_gt3__livrable__groupe` loaded; the groups come in the order of their first action. An
+        action whose GT3 line was deleted since counts as added by hand (its link is gone)."""
+        if self.origine == Origine.MANUEL:
+            return Provenance(Origine.MANUEL.label, [])
+        groupes = list(dict.fromkeys(a.ligne_gt3.livrable.groupe for a in actions if a.ligne_gt3_id))
+        a_la_main = any(a.ligne_gt3_id is None for a in actions)
+        if self.origine == Origine.OPTIMISEUR:
+            debut = "Proposé par l'optimiseur parmi les lignes GT3" if groupes else Origine.OPTIMISEUR.label
+            return Provenance(debut, groupes, ", complété à la main" if a_la_main else "")
+        return Provenance(Origine.GT3.label, groupes, ", et à la main" if a_la_main else "")
 
 
 class ActionScenario(models.Model):

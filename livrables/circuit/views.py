@@ -17,8 +17,10 @@ from groupes.acces import get_groupe_ou_404
 from groupes.models import GroupeTravail
 from livrables.actions import livrable_de
 from livrables.circuit import actions
+from livrables.circuit.forms import SoumissionForm
 from livrables.circuit.panneaux import PAGES
 from livrables.enums import Modalite, Quadrant, TypeLivrable
+from livrables.gt1.regles import reponses
 from validation import actions as validation
 from validation.enums import Action, Etat
 from validation.forms import RenvoiForm, ReouvertureForm
@@ -72,8 +74,22 @@ def _panneau_visas(livrable, user):
     }
 
 
+def _soumission(territoire, livrable, data=None) -> dict:
+    """The submission form, and the number of communes asked: a GT1 list names the member communes that
+    have not answered (livrables/gt1/regles.py), which the submitter confirms."""
+    if livrable.type != TypeLivrable.INVENTAIRE or livrable.etat not in (Etat.BROUILLON, Etat.RENVOYE):
+        # Nothing to confirm: another deliverable, or a state that refuses the submission anyway (409).
+        return {"form_soumission": SoumissionForm(data), "nb_communes": 0}
+    communes, manquantes = reponses(territoire, livrable)
+    return {"form_soumission": SoumissionForm(data, manquantes=manquantes), "nb_communes": len(communes)}
+
+
 def _page(request, territoire, acces, groupe, livrable, *, erreurs=(), status=200, **formulaires):
     traces, versions = validation.historique(livrable)
+    peut_soumettre = acces.peut_soumettre_livrable(groupe) and livrable.etat in (Etat.BROUILLON, Etat.RENVOYE)
+    soumission = formulaires
+    if peut_soumettre and "form_soumission" not in formulaires:
+        soumission = _soumission(territoire, livrable)
     return render(
         request,
         "livrables/circuit.html",
@@ -90,7 +106,9 @@ def _page(request, territoire, acces, groupe, livrable, *, erreurs=(), status=20
             "dernier_renvoi": next((t for t in traces if t.action == Action.RENVOI), None)
             if livrable.etat == Etat.RENVOYE
             else None,
-            "peut_soumettre": acces.peut_soumettre_livrable(groupe) and livrable.etat in (Etat.BROUILLON, Etat.RENVOYE),
+            "peut_soumettre": peut_soumettre,
+            "form_soumission": soumission.get("form_soumission"),
+            "nb_communes": soumission.get("nb_communes", 0),
             "est_copilote": acces.est_copilote(groupe),
             "peut_rouvrir": acces.peut_rouvrir() and livrable.verrouille,
             "peut_restaurer": acces.peut_consolider(groupe) and livrable.modifiable,
@@ -108,14 +126,17 @@ def circuit(request, code, theme, type):
     return _page(request, territoire, acces, groupe, livrable)
 
 
-def _action(request, code, theme, type, autorise, message, faire, succes, form_class=None, nom_form=""):
+def _action(request, code, theme, type, autorise, message, faire, succes, formulaire=None, nom_form=""):
+    """`formulaire(data, territoire, livrable)`: the action's form, as {nom_form: form, …} for the page
+    shown again when it is refused."""
     territoire, acces, groupe, livrable = _livrable(request, code, theme, type)
     _exiger(autorise(acces, groupe), message)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = form_class(request.POST) if form_class else None
+    formulaires = formulaire(request.POST, territoire, livrable) if formulaire else {}
+    form = formulaires.get(nom_form)
     if form is not None and not form.is_valid():
-        return _page(request, territoire, acces, groupe, livrable, status=400, **{nom_form: form})
+        return _page(request, territoire, acces, groupe, livrable, status=400, **formulaires)
     try:
         faire(livrable, request.user, form)
     except ActionRefusee as exc:
@@ -136,6 +157,8 @@ def soumettre(request, code, theme, type):
         REFUS_SOUMETTRE,
         lambda l, user, _: actions.do_soumettre(l, user),
         "Livrable soumis aux co-pilotes : il attend leurs deux validations.",
+        lambda data, territoire, livrable: _soumission(territoire, livrable, data),
+        "form_soumission",
     )
 
 
@@ -168,7 +191,7 @@ def renvoyer(request, code, theme, type):
         REFUS_VISER,
         lambda l, user, form: actions.do_renvoyer(l, user, form.cleaned_data["commentaire"]),
         "Livrable renvoyé avec votre commentaire.",
-        RenvoiForm,
+        lambda data, *_: {"form_renvoi": RenvoiForm(data)},
         "form_renvoi",
     )
 
@@ -184,7 +207,7 @@ def rouvrir(request, code, theme, type):
         REFUS_ROUVRIR,
         lambda l, user, form: actions.do_rouvrir(l, user, form.cleaned_data["motif"]),
         "Livrable rouvert : il repasse en brouillon et devra être soumis à nouveau.",
-        ReouvertureForm,
+        lambda data, *_: {"form_reouverture": ReouvertureForm(data)},
         "form_reouverture",
     )
 

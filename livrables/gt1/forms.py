@@ -1,11 +1,16 @@
 """The form of a commune's GT1 list: one form per activity of the theme, in one formset."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 
 OUI_NON = [("", "non renseigné"), ("oui", "oui"), ("non", "non")]
 
 
 class InventaireForm(forms.Form):
+    # The field's name in the banner above a refused list (« Paie (RH-PAIE), réponse oui ou non : … ») when its label
+    # is a question.
+    NOMS_COURTS = {"exerce": "réponse oui ou non"}
+
     exerce = forms.ChoiceField(
         label="La commune exerce-t-elle cette activité ?", choices=OUI_NON, required=False, widget=forms.RadioSelect
     )
@@ -51,6 +56,11 @@ class InventaireForm(forms.Form):
             self.fields["autres_sous_activites"].label = "Sous-activités exercées"
             self.fields["autres_sous_activites"].help_text = "Une par ligne."
 
+    def nom_court(self, nom: str) -> str:
+        """« ETP », « spécificités », « sous-activités exercées » (its label, as it is on this row)…"""
+        label = self.NOMS_COURTS.get(nom) or str(self.fields[nom].label)
+        return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
     def clean(self):
         data = super().clean()
         if data.get("exerce") == "non" and data.get("etp"):
@@ -80,6 +90,22 @@ class BaseInventaireFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index):
         activite = self.activites[index] if index is not None and index < len(self.activites) else self.activites[-1]
         return {"activite": activite, "etp_paie": self.etp_paie_par_activite.get(activite.pk)}
+
+    def erreurs_par_activite(self) -> list[dict]:
+        """What the banner above a refused list says: every error of every activity's row, as {activite,
+        champ (its short name), message, ancre (the id of the field's first input, which the banner links
+        to)}, in the order of the page."""
+        erreurs = []
+        for form in self.forms:
+            for nom, messages in form.errors.items():
+                if nom == NON_FIELD_ERRORS:
+                    champ, ancre = "", f"activite-{form.activite.code}"
+                else:
+                    bf = form[nom]
+                    # A list of radio buttons or boxes has no id of its own: its first choice's.
+                    champ, ancre = form.nom_court(nom), bf.id_for_label or f"{bf.auto_id}_0"
+                erreurs += [{"activite": form.activite, "champ": champ, "message": m, "ancre": ancre} for m in messages]
+        return erreurs
 
     def clean(self):
         if self.total_form_count() != len(self.activites):

@@ -3,12 +3,33 @@ activities and the member communes it lists, and the ETP the payroll suggests fo
 to who may fill that commune's list and sees its detail."""
 
 from decimal import Decimal
+from typing import NamedTuple
 
+from commun.tri import trie_par_nom
 from referentiel.models import Activite
 
 
 def communes_du_territoire(territoire):
-    return list(territoire.organisations.communes().filter(membre=True).order_by("nom", "code"))
+    """The member communes in French alphabetical order (Bègles before Bruges), homonyms by code."""
+    return trie_par_nom(territoire.organisations.communes().filter(membre=True).order_by("code"))
+
+
+def communes_repondues(lignes) -> set[int]:
+    """The ids of the communes that answered, among a GT1 list's rows: a commune has answered when it said,
+    for at least one activity, whether it exercises it (an ETP or specifics alone are no answer)."""
+    return {l.commune_id for l in lignes if l.exerce is not None}
+
+
+class Reponses(NamedTuple):
+    communes: list  # the member communes the list asks, in French alphabetical order
+    manquantes: list  # those that have not answered, in the same order
+
+
+def reponses(territoire, livrable) -> Reponses:
+    """Who answered a GT1 list (two queries): what its submission warns about."""
+    communes = communes_du_territoire(territoire)
+    repondu = communes_repondues(livrable.inventaire.filter(exerce__isnull=False).only("commune_id", "exerce"))
+    return Reponses(communes, [c for c in communes if c.pk not in repondu])
 
 
 def activites_du_theme(territoire, theme, avec_sous_activites=False):

@@ -19,7 +19,13 @@ from livrables.enums import TypeLivrable
 from livrables.gt1 import actions
 from livrables.gt1.actions import REFUS_REMPLIR
 from livrables.gt1.forms import InventaireFormSet
-from livrables.gt1.regles import activites_du_theme, communes_du_territoire, etp_paie_visible, etp_propose
+from livrables.gt1.regles import (
+    activites_du_theme,
+    communes_du_territoire,
+    communes_repondues,
+    etp_paie_visible,
+    etp_propose,
+)
 from livrables.models import LigneInventaire
 from referentiel.models import Activite
 
@@ -137,6 +143,7 @@ def commune(request, code, theme, commune):
             "peut_remplir": peut_remplir,
             "modifiable": livrable.modifiable,
             "erreurs": erreurs,
+            "erreurs_activites": formset.erreurs_par_activite() if formset.is_bound else [],
             "voit_paie": voit_paie,
         },
         status=status,
@@ -157,7 +164,7 @@ def consolide(request, code, theme):
             "activite_id", "commune_id", "exerce", "etp", "specificites"
         )
     }
-    repondu = {c for (_, c), l in cellules.items() if l.exerce is not None}
+    repondu = communes_repondues(cellules.values())
     discussions = _commentaires_par_activite(groupe)
     lignes = []
     for a in activites:

@@ -1,7 +1,9 @@
 """GT1 « liste des activités par domaine »: a commune's page (one form for the theme's activities), the
 consolidated view, the rights (a DGS fills her own commune only) and the lock."""
 
+import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -290,3 +292,35 @@ def test_activity_page_shows_every_commune_and_the_groups_thread(cast, territoir
     # Another group's theme does not show this activity.
     autre = reverse("livrables:gt1_activite", kwargs={"code": territoire.code, "theme": "FIN", "activite": "RH-PAIE"})
     assert client.get(autre).status_code == 404
+
+
+def test_the_error_banner_names_each_wrong_activity_and_links_to_its_field(cast, territoire, groupe_rh, connecte):
+    # Issue 11, point 9: not a generic « corrigez les champs signalés » over a page of 10+ activities.
+    acts = {a.code: (i, a) for i, a in enumerate(activites(territoire))}
+    client = connecte(cast["dgs_bordeaux"])
+    response = client.post(
+        url_commune(territoire, BORDEAUX),
+        donnees(
+            territoire,
+            RH_PAIE={"exerce": "oui", "etp": "-1"},
+            RH_FORM={"exerce": "non", "etp": "2"},
+            RH_RECR={"exerce": "peut-être"},
+        ),
+    )
+    assert response.status_code == 400
+    text = unescape(response.content.decode())
+    bandeau = text.split('id="erreurs-inventaire"')[1].split("</div>")[0]
+    assert "La liste de Bordeaux n'a pas été enregistrée" in bandeau and "à corriger dans 3 activités" in bandeau
+
+    def lien(code, champ, libelle):
+        i, a = acts[code]
+        return f'<a href="#id_activites-{i}-{champ}">{a.libelle} ({a.code}), {libelle}</a> : '
+
+    assert lien("RH-PAIE", "etp", "ETP") + "Le nombre d'ETP ne peut pas être négatif." in bandeau
+    assert lien("RH-FORM", "etp", "ETP") + "La commune n'exerce pas cette activité" in bandeau
+    assert lien("RH-RECR", "exerce_0", "réponse oui ou non") + "Sélectionnez un choix valide" in bandeau
+    # Each link leads to a field of the page, where the error is said again.
+    for ancre in re.findall(r'href="#([^"]+)"', bandeau):
+        assert f'id="{ancre}"' in text
+    i, _ = acts["RH-RECR"]
+    assert f'id="id_activites-{i}-exerce_error"' in text

@@ -25,7 +25,8 @@ MATRIX = {
     ("livrables:gt1_commune", "post"): only({"equipe_projet", "dgs_bordeaux"}, 400),
     ("livrables:circuit", "get"): members(200),
     ("livrables:circuit_soumettre", "get"): only(SOUMETTEURS_FIN, 405),
-    ("livrables:circuit_soumettre", "post"): only(SOUMETTEURS_FIN, 302),
+    # FIN's list has no answer: submitting it takes a confirmation the empty POST does not carry.
+    ("livrables:circuit_soumettre", "post"): only(SOUMETTEURS_FIN, 400),
     ("livrables:circuit_viser", "get"): only(COPILOTES, 405),
     ("livrables:circuit_viser", "post"): only(COPILOTES, 302),
     ("livrables:circuit_renvoyer", "get"): only(COPILOTES, 405),

@@ -2,6 +2,8 @@
 selection becomes a scenario. Small payroll of tests/cast.py: 267 000 / 667 000 before; Bordeaux has
 126 000 € (3 ETP) of RH, all on RH-PAIE, and 200 000 € (5 ETP) of FIN-BUDG."""
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -117,3 +119,22 @@ def test_only_scenario_builders_run_it(cast, territoire, lignes, connecte):
 def test_without_payroll_there_is_nothing_to_optimise(cast, territoire, connecte):
     response = connecte(cast["equipe_projet"]).post(url(territoire), {"mode": "cible", "cible": "55", "annee": "2026"})
     assert response.status_code == 422 and "rien à optimiser" in response.content.decode()
+
+
+def label(page: str, champ: str) -> str:
+    return unescape(page.split(f'<label for="id_{champ}">')[1].split("</label>")[0])
+
+
+def test_the_target_and_the_budget_say_which_objective_requires_them(cast, territoire, lignes, connecte):
+    # The engine takes exactly one of a target and a budget: neither is « facultatif » (issue 11, point 9).
+    client = connecte(cast["equipe_projet"])
+    page = client.get(url(territoire)).content.decode()
+    cible, budget = label(page, "cible"), label(page, "budget")
+    assert "facultatif" not in cible and "obligatoire si l'objectif est d'atteindre un coefficient cible" in cible
+    assert "facultatif" not in budget and "obligatoire si l'objectif est de maximiser le coefficient" in budget
+    assert "(facultatif)" in label(page, "plafond_annuel")  # truly optional: no yearly cap
+    # Empty target with the budget objective: it runs; empty budget with it: the error names the budget.
+    response = client.post(url(territoire), {"mode": "budget", "cible": "", "budget": "4", "annee": "2026"})
+    assert response.status_code == 200 and "Sélection optimale" in response.content.decode()
+    response = client.post(url(territoire), {"mode": "budget", "cible": "55", "budget": "", "annee": "2026"})
+    assert response.status_code == 400 and "indiquez le nombre d&#x27;ETP déplacés au plus" in response.content.decode()
