@@ -6,5 +6,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         from documents.panneaux import inscrire_panneau
+        from documents.taches import inscrire_taches
 
         inscrire_panneau()
+        inscrire_taches()

@@ -8,6 +8,15 @@ from echanges import cibles, mentions
 
 
 def _ligne(notif) -> dict:
+    if notif.tache:
+        return {
+            "notification": notif,
+            "auteur": "Mutualis",
+            "motif": notif.get_motif_display(),
+            "sujet": notif.libelle,
+            "texte": "",
+            "url": settings.SITE_URL.rstrip("/") + notif.url,
+        }
     commentaire = notif.commentaire
     objet = commentaire.cible
     auteur = mentions.nom(commentaire.auteur) if commentaire.auteur else "Un utilisateur supprimé"
@@ -24,7 +33,10 @@ def _ligne(notif) -> dict:
 
 def notification(notif) -> mail.EmailMessage:
     ligne = _ligne(notif)
-    sujet = f"{ligne['auteur']} {ligne['motif']} – {notif.territoire.nom}"
+    if notif.tache:
+        sujet = f"Une action vous attend : {notif.libelle} – {notif.territoire.nom}"
+    else:
+        sujet = f"{ligne['auteur']} {ligne['motif']} – {notif.territoire.nom}"
     corps = render_to_string("echanges/email_notification.txt", {**ligne, "territoire": notif.territoire})
     return mail.EmailMessage(sujet[:200], corps, settings.DEFAULT_FROM_EMAIL, [notif.destinataire.email])
 

@@ -50,10 +50,18 @@ class Commentaire(models.Model):
 
 
 class Notification(models.Model):
+    """A comment that concerns the recipient (a mention, a reply), or an action that started waiting for
+    her (commun/taches.py: `tache` is the wait's key, `libelle` and `url` what and where)."""
+
     destinataire = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     territoire = models.ForeignKey("territoire.Territoire", on_delete=models.CASCADE, related_name="+")
-    commentaire = models.ForeignKey(Commentaire, on_delete=models.CASCADE, related_name="notifications")
+    commentaire = models.ForeignKey(
+        Commentaire, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
     motif = models.CharField("motif", max_length=10, choices=Motif.choices)
+    tache = models.CharField("action attendue (clé)", max_length=200, blank=True)
+    libelle = models.CharField("action attendue", max_length=400, blank=True)
+    url = models.CharField("page de l'action", max_length=300, blank=True)
     creee_le = models.DateTimeField("date", auto_now_add=True, db_index=True)
     lue_le = models.DateTimeField("lue le", null=True, blank=True)
     envoyee_le = models.DateTimeField("envoyée par courriel le", null=True, blank=True)
@@ -61,7 +69,19 @@ class Notification(models.Model):
     class Meta:
         verbose_name = "notification"
         ordering = ["-creee_le", "-id"]
-        constraints = [models.UniqueConstraint(fields=["destinataire", "commentaire"], name="notification_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["destinataire", "commentaire"], name="notification_unique"),
+            models.UniqueConstraint(
+                fields=["destinataire", "territoire", "tache"],
+                condition=~models.Q(tache=""),
+                name="notification_tache_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(commentaire__isnull=False, tache="")
+                | models.Q(commentaire__isnull=True, motif="tache") & ~models.Q(tache=""),
+                name="notification_commentaire_ou_tache",
+            ),
+        ]
         indexes = [models.Index(fields=["destinataire", "territoire", "lue_le"])]
 
     @property

@@ -86,6 +86,9 @@ def notifications(request, code):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     liste = list(mes_notifications(request.user, territoire)[:200])
     for notif in liste:
+        if notif.tache:  # an action that started waiting: its words and page are stored
+            notif.sujet = notif.libelle
+            continue
         c = notif.commentaire
         objet = c.cible
         notif.auteur_nom = mentions.nom(c.auteur) if c.auteur else "Utilisateur supprimé"

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import reverse
 
+from commun.taches import a_faire
 from comptes.perms import get_territoire_ou_404
 from engine.coefficient import compute_coefficient
 from masse_salariale.confidentialite import lecture
@@ -17,8 +17,7 @@ def accueil(request, code):
 
     from espace.activite import derniere_activite
     from groupes.models import GroupeTravail
-    from masse_salariale.models import Lot
-    from seances.etat import a_faire, etats_par_groupe
+    from seances.etat import etats_par_groupe
     from seances.models import Seance
 
     territoire, acces = get_territoire_ou_404(request.user, code)
@@ -31,15 +30,7 @@ def accueil(request, code):
     ]
     now = timezone.now()
     prochaines = list(Seance.objects.a_venir(now).filter(groupe__schema=schema).select_related("groupe")[:6])
-    taches = list(a_faire(acces, request.user))
-    lots = Lot.objects.a_confirmer().visibles(acces)
-    taches += [
-        {
-            "libelle": f"Confirmer le lot de masse salariale « {lot.fichier} » ({lot.annee})",
-            "url": reverse("masse_salariale:lot", kwargs={"code": territoire.code, "pk": lot.pk}),
-        }
-        for lot in lots
-    ]
+    taches = a_faire(acces, request.user, now)
     return render(
         request,
         "espace/accueil.html",

@@ -73,8 +73,17 @@ def payroll_csv(territoire, seed: int, scale: float) -> bytes:
     return buffer.getvalue()
 
 
-@transaction.atomic
 def charger_demo() -> None:
+    from django.test.utils import override_settings
+
+    # The demo's invitations, submissions and notifications are recorded as sent, but go nowhere: the
+    # e-mails leave after the commit, so the whole transaction is inside.
+    with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
+        _charger()
+
+
+@transaction.atomic
+def _charger() -> None:
     from masse_salariale.actions import do_confirmer_lot, do_preparer_lot
     from mutualis.installation import do_installer_territoire
     from territoire.actions import description_officielle
@@ -109,13 +118,9 @@ def charger_demo() -> None:
         )
         do_confirmer_lot(lot, users["equipe-projet"])
 
-    from django.test.utils import override_settings
-
     from mutualis.demo_espace import charger_espace
 
-    # The demo's invitations are recorded as sent, but go nowhere.
-    with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
-        charger_espace(territoire, users)
+    charger_espace(territoire, users)
 
 
 def texte_logins(url: str) -> str:

@@ -7,6 +7,8 @@ class SeancesConfig(AppConfig):
     def ready(self):
         from seances.commentaires import inscrire_cibles
         from seances.panneaux import inscrire_panneau
+        from seances.taches import inscrire_taches
 
         inscrire_cibles()
         inscrire_panneau()
+        inscrire_taches()

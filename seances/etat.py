@@ -1,16 +1,13 @@
 """Where the groups' meetings stand, in French, for the space's home page, the group page and the
 meetings list: pure reading, a bounded number of queries whatever the number of meetings."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
 from commun.formatage import date as date_fr
-from comptes.enums import Role
 from seances.enums import Etape
 from seances.models import CompteRendu, Seance
 from validation.enums import Etat
-from validation.models import Visa
 
 ETAPES_GT = (Etape.GT1, Etape.GT2, Etape.GT3)
 
@@ -94,60 +91,3 @@ def etats_par_groupe(schema, now=None) -> dict[tuple[str, str], dict]:
             "url": url_seance(seance, code),
         }
     return etats
-
-
-def _libelle(seance) -> str:
-    return f"{seance} du {date_fr(timezone.localtime(seance.debut))}"
-
-
-def a_faire(acces, user, now=None) -> list[dict]:
-    """What awaits `user` in the territory of `acces`, as [{libelle, url}]: minutes awaiting her visa as
-    a co-pilot, minutes returned to a group she takes part in, meetings held without minutes and
-    meetings whose attendance is not recorded (where she may write or schedule). Five queries at most."""
-    now = now or timezone.now()
-    schema = acces.territoire.schemas.order_by("-mandat").first()
-    if schema is None or not user.is_authenticated:
-        return []
-    code = acces.territoire.code
-    groupes = {g.pk: g for g in schema.groupes.all()}
-    taches = []
-
-    def ajouter(quoi, seance, ancre):
-        seance.groupe = groupes[seance.groupe_id]  # no query per meeting
-        taches.append({"libelle": f"{quoi} : {_libelle(seance)}", "url": url_seance(seance, code) + ancre})
-
-    roles_visa = {}
-    for role, groupe_id in acces.habilitations:
-        if role in (Role.COPILOTE_COMMUNE, Role.COPILOTE_EPCI) and groupe_id in groupes:
-            roles_visa.setdefault(groupe_id, set()).add(str(role))
-    a_viser = list(
-        CompteRendu.objects.filter(etat=Etat.SOUMIS, seance__groupe_id__in=roles_visa)
-        .select_related("seance")
-        .order_by("seance__debut")
-    )
-    if a_viser:
-        donnes = set(
-            Visa.objects.filter(
-                content_type=ContentType.objects.get_for_model(CompteRendu), object_id__in=[cr.pk for cr in a_viser]
-            ).values_list("object_id", "version", "role")
-        )
-        for cr in a_viser:
-            if any((cr.pk, cr.version, role) not in donnes for role in roles_visa[cr.seance.groupe_id]):
-                ajouter("Valider le compte rendu", cr.seance, "#compte-rendu")
-
-    participe = [pk for pk, g in groupes.items() if acces.participe(g)]
-    for cr in (
-        CompteRendu.objects.filter(etat=Etat.RENVOYE, seance__groupe_id__in=participe)
-        .select_related("seance")
-        .order_by("seance__debut")
-    ):
-        ajouter("Reprendre le compte rendu renvoyé", cr.seance, "#compte-rendu")
-
-    redige = [pk for pk, g in groupes.items() if acces.peut_rediger(g)]
-    planifie = [pk for pk, g in groupes.items() if acces.peut_planifier(g)]
-    passees = Seance.objects.actives().filter(fin__lte=now).order_by("debut")
-    for seance in passees.filter(groupe_id__in=redige, compte_rendu__isnull=True):
-        ajouter("Rédiger le compte rendu", seance, "#compte-rendu")
-    for seance in passees.filter(groupe_id__in=planifie, presences_saisies_le__isnull=True):
-        ajouter("Saisir les présences", seance, "#participants")
-    return taches

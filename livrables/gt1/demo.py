@@ -1,6 +1,7 @@
 """Demo of GT1: the « liste des activités par domaine » filled for every theme by Bordeaux, Mérignac,
 Pessac, Talence and three more communes, with ETP taken from the current payroll where there is some
-(else a plausible figure from the population) and specifics; submitted and validated by both co-pilots
+(else a plausible figure from the population) and specifics (Bordeaux and Mérignac have answered half of the
+activities of the two groups still open); submitted and validated by both co-pilots
 for most themes. Everything goes through the actions (gt1/actions.py, circuit/actions.py), so the
 deliverables carry their versions and history. Called with the territory and the demo's users (by
 login, « dgs-bordeaux » ; the tests' cast spelling « dgs_bordeaux » is accepted too). Deterministic."""
@@ -14,6 +15,7 @@ BORDEAUX, MERIGNAC, PESSAC, TALENCE = "33063", "33281", "33318", "33522"
 NOMMEES = (BORDEAUX, MERIGNAC, PESSAC, TALENCE)
 AUTRES = 3  # the next most populous communes also answer
 NON_VALIDES = ("ECO", "TIDP")  # still to validate: the group has not met for GT1 yet
+EN_COURS = (BORDEAUX, MERIGNAC)  # whose lists of the groups above are half filled
 
 # Who answers for each commune (demo logins), else the project team.
 REPONDANTS = {BORDEAUX: "dgs-bordeaux", MERIGNAC: "dgs-merignac", PESSAC: "copilote-rh-commune", TALENCE: "membre-rh"}
@@ -80,7 +82,10 @@ def charger(territoire, users: dict) -> dict:
             hasard = random.Random(f"{groupe.theme}-{commune.code}")
             auteur = _utilisateur(users, REPONDANTS.get(commune.code, "")) or equipe
             valeurs, etp_paie = {}, {}
-            for activite in activites.get(groupe.theme, []):
+            du_theme = activites.get(groupe.theme, [])
+            for rang, activite in enumerate(du_theme):
+                if groupe.theme in NON_VALIDES and commune.code in EN_COURS and rang >= len(du_theme) // 2:
+                    continue  # these lists are half filled: the DGS still have answers to give
                 etp = paie.get((commune.code, activite.code))
                 if etp is not None:
                     etp_paie[activite.pk] = etp

@@ -104,4 +104,10 @@ def charger(territoire, users: dict) -> dict:
         do_reformuler_element(
             livrables["FIN"], equipe, c, "Délais de paiement supérieurs à 30 jours dans plusieurs communes"
         )
+    # The RH grid submitted by the EPCI's co-pilot, who has validated it: the commune's visa is awaited.
+    if a and b and copilote is not equipe:
+        from livrables.circuit.actions import do_soumettre, do_viser
+
+        do_soumettre(livrables["RH"], copilote)
+        do_viser(livrables["RH"], copilote)
     return livrables

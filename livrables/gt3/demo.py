@@ -30,6 +30,17 @@ LIGNES = {
             ((2, "4"), (3, "4+"), (2, "4")),
             None,
         ),
+        (
+            "RH-RECR",
+            "Jurys, fiches de poste, marque employeur",
+            "Les communes recrutent les mêmes profils rares : une bourse de l'emploi partagée éviterait la "
+            "concurrence.",
+            "prestation",
+            "toutes",
+            "",
+            (None, (3, "2"), None),
+            None,
+        ),
     ],
     "FIN": [
         (

@@ -1,12 +1,14 @@
 """The validation circuit of a deliverable (generic over GT1, GT2, GT3): submit, both co-pilots'
 validations lock it, return with a comment, reopen with a reason, history, old versions, restore."""
 
+import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.urls import reverse
 
-from tests.cast import BORDEAUX
+from tests.cast import BORDEAUX, MERIGNAC, PESSAC, TALENCE
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +16,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def groupe_rh(territoire):
     return territoire.schemas.get().groupes.get(theme="RH")
+
+
+# Only Bordeaux answers in `remplir`: submitting its GT1 list takes the submitter's confirmation.
+MALGRE = {"malgre_manquantes": "on"}
 
 
 def url(territoire, name, type="GT1", **kwargs):
@@ -46,7 +52,7 @@ def test_full_circuit_through_the_pages(cast, territoire, groupe_rh, connecte, c
     assert "Brouillon" in text and "Soumettre aux co-pilotes" in text
     assert "Inventaire de Bordeaux : 1 activité modifiée" in text  # the history says what changed
 
-    assert client.post(url(territoire, "circuit_soumettre")).status_code == 302
+    assert client.post(url(territoire, "circuit_soumettre"), MALGRE).status_code == 302
     livrable.refresh_from_db()
     assert livrable.etat == "soumis"
     # A DGS is no co-pilot: she cannot validate.
@@ -165,11 +171,12 @@ def test_submission_emails_each_copilot_after_commit(
     remplir(groupe_rh, cast)
     client = connecte(cast["copilote_rh_commune"])  # a co-pilot submitting is not e-mailed herself
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(url(territoire, "circuit_soumettre")).status_code == 302
-    assert [m.to for m in mailoutbox] == [[cast["copilote_rh_epci"].email]]
-    message = mailoutbox[0]
-    assert "soumis à votre visa" in message.subject and "Ressources humaines" in message.subject
-    assert url(territoire, "circuit") in message.body and "version 2" in message.body
+        assert client.post(url(territoire, "circuit_soumettre"), MALGRE).status_code == 302
+    visas = [m for m in mailoutbox if "Valider le livrable" in m.subject]
+    assert [m.to for m in visas] == [[cast["copilote_rh_epci"].email]]
+    message = visas[0]
+    assert "GT1 – liste des activités par domaine du groupe Ressources humaines" in message.subject
+    assert url(territoire, "circuit") in message.body
 
 
 def test_a_failing_mail_server_does_not_undo_the_submission(
@@ -183,8 +190,53 @@ def test_a_failing_mail_server_does_not_undo_the_submission(
     monkeypatch.setattr(mail.backends.locmem.EmailBackend, "send_messages", panne)
     livrable = remplir(groupe_rh, cast)
     with django_capture_on_commit_callbacks(execute=True):
-        assert connecte(cast["dgs_bordeaux"]).post(url(territoire, "circuit_soumettre")).status_code == 302
+        assert connecte(cast["dgs_bordeaux"]).post(url(territoire, "circuit_soumettre"), MALGRE).status_code == 302
     livrable.refresh_from_db()
     assert livrable.etat == "soumis"
-    assert "courriel de demande de visa non envoyé" in caplog.text
-    assert "courriel de demande de visa non envoyé" in caplog.text
+    assert "courriel de notification" in caplog.text and "non envoyé" in caplog.text
+
+
+def test_a_gt1_list_with_missing_communes_is_submitted_once_the_submitter_confirms(
+    cast, territoire, groupe_rh, connecte
+):
+    # Issue 11, point 9: 7 communes of 28 answering could be submitted without a word. Names in French
+    # order: « Bègles » before « Bruges » (bytes would put « Bruges » first).
+    territoire.organisations.filter(code=MERIGNAC).update(nom="Bruges")
+    territoire.organisations.filter(code=PESSAC).update(nom="Bègles")
+    livrable = remplir(groupe_rh, cast)  # Bordeaux only
+    client = connecte(cast["dgs_bordeaux"])
+    page = unescape(client.get(url(territoire, "circuit")).content.decode())
+    alerte = page.split('id="communes-manquantes"')[1].split("</div>")[0]
+    assert "3 communes sur 4 n'ont pas répondu" in alerte
+    assert re.findall(r">([^<>]+)</a>", alerte) == ["Bègles", "Bruges", "Talence"]
+    assert "Soumettre malgré les communes manquantes" in page
+
+    response = client.post(url(territoire, "circuit_soumettre"))
+    assert response.status_code == 400
+    livrable.refresh_from_db()
+    assert livrable.etat == "brouillon"
+    page = unescape(response.content.decode())
+    alerte = page.split('id="communes-manquantes"')[1].split("</div>")[0]
+    assert re.findall(r">([^<>]+)</a>", alerte) == ["Bègles", "Bruges", "Talence"]
+    assert "Livrable non soumis : 3 communes n'ont pas répondu." in page
+
+    assert client.post(url(territoire, "circuit_soumettre"), MALGRE).status_code == 302
+    livrable.refresh_from_db()
+    assert livrable.etat == "soumis"
+
+
+def test_a_gt1_list_every_commune_answered_is_submitted_directly(cast, territoire, groupe_rh, connecte):
+    from livrables.gt1.actions import do_enregistrer_inventaire
+
+    livrable = remplir(groupe_rh, cast)
+    paie = territoire.activites.get(code="RH-PAIE")
+    for code in (MERIGNAC, PESSAC, TALENCE):
+        commune = territoire.organisations.get(code=code)
+        non = {"exerce": False, "etp": None, "sous_activites": "", "specificites": ""}  # « non » is an answer
+        do_enregistrer_inventaire(livrable, commune, cast["equipe_projet"], {paie.pk: non})
+    client = connecte(cast["dgs_bordeaux"])
+    page = client.get(url(territoire, "circuit")).content.decode()
+    assert "communes-manquantes" not in page and "malgre_manquantes" not in page
+    assert client.post(url(territoire, "circuit_soumettre")).status_code == 302
+    livrable.refresh_from_db()
+    assert livrable.etat == "soumis"

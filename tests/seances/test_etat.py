@@ -15,8 +15,9 @@ from seances.actions import (
     do_soumettre_compte_rendu,
     do_valider_compte_rendu,
 )
-from seances.etat import a_faire, etats_par_groupe
+from seances.etat import etats_par_groupe
 from seances.panneaux import contexte_groupe
+from seances.taches import taches as a_faire_seances
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,10 @@ def test_states_take_three_queries_whatever_the_number_of_meetings(
 
 def test_what_awaits_each_user(territoire, cast, url, tenue_hier):
     def libelles(role):
-        return [t["libelle"].split(" :")[0] for t in a_faire(acces_pour(cast[role], territoire), cast[role])]
+        return [
+            t.libelle.split(" :")[0]
+            for t in a_faire_seances(acces_pour(cast[role], territoire), cast[role], timezone.now())
+        ]
 
     # held yesterday: minutes to write (group and team), attendance to record (planners)
     assert libelles("membre_rh") == ["Rédiger le compte rendu"]
@@ -80,8 +84,8 @@ def test_what_awaits_each_user(territoire, cast, url, tenue_hier):
     assert libelles("copilote_rh_commune") == ["Valider le compte rendu"]
     assert libelles("copilote_rh_epci") == ["Valider le compte rendu"]
     assert libelles("membre_rh") == []
-    taches = a_faire(acces_pour(cast["copilote_rh_epci"], territoire), cast["copilote_rh_epci"])
-    assert taches[0]["url"] == url("seance", tenue_hier) + "#compte-rendu"
+    taches = a_faire_seances(acces_pour(cast["copilote_rh_epci"], territoire), cast["copilote_rh_epci"], timezone.now())
+    assert taches[0].url == url("seance", tenue_hier) + "#compte-rendu"
 
     do_valider_compte_rendu(cr, cast["copilote_rh_commune"])
     assert libelles("copilote_rh_commune") == [] and libelles("copilote_rh_epci") == ["Valider le compte rendu"]
@@ -96,10 +100,8 @@ def test_what_awaits_takes_a_bounded_number_of_queries(territoire, cast, planifi
         planifier(debut + dt.timedelta(days=2 * i))
     acces = acces_pour(cast["equipe_projet"], territoire)
     with django_assert_max_num_queries(7):
-        taches = a_faire(acces, cast["equipe_projet"])
-    assert len(taches) == 40 and taches[0]["libelle"].startswith(
-        "Rédiger le compte rendu : GT1 Ressources humaines du "
-    )
+        taches = a_faire_seances(acces, cast["equipe_projet"], timezone.now())
+    assert len(taches) == 40 and taches[0].libelle.startswith("Rédiger le compte rendu : GT1 Ressources humaines du ")
 
 
 def test_group_panel_shows_next_and_held_meetings(territoire, cast, groupe_rh, a_venir, tenue_hier):

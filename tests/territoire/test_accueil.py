@@ -70,9 +70,10 @@ def test_a_staged_batch_is_on_the_importer_to_do_list(connecte, cast, territoire
 
     do_preparer_lot(territoire, payroll_small, "paie.csv", 2025, cast["equipe_projet"])
     assert (
-        "Confirmer le lot de masse salariale" in accueil(connecte(cast["equipe_projet"]), territoire).content.decode()
+        "Confirmer ou abandonner le lot de masse salariale 2025"
+        in accueil(connecte(cast["equipe_projet"]), territoire).content.decode()
     )
-    assert "Confirmer le lot" not in accueil(connecte(cast["dgs_bordeaux"]), territoire).content.decode()
+    assert "Confirmer ou abandonner" not in accueil(connecte(cast["dgs_bordeaux"]), territoire).content.decode()
 
 
 def test_home_page_runs_a_bounded_number_of_queries(connecte, cast, territoire, django_assert_max_num_queries):
