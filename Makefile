@@ -18,10 +18,12 @@ install:
 install-test:
 	@scripts/install.sh --test
 
+# The links of the e-mails (invitations, notifications) name the address the demo is served on.
+run: export MUTUALIS_SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	.venv/bin/mutualis migrate --noinput
 	.venv/bin/mutualis demo --si-vide
-	@MUTUALIS_SITE_URL=http://$(HOST):$(PORT) .venv/bin/mutualis logins-demo
+	@.venv/bin/mutualis logins-demo
 	.venv/bin/mutualis runserver --insecure $(HOST):$(PORT)
 
 test: install-test

@@ -102,7 +102,11 @@ def matrice(paie, organisations, functional, lecture: Lecture) -> dict:
     return {"themes": [THEME_BY_CODE[t] for t in functional], "lignes": grid}
 
 
-def _fine_rows(paie, lecture: Lecture, employeur, theme, dest, names) -> list[Ligne]:
+def _theme(code: str) -> str:
+    return THEME_BY_CODE[code].label if code in THEME_BY_CODE else code
+
+
+def _fine_rows(paie, lecture: Lecture, employeur, theme, dest, names, activites) -> list[Ligne]:
     frame = _dest(paie.agregats).filter(
         (pl.col("employeur") == employeur) & (pl.col("theme") == theme) & (pl.col("dest") == dest)
     )
@@ -117,8 +121,9 @@ def _fine_rows(paie, lecture: Lecture, employeur, theme, dest, names) -> list[Li
             montant=lecture.atomes([(employeur, theme, r["activite"], r["situation"], r["beneficiaire"])]),
             etp=r["etp_ligne"],
             extra={
-                "theme": theme,
+                "theme": _theme(theme),
                 "activite": r["activite"],
+                "activite_libelle": activites.get(r["activite"], ""),
                 "situation": SITUATIONS.get(r["situation"], ""),
                 "beneficiaire": names.get(r["beneficiaire"], r["beneficiaire"]),
                 "etp_categories": [r["etp_A"], r["etp_B"], r["etp_C"]],
@@ -130,12 +135,19 @@ def _fine_rows(paie, lecture: Lecture, employeur, theme, dest, names) -> list[Li
 
 
 def detail(
-    paie, result: CoefficientResult, lecture: Lecture, names: dict[str, str], employeur=None, theme=None, part=None
+    paie,
+    result: CoefficientResult,
+    lecture: Lecture,
+    names: dict[str, str],
+    activites: dict[str, str],
+    employeur=None,
+    theme=None,
+    part=None,
 ) -> tuple[list[Ligne], Montant, bool]:
     """The cells behind a figure, as the grid shows them to this reader; for an employer whose every
     figure the reader sees, its fine rows (activity × situation × beneficiary, ETP per category). In the
     numerator, the communes' agents made available to the EPCI form one row per theme (a published
-    line). Returns (rows, total, fine)."""
+    line). `activites`: the referential's names by code. Returns (rows, total, fine)."""
     epci = result.epci
     themes_ = [theme] if theme else list(result.functional_themes)
     etp = etp_par_cellule(paie)
@@ -160,7 +172,7 @@ def detail(
             continue
         if lecture.connait(emp):
             fine_any = True
-            rows.extend(_fine_rows(paie, lecture, emp, th, dest, names))
+            rows.extend(_fine_rows(paie, lecture, emp, th, dest, names, activites))
             continue
         rows.append(
             Ligne(
@@ -168,7 +180,7 @@ def detail(
                 libelle=names.get(emp, emp),
                 montant=lecture.cellule(*cle),
                 etp=etp.get(cle, 0.0),
-                extra={"theme": th, "situation": _libelle_dest(dest, names), "fin": False},
+                extra={"theme": _theme(th), "situation": _libelle_dest(dest, names), "fin": False},
             )
         )
     for th in mad_themes:
@@ -179,7 +191,7 @@ def detail(
                 libelle="Communes : agents mis à disposition de l'EPCI",
                 montant=lecture.ligne("mis_a_disposition_epci", th),
                 etp=sum(etp.get((k[0], k[1], k[3]), 0.0) for k in cles_mad),
-                extra={"theme": th, "situation": "Mis à disposition de l'EPCI", "fin": False},
+                extra={"theme": _theme(th), "situation": "Mis à disposition de l'EPCI", "fin": False},
             )
         )
     return rows, _total(lecture, rows, epci, employeur, theme, part), fine_any

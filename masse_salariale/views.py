@@ -117,6 +117,7 @@ def detail(request, code):
         result,
         lecture_paie(territoire, paie, acces),
         names,
+        dict(territoire.activites.values_list("code", "libelle")),
         employeur,
         theme,
         "numerateur" if part == "numerateur" else None,

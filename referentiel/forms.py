@@ -134,9 +134,9 @@ class ActiviteForm(forms.ModelForm):
         fields = ["theme", "code", "libelle", "description", "reserve_cdg"]
         labels = {"libelle": "Libellé de l'activité"}
         help_texts = {
-            "code": "Le code du thème, un tiret puis des lettres sans accent ou des chiffres (FIN-BUDG). Les "
-            "fichiers de masse salariale citent ce code : le changer rend inconnues les lignes qui "
-            "citent l'ancien.",
+            "code": "Le code du thème, un tiret puis des lettres sans accent ou des chiffres (par exemple "
+            "FIN-ACHATS). Les fichiers de masse salariale citent ce code : le changer rend inconnues les lignes "
+            "qui citent l'ancien.",
             "reserve_cdg": "Mission que l'article 23 de la loi 84-53 réserve aux centres de gestion pour les "
             "collectivités affiliées : elle ne peut pas entrer dans un service commun. Cochée, "
             "toutes ses sous-activités le sont aussi ; une activité dont toutes les "
@@ -222,7 +222,8 @@ class ImportForm(forms.Form):
     fichier = FichierField(
         label="Fichier du référentiel",
         accept=".xlsx,.ods,.csv",
-        help_text="Un classeur XLSX aux colonnes de l'export (theme, code_activite, activite, description, "
-        "reserve_cdg, code_sous_activite, sous_activite), une ligne par sous-activité. ODS et CSV "
+        help_text="Un classeur XLSX aux colonnes du référentiel téléchargé (thème, code et nom de l'activité, "
+        "description, mission réservée au centre de gestion, code et nom de la sous-activité), une ligne par "
+        "sous-activité : le plus simple est de télécharger le référentiel et de le modifier. ODS et CSV "
         "sont lus aussi.",
     )

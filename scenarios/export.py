@@ -11,7 +11,9 @@ from openpyxl.utils import get_column_letter
 
 from commun.formatage import pourcent
 from engine.confidentialite import REGLE
+from formats.impression import mettre_en_page_xlsx
 
+FEUILLE = "Impact prévisionnel"
 EUROS = '#,##0 "€";-#,##0 "€"'
 ETP = "0.0"
 NON_DIFFUSE = "non diffusé"
@@ -25,13 +27,14 @@ def _euros(m):
 def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = "Impact prévisionnel"
+    ws.title = FEUILLE
     ws.append([f"Impact prévisionnel sur les effectifs et les dépenses de fonctionnement – {scenario.nom}"])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append(
         [
             f"{territoire.nom} · scénario version {scenario.version} · masse salariale {source['annee'] or '–'} "
-            f"(lots courants de {source['nb_employeurs']} employeurs) · coefficient "
+            f"(lots courants de {source['nb_employeurs']} employeur{'s' if source['nb_employeurs'] > 1 else ''}) · "
+            "coefficient "
             f"{_pct(f['simulation'].before.coefficient)} avant, {_part(f['coefficient_apres'])} après"
         ]
     )
@@ -52,7 +55,8 @@ def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes
         entetes.append("Attribution de compensation")
     entetes.append("Effet net")
     ws.append(entetes)
-    for cell in ws[4]:
+    ligne_entetes = ws.max_row
+    for cell in ws[ligne_entetes]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r in f["impact_touchees"]:
@@ -97,6 +101,10 @@ def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes
     ws.column_dimensions["A"].width = 28
     for k in range(2, len(entetes) + 1):
         ws.column_dimensions[get_column_letter(k)].width = 16
+    # Printed, the table's header repeats on every page; the title lines above it print once.
+    mettre_en_page_xlsx(
+        wb, f"Impact prévisionnel – {scenario.nom} – {territoire.nom}", entetes={FEUILLE: ligne_entetes}
+    )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

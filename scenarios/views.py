@@ -11,6 +11,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -23,7 +24,7 @@ from scenarios import actions, calcul, graphiques
 from scenarios.confidentialite import Montants
 from scenarios.figures import coefficients, courbe, figures, source_des_chiffres
 from scenarios.forms import ActionForm, Gt3Form, ScenarioForm
-from scenarios.models import DERNIERE_ANNEE, PREMIERE_ANNEE, Scenario
+from scenarios.models import DERNIERE_ANNEE, PREMIERE_ANNEE, ActionScenario, Scenario
 from scenarios.pages import (
     REFUS,
     a_modifier,
@@ -63,7 +64,12 @@ def liste(request, code):
     elif request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     scenarios = list(
-        Scenario.objects.du_schema(schema).select_related("modifie_par").prefetch_related("actions__communes")
+        Scenario.objects.du_schema(schema)
+        .select_related("modifie_par")
+        .prefetch_related(
+            Prefetch("actions", ActionScenario.objects.select_related("ligne_gt3__livrable__groupe")),
+            "actions__communes",
+        )
     )
     rangs = []
     for s in scenarios:
@@ -74,6 +80,7 @@ def liste(request, code):
         rangs.append(
             {
                 "scenario": s,
+                "provenance": s.provenance(lignes),
                 "nb": len(lignes),
                 "resultat": r,
                 "sim": r.simulation,
@@ -110,6 +117,7 @@ def _page(request, territoire, acces, scenario, status=200, **formulaires):
         "territoire": territoire,
         "acces": acces,
         "scenario": scenario,
+        "provenance": scenario.provenance(lignes),
         "lignes": lignes,
         "peut_modifier": acces.peut_scenariser(),
         "paie": ctx.paie,
@@ -127,7 +135,10 @@ def _page(request, territoire, acces, scenario, status=200, **formulaires):
         **figures(ctx, acces, scenario, lignes),
     }
     par_action = {pa["ligne"].pk: pa for pa in contexte.get("par_action", [])}
-    contexte["rangs_actions"] = [{"ligne": l, "pa": par_action.get(l.pk)} for l in lignes]
+    libelles = {a.code: a.libelle for a in activites}
+    contexte["rangs_actions"] = [
+        {"ligne": l, "pa": par_action.get(l.pk), "activite": libelles.get(l.activite, "")} for l in lignes
+    ]
     return render(request, "scenarios/scenario.html", contexte, status=status)
 
 

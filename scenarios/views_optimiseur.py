@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from commun.erreurs import ActionRefusee
-from commun.formatage import pourcent
+from commun.formatage import etp, nombre, pourcent
 from engine import optimiseur
 from engine import scenario as moteur
 from engine.vocabulaire import FAISABILITE_RANG
@@ -167,7 +167,11 @@ def optimiser(request, code):
 
 def _creer_scenario(request, territoire, ctx, portefeuille, par_id, annee, d):
     schema = schema_courant(territoire)
-    objectif = f"coefficient ≥ {d['cible']} %" if d["mode"] == "cible" else f"au plus {d['budget']} ETP déplacés"
+    objectif = (
+        f"coefficient ≥ {nombre(d['cible'], 2 if d['cible'] % 1 * 10 % 1 else 1)} %"
+        if d["mode"] == "cible"
+        else f"au plus {etp(d['budget'])} ETP déplacés"
+    )
     nom = f"Optimiseur – {objectif} – {timezone.localtime():%d/%m/%Y %H:%M}"
     try:
         with transaction.atomic():  # the scenario and its actions, or nothing

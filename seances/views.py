@@ -15,9 +15,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from commun.erreurs import ActionRefusee
 from comptes.perms import exiger, get_territoire_ou_404
 from seances import actions, ics
-from seances.courriels import url_seance
 from seances.enums import Etape, Presence
-from seances.etat import ETAPES_GT, compte_rendu_charge, etat_compte_rendu
+from seances.etat import ETAPES_GT, compte_rendu_charge, etat_compte_rendu, url_seance
 from seances.forms import AnnulationForm, ModificationSeanceForm, PresencesForm, SeanceForm, TramesForm
 from seances.pages import _groupe, _page_seance, _seance, _vers_seance
 
@@ -72,10 +71,10 @@ def liste(request, code, theme):
 def creer(request, code, theme):
     territoire, acces, groupe = _groupe(request, code, theme)
     _exiger(acces.peut_planifier(groupe), REFUS_PLANIFIER)
-    trames = actions.trames_du_schema(groupe.schema)
+    trames = {etape: trame.ordre_du_jour for etape, trame in actions.trames_du_schema(groupe.schema).items()}
     status = 200
     if request.method == "POST":
-        form = SeanceForm(request.POST)
+        form = SeanceForm(request.POST, trames=trames)
         if form.is_valid():
             seance = actions.do_planifier_seance(groupe, request.user, form.valeurs())
             seance.groupe = groupe
@@ -85,7 +84,7 @@ def creer(request, code, theme):
     else:
         etape = request.GET.get("etape")
         etape = etape if etape in Etape.values else Etape.GT1
-        form = SeanceForm(initial={"etape": etape, "ordre_du_jour": trames[etape].ordre_du_jour})
+        form = SeanceForm(initial={"etape": etape, "ordre_du_jour": trames[etape]})
     return render(
         request,
         "seances/formulaire.html",
@@ -95,7 +94,7 @@ def creer(request, code, theme):
             "groupe": groupe,
             "form": form,
             "seance": None,
-            "trames": [{"etape": e, "libelle": l, "texte": trames[e].ordre_du_jour} for e, l in Etape.choices],
+            "trames": [{"etape": e, "libelle": l, "texte": trames[e]} for e, l in Etape.choices],
         },
         status=status,
     )
@@ -210,7 +209,9 @@ def seance(request, code, theme, pk):
 def calendrier(request, code, theme, pk):
     territoire, acces, groupe, seance = _seance(request, code, theme, pk)
     invites = [p.utilisateur for p in seance.participations.select_related("utilisateur")]
-    contenu = ics.calendrier(seance, invites, url_seance(seance), timezone.now())
+    # The address the reader used, not the configured one: the file is for her calendar.
+    page = request.build_absolute_uri(url_seance(seance, territoire.code))
+    contenu = ics.calendrier(seance, invites, page, timezone.now())
     response = HttpResponse(contenu, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{ics.nom_fichier(seance)}"'
     return response
@@ -249,11 +250,7 @@ def presences(request, code, theme, pk):
             status=409,
             erreurs=["les présences se saisissent à partir du début de la séance, jamais pour une séance annulée"],
         )
-    participations = list(
-        seance.participations.select_related("utilisateur__organisation").order_by(
-            "utilisateur__last_name", "utilisateur__first_name", "utilisateur__username"
-        )
-    )
+    participations = seance.participations_par_nom()
     form = PresencesForm(request.POST if request.method == "POST" else None, participations=participations)
     if request.method == "POST" and form.is_valid():
         try:

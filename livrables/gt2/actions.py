@@ -71,7 +71,8 @@ def do_ajouter_element(livrable, user, activite, quadrant: str, texte: str, orga
     validation.do_versionner(
         livrable,
         user,
-        f"Grille AFOR {activite.code} : ajout d'un élément ({_libelle_quadrant(quadrant)}, {qui}) « {_court(texte)} »",
+        f"Grille AFOR « {activite.libelle} » : ajout d'un élément ({_libelle_quadrant(quadrant)}, {qui}) "
+        f"« {_court(texte)} »",
     )
     evenement(livrable, user, "livrables.afor_ajout", activite=activite.code, element=element.pk)
     return element
@@ -92,7 +93,7 @@ def do_reformuler_element(livrable, user, element: ElementAfor, texte: str) -> b
     validation.do_versionner(
         livrable,
         user,
-        f"Grille AFOR {element.activite.code} : élément reformulé "
+        f"Grille AFOR « {element.activite.libelle} » : élément reformulé "
         f"({_libelle_quadrant(element.quadrant)}) « {_court(avant)} » "
         f"→ « {_court(texte)} »",
     )
@@ -138,7 +139,7 @@ def do_fusionner_elements(
     validation.do_versionner(
         livrable,
         user,
-        f"Grille AFOR {cible.activite.code} : {len(rows)} éléments fusionnés "
+        f"Grille AFOR « {cible.activite.libelle} » : {len(rows)} éléments fusionnés "
         f"({_libelle_quadrant(cible.quadrant)}) en « {_court(cible.texte)} »",
     )
     evenement(
@@ -166,7 +167,7 @@ def do_supprimer_element(livrable, user, element: ElementAfor) -> int:
     validation.do_versionner(
         livrable,
         user,
-        f"Grille AFOR {element.activite.code} : suppression de l'élément "
+        f"Grille AFOR « {element.activite.libelle} » : suppression de l'élément "
         f"({_libelle_quadrant(element.quadrant)}) « {_court(element.texte)} »{avec}",
     )
     evenement(livrable, user, "livrables.afor_suppression", activite=element.activite.code, element=element.pk)

@@ -71,7 +71,7 @@ def do_creer_ligne(groupe, user, valeurs: dict) -> LigneMutualisable:
     ligne.modalite = ligne.modalite or ""
     ligne.save()
     ligne.communes.set(_communes(valeurs))
-    validation.do_versionner(livrable, user, f"ligne ajoutée : {ligne.activite.code}")
+    validation.do_versionner(livrable, user, f"ligne ajoutée : {ligne.activite.libelle}")
     evenement(livrable, user, "livrables.gt3_ajout", activite=ligne.activite.code, ligne=ligne.pk)
     return ligne
 
@@ -106,7 +106,7 @@ def do_modifier_ligne(ligne, user, valeurs: dict, version_lue: int | None = None
     ligne.version += 1
     ligne.modifie_par = user
     ligne.save()
-    validation.do_versionner(livrable, user, f"ligne {ligne.activite.code} modifiée : {', '.join(changes)}")
+    validation.do_versionner(livrable, user, f"ligne « {ligne.activite.libelle} » modifiée : {', '.join(changes)}")
     evenement(livrable, user, "livrables.gt3_modification", activite=ligne.activite.code, ligne=ligne.pk)
     return True
 
@@ -121,9 +121,9 @@ def do_consensus(ligne, user, qualification, faisabilite, version_lue: int | Non
 def do_supprimer_ligne(ligne, user) -> None:
     livrable = ligne.livrable
     verifier_modifiable(livrable)
-    code, pk = ligne.activite.code, ligne.pk
+    code, libelle, pk = ligne.activite.code, ligne.activite.libelle, ligne.pk
     ligne.delete()
-    validation.do_versionner(livrable, user, f"ligne supprimée : {code}")
+    validation.do_versionner(livrable, user, f"ligne supprimée : {libelle}")
     evenement(livrable, user, "livrables.gt3_suppression", activite=code, ligne=pk)
 
 
@@ -151,7 +151,7 @@ def do_noter(ligne, user, role: str, qualification, faisabilite) -> Notation:
     )
     LigneMutualisable.objects.filter(pk=ligne.pk).update(version=F("version") + 1, modifie_par=user)
     ligne.refresh_from_db(fields=["version", "modifie_par", "modifie_le"])
-    validation.do_versionner(livrable, user, f"notation de la ligne {ligne.activite.code}")
+    validation.do_versionner(livrable, user, f"notation de la ligne « {ligne.activite.libelle} »")
     evenement(livrable, user, "livrables.gt3_notation", activite=ligne.activite.code, ligne=ligne.pk)
     return notation
 

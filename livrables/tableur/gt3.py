@@ -110,9 +110,9 @@ DISPOSITION = disposition.Disposition(
         disposition.Controle(
             "modalite",
             "list",
-            '"' + ",".join(Modalite.values) + '"',
+            '"' + ",".join(Modalite.labels) + '"',
             "Modalité",
-            "Le code d'une modalité de la liste, ou vide.",
+            "Une modalité de la liste, ou vide.",
         ),
     ),
     feuille_defaut="Activités mutualisables",
@@ -148,7 +148,7 @@ def construire_export(livrable, groupe, organisation, quand: dt.datetime) -> Exp
             "pourquoi": v["pourquoi"],
             "qualification": ligne.qualification,
             "faisabilite": v["faisabilite"],
-            "modalite": v["modalite"],
+            "modalite": affiche("modalite", v["modalite"]),
             "communes": TOUTES if ligne.toutes_communes else ", ".join(f"{c.nom} ({c.code})" for c in communes),
         }
         rangs.append(ecriture.RangExport(ident, ligne.activite.code, ligne.version, v, cellules))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.cast import BORDEAUX, MERIGNAC
+from tests.impression import verifier_ods, verifier_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_export_has_the_source_columns_hidden_ids_meta_and_protection(cast, terr
         "Logiciels différents",
         2,
         "3",
-        "service_commun",
+        "Service commun",
         "Bordeaux (33063), Mérignac (33281)",
     ]
     assert ws.cell(2, 3).protection.locked and ws.cell(2, 4).protection.locked
@@ -98,6 +99,7 @@ def test_export_has_the_source_columns_hidden_ids_meta_and_protection(cast, terr
     assert not ws.cell(3, 2).protection.locked  # a blank row: an activity may be added
     formules = {dv.formula1 for dv in ws.data_validations.dataValidation}
     assert '"1,2,3,4"' in formules and '"0,1,2,3,4,4+"' in formules
+    assert any(f.startswith('"Service commun,Transfert de compétence,') for f in formules)  # names, not codes
     meta = wb["_mutualis"]
     assert meta.sheet_state == "hidden"
     cles = {row[1]: row[2] for row in meta.iter_rows(min_row=2, values_only=True) if row[0] == "meta"}
@@ -119,6 +121,19 @@ def test_export_has_the_source_columns_hidden_ids_meta_and_protection(cast, terr
     with zipfile.ZipFile(io.BytesIO(response.content)) as z:
         contenu = z.read("content.xml").decode()
     assert 'table:protected="true"' in contenu and 'table:display-filter-buttons="true"' in contenu
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_export_prints_landscape_one_page_wide_with_header_and_footer(cast, territoire, ligne, connecte, fmt):
+    """Issue 11, point 10 (it printed on five pages of two columns): landscape, one page wide, the header
+    row on every page, the deliverable and group in the footer with the page number."""
+    response = connecte(cast["consultant"]).get(url(territoire, fmt))
+    assert response.status_code == 200
+    titre = "GT3 – liste des activités mutualisables – Ressources humaines"
+    if fmt == "xlsx":
+        verifier_xlsx(response.content, titre, paysage={"Ressources humaines"})
+    else:
+        assert verifier_ods(response.content, titre, paysage={"Ressources humaines"})["Ressources humaines"] == EN_TETES
 
 
 def test_round_trip_edits_and_adds_in_one_version(cast, territoire, ligne, connecte):

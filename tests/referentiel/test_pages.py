@@ -261,7 +261,7 @@ def test_project_team_deletes_an_activity_after_confirmation(connecte, cast, ter
     client = connecte(cast["equipe_projet"])
     activite = territoire.activites.get(code="ECO-TOUR")
     page = client.get(url("supprimer", territoire, pk=activite.pk))
-    assert page.status_code == 200 and "Supprimer l'activité ECO-TOUR ?" in texte(page)
+    assert page.status_code == 200 and "(ECO-TOUR) ?" in texte(page) and "Supprimer l'activité «" in texte(page)
     assert territoire.activites.filter(code="ECO-TOUR").exists()
     response = client.post(url("supprimer", territoire, pk=activite.pk))
     assert response.status_code == 302

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.cast import BORDEAUX, MERIGNAC
+from tests.impression import verifier_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -252,6 +253,24 @@ def test_impact_table_as_xlsx_with_the_pages_secrecy(cast, territoire, scenario,
     rows = lire("elu_copil")
     assert rows["Mérignac"][5].startswith("non diffusé")  # one agent in training
     assert 38000 not in [abs(v) for r in rows.values() for v in r[4:] if isinstance(v, int)]
+
+
+def test_impact_xlsx_prints_landscape_with_the_table_header_repeated(cast, territoire, scenario, connecte):
+    """Issue 11, point 10: the impact table prints on A4 landscape, one page wide, its header row (row 4,
+    below the title lines) on every page, and the scenario and territory in the footer (« & » kept)."""
+    scenario.nom = "Paie & formation"
+    scenario.save(update_fields=["nom"])
+    equipe = connecte(cast["equipe_projet"])
+    equipe.post(u(territoire, "action_ajouter", pk=scenario.pk), action_post(territoire))
+    response = equipe.get(u(territoire, "impact", pk=scenario.pk))
+    assert response.status_code == 200
+    classeur = verifier_xlsx(
+        response.content,
+        "Impact prévisionnel – Paie & formation – Bordeaux Métropole",
+        paysage={"Impact prévisionnel"},
+        entetes={"Impact prévisionnel": 4},
+    )
+    assert classeur["Impact prévisionnel"].cell(4, 1).value == "Organisation"
 
 
 def test_history_says_who_changed_what(cast, territoire, scenario, connecte):

@@ -153,6 +153,17 @@ def test_every_member_downloads_the_same_ics(connecte, cast, url, a_venir):
     assert connecte(cast["exterieur"]).get(url("ics", a_venir)).status_code == 404
 
 
+def test_the_downloaded_ics_names_the_address_the_reader_used(connecte, cast, url, a_venir, settings):
+    settings.ALLOWED_HOSTS = ["mutualis.bordeaux-metropole.fr"]
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    response = connecte(cast["dgs_merignac"]).get(
+        url("ics", a_venir), HTTP_HOST="mutualis.bordeaux-metropole.fr", secure=True
+    )
+    event = evenement(Calendar.from_ical(response.content))
+    assert str(event["url"]) == "https://mutualis.bordeaux-metropole.fr" + url("seance", a_venir)
+    assert "127.0.0.1" not in response.content.decode()
+
+
 def test_daylight_saving_time_in_the_calendar(planifier):
     """A winter meeting is at +01:00, a summer one at +02:00: the VTIMEZONE carries both rules."""
     from django.utils import timezone
