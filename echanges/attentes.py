@@ -77,7 +77,9 @@ def _apres_validation(territoire_id: int) -> None:
     # now, written by the same user, name an actor.
     existants = set(Evenement.objects.filter(pk__in=[pk for pk, _ in ecrits]).values_list("pk", "utilisateur_id"))
     acteurs = sorted({uid for pk, uid in ecrits & existants if uid is not None})
-    lire_attentes.enqueue(territoire_id, acteurs)
+    # A write by one person (a request) makes her own new waits known to her; a bulk load by several
+    # (the demo) tells each one what waits for her.
+    lire_attentes.enqueue(territoire_id, acteurs if len(acteurs) == 1 else [])
 
 
 def _evenement_ecrit(sender, instance, created, **kwargs) -> None:

@@ -40,6 +40,17 @@ def _cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _attentes():
+    """The writes awaiting their commit's reading (echanges/attentes.py) of a test are rolled back with it:
+    none leaks into the next test (whose events may reuse the same ids)."""
+    from echanges.attentes import _en_attente
+
+    _en_attente().clear()
+    yield
+    _en_attente().clear()
+
+
 @pytest.fixture
 def territoire(db):
     return creer_territoire()

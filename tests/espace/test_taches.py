@@ -288,3 +288,27 @@ def test_a_rolled_back_write_notifies_nothing_and_the_next_commit_still_does(
     assert not Notification.objects.get(
         destinataire=cast["copilote_rh_commune"], tache__startswith="livrables.viser:"
     ).lue
+
+
+def test_a_write_by_several_people_leaves_everyone_s_new_waits_unread(
+    cast, territoire, groupe_rh, payroll_small, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from livrables.actions import livrable_de
+    from livrables.circuit.actions import do_soumettre
+    from masse_salariale.actions import do_preparer_lot
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():  # a bulk load: the demo, a script
+        do_soumettre(livrable_de(groupe_rh, "GT2"), cast["membre_rh"])
+        do_preparer_lot(territoire, payroll_small, "paie.csv", 2025, cast["equipe_projet"])
+    lot = Notification.objects.get(destinataire=cast["equipe_projet"], tache__startswith="masse_salariale.")
+    assert not lot.lue
+
+
+def test_her_own_write_s_wait_arrives_read(cast, territoire, payroll_small, django_capture_on_commit_callbacks):
+    from masse_salariale.actions import do_preparer_lot
+
+    with django_capture_on_commit_callbacks(execute=True):
+        do_preparer_lot(territoire, payroll_small, "paie.csv", 2025, cast["equipe_projet"])
+    assert Notification.objects.get(destinataire=cast["equipe_projet"], tache__startswith="masse_salariale.").lue
