@@ -104,6 +104,19 @@ class Acces:
     def peut_editer_referentiel(self) -> bool:
         return self.est_equipe_projet
 
+    # The legal path (docs/consultation.md)
+    def peut_conduire_parcours(self) -> bool:
+        """Freeze versions of the schéma, send the projet, record receipts, deliberations and sittings,
+        approve, edit the calendar: the project team."""
+        return self.est_equipe_projet
+
+    def peut_enregistrer_avis(self, organisation) -> bool:
+        """Record a commune's receipt of the projet and its council's deliberation: the project team, or
+        the commune's own DGS (she holds the acknowledgement and the register)."""
+        return self.est_equipe_projet or (
+            self.est_dgs and self.organisation is not None and self.organisation.pk == organisation.pk
+        )
+
     # Working groups, meetings, minutes, mandate letters
     @property
     def est_consultant(self) -> bool:

@@ -10,6 +10,7 @@ from comptes.enums import Role
 from documents import defaut, lettres
 from documents.enums import StatutLettre
 from documents.models import LettreMission, ModeleLettreMission
+from territoire.calendrier import calendrier
 from territoire.enums import Nature
 from territoire.models import Evenement
 
@@ -109,7 +110,9 @@ def valeurs(groupe, modele: ModeleLettreMission, jour=None) -> dict[str, str]:
         "consultant": lettres.personnes(consultants),
         "perimetre": lettres.perimetre(groupe.perimetre, activites),
         "livrables": lettres.livrables(),
-        "calendrier": lettres.calendrier(schema.premiere_annee, _reunions(groupe), _organe(territoire)),
+        "calendrier": lettres.calendrier(
+            {e.phase: (e.debut, e.fin) for e in calendrier(schema)}, _reunions(groupe), _organe(territoire)
+        ),
         "accompagnement": lettres.accompagnement(territoire.nom, consultants),
     }
 

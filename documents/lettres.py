@@ -190,14 +190,25 @@ def _heure(moment: dt.datetime) -> str:
     return f"{moment.hour} h {moment.minute:02d}" if moment.minute else f"{moment.hour} h"
 
 
-def calendrier(annee: int, reunions: Iterable[Reunion] = (), organe: str = "le conseil communautaire") -> str:
-    """The group's meetings when some are planned (the stages still without a date said so), else the
-    default calendar of the working groups; then the stages up to the adoption of the schéma.
+def periode(debut: dt.date, fin: dt.date) -> str:
+    """« mars 2027 » (a whole month), « du 1er juillet au 15 octobre 2026 », « du 1er décembre 2026 au 28
+    février 2027 »."""
+    if (debut.year, debut.month) == (fin.year, fin.month) and debut.day == 1 and (fin + dt.timedelta(days=1)).day == 1:
+        return date_fr(debut).split(" ", 1)[1]
+    if debut.year == fin.year:
+        return f"du {date_fr(debut).rsplit(' ', 1)[0]} au {date_fr(fin)}"
+    return f"du {date_fr(debut)} au {date_fr(fin)}"
 
-    `annee` is the first year of the mandate: the 2014 round shifted by one mandate (groups from July to
-    mid-October, Bureau in October-November, the communes' opinions from December to February, adoption
-    in March of the following year, within the year after the municipal elections)."""
-    suivante = annee + 1
+
+def calendrier(
+    phases: Mapping[str, tuple[dt.date, dt.date]],
+    reunions: Iterable[Reunion] = (),
+    organe: str = "le conseil communautaire",
+) -> str:
+    """The group's meetings when some are planned (the stages still without a date said so), else the
+    working groups' phase; then the phases up to the adoption of the schéma, with the dates of the schéma's
+    calendar (territoire.calendrier: `phases` maps each phase code to its start and end)."""
+    groupes_debut, groupes_fin = phases["groupes"]
     reunions = sorted(reunions, key=lambda r: r.debut)
     if reunions:
         lignes = []
@@ -205,19 +216,20 @@ def calendrier(annee: int, reunions: Iterable[Reunion] = (), organe: str = "le c
             ligne = f"{r.libelle} : {date_fr(r.debut.date())} à {_heure(r.debut)}"
             lignes.append(ligne + (f", {r.lieu}" if r.lieu else "") + " ;")
         datees = {r.etape for r in reunions}
-        lignes += [f"{etape} : date à fixer, avant la mi-octobre {annee} ;" for etape in ETAPES if etape not in datees]
+        limite = max(groupes_fin, reunions[-1].debut.date())
+        lignes += [f"{etape} : date à fixer, avant le {date_fr(limite)} ;" for etape in ETAPES if etape not in datees]
     else:
         lignes = [
-            f"de juillet à la mi-octobre {annee} : les trois séances du groupe (GT1, GT2 et GT3), "
+            f"{periode(groupes_debut, groupes_fin)} : les trois séances du groupe (GT1, GT2 et GT3), "
             "espacées de trois à quatre semaines ;"
         ]
     lignes += [
-        f"octobre et novembre {annee} : synthèse des propositions des groupes, formalisation du projet de "
-        "schéma et validation en Bureau ;",
-        f"de décembre {annee} à février {suivante} : avis des conseils municipaux, qui disposent de trois mois "
+        f"{periode(phases['comite'][0], phases['bureau'][1])} : synthèse des propositions des groupes au comité de "
+        "pilotage, formalisation du projet de schéma et validation en Bureau ;",
+        f"{periode(*phases['consultation'])} : avis des conseils municipaux, qui disposent de trois mois "
         "à compter de la réception du rapport (à défaut de délibération dans ce délai, l'avis est réputé "
         "favorable) ;",
-        f"mars {suivante} : adoption du schéma de mutualisation par {organe}.",
+        f"{periode(*phases['approbation'])} : adoption du schéma de mutualisation par {organe}.",
     ]
     return puces(lignes)
 

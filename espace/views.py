@@ -17,6 +17,7 @@ def accueil(request, code):
 
     from espace.activite import derniere_activite
     from groupes.models import GroupeTravail
+    from parcours.demarche import demarche
     from seances.etat import etats_par_groupe
     from seances.models import Seance
 
@@ -41,6 +42,7 @@ def accueil(request, code):
             "matrice": matrice,
             "prochaines": prochaines,
             "taches": taches,
+            "demarche": demarche(schema, timezone.localdate(now)) if schema else None,
             "activite": derniere_activite(territoire, acces),
             "roles": sorted({h for h in acces.roles}),
         },

@@ -156,7 +156,22 @@ def paie_courante(territoire, annee: int | None = None, complete: bool = False) 
     if annee is None:
         return PaieCourante(None, annees, manquants=attendus, completes=completes)
     entries = [e for e in toutes if e.annee == annee]
-    manquants = [e for e in attendus if e.code not in presents[annee]]
+    return _paie_des_entrees(annee, annees, entries, attendus, completes)
+
+
+def paie_des_lots(territoire, entrees: list[LotEmployeur]) -> PaieCourante:
+    """The payroll of given batch entries of one year, current or not: what a frozen version of the schéma
+    keeps (parcours/versions.py), so that a later import never changes its figures."""
+    annees = sorted({e.annee for e in entrees}, reverse=True)
+    if len(annees) != 1:
+        raise ValueError(f"des lots d'une seule année sont attendus, pas de {annees}")
+    attendus = employeurs(territoire)
+    return _paie_des_entrees(annees[0], annees, entrees, attendus, [])
+
+
+def _paie_des_entrees(annee: int, annees: list[int], entries, attendus, completes) -> PaieCourante:
+    presents = {e.organisation.code for e in entries}
+    manquants = [e for e in attendus if e.code not in presents]
     lots = {e.organisation.code: e for e in entries}
     wanted = pl.DataFrame(
         {"lot_id": [e.lot_id for e in entries], "employeur": [e.organisation.code for e in entries]},

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "livrables",
     "echanges",
     "scenarios",
+    "parcours",
     "espace",
 ]
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("t/<code:code>/lettres/", include("documents.urls")),
     path("t/<code:code>/echanges/", include("echanges.urls")),
     path("t/<code:code>/decision/", include("scenarios.urls")),
+    path("t/<code:code>/demarche/", include("parcours.urls")),
+    path("calendrier/", include("parcours.urls_calendrier")),
 ]
 
 handler400 = "commun.pages_erreur.requete_invalide"

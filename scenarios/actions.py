@@ -119,7 +119,7 @@ def do_modifier(
     """`annee_paie`: the payroll year chosen for this scenario; None: the latest complete year."""
     _, existantes = _existantes(ctx, scenario)
     _verifier(ctx, scenario, partage_gains, existantes)
-    if Scenario.objects.filter(schema=scenario.schema, nom=nom).exclude(pk=scenario.pk).exists():
+    if Scenario.objects.filter(schema=scenario.schema, nom=nom, figee=False).exclude(pk=scenario.pk).exists():
         raise ActionRefusee([f"nom : un scénario « {nom} » existe déjà dans ce schéma"])
     details = {"annee_paie": annee_paie} if annee_paie != scenario.annee_paie else {}
     scenario.nom, scenario.description, scenario.partage_gains = nom, description, partage_gains
@@ -147,6 +147,30 @@ def do_dupliquer(scenario, user, nom: str) -> Scenario:
         a.save()
         a.communes.set(communes)
     _evenement(copie, user, "scenarios.duplication", depuis=scenario.pk)
+    return copie
+
+
+def copie_figee(scenario, annee_paie: int) -> Scenario:
+    """A copy of `scenario` frozen in a version of the schéma (parcours/versions.py), its payroll year
+    pinned: same name, parameters and actions; never edited again, out of the lists. Inside the caller's
+    transaction, whose event (the freezing of the version) says what happened."""
+    copie = Scenario.objects.create(
+        schema=scenario.schema,
+        nom=scenario.nom,
+        description=scenario.description,
+        partage_gains=scenario.partage_gains,
+        origine=scenario.origine,
+        annee_paie=annee_paie,
+        version=scenario.version,
+        figee=True,
+        cree_par=scenario.cree_par,
+        modifie_par=scenario.modifie_par,
+    )
+    for a in actions_de(scenario):
+        communes = list(a.communes.all())
+        a.pk, a.scenario = None, copie
+        a.save()
+        a.communes.set(communes)
     return copie
 
 

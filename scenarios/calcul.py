@@ -14,7 +14,7 @@ from threading import Lock
 
 from engine import scenario as moteur
 from livrables.enums import Modalite
-from masse_salariale.lecture import PaieCourante, annee_par_defaut, annees_completes, paie_courante
+from masse_salariale.lecture import PaieCourante, annee_par_defaut, annees_completes, paie_courante, paie_des_lots
 from masse_salariale.models import LotEmployeur
 from referentiel.models import Activite
 
@@ -47,12 +47,15 @@ class AnneePaie:
     annees: tuple[int, ...] = ()  # years with a current batch, latest first
     completes: tuple[int, ...] = ()  # complete years, latest first
     demandee: int | None = None  # a stored choice that no longer has any current batch
+    figee: bool = False  # the batches kept by a frozen version of the schéma, current or not
 
     @property
     def libelle(self) -> str:
         """« Masse salariale 2025 (dernière année complète) », « Masse salariale 2024 (choisie) »…"""
         if self.annee is None:
             return "Aucune masse salariale importée"
+        if self.figee:
+            return f"Masse salariale {self.annee} (les lots de paie gardés par la version figée)"
         if self.choisie:
             return f"Masse salariale {self.annee} (choisie)"
         if self.complete:
@@ -223,6 +226,18 @@ def contexte(territoire, annee: int | None = None) -> Contexte:
     activites, reservees = referentiel(territoire)
     noms = dict(territoire.organisations.values_list("code", "nom"))
     return Contexte(territoire, t, paie.bases, paie.courante, activites, reservees, noms, annee_paie)
+
+
+def contexte_fige(territoire, entrees) -> Contexte:
+    """The context of a frozen version of the schéma: the payroll of the batch entries it kept (one year),
+    current or not, so that a later import never changes its figures; not cached (read for its pages)."""
+    t = territoire_moteur(territoire)
+    courante = paie_des_lots(territoire, list(entrees))
+    bases = moteur.bases(courante.agregats, t, territoire.themes_fonctionnels)
+    activites, reservees = referentiel(territoire)
+    noms = dict(territoire.organisations.values_list("code", "nom"))
+    annee = AnneePaie(courante.annee, True, not courante.manquants, (courante.annee,), (), figee=True)
+    return Contexte(territoire, t, bases, courante, activites, reservees, noms, annee)
 
 
 class Contextes:

@@ -25,7 +25,8 @@ class Provenance(NamedTuple):
 
 class ScenarioQuerySet(models.QuerySet):
     def du_schema(self, schema):
-        return self.filter(schema=schema).order_by("-modifie_le", "-pk")
+        """The working scenarios of a schéma (not the copies frozen in a version of the schéma)."""
+        return self.filter(schema=schema, figee=False).order_by("-modifie_le", "-pk")
 
 
 class Scenario(models.Model):
@@ -51,6 +52,8 @@ class Scenario(models.Model):
         "a un lot de paie courant.",
     )
     version = models.PositiveIntegerField("version", default=1)
+    # A copy frozen in a version of the schéma (parcours.VersionSchema): never edited, not in the lists.
+    figee = models.BooleanField("figé dans une version du schéma", default=False, editable=False)
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -60,7 +63,11 @@ class Scenario(models.Model):
 
     class Meta:
         verbose_name = "scénario"
-        constraints = [models.UniqueConstraint(fields=["schema", "nom"], name="scenario_nom_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schema", "nom"], condition=models.Q(figee=False), name="scenario_nom_unique"
+            )
+        ]
 
     def __str__(self):
         return self.nom

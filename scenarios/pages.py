@@ -35,7 +35,7 @@ def schema_courant(territoire):
 
 def scenario_du(territoire, pk):
     return get_object_or_404(
-        Scenario.objects.select_related("schema", "modifie_par"), pk=pk, schema__territoire=territoire
+        Scenario.objects.select_related("schema", "modifie_par"), pk=pk, schema__territoire=territoire, figee=False
     )
 
 

@@ -192,7 +192,7 @@ def dupliquer(request, code, pk):
     if refus is not None:
         return refus
     nom, n = _nom_de_copie(s.nom, ""), 2
-    while Scenario.objects.filter(schema=s.schema, nom=nom).exists():
+    while Scenario.objects.filter(schema=s.schema, nom=nom, figee=False).exists():
         nom, n = _nom_de_copie(s.nom, f" {n}"), n + 1
     try:
         copie = actions.do_dupliquer(s, request.user, nom)

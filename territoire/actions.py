@@ -152,3 +152,25 @@ def do_changer_fonctionnels(territoire: Territoire, themes, utilisateur) -> None
         objet=territoire.nom,
         details={"avant": avant, "apres": territoire.fonctionnels},
     )
+
+
+@transaction.atomic
+def do_changer_sirets(territoire: Territoire, sirets: dict[str, str], utilisateur) -> int:
+    """The SIRETs of the territory's organisations (code → 14 digits or empty), each checked; returns how
+    many changed."""
+    changes = 0
+    for org in territoire.organisations.filter(code__in=sirets):
+        if org.siret != sirets[org.code]:
+            org.siret = sirets[org.code]
+            org.full_clean(validate_unique=False, validate_constraints=False)
+            org.save(update_fields=["siret"])
+            changes += 1
+    if changes:
+        Evenement.objects.create(
+            territoire=territoire,
+            utilisateur=utilisateur,
+            action="territoire.sirets",
+            objet=territoire.nom,
+            details={"n": changes},
+        )
+    return changes

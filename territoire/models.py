@@ -1,10 +1,12 @@
 """The territory (an EPCI and its member communes), its schémas, and its activity log."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from engine.themes import DEFAULT_FUNCTIONAL, THEME_CODES
-from territoire.enums import Fiscalite, Nature, StatutSchema, TypeOrganisation
+from formats import scdl
+from territoire.enums import Fiscalite, Nature, Phase, StatutSchema, TypeOrganisation
 
 DEFAULT_MANDAT = "2026-2032"
 
@@ -56,6 +58,12 @@ class Territoire(models.Model):
         return self.fiscalite == Fiscalite.FPU
 
 
+def valider_siret(valeur: str) -> None:
+    message = scdl.valider_siret(valeur)
+    if message:
+        raise ValidationError(message)
+
+
 class OrganisationQuerySet(models.QuerySet):
     def communes(self):
         return self.filter(type=TypeOrganisation.COMMUNE)
@@ -70,6 +78,13 @@ class Organisation(models.Model):
     type = models.CharField("type", max_length=7, choices=TypeOrganisation.choices)
     population = models.PositiveIntegerField("population municipale", null=True, blank=True)
     siren = models.CharField("SIREN", max_length=9, blank=True)
+    siret = models.CharField(
+        "SIRET",
+        max_length=14,
+        blank=True,
+        validators=[valider_siret],
+        help_text="Quatorze chiffres : l'établissement qui délibère (données ouvertes des délibérations).",
+    )
     membre = models.BooleanField(
         "membre actuel",
         default=True,
@@ -113,6 +128,26 @@ class Schema(models.Model):
     @property
     def premiere_annee(self) -> int:
         return int(self.mandat.split("-")[0])
+
+
+class EtapeCalendrier(models.Model):
+    """A phase of the process with its dates (the cockpit's timeline), editable by the project team."""
+
+    schema = models.ForeignKey("territoire.Schema", on_delete=models.CASCADE, related_name="phases")
+    phase = models.CharField("phase", max_length=12, choices=Phase.choices)
+    debut = models.DateField("début")
+    fin = models.DateField("fin")
+
+    class Meta:
+        verbose_name = "phase du calendrier"
+        verbose_name_plural = "phases du calendrier"
+        constraints = [
+            models.UniqueConstraint(fields=["schema", "phase"], name="phase_unique"),
+            models.CheckConstraint(condition=models.Q(fin__gte=models.F("debut")), name="phase_dates_ordonnees"),
+        ]
+
+    def __str__(self):
+        return self.get_phase_display()
 
 
 class Evenement(models.Model):

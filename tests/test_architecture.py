@@ -29,6 +29,7 @@ LAYERS = [
     "documents",
     "livrables",
     "scenarios",
+    "parcours",
     "espace",
     "mutualis",
 ]

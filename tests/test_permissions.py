@@ -76,6 +76,7 @@ def test_every_url_answers_what_the_matrix_says(client, cast, territoire, role):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("name", sorted(PUBLIC - {"comptes:password_reset_confirm"}))
+# Pages with a key in their address: tested with a real key (tests/comptes, tests/parcours/test_pages.py).
+@pytest.mark.parametrize("name", sorted(PUBLIC - {"comptes:password_reset_confirm", "calendrier:flux"}))
 def test_public_pages_answer_anonymous(client, name):
     assert client.get(reverse(name)).status_code == 200

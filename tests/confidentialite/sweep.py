@@ -92,6 +92,20 @@ def _comparison(world):
     return [Request("comparaison des scénarios", f"{url(world, 'scenarios:comparer')}?{query}")]
 
 
+def _versions(world):
+    return [
+        Request(f"version {v.numero} du schéma", url(world, "parcours:version", numero=v.numero))
+        for v in world.versions
+    ]
+
+
+def _comparaison_versions(world):
+    return [
+        Request(f"comparaison des versions 1 et {v.numero}", f"{url(world, 'parcours:comparer')}?a=1&b={v.numero}")
+        for v in world.versions[1:]
+    ]
+
+
 def _optimiser(world):
     # An ETP budget every GT3 candidate fits in: the page shows a selection and its AC total.
     return [
@@ -144,6 +158,8 @@ SWEEP: dict[str, Page] = {
     "scenarios:comparer": Page(_comparison),
     "scenarios:matrice": Page(_single("matrice de priorité", "scenarios:matrice"), (SIZE_LEGEND,)),
     "scenarios:optimiser": Page(_optimiser),
+    "parcours:version": Page(_versions, (USER_INPUTS,)),
+    "parcours:comparer": Page(_comparaison_versions),
     "livrables:gt3": Page(_gt3_lists),
     "livrables:gt3_ligne": Page(_gt3_lines),
 }
@@ -319,6 +335,16 @@ PAGES_SANS_MONTANT: dict[str, str] = {
     "scenarios:action_supprimer": _POST,
     "scenarios:action_modifier": "formulaire d'une action : les paramètres saisis, aucun montant de paie",
     "scenarios:export": "fichier du scénario (docs/contrats §5) : les paramètres saisis, aucun montant de paie",
+    "parcours:cockpit": "démarche : phases, dates, séances des instances",
+    "parcours:versions": "liste des versions : numéros, scénarios, états, dates ; un refus rend le formulaire",
+    "parcours:consultation": "avis des communes : dates, états et avis",
+    "parcours:commune": "avis d'une commune : dates, délibérations et votes",
+    "parcours:approbation": "approbation : avis manquants, actions qui diffèrent (noms, champs), délibération",
+    "parcours:piece": "pièce jointe déposée par un utilisateur (accusé de réception, délibération, procès-verbal)",
+    "parcours:donnees_ouvertes": "données ouvertes : collectivités, SIRET, nombre de délibérations",
+    "parcours:scdl": "délibérations au format national : dates, numéros, objets, votes",
+    "parcours:mon_calendrier": "adresse du calendrier personnel",
+    "calendrier:flux": "calendrier : séances, phases et échéances",
 }
 
 

@@ -114,6 +114,7 @@ class World:
     lot: object
     scenarios: list
     gt3: list  # LigneMutualisable
+    versions: list  # parcours.VersionSchema: each scenario frozen for the comité
 
 
 def build(territoire, cast) -> World:
@@ -179,4 +180,7 @@ def build(territoire, cast) -> World:
         )
         for theme, activity, modality, communes, qualification, feasibility in GT3_LINES
     ]
-    return World(territoire, readers, lot, scenarios, gt3)
+    from parcours.actions import do_figer_version
+
+    versions = [do_figer_version(schema, s, "comite", team) for s in scenarios]
+    return World(territoire, readers, lot, scenarios, gt3, versions)

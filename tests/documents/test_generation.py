@@ -92,9 +92,9 @@ def test_calendar_comes_from_the_group_meetings(tandem, groupe_rh):
         "- GT1 – se connaître, partager (liste des activités) : 3 juillet 2026 à 9 h 30, Hôtel de la métropole ;"
         in lettre.texte
     )
-    assert "- GT2 : date à fixer, avant la mi-octobre 2026 ;" in lettre.texte
+    assert "- GT2 : date à fixer, avant le 15 octobre 2026 ;" in lettre.texte
     assert "1er août" not in lettre.texte
-    assert "de juillet à la mi-octobre" not in lettre.texte
+    assert "du 1er juillet au 15 octobre" not in lettre.texte
 
 
 def test_status_transitions_and_frozen_text(lettre_rh, tandem, groupe_rh, territoire):

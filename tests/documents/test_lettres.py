@@ -125,13 +125,29 @@ def test_scope_written_by_the_group_wins_over_the_referential():
     assert lettres.perimetre("", []) == "- [périmètre à préciser lors de la première séance]"
 
 
+PHASES_2026 = {
+    "groupes": (dt.date(2026, 7, 1), dt.date(2026, 10, 15)),
+    "comite": (dt.date(2026, 10, 16), dt.date(2026, 10, 31)),
+    "bureau": (dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
+    "consultation": (dt.date(2026, 12, 1), dt.date(2027, 2, 28)),
+    "approbation": (dt.date(2027, 3, 1), dt.date(2027, 3, 31)),
+}
+
+
 def test_default_calendar_leads_to_adoption_the_year_after_the_elections():
-    texte = lettres.calendrier(2026, organe="le conseil de la métropole")
-    assert texte.startswith("- de juillet à la mi-octobre 2026 : les trois séances du groupe (GT1, GT2 et GT3)")
-    assert "octobre et novembre 2026" in texte and "validation en Bureau" in texte
-    assert "de décembre 2026 à février 2027 : avis des conseils municipaux" in texte
+    texte = lettres.calendrier(PHASES_2026, organe="le conseil de la métropole")
+    assert texte.startswith("- du 1er juillet au 15 octobre 2026 : les trois séances du groupe (GT1, GT2 et GT3)")
+    assert "du 16 octobre au 30 novembre 2026 : synthèse" in texte and "validation en Bureau" in texte
+    assert "du 1er décembre 2026 au 28 février 2027 : avis des conseils municipaux" in texte
     assert "réputé favorable" in texte
     assert texte.endswith("- mars 2027 : adoption du schéma de mutualisation par le conseil de la métropole.")
+
+
+def test_calendar_follows_the_phases_edited_by_the_project_team():
+    phases = {**PHASES_2026, "approbation": (dt.date(2027, 4, 2), dt.date(2027, 4, 20))}
+    assert lettres.calendrier(phases).endswith(
+        "- du 2 avril au 20 avril 2027 : adoption du schéma de mutualisation par le conseil communautaire."
+    )
 
 
 def test_calendar_from_the_meetings_says_which_stages_have_no_date():
@@ -144,13 +160,19 @@ def test_calendar_from_the_meetings_says_which_stages_have_no_date():
             "salle du conseil",
         ),
     ]
-    lignes = lettres.calendrier(2026, reunions).splitlines()
+    lignes = lettres.calendrier(PHASES_2026, reunions).splitlines()
     assert lignes[0] == (
         "- GT1 – se connaître, partager (liste des activités) : 3 juillet 2026 à 9 h 30, salle du conseil ;"
     )
     assert lignes[1] == "- GT2 – analyse interne et externe (grille AFOR) : 10 septembre 2026 à 14 h ;"
-    assert lignes[2] == "- GT3 : date à fixer, avant la mi-octobre 2026 ;"
+    assert lignes[2] == "- GT3 : date à fixer, avant le 15 octobre 2026 ;"
     assert lignes[-1].startswith("- mars 2027 : adoption")
+
+
+def test_a_meeting_planned_after_the_groups_phase_moves_the_limit_of_the_stages_without_a_date():
+    reunions = [Reunion("GT1", "GT1", dt.datetime(2026, 10, 20, 9, 0))]
+    lignes = lettres.calendrier(PHASES_2026, reunions).splitlines()
+    assert lignes[1] == "- GT2 : date à fixer, avant le 20 octobre 2026 ;"
 
 
 def test_support_names_the_consultant_when_the_group_has_one():

@@ -23,6 +23,8 @@ PUBLIC = {
     "comptes:password_reset_done",
     "comptes:password_reset_confirm",
     "comptes:password_reset_complete",
+    # A private calendar address: the address is the key (tests/parcours/test_pages.py).
+    "calendrier:flux",
 }
 
 

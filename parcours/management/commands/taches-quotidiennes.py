@@ -1,0 +1,38 @@
+"""`mutualis taches-quotidiennes [--date AAAA-MM-JJ]`: the daily work of every territory, idempotent (run it
+twice, nothing more happens): the opinions réputés favorables from the day after their deadline, the
+reminders of the communes' deadlines (docs/consultation.md). A cron line runs it every morning
+(docs/contrats/6-ligne-de-commande.md); `make run` needs none. `--date` replays a day (tests, catching up)."""
+
+import datetime as dt
+import re
+
+from django.utils import timezone
+
+from commun.commandes import Commande, SortieInvalide
+from parcours.actions import do_taches_du_jour
+from territoire.models import Schema
+
+
+class Command(Commande):
+    help = "Travail quotidien : avis réputés favorables et rappels des échéances des communes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="le jour à traiter (AAAA-MM-JJ ; par défaut aujourd'hui)")
+
+    def handle(self, *args, **options):
+        jour = timezone.localdate()
+        if options["date"]:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", options["date"]):
+                raise SortieInvalide([f"date invalide : « {options['date']} » (attendu AAAA-MM-JJ)"])
+            try:
+                jour = dt.date.fromisoformat(options["date"])
+            except ValueError:
+                raise SortieInvalide([f"date invalide : « {options['date']} » (attendu AAAA-MM-JJ)"]) from None
+        reputes = rappels = 0
+        for schema in Schema.objects.select_related("territoire").order_by("territoire__code", "-mandat"):
+            fait = do_taches_du_jour(schema, jour)
+            reputes += fait["reputes"]
+            rappels += fait["rappels"]
+        avis = "avis réputé favorable" if reputes < 2 else "avis réputés favorables"
+        envoyes = "rappel envoyé" if rappels < 2 else "rappels envoyés"
+        self.stdout.write(f"{jour.isoformat()} : {reputes} {avis}, {rappels} {envoyes}")
