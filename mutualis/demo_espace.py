@@ -95,6 +95,9 @@ def charger_espace(territoire, users: dict) -> None:
     )
 
     now = timezone.now()
+    from parcours.demo import placer_calendrier
+
+    placer_calendrier(territoire.schemas.get(), timezone.localdate(now))
     textes = {
         "GT1": (
             "Tour de table des communes présentes. Présentation de la feuille de route et des enjeux du "

@@ -8,7 +8,8 @@ class ParcoursConfig(AppConfig):
     def ready(self):
         from commun import taches
         from parcours import taches as sources
+        from parcours.commentaires import inscrire_cibles
 
-        taches.inscrire(sources.avis_attendus)
-        taches.inscrire(sources.receptions_a_enregistrer)
-        taches.inscrire(sources.approbation_possible)
+        inscrire_cibles()
+
+        taches.inscrire(sources.taches)

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from commun.formatage import date as date_fr
 from parcours import consultation
-from parcours.models import VersionSchema
+from parcours.enums import Instance
+from parcours.models import SeanceInstance, VersionSchema
 from territoire.calendrier import calendrier
 from territoire.enums import Phase
 
@@ -22,6 +23,7 @@ class Etape:
     fin: dt.date
     courante: bool = False
     faite: bool = False
+    en_retard: bool = False  # the current phase past its planned end
 
 
 @dataclass
@@ -34,14 +36,18 @@ class Demarche:
     version_approuvee: VersionSchema | None
 
 
-def _phase_courante(schema, etapes, aujourdhui, envoyee, approuvee, avis) -> str:
+def _phase_courante(schema, toutes, envoyee, approuvee, avis) -> str:
+    """The phase the schéma is in, from what was done (never from the dates alone): approved, in
+    consultation (or awaiting approval once every commune has an opinion), a version frozen (comité, then
+    Bureau once a Bureau sitting is recorded), else the working groups."""
     if approuvee is not None:
         return Phase.SUIVI
     if envoyee is not None:
         return Phase.APPROBATION if avis and not consultation.manquants(avis) else Phase.CONSULTATION
-    avant = [e for e in etapes if e.phase in (Phase.GROUPES, Phase.COMITE, Phase.BUREAU)]
-    dans = [e.phase for e in avant if e.debut <= aujourdhui]
-    return dans[-1] if dans else Phase.GROUPES
+    if toutes:
+        bureau = SeanceInstance.objects.filter(schema=schema, instance=Instance.BUREAU).exists()
+        return Phase.BUREAU if bureau else Phase.COMITE
+    return Phase.GROUPES
 
 
 def demarche(schema, aujourdhui: dt.date) -> Demarche:
@@ -50,13 +56,14 @@ def demarche(schema, aujourdhui: dt.date) -> Demarche:
     envoyee = consultation.en_consultation(toutes)
     approuvee = consultation.approuvee(toutes)
     avis = consultation.avis_des_communes(schema, envoyee, aujourdhui) if envoyee else []
-    code = _phase_courante(schema, etapes_db, aujourdhui, envoyee, approuvee, avis)
+    code = _phase_courante(schema, toutes, envoyee, approuvee, avis)
     ordre = [e.phase for e in etapes_db]
     etapes = [
         Etape(e.phase, e.get_phase_display(), e.debut, e.fin, e.phase == code, ordre.index(e.phase) < ordre.index(code))
         for e in etapes_db
     ]
     courante = next(e for e in etapes if e.courante)
+    courante.en_retard = aujourdhui > courante.fin
     t = schema.territoire.code
     prevue = {e.phase: e for e in etapes}
     if approuvee is not None:

@@ -31,3 +31,17 @@ class Instance(models.TextChoices):
     CONSEIL_MUNICIPAL = "municipal", "Conseil municipal"
     CONFERENCE_MAIRES = "maires", "Conférence des maires (L5211-11-3)"
     PACTE = "pacte", "Pacte de gouvernance (L5211-11-2)"
+
+
+class InstanceInterne(models.TextChoices):
+    """The bodies that meet in Mutualis (membership, meetings, agenda, decisions)."""
+
+    COPIL = "copil", "Comité de pilotage"
+    CDGS = "cdgs", "Conférence des DGS"
+
+
+class IssueDecision(models.TextChoices):
+    RETENUE = "retenue", "Retenue"
+    AJOURNEE = "ajournee", "Ajournée"
+    REJETEE = "rejetee", "Rejetée"
+    A_APPROFONDIR = "approfondir", "À approfondir"

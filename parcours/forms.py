@@ -5,7 +5,7 @@ from django import forms
 
 from formats.scdl import MATIERE_DEFAUT, MATIERES
 from parcours.enums import EtatVersion, Instance, IssueAvis, ModeEnvoi
-from parcours.models import TAILLE_PIECE, Deliberation, SeanceInstance
+from parcours.models import TAILLE_PIECE, Decision, Deliberation, SeanceInstance
 from territoire.models import valider_siret
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -166,3 +166,65 @@ class SiretForm(forms.Form):
 
     def sirets(self) -> dict[str, str]:
         return {o.code: self.cleaned_data[o.code].strip() for o in self.organisations}
+
+
+class MembresForm(forms.Form):
+    membres = forms.ModelMultipleChoiceField(
+        label="Membres", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, utilisateurs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membres"].queryset = utilisateurs
+
+
+class SeanceComiteForm(forms.Form):
+    debut = forms.DateTimeField(label="Date et heure", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    lieu = forms.CharField(label="Lieu", max_length=300, required=False)
+
+
+class PointForm(forms.Form):
+    """An agenda item and what it decides on (one choice, or none)."""
+
+    objet = forms.CharField(label="Objet", max_length=300)
+    cible = forms.ChoiceField(label="Porte sur", required=False)
+
+    def __init__(self, *args, versions, scenarios, lignes, groupes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.objets = {
+            **{f"version-{v.pk}": ("version", v) for v in versions},
+            **{f"scenario-{s.pk}": ("scenario", s) for s in scenarios},
+            **{f"ligne-{l.pk}": ("ligne_gt3", l) for l in lignes},
+            **{f"groupe-{g.pk}": ("groupe", g) for g in groupes},
+        }
+        self.fields["cible"].choices = [
+            ("", "— (aucun objet lié)"),
+            ("Versions du schéma", [(f"version-{v.pk}", f"Version {v.numero} : {v.scenario.nom}") for v in versions]),
+            ("Scénarios", [(f"scenario-{s.pk}", s.nom) for s in scenarios]),
+            ("Propositions d'un groupe de travail", [(f"groupe-{g.pk}", f"GT {g.libelle}") for g in groupes]),
+            (
+                "Lignes GT3",
+                [(f"ligne-{l.pk}", f"{l.livrable.groupe.libelle} : {l.activite.libelle}") for l in lignes],
+            ),
+        ]
+
+    def valeurs(self) -> dict:
+        valeurs = {"objet": self.cleaned_data["objet"]}
+        cible = self.cleaned_data["cible"]
+        if cible:
+            champ, objet = self.objets[cible]
+            valeurs[champ] = objet
+        return valeurs
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["issue", "presents", "pour", "contre", "abstention", "texte", "motifs"]
+        widgets = {"texte": forms.Textarea(attrs={"rows": 3}), "motifs": forms.Textarea(attrs={"rows": 2})}
+
+
+class PublicationForm(forms.Form):
+    compte_rendu = forms.CharField(
+        label="Compte rendu", max_length=20000, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "true"})
+    )

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
 
-from parcours.enums import EtatVersion, Instance, IssueAvis, ModeEnvoi
+from parcours.enums import EtatVersion, Instance, InstanceInterne, IssueAvis, IssueDecision, ModeEnvoi
 
 TAILLE_PIECE = 20 * 1024 * 1024  # a deliberation's PDF or a receipt's scan
 EXTENSIONS_PIECE = ["pdf", "png", "jpg", "jpeg"]
@@ -183,3 +183,84 @@ class JetonCalendrier(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["utilisateur", "territoire"], name="jeton_unique")]
+
+
+class Comite(models.Model):
+    """A body that meets in Mutualis: the comité de pilotage, the conférence des DGS; its members."""
+
+    schema = models.ForeignKey("territoire.Schema", on_delete=models.CASCADE, related_name="comites")
+    instance = models.CharField("instance", max_length=5, choices=InstanceInterne.choices)
+    membres = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="membres")
+
+    class Meta:
+        verbose_name = "comité"
+        constraints = [models.UniqueConstraint(fields=["schema", "instance"], name="comite_unique")]
+
+    def __str__(self):
+        return self.get_instance_display()
+
+
+class SeanceComite(models.Model):
+    """A meeting of a comité: its agenda (points), the decisions taken, its minutes. Once the minutes are
+    published, the decisions they record no longer change."""
+
+    comite = models.ForeignKey(Comite, on_delete=models.CASCADE, related_name="seances")
+    debut = models.DateTimeField("date et heure")
+    lieu = models.CharField("lieu", max_length=300, blank=True)
+    compte_rendu = models.TextField("compte rendu", blank=True, max_length=20000)
+    publie_le = models.DateTimeField("compte rendu publié le", null=True, blank=True)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "séance d'un comité"
+        ordering = ["debut", "pk"]
+
+    def __str__(self):
+        return f"{self.comite}"
+
+
+class PointOrdreDuJour(models.Model):
+    """An item of a comité's agenda, linked to what it decides on: a version of the schéma, a scenario, a
+    GT3 line, or a working group's proposals (its deliverables)."""
+
+    seance = models.ForeignKey(SeanceComite, on_delete=models.CASCADE, related_name="points")
+    position = models.PositiveSmallIntegerField("position")
+    objet = models.CharField("objet", max_length=300)
+    version = models.ForeignKey(VersionSchema, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    scenario = models.ForeignKey(
+        "scenarios.Scenario", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ligne_gt3 = models.ForeignKey(
+        "livrables.LigneMutualisable", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    groupe = models.ForeignKey(
+        "groupes.GroupeTravail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "point de l'ordre du jour"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.objet
+
+
+class Decision(models.Model):
+    """The comité's decision on one agenda item, with its vote and written outcome."""
+
+    point = models.OneToOneField(PointOrdreDuJour, on_delete=models.CASCADE, related_name="decision")
+    issue = models.CharField("décision", max_length=12, choices=IssueDecision.choices)
+    presents = models.PositiveSmallIntegerField("membres présents", null=True, blank=True)
+    pour = models.PositiveSmallIntegerField("pour", null=True, blank=True)
+    contre = models.PositiveSmallIntegerField("contre", null=True, blank=True)
+    abstention = models.PositiveSmallIntegerField("abstentions", null=True, blank=True)
+    motifs = models.TextField("motifs", blank=True, max_length=5000)
+    texte = models.TextField("relevé de décision", max_length=5000)
+    enregistree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "décision"

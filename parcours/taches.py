@@ -12,7 +12,7 @@ from commun.formatage import date as date_fr
 from commun.taches import Tache
 from engine.avis import EtatAvis
 from parcours import consultation
-from parcours.models import RappelEnvoye
+from parcours.models import RappelEnvoye, SeanceComite
 
 
 def _schema(acces):
@@ -29,13 +29,24 @@ def _dans(n: int) -> str:
     return "demain" if n == 1 else f"dans {n} jours"
 
 
-def avis_attendus(acces, user, now) -> list[Tache]:
-    org = acces.organisation
-    if not acces.est_dgs or org is None or org.est_epci:
-        return []
+def taches(acces, user, now) -> list[Tache]:
+    """The legal path's waits for `user`: the schéma and its versions read once."""
     schema = _schema(acces)
-    version = consultation.version_en_consultation(schema) if schema else None
-    if version is None:
+    if schema is None:
+        return []
+    versions = consultation.versions_du_schema(schema)
+    envoyee, approuvee = consultation.en_consultation(versions), consultation.approuvee(versions)
+    return [
+        *_avis_attendus(acces, now, schema, envoyee),
+        *_receptions_a_enregistrer(acces, envoyee),
+        *_approbation_possible(acces, now, schema, envoyee, approuvee),
+        *_seances_des_comites(acces, user, now, schema),
+    ]
+
+
+def _avis_attendus(acces, now, schema, version) -> list[Tache]:
+    org = acces.organisation
+    if not acces.est_dgs or org is None or org.est_epci or version is None:
         return []
     aujourdhui = timezone.localdate(now)
     a = next((x for x in consultation.avis_des_communes(schema, version, aujourdhui) if x.commune.pk == org.pk), None)
@@ -63,12 +74,8 @@ def avis_attendus(acces, user, now) -> list[Tache]:
     return [Tache(f"parcours.avis:{a.envoi.pk}:{dernier or 'reception'}", libelle, url, _jour(a.envoi.recu_le))]
 
 
-def receptions_a_enregistrer(acces, user, now) -> list[Tache]:
-    if not acces.peut_conduire_parcours():
-        return []
-    schema = _schema(acces)
-    version = consultation.version_en_consultation(schema) if schema else None
-    if version is None:
+def _receptions_a_enregistrer(acces, version) -> list[Tache]:
+    if not acces.peut_conduire_parcours() or version is None:
         return []
     sans = list(version.envois.filter(transmission=False, recu_le__isnull=True).order_by("envoye_le", "pk"))
     if not sans:
@@ -83,12 +90,8 @@ def receptions_a_enregistrer(acces, user, now) -> list[Tache]:
     return [Tache("parcours.receptions:" + ",".join(str(e.pk) for e in sans), libelle, url, _jour(sans[0].envoye_le))]
 
 
-def approbation_possible(acces, user, now) -> list[Tache]:
-    if not acces.peut_conduire_parcours():
-        return []
-    schema = _schema(acces)
-    version = consultation.version_en_consultation(schema) if schema else None
-    if version is None or consultation.version_approuvee(schema) is not None:
+def _approbation_possible(acces, now, schema, version, approuvee) -> list[Tache]:
+    if not acces.peut_conduire_parcours() or version is None or approuvee is not None:
         return []
     avis = consultation.avis_des_communes(schema, version, timezone.localdate(now))
     if consultation.manquants(avis):
@@ -101,3 +104,27 @@ def approbation_possible(acces, user, now) -> list[Tache]:
             url,
         )
     ]
+
+
+def _seances_des_comites(acces, user, now, schema) -> list[Tache]:
+    """A member of a comité: its next meeting and its agenda to read. The project team: a meeting held whose
+    decisions or minutes are still to record."""
+    out = []
+    code = acces.territoire.code
+    seances = SeanceComite.objects.filter(comite__schema=schema, publie_le__isnull=True).select_related("comite")
+    for s in seances.prefetch_related("points__decision", "comite__membres"):
+        url = reverse("parcours:seance_comite", kwargs={"code": code, "instance": s.comite.instance, "pk": s.pk})
+        jour = date_fr(timezone.localtime(s.debut).date())
+        n = len(s.points.all())
+        if s.debut > now and any(m.pk == user.pk for m in s.comite.membres.all()):
+            points = f"{n} point{'s' if n > 1 else ''} à l'ordre du jour" if n else "ordre du jour à venir"
+            out.append(Tache(f"parcours.comite:{s.pk}:{n}", f"{s.comite} du {jour} : {points}", url, s.cree_le))
+        elif s.debut <= now and acces.peut_conduire_parcours():
+            sans = sum(1 for p in s.points.all() if not hasattr(p, "decision"))
+            quoi = (
+                f"enregistrer les décisions ({sans} point{'s' if sans > 1 else ''})"
+                if sans
+                else "publier le compte rendu"
+            )
+            out.append(Tache(f"parcours.comite_tenu:{s.pk}:{sans}", f"{s.comite} du {jour} : {quoi}", url, s.debut))
+    return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parcours import views, views_flux
+from parcours import views, views_comite, views_flux
 
 app_name = "parcours"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("versions/", views.liste_versions, name="versions"),
     path("versions/comparer/", views.comparer, name="comparer"),
     path("versions/<int:numero>/", views.version, name="version"),
+    path("instances/<slug:instance>/", views_comite.comite, name="comite"),
+    path("instances/<slug:instance>/seances/<int:pk>/", views_comite.seance_comite, name="seance_comite"),
     path("consultation/", views.tableau_consultation, name="consultation"),
     path("consultation/<code:commune>/", views.commune, name="commune"),
     path("approbation/", views.approbation, name="approbation"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from commun.erreurs import ActionRefusee
 from comptes.perms import get_territoire_ou_404
+from echanges import fils
 from engine.avis import BASE_LEGALE_REPUTE
 from parcours import actions, consultation, demarche, versions
 from parcours.forms import (
@@ -169,6 +170,8 @@ def version(request, code, numero):
             "paie": f.ctx.paie,
             "fpu": f.ctx.moteur.fpu,
             "autres": VersionSchema.objects.filter(schema=schema).exclude(pk=v.pk),
+            "libelles": dict(territoire.activites.values_list("code", "libelle")),
+            **fils.contexte(v, acces),
             **f.chiffres,
         },
     )

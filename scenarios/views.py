@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from commun.erreurs import ActionRefusee
 from commun.pages_erreur import page_erreur
+from echanges import fils
 from engine.themes import THEME_BY_CODE
 from masse_salariale.confidentialite import lecture
 from scenarios import actions, calcul, graphiques
@@ -132,6 +133,7 @@ def _page(request, territoire, acces, scenario, status=200, **formulaires):
         "noms": ctx.noms,
         "fpu": ctx.moteur.fpu,
         "historique": historique(scenario),
+        **fils.contexte(scenario, acces),
         **figures(ctx, acces, scenario, lignes),
     }
     par_action = {pa["ligne"].pk: pa for pa in contexte.get("par_action", [])}

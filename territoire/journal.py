@@ -4,4 +4,5 @@ PHRASES = {
     "territoire.creation": "a créé le territoire",
     "territoire.mise_a_jour": "a mis à jour le territoire",
     "territoire.fonctionnels": "a changé la liste des services fonctionnels",
+    "territoire.sirets": "a renseigné les SIRET des collectivités",
 }

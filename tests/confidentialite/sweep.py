@@ -345,6 +345,8 @@ PAGES_SANS_MONTANT: dict[str, str] = {
     "parcours:scdl": "délibérations au format national : dates, numéros, objets, votes",
     "parcours:mon_calendrier": "adresse du calendrier personnel",
     "calendrier:flux": "calendrier : séances, phases et échéances",
+    "parcours:comite": "comité : membres et séances",
+    "parcours:seance_comite": "séance du comité : ordre du jour (objets liés), décisions et votes, compte rendu",
 }
 
 

@@ -91,3 +91,27 @@ def test_every_member_reads_a_version_and_only_the_project_team_freezes(cast, te
         == 200
     )
     assert connecte(cast["exterieur"]).get(url).status_code == 404
+
+
+def test_the_elue_comments_on_a_version_and_on_a_scenario(cast, territoire, scenario_paie, version_projet, connecte):
+    client = connecte(cast["elu_copil"])
+    for type_, pk, page in (
+        (
+            "version-schema",
+            version_projet.pk,
+            reverse("parcours:version", kwargs={"code": territoire.code, "numero": 1}),
+        ),
+        (
+            "scenario",
+            scenario_paie.pk,
+            reverse("scenarios:scenario", kwargs={"code": territoire.code, "pk": scenario_paie.pk}),
+        ),
+    ):
+        url = reverse("echanges:commenter", kwargs={"code": territoire.code, "type": type_, "pk": pk})
+        assert client.post(url, {"texte": f"Question de la présidente sur ce {type_}"}).status_code == 302
+        assert f"Question de la présidente sur ce {type_}" in client.get(page).content.decode()
+    # A frozen copy is no scenario one can discuss apart from its version.
+    url = reverse(
+        "echanges:commenter", kwargs={"code": territoire.code, "type": "scenario", "pk": version_projet.scenario.pk}
+    )
+    assert client.post(url, {"texte": "x"}).status_code == 404

@@ -23,6 +23,10 @@ MATRIX = {
     ("parcours:scdl", "get"): members(200),
     ("parcours:mon_calendrier", "get"): members(200),
     ("parcours:mon_calendrier", "post"): members(302),
+    ("parcours:comite", "get"): members(200),
+    ("parcours:comite", "post"): team_only(400),
+    ("parcours:seance_comite", "get"): members(200),
+    ("parcours:seance_comite", "post"): team_only(400),
 }
 
 
@@ -59,7 +63,14 @@ def cas(cast, territoire) -> dict[str, dict]:
         version, list(territoire.organisations.communes().filter(code="33281")), jour, "courriel", equipe, jour
     )
     do_enregistrer_reception(envoi, jour, SimpleUploadedFile("ar.pdf", b"%PDF-1.4 x"), equipe, jour)
+    from django.utils import timezone
+
+    from parcours import comite
+
+    seance = comite.do_creer_seance(comite.comite(schema, "copil"), timezone.now(), "", equipe)
     return {
+        "parcours:comite": {"instance": "copil"},
+        "parcours:seance_comite": {"instance": "copil", "pk": seance.pk},
         "parcours:version": {"numero": version.numero},
         "parcours:commune": {"commune": "33281"},
         "parcours:piece": {"sorte": "reception", "pk": envoi.pk},

@@ -1,0 +1,126 @@
+"""Writes of the bodies that meet in Mutualis (the comité de pilotage, the conférence des DGS): members,
+meetings, agenda items linked to what they decide on, decisions with their vote, minutes published. A
+decision cannot change once the minutes that record it are published. Each write is one transaction with
+its row in the audit trail (parcours/journal.py)."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from commun.erreurs import ActionRefusee
+from commun.formatage import date as date_fr
+from comptes.enums import Role
+from comptes.models import Utilisateur
+from parcours.actions import verifier_votes
+from parcours.enums import InstanceInterne
+from parcours.models import Comite, Decision, PointOrdreDuJour, SeanceComite
+from territoire.models import Evenement
+
+# Who a new body counts as members: the élus of the comité de pilotage, the DGS of every organisation.
+MEMBRES_PAR_DEFAUT = {InstanceInterne.COPIL: Role.ELU, InstanceInterne.CDGS: Role.DGS}
+
+
+def _evenement(schema, user, action, objet, **details):
+    Evenement.objects.create(
+        territoire_id=schema.territoire_id, utilisateur=user, action=action, objet=objet[:200], details=details
+    )
+
+
+def comite(schema, instance: str) -> Comite:
+    """The schéma's body, created with its default members the first time it is read."""
+    c, cree = Comite.objects.get_or_create(schema=schema, instance=instance)
+    if cree:
+        role = MEMBRES_PAR_DEFAUT[instance]
+        c.membres.set(
+            Utilisateur.objects.filter(
+                is_active=True, habilitations__territoire=schema.territoire, habilitations__role=role
+            ).distinct()
+        )
+    return c
+
+
+def _jour(moment) -> str:
+    return date_fr(timezone.localtime(moment).date())
+
+
+def _titre(seance) -> str:
+    return f"{seance.comite} du {_jour(seance.debut)}"
+
+
+@transaction.atomic
+def do_changer_membres(c: Comite, membres, user) -> None:
+    c.membres.set(membres)
+    _evenement(c.schema, user, "parcours.membres", f"Membres : {c}", n=len(membres))
+
+
+@transaction.atomic
+def do_creer_seance(c: Comite, debut, lieu: str, user) -> SeanceComite:
+    seance = SeanceComite.objects.create(comite=c, debut=debut, lieu=lieu, cree_par=user)
+    _evenement(c.schema, user, "parcours.seance_comite", _titre(seance), seance=seance.pk)
+    return seance
+
+
+def _non_publiee(seance: SeanceComite) -> None:
+    if seance.publie_le is not None:
+        raise ActionRefusee(
+            [
+                f"le compte rendu de la séance est publié depuis le {_jour(seance.publie_le)} : "
+                "ses décisions ne changent plus"
+            ]
+        )
+
+
+@transaction.atomic
+def do_ajouter_point(seance: SeanceComite, valeurs: dict, user) -> PointOrdreDuJour:
+    """An agenda item: its title and at most one object it decides on."""
+    seance = SeanceComite.objects.select_for_update().get(pk=seance.pk)
+    _non_publiee(seance)
+    lies = [k for k in ("version", "scenario", "ligne_gt3", "groupe") if valeurs.get(k)]
+    if len(lies) > 1:
+        raise ActionRefusee(
+            ["un point de l'ordre du jour porte sur un seul objet (version, scénario, ligne GT3 ou groupe)"]
+        )
+    position = (seance.points.aggregate(m=Max("position"))["m"] or 0) + 1
+    point = PointOrdreDuJour.objects.create(seance=seance, position=position, **valeurs)
+    _evenement(seance.comite.schema, user, "parcours.point", f"{_titre(seance)} : {point.objet}", seance=seance.pk)
+    return point
+
+
+@transaction.atomic
+def do_decider(point: PointOrdreDuJour, valeurs: dict, user) -> Decision:
+    """Record (or correct, until the minutes are published) the decision on an agenda item."""
+    seance = SeanceComite.objects.select_for_update().get(pk=point.seance_id)
+    _non_publiee(seance)
+    erreurs = verifier_votes(
+        valeurs.get("presents"), valeurs.get("presents"), *(valeurs.get(k) for k in ("pour", "contre", "abstention"))
+    )
+    if seance.debut > timezone.now():
+        erreurs.append(f"la séance du {_jour(seance.debut)} n'a pas encore eu lieu")
+    if erreurs:
+        raise ActionRefusee(erreurs)
+    decision, _ = Decision.objects.update_or_create(point=point, defaults={**valeurs, "enregistree_par": user})
+    _evenement(
+        seance.comite.schema,
+        user,
+        "parcours.decision",
+        f"{_titre(seance)} : {point.objet} ({decision.get_issue_display().lower()})",
+        point=point.pk,
+        issue=decision.issue,
+    )
+    return decision
+
+
+@transaction.atomic
+def do_publier(seance: SeanceComite, compte_rendu: str, user) -> SeanceComite:
+    """Publish the minutes: from now on the meeting's decisions are final."""
+    seance = SeanceComite.objects.select_for_update().get(pk=seance.pk)
+    _non_publiee(seance)
+    if not compte_rendu.strip():
+        raise ActionRefusee(["compte rendu : écrivez le compte rendu avant de le publier"])
+    sans = [p.objet for p in seance.points.filter(decision__isnull=True)]
+    if sans:
+        raise ActionRefusee([f"points sans décision ({len(sans)}) : " + " ; ".join(sans)])
+    seance.compte_rendu, seance.publie_le = compte_rendu, timezone.now()
+    seance.save(update_fields=["compte_rendu", "publie_le"])
+    _evenement(seance.comite.schema, user, "parcours.publication", _titre(seance), seance=seance.pk)
+    return seance

@@ -1,0 +1,115 @@
+"""The comité de pilotage (issue 12, points 1 and 3): its members (the élus by default, editable), a meeting
+whose agenda items link to versions, scenarios, GT3 lines or a group's proposals, decisions with their
+vote, minutes published after which a decision no longer changes; the élue sees the meeting waiting."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from commun.erreurs import ActionRefusee
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seance(cast, territoire):
+    from parcours import comite
+
+    c = comite.comite(territoire.schemas.get(), "copil")
+    return comite.do_creer_seance(c, timezone.now() - dt.timedelta(hours=2), "Salle du conseil", cast["equipe_projet"])
+
+
+def test_the_comite_counts_the_elus_by_default(cast, territoire):
+    from parcours import comite
+
+    c = comite.comite(territoire.schemas.get(), "copil")
+    assert list(c.membres.all()) == [cast["elu_copil"]]
+    d = comite.comite(territoire.schemas.get(), "cdgs")
+    assert set(d.membres.all()) == {cast["dgs_metropole"], cast["dgs_bordeaux"], cast["dgs_merignac"]}
+
+
+def test_a_meeting_decides_with_a_vote_then_the_minutes_lock_it(
+    cast, territoire, seance, scenario_paie, version_projet
+):
+    from parcours import comite
+
+    equipe = cast["equipe_projet"]
+    rh = territoire.schemas.get().groupes.get(theme="RH")
+    p1 = comite.do_ajouter_point(seance, {"objet": "Propositions du groupe RH", "groupe": rh}, equipe)
+    p2 = comite.do_ajouter_point(seance, {"objet": "Scénario du projet", "version": version_projet}, equipe)
+    with pytest.raises(ActionRefusee, match="un seul objet"):
+        comite.do_ajouter_point(seance, {"objet": "Deux objets", "groupe": rh, "scenario": scenario_paie}, equipe)
+    comite.do_decider(
+        p1, {"issue": "approfondir", "texte": "Le groupe précise la paie.", "presents": 12, "pour": 12}, equipe
+    )
+    with pytest.raises(ActionRefusee, match="14 voix pour, contre et abstentions, plus que les 12 votants"):
+        comite.do_decider(p2, {"issue": "retenue", "texte": "Retenu.", "presents": 12, "pour": 10, "contre": 4}, equipe)
+    with pytest.raises(ActionRefusee, match="points sans décision \\(1\\) : Scénario du projet"):
+        comite.do_publier(seance, "Compte rendu.", equipe)
+    comite.do_decider(
+        p2,
+        {"issue": "retenue", "texte": "Version 1 retenue.", "presents": 12, "pour": 10, "contre": 1, "abstention": 1},
+        equipe,
+    )
+    comite.do_publier(seance, "Le comité retient la version 1.", equipe)
+    with pytest.raises(ActionRefusee, match="ses décisions ne changent plus"):
+        comite.do_decider(p2, {"issue": "rejetee", "texte": "Non."}, equipe)
+    p2.refresh_from_db()
+    assert p2.decision.issue == "retenue" and p2.decision.pour == 10
+
+
+def test_a_decision_before_the_meeting_is_refused(cast, territoire):
+    from parcours import comite
+
+    c = comite.comite(territoire.schemas.get(), "copil")
+    future = comite.do_creer_seance(c, timezone.now() + dt.timedelta(days=3), "", cast["equipe_projet"])
+    point = comite.do_ajouter_point(future, {"objet": "Point"}, cast["equipe_projet"])
+    with pytest.raises(ActionRefusee, match="n'a pas encore eu lieu"):
+        comite.do_decider(point, {"issue": "retenue", "texte": "x"}, cast["equipe_projet"])
+
+
+def test_the_elue_sees_the_next_meeting_waiting_and_the_team_the_decisions_to_record(cast, territoire, seance):
+    from commun.taches import a_faire
+    from comptes.perms import acces_pour
+    from parcours import comite
+
+    c = comite.comite(territoire.schemas.get(), "copil")
+    prochaine = comite.do_creer_seance(c, timezone.now() + dt.timedelta(days=5), "", cast["equipe_projet"])
+    comite.do_ajouter_point(prochaine, {"objet": "Arbitrages RH"}, cast["equipe_projet"])
+    comite.do_ajouter_point(seance, {"objet": "Arbitrages FIN"}, cast["equipe_projet"])
+    elue = cast["elu_copil"]
+    libelles = [t.libelle for t in a_faire(acces_pour(elue, territoire), elue, timezone.now())]
+    assert any(l.startswith("Comité de pilotage du") and l.endswith(": 1 point à l'ordre du jour") for l in libelles)
+    equipe = cast["equipe_projet"]
+    libelles = [t.libelle for t in a_faire(acces_pour(equipe, territoire), equipe, timezone.now())]
+    assert any(l.endswith(": enregistrer les décisions (1 point)") for l in libelles)
+
+
+def test_pages_every_member_reads_and_the_team_writes(cast, territoire, seance, connecte):
+    url = reverse("parcours:seance_comite", kwargs={"code": territoire.code, "instance": "copil", "pk": seance.pk})
+    assert connecte(cast["elu_copil"]).get(url).status_code == 200
+    assert connecte(cast["elu_copil"]).post(url, {"point": "1", "objet": "x"}).status_code == 403
+    client = connecte(cast["equipe_projet"])
+    assert client.post(url, {"point": "1", "objet": "Synthèse du groupe RH"}).status_code == 302
+    point = seance.points.get()
+    reponse = client.post(
+        url, {"decision": point.pk, f"d{point.pk}-issue": "retenue", f"d{point.pk}-texte": "", f"d{point.pk}-pour": "3"}
+    )
+    assert reponse.status_code == 400 and "Décision non enregistrée" in reponse.content.decode()
+    reponse = client.post(
+        url,
+        {
+            "decision": point.pk,
+            f"d{point.pk}-issue": "retenue",
+            f"d{point.pk}-texte": "Retenu à l'unanimité.",
+            f"d{point.pk}-pour": "9",
+            f"d{point.pk}-presents": "9",
+        },
+    )
+    assert reponse.status_code == 302
+    assert "Décision : retenue" in client.get(url).content.decode()
+    assert connecte(cast["exterieur"]).get(url).status_code == 404
+    inconnue = reverse("parcours:comite", kwargs={"code": territoire.code, "instance": "bureau"})
+    assert connecte(cast["elu_copil"]).get(inconnue).status_code == 404
