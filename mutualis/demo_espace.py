@@ -177,6 +177,9 @@ def charger_espace(territoire, users: dict) -> None:
     from scenarios import demo as demo_scenarios
 
     demo_scenarios.charger(territoire, users)
+    from parcours.demo import charger_comite
+
+    charger_comite(schema, equipe, now)
 
     # Exchanges: a discussion on the RH payroll line of GT3 and on an AFOR grid, with a mention.
     from echanges.actions import do_commenter

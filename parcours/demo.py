@@ -23,3 +23,22 @@ def placer_calendrier(schema, aujourdhui: dt.date) -> None:
         debut, fin = DECALAGES[etape.phase]
         etape.debut, etape.fin = aujourdhui + dt.timedelta(days=debut), aujourdhui + dt.timedelta(days=fin)
         etape.save(update_fields=["debut", "fin"])
+
+
+def charger_comite(schema, equipe, maintenant: dt.datetime) -> None:
+    """The comité de pilotage planned in its phase, its agenda ready: the élue sees it waiting at home."""
+    from parcours import comite
+    from scenarios.models import Scenario
+
+    c = comite.comite(schema, "copil")
+    debut = maintenant.replace(hour=17, minute=30, second=0, microsecond=0) + dt.timedelta(
+        days=DECALAGES[Phase.COMITE][0] + 3
+    )
+    seance = comite.do_creer_seance(c, debut, "Hôtel de la métropole, salle du conseil", equipe)
+    groupes = {g.theme: g for g in schema.groupes.all()}
+    for theme in ("RH", "FIN"):
+        g = groupes[theme]
+        comite.do_ajouter_point(seance, {"objet": f"Propositions du groupe {g.libelle}", "groupe": g}, equipe)
+    scenario = Scenario.objects.du_schema(schema).first()
+    if scenario is not None:
+        comite.do_ajouter_point(seance, {"objet": f"Scénario « {scenario.nom} »", "scenario": scenario}, equipe)

@@ -25,8 +25,9 @@ ATTENDUES = {
     "dgs-bordeaux": "Remplir la liste des activités de Bordeaux",
     "copilote-rh-commune": "Valider le livrable GT2",
     "consultant": "Noter",
+    "elu-copil": "Comité de pilotage du",
 }
-SANS_ATTENTE = ("elu-copil",)  # the comité de pilotage's decisions come with the legal path
+SANS_ATTENTE = ("dgs-metropole",)  # the demo leaves nothing for the EPCI's DGS to do
 
 
 @pytest.fixture
