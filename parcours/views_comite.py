@@ -140,7 +140,7 @@ def seance_comite(request, code, instance, pk):
         )
     )
     for p in points:
-        existante = getattr(p, "decision", None)
+        existante = p.la_decision = getattr(p, "decision", None)  # None for an item not decided yet
         if point_refuse is not None and p.pk == point_refuse.pk:
             p.form = form_decision
         else:
