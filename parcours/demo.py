@@ -4,6 +4,7 @@ current phase on time and the dates to come."""
 
 import datetime as dt
 
+from engine.calendrier import jour_non_ouvre
 from territoire.calendrier import calendrier
 from territoire.enums import Phase
 
@@ -34,6 +35,8 @@ def charger_comite(schema, equipe, maintenant: dt.datetime) -> None:
     debut = maintenant.replace(hour=17, minute=30, second=0, microsecond=0) + dt.timedelta(
         days=DECALAGES[Phase.COMITE][0] + 3
     )
+    while jour_non_ouvre(debut.date()):  # a working day, never 1 January
+        debut += dt.timedelta(days=1)
     seance = comite.do_creer_seance(c, debut, "Hôtel de la métropole, salle du conseil", equipe)
     groupes = {g.theme: g for g in schema.groupes.all()}
     for theme in ("RH", "FIN"):

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from commun.erreurs import ActionRefusee
 from comptes.models import Utilisateur
@@ -153,6 +154,7 @@ def seance_comite(request, code, instance, pk):
             "acces": acces,
             "comite": c,
             "seance": seance,
+            "tenue": seance.debut <= timezone.now(),
             "points": points,
             "form_point": form_point,
             "form_publication": form_publication,
