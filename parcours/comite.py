@@ -11,6 +11,7 @@ from commun.erreurs import ActionRefusee
 from commun.formatage import date as date_fr
 from comptes.enums import Role
 from comptes.models import Utilisateur
+from parcours import syntheses
 from parcours.actions import verifier_votes
 from parcours.enums import InstanceInterne
 from parcours.models import Comite, Decision, PointOrdreDuJour, SeanceComite
@@ -82,6 +83,8 @@ def do_ajouter_point(seance: SeanceComite, valeurs: dict, user) -> PointOrdreDuJ
         )
     position = (seance.points.aggregate(m=Max("position"))["m"] or 0) + 1
     point = PointOrdreDuJour.objects.create(seance=seance, position=position, **valeurs)
+    if point.groupe is not None:
+        syntheses.figer(point.groupe, seance)  # the group's synthesis as the comité will read it
     _evenement(seance.comite.schema, user, "parcours.point", f"{_titre(seance)} : {point.objet}", seance=seance.pk)
     return point
 

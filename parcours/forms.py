@@ -228,3 +228,14 @@ class PublicationForm(forms.Form):
     compte_rendu = forms.CharField(
         label="Compte rendu", max_length=20000, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "true"})
     )
+
+
+class SyntheseForm(forms.Form):
+    texte = forms.CharField(
+        label="Synthèse des co-pilotes",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "true"}),
+        help_text="Ce que le groupe propose au comité : ses arbitrages, ses points d'attention. Le reste de la "
+        "page est tiré des livrables du groupe.",
+    )

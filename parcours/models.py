@@ -264,3 +264,26 @@ class Decision(models.Model):
 
     class Meta:
         verbose_name = "décision"
+
+
+class Synthese(models.Model):
+    """A working group's synthesis for the comité: the part generated from its deliverables (`contenu`: GT1
+    coverage, AFOR highlights, GT3 lines with their scores and préconisations; never a pay amount, read
+    for each reader when shown) and the co-pilots' own text. The working one (`seance` empty) is edited
+    until a comité meeting puts the group on its agenda: a frozen copy is then kept for that meeting."""
+
+    groupe = models.ForeignKey("groupes.GroupeTravail", on_delete=models.CASCADE, related_name="+")
+    seance = models.ForeignKey(SeanceComite, on_delete=models.CASCADE, null=True, blank=True, related_name="syntheses")
+    texte = models.TextField("synthèse des co-pilotes", blank=True, max_length=10000)
+    contenu = models.JSONField("contenu tiré des livrables", default=dict)
+    modifie_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    modifie_le = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "synthèse d'un groupe"
+        constraints = [
+            models.UniqueConstraint(fields=["groupe", "seance"], name="synthese_par_seance"),
+            models.UniqueConstraint(
+                fields=["groupe"], condition=models.Q(seance__isnull=True), name="synthese_de_travail_unique"
+            ),
+        ]

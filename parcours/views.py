@@ -99,6 +99,7 @@ def cockpit(request, code):
             "demarche": demarche.demarche(schema, _aujourdhui()),
             "versions": VersionSchema.objects.filter(schema=schema).select_related("scenario", "cree_par"),
             "seances": SeanceInstance.objects.filter(schema=schema).select_related("organisation"),
+            "groupes": schema.groupes.order_by("id"),
             "form_cal": form_cal,
             "form_seance": form_seance,
         },

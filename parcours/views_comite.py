@@ -12,12 +12,14 @@ from django.utils import timezone
 from commun.erreurs import ActionRefusee
 from comptes.models import Utilisateur
 from comptes.perms import get_territoire_ou_404
+from groupes.acces import get_groupe_ou_404
 from groupes.models import GroupeTravail
 from livrables.models import LigneMutualisable
 from parcours import comite as actions
+from parcours import syntheses
 from parcours.enums import InstanceInterne
-from parcours.forms import DecisionForm, MembresForm, PointForm, PublicationForm, SeanceComiteForm
-from parcours.models import PointOrdreDuJour, SeanceComite, VersionSchema
+from parcours.forms import DecisionForm, MembresForm, PointForm, PublicationForm, SeanceComiteForm, SyntheseForm
+from parcours.models import PointOrdreDuJour, SeanceComite, Synthese, VersionSchema
 from scenarios.models import Scenario
 
 REFUS = "Seule l'équipe projet organise les séances du comité et en enregistre les décisions."
@@ -158,6 +160,54 @@ def seance_comite(request, code, instance, pk):
             "points": points,
             "form_point": form_point,
             "form_publication": form_publication,
+        },
+        status=status,
+    )
+
+
+@login_required
+def synthese(request, code, theme):
+    """A working group's synthesis for the comité: the working one (its co-pilots edit their text) or, with
+    `?seance=`, the one frozen for that meeting."""
+    territoire, acces = get_territoire_ou_404(request.user, code)
+    groupe = get_groupe_ou_404(territoire, theme)
+    seance_pk = request.GET.get("seance", "")
+    if seance_pk:
+        if not seance_pk.isdigit():
+            raise Http404("Séance introuvable.")
+        s = get_object_or_404(Synthese, groupe=groupe, seance_id=int(seance_pk))
+        contenu, modifiable = s.contenu, False
+    else:
+        s = syntheses.de_travail(groupe)
+        contenu, modifiable = syntheses.generer(groupe), acces.peut_coordonner(groupe)
+    form = SyntheseForm(initial={"texte": s.texte})
+    status = 200
+    if request.method == "POST":
+        if not modifiable:
+            raise PermissionDenied("Seuls les co-pilotes du groupe et l'équipe projet rédigent sa synthèse.")
+        form = SyntheseForm(request.POST)
+        if form.is_valid():
+            syntheses.do_modifier(s, form.cleaned_data["texte"], request.user)
+            messages.success(request, "Synthèse enregistrée.")
+            return redirect("parcours:synthese", code=code, theme=theme)
+        status = 400
+    elif request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    masses = syntheses.masses(contenu, groupe, acces)
+    lignes = [{**x, "masse": masses.get(x["ligne"])} for x in contenu.get("gt3", [])]
+    return render(
+        request,
+        "parcours/synthese.html",
+        {
+            "territoire": territoire,
+            "acces": acces,
+            "groupe": groupe,
+            "synthese": s,
+            "contenu": contenu,
+            "lignes": lignes,
+            "modifiable": modifiable,
+            "form": form,
+            "figees": Synthese.objects.filter(groupe=groupe, seance__isnull=False).select_related("seance__comite"),
         },
         status=status,
     )

@@ -106,6 +106,11 @@ def _comparaison_versions(world):
     ]
 
 
+def _syntheses(world):
+    themes = sorted({l.livrable.groupe.theme for l in world.gt3})
+    return [Request(f"synthèse du groupe {t}", url(world, "parcours:synthese", theme=t)) for t in themes]
+
+
 def _optimiser(world):
     # An ETP budget every GT3 candidate fits in: the page shows a selection and its AC total.
     return [
@@ -160,6 +165,7 @@ SWEEP: dict[str, Page] = {
     "scenarios:optimiser": Page(_optimiser),
     "parcours:version": Page(_versions, (USER_INPUTS,)),
     "parcours:comparer": Page(_comparaison_versions),
+    "parcours:synthese": Page(_syntheses),
     "livrables:gt3": Page(_gt3_lists),
     "livrables:gt3_ligne": Page(_gt3_lines),
 }

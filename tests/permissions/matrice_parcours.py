@@ -23,6 +23,8 @@ MATRIX = {
     ("parcours:scdl", "get"): members(200),
     ("parcours:mon_calendrier", "get"): members(200),
     ("parcours:mon_calendrier", "post"): members(302),
+    ("parcours:synthese", "get"): members(200),
+    ("parcours:synthese", "post"): members(403, equipe_projet=302, copilote_rh_commune=302, copilote_rh_epci=302),
     ("parcours:comite", "get"): members(200),
     ("parcours:comite", "post"): team_only(400),
     ("parcours:seance_comite", "get"): members(200),
@@ -70,6 +72,7 @@ def cas(cast, territoire) -> dict[str, dict]:
     seance = comite.do_creer_seance(comite.comite(schema, "copil"), timezone.now(), "", equipe)
     return {
         "parcours:comite": {"instance": "copil"},
+        "parcours:synthese": {"theme": "RH"},
         "parcours:seance_comite": {"instance": "copil", "pk": seance.pk},
         "parcours:version": {"numero": version.numero},
         "parcours:commune": {"commune": "33281"},
