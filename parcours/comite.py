@@ -11,10 +11,11 @@ from commun.erreurs import ActionRefusee
 from commun.formatage import date as date_fr
 from comptes.enums import Role
 from comptes.models import Utilisateur
-from parcours import syntheses
+from parcours import convocation, syntheses
 from parcours.actions import verifier_votes
 from parcours.enums import InstanceInterne
 from parcours.models import Comite, Decision, PointOrdreDuJour, SeanceComite
+from seances.courriels import envoyer
 from territoire.models import Evenement
 
 # Who a new body counts as members: the élus of the comité de pilotage, the DGS of every organisation.
@@ -111,6 +112,42 @@ def do_decider(point: PointOrdreDuJour, valeurs: dict, user) -> Decision:
         issue=decision.issue,
     )
     return decision
+
+
+@transaction.atomic
+def do_convoquer(seance: SeanceComite, user, now=None) -> int:
+    """E-mail the convocation with its .ics to every member (after the commit); returns how many."""
+    now = now or timezone.now()
+    seance = SeanceComite.objects.select_for_update().get(pk=seance.pk)
+    if seance.debut <= now:
+        raise ActionRefusee(["la séance a déjà eu lieu : elle ne se convoque plus"])
+    membres = list(seance.comite.membres.filter(is_active=True))
+    if not membres:
+        raise ActionRefusee(["le comité n'a aucun membre à convoquer"])
+    liste = convocation.messages(seance, membres, user, now)
+    seance.convoquee_le = now
+    seance.save(update_fields=["convoquee_le"])
+    _evenement(seance.comite.schema, user, "parcours.convocation", _titre(seance), seance=seance.pk, n=len(liste))
+    transaction.on_commit(lambda: envoyer(liste))
+    return len(liste)
+
+
+@transaction.atomic
+def do_saisir_presences(seance: SeanceComite, presents, user) -> SeanceComite:
+    """Who attended, among the members, once the meeting has taken place."""
+    seance = SeanceComite.objects.select_for_update().get(pk=seance.pk)
+    _non_publiee(seance)
+    if seance.debut > timezone.now():
+        raise ActionRefusee([f"la séance du {_jour(seance.debut)} n'a pas encore eu lieu"])
+    membres = set(seance.comite.membres.values_list("pk", flat=True))
+    autres = [str(u) for u in presents if u.pk not in membres]
+    if autres:
+        raise ActionRefusee([f"présences : ne sont pas membres du comité : {', '.join(autres)}"])
+    seance.presents.set(presents)
+    seance.presences_saisies_le = timezone.now()
+    seance.save(update_fields=["presences_saisies_le"])
+    _evenement(seance.comite.schema, user, "parcours.presences", _titre(seance), seance=seance.pk, n=len(presents))
+    return seance
 
 
 @transaction.atomic

@@ -239,3 +239,13 @@ class SyntheseForm(forms.Form):
         help_text="Ce que le groupe propose au comité : ses arbitrages, ses points d'attention. Le reste de la "
         "page est tiré des livrables du groupe.",
     )
+
+
+class PresencesForm(forms.Form):
+    presents = forms.ModelMultipleChoiceField(
+        label="Membres présents", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, membres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presents"].queryset = membres

@@ -14,6 +14,8 @@ PHRASES = {
     "parcours.calendrier": "a modifié le calendrier de la démarche",
     "parcours.instance": "a enregistré une séance d'une instance",
     "parcours.synthese": "a modifié la synthèse d'un groupe pour le comité",
+    "parcours.convocation": "a convoqué le comité",
+    "parcours.presences": "a saisi les présences d'une séance du comité",
     "parcours.membres": "a changé les membres d'un comité",
     "parcours.seance_comite": "a planifié une séance du comité",
     "parcours.point": "a ajouté un point à l'ordre du jour du comité",

@@ -4,6 +4,7 @@ the sittings of the bodies that meet outside Mutualis, the reminders sent, and e
 address. The phases of the process belong to the schéma (territoire.EtapeCalendrier)."""
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
@@ -208,6 +209,12 @@ class SeanceComite(models.Model):
     debut = models.DateTimeField("date et heure")
     lieu = models.CharField("lieu", max_length=300, blank=True)
     compte_rendu = models.TextField("compte rendu", blank=True, max_length=20000)
+    uid = models.UUIDField("identifiant de calendrier", default=uuid.uuid4, editable=False, unique=True)
+    convoquee_le = models.DateTimeField("convocation envoyée le", null=True, blank=True)
+    presents = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="membres présents"
+    )
+    presences_saisies_le = models.DateTimeField("présences saisies le", null=True, blank=True)
     publie_le = models.DateTimeField("compte rendu publié le", null=True, blank=True)
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     cree_le = models.DateTimeField("créée le", auto_now_add=True)

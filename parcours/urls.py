@@ -10,6 +10,7 @@ urlpatterns = [
     path("versions/<int:numero>/", views.version, name="version"),
     path("instances/<slug:instance>/", views_comite.comite, name="comite"),
     path("instances/<slug:instance>/seances/<int:pk>/", views_comite.seance_comite, name="seance_comite"),
+    path("instances/<slug:instance>/seances/<int:pk>/seance.ics", views_comite.ics_seance, name="ics_seance"),
     path("syntheses/<theme:theme>/", views_comite.synthese, name="synthese"),
     path("consultation/", views.tableau_consultation, name="consultation"),
     path("consultation/<code:commune>/", views.commune, name="commune"),

@@ -5,7 +5,7 @@ minutes). Every member of the territory reads them; the project team writes (com
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -16,9 +16,17 @@ from groupes.acces import get_groupe_ou_404
 from groupes.models import GroupeTravail
 from livrables.models import LigneMutualisable
 from parcours import comite as actions
-from parcours import syntheses
+from parcours import convocation, syntheses
 from parcours.enums import InstanceInterne
-from parcours.forms import DecisionForm, MembresForm, PointForm, PublicationForm, SeanceComiteForm, SyntheseForm
+from parcours.forms import (
+    DecisionForm,
+    MembresForm,
+    PointForm,
+    PresencesForm,
+    PublicationForm,
+    SeanceComiteForm,
+    SyntheseForm,
+)
 from parcours.models import PointOrdreDuJour, SeanceComite, Synthese, VersionSchema
 from scenarios.models import Scenario
 
@@ -107,6 +115,7 @@ def seance_comite(request, code, instance, pk):
     seance = get_object_or_404(SeanceComite, pk=pk, comite=c)
     form_point, form_publication = _form_point(schema), PublicationForm(initial={"compte_rendu": seance.compte_rendu})
     form_decision, point_refuse = None, None
+    form_presences = PresencesForm(membres=c.membres.all(), initial={"presents": seance.presents.all()})
     status = 200
     if request.method == "POST":
         _equipe(acces)
@@ -116,6 +125,16 @@ def seance_comite(request, code, instance, pk):
                 if form_point.is_valid():
                     actions.do_ajouter_point(seance, form_point.valeurs(), request.user)
                     messages.success(request, "Point ajouté à l'ordre du jour.")
+                    return redirect("parcours:seance_comite", code=code, instance=instance, pk=pk)
+            elif "convoquer" in request.POST:
+                n = actions.do_convoquer(seance, request.user)
+                messages.success(request, f"Convocation envoyée à {n} membre{'s' if n > 1 else ''}.")
+                return redirect("parcours:seance_comite", code=code, instance=instance, pk=pk)
+            elif "presences" in request.POST:
+                form_presences = PresencesForm(request.POST, membres=c.membres.all())
+                if form_presences.is_valid():
+                    actions.do_saisir_presences(seance, list(form_presences.cleaned_data["presents"]), request.user)
+                    messages.success(request, "Présences enregistrées.")
                     return redirect("parcours:seance_comite", code=code, instance=instance, pk=pk)
             elif "decision" in request.POST:
                 point_refuse = get_object_or_404(PointOrdreDuJour, pk=request.POST.get("decision"), seance=seance)
@@ -131,7 +150,17 @@ def seance_comite(request, code, instance, pk):
                     messages.success(request, "Compte rendu publié : les décisions sont définitives.")
                     return redirect("parcours:seance_comite", code=code, instance=instance, pk=pk)
         except ActionRefusee as exc:
-            cible = form_decision or (form_point if "point" in request.POST else form_publication)
+            if "convoquer" in request.POST:
+                messages.error(request, "Convocation non envoyée : " + " ; ".join(exc.messages))
+                return redirect("parcours:seance_comite", code=code, instance=instance, pk=pk)
+            if form_decision is not None:
+                cible = form_decision
+            elif "point" in request.POST:
+                cible = form_point
+            elif "presences" in request.POST:
+                cible = form_presences
+            else:
+                cible = form_publication
             for m in exc.messages:
                 cible.add_error(None, m)
         status = 400
@@ -147,7 +176,8 @@ def seance_comite(request, code, instance, pk):
         if point_refuse is not None and p.pk == point_refuse.pk:
             p.form = form_decision
         else:
-            p.form = DecisionForm(instance=existante, prefix=f"d{p.pk}")
+            presents = seance.presents.count() if seance.presences_saisies_le else None
+            p.form = DecisionForm(instance=existante, prefix=f"d{p.pk}", initial={"presents": presents})
     return render(
         request,
         "parcours/seance_comite.html",
@@ -160,6 +190,8 @@ def seance_comite(request, code, instance, pk):
             "points": points,
             "form_point": form_point,
             "form_publication": form_publication,
+            "form_presences": form_presences,
+            "presents": seance.presents.order_by("last_name", "first_name"),
         },
         status=status,
     )
@@ -211,3 +243,15 @@ def synthese(request, code, theme):
         },
         status=status,
     )
+
+
+@login_required
+def ics_seance(request, code, instance, pk):
+    """The meeting's .ics, for every member of the territory."""
+    territoire, acces, schema, c = _comite(request, code, instance)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    seance = get_object_or_404(SeanceComite.objects.prefetch_related("points"), pk=pk, comite=c)
+    reponse = HttpResponse(convocation.calendrier(seance, timezone.now()), content_type="text/calendar; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="{convocation.nom_fichier(seance)}"'
+    return reponse

@@ -40,7 +40,7 @@ def url_seance(seance) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _piece_jointe(contenu: bytes, methode: str, nom: str) -> email.message.MIMEPart:
+def piece_jointe(contenu: bytes, methode: str, nom: str) -> email.message.MIMEPart:
     # Quoted-printable rather than base64: the lines are text, so that the transport writes them with
     # the CRLF endings RFC 5545 requires (base64 would keep the normalised LF).
     part = email.message.MIMEPart()
@@ -86,7 +86,7 @@ def messages(seance, invites, expediteur, now, *, mise_a_jour=False) -> list[mai
             },
         )
         message = mail.EmailMessage(subject=sujet, body=corps, to=[user.email], reply_to=reply_to)
-        message.attach(_piece_jointe(contenu, methode, ics.nom_fichier(seance)))
+        message.attach(piece_jointe(contenu, methode, ics.nom_fichier(seance)))
         out.append(message)
     return out
 

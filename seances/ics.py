@@ -17,7 +17,7 @@ PARIS = ZoneInfo("Europe/Paris")
 REQUEST, CANCEL = "REQUEST", "CANCEL"
 
 
-def _vtimezone() -> Timezone:
+def vtimezone() -> Timezone:
     tz = Timezone()
     tz.add("tzid", "Europe/Paris")
     ete = TimezoneDaylight()
@@ -71,7 +71,7 @@ def calendrier(seance, invites, url: str, now: dt.datetime) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", methode)
-    cal.add_component(_vtimezone())
+    cal.add_component(vtimezone())
 
     event = Event()
     event.add("uid", str(seance.uid))

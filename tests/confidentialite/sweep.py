@@ -352,6 +352,7 @@ PAGES_SANS_MONTANT: dict[str, str] = {
     "parcours:mon_calendrier": "adresse du calendrier personnel",
     "calendrier:flux": "calendrier : séances, phases et échéances",
     "parcours:comite": "comité : membres et séances",
+    "parcours:ics_seance": "calendrier d'une séance du comité : date, lieu, ordre du jour",
     "parcours:seance_comite": "séance du comité : ordre du jour (objets liés), décisions et votes, compte rendu",
 }
 

@@ -113,3 +113,39 @@ def test_pages_every_member_reads_and_the_team_writes(cast, territoire, seance, 
     assert connecte(cast["exterieur"]).get(url).status_code == 404
     inconnue = reverse("parcours:comite", kwargs={"code": territoire.code, "instance": "bureau"})
     assert connecte(cast["elu_copil"]).get(inconnue).status_code == 404
+
+
+def test_convocation_e_mails_each_member_with_the_ics_and_presences_are_recorded(
+    cast, territoire, connecte, mailoutbox, django_capture_on_commit_callbacks
+):
+    from icalendar import Calendar
+
+    from parcours import comite
+
+    c = comite.comite(territoire.schemas.get(), "copil")
+    prochaine = comite.do_creer_seance(
+        c, timezone.now() + dt.timedelta(days=5), "Salle du conseil", cast["equipe_projet"]
+    )
+    comite.do_ajouter_point(prochaine, {"objet": "Arbitrages RH"}, cast["equipe_projet"])
+    client = connecte(cast["equipe_projet"])
+    url = reverse("parcours:seance_comite", kwargs={"code": territoire.code, "instance": "copil", "pk": prochaine.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"convoquer": "1"}).status_code == 302
+    [message] = [m for m in mailoutbox if m.subject.startswith("Convocation : Comité de pilotage du")]
+    assert message.to == [cast["elu_copil"].email]
+    assert "1. Arbitrages RH" in message.body
+    [piece] = [p for p in message.attachments if p.get_content_type() == "text/calendar"]
+    [evenement] = Calendar.from_ical(piece.get_content()).walk("VEVENT")
+    assert str(evenement["uid"]) == str(prochaine.uid) and str(evenement["location"]) == "Salle du conseil"
+    ics = connecte(cast["observateur"]).get(url + "seance.ics")
+    assert ics.status_code == 200 and ics["Content-Type"].startswith("text/calendar")
+    # Presences only after the meeting, and only among the members.
+    with pytest.raises(ActionRefusee, match="n'a pas encore eu lieu"):
+        comite.do_saisir_presences(prochaine, [cast["elu_copil"]], cast["equipe_projet"])
+    passee = comite.do_creer_seance(c, timezone.now() - dt.timedelta(hours=1), "", cast["equipe_projet"])
+    with pytest.raises(ActionRefusee, match="ne sont pas membres du comité"):
+        comite.do_saisir_presences(passee, [cast["consultant"]], cast["equipe_projet"])
+    comite.do_saisir_presences(passee, [cast["elu_copil"]], cast["equipe_projet"])
+    assert list(passee.presents.all()) == [cast["elu_copil"]]
+    with pytest.raises(ActionRefusee, match="déjà eu lieu"):
+        comite.do_convoquer(passee, cast["equipe_projet"])

@@ -29,6 +29,7 @@ MATRIX = {
     ("parcours:comite", "post"): team_only(400),
     ("parcours:seance_comite", "get"): members(200),
     ("parcours:seance_comite", "post"): team_only(400),
+    ("parcours:ics_seance", "get"): members(200),
 }
 
 
@@ -74,6 +75,7 @@ def cas(cast, territoire) -> dict[str, dict]:
         "parcours:comite": {"instance": "copil"},
         "parcours:synthese": {"theme": "RH"},
         "parcours:seance_comite": {"instance": "copil", "pk": seance.pk},
+        "parcours:ics_seance": {"instance": "copil", "pk": seance.pk},
         "parcours:version": {"numero": version.numero},
         "parcours:commune": {"commune": "33281"},
         "parcours:piece": {"sorte": "reception", "pk": envoi.pk},
