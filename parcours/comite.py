@@ -14,9 +14,11 @@ from comptes.models import Utilisateur
 from parcours import convocation, syntheses
 from parcours.actions import verifier_votes
 from parcours.enums import InstanceInterne
-from parcours.models import Comite, Decision, PointOrdreDuJour, SeanceComite
+from parcours.models import Comite, CompteRenduComite, Decision, PointOrdreDuJour, SeanceComite
 from seances.courriels import envoyer
 from territoire.models import Evenement
+from validation import actions as validation
+from validation.enums import Etat
 
 # Who a new body counts as members: the élus of the comité de pilotage, the DGS of every organisation.
 MEMBRES_PAR_DEFAUT = {InstanceInterne.COPIL: Role.ELU, InstanceInterne.CDGS: Role.DGS}
@@ -100,6 +102,9 @@ def do_decider(point: PointOrdreDuJour, valeurs: dict, user) -> Decision:
     )
     if seance.debut > timezone.now():
         erreurs.append(f"la séance du {_jour(seance.debut)} n'a pas encore eu lieu")
+    cr = CompteRenduComite.objects.filter(seance=seance).first()
+    if cr is not None and cr.etat == Etat.SOUMIS:
+        erreurs.append("le compte rendu est soumis aux co-présidents : faites-le renvoyer pour changer une décision")
     if erreurs:
         raise ActionRefusee(erreurs)
     decision, _ = Decision.objects.update_or_create(point=point, defaults={**valeurs, "enregistree_par": user})
@@ -150,17 +155,79 @@ def do_saisir_presences(seance: SeanceComite, presents, user) -> SeanceComite:
     return seance
 
 
+def _tenue(seance: SeanceComite) -> None:
+    if seance.debut > timezone.now():
+        raise ActionRefusee([f"la séance du {_jour(seance.debut)} n'a pas encore eu lieu"])
+
+
 @transaction.atomic
-def do_publier(seance: SeanceComite, compte_rendu: str, user) -> SeanceComite:
-    """Publish the minutes: from now on the meeting's decisions are final."""
+def do_copresidents(c: Comite, epci, commune, user) -> None:
+    """The two co-presidents who validate the minutes, among the members (one person may hold both)."""
+    membres = set(c.membres.values_list("pk", flat=True))
+    autres = [str(u) for u in (epci, commune) if u is not None and u.pk not in membres]
+    if autres:
+        raise ActionRefusee([f"co-présidents : ne sont pas membres du comité : {', '.join(autres)}"])
+    c.copresident_epci, c.copresident_commune = epci, commune
+    c.save(update_fields=["copresident_epci", "copresident_commune"])
+    _evenement(c.schema, user, "parcours.copresidents", f"Co-présidents : {c}")
+
+
+@transaction.atomic
+def do_ecrire_compte_rendu(seance: SeanceComite, texte: str, user) -> CompteRenduComite:
+    """Write the minutes (a new version of them) once the meeting has taken place."""
     seance = SeanceComite.objects.select_for_update().get(pk=seance.pk)
     _non_publiee(seance)
-    if not compte_rendu.strip():
-        raise ActionRefusee(["compte rendu : écrivez le compte rendu avant de le publier"])
+    _tenue(seance)
+    cr = CompteRenduComite.objects.filter(seance=seance).first()
+    if cr is None:
+        cr = validation.do_creer(CompteRenduComite(seance=seance, texte=texte), user)
+    else:
+        validation.do_modifier(cr, user, {"texte": texte})
+    _evenement(seance.comite.schema, user, "parcours.compte_rendu", _titre(seance), seance=seance.pk)
+    return cr
+
+
+@transaction.atomic
+def do_soumettre_compte_rendu(seance: SeanceComite, user) -> CompteRenduComite:
+    """Submit the minutes to the co-presidents: each agenda item must have its decision."""
+    cr = CompteRenduComite.objects.filter(seance=seance).first()
+    if cr is None or not cr.texte.strip():
+        raise ActionRefusee(["compte rendu : écrivez le compte rendu avant de le soumettre"])
     sans = [p.objet for p in seance.points.filter(decision__isnull=True)]
     if sans:
         raise ActionRefusee([f"points sans décision ({len(sans)}) : " + " ; ".join(sans)])
-    seance.compte_rendu, seance.publie_le = compte_rendu, timezone.now()
-    seance.save(update_fields=["compte_rendu", "publie_le"])
-    _evenement(seance.comite.schema, user, "parcours.publication", _titre(seance), seance=seance.pk)
-    return seance
+    c = seance.comite
+    if c.copresident_epci_id is None or c.copresident_commune_id is None:
+        raise ActionRefusee(
+            [f"désignez d'abord les deux co-présidents du {str(c).lower()}, qui valident le compte rendu"]
+        )
+    validation.do_soumettre(cr, user)
+    _evenement(c.schema, user, "parcours.soumission", _titre(seance), seance=seance.pk)
+    return cr
+
+
+def _copresident(cr: CompteRenduComite, user) -> None:
+    if not validation.roles_copilote(cr, user):
+        raise ActionRefusee([f"seuls les co-présidents du {str(cr.seance.comite).lower()} valident son compte rendu"])
+
+
+@transaction.atomic
+def do_viser_compte_rendu(seance: SeanceComite, user) -> CompteRenduComite:
+    """A co-president validates the minutes; with both visas they are published and the decisions final."""
+    cr = CompteRenduComite.objects.get(seance=seance)
+    _copresident(cr, user)
+    validation.do_viser(cr, user)
+    if cr.verrouille:
+        seance.publie_le = timezone.now()
+        seance.save(update_fields=["publie_le"])
+        _evenement(seance.comite.schema, user, "parcours.publication", _titre(seance), seance=seance.pk)
+    return cr
+
+
+@transaction.atomic
+def do_renvoyer_compte_rendu(seance: SeanceComite, user, commentaire: str) -> CompteRenduComite:
+    cr = CompteRenduComite.objects.get(seance=seance)
+    _copresident(cr, user)
+    validation.do_renvoyer(cr, user, commentaire)
+    _evenement(seance.comite.schema, user, "parcours.renvoi", _titre(seance), seance=seance.pk)
+    return cr

@@ -224,10 +224,26 @@ class DecisionForm(forms.ModelForm):
         widgets = {"texte": forms.Textarea(attrs={"rows": 3}), "motifs": forms.Textarea(attrs={"rows": 2})}
 
 
-class PublicationForm(forms.Form):
-    compte_rendu = forms.CharField(
+class CompteRenduForm(forms.Form):
+    texte = forms.CharField(
         label="Compte rendu", max_length=20000, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "true"})
     )
+
+
+class RenvoiForm(forms.Form):
+    commentaire = forms.CharField(
+        label="Ce qui doit être repris", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CoPresidentsForm(forms.Form):
+    copresident_epci = forms.ModelChoiceField(label="Co-président pour l'EPCI", queryset=None)
+    copresident_commune = forms.ModelChoiceField(label="Co-président pour les communes", queryset=None)
+
+    def __init__(self, *args, membres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["copresident_epci"].queryset = membres
+        self.fields["copresident_commune"].queryset = membres
 
 
 class SyntheseForm(forms.Form):

@@ -21,6 +21,10 @@ PHRASES = {
     "parcours.point": "a ajouté un point à l'ordre du jour du comité",
     "parcours.decision": "a enregistré une décision du comité",
     "parcours.publication": "a publié le compte rendu d'une séance du comité",
+    "parcours.copresidents": "a désigné les co-présidents d'un comité",
+    "parcours.compte_rendu": "a rédigé le compte rendu d'une séance du comité",
+    "parcours.soumission": "a soumis le compte rendu d'une séance du comité aux co-présidents",
+    "parcours.renvoi": "a renvoyé le compte rendu d'une séance du comité",
 }
 
 # The rows of a status change carry the codes `avant` and `apres`, worded with these labels.

@@ -11,6 +11,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 
 from parcours.enums import EtatVersion, Instance, InstanceInterne, IssueAvis, IssueDecision, ModeEnvoi
+from validation.models import Validable
 
 TAILLE_PIECE = 20 * 1024 * 1024  # a deliberation's PDF or a receipt's scan
 EXTENSIONS_PIECE = ["pdf", "png", "jpg", "jpeg"]
@@ -192,6 +193,24 @@ class Comite(models.Model):
     schema = models.ForeignKey("territoire.Schema", on_delete=models.CASCADE, related_name="comites")
     instance = models.CharField("instance", max_length=5, choices=InstanceInterne.choices)
     membres = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="membres")
+    # The two co-presidents validate the minutes (validation's two visas), an élu of the EPCI and one of a
+    # commune, as the groups' co-pilots; one person may hold both.
+    copresident_epci = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="co-président pour l'EPCI",
+    )
+    copresident_commune = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="co-président pour les communes",
+    )
 
     class Meta:
         verbose_name = "comité"
@@ -202,13 +221,12 @@ class Comite(models.Model):
 
 
 class SeanceComite(models.Model):
-    """A meeting of a comité: its agenda (points), the decisions taken, its minutes. Once the minutes are
-    published, the decisions they record no longer change."""
+    """A meeting of a comité: its agenda (points), the decisions taken, its minutes (CompteRenduComite, on
+    the validation workflow). Once the minutes are validated (`publie_le`), the decisions no longer change."""
 
     comite = models.ForeignKey(Comite, on_delete=models.CASCADE, related_name="seances")
     debut = models.DateTimeField("date et heure")
     lieu = models.CharField("lieu", max_length=300, blank=True)
-    compte_rendu = models.TextField("compte rendu", blank=True, max_length=20000)
     uid = models.UUIDField("identifiant de calendrier", default=uuid.uuid4, editable=False, unique=True)
     convoquee_le = models.DateTimeField("convocation envoyée le", null=True, blank=True)
     presents = models.ManyToManyField(
@@ -225,6 +243,35 @@ class SeanceComite(models.Model):
 
     def __str__(self):
         return f"{self.comite}"
+
+
+class CompteRenduComite(Validable):
+    """The minutes of a comité meeting: written by the project team, submitted, validated by the comité's two
+    co-presidents (validation's workflow, its versions and history), then published and locked."""
+
+    seance = models.OneToOneField(SeanceComite, on_delete=models.CASCADE, related_name="compte_rendu")
+    texte = models.TextField("compte rendu", blank=True, max_length=20000)
+
+    LIBELLE_FINAL = "publié"
+
+    class Meta:
+        verbose_name = "compte rendu d'un comité"
+
+    def __str__(self):
+        return f"Le compte rendu du {str(self.seance.comite).lower()}"
+
+    def contenu(self) -> dict:
+        return {"texte": self.texte}
+
+    def appliquer_contenu(self, contenu: dict) -> None:
+        self.texte = contenu.get("texte", "")
+
+    def copilotes(self):
+        c = self.seance.comite
+        return {
+            "copilote_commune": [c.copresident_commune] if c.copresident_commune_id else [],
+            "copilote_epci": [c.copresident_epci] if c.copresident_epci_id else [],
+        }
 
 
 class PointOrdreDuJour(models.Model):

@@ -13,6 +13,8 @@ from commun.taches import Tache
 from engine.avis import EtatAvis
 from parcours import consultation
 from parcours.models import RappelEnvoye, SeanceComite
+from validation.actions import roles_copilote, visas_courants
+from validation.enums import Etat
 
 
 def _schema(acces):
@@ -108,23 +110,41 @@ def _approbation_possible(acces, now, schema, version, approuvee) -> list[Tache]
 
 def _seances_des_comites(acces, user, now, schema) -> list[Tache]:
     """A member of a comité: its next meeting and its agenda to read. The project team: a meeting held whose
-    decisions or minutes are still to record."""
+    decisions or minutes are still to record. A co-president: the minutes submitted to her visa."""
     out = []
     code = acces.territoire.code
-    seances = SeanceComite.objects.filter(comite__schema=schema, publie_le__isnull=True).select_related("comite")
+    seances = SeanceComite.objects.filter(comite__schema=schema, publie_le__isnull=True).select_related(
+        "comite", "compte_rendu"
+    )
     for s in seances.prefetch_related("points__decision", "comite__membres"):
         url = reverse("parcours:seance_comite", kwargs={"code": code, "instance": s.comite.instance, "pk": s.pk})
         jour = date_fr(timezone.localtime(s.debut).date())
         n = len(s.points.all())
-        if s.debut > now and any(m.pk == user.pk for m in s.comite.membres.all()):
-            points = f"{n} point{'s' if n > 1 else ''} à l'ordre du jour" if n else "ordre du jour à venir"
-            out.append(Tache(f"parcours.comite:{s.pk}:{n}", f"{s.comite} du {jour} : {points}", url, s.cree_le))
-        elif s.debut <= now and acces.peut_conduire_parcours():
+        cr = getattr(s, "compte_rendu", None)
+        if s.debut > now:
+            if any(m.pk == user.pk for m in s.comite.membres.all()):
+                points = f"{n} point{'s' if n > 1 else ''} à l'ordre du jour" if n else "ordre du jour à venir"
+                out.append(Tache(f"parcours.comite:{s.pk}:{n}", f"{s.comite} du {jour} : {points}", url, s.cree_le))
+            continue
+        if cr is not None and cr.etat == Etat.SOUMIS:
+            roles = roles_copilote(cr, user)
+            if roles and not all(r in visas_courants(cr) for r in roles):
+                libelle = f"Valider le compte rendu du {str(s.comite).lower()} du {jour}"
+                out.append(Tache(f"parcours.cr:{cr.pk}:{cr.version}", libelle, url + "#cr-titre", cr.modifie_le))
+        elif acces.peut_conduire_parcours():
             sans = sum(1 for p in s.points.all() if not hasattr(p, "decision"))
+            pluriel = "s" if sans > 1 else ""
             quoi = (
-                f"enregistrer les décisions ({sans} point{'s' if sans > 1 else ''})"
-                if sans
-                else "publier le compte rendu"
+                f"enregistrer les décisions ({sans} point{pluriel})" if sans else "rédiger et soumettre le compte rendu"
             )
-            out.append(Tache(f"parcours.comite_tenu:{s.pk}:{sans}", f"{s.comite} du {jour} : {quoi}", url, s.debut))
+            if cr is not None and cr.etat == Etat.RENVOYE:
+                quoi = "reprendre le compte rendu renvoyé par les co-présidents"
+            out.append(
+                Tache(
+                    f"parcours.comite_tenu:{s.pk}:{sans}:{cr.etat if cr else ''}",
+                    f"{s.comite} du {jour} : {quoi}",
+                    url,
+                    s.debut,
+                )
+            )
     return out

@@ -19,16 +19,19 @@ from parcours import comite as actions
 from parcours import convocation, syntheses
 from parcours.enums import InstanceInterne
 from parcours.forms import (
+    CompteRenduForm,
+    CoPresidentsForm,
     DecisionForm,
     MembresForm,
     PointForm,
     PresencesForm,
-    PublicationForm,
+    RenvoiForm,
     SeanceComiteForm,
     SyntheseForm,
 )
-from parcours.models import PointOrdreDuJour, SeanceComite, Synthese, VersionSchema
+from parcours.models import CompteRenduComite, PointOrdreDuJour, SeanceComite, Synthese, VersionSchema
 from scenarios.models import Scenario
+from validation import actions as validation
 
 REFUS = "Seule l'équipe projet organise les séances du comité et en enregistre les décisions."
 
@@ -61,10 +64,19 @@ def comite(request, code, instance):
     territoire, acces, schema, c = _comite(request, code, instance)
     form_membres = MembresForm(utilisateurs=_utilisateurs(territoire), initial={"membres": c.membres.all()})
     form_seance = SeanceComiteForm()
+    initial = {"copresident_epci": c.copresident_epci, "copresident_commune": c.copresident_commune}
+    form_copresidents = CoPresidentsForm(membres=c.membres.all(), initial=initial)
     status = 200
     if request.method == "POST":
         _equipe(acces)
-        if "membres" in request.POST or "enregistrer_membres" in request.POST:
+        if "copresidents" in request.POST:
+            form_copresidents = CoPresidentsForm(request.POST, membres=c.membres.all())
+            if form_copresidents.is_valid():
+                d = form_copresidents.cleaned_data
+                actions.do_copresidents(c, d["copresident_epci"], d["copresident_commune"], request.user)
+                messages.success(request, "Co-présidents enregistrés.")
+                return redirect("parcours:comite", code=code, instance=instance)
+        elif "membres" in request.POST or "enregistrer_membres" in request.POST:
             form_membres = MembresForm(request.POST, utilisateurs=_utilisateurs(territoire))
             if form_membres.is_valid():
                 actions.do_changer_membres(c, list(form_membres.cleaned_data["membres"]), request.user)
@@ -92,6 +104,7 @@ def comite(request, code, instance):
             "seances": c.seances.prefetch_related("points__decision"),
             "form_membres": form_membres,
             "form_seance": form_seance,
+            "form_copresidents": form_copresidents,
         },
         status=status,
     )
@@ -109,58 +122,80 @@ def _form_point(schema, data=None):
     )
 
 
+# Buttons without a form of their own: a refusal comes back as a message on the page.
+BOUTONS = {
+    "convoquer": ("Convocation non envoyée", actions.do_convoquer),
+    "soumettre": ("Compte rendu non soumis", actions.do_soumettre_compte_rendu),
+    "viser": ("Compte rendu non validé", actions.do_viser_compte_rendu),
+}
+SUCCES = {
+    "convoquer": "Convocation envoyée aux membres.",
+    "soumettre": "Compte rendu soumis aux co-présidents.",
+    "viser": "Votre validation est enregistrée.",
+}
+# What the co-presidents do (the action checks who they are); the rest is the project team's.
+DES_COPRESIDENTS = ("viser", "renvoyer")
+
+
 @login_required
 def seance_comite(request, code, instance, pk):
     territoire, acces, schema, c = _comite(request, code, instance)
     seance = get_object_or_404(SeanceComite, pk=pk, comite=c)
-    form_point, form_publication = _form_point(schema), PublicationForm(initial={"compte_rendu": seance.compte_rendu})
+    cr = CompteRenduComite.objects.filter(seance=seance).first()
+    form_point = _form_point(schema)
+    form_cr = CompteRenduForm(initial={"texte": cr.texte if cr else ""})
+    form_renvoi = RenvoiForm()
     form_decision, point_refuse = None, None
     form_presences = PresencesForm(membres=c.membres.all(), initial={"presents": seance.presents.all()})
     status = 200
+    retour = redirect("parcours:seance_comite", code=code, instance=instance, pk=pk)
     if request.method == "POST":
-        _equipe(acces)
+        bouton = next((b for b in (*BOUTONS, "renvoyer") if b in request.POST), None)
+        if bouton not in DES_COPRESIDENTS:
+            _equipe(acces)
+        if bouton in BOUTONS:
+            titre, action = BOUTONS[bouton]
+            try:
+                action(seance, request.user)
+            except ActionRefusee as exc:
+                messages.error(request, f"{titre} : " + " ; ".join(exc.messages))
+            else:
+                messages.success(request, SUCCES[bouton])
+            return retour
+        cible = None
         try:
-            if "point" in request.POST:
-                form_point = _form_point(schema, request.POST)
+            if bouton == "renvoyer":
+                cible = form_renvoi = RenvoiForm(request.POST)
+                if form_renvoi.is_valid():
+                    actions.do_renvoyer_compte_rendu(seance, request.user, form_renvoi.cleaned_data["commentaire"])
+                    messages.success(request, "Compte rendu renvoyé à l'équipe projet.")
+                    return retour
+            elif "point" in request.POST:
+                cible = form_point = _form_point(schema, request.POST)
                 if form_point.is_valid():
                     actions.do_ajouter_point(seance, form_point.valeurs(), request.user)
                     messages.success(request, "Point ajouté à l'ordre du jour.")
-                    return redirect("parcours:seance_comite", code=code, instance=instance, pk=pk)
-            elif "convoquer" in request.POST:
-                n = actions.do_convoquer(seance, request.user)
-                messages.success(request, f"Convocation envoyée à {n} membre{'s' if n > 1 else ''}.")
-                return redirect("parcours:seance_comite", code=code, instance=instance, pk=pk)
+                    return retour
             elif "presences" in request.POST:
-                form_presences = PresencesForm(request.POST, membres=c.membres.all())
+                cible = form_presences = PresencesForm(request.POST, membres=c.membres.all())
                 if form_presences.is_valid():
                     actions.do_saisir_presences(seance, list(form_presences.cleaned_data["presents"]), request.user)
                     messages.success(request, "Présences enregistrées.")
-                    return redirect("parcours:seance_comite", code=code, instance=instance, pk=pk)
+                    return retour
             elif "decision" in request.POST:
                 point_refuse = get_object_or_404(PointOrdreDuJour, pk=request.POST.get("decision"), seance=seance)
-                form_decision = DecisionForm(request.POST, prefix=f"d{point_refuse.pk}")
+                cible = form_decision = DecisionForm(request.POST, prefix=f"d{point_refuse.pk}")
                 if form_decision.is_valid():
                     actions.do_decider(point_refuse, form_decision.cleaned_data, request.user)
                     messages.success(request, "Décision enregistrée.")
-                    return redirect("parcours:seance_comite", code=code, instance=instance, pk=pk)
+                    return retour
             else:
-                form_publication = PublicationForm(request.POST)
-                if form_publication.is_valid():
-                    actions.do_publier(seance, form_publication.cleaned_data["compte_rendu"], request.user)
-                    messages.success(request, "Compte rendu publié : les décisions sont définitives.")
-                    return redirect("parcours:seance_comite", code=code, instance=instance, pk=pk)
+                cible = form_cr = CompteRenduForm(request.POST)
+                if form_cr.is_valid():
+                    actions.do_ecrire_compte_rendu(seance, form_cr.cleaned_data["texte"], request.user)
+                    messages.success(request, "Compte rendu enregistré.")
+                    return retour
         except ActionRefusee as exc:
-            if "convoquer" in request.POST:
-                messages.error(request, "Convocation non envoyée : " + " ; ".join(exc.messages))
-                return redirect("parcours:seance_comite", code=code, instance=instance, pk=pk)
-            if form_decision is not None:
-                cible = form_decision
-            elif "point" in request.POST:
-                cible = form_point
-            elif "presences" in request.POST:
-                cible = form_presences
-            else:
-                cible = form_publication
             for m in exc.messages:
                 cible.add_error(None, m)
         status = 400
@@ -189,7 +224,12 @@ def seance_comite(request, code, instance, pk):
             "tenue": seance.debut <= timezone.now(),
             "points": points,
             "form_point": form_point,
-            "form_publication": form_publication,
+            "cr": cr,
+            "form_cr": form_cr,
+            "form_renvoi": form_renvoi,
+            "copresident": cr is not None and bool(validation.roles_copilote(cr, request.user)),
+            "visas": validation.visas_courants(cr) if cr else {},
+            "traces": validation.historique(cr)[0] if cr else [],
             "form_presences": form_presences,
             "presents": seance.presents.order_by("last_name", "first_name"),
         },

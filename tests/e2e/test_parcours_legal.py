@@ -6,6 +6,7 @@ the phase and the waiting actions on the way; a payroll import afterwards leaves
 was; the open-data files of the path validate. axe-core on each new page."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -49,6 +50,11 @@ def test_du_comite_a_l_approbation(page, cast, territoire, scenario, capsys, tmp
     # --- the comité de pilotage meets, decides on two groups' proposals and retains the scenario --------
     aller(page, territoire, "demarche/instances/copil/")
     check_accessibility(page)
+    page.get_by_text("Désigner les co-présidents").click()
+    page.get_by_label("Co-président pour l'EPCI").select_option(label=str(cast["elu_copil"]))
+    page.get_by_label("Co-président pour les communes").select_option(label=str(cast["elu_copil"]))
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.get_by_text("Co-présidents enregistrés.").wait_for()
     page.get_by_text("Planifier une séance").click()
     page.get_by_label("Date et heure").fill(hier.strftime("%Y-%m-%dT10:00"))
     page.get_by_label("Lieu").fill("Salle du conseil")
@@ -86,9 +92,19 @@ def test_du_comite_a_l_approbation(page, cast, territoire, scenario, capsys, tmp
     page.get_by_role("textbox", name="Compte rendu").fill(
         "Le comité retient la paie mutualisée et le scénario « Paie commune »."
     )
-    page.get_by_role("button", name="Publier le compte rendu").click()
+    page.get_by_role("button", name="Enregistrer le compte rendu").click()
+    page.get_by_text("Compte rendu enregistré.").wait_for()
+    page.get_by_role("button", name="Soumettre aux co-présidents").click()
+    page.get_by_text("Compte rendu soumis aux co-présidents.").wait_for()
+    seance_url = page.url
+    # The élue co-presides: the minutes wait for her at home; her visa publishes them.
+    entrer(page, "elu-copil")
+    page.get_by_role("link", name=re.compile("^Valider le compte rendu du comité de pilotage")).click()
+    page.get_by_role("button", name="Valider le compte rendu").click()
     page.get_by_text("les décisions sont définitives").first.wait_for()
     assert "10 pour, 1 contre, 1 abstention, 12 membres présents" in page.content()
+    assert page.url.split("#")[0] == seance_url.split("#")[0]
+    entrer(page, "equipe-projet")
 
     # --- the project team freezes the version for the councils and sends it --------------------------------
     aller(page, territoire, "demarche/versions/")

@@ -46,18 +46,39 @@ def test_a_meeting_decides_with_a_vote_then_the_minutes_lock_it(
     )
     with pytest.raises(ActionRefusee, match="14 voix pour, contre et abstentions, plus que les 12 votants"):
         comite.do_decider(p2, {"issue": "retenue", "texte": "Retenu.", "presents": 12, "pour": 10, "contre": 4}, equipe)
+    comite.do_ecrire_compte_rendu(seance, "Le comité retient la version 1.", equipe)
     with pytest.raises(ActionRefusee, match="points sans décision \\(1\\) : Scénario du projet"):
-        comite.do_publier(seance, "Compte rendu.", equipe)
-    comite.do_decider(
-        p2,
-        {"issue": "retenue", "texte": "Version 1 retenue.", "presents": 12, "pour": 10, "contre": 1, "abstention": 1},
-        equipe,
-    )
-    comite.do_publier(seance, "Le comité retient la version 1.", equipe)
+        comite.do_soumettre_compte_rendu(seance, equipe)
+    votes = {"presents": 12, "pour": 10, "contre": 1, "abstention": 1}
+    comite.do_decider(p2, {"issue": "retenue", "texte": "Version 1 retenue.", **votes}, equipe)
+    with pytest.raises(ActionRefusee, match="désignez d'abord les deux co-présidents"):
+        comite.do_soumettre_compte_rendu(seance, equipe)
+    comite.do_copresidents(seance.comite, cast["elu_copil"], cast["elu_copil"], equipe)
+    comite.do_soumettre_compte_rendu(seance, equipe)
+    with pytest.raises(ActionRefusee, match="faites-le renvoyer"):
+        comite.do_decider(p2, {"issue": "rejetee", "texte": "Non."}, equipe)
+    with pytest.raises(ActionRefusee, match="seuls les co-présidents"):
+        comite.do_viser_compte_rendu(seance, equipe)
+    comite.do_renvoyer_compte_rendu(seance, cast["elu_copil"], "Précisez le vote du point 2.")
+    comite.do_ecrire_compte_rendu(seance, "Le comité retient la version 1 (10 pour, 1 contre).", equipe)
+    comite.do_soumettre_compte_rendu(seance, equipe)
+    cr = comite.do_viser_compte_rendu(seance, cast["elu_copil"])  # she holds both roles: one visa locks
+    seance.refresh_from_db()
+    assert cr.verrouille and seance.publie_le is not None and cr.version == 2
     with pytest.raises(ActionRefusee, match="ses décisions ne changent plus"):
         comite.do_decider(p2, {"issue": "rejetee", "texte": "Non."}, equipe)
+    with pytest.raises(ActionRefusee, match="ses décisions ne changent plus"):
+        comite.do_ecrire_compte_rendu(seance, "Autre texte.", equipe)
     p2.refresh_from_db()
     assert p2.decision.issue == "retenue" and p2.decision.pour == 10
+
+
+def test_the_copresidents_are_members(cast, territoire):
+    from parcours import comite
+
+    c = comite.comite(territoire.schemas.get(), "copil")
+    with pytest.raises(ActionRefusee, match="ne sont pas membres du comité"):
+        comite.do_copresidents(c, cast["elu_copil"], cast["consultant"], cast["equipe_projet"])
 
 
 def test_a_decision_before_the_meeting_is_refused(cast, territoire):
@@ -110,6 +131,20 @@ def test_pages_every_member_reads_and_the_team_writes(cast, territoire, seance, 
     )
     assert reponse.status_code == 302
     assert "Décision : retenue" in client.get(url).content.decode()
+    # The minutes: written by the team, submitted, validated by the co-president, who sees them waiting.
+    from commun.taches import a_faire
+    from comptes.perms import acces_pour
+    from parcours import comite
+
+    comite.do_copresidents(seance.comite, cast["elu_copil"], cast["elu_copil"], cast["equipe_projet"])
+    assert client.post(url, {"ecrire": "1", "texte": "Le comité retient la synthèse."}).status_code == 302
+    assert client.post(url, {"soumettre": "1"}).status_code == 302
+    taches = a_faire(acces_pour(cast["elu_copil"], territoire), cast["elu_copil"], timezone.now())
+    assert any(t.libelle.startswith("Valider le compte rendu du comité de pilotage") for t in taches)
+    elue = connecte(cast["elu_copil"])
+    assert elue.post(url, {"viser": "1"}).status_code == 302
+    assert "Publié" in elue.get(url).content.decode()
+
     assert connecte(cast["exterieur"]).get(url).status_code == 404
     inconnue = reverse("parcours:comite", kwargs={"code": territoire.code, "instance": "bureau"})
     assert connecte(cast["elu_copil"]).get(inconnue).status_code == 404
