@@ -32,6 +32,9 @@ def charger_comite(schema, equipe, maintenant: dt.datetime) -> None:
     from scenarios.models import Scenario
 
     c = comite.comite(schema, "copil")
+    elue = c.membres.first()
+    if elue is not None:
+        comite.do_copresidents(c, elue, elue, equipe)
     debut = maintenant.replace(hour=17, minute=30, second=0, microsecond=0) + dt.timedelta(
         days=DECALAGES[Phase.COMITE][0] + 3
     )
