@@ -11,7 +11,7 @@ from django.db.models import Max
 
 from commun.erreurs import ActionRefusee
 from commun.formatage import date as date_fr
-from engine.avis import EtatAvis
+from engine.avis import Avis, EtatAvis, departement_de, etat_avis
 from engine.calendrier import rappels
 from parcours import consultation, versions
 from parcours.enums import EtatVersion
@@ -112,16 +112,25 @@ def do_envoyer_projet(version, communes, envoye_le: dt.date, mode: str, user, au
 
 
 @transaction.atomic
-def do_enregistrer_reception(envoi: Envoi, recu_le: dt.date, preuve, user, aujourdhui: dt.date) -> Envoi:
-    """The date the commune received the projet (it starts its three months) and its proof."""
+def do_enregistrer_reception(
+    envoi: Envoi, recu_le: dt.date, preuve, user, aujourdhui: dt.date, par_equipe_projet: bool = False
+) -> Envoi:
+    """The date the commune received the projet (it starts its three months) and its proof. Once recorded,
+    only the project team corrects it, and never once the commune's opinion is settled (a deliberation
+    dated in time, or the deadline passed): the clock of a commune is not restarted."""
     envoi = Envoi.objects.select_for_update().get(pk=envoi.pk)
-    if envoi.repute_favorable_le is not None:
-        raise ActionRefusee(
-            [
-                f"réception : l'avis de {envoi.organisation.nom} est réputé favorable depuis le "
-                f"{date_fr(envoi.repute_favorable_le)} ; la date de réception ne se change plus"
-            ]
-        )
+    org = envoi.organisation
+    if envoi.recu_le is not None:
+        if not par_equipe_projet:
+            raise ActionRefusee(
+                [f"réception : celle de {org.nom} est enregistrée ; seule l'équipe projet corrige sa date"]
+            )
+        avis = [Avis(d.date, d.issue, d.pk) for d in envoi.version.deliberations.filter(organisation=org)]
+        etat = etat_avis(True, envoi.recu_le, avis, aujourdhui, departement_de(org.code))
+        if etat.a_un_avis:
+            raise ActionRefusee(
+                [f"réception : l'avis de {org.nom} est acquis ({etat.libelle}) ; sa date de réception est fixée"]
+            )
     if recu_le < envoi.envoye_le:
         raise ActionRefusee([f"date de réception : avant l'envoi du projet, le {date_fr(envoi.envoye_le)}"])
     if recu_le > aujourdhui:
@@ -138,7 +147,7 @@ def do_enregistrer_reception(envoi: Envoi, recu_le: dt.date, preuve, user, aujou
         envoi.version.schema,
         user,
         "parcours.reception",
-        f"Réception du projet par {envoi.organisation.nom} le {date_fr(recu_le)}",
+        f"Réception du projet par {org.nom} le {date_fr(recu_le)}",
         envoi=envoi.pk,
         corrige=str(avant) if avant else "",
     )
@@ -252,7 +261,12 @@ def do_approuver(version, valeurs: dict, user, aujourdhui: dt.date, malgre_diffe
     envoyee = consultation.version_en_consultation(schema)
     if envoyee is None:
         raise ActionRefusee(["aucun projet n'a été transmis aux communes : leur avis est requis avant l'approbation"])
-    manque = consultation.manquants(consultation.avis_des_communes(schema, envoyee, valeurs["date"]))
+    premier_envoi = min(envoyee.envois.filter(transmission=False).values_list("envoye_le", flat=True))
+    if valeurs["date"] < premier_envoi:
+        raise ActionRefusee([f"date : avant l'envoi du projet aux communes, le {date_fr(premier_envoi)}"])
+    # The opinions as they stood on the day of the approval: deliberations dated later do not count.
+    au_jour = consultation.avis_des_communes(schema, envoyee, valeurs["date"], jusqua=valeurs["date"])
+    manque = consultation.manquants(au_jour)
     if manque:
         noms = ", ".join(a.commune.nom for a in manque)
         raise ActionRefusee([f"avis manquants au {date_fr(valeurs['date'])} ({len(manque)}) : {noms}"])

@@ -74,11 +74,29 @@ def _non_publiee(seance: SeanceComite) -> None:
         )
 
 
+def _soumis(seance: SeanceComite) -> bool:
+    return CompteRenduComite.objects.filter(seance=seance, etat=Etat.SOUMIS).exists()
+
+
+def _pas_soumis(seance: SeanceComite) -> None:
+    if _soumis(seance):
+        raise ActionRefusee(
+            ["le compte rendu est soumis aux co-présidents : faites-le renvoyer pour changer l'ordre du jour"]
+        )
+
+
+def _sans_decision(seance: SeanceComite) -> None:
+    sans = [p.objet for p in seance.points.filter(decision__isnull=True)]
+    if sans:
+        raise ActionRefusee([f"points sans décision ({len(sans)}) : " + " ; ".join(sans)])
+
+
 @transaction.atomic
 def do_ajouter_point(seance: SeanceComite, valeurs: dict, user) -> PointOrdreDuJour:
     """An agenda item: its title and at most one object it decides on."""
     seance = SeanceComite.objects.select_for_update().get(pk=seance.pk)
     _non_publiee(seance)
+    _pas_soumis(seance)
     lies = [k for k in ("version", "scenario", "ligne_gt3", "groupe") if valeurs.get(k)]
     if len(lies) > 1:
         raise ActionRefusee(
@@ -102,8 +120,7 @@ def do_decider(point: PointOrdreDuJour, valeurs: dict, user) -> Decision:
     )
     if seance.debut > timezone.now():
         erreurs.append(f"la séance du {_jour(seance.debut)} n'a pas encore eu lieu")
-    cr = CompteRenduComite.objects.filter(seance=seance).first()
-    if cr is not None and cr.etat == Etat.SOUMIS:
+    if _soumis(seance):
         erreurs.append("le compte rendu est soumis aux co-présidents : faites-le renvoyer pour changer une décision")
     if erreurs:
         raise ActionRefusee(erreurs)
@@ -193,9 +210,7 @@ def do_soumettre_compte_rendu(seance: SeanceComite, user) -> CompteRenduComite:
     cr = CompteRenduComite.objects.filter(seance=seance).first()
     if cr is None or not cr.texte.strip():
         raise ActionRefusee(["compte rendu : écrivez le compte rendu avant de le soumettre"])
-    sans = [p.objet for p in seance.points.filter(decision__isnull=True)]
-    if sans:
-        raise ActionRefusee([f"points sans décision ({len(sans)}) : " + " ; ".join(sans)])
+    _sans_decision(seance)
     c = seance.comite
     if c.copresident_epci_id is None or c.copresident_commune_id is None:
         raise ActionRefusee(
@@ -216,6 +231,7 @@ def do_viser_compte_rendu(seance: SeanceComite, user) -> CompteRenduComite:
     """A co-president validates the minutes; with both visas they are published and the decisions final."""
     cr = CompteRenduComite.objects.get(seance=seance)
     _copresident(cr, user)
+    _sans_decision(seance)
     validation.do_viser(cr, user)
     if cr.verrouille:
         seance.publie_le = timezone.now()

@@ -57,14 +57,19 @@ class AvisCommune:
         return next(d for d in self.deliberations if d.pk == self.etat.retenu.ordre)
 
 
-def avis_des_communes(schema, version: VersionSchema | None, aujourdhui: dt.date) -> list[AvisCommune]:
+def avis_des_communes(
+    schema, version: VersionSchema | None, aujourdhui: dt.date, jusqua: dt.date | None = None
+) -> list[AvisCommune]:
     """Every member commune with the state of its opinion on `version` (all « non transmis » without one),
-    in French order of their names."""
+    in French order of their names; with `jusqua`, as it stood that day (later deliberations left out)."""
     communes = list(schema.territoire.organisations.communes().filter(membre=True))
     envois, par_commune = {}, {}
     if version is not None:
         envois = {e.organisation_id: e for e in version.envois.filter(transmission=False)}
-        for d in version.deliberations.filter(approbation=False):
+        deliberations = version.deliberations.filter(approbation=False)
+        if jusqua is not None:
+            deliberations = deliberations.filter(date__lte=jusqua)
+        for d in deliberations:
             par_commune.setdefault(d.organisation_id, []).append(d)
     out = []
     for c in communes:

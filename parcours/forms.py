@@ -1,7 +1,10 @@
 """Forms of the legal path: what the user types, checked for its shape; the rules of the path are
 parcours/actions.py's."""
 
+import re
+
 from django import forms
+from django.core.validators import MaxValueValidator
 
 from formats.scdl import MATIERE_DEFAUT, MATIERES
 from parcours.enums import EtatVersion, Instance, IssueAvis, ModeEnvoi
@@ -9,21 +12,59 @@ from parcours.models import TAILLE_PIECE, Decision, Deliberation, SeanceInstance
 from territoire.models import valider_siret
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Every date of the path lies within these years: anything else is a typing error (and 9999-12-31 would
+# break the calendars built from it).
+ANNEES = (2000, 2100)
+VOTES_MAX = 1000  # no council or comité counts more members
+# What a piece may be, by its extension and its first bytes (a file renamed .pdf is refused).
+SIGNATURES = {"pdf": (b"%PDF-",), "png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",)}
+
+
+def entier(valeur) -> int | None:
+    """A number typed in a URL or a hidden field (« 12 »), or None for anything else (« abc », « ² »)."""
+    texte = str(valeur) if valeur is not None else ""
+    return int(texte) if re.fullmatch(r"[0-9]{1,9}", texte) else None
+
+
+def _dans_les_annees(valeur):
+    if valeur is not None and not ANNEES[0] <= valeur.year <= ANNEES[1]:
+        raise forms.ValidationError(f"la date doit tomber entre {ANNEES[0]} et {ANNEES[1]}")
+
+
+class DateBornee(forms.DateField):
+    widget = DATE
+    default_validators = [_dans_les_annees]
+
+
+class DateHeureBornee(forms.DateTimeField):
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
+    default_validators = [_dans_les_annees]
 
 
 class PieceField(forms.FileField):
-    """A PDF or a scan (receipt, deliberation, minutes), within its size limit."""
+    """A PDF (or, for a receipt, a scan), within its size limit, checked by its extension and content."""
 
     default_error_messages = {"empty": "le fichier est vide", "invalid": "aucun fichier reçu : vérifiez le formulaire"}
 
-    def __init__(self, *args, accept=".pdf", **kwargs):
+    def __init__(self, *args, extensions=("pdf",), **kwargs):
         super().__init__(*args, **kwargs)
-        self.widget.attrs["accept"] = accept
+        self.extensions = extensions
+        self.widget.attrs["accept"] = ",".join(f".{e}" for e in extensions)
 
     def clean(self, data, initial=None):
         f = super().clean(data, initial)
-        if f is not None and f.size > TAILLE_PIECE:
+        if f is None:
+            return f
+        if f.size > TAILLE_PIECE:
             raise forms.ValidationError(f"le fichier dépasse la limite de {TAILLE_PIECE // 1_048_576} Mo")
+        extension = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
+        attendus = ", ".join(e.upper() for e in self.extensions)
+        if extension not in self.extensions:
+            raise forms.ValidationError(f"« {f.name} » : seuls les fichiers {attendus} sont acceptés")
+        debut = f.read(16)
+        f.seek(0)
+        if not debut.startswith(SIGNATURES[extension]):
+            raise forms.ValidationError(f"« {f.name} » n'est pas un fichier {extension.upper()} valide")
         return f
 
 
@@ -42,7 +83,7 @@ class FigerForm(forms.Form):
 
 class EnvoiForm(forms.Form):
     communes = forms.ModelMultipleChoiceField(label="Communes", queryset=None, widget=forms.CheckboxSelectMultiple)
-    envoye_le = forms.DateField(label="Envoyé le", widget=DATE)
+    envoye_le = DateBornee(label="Envoyé le")
     mode = forms.ChoiceField(label="Mode d'envoi", choices=ModeEnvoi.choices)
 
     def __init__(self, *args, communes, **kwargs):
@@ -51,9 +92,11 @@ class EnvoiForm(forms.Form):
 
 
 class ReceptionForm(forms.Form):
-    recu_le = forms.DateField(label="Reçu le", widget=DATE)
+    recu_le = DateBornee(label="Reçu le")
     preuve = PieceField(
-        label="Preuve de réception (accusé de réception, PDF ou image)", required=False, accept=".pdf,.png,.jpg,.jpeg"
+        label="Preuve de réception (accusé de réception, PDF ou image)",
+        required=False,
+        extensions=("pdf", "png", "jpg", "jpeg"),
     )
 
 
@@ -71,6 +114,12 @@ class DeliberationForm(forms.ModelForm):
 
     def __init__(self, *args, approbation=False, **kwargs):
         super().__init__(*args, **kwargs)
+        for nom in ("date", "pref_date"):
+            champ = self.fields[nom]
+            self.fields[nom] = DateBornee(label=champ.label, required=champ.required)
+        for nom in CHAMPS_VOTE:
+            self.fields[nom].validators.append(MaxValueValidator(VOTES_MAX))
+            self.fields[nom].widget.attrs["max"] = VOTES_MAX
         if approbation:
             del self.fields["issue"]
             del self.fields["motifs"]
@@ -94,6 +143,12 @@ class DeliberationForm(forms.ModelForm):
             if approbation
             else "Avis sur le projet de schéma de mutualisation des services"
         )
+
+    def clean(self):
+        d = super().clean()
+        if d.get("pref_date") and d.get("date") and d["pref_date"] < d["date"]:
+            self.add_error("pref_date", "l'accusé de réception en préfecture ne peut précéder la délibération")
+        return d
 
     def valeurs(self) -> dict:
         valeurs = {k: v for k, v in self.cleaned_data.items() if k != "fichier" or v}
@@ -123,6 +178,7 @@ class SeanceInstanceForm(forms.ModelForm):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["date"] = DateBornee(label=self.fields["date"].label)
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].empty_label = "— (l'EPCI)"
         self.fields["instance"].choices = Instance.choices
@@ -134,10 +190,10 @@ class CalendrierForm(forms.Form):
     def __init__(self, *args, etapes, **kwargs):
         super().__init__(*args, **kwargs)
         for e in etapes:
-            self.fields[f"{e.phase}_debut"] = forms.DateField(
+            self.fields[f"{e.phase}_debut"] = DateBornee(
                 label=f"{e.get_phase_display()} : début", widget=DATE, initial=e.debut
             )
-            self.fields[f"{e.phase}_fin"] = forms.DateField(
+            self.fields[f"{e.phase}_fin"] = DateBornee(
                 label=f"{e.get_phase_display()} : fin", widget=DATE, initial=e.fin
             )
         self.etapes = etapes
@@ -179,7 +235,7 @@ class MembresForm(forms.Form):
 
 
 class SeanceComiteForm(forms.Form):
-    debut = forms.DateTimeField(label="Date et heure", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    debut = DateHeureBornee(label="Date et heure")
     lieu = forms.CharField(label="Lieu", max_length=300, required=False)
 
 
@@ -222,6 +278,12 @@ class DecisionForm(forms.ModelForm):
         model = Decision
         fields = ["issue", "presents", "pour", "contre", "abstention", "texte", "motifs"]
         widgets = {"texte": forms.Textarea(attrs={"rows": 3}), "motifs": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for nom in ("presents", "pour", "contre", "abstention"):
+            self.fields[nom].validators.append(MaxValueValidator(VOTES_MAX))
+            self.fields[nom].widget.attrs["max"] = VOTES_MAX
 
 
 class CompteRenduForm(forms.Form):

@@ -24,6 +24,7 @@ from parcours.forms import (
     FigerForm,
     ReceptionForm,
     SeanceInstanceForm,
+    entier,
 )
 from parcours.models import Deliberation, Envoi, SeanceInstance, VersionSchema
 from scenarios.models import Scenario
@@ -212,7 +213,8 @@ def tableau_consultation(request, code):
     if request.method == "POST":
         _equipe(acces)
         form = EnvoiForm(request.POST, communes=communes)
-        v = choix.filter(numero=request.POST.get("version")).first()
+        numero = entier(request.POST.get("version"))
+        v = choix.filter(numero=numero).first() if numero is not None else None
         if v is None:
             form.add_error(None, "version : choisissez la version du schéma à transmettre")
         elif form.is_valid():
@@ -270,7 +272,9 @@ def commune(request, code, commune):
                 form_reception = ReceptionForm(request.POST, request.FILES)
                 if form_reception.is_valid():
                     d = form_reception.cleaned_data
-                    actions.do_enregistrer_reception(envoi, d["recu_le"], d["preuve"], request.user, _aujourdhui())
+                    actions.do_enregistrer_reception(
+                        envoi, d["recu_le"], d["preuve"], request.user, _aujourdhui(), acces.peut_conduire_parcours()
+                    )
                     messages.success(request, "Réception enregistrée.")
                     return redirect("parcours:commune", code=code, commune=commune)
             else:
@@ -317,8 +321,8 @@ def approbation(request, code):
     envoyee = consultation.version_en_consultation(schema)
     approuvee = consultation.version_approuvee(schema)
     choix = VersionSchema.objects.filter(schema=schema).exclude(etat="approuve")
-    numero = request.POST.get("version") or request.GET.get("version") or (envoyee.numero if envoyee else "")
-    soumise = choix.filter(numero=numero).first() if str(numero).isdigit() else None
+    numero = entier(request.POST.get("version") or request.GET.get("version") or (envoyee.numero if envoyee else ""))
+    soumise = choix.filter(numero=numero).first() if numero is not None else None
     form = ApprobationForm()
     form_transmission = EnvoiForm(communes=territoire.organisations.communes().filter(membre=True))
     status = 200

@@ -28,6 +28,7 @@ from parcours.forms import (
     RenvoiForm,
     SeanceComiteForm,
     SyntheseForm,
+    entier,
 )
 from parcours.models import CompteRenduComite, PointOrdreDuJour, SeanceComite, Synthese, VersionSchema
 from scenarios.models import Scenario
@@ -183,7 +184,9 @@ def seance_comite(request, code, instance, pk):
                     messages.success(request, "Présences enregistrées.")
                     return retour
             elif "decision" in request.POST:
-                point_refuse = get_object_or_404(PointOrdreDuJour, pk=request.POST.get("decision"), seance=seance)
+                point_refuse = get_object_or_404(
+                    PointOrdreDuJour, pk=entier(request.POST.get("decision")) or 0, seance=seance
+                )
                 cible = form_decision = DecisionForm(request.POST, prefix=f"d{point_refuse.pk}")
                 if form_decision.is_valid():
                     actions.do_decider(point_refuse, form_decision.cleaned_data, request.user)
@@ -245,9 +248,9 @@ def synthese(request, code, theme):
     groupe = get_groupe_ou_404(territoire, theme)
     seance_pk = request.GET.get("seance", "")
     if seance_pk:
-        if not seance_pk.isdigit():
+        if entier(seance_pk) is None:
             raise Http404("Séance introuvable.")
-        s = get_object_or_404(Synthese, groupe=groupe, seance_id=int(seance_pk))
+        s = get_object_or_404(Synthese, groupe=groupe, seance_id=entier(seance_pk))
         contenu, modifiable = s.contenu, False
     else:
         s = syntheses.de_travail(groupe)
