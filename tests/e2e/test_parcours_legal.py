@@ -218,3 +218,35 @@ def test_du_comite_a_l_approbation(page, cast, territoire, scenario, capsys, tmp
         contenu = page.request.get(page.base + liens.nth(k).get_attribute("href")).body()
         report = rapport(contenu)
         assert report.valid, erreurs(report)
+
+
+@pytest.fixture
+def demo(db):
+    from mutualis.demo import charger_demo
+
+    charger_demo()
+
+
+@pytest.mark.parametrize("qui", ["equipe-projet", "elu-copil"])
+def test_les_pages_de_la_demarche_de_la_demo_sont_accessibles(demo, page, qui):
+    from territoire.models import Territoire
+
+    from mutualis.demo import MOT_DE_PASSE as MOT_DE_PASSE_DEMO
+
+    territoire = Territoire.objects.get()
+    login(page, qui, MOT_DE_PASSE_DEMO)
+    page.wait_for_url(lambda url: "/comptes/connexion/" not in url)
+    seance = "demarche/instances/copil/seances/1/"
+    for chemin in (
+        "demarche/",
+        "demarche/syntheses/RH/",
+        "demarche/versions/",
+        "demarche/instances/copil/",
+        seance,
+        "demarche/calendrier/",
+        "demarche/consultation/",
+    ):
+        aller(page, territoire, chemin)
+        assert page.locator("h1").count() == 1, chemin
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280, chemin
+        check_accessibility(page)
