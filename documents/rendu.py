@@ -44,9 +44,13 @@ def nom_de_fichier(lettre, extension: str) -> str:
 
 
 def pdf(lettre) -> bytes:
+    return pdf_de(mise_en_page(lettre))
+
+
+def pdf_de(page: MiseEnPage) -> bytes:
+    """Any document laid out as a letter (a mandate letter, a comité's relevé de décisions) as PDF."""
     from weasyprint import HTML
 
-    page = mise_en_page(lettre)
     html = render_to_string(
         "documents/lettre_pdf.html",
         {

@@ -11,6 +11,7 @@ urlpatterns = [
     path("instances/<slug:instance>/", views_comite.comite, name="comite"),
     path("instances/<slug:instance>/seances/<int:pk>/", views_comite.seance_comite, name="seance_comite"),
     path("instances/<slug:instance>/seances/<int:pk>/seance.ics", views_comite.ics_seance, name="ics_seance"),
+    path("instances/<slug:instance>/seances/<int:pk>/releve.<slug:format>", views_comite.releve, name="releve"),
     path("syntheses/<theme:theme>/", views_comite.synthese, name="synthese"),
     path("consultation/", views.tableau_consultation, name="consultation"),
     path("consultation/<code:commune>/", views.commune, name="commune"),

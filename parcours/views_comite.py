@@ -12,11 +12,13 @@ from django.utils import timezone
 from commun.erreurs import ActionRefusee
 from comptes.models import Utilisateur
 from comptes.perms import get_territoire_ou_404
+from documents.rendu import TYPES
 from groupes.acces import get_groupe_ou_404
 from groupes.models import GroupeTravail
 from livrables.models import LigneMutualisable
 from parcours import comite as actions
 from parcours import convocation, syntheses
+from parcours import releve as releve_
 from parcours.enums import InstanceInterne
 from parcours.forms import (
     CompteRenduForm,
@@ -297,4 +299,17 @@ def ics_seance(request, code, instance, pk):
     seance = get_object_or_404(SeanceComite.objects.prefetch_related("points"), pk=pk, comite=c)
     reponse = HttpResponse(convocation.calendrier(seance, timezone.now()), content_type="text/calendar; charset=utf-8")
     reponse["Content-Disposition"] = f'attachment; filename="{convocation.nom_fichier(seance)}"'
+    return reponse
+
+
+@login_required
+def releve(request, code, instance, pk, format):
+    """The meeting's relevé de décisions as PDF, DOCX or ODT, for every member (« projet » until published)."""
+    territoire, acces, schema, c = _comite(request, code, instance)
+    if request.method not in ("GET", "HEAD") or format not in releve_.FORMATS:
+        raise Http404("Document introuvable.")
+    seance = get_object_or_404(SeanceComite.objects.select_related("comite__schema__territoire"), pk=pk, comite=c)
+    contenu = releve_.FORMATS[format](releve_.mise_en_page(seance))
+    reponse = HttpResponse(contenu, content_type=TYPES[format])
+    reponse["Content-Disposition"] = f'attachment; filename="{releve_.nom_de_fichier(seance, format)}"'
     return reponse

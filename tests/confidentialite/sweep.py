@@ -353,6 +353,7 @@ PAGES_SANS_MONTANT: dict[str, str] = {
     "calendrier:flux": "calendrier : séances, phases et échéances",
     "parcours:comite": "comité : membres et séances",
     "parcours:ics_seance": "calendrier d'une séance du comité : date, lieu, ordre du jour",
+    "parcours:releve": "relevé de décisions d'une séance du comité : décisions, votes, compte rendu",
     "parcours:seance_comite": "séance du comité : ordre du jour (objets liés), décisions et votes, compte rendu",
 }
 

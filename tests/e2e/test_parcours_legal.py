@@ -229,9 +229,8 @@ def demo(db):
 
 @pytest.mark.parametrize("qui", ["equipe-projet", "elu-copil"])
 def test_les_pages_de_la_demarche_de_la_demo_sont_accessibles(demo, page, qui):
-    from territoire.models import Territoire
-
     from mutualis.demo import MOT_DE_PASSE as MOT_DE_PASSE_DEMO
+    from territoire.models import Territoire
 
     territoire = Territoire.objects.get()
     login(page, qui, MOT_DE_PASSE_DEMO)

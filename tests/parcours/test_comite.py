@@ -184,3 +184,60 @@ def test_convocation_e_mails_each_member_with_the_ics_and_presences_are_recorded
     assert list(passee.presents.all()) == [cast["elu_copil"]]
     with pytest.raises(ActionRefusee, match="déjà eu lieu"):
         comite.do_convoquer(passee, cast["equipe_projet"])
+
+
+def test_the_releve_de_decisions_in_pdf_docx_and_odt(cast, territoire, seance, connecte, tmp_path):
+    import io
+    import subprocess
+    import zipfile
+
+    import docx
+
+    from parcours import comite
+
+    equipe = cast["equipe_projet"]
+    p = comite.do_ajouter_point(seance, {"objet": "Paie mutualisée"}, equipe)
+    comite.do_decider(
+        p,
+        {
+            "issue": "retenue",
+            "texte": "Un service commun de la paie en 2027.",
+            "presents": 12,
+            "pour": 10,
+            "contre": 1,
+            "abstention": 1,
+        },
+        equipe,
+    )
+    comite.do_copresidents(seance.comite, cast["elu_copil"], cast["elu_copil"], equipe)
+    comite.do_ecrire_compte_rendu(seance, "Le comité retient la paie mutualisée.", equipe)
+    comite.do_soumettre_compte_rendu(seance, equipe)
+    comite.do_viser_compte_rendu(seance, cast["elu_copil"])
+    client = connecte(cast["observateur"])
+
+    def telecharger(fmt):
+        url = reverse(
+            "parcours:releve", kwargs={"code": territoire.code, "instance": "copil", "pk": seance.pk, "format": fmt}
+        )
+        reponse = client.get(url)
+        assert reponse.status_code == 200 and "releve-de-decisions-copil" in reponse["Content-Disposition"]
+        return reponse.content
+
+    chemin = tmp_path / "releve.pdf"
+    chemin.write_bytes(telecharger("pdf"))
+    texte_pdf = subprocess.run(
+        ["pdftotext", "-layout", str(chemin), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    texte_docx = "\n".join(par.text for par in docx.Document(io.BytesIO(telecharger("docx"))).paragraphs)
+    texte_odt = zipfile.ZipFile(io.BytesIO(telecharger("odt"))).read("content.xml").decode()
+    for texte in (texte_pdf, texte_docx, texte_odt):
+        assert "Relevé de décisions du comité de pilotage du" in texte
+        assert "Décision : retenue. Vote : 10 pour, 1 contre, 1 abstention, 12 membres présents." in " ".join(
+            texte.split()
+        )
+        assert "Un service commun de la paie en 2027." in texte
+    assert "Co-président pour l" in texte_pdf
+    bad = reverse(
+        "parcours:releve", kwargs={"code": territoire.code, "instance": "copil", "pk": seance.pk, "format": "exe"}
+    )
+    assert client.get(bad).status_code == 404

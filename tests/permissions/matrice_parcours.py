@@ -30,6 +30,7 @@ MATRIX = {
     ("parcours:seance_comite", "get"): members(200),
     ("parcours:seance_comite", "post"): team_only(400),
     ("parcours:ics_seance", "get"): members(200),
+    ("parcours:releve", "get"): members(200),
 }
 
 
@@ -76,6 +77,7 @@ def cas(cast, territoire) -> dict[str, dict]:
         "parcours:synthese": {"theme": "RH"},
         "parcours:seance_comite": {"instance": "copil", "pk": seance.pk},
         "parcours:ics_seance": {"instance": "copil", "pk": seance.pk},
+        "parcours:releve": {"instance": "copil", "pk": seance.pk, "format": "pdf"},
         "parcours:version": {"numero": version.numero},
         "parcours:commune": {"commune": "33281"},
         "parcours:piece": {"sorte": "reception", "pk": envoi.pk},

@@ -1,0 +1,83 @@
+"""The relevé de décisions of a comité meeting: its agenda, each decision with its vote and written
+outcome, the minutes, and the co-presidents' validation, laid out as the mandate letters are (documents/
+rendu.py for the PDF, documents/bureautique.py for DOCX and ODT). Marked « projet » until the minutes are
+published."""
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from commun.formatage import date as date_fr
+from documents import bureautique, rendu
+from documents.bureautique import MiseEnPage
+from documents.lettres import blocs
+from validation.actions import visas_courants
+
+ROLES = {"copilote_epci": "Co-président pour l'EPCI", "copilote_commune": "Co-président pour les communes"}
+
+
+def _vote(d) -> str:
+    if d.pour is None and d.contre is None and d.abstention is None:
+        return ""
+    abst = d.abstention or 0
+    texte = f" Vote : {d.pour or 0} pour, {d.contre or 0} contre, {abst} abstention{'s' if abst > 1 else ''}"
+    return texte + (f", {d.presents} membres présents." if d.presents is not None else ".")
+
+
+def texte(seance) -> str:
+    lignes = []
+    presents = list(seance.presents.all()) if seance.presences_saisies_le else []
+    if presents:
+        lignes += ["# Membres présents", *[f"- {u}" for u in presents], ""]
+    lignes.append("# Décisions")
+    for p in seance.points.select_related("decision"):
+        lignes.append(f"# {p.position}. {p.objet}")
+        d = getattr(p, "decision", None)
+        if d is None:
+            lignes += ["Pas de décision.", ""]
+            continue
+        lignes.append(f"Décision : {d.get_issue_display().lower()}.{_vote(d)}")
+        lignes += ["", d.texte]
+        if d.motifs:
+            lignes += ["", f"Motifs : {d.motifs}"]
+        lignes.append("")
+    cr = getattr(seance, "compte_rendu", None)
+    if cr is not None and cr.texte.strip():
+        lignes += ["# Compte rendu", cr.texte]
+    return "\n".join(lignes)
+
+
+def mise_en_page(seance) -> MiseEnPage:
+    comite = seance.comite
+    schema = comite.schema
+    jour = date_fr(timezone.localtime(seance.debut).date())
+    cr = getattr(seance, "compte_rendu", None)
+    signatures = []
+    if cr is not None:
+        for role, visa in sorted(visas_courants(cr).items()):
+            signatures.append(
+                {
+                    "role": "copresident",
+                    "qualite": f"{ROLES[role]}, visa du {date_fr(timezone.localtime(visa.quand).date())}",
+                    "nom": str(visa.utilisateur),
+                }
+            )
+    return MiseEnPage(
+        territoire=schema.territoire.nom,
+        sous_titre=f"Schéma de mutualisation des services {schema.mandat}",
+        date=f"Séance du {jour}" + (f", {seance.lieu}" if seance.lieu else ""),
+        destinataires=[],
+        objet=f"Relevé de décisions du {str(comite).lower()} du {jour}",
+        blocs=blocs(texte(seance)),
+        signatures=signatures,
+        pied=f"Relevé de décisions – {comite} du {jour}",
+        brouillon=seance.publie_le is None,
+    )
+
+
+def nom_de_fichier(seance, extension: str) -> str:
+    jour = timezone.localtime(seance.debut).date().isoformat()
+    territoire = slugify(seance.comite.schema.territoire.nom)
+    return f"releve-de-decisions-{seance.comite.instance}-{jour}-{territoire}.{extension}"
+
+
+FORMATS = {"pdf": rendu.pdf_de, "docx": bureautique.docx, "odt": bureautique.odt}
