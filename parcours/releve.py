@@ -81,3 +81,73 @@ def nom_de_fichier(seance, extension: str) -> str:
 
 
 FORMATS = {"pdf": rendu.pdf_de, "docx": bureautique.docx, "odt": bureautique.odt}
+
+
+def texte_synthese(synthese) -> str:
+    """A group's synthesis for the comité, in the letters' text conventions. No pay amount: the payroll
+    at stake of each line is read in Mutualis, under the confidentiality rule, by each reader."""
+    c = synthese.contenu
+    lignes = []
+    if synthese.texte.strip():
+        lignes += ["# Synthèse des co-pilotes", synthese.texte, ""]
+    lignes.append("# Liste des activités (GT1)")
+    if c.get("gt1"):
+        g = c["gt1"]
+        manquantes = f" ; sans réponse : {', '.join(g['manquantes'])}" if g["manquantes"] else ""
+        lignes.append(
+            f"{g['repondu']} commune{'s' if g['repondu'] > 1 else ''} sur {g['communes']} ont répondu{manquantes}."
+        )
+    else:
+        lignes.append("Pas de liste des activités.")
+    lignes += ["", "# Grille AFOR (GT2)"]
+    for q in c.get("afor", []):
+        lignes.append(f"{q['quadrant']} : {q['nombre']} point{'s' if q['nombre'] > 1 else ''}.")
+        lignes += [f"- {t}" for t in q["points"]]
+        lignes.append("")
+    lignes.append("# Activités mutualisables (GT3)")
+    for x in c.get("gt3", []):
+        details = "; ".join(
+            filter(
+                None,
+                [
+                    x["modalite"],
+                    x["communes"],
+                    f"qualification {x['qualification']}" if x["qualification"] is not None else "",
+                    f"faisabilité {x['faisabilite']}" if x["faisabilite"] else "",
+                    f"{x['notes']} note{'s' if x['notes'] > 1 else ''}",
+                ],
+            )
+        )
+        lignes.append(
+            f"- {x['activite']} : {details}" + (f". Préconisation : {x['preconisation']}" if x["preconisation"] else "")
+        )
+    if not c.get("gt3"):
+        lignes.append("Aucune ligne.")
+    lignes += ["", "La masse salariale en jeu de chaque ligne se lit dans Mutualis, selon les droits de chacun."]
+    return "\n".join(lignes)
+
+
+def mise_en_page_synthese(synthese) -> MiseEnPage:
+    groupe = synthese.groupe
+    schema = groupe.schema
+    if synthese.seance is not None:
+        jour = date_fr(timezone.localtime(synthese.seance.debut).date())
+        quand = f"Remise au {str(synthese.seance.comite).lower()} du {jour}"
+    else:
+        quand = f"Synthèse de travail au {date_fr(timezone.localdate())}"
+    return MiseEnPage(
+        territoire=schema.territoire.nom,
+        sous_titre=f"Schéma de mutualisation des services {schema.mandat}",
+        date=quand,
+        destinataires=[],
+        objet=f"Synthèse du groupe de travail {groupe.libelle} pour le comité de pilotage",
+        blocs=blocs(texte_synthese(synthese)),
+        pied=f"Synthèse du groupe {groupe.libelle}",
+        brouillon=synthese.seance is None,
+    )
+
+
+def nom_synthese(synthese, extension: str) -> str:
+    suffixe = f"-{timezone.localtime(synthese.seance.debut).date().isoformat()}" if synthese.seance else ""
+    territoire = slugify(synthese.groupe.schema.territoire.nom)
+    return f"synthese-{synthese.groupe.theme.lower()}{suffixe}-{territoire}.{extension}"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("instances/<slug:instance>/seances/<int:pk>/seance.ics", views_comite.ics_seance, name="ics_seance"),
     path("instances/<slug:instance>/seances/<int:pk>/releve.<slug:format>", views_comite.releve, name="releve"),
     path("syntheses/<theme:theme>/", views_comite.synthese, name="synthese"),
+    path("syntheses/<theme:theme>/synthese.<slug:format>", views_comite.synthese_document, name="synthese_document"),
     path("consultation/", views.tableau_consultation, name="consultation"),
     path("consultation/<code:commune>/", views.commune, name="commune"),
     path("approbation/", views.approbation, name="approbation"),

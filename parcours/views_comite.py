@@ -313,3 +313,23 @@ def releve(request, code, instance, pk, format):
     reponse = HttpResponse(contenu, content_type=TYPES[format])
     reponse["Content-Disposition"] = f'attachment; filename="{releve_.nom_de_fichier(seance, format)}"'
     return reponse
+
+
+@login_required
+def synthese_document(request, code, theme, format):
+    """A group's synthesis as PDF, DOCX or ODT: the working one, or with `?seance=` the one frozen for
+    that meeting. It carries no pay amount."""
+    territoire, acces = get_territoire_ou_404(request.user, code)
+    groupe = get_groupe_ou_404(territoire, theme)
+    if request.method not in ("GET", "HEAD") or format not in releve_.FORMATS:
+        raise Http404("Document introuvable.")
+    seance_pk = request.GET.get("seance", "")
+    if seance_pk:
+        s = get_object_or_404(Synthese, groupe=groupe, seance_id=entier(seance_pk) or 0)
+    else:
+        s = syntheses.de_travail(groupe)
+        s.contenu = syntheses.generer(groupe)  # as the page shows it, not saved
+    contenu = releve_.FORMATS[format](releve_.mise_en_page_synthese(s))
+    reponse = HttpResponse(contenu, content_type=TYPES[format])
+    reponse["Content-Disposition"] = f'attachment; filename="{releve_.nom_synthese(s, format)}"'
+    return reponse

@@ -354,6 +354,7 @@ PAGES_SANS_MONTANT: dict[str, str] = {
     "parcours:comite": "comité : membres et séances",
     "parcours:ics_seance": "calendrier d'une séance du comité : date, lieu, ordre du jour",
     "parcours:releve": "relevé de décisions d'une séance du comité : décisions, votes, compte rendu",
+    "parcours:synthese_document": "synthèse d'un groupe en document : livrables et textes, sans montant de paie",
     "parcours:seance_comite": "séance du comité : ordre du jour (objets liés), décisions et votes, compte rendu",
 }
 

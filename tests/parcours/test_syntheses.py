@@ -68,3 +68,32 @@ def test_the_payroll_at_stake_follows_the_readers_rule(cast, territoire, ligne_r
     # Bordeaux's RH-PAIE base: 3 agents at 42,000 € (tests/cast.py): not diffusible outside Bordeaux.
     assert "126\u202f000\u00a0€" in connecte(cast["dgs_bordeaux"]).get(url(territoire)).content.decode()
     assert "126\u202f000\u00a0€" not in connecte(cast["elu_copil"]).get(url(territoire)).content.decode()
+
+
+def test_the_synthesis_as_a_document_carries_no_pay_amount(cast, territoire, ligne_rh, connecte, tmp_path):
+    import io
+    import subprocess
+    import zipfile
+
+    import docx
+
+    client = connecte(cast["dgs_bordeaux"])  # she may see Bordeaux's 126 000 € on the page
+
+    def telecharger(fmt):
+        url = reverse("parcours:synthese_document", kwargs={"code": territoire.code, "theme": "RH", "format": fmt})
+        reponse = client.get(url)
+        assert reponse.status_code == 200
+        return reponse.content
+
+    chemin = tmp_path / "synthese.pdf"
+    chemin.write_bytes(telecharger("pdf"))
+    textes = [
+        subprocess.run(["pdftotext", str(chemin), "-"], capture_output=True, text=True, check=True).stdout,
+        "\n".join(p.text for p in docx.Document(io.BytesIO(telecharger("docx"))).paragraphs),
+        zipfile.ZipFile(io.BytesIO(telecharger("odt"))).read("content.xml").decode(),
+    ]
+    for texte in textes:
+        plat = " ".join(texte.split())
+        assert "Synthèse du groupe de travail Ressources humaines pour le comité de pilotage" in plat
+        assert "Un service commun de la paie dès 2027." in plat
+        assert "126" not in plat.replace("2026", "").replace("2032", "")

@@ -24,6 +24,7 @@ MATRIX = {
     ("parcours:mon_calendrier", "get"): members(200),
     ("parcours:mon_calendrier", "post"): members(302),
     ("parcours:synthese", "get"): members(200),
+    ("parcours:synthese_document", "get"): members(200),
     ("parcours:synthese", "post"): members(403, equipe_projet=302, copilote_rh_commune=302, copilote_rh_epci=302),
     ("parcours:comite", "get"): members(200),
     ("parcours:comite", "post"): team_only(400),
@@ -75,6 +76,7 @@ def cas(cast, territoire) -> dict[str, dict]:
     return {
         "parcours:comite": {"instance": "copil"},
         "parcours:synthese": {"theme": "RH"},
+        "parcours:synthese_document": {"theme": "RH", "format": "odt"},
         "parcours:seance_comite": {"instance": "copil", "pk": seance.pk},
         "parcours:ics_seance": {"instance": "copil", "pk": seance.pk},
         "parcours:releve": {"instance": "copil", "pk": seance.pk, "format": "pdf"},
