@@ -13,4 +13,5 @@ urlpatterns = [
     path("<theme:theme>/lettre.pdf", views.pdf, name="pdf"),
     path("<theme:theme>/lettre.docx", views.docx, name="docx"),
     path("<theme:theme>/lettre.odt", views.odt, name="odt"),
+    path("<theme:theme>/comptes-rendus/<int:pk>.<slug:format>", views.compte_rendu, name="compte_rendu"),
 ]

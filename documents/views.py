@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from commun.erreurs import ActionRefusee
 from comptes.perms import get_territoire_ou_404
-from documents import defaut, lettres, rendu
+from documents import comptes_rendus, defaut, lettres, rendu
 from documents.actions import (
     do_changer_statut,
     do_enregistrer_modele,
@@ -23,8 +23,9 @@ from documents.actions import (
 from documents.enums import StatutLettre
 from documents.forms import ModeleForm, StatutForm
 from documents.models import LettreMission
-from groupes.acces import get_groupe_ou_404
+from groupes.acces import get_groupe_ou_404, get_groupe_pour
 from groupes.models import GroupeTravail
+from seances.models import CompteRendu
 from territoire.models import Evenement
 
 REFUS = "Seule l'équipe projet prépare les lettres de mission et change leur statut."
@@ -254,3 +255,25 @@ def docx(request, code, theme):
 @require_safe
 def odt(request, code, theme):
     return _telechargement(request, code, theme, "odt")
+
+
+@login_required
+@require_safe
+def compte_rendu(request, code, theme, pk, format):
+    """A group meeting's published minutes as PDF, DOCX or ODT, for whoever reads them (404 otherwise: a
+    draft is no document yet)."""
+    territoire, acces, groupe = get_groupe_pour(request.user, code, theme)
+    if format not in comptes_rendus.FORMATS:
+        raise Http404("Document introuvable.")
+    cr = (
+        CompteRendu.objects.filter(seance__pk=pk, seance__groupe=groupe)
+        .select_related("seance__groupe__schema")
+        .first()
+    )
+    if cr is None or not cr.verrouille or not acces.voit_compte_rendu(cr):
+        raise Http404("Ce compte rendu n'est pas publié.")
+    reponse = HttpResponse(
+        comptes_rendus.FORMATS[format](comptes_rendus.mise_en_page(cr)), content_type=rendu.TYPES[format]
+    )
+    reponse["Content-Disposition"] = f'attachment; filename="{comptes_rendus.nom_de_fichier(cr, format)}"'
+    return reponse

@@ -327,6 +327,7 @@ PAGES_SANS_MONTANT: dict[str, str] = {
             "documents:pdf",
             "documents:docx",
             "documents:odt",
+            "documents:compte_rendu",
         ],
         _LETTERS,
     ),

@@ -18,6 +18,7 @@ MATRIX = {
     ("documents:generer", "post"): team_only(302),
     ("documents:statut", "get"): team_only(405),
     ("documents:statut", "post"): team_only(302),
+    ("documents:compte_rendu", "get"): members(200),
 }
 
 
@@ -27,7 +28,8 @@ def cas(cast, territoire) -> dict[str, dict]:
 
     groupe = territoire.schemas.get().groupes.get(theme="RH")
     do_generer_lettre(groupe, cast["equipe_projet"])
-    return {
+    seance = _compte_rendu_publie(cast, groupe)
+    lettres = {
         name: {"theme": "RH"}
         for name in (
             "documents:lettre",
@@ -38,3 +40,23 @@ def cas(cast, territoire) -> dict[str, dict]:
             "documents:statut",
         )
     }
+    return {**lettres, "documents:compte_rendu": {"theme": "RH", "pk": seance.pk, "format": "pdf"}}
+
+
+def _compte_rendu_publie(cast, groupe):
+    """A GT1 meeting of the RH group held yesterday, its minutes validated by both co-pilots."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from seances import actions
+
+    debut = timezone.now() - dt.timedelta(days=1)
+    from tests.seances.conftest import valeurs_seance
+
+    seance = actions.do_planifier_seance(groupe, cast["equipe_projet"], valeurs_seance(debut))
+    cr, _ = actions.do_ecrire_compte_rendu(seance, cast["copilote_rh_commune"], "Tour de table.", "")
+    actions.do_soumettre_compte_rendu(cr, cast["copilote_rh_commune"])
+    actions.do_valider_compte_rendu(cr, cast["copilote_rh_commune"])
+    actions.do_valider_compte_rendu(cr, cast["copilote_rh_epci"])
+    return seance
