@@ -22,6 +22,11 @@ MOIS = (
 )
 
 
+def compte(n: int, nom: str, pluriel: str | None = None) -> str:
+    """« 1 commune », « 3 communes » (« 2 avis réputés favorables » with `pluriel`)."""
+    return f"{n} {nom if n < 2 else (pluriel or nom + 's')}"
+
+
 def nombre(value, decimales: int = 0) -> str:
     if value is None:
         return "–"

@@ -14,6 +14,19 @@ ROLES = {"copilote_commune": "Co-pilote commune", "copilote_epci": "Co-pilote EP
 FORMATS = {"pdf": rendu.pdf_de, "docx": bureautique.docx, "odt": bureautique.odt}
 
 
+def signatures(validable, roles: dict[str, str]) -> list[dict]:
+    """The visas of the current version of validated minutes as signature blocks: « <role>, visa du 7
+    décembre 2026 » and the name (a group's co-pilots, a comité's co-presidents: `roles` names them)."""
+    return [
+        {
+            "role": "visa",
+            "qualite": f"{roles[role]}, visa du {date_fr(timezone.localtime(v.quand).date())}",
+            "nom": str(v.utilisateur),
+        }
+        for role, v in sorted(visas_courants(validable).items())
+    ]
+
+
 def mise_en_page(cr) -> MiseEnPage:
     seance = cr.seance
     groupe = seance.groupe
@@ -22,14 +35,6 @@ def mise_en_page(cr) -> MiseEnPage:
     texte = cr.texte
     if cr.decisions.strip():
         texte += "\n\n# Décisions et suites à donner\n" + cr.decisions
-    signatures = [
-        {
-            "role": "visa",
-            "qualite": f"{ROLES[role]}, visa du {date_fr(timezone.localtime(v.quand).date())}",
-            "nom": str(v.utilisateur),
-        }
-        for role, v in sorted(visas_courants(cr).items())
-    ]
     return MiseEnPage(
         territoire=schema.territoire.nom,
         sous_titre=f"Schéma de mutualisation des services {schema.mandat}",
@@ -37,7 +42,7 @@ def mise_en_page(cr) -> MiseEnPage:
         destinataires=[],
         objet=f"Compte rendu : {seance} (groupe de travail {groupe.libelle}), version {cr.version}",
         blocs=blocs(texte),
-        signatures=signatures,
+        signatures=signatures(cr, ROLES),
         pied=f"Compte rendu – {seance} du {jour}",
     )
 

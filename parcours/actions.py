@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from commun.erreurs import ActionRefusee
+from commun.formatage import compte
 from commun.formatage import date as date_fr
 from engine.avis import Avis, EtatAvis, departement_de, etat_avis
 from engine.calendrier import rappels
@@ -103,7 +104,7 @@ def do_envoyer_projet(version, communes, envoye_le: dt.date, mode: str, user, au
         schema,
         user,
         "parcours.envoi",
-        f"Projet (version {version.numero}) envoyé à {len(envois)} commune{'s' if len(envois) > 1 else ''}",
+        f"Projet (version {version.numero}) envoyé à {compte(len(envois), 'commune')}",
         version=version.pk,
         avant=avant,
         apres=version.etat,
@@ -256,9 +257,10 @@ def do_approuver(version, valeurs: dict, user, aujourdhui: dt.date, malgre_diffe
     deemed, on the projet sent; a version that differs from it needs `malgre_differences`."""
     schema = version.schema
     version = VersionSchema.objects.select_for_update().get(pk=version.pk)
-    if consultation.version_approuvee(schema) is not None:
+    toutes = consultation.versions_du_schema(schema)
+    if consultation.approuvee(toutes) is not None:
         raise ActionRefusee(["le schéma est déjà approuvé : la version approuvée ne change plus"])
-    envoyee = consultation.version_en_consultation(schema)
+    envoyee = consultation.en_consultation(toutes)
     if envoyee is None:
         raise ActionRefusee(["aucun projet n'a été transmis aux communes : leur avis est requis avant l'approbation"])
     premier_envoi = min(envoyee.envois.filter(transmission=False).values_list("envoye_le", flat=True))
@@ -326,7 +328,7 @@ def do_transmettre_approuve(version, communes, envoye_le: dt.date, mode: str, us
         version.schema,
         user,
         "parcours.transmission",
-        f"Schéma approuvé transmis à {len(envois)} commune{'s' if len(envois) > 1 else ''}",
+        f"Schéma approuvé transmis à {compte(len(envois), 'commune')}",
         version=version.pk,
     )
     return envois

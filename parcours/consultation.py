@@ -38,10 +38,6 @@ def version_en_consultation(schema) -> VersionSchema | None:
     return en_consultation(versions_du_schema(schema))
 
 
-def version_approuvee(schema) -> VersionSchema | None:
-    return approuvee(versions_du_schema(schema))
-
-
 @dataclass
 class AvisCommune:
     commune: object
@@ -92,10 +88,6 @@ def manquants(avis: list[AvisCommune]) -> list[AvisCommune]:
 
 
 def compte(avis: list[AvisCommune]) -> dict:
-    """How many communes in each state, and for the expressed ones by outcome (the dashboard's summary)."""
+    """How many communes in each state (the dashboard's summary)."""
     par_etat = [(LIBELLES[e], n) for e in EtatAvis if (n := sum(1 for a in avis if a.etat.etat == e))]
-    issues: dict[str, int] = {}
-    for a in avis:
-        if a.etat.etat == EtatAvis.EXPRIME:
-            issues[a.etat.retenu.issue] = issues.get(a.etat.retenu.issue, 0) + 1
-    return {"par_etat": par_etat, "issues": issues, "total": len(avis)}
+    return {"par_etat": par_etat, "total": len(avis)}

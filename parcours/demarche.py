@@ -10,7 +10,7 @@ from django.urls import reverse
 from commun.formatage import date as date_fr
 from parcours import consultation
 from parcours.enums import Instance
-from parcours.models import SeanceInstance, VersionSchema
+from parcours.models import SeanceInstance
 from territoire.calendrier import calendrier
 from territoire.enums import Phase
 
@@ -32,8 +32,6 @@ class Demarche:
     courante: Etape
     prochaine: str  # the next gate, in words
     lien: str  # where it is passed
-    version_consultation: VersionSchema | None
-    version_approuvee: VersionSchema | None
 
 
 def _phase_courante(schema, toutes, envoyee, approuvee, avis) -> str:
@@ -93,4 +91,4 @@ def demarche(schema, aujourdhui: dt.date) -> Demarche:
             f"Figer une version du schéma pour le comité de pilotage (prévu le {date_fr(prevue[Phase.COMITE].debut)})"
         )
         lien = reverse("parcours:versions", kwargs={"code": t})
-    return Demarche(etapes, courante, prochaine, lien, envoyee, approuvee)
+    return Demarche(etapes, courante, prochaine, lien)

@@ -9,8 +9,8 @@ from django.utils.text import slugify
 from commun.formatage import date as date_fr
 from documents import bureautique, rendu
 from documents.bureautique import MiseEnPage
+from documents.comptes_rendus import signatures
 from documents.lettres import blocs
-from validation.actions import visas_courants
 
 ROLES = {"copilote_epci": "Co-président pour l'EPCI", "copilote_commune": "Co-président pour les communes"}
 
@@ -51,16 +51,6 @@ def mise_en_page(seance) -> MiseEnPage:
     schema = comite.schema
     jour = date_fr(timezone.localtime(seance.debut).date())
     cr = getattr(seance, "compte_rendu", None)
-    signatures = []
-    if cr is not None:
-        for role, visa in sorted(visas_courants(cr).items()):
-            signatures.append(
-                {
-                    "role": "copresident",
-                    "qualite": f"{ROLES[role]}, visa du {date_fr(timezone.localtime(visa.quand).date())}",
-                    "nom": str(visa.utilisateur),
-                }
-            )
     return MiseEnPage(
         territoire=schema.territoire.nom,
         sous_titre=f"Schéma de mutualisation des services {schema.mandat}",
@@ -68,7 +58,7 @@ def mise_en_page(seance) -> MiseEnPage:
         destinataires=[],
         objet=f"Relevé de décisions du {str(comite).lower()} du {jour}",
         blocs=blocs(texte(seance)),
-        signatures=signatures,
+        signatures=signatures(cr, ROLES) if cr is not None else [],
         pied=f"Relevé de décisions – {comite} du {jour}",
         brouillon=seance.publie_le is None,
     )

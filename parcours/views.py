@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from commun.erreurs import ActionRefusee
+from commun.formatage import compte
 from comptes.perms import get_territoire_ou_404
 from echanges import fils
 from engine.avis import BASE_LEGALE_REPUTE
@@ -226,9 +227,7 @@ def tableau_consultation(request, code):
             except ActionRefusee as exc:
                 _refus(form, exc)
             else:
-                messages.success(
-                    request, f"Envoi du projet enregistré pour {len(envois)} commune{'s' if len(envois) > 1 else ''}."
-                )
+                messages.success(request, f"Envoi du projet enregistré pour {compte(len(envois), 'commune')}.")
                 return redirect("parcours:consultation", code=code)
         status = 400
     elif request.method not in ("GET", "HEAD"):
@@ -318,8 +317,8 @@ def commune(request, code, commune):
 @login_required
 def approbation(request, code):
     territoire, acces, schema = _territoire(request, code)
-    envoyee = consultation.version_en_consultation(schema)
-    approuvee = consultation.version_approuvee(schema)
+    toutes = consultation.versions_du_schema(schema)
+    envoyee, approuvee = consultation.en_consultation(toutes), consultation.approuvee(toutes)
     choix = VersionSchema.objects.filter(schema=schema).exclude(etat="approuve")
     numero = entier(request.POST.get("version") or request.GET.get("version") or (envoyee.numero if envoyee else ""))
     soumise = choix.filter(numero=numero).first() if numero is not None else None
@@ -341,9 +340,7 @@ def approbation(request, code):
                 except ActionRefusee as exc:
                     _refus(form_transmission, exc)
                 else:
-                    messages.success(
-                        request, f"Transmission enregistrée pour {len(envois)} commune{'s' if len(envois) > 1 else ''}."
-                    )
+                    messages.success(request, f"Transmission enregistrée pour {compte(len(envois), 'commune')}.")
                     return redirect("parcours:approbation", code=code)
         else:
             form = ApprobationForm(request.POST, request.FILES)

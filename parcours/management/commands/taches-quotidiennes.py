@@ -9,6 +9,7 @@ import re
 from django.utils import timezone
 
 from commun.commandes import Commande, SortieInvalide
+from commun.formatage import compte
 from parcours.actions import do_taches_du_jour
 from territoire.models import Schema
 
@@ -33,6 +34,6 @@ class Command(Commande):
             fait = do_taches_du_jour(schema, jour)
             reputes += fait["reputes"]
             rappels += fait["rappels"]
-        avis = "avis réputé favorable" if reputes < 2 else "avis réputés favorables"
-        envoyes = "rappel envoyé" if rappels < 2 else "rappels envoyés"
-        self.stdout.write(f"{jour.isoformat()} : {reputes} {avis}, {rappels} {envoyes}")
+        avis = compte(reputes, "avis réputé favorable", "avis réputés favorables")
+        envoyes = compte(rappels, "rappel envoyé", "rappels envoyés")
+        self.stdout.write(f"{jour.isoformat()} : {avis}, {envoyes}")
