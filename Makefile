@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := .venv
 .PHONY: help install install-test run test test-fast bench data clean
 
 help:
-	@echo "make run   – installe, prépare la base SQLite, charge la démo et sert http://$(HOST):$(PORT)"
+	@echo "make run   – installe, prépare la base SQLite, charge la démo et sert http://$(HOST):$(PORT) (avec le travailleur des documents)"
 	@echo "make test  – installe ce qui manque et lance toute la suite (SQLite, PostgreSQL, navigateur)"
 
 install:
@@ -24,7 +24,7 @@ run: install
 	.venv/bin/mutualis migrate --noinput
 	.venv/bin/mutualis demo --si-vide
 	@.venv/bin/mutualis logins-demo
-	.venv/bin/mutualis runserver --insecure $(HOST):$(PORT)
+	@scripts/serve.sh $(HOST) $(PORT)
 
 test: install-test
 	@scripts/test.sh

@@ -12,6 +12,7 @@ for script in (
     "bench_scenario.py",
     "bench_scenario_web.py",
     "bench_optimiseur.py",
+    "bench_document.py",
 ):
     if (HERE / script).exists():
         print(f"== {script}", flush=True)

@@ -377,6 +377,13 @@ class Lecture:
             return self.cellule(commune, theme)
         return self._cellule((commune, theme, activite, PROPRES))
 
+    def contributions_base(self, commune: str, theme: str, activite: str | None) -> dict:
+        """Per-agent amounts of a base (`base`): what a published document tests against the rule when it
+        presents an organisation's row (publication/impact.py); never shown as such."""
+        if not activite:
+            return self.tableau.contributions_de_ligne(("cellule", commune, theme, PROPRES))
+        return dict(self.tableau.cellules.get((commune, theme, activite, PROPRES), {}))
+
     def derive(self, valeur: float, sources: Iterable[Montant]) -> Montant:
         """An amount computed from published ones (a scenario's figures): shown only when every source is."""
         sources = list(sources)
@@ -455,6 +462,20 @@ def registres():
         yield lectures
     finally:
         _REGISTRES.reset(jeton)
+
+
+@dataclass(frozen=True)
+class Lecteur:
+    """A reader who is no user: the writer of a published document (publication/), who reads every amount
+    as the project team does and publishes only what publication/impact.py allows (`REDACTION`), and the
+    readers of that document, outside every employer (`EXTERIEUR`)."""
+
+    est_equipe_projet: bool
+    code_employeur: str | None = None
+
+
+REDACTION = Lecteur(est_equipe_projet=True)
+EXTERIEUR = Lecteur(est_equipe_projet=False)
 
 
 def lecture(territoire, paie, acces) -> Lecture:

@@ -177,9 +177,10 @@ def charger_espace(territoire, users: dict) -> None:
     from scenarios import demo as demo_scenarios
 
     demo_scenarios.charger(territoire, users)
-    from parcours.demo import charger_comite
+    from parcours.demo import charger_comite, figer_version
 
     charger_comite(schema, equipe, now)
+    figer_version(schema, equipe)
 
     # Exchanges: a discussion on the RH payroll line of GT3 and on an AFOR grid, with a mention.
     from echanges.actions import do_commenter

@@ -23,6 +23,7 @@ urlpatterns = [
     path("t/<code:code>/echanges/", include("echanges.urls")),
     path("t/<code:code>/decision/", include("scenarios.urls")),
     path("t/<code:code>/demarche/", include("parcours.urls")),
+    path("t/<code:code>/documents-du-schema/", include("publication.urls")),
     path("calendrier/", include("parcours.urls_calendrier")),
 ]
 

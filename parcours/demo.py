@@ -48,3 +48,14 @@ def charger_comite(schema, equipe, maintenant: dt.datetime) -> None:
     scenario = Scenario.objects.du_schema(schema).first()
     if scenario is not None:
         comite.do_ajouter_point(seance, {"objet": f"Scénario « {scenario.nom} »", "scenario": scenario}, equipe)
+
+
+def figer_version(schema, equipe) -> None:
+    """The first scenario frozen as version 1 of the schéma, for the comité: its document can be prepared."""
+    from parcours.actions import do_figer_version
+    from parcours.enums import EtatVersion
+    from scenarios.models import Scenario
+
+    scenario = Scenario.objects.du_schema(schema).order_by("pk").first()
+    if scenario is not None:
+        do_figer_version(schema, scenario, EtatVersion.COMITE, equipe, "Version préparée pour le premier comité.")

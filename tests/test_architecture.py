@@ -30,6 +30,7 @@ LAYERS = [
     "livrables",
     "scenarios",
     "parcours",
+    "publication",
     "espace",
     "mutualis",
 ]

@@ -357,6 +357,14 @@ PAGES_SANS_MONTANT: dict[str, str] = {
     "parcours:releve": "relevé de décisions d'une séance du comité : décisions, votes, compte rendu",
     "parcours:synthese_document": "synthèse d'un groupe en document : livrables et textes, sans montant de paie",
     "parcours:seance_comite": "séance du comité : ordre du jour (objets liés), décisions et votes, compte rendu",
+    "publication:version": "documents d'une version : lignes signalées et leur motif, documents demandés, empreintes",
+    "publication:generer": _POST,
+    "publication:etat": "avancement d'un document en préparation",
+    "publication:gabarit": "mise en page des documents : couleurs, textes de couverture, introductions",
+    "publication:logo": "logo du territoire",
+    # The published document carries amounts under the publication rule, not a reader's: it is read back in
+    # every format by tests/publication/test_publication.py (a flagged row's real amount never appears).
+    "publication:telecharger": "document publié du schéma : montants selon la règle de publication (voir ci-dessus)",
 }
 
 

@@ -1,0 +1,54 @@
+"""The schéma document of the demo territory (Bordeaux Métropole: 9 themes, 28 communes, its version 1),
+written as PDF, ODT and DOCX the way the background task writes it (`publication.generation.ecrire`: the
+figures of the version, the publication rule, the layout), warm: a first run fills the caches, then 5
+timed runs per format. Target (issue 13): the PDF in under 10 s, median of 5 warm runs."""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TMP = tempfile.mkdtemp(prefix="mutualis-bench-")
+os.environ["MUTUALIS_VAR_DIR"] = TMP
+os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualis.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+TARGET_S = {"pdf": 10.0, "odt": 10.0, "docx": 10.0}
+RUNS = 5
+
+
+def main():
+    call_command("migrate", verbosity=0)
+    call_command("demo", verbosity=0)
+    from parcours.models import VersionSchema
+    from publication.generation import ecrire
+
+    version = VersionSchema.objects.select_related("schema__territoire", "scenario").get()
+    for format_document in ("pdf", "odt", "docx"):
+        contenu, pages = ecrire(version, format_document)  # warm-up
+        times = []
+        for _ in range(RUNS):
+            t = time.perf_counter()
+            contenu, pages = ecrire(version, format_document)
+            times.append(time.perf_counter() - t)
+        lo, med, hi = min(times), statistics.median(times), max(times)
+        cible = TARGET_S[format_document]
+        extra = f", {pages} pages" if pages else ""
+        print(
+            f"schéma {format_document.upper():<5} min {lo:5.2f}  median {med:5.2f}  max {hi:5.2f} s  "
+            f"(target {cible:.0f} s, ratio {med / cible:.2f}; {len(contenu) // 1024} Kio{extra})"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Writing a schéma document in the background (docs/publication.md): a task of Django's tasks framework
+on the database backend (`documents` in settings.TASKS; its worker is `mutualis db_worker --queue-name
+documents`, started by `make run`). The task records its progress on its DocumentSchema row, which the
+page reads; the file is stored with its SHA-256, written in the territory's audit trail."""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+from django.utils.text import slugify
+
+from publication.contenu import document
+from publication.docx_schema import docx
+from publication.enums import FormatDocument, StatutGeneration
+from publication.models import DocumentSchema
+from publication.odt_schema import odt
+from publication.pdf import pdf
+from territoire.models import Evenement
+
+
+def ecrire(version, format: str, progression=None) -> tuple[bytes, int | None]:
+    """The document of `version` in `format` and, for a PDF, its number of pages (the command line and the
+    task both write through here)."""
+
+    def dire(p, texte):
+        if progression is not None:
+            progression(p, texte)
+
+    doc = document(version, progression=dire)
+    dire(60, f"Mise en page ({FormatDocument(format).label})")
+    if format == FormatDocument.PDF:
+        return pdf(doc)
+    return (docx(doc) if format == FormatDocument.DOCX else odt(doc)), None
+
+
+def nom_de_fichier(version, format: str) -> str:
+    territoire = slugify(version.schema.territoire.nom)
+    return f"schema-mutualisation-{territoire}-{version.schema.mandat}-v{version.numero}.{format}"
+
+
+@task(backend="documents", queue_name="documents")
+def generer_document(pk: int) -> str:
+    """Write one requested document; returns its SHA-256. A failure is recorded on the row (in French)
+    and raised again, so the worker logs it."""
+    demande = DocumentSchema.objects.select_related("version__schema__territoire", "demande_par").get(pk=pk)
+
+    def progression(p, etape):
+        DocumentSchema.objects.filter(pk=pk).update(progression=p, etape=etape[:120])
+
+    DocumentSchema.objects.filter(pk=pk).update(statut=StatutGeneration.EN_COURS, progression=5, etape="Démarrage")
+    try:
+        contenu, pages = ecrire(demande.version, demande.format, progression)
+    except Exception as exc:
+        DocumentSchema.objects.filter(pk=pk).update(
+            statut=StatutGeneration.ECHEC,
+            termine_le=timezone.now(),
+            erreur=f"la génération a échoué ({type(exc).__name__}) : réessayez, ou signalez-le à l'administrateur",
+        )
+        raise
+    progression(95, "Enregistrement")
+    empreinte = hashlib.sha256(contenu).hexdigest()
+    with transaction.atomic():
+        demande.fichier.save(nom_de_fichier(demande.version, demande.format), ContentFile(contenu), save=False)
+        demande.statut, demande.progression, demande.etape = StatutGeneration.PRET, 100, "Terminé"
+        demande.empreinte, demande.taille, demande.pages = empreinte, len(contenu), pages
+        demande.termine_le = timezone.now()
+        demande.save(
+            update_fields=["fichier", "statut", "progression", "etape", "empreinte", "taille", "pages", "termine_le"]
+        )
+        Evenement.objects.create(
+            territoire_id=demande.version.schema.territoire_id,
+            utilisateur=demande.demande_par,
+            action="publication.document",
+            objet=f"Schéma, version {demande.version.numero} ({demande.get_format_display()})",
+            details={"version": demande.version_id, "format": demande.format, "sha256": empreinte},
+        )
+    return empreinte
