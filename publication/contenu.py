@@ -12,7 +12,7 @@ from commun.formatage import compte, date, ecart_etp, etp, euros, pourcent
 from commun.tri import cle_francaise
 from comptes.enums import Role
 from comptes.models import Habilitation
-from engine.confidentialite import REGLE
+from engine.confidentialite import PART_DOMINANTE, SEUIL_AGENTS
 from engine.themes import THEME_BY_CODE
 from masse_salariale.confidentialite import EXTERIEUR, lecture
 from parcours.consultation import avis_des_communes
@@ -52,6 +52,12 @@ CHAPITRES = {
     "valorisation": "Annexe 3 – Présentation des montants et méthode de valorisation",
 }
 TITRE = "Rapport relatif aux mutualisations de services et projet de schéma"
+NOTE_ETAT = (
+    f"Confidentialité des rémunérations : la masse salariale d'un employeur n'est publiée que si elle couvre au "
+    f"moins {SEUIL_AGENTS} agents et qu'aucun agent n'en représente plus de {PART_DOMINANTE:.0%} ; sinon, ou "
+    "quand elle permettrait de retrouver un tel montant par différence, elle est « non diffusé ». Les ETP et "
+    "le coefficient sont publics. Montants arrondis à l'euro."
+).replace("%", "\u00a0%")
 
 CADRE = [
     "L'article L5211-39-1 du code général des collectivités territoriales prévoit que, dans l'année qui suit "
@@ -110,18 +116,30 @@ def _synthese(version, fv, tp: TableauPublie, intros) -> list:
     _intro(blocs, intros, "synthese")
     sim = c["simulation"]
     annees = sorted({l.annee for l in fv.lignes})
-    communes = {x.code for l in tp.lignes for x in [l] if not l.epci and abs(l.d_fte) > 0}
+    communes = sorted((l.nom for l in tp.lignes if not l.epci and l.d_fte), key=cle_francaise)
+    communes += [n for l in tp.lignes for n in l.communes]
     avant = sim.before.coefficient
     apres = list(tp.trajectoire.values())[-1]["coefficient"] if tp.trajectoire else None
+    themes = sorted({l.get_theme_display() for l in fv.lignes}, key=cle_francaise)
     blocs.append(
         Paragraphe(
             f"Le projet de schéma retient {compte(len(fv.lignes), 'action')} de mutualisation"
             + (f", prenant effet de {annees[0]} à {annees[-1]}" if len(annees) > 1 else "")
             + (f", en {annees[0]}" if len(annees) == 1 else "")
-            + f". Elles déplacent {etp(sim.moved_fte)} ETP vers des services mutualisés et concernent "
+            + f", dans {compte(len(themes), 'thème')} : {', '.join(t.lower() for t in themes)}. Elles déplacent "
+            f"{etp(sim.moved_fte)} ETP vers des services mutualisés et concernent "
             f"{compte(len(communes), 'commune')} en plus de l'EPCI."
         )
     )
+    lignes = [
+        ["Actions retenues", str(len(fv.lignes))],
+        ["ETP déplacés vers des services mutualisés", etp(sim.moved_fte)],
+        ["Communes concernées", str(len(communes))],
+        [f"Coefficient de mutualisation ({version.annee_paie})", pourcent(avant, 2) if avant is not None else "–"],
+        ["Coefficient en fin de mandat", pourcent(apres, 2) if apres is not None else "non diffusé"],
+        ["Écart d'effectifs du territoire (gains de productivité)", ecart_etp(tp.d_fte_total)],
+    ]
+    blocs.append(Tableau("Chiffres clés", ["Indicateur", "Valeur"], lignes, nombres=frozenset({1}), largeurs=[4, 1.5]))
     if avant is not None and apres is not None:
         blocs.append(
             Paragraphe(
@@ -133,7 +151,8 @@ def _synthese(version, fv, tp: TableauPublie, intros) -> list:
         Paragraphe(
             f"Les chiffres sont ceux de la version {version.numero} du schéma, figée le "
             f"{date(timezone.localtime(version.cree_le).date())} sur la masse salariale de {version.annee_paie}, "
-            "en euros constants de cette année."
+            "en euros constants de cette année. Les montants d'un employeur qui ne couvrent pas au moins cinq "
+            "agents sont présentés sans révéler de rémunération individuelle (annexe 3)."
         )
     )
     return blocs
@@ -240,7 +259,7 @@ def _etat(version, fv, intros) -> list:
             largeurs=[4, 1.5, 2],
         )
     )
-    blocs.append(Paragraphe(REGLE, note=True))
+    blocs.append(Paragraphe(NOTE_ETAT, note=True))
     avant = c["simulation"].before.coefficient
     if avant is not None:
         blocs.append(
@@ -569,7 +588,7 @@ def document(version, tp: TableauPublie | None = None, progression=None) -> Docu
     return Document(
         couverture,
         chapitres,
-        entete=f"{territoire.nom} – Schéma de mutualisation des services {schema.mandat}",
+        entete=f"{territoire.nom} – Schéma de mutualisation {schema.mandat}",
         couleur=g.couleur,
         couleur_secondaire=g.couleur_secondaire,
         brouillon=version.etat == EtatVersion.COMITE,

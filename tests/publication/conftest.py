@@ -27,6 +27,11 @@ def lignes_paie() -> list[str]:
 
 @pytest.fixture
 def version(cast, territoire):
+    return figer_version(cast, territoire)
+
+
+def figer_version(cast, territoire):
+    """The payroll above imported, RH-PAIE of the four communes in a service commun, frozen for the comité."""
     from masse_salariale.actions import do_confirmer_lot, do_preparer_lot
     from parcours.actions import do_figer_version
     from scenarios import calcul

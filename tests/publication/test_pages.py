@@ -172,3 +172,22 @@ def ecrire_pdf(version) -> bytes:
     from publication.generation import ecrire
 
     return ecrire(version, "pdf")[0]
+
+
+def test_the_project_team_is_told_to_prepare_the_document_until_a_pdf_is_under_way(version, cast, territoire):
+    from django.utils import timezone
+
+    from commun.taches import a_faire
+    from comptes.perms import acces_pour
+
+    equipe = cast["equipe_projet"]
+
+    def libelles(user):
+        return [t.libelle for t in a_faire(acces_pour(user, territoire), user, timezone.now())]
+
+    assert "Version 1 du schéma : préparer le rapport et projet de schéma" in libelles(equipe)
+    assert not any("rapport et projet" in l for l in libelles(cast["dgs_merignac"]))
+    demande = actions.do_demander(version, "pdf", equipe)
+    assert not any("rapport et projet" in l for l in libelles(equipe))
+    DocumentSchema.objects.filter(pk=demande.pk).update(statut=StatutGeneration.ECHEC)
+    assert "Version 1 du schéma : relancer la préparation du rapport et projet de schéma (échec)" in libelles(equipe)
