@@ -23,15 +23,19 @@ def url(name, **kwargs):
     return reverse(f"publication:{name}", kwargs={"code": EPCI, **kwargs})
 
 
-def travailleur():
-    """The worker of `make run`, once over what is queued."""
+def travailleur(monkeypatch):
+    """The worker of `make run`, once over what is queued. It closes the connections it finds outside
+    autocommit between tasks: inside a test's transaction (PostgreSQL) that would close the test's own."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     call_command(
         "db_worker", "--backend", "documents", "--queue-name", "documents", "--batch", "--no-startup-delay", verbosity=0
     )
 
 
 def test_a_document_is_written_in_the_background_stored_with_its_checksum_and_served_again(
-    version, cast, connecte, django_capture_on_commit_callbacks, tmp_path
+    version, cast, connecte, django_capture_on_commit_callbacks, tmp_path, monkeypatch
 ):
     client = connecte(cast["equipe_projet"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -44,7 +48,7 @@ def test_a_document_is_written_in_the_background_stored_with_its_checksum_and_se
     page = client.get(url("version", numero=version.numero)).content.decode()
     assert "data-etat-url" in page and "progress" in page
 
-    travailleur()
+    travailleur(monkeypatch)
     demande.refresh_from_db()
     assert demande.statut == StatutGeneration.PRET and demande.progression == 100 and demande.pages > 5
     contenu = demande.fichier.open("rb").read()

@@ -93,6 +93,7 @@ def test_a_one_agent_move_never_appears_unless_shown_with_the_dgs_consent(versio
         assert not montant_present(texte, SALAIRE_MERIGNAC), format_document
         assert montant_present(texte, 52000), format_document  # the category valuation instead
         assert "estimation au coût moyen par catégorie" in " ".join(texte.split()), format_document
+        assert montant_present(texte, int(round(COUT_A, -2))), format_document  # the annex's average cost of A
 
     _choisir(version, territoire, cast, **{MERIGNAC: (Presentation.MONTRER, "dgs_merignac", dt.date(2026, 12, 3))})
     textes = _textes(version, tmp_path, writer)
