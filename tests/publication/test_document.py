@@ -103,3 +103,24 @@ def test_the_command_says_when_the_schema_has_no_version(cast, territoire, capsy
         capsys, "document", "schema", "--siren", EPCI, "--format", "docx", "--output", str(tmp_path / "x")
     )
     assert status == 2 and "n'a aucune version figée" in err
+
+
+def test_a_long_table_repeats_its_header_on_every_page_and_never_splits_a_row(tmp_path):
+    from publication.blocs import Chapitre, Couverture, Document, Tableau
+    from publication.pdf import pdf
+
+    lignes = [[f"Commune numéro {i}", f"{i},0", f"{1000 * i} €"] for i in range(150)]
+    doc = Document(
+        Couverture("Territoire", "Titre", "Sous-titre", "2026-2032", "Version 1", "7 décembre 2026"),
+        [Chapitre("impact", "Un long tableau", [Tableau("Légende", ["Organisation", "ETP", "Montant"], lignes)])],
+        entete="Territoire – Schéma de mutualisation 2026-2032",
+    )
+    contenu, pages = pdf(doc)
+    feuilles = pdftotext(contenu, tmp_path).split("\f")
+    avec_le_tableau = [f for f in feuilles if "Commune numéro" in f]
+    assert pages >= 4 and len(avec_le_tableau) >= 2
+    assert all("Organisation" in f and "Montant" in f for f in avec_le_tableau)  # the header, on every page
+    for i in range(150):  # each row whole on one page: its name and its amount together
+        nom, montant = re.compile(rf"Commune numéro {i}(?!\d)"), re.compile(rf"(?<!\d){1000 * i}\s?€")
+        page = next(f for f in avec_le_tableau if nom.search(f))
+        assert montant.search(page), i
