@@ -254,12 +254,14 @@ def do_taches_du_jour(schema, aujourdhui: dt.date) -> dict:
 @transaction.atomic
 def do_approuver(version, valeurs: dict, user, aujourdhui: dt.date, malgre_differences: bool = False) -> Deliberation:
     """The EPCI council's approval of `version`: possible once every commune has an opinion, expressed or
-    deemed, on the projet sent; a version that differs from it needs `malgre_differences`."""
+    deemed, on the projet sent; a version that differs from it needs `malgre_differences`. Once a version is
+    approved, a later one approved is a revision (`_approuver_revision`)."""
     schema = version.schema
     version = VersionSchema.objects.select_for_update().get(pk=version.pk)
     toutes = consultation.versions_du_schema(schema)
-    if consultation.approuvee(toutes) is not None:
-        raise ActionRefusee(["le schéma est déjà approuvé : la version approuvée ne change plus"])
+    approuvee = consultation.approuvee(toutes)
+    if approuvee is not None:
+        return _approuver_revision(version, approuvee, valeurs, user, aujourdhui, malgre_differences)
     envoyee = consultation.en_consultation(toutes)
     if envoyee is None:
         raise ActionRefusee(["aucun projet n'a été transmis aux communes : leur avis est requis avant l'approbation"])
@@ -279,6 +281,35 @@ def do_approuver(version, valeurs: dict, user, aujourdhui: dt.date, malgre_diffe
                 "confirmez, une nouvelle consultation est conseillée"
             ]
         )
+    return _enregistrer_approbation(version, valeurs, user, aujourdhui)
+
+
+def _approuver_revision(version, approuvee, valeurs: dict, user, aujourdhui: dt.date, malgre_differences: bool):
+    """A revision of the approved schéma (new actions, abandoned ones): a later version approved by the EPCI
+    council. The law sets no revision procedure: a new consultation of the councils is the EPCI's choice,
+    advised whenever the actions change; the council confirms it approves without one."""
+    if version.numero <= approuvee.numero:
+        raise ActionRefusee(
+            [f"la version {approuvee.numero} est approuvée : seule une version plus récente peut la réviser"]
+        )
+    if versions.difference(approuvee, version).vide:
+        raise ActionRefusee([f"la version {version.numero} retient les mêmes actions que le schéma approuvé"])
+    if valeurs["date"] < approuvee.approuvee_le:
+        raise ActionRefusee(
+            [f"date : avant l'approbation de la version {approuvee.numero}, le {date_fr(approuvee.approuvee_le)}"]
+        )
+    if not malgre_differences:
+        raise ActionRefusee(
+            [
+                f"la version {version.numero} révise le schéma approuvé (version {approuvee.numero}) : confirmez ; "
+                "une nouvelle consultation des conseils municipaux est conseillée"
+            ]
+        )
+    return _enregistrer_approbation(version, valeurs, user, aujourdhui, revise=approuvee)
+
+
+def _enregistrer_approbation(version, valeurs: dict, user, aujourdhui: dt.date, revise=None) -> Deliberation:
+    schema = version.schema
     erreurs = verifier_votes(*(valeurs.get(k) for k in ("effectif", "presents", "pour", "contre", "abstention")))
     if valeurs["date"] > aujourdhui:
         erreurs.append(f"date : le {date_fr(valeurs['date'])} n'est pas encore arrivé")
@@ -299,7 +330,12 @@ def do_approuver(version, valeurs: dict, user, aujourdhui: dt.date, malgre_diffe
         schema,
         user,
         "parcours.approbation",
-        f"Schéma approuvé (version {version.numero}) le {date_fr(d.date)}",
+        (
+            f"Révision du schéma approuvée (version {version.numero}, remplace la version {revise.numero})"
+            if revise
+            else f"Schéma approuvé (version {version.numero})"
+        )
+        + f" le {date_fr(d.date)}",
         version=version.pk,
         avant=avant,
         apres=version.etat,

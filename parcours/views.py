@@ -320,7 +320,10 @@ def approbation(request, code):
     toutes = consultation.versions_du_schema(schema)
     envoyee, approuvee = consultation.en_consultation(toutes), consultation.approuvee(toutes)
     choix = VersionSchema.objects.filter(schema=schema).exclude(etat="approuve")
-    numero = entier(request.POST.get("version") or request.GET.get("version") or (envoyee.numero if envoyee else ""))
+    if approuvee is not None:  # a revision: a later version
+        choix = choix.filter(numero__gt=approuvee.numero).order_by("-numero")
+    defaut = envoyee.numero if envoyee and approuvee is None else (choix.first().numero if choix.exists() else "")
+    numero = entier(request.POST.get("version") or request.GET.get("version") or defaut)
     soumise = choix.filter(numero=numero).first() if numero is not None else None
     form = ApprobationForm()
     form_transmission = EnvoiForm(communes=territoire.organisations.communes().filter(membre=True))
@@ -362,7 +365,10 @@ def approbation(request, code):
     elif request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     avis = consultation.avis_des_communes(schema, envoyee, _aujourdhui()) if envoyee else []
-    difference = versions.difference(envoyee, soumise) if envoyee and soumise and soumise.pk != envoyee.pk else None
+    if approuvee is not None:
+        difference = versions.difference(approuvee, soumise) if soumise else None
+    else:
+        difference = versions.difference(envoyee, soumise) if envoyee and soumise and soumise.pk != envoyee.pk else None
     return render(
         request,
         "parcours/approbation.html",

@@ -208,8 +208,38 @@ def test_approval_waits_for_every_opinion_then_freezes_the_version(cast, territo
     schema = territoire.schemas.get()
     assert envoyee.etat == "approuve" and envoyee.approuvee_le == D(2027, 3, 25) and schema.statut == "adopte"
     assert d.organisation.est_epci and d.approbation
-    with pytest.raises(ActionRefusee, match="déjà approuvé"):
+    with pytest.raises(ActionRefusee, match="la version 1 est approuvée : seule une version plus récente"):
         do_approuver(envoyee, approbation("2027-046"), cast["equipe_projet"], D(2027, 3, 26))
+
+
+def test_a_later_version_approved_is_a_revision_confirmed_without_a_new_consultation(
+    cast, territoire, scenario_paie, envoyee, connecte
+):
+    from django.urls import reverse
+
+    from parcours.actions import do_approuver, do_figer_version
+    from territoire.models import Evenement
+
+    equipe = cast["equipe_projet"]
+    _tous_ont_un_avis(cast, territoire, envoyee)
+    do_approuver(envoyee, approbation(), equipe, D(2027, 3, 25))
+    meme = do_figer_version(territoire.schemas.get(), scenario_paie, "comite", equipe)
+    with pytest.raises(ActionRefusee, match="retient les mêmes actions que le schéma approuvé"):
+        do_approuver(meme, approbation("2028-001"), equipe, D(2028, 1, 20), malgre_differences=True)
+    ajouter_action(territoire, scenario_paie, equipe, communes=(MERIGNAC,), activite="RH-FORM", annee=2028)
+    revision = do_figer_version(territoire.schemas.get(), scenario_paie, "comite", equipe)
+    page = connecte(equipe).get(reverse("parcours:approbation", kwargs={"code": territoire.code})).content.decode()
+    assert "Réviser le schéma" in page and "Nouvelle consultation conseillée" in page
+    assert f"Action ajoutée : {revision.scenario.actions.order_by('position').last().identifiant}" in page
+    with pytest.raises(ActionRefusee, match="révise le schéma approuvé \\(version 1\\) : confirmez"):
+        do_approuver(revision, approbation("2028-001"), equipe, D(2028, 1, 20))
+    with pytest.raises(ActionRefusee, match="avant l'approbation de la version 1"):
+        do_approuver(revision, {**approbation("2028-001"), "date": D(2027, 3, 1)}, equipe, D(2028, 1, 20), True)
+    do_approuver(revision, approbation("2028-001") | {"date": D(2028, 1, 20)}, equipe, D(2028, 1, 20), True)
+    revision.refresh_from_db()
+    envoyee.refresh_from_db()
+    assert revision.etat == "approuve" and envoyee.etat == "approuve"  # the history stays
+    assert "remplace la version 1" in Evenement.objects.filter(action="parcours.approbation").latest("pk").objet
 
 
 def test_approving_a_version_other_than_the_projet_sent_needs_confirmation(cast, territoire, scenario_paie, envoyee):
