@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "scenarios",
     "parcours",
     "publication",
+    "suivi",
     "espace",
     "django_tasks_db",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("t/<code:code>/decision/", include("scenarios.urls")),
     path("t/<code:code>/demarche/", include("parcours.urls")),
     path("t/<code:code>/documents-du-schema/", include("publication.urls")),
+    path("t/<code:code>/suivi/", include("suivi.urls")),
     path("calendrier/", include("parcours.urls_calendrier")),
 ]
 

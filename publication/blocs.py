@@ -3,8 +3,9 @@ tables, a chart and the project team's rich introductions. publication/contenu.p
 the database; publication/pdf.py, publication/docx.py and publication/odt.py lay the same value out, so
 the three formats say the same thing. No Django here."""
 
+import base64
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 
 @dataclass
@@ -99,6 +100,10 @@ class Document:
     couleur: str = "#0b5d6b"
     couleur_secondaire: str = "#e8f1f2"
     brouillon: bool = False
+    filigrane: str = "Document de travail pour le comité de pilotage"  # said on the cover of a draft
+    # A section to paste into another document (the EPCI's yearly activity report): the office writers leave
+    # the cover and the contents out, the title becomes the first heading and each chapter the next level.
+    section: bool = False
 
     @property
     def titre_complet(self) -> str:
@@ -120,3 +125,48 @@ def typographie(texte: str) -> str:
     texte = _DEUX_POINTS.sub("\u00a0:", texte)
     texte = _OUVRANT.sub("«" + FINE, texte)
     return _FERMANT.sub(FINE + "»", texte)
+
+
+# --- a document kept as JSON (a yearly report frozen when presented: suivi/) ------------------------------
+
+GENRES = {c.__name__: c for c in (Titre, Paragraphe, Liste, Tableau, Graphique, TexteRiche)}
+
+
+def en_json(doc: Document) -> dict:
+    """The document as plain JSON values, each block tagged with its kind."""
+    couverture = asdict(doc.couverture)
+    couverture["logo"] = base64.b64encode(doc.couverture.logo).decode() if doc.couverture.logo else None
+    return {
+        **{f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in ("couverture", "chapitres")},
+        "couverture": couverture,
+        "chapitres": [
+            {
+                **{f.name: getattr(c, f.name) for f in fields(c) if f.name != "blocs"},
+                "blocs": [{"genre": type(b).__name__, **_valeurs(b)} for b in c.blocs],
+            }
+            for c in doc.chapitres
+        ],
+    }
+
+
+def _valeurs(bloc) -> dict:
+    v = asdict(bloc)
+    if "nombres" in v:
+        v["nombres"] = sorted(v["nombres"])
+    return v
+
+
+def depuis_json(data: dict) -> Document:
+    couverture = dict(data["couverture"])
+    couverture["logo"] = base64.b64decode(couverture["logo"]) if couverture["logo"] else None
+    chapitres = []
+    for c in data["chapitres"]:
+        blocs = []
+        for b in c["blocs"]:
+            valeurs = {k: v for k, v in b.items() if k != "genre"}
+            if "nombres" in valeurs:
+                valeurs["nombres"] = frozenset(valeurs["nombres"])
+            blocs.append(GENRES[b["genre"]](**valeurs))
+        chapitres.append(Chapitre(**{**{k: v for k, v in c.items() if k != "blocs"}, "blocs": blocs}))
+    reste = {k: v for k, v in data.items() if k not in ("couverture", "chapitres")}
+    return Document(Couverture(**couverture), chapitres, **reste)

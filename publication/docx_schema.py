@@ -82,54 +82,60 @@ def docx(doc: Document) -> bytes:
     pied.add_run(" sur ").font.size = Pt(8)
     champ(pied, "NUMPAGES")
 
-    # Cover
-    c = doc.couverture
-    if c.logo:
-        w.add_picture(io.BytesIO(c.logo), height=Mm(25))
-    p = w.add_paragraph()
-    p.paragraph_format.space_before = Pt(60)
-    r = p.add_run(c.territoire)
-    r.bold, r.font.size, r.font.color.rgb = True, Pt(16), couleur
-    w.add_paragraph(c.titre, style="Title")
-    w.add_paragraph(c.sous_titre, style="Subtitle")
-    p = w.add_paragraph()
-    p.paragraph_format.space_before = Pt(30)
-    p.add_run(c.version).bold = True
-    p.add_run().add_break()
-    p.add_run(c.date)
-    if doc.brouillon:
-        r = w.add_paragraph().add_run("Document de travail pour le comité de pilotage")
-        r.bold, r.font.color.rgb = True, RGBColor(0xA4, 0x16, 0x1A)
-    if c.mention:
-        w.add_paragraph(c.mention)
-    w.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    def couverture_et_sommaire():
+        # Cover
+        c = doc.couverture
+        if c.logo:
+            w.add_picture(io.BytesIO(c.logo), height=Mm(25))
+        p = w.add_paragraph()
+        p.paragraph_format.space_before = Pt(60)
+        r = p.add_run(c.territoire)
+        r.bold, r.font.size, r.font.color.rgb = True, Pt(16), couleur
+        w.add_paragraph(c.titre, style="Title")
+        w.add_paragraph(c.sous_titre, style="Subtitle")
+        p = w.add_paragraph()
+        p.paragraph_format.space_before = Pt(30)
+        p.add_run(c.version).bold = True
+        p.add_run().add_break()
+        p.add_run(c.date)
+        if doc.brouillon:
+            r = w.add_paragraph().add_run(doc.filigrane)
+            r.bold, r.font.color.rgb = True, RGBColor(0xA4, 0x16, 0x1A)
+        if c.mention:
+            w.add_paragraph(c.mention)
+        w.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    # Table of contents: a field Word fills on opening (settings: updateFields), listing the chapters until then.
-    titre = w.add_paragraph()
-    r = titre.add_run("Sommaire")
-    r.bold, r.font.size, r.font.color.rgb = True, Pt(17), couleur
-    toc = w.add_paragraph()
-    for genre, texte in (("begin", None), (None, ' TOC \\o "1-1" \\h \\z \\u '), ("separate", None)):
-        run = toc.add_run()
-        if genre:
-            e = OxmlElement("w:fldChar")
-            e.set(qn("w:fldCharType"), genre)
-        else:
-            e = OxmlElement("w:instrText")
-            e.set(qn("xml:space"), "preserve")
-            e.text = texte
-        run._r.append(e)
-    for k, chapitre in enumerate(doc.chapitres):
-        if k:
-            toc.add_run().add_break()
-        toc.add_run(chapitre.titre)
-    fin = OxmlElement("w:fldChar")
-    fin.set(qn("w:fldCharType"), "end")
-    toc.add_run()._r.append(fin)
-    reglages = w.settings.element
-    maj = OxmlElement("w:updateFields")
-    maj.set(qn("w:val"), "true")
-    reglages.append(maj)
+        # Table of contents: a field Word fills on opening (settings: updateFields), listing the chapters until then.
+        titre = w.add_paragraph()
+        r = titre.add_run("Sommaire")
+        r.bold, r.font.size, r.font.color.rgb = True, Pt(17), couleur
+        toc = w.add_paragraph()
+        for genre, texte in (("begin", None), (None, ' TOC \\o "1-1" \\h \\z \\u '), ("separate", None)):
+            run = toc.add_run()
+            if genre:
+                e = OxmlElement("w:fldChar")
+                e.set(qn("w:fldCharType"), genre)
+            else:
+                e = OxmlElement("w:instrText")
+                e.set(qn("xml:space"), "preserve")
+                e.text = texte
+            run._r.append(e)
+        for k, chapitre in enumerate(doc.chapitres):
+            if k:
+                toc.add_run().add_break()
+            toc.add_run(chapitre.titre)
+        fin = OxmlElement("w:fldChar")
+        fin.set(qn("w:fldCharType"), "end")
+        toc.add_run()._r.append(fin)
+        reglages = w.settings.element
+        maj = OxmlElement("w:updateFields")
+        maj.set(qn("w:val"), "true")
+        reglages.append(maj)
+
+    if doc.section:
+        w.add_paragraph(typographie(doc.couverture.titre), style="Heading 1").paragraph_format.page_break_before = False
+    else:
+        couverture_et_sommaire()
 
     def ombre(cellule, teinte):
         tc = cellule._tc.get_or_add_tcPr()
@@ -178,11 +184,14 @@ def docx(doc: Document) -> bytes:
                     cellule.width = Mm(largeur * b.largeurs[i] / total)
         w.add_paragraph()
 
+    decalage = 1 if doc.section else 0  # a section's chapters sit under its title
     for chapitre in doc.chapitres:
-        w.add_paragraph(typographie(chapitre.titre), style="Heading 1")
+        titre_chapitre = w.add_paragraph(typographie(chapitre.titre), style=f"Heading {1 + decalage}")
+        if doc.section:
+            titre_chapitre.paragraph_format.page_break_before = False
         for b in chapitre.blocs:
             if isinstance(b, Titre):
-                w.add_paragraph(typographie(b.texte), style=f"Heading {b.niveau}")
+                w.add_paragraph(typographie(b.texte), style=f"Heading {min(3, b.niveau + decalage)}")
             elif isinstance(b, Paragraphe):
                 p = w.add_paragraph(typographie(b.texte))
                 p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY

@@ -28,11 +28,7 @@ def ecrire(version, format: str, progression=None) -> tuple[bytes, int | None]:
         if progression is not None:
             progression(p, texte)
 
-    doc = document(version, progression=dire)
-    dire(60, f"Mise en page ({FormatDocument(format).label})")
-    if format == FormatDocument.PDF:
-        return pdf(doc)
-    return (docx(doc) if format == FormatDocument.DOCX else odt(doc)), None
+    return mettre_en_forme(document(version, progression=dire), format, progression)
 
 
 def nom_de_fichier(version, format: str) -> str:
@@ -40,20 +36,21 @@ def nom_de_fichier(version, format: str) -> str:
     return f"schema-mutualisation-{territoire}-{version.schema.mandat}-v{version.numero}.{format}"
 
 
-@task(backend="documents", queue_name="documents")
-def generer_document(pk: int) -> str:
-    """Write one requested document; returns its SHA-256. A failure is recorded on the row (in French)
-    and raised again, so the worker logs it."""
-    demande = DocumentSchema.objects.select_related("version__schema__territoire", "demande_par").get(pk=pk)
+def produire(modele, pk: int, ecrire_, nom, evenement) -> str:
+    """Write one requested document (a row of a publication.models.Generation kind) with `ecrire_(demande,
+    progression) -> (bytes, pages)`, store it under `nom(demande)` with its SHA-256, and write the audit row
+    `evenement(demande) -> (territory id, action, objet, details)`; returns the SHA-256. A failure is
+    recorded on the row (in French) and raised again, so the worker logs it."""
+    demande = modele.objects.get(pk=pk)
 
     def progression(p, etape):
-        DocumentSchema.objects.filter(pk=pk).update(progression=p, etape=etape[:120])
+        modele.objects.filter(pk=pk).update(progression=p, etape=etape[:120])
 
-    DocumentSchema.objects.filter(pk=pk).update(statut=StatutGeneration.EN_COURS, progression=5, etape="Démarrage")
+    modele.objects.filter(pk=pk).update(statut=StatutGeneration.EN_COURS, progression=5, etape="Démarrage")
     try:
-        contenu, pages = ecrire(demande.version, demande.format, progression)
+        contenu, pages = ecrire_(demande, progression)
     except Exception as exc:
-        DocumentSchema.objects.filter(pk=pk).update(
+        modele.objects.filter(pk=pk).update(
             statut=StatutGeneration.ECHEC,
             termine_le=timezone.now(),
             erreur=f"la génération a échoué ({type(exc).__name__}) : réessayez, ou signalez-le à l'administrateur",
@@ -62,18 +59,45 @@ def generer_document(pk: int) -> str:
     progression(95, "Enregistrement")
     empreinte = hashlib.sha256(contenu).hexdigest()
     with transaction.atomic():
-        demande.fichier.save(nom_de_fichier(demande.version, demande.format), ContentFile(contenu), save=False)
+        demande.fichier.save(nom(demande), ContentFile(contenu), save=False)
         demande.statut, demande.progression, demande.etape = StatutGeneration.PRET, 100, "Terminé"
         demande.empreinte, demande.taille, demande.pages = empreinte, len(contenu), pages
         demande.termine_le = timezone.now()
         demande.save(
             update_fields=["fichier", "statut", "progression", "etape", "empreinte", "taille", "pages", "termine_le"]
         )
+        territoire_id, action, objet, details = evenement(demande)
         Evenement.objects.create(
-            territoire_id=demande.version.schema.territoire_id,
+            territoire_id=territoire_id,
             utilisateur=demande.demande_par,
-            action="publication.document",
-            objet=f"Schéma, version {demande.version.numero} ({demande.get_format_display()})",
-            details={"version": demande.version_id, "format": demande.format, "sha256": empreinte},
+            action=action,
+            objet=objet[:200],
+            details={**details, "format": demande.format, "sha256": empreinte},
         )
     return empreinte
+
+
+def mettre_en_forme(doc, format: str, progression=None) -> tuple[bytes, int | None]:
+    """A document value (publication/blocs.py) in `format`, and for a PDF its number of pages."""
+    if progression is not None:
+        progression(60, f"Mise en page ({FormatDocument(format).label})")
+    if format == FormatDocument.PDF:
+        return pdf(doc)
+    return (docx(doc) if format == FormatDocument.DOCX else odt(doc)), None
+
+
+@task(backend="documents", queue_name="documents")
+def generer_document(pk: int) -> str:
+    """Write one requested schéma document (publication.models.DocumentSchema)."""
+    return produire(
+        DocumentSchema,
+        pk,
+        lambda d, progression: ecrire(d.version, d.format, progression),
+        lambda d: nom_de_fichier(d.version, d.format),
+        lambda d: (
+            d.version.schema.territoire_id,
+            "publication.document",
+            f"Schéma, version {d.version.numero} ({d.get_format_display()})",
+            {"version": d.version_id},
+        ),
+    )

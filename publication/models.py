@@ -31,18 +31,16 @@ class ChoixPublication(models.Model):
         ]
 
 
-class DocumentSchema(models.Model):
-    """One generation of the schéma document of a version, in one format: queued, running (with its
-    progress), ready (the stored file and its SHA-256) or failed (with the French reason)."""
+class Generation(models.Model):
+    """One generation of a document in one format (publication/generation.py): queued, running (with its
+    progress), ready (the stored file and its SHA-256) or failed (with the French reason). The schéma's
+    documents and the yearly reports (suivi/) are kinds of it."""
 
-    version = models.ForeignKey("parcours.VersionSchema", on_delete=models.CASCADE, related_name="documents")
     format = models.CharField("format", max_length=4, choices=FormatDocument.choices)
     statut = models.CharField("statut", max_length=7, choices=StatutGeneration.choices)
     progression = models.PositiveSmallIntegerField("progression (%)", default=0)
     etape = models.CharField("étape", max_length=120, blank=True)
     erreur = models.TextField("erreur", blank=True)
-    # What the document was built from: the publication choices and the layout, as a fingerprint.
-    parametres = models.CharField("empreinte des paramètres", max_length=64)
     fichier = models.FileField("fichier", upload_to="publication/", blank=True)
     empreinte = models.CharField("SHA-256", max_length=64, blank=True)
     taille = models.PositiveIntegerField("taille (octets)", null=True, blank=True)
@@ -52,9 +50,20 @@ class DocumentSchema(models.Model):
     termine_le = models.DateTimeField("terminé le", null=True, blank=True)
 
     class Meta:
+        abstract = True
+        ordering = ["-demande_le", "-pk"]
+
+
+class DocumentSchema(Generation):
+    """A generation of the schéma document of a version."""
+
+    version = models.ForeignKey("parcours.VersionSchema", on_delete=models.CASCADE, related_name="documents")
+    # What the document was built from: the publication choices and the layout, as a fingerprint.
+    parametres = models.CharField("empreinte des paramètres", max_length=64)
+
+    class Meta(Generation.Meta):
         verbose_name = "document du schéma"
         verbose_name_plural = "documents du schéma"
-        ordering = ["-demande_le", "-pk"]
 
 
 class Gabarit(models.Model):

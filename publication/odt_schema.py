@@ -73,6 +73,7 @@ def odt(doc: Document) -> bytes:
             texte={"fontsize": "11pt"},
         ),
     }
+    titre_section = st("TitreSection", parent="Heading_20_1", para={"breakbefore": "auto"}, texte={"fontsize": "15pt"})
     st(
         "Caption",
         parent="Standard",
@@ -191,42 +192,49 @@ def odt(doc: Document) -> bytes:
 
     corps = o.text
     c = doc.couverture
-    corps.addElement(text.P(stylename=premiere))
-    if c.logo:
-        chemin = o.addPictureFromString(c.logo, c.logo_type)
-        cadre = draw.Frame(width="5cm", height="2.5cm", anchortype="as-char")
-        cadre.addElement(draw.Image(href=chemin))
-        p = text.P(stylename="Standard")
-        p.addElement(cadre)
-        corps.addElement(p)
-    corps.addElement(text.P(stylename="Territoire", text=c.territoire))
-    corps.addElement(text.P(stylename="Title", text=c.titre))
-    corps.addElement(text.P(stylename="Subtitle", text=c.sous_titre))
-    corps.addElement(text.P(stylename="Version", text=c.version))
-    corps.addElement(text.P(stylename="Standard", text=c.date))
-    if doc.brouillon:
-        corps.addElement(text.P(stylename="Brouillon", text="Document de travail pour le comité de pilotage"))
-    if c.mention:
-        corps.addElement(text.P(stylename="Standard", text=c.mention))
-    corps.addElement(text.P(stylename="Saut"))
 
-    sommaire = text.TableOfContent(name="Sommaire", protected="true")
-    source = text.TableOfContentSource(outlinelevel="1")
-    source.addElement(text.IndexTitleTemplate(stylename="Contents_20_Heading", text="Sommaire"))
-    modele = text.TableOfContentEntryTemplate(outlinelevel="1", stylename="Contents_20_1")
-    modele.addElement(text.IndexEntryText())
-    modele.addElement(text.IndexEntryTabStop(type="right", leaderchar="."))
-    modele.addElement(text.IndexEntryPageNumber())
-    source.addElement(modele)
-    sommaire.addElement(source)
-    contenu = text.IndexBody()
-    titre_index = text.IndexTitle(name="Sommaire_titre")
-    titre_index.addElement(text.P(stylename="Contents_20_Heading", text="Sommaire"))
-    contenu.addElement(titre_index)
-    for chapitre in doc.chapitres:
-        contenu.addElement(text.P(stylename="Contents_20_1", text=chapitre.titre))
-    sommaire.addElement(contenu)
-    corps.addElement(sommaire)
+    def couverture_et_sommaire():
+        corps.addElement(text.P(stylename=premiere))
+        if c.logo:
+            chemin = o.addPictureFromString(c.logo, c.logo_type)
+            cadre = draw.Frame(width="5cm", height="2.5cm", anchortype="as-char")
+            cadre.addElement(draw.Image(href=chemin))
+            p = text.P(stylename="Standard")
+            p.addElement(cadre)
+            corps.addElement(p)
+        corps.addElement(text.P(stylename="Territoire", text=c.territoire))
+        corps.addElement(text.P(stylename="Title", text=c.titre))
+        corps.addElement(text.P(stylename="Subtitle", text=c.sous_titre))
+        corps.addElement(text.P(stylename="Version", text=c.version))
+        corps.addElement(text.P(stylename="Standard", text=c.date))
+        if doc.brouillon:
+            corps.addElement(text.P(stylename="Brouillon", text=doc.filigrane))
+        if c.mention:
+            corps.addElement(text.P(stylename="Standard", text=c.mention))
+        corps.addElement(text.P(stylename="Saut"))
+
+        sommaire = text.TableOfContent(name="Sommaire", protected="true")
+        source = text.TableOfContentSource(outlinelevel="1")
+        source.addElement(text.IndexTitleTemplate(stylename="Contents_20_Heading", text="Sommaire"))
+        modele = text.TableOfContentEntryTemplate(outlinelevel="1", stylename="Contents_20_1")
+        modele.addElement(text.IndexEntryText())
+        modele.addElement(text.IndexEntryTabStop(type="right", leaderchar="."))
+        modele.addElement(text.IndexEntryPageNumber())
+        source.addElement(modele)
+        sommaire.addElement(source)
+        contenu = text.IndexBody()
+        titre_index = text.IndexTitle(name="Sommaire_titre")
+        titre_index.addElement(text.P(stylename="Contents_20_Heading", text="Sommaire"))
+        contenu.addElement(titre_index)
+        for chapitre in doc.chapitres:
+            contenu.addElement(text.P(stylename="Contents_20_1", text=chapitre.titre))
+        sommaire.addElement(contenu)
+        corps.addElement(sommaire)
+
+    if doc.section:
+        corps.addElement(text.H(outlinelevel=1, stylename=titre_section, text=typographie(c.titre)))
+    else:
+        couverture_et_sommaire()
 
     def paragraphe(stylename, texte, marque=""):
         p = text.P(stylename=stylename)
@@ -239,11 +247,15 @@ def odt(doc: Document) -> bytes:
         return p
 
     n_tableaux = 0
+    decalage = 1 if doc.section else 0  # a section's chapters sit under its title
     for chapitre in doc.chapitres:
-        corps.addElement(text.H(outlinelevel=1, stylename=titres[1], text=typographie(chapitre.titre)))
+        corps.addElement(
+            text.H(outlinelevel=1 + decalage, stylename=titres[1 + decalage], text=typographie(chapitre.titre))
+        )
         for b in chapitre.blocs:
             if isinstance(b, Titre):
-                corps.addElement(text.H(outlinelevel=b.niveau, stylename=titres[b.niveau], text=typographie(b.texte)))
+                niveau = min(3, b.niveau + decalage)
+                corps.addElement(text.H(outlinelevel=niveau, stylename=titres[niveau], text=typographie(b.texte)))
             elif isinstance(b, Paragraphe):
                 corps.addElement(text.P(stylename="Note" if b.note else "Text_20_body", text=typographie(b.texte)))
             elif isinstance(b, Liste):

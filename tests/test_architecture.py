@@ -31,6 +31,7 @@ LAYERS = [
     "scenarios",
     "parcours",
     "publication",
+    "suivi",
     "espace",
     "mutualis",
 ]

@@ -365,6 +365,17 @@ PAGES_SANS_MONTANT: dict[str, str] = {
     # The published document carries amounts under the publication rule, not a reader's: it is read back in
     # every format by tests/publication/test_publication.py (a flagged row's real amount never appears).
     "publication:telecharger": "document publié du schéma : montants selon la règle de publication (voir ci-dessus)",
+    # The follow-up compares two years of payroll: each amount is read through the reader's Lecture of its
+    # year (suivi/mesures.py); tests/suivi/test_confidentialite.py checks a reader outside the employer is
+    # shown no amount the rule keeps, on the page and in the yearly report.
+    "suivi:tableau": "suivi : montants de deux années, chacun selon la règle (tests/suivi)",
+    "suivi:rapport": "état d'avancement : montants selon la règle pour des lecteurs extérieurs (tests/suivi)",
+    "suivi:telecharger": "document de l'état d'avancement : montants selon la règle (tests/suivi)",
+    "suivi:section": "partie « mutualisation » du rapport d'activité : le même contenu (tests/suivi)",
+    "suivi:element": "une action du schéma : statut, jalons, conventions, sans montant",
+    "suivi:convention": "convention déposée par un utilisateur",
+    "suivi:rapports": "liste des états d'avancement : années, séances, états",
+    "suivi:etat": "avancement d'un document en préparation",
 }
 
 

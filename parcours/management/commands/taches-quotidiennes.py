@@ -1,6 +1,8 @@
 """`mutualis taches-quotidiennes [--date AAAA-MM-JJ]`: the daily work of every territory, idempotent (run it
 twice, nothing more happens): the opinions réputés favorables from the day after their deadline, the
-reminders of the communes' deadlines (docs/consultation.md). A cron line runs it every morning
+reminders of the communes' deadlines (docs/consultation.md), then the notification of every action that
+started waiting with the passing of days rather than with a write (a yearly report to present within two
+months, docs/suivi.md: echanges/attentes.py notifies each wait once). A cron line runs it every morning
 (docs/contrats/6-ligne-de-commande.md); `make run` needs none. `--date` replays a day (tests, catching up)."""
 
 import datetime as dt
@@ -10,6 +12,7 @@ from django.utils import timezone
 
 from commun.commandes import Commande, SortieInvalide
 from commun.formatage import compte
+from echanges.attentes import signaler
 from parcours.actions import do_taches_du_jour
 from territoire.models import Schema
 
@@ -30,10 +33,15 @@ class Command(Commande):
             except ValueError:
                 raise SortieInvalide([f"date invalide : « {options['date']} » (attendu AAAA-MM-JJ)"]) from None
         reputes = rappels = 0
+        territoires = {}
         for schema in Schema.objects.select_related("territoire").order_by("territoire__code", "-mandat"):
             fait = do_taches_du_jour(schema, jour)
             reputes += fait["reputes"]
             rappels += fait["rappels"]
+            territoires[schema.territoire_id] = schema.territoire
+        matin = timezone.make_aware(dt.datetime.combine(jour, dt.time(7)))
+        for territoire in territoires.values():
+            signaler(territoire, now=matin)
         avis = compte(reputes, "avis réputé favorable", "avis réputés favorables")
         envoyes = compte(rappels, "rappel envoyé", "rappels envoyés")
         self.stdout.write(f"{jour.isoformat()} : {avis}, {envoyes}")
