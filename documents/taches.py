@@ -7,6 +7,7 @@ from commun.taches import Tache, inscrire
 from documents.enums import StatutLettre
 from documents.models import LettreMission
 from groupes.models import GroupeTravail
+from territoire.enums import StatutSchema
 
 
 def _noms(groupes) -> str:
@@ -22,7 +23,7 @@ def taches(acces, user, now) -> list[Tache]:
     if not acces.peut_gerer_groupes():
         return []
     schema = acces.territoire.schemas.order_by("-mandat").first()
-    if schema is None:
+    if schema is None or schema.statut == StatutSchema.ADOPTE:  # the groups' work is over: no letter waits
         return []
     url = reverse("documents:liste", kwargs={"code": acces.territoire.code})
     groupes = list(GroupeTravail.objects.filter(schema=schema).order_by("id"))

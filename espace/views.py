@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import render
 
 from commun.taches import a_faire
@@ -7,6 +8,7 @@ from engine.coefficient import compute_coefficient
 from masse_salariale.confidentialite import lecture
 from masse_salariale.lecture import paie_courante
 from masse_salariale.tableaux import lignes_employeurs
+from territoire.enums import StatutSchema
 
 
 @login_required
@@ -30,6 +32,18 @@ def accueil(request, code):
         for g in groupes
     ]
     now = timezone.now()
+    suivi = None
+    if schema is not None and schema.statut == StatutSchema.ADOPTE:
+        from suivi.enums import StatutElement
+        from suivi.models import Element
+
+        par_statut = dict(
+            Element.objects.filter(schema=schema).values_list("statut").annotate(n=Count("pk")).order_by()
+        )
+        suivi = {
+            "statuts": [(libelle, par_statut[code]) for code, libelle in StatutElement.choices if par_statut.get(code)],
+            "total": sum(par_statut.values()),
+        }
     prochaines = list(Seance.objects.a_venir(now).filter(groupe__schema=schema).select_related("groupe")[:6])
     taches = a_faire(acces, request.user, now)
     return render(
@@ -40,6 +54,7 @@ def accueil(request, code):
             "acces": acces,
             "schema": schema,
             "matrice": matrice,
+            "suivi": suivi,
             "prochaines": prochaines,
             "taches": taches,
             "demarche": demarche(schema, timezone.localdate(now)) if schema else None,

@@ -119,12 +119,17 @@ def _charger() -> None:
         do_confirmer_lot(lot, users["equipe-projet"])
 
     from mutualis.demo_espace import charger_espace
+    from mutualis.demo_suivi import charger_suivi
 
     charger_espace(territoire, users)
+    charger_suivi(hashed)
 
 
 def texte_logins(url: str) -> str:
+    from mutualis.demo_suivi import LOGIN, QUI
+
     lines = [f"Mutualis est servi sur {url}", f"Comptes de démonstration (mot de passe : {MOT_DE_PASSE}) :"]
-    width = max(len(c[0]) for c in COMPTES)
-    lines += [f"  {login.ljust(width)}  {who}" for login, *_, who in COMPTES]
+    comptes = [(login, who) for login, *_, who in COMPTES] + [(LOGIN, QUI)]
+    width = max(len(login) for login, _ in comptes)
+    lines += [f"  {login.ljust(width)}  {who}" for login, who in comptes]
     return "\n".join(lines)

@@ -20,6 +20,9 @@ from scenarios.confidentialite import Montants
 from suivi.enums import StatutElement
 from suivi.models import BilanAnnuel
 
+PAR_MONTANT = "par la masse salariale en jeu"
+PAR_ETP = "par les ETP en jeu (masse salariale non diffusée)"
+
 
 @dataclass
 class LigneElement:
@@ -58,7 +61,10 @@ def annees_apres(territoire, annee_schema: int) -> list[int]:
     return sorted((a for a in paie.annees if a > annee_schema), reverse=True)
 
 
-def lire(schema, version, elements, acces, annee: int | None = None) -> Suivi:
+def lire(schema, version, elements, acces, annee: int | None = None, coefficients_publies=None) -> Suivi:
+    """The follow-up for `acces`, for the year `annee` of payroll (default: the latest after Y0). The planned
+    coefficients are those this reader may see on the version's page, or, for a published document,
+    `coefficients_publies` (year -> coefficient or None: publication/impact.trajectoire_publiee)."""
     territoire = schema.territoire
     ctx0 = contexte(version)
     y0 = version.annee_paie
@@ -82,6 +88,10 @@ def lire(schema, version, elements, acces, annee: int | None = None) -> Suivi:
     for e in elements:
         ligne = LigneElement(e, attendu=annee is not None and e.annee_prevue <= annee)
         a = moteur_actions.get(e.identifiant)
+        if e.statut == StatutElement.ABANDONNEE:
+            ligne.phrase = "abandonnée : pas de mesure attendue"
+            lignes_elements.append(ligne)
+            continue
         if e.modalite not in STAFF_MODALITES or a is None:
             ligne.phrase = "sans mesure par la paie : la modalité ne déplace pas d'agents"
             lignes_elements.append(ligne)
@@ -124,13 +134,18 @@ def lire(schema, version, elements, acces, annee: int | None = None) -> Suivi:
         p = paie_a if autre == annee else paie_courante(territoire, autre)
         if p.agregats.height:
             reels[autre] = compute_coefficient(p.agregats, epci, [epci, *communes], fonctionnels).coefficient
+    if coefficients_publies is not None:
+        prevus_courbe = dict(coefficients_publies)
+    else:
+        prevus_courbe = {
+            a: (y["coefficient"].valeur if y["coefficient"].visible else None) for a, y in trajectoire.items()
+        }
     coefficients = {
         "y0": fv.chiffres["simulation"].before.coefficient,
-        "prevu": trajectoire.get(annee, {}).get("coefficient") if annee else None,
-        "prevu_suivant": trajectoire.get(annee + 1, {}).get("coefficient") if annee else None,
+        "prevu": prevus_courbe.get(annee) if annee else None,  # None: not shown to this reader
+        "prevu_suivant": prevus_courbe.get(annee + 1) if annee else None,
         "reel": reels.get(annee),
     }
-    prevus_courbe = {a: (y["coefficient"].valeur if y["coefficient"].visible else None) for a, y in trajectoire.items()}
     series = [("Prévu (version approuvée)", prevus_courbe)]
     if reels:
         series.append(("Réalisé (masse salariale de l'année)", {a: reels.get(a) for a in prevus_courbe}))
@@ -260,7 +275,9 @@ def _indicateurs(lignes, index0, index_a, communes, sim, montants, bilan) -> dic
         "faits": sum(1 for l in vivants if l.element.statut == StatutElement.REALISEE),
         "abandonnes": [l.element for l in lignes if l.element.statut == StatutElement.ABANDONNEE],
         "avancement": pct,
-        "pondere_par": "masse salariale en jeu" if par_montant else "ETP en jeu (masse salariale non diffusée)",
+        "pondere_par": "par la masse salariale en jeu"
+        if par_montant
+        else "par les ETP en jeu (masse salariale non diffusée)",
         "sans_avancement": [l.element for l in vivants if l.element.progression is None],
         "par_theme": par_theme,
         "services_communs": services,

@@ -14,6 +14,7 @@ from engine.themes import THEME_BY_CODE
 from masse_salariale.confidentialite import EXTERIEUR
 from publication import gabarit as gabarits
 from publication.blocs import Chapitre, Couverture, Document, Graphique, Liste, Paragraphe, Tableau
+from publication.impact import tableau_publie
 from suivi import elements as elements_du_schema
 from suivi import mesures
 from suivi.enums import StatutElement
@@ -50,7 +51,8 @@ def lecture_publique(rapport):
     version = elements_du_schema.version_suivie(schema)
     elements = elements_du_schema.synchroniser(schema, version)
     annees = [a for a in mesures.annees_apres(schema.territoire, version.annee_paie) if a < rapport.annee]
-    return mesures.lire(schema, version, elements, EXTERIEUR, annees[0] if annees else -1)
+    publies = {a: y["coefficient"] for a, y in tableau_publie(version).trajectoire.items()}
+    return mesures.lire(schema, version, elements, EXTERIEUR, annees[0] if annees else -1, publies)
 
 
 def chapitres(rapport, s: mesures.Suivi) -> list[Chapitre]:
@@ -63,7 +65,7 @@ def chapitres(rapport, s: mesures.Suivi) -> list[Chapitre]:
         f"{ind['prevus']} retenue{'s' if ind['prevus'] > 1 else ''} (hors abandons)."
     ]
     if ind["avancement"] is not None:
-        faits.append(f"Avancement pondéré par la {ind['pondere_par']} : {pourcent(ind['avancement'] / 100, 0)}.")
+        faits.append(f"Avancement pondéré {ind['pondere_par']} : {pourcent(ind['avancement'] / 100, 0)}.")
     if ind["sans_avancement"]:
         faits.append(
             "Sans avancement renseigné (comptées à 0 %) : "
@@ -121,7 +123,7 @@ def chapitres(rapport, s: mesures.Suivi) -> list[Chapitre]:
                 ]
                 for l in s.elements
             ],
-            largeurs=[1.6, 1.8, 1.2, 2.2, 1.2, 3.6],
+            largeurs=[1.1, 2, 1.1, 2.6, 1.6, 3.4],
         )
     ]
     prevu_reel = [
@@ -232,9 +234,9 @@ def chapitres(rapport, s: mesures.Suivi) -> list[Chapitre]:
                     "actions.".replace("%", "\u00a0%")
                 ),
                 Paragraphe(
-                    "L'avancement pondéré compte 0 % pour une action sans avancement renseigné. Les montants d'un "
-                    "employeur qui ne couvrent pas au moins cinq agents, ou dont un agent représente plus de 80 %, "
-                    "sont « non diffusé ».".replace("%", "\u00a0%"),
+                    "L'avancement pondéré compte 0\u00a0% pour une action sans avancement renseigné. Les montants "
+                    "d'un employeur qui ne couvrent pas au moins cinq agents, ou dont un agent représente plus de "
+                    "80\u00a0%, sont « non diffusé ».",
                     note=True,
                 ),
             ],
@@ -299,8 +301,9 @@ def document(rapport, s: mesures.Suivi | None = None) -> Document:
     return Document(
         couverture,
         chapitres(rapport, s),
-        entete=f"{territoire.nom} – État d'avancement {rapport.annee} du schéma de mutualisation",
+        entete=f"{territoire.nom} – État d'avancement {rapport.annee}",
         couleur=g.couleur,
         couleur_secondaire=g.couleur_secondaire,
         brouillon=rapport.presente_le is None,
+        filigrane=f"Projet : à présenter le {date(rapport.seance_le)}",
     )

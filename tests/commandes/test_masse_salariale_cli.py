@@ -87,8 +87,12 @@ def test_demo_fills_an_empty_database_and_refuses_a_full_one(capsys, db):
         "copilote-rh-epci",
         "consultant",
         "elu-copil",
+        "equipe-projet-coban",  # the follow-up's territory (docs/contrats §8)
     }
     assert Utilisateur.objects.get(username="dgs-merignac").check_password("mutualis-demo")
+    coban = Territoire.objects.get(code="243301504")
+    assert coban.schemas.get().versions.get().etat == "approuve"
+    assert sorted(paie_courante(coban, 2026).lots) and coban.schemas.get().elements.count() == 5
     assert len(paie_courante(territoire).lots) == 29
     # The shared space: nine groups with both co-pilots and a consultant, meetings held and planned,
     # minutes at several states of the workflow, mandate letters.

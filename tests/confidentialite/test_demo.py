@@ -23,7 +23,8 @@ def demo(db):
     call_command("demo", verbosity=0)
     return {
         "users": {u.username: u for u in Utilisateur.objects.all()},
-        "scenarios": list(Scenario.objects.filter(figee=False).order_by("pk")),  # the working ones
+        # Bordeaux's working scenarios (the follow-up's territory has its own: docs/contrats §8)
+        "scenarios": list(Scenario.objects.filter(figee=False, schema__territoire__code=EPCI).order_by("pk")),
     }
 
 
