@@ -105,3 +105,13 @@ def part(p, mode="pourcent"):
     if not p.visible:
         return _non_diffuse(p.raison)
     return formatage.points(p.valeur) if mode == "points" else formatage.pourcent(p.valeur, 2)
+
+
+@register.filter
+def pluriel(valeur, formes="s"):
+    """French plural: the plural from 2 (« 0 commune », « 1 commune », « 2 communes »), unlike Django's
+    `pluralize`. `formes`: a suffix (« s ») or « singulier,pluriel » (« a,ont »). `valeur`: a number or a
+    sequence (its length)."""
+    n = len(valeur) if hasattr(valeur, "__len__") and not isinstance(valeur, str) else valeur
+    singulier, _, pluriel_ = formes.rpartition(",") if "," in formes else ("", "", formes)
+    return pluriel_ if n is not None and n >= 2 else singulier

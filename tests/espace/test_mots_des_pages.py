@@ -164,14 +164,15 @@ def test_lines_and_rules():
         assert not fautes("/", f"<p>{juste}</p>", {}), juste
 
 
-def test_no_developer_words_on_any_page_of_the_demo(demo, client):
+def parcourir(client, login: str, siren: str) -> tuple[set, list]:
+    """Every page reachable from a territory's home, as `login`: the pages seen and the words found."""
     from comptes.models import Utilisateur
     from territoire.models import Territoire
 
-    territoire = Territoire.objects.get(code=SIREN)
+    territoire = Territoire.objects.get(code=siren)
     activites = dict(territoire.activites.values_list("code", "libelle"))
-    client.force_login(Utilisateur.objects.get(username="equipe-projet"))
-    espace = f"/t/{SIREN}/"
+    client.force_login(Utilisateur.objects.get(username=login))
+    espace = f"/t/{siren}/"
     a_voir, vus, par_motif, erreurs = [espace], set(), {}, []
     while a_voir:
         url = a_voir.pop(0)
@@ -189,5 +190,17 @@ def test_no_developer_words_on_any_page_of_the_demo(demo, client):
             cible = urljoin(url, href.replace("&amp;", "&"))
             if cible.startswith(espace) and not TELECHARGEMENTS.search(cible) and "/t/" in cible:
                 a_voir.append(cible)
+    return vus, erreurs
+
+
+def test_no_developer_words_on_any_page_of_the_demo(demo, client):
+    from mutualis.demo_suivi import LOGIN
+    from mutualis.demo_suivi import SIREN as SIREN_SUIVI
+
+    vus, erreurs = parcourir(client, "equipe-projet", SIREN)
     assert len(vus) >= 80, len(vus)
+    # The follow-up's territory: its follow-up, items and yearly report (docs/suivi.md).
+    vus_suivi, erreurs_suivi = parcourir(client, LOGIN, SIREN_SUIVI)
+    assert any("/suivi/etats-d-avancement/" in u for u in vus_suivi) and len(vus_suivi) >= 30, len(vus_suivi)
+    erreurs += erreurs_suivi
     assert not erreurs, "\n".join(erreurs)
