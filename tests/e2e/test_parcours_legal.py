@@ -230,9 +230,10 @@ def demo(db):
 @pytest.mark.parametrize("qui", ["equipe-projet", "elu-copil"])
 def test_les_pages_de_la_demarche_de_la_demo_sont_accessibles(demo, page, qui):
     from mutualis.demo import MOT_DE_PASSE as MOT_DE_PASSE_DEMO
+    from mutualis.demo import SIREN
     from territoire.models import Territoire
 
-    territoire = Territoire.objects.get()
+    territoire = Territoire.objects.get(code=SIREN)
     login(page, qui, MOT_DE_PASSE_DEMO)
     page.wait_for_url(lambda url: "/comptes/connexion/" not in url)
     seance = "demarche/instances/copil/seances/1/"
