@@ -174,3 +174,18 @@ def test_the_follow_up_page_and_the_years_record(avec_2026, cast, connecte):
 def test_without_an_approved_schema_the_page_says_when_the_follow_up_begins(cast, territoire, connecte):
     page = connecte(cast["elu_copil"]).get(reverse("suivi:tableau", kwargs={"code": EPCI})).content.decode()
     assert "Aucun schéma n'est encore approuvé" in page
+
+
+def test_the_person_responsible_updates_her_item_and_no_other(approuvee, cast, connecte):
+    equipe = cast["equipe_projet"]
+    a1, a3 = elements.synchroniser(approuvee.schema, approuvee)[:2]
+    modifier(a1, equipe, responsable=cast["dgs_bordeaux"])
+    client = connecte(cast["dgs_bordeaux"])
+    donnees = {"statut": "en_cours", "progression": "30"}
+    url = reverse("suivi:element", kwargs={"code": EPCI, "pk": a1.pk})
+    assert client.post(url, donnees).status_code == 302
+    a1.refresh_from_db()
+    assert a1.statut == StatutElement.EN_COURS and a1.progression == 30 and a1.modifie_par == cast["dgs_bordeaux"]
+    autre = reverse("suivi:element", kwargs={"code": EPCI, "pk": a3.pk})
+    assert client.post(autre, donnees).status_code == 403
+    assert "Mettre à jour" not in client.get(autre).content.decode()
