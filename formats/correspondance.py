@@ -1,0 +1,172 @@
+"""The correspondence of a DSN reading (docs/contrats/9-dsn.md): the rules that place each agent on themes and
+activities (by matricule, by service code from the HR software's agents file, by libellé de l'emploi, or
+by default), validated as a file of their own, then applied to the agents of formats/dsn.py to write the
+payroll lines of §3. No Django here."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from engine.themes import AUTRE, THEME_CODES
+from engine.vocabulaire import MAD, SITUATIONS
+from formats.dsn import AgentAnnuel
+from formats.errors import InvalidFile, shown
+from formats.lecture import read_table
+from formats.tabular import normalize_header
+
+CLES = ("matricule", "service", "emploi", "defaut")
+COLONNES = ("cle", "valeur", "theme", "activite", "part", "situation", "beneficiaire")
+REQUISES = ("cle", "theme")
+ENTETE_PAIE = "employeur;agent;theme;activite;cout_annuel;quotite;etp;situation;beneficiaire;statut"
+
+
+def normaliser(texte: str) -> str:
+    """A value as rules match it: trimmed, case- and accent-insensitive, inner spaces collapsed."""
+    sans_accents = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
+    return " ".join(sans_accents.lower().split())
+
+
+@dataclass(frozen=True)
+class LigneRegle:
+    ligne: int
+    theme: str
+    activite: str
+    part: str  # as written: the payroll line's quotite
+    situation: str
+    beneficiaire: str
+
+
+def _colonnes(table, nom: str, attendues: tuple[str, ...], requises: tuple[str, ...]) -> dict[str, int]:
+    positions = {normalize_header(h): k for k, h in enumerate(table.headers)}
+    manquantes = [c for c in requises if c not in positions]
+    if manquantes:
+        s_ = "s" if len(manquantes) > 1 else ""
+        raise InvalidFile([f"fichier {nom} : colonne{s_} manquante{s_} : {', '.join(manquantes)}"])
+    return {c: positions[c] for c in attendues if c in positions}
+
+
+def lire_correspondances(
+    data: bytes, nom: str, activites: Collection[str] | None = None, organisations: Collection[str] | None = None
+) -> dict[tuple[str, str], list[LigneRegle]]:
+    """The rules of a correspondence file: (cle, normalised valeur) -> its lines. Every error at once."""
+    table = read_table(data, nom, "correspondances", expected=COLONNES)
+    cols = _colonnes(table, nom, COLONNES, REQUISES)
+    regles: dict[tuple[str, str], list[LigneRegle]] = {}
+    erreurs: list[str] = []
+    for row in table.frame.iter_rows(named=True):
+        n = row["ligne"]
+
+        def val(c, row=row):
+            return row[table.column(cols[c])].strip() if c in cols else ""
+
+        cle, valeur, theme = val("cle").lower(), val("valeur"), val("theme").upper()
+        activite, part, situation = val("activite").upper(), val("part") or "1", val("situation").lower()
+        beneficiaire = val("beneficiaire")
+        fautes = []
+        if cle not in CLES:
+            fautes.append(f"cle « {shown(val('cle'))} » : attendu matricule, service, emploi ou defaut")
+        if cle != "defaut" and not valeur:
+            fautes.append("valeur : obligatoire pour une règle par matricule, service ou emploi")
+        if theme not in (*THEME_CODES, AUTRE):
+            fautes.append(f"theme « {shown(val('theme'))} » : thème inconnu (le code d'un des neuf thèmes, ou {AUTRE})")
+        if activite and activites is not None and activite not in activites:
+            fautes.append(f"activite « {shown(activite)} » : activité inconnue du référentiel du territoire")
+        try:
+            p = Decimal(part.replace(",", "."))
+            if not 0 < p <= 1:
+                raise InvalidOperation
+        except InvalidOperation:
+            fautes.append(f"part « {shown(part)} » : attendu un nombre entre 0 (exclu) et 1")
+            p = None
+        if situation and situation not in SITUATIONS:
+            fautes.append(f"situation « {shown(situation)} » : attendu {', '.join(SITUATIONS)}")
+        if situation == MAD and not beneficiaire:
+            fautes.append("beneficiaire : obligatoire pour un agent mis à disposition (mad)")
+        if beneficiaire and organisations is not None and beneficiaire not in organisations:
+            fautes.append(f"beneficiaire « {shown(beneficiaire)} » : organisation inconnue du territoire")
+        if fautes:
+            erreurs += [f"fichier {nom}, ligne {n} : {f}" for f in fautes]
+            continue
+        cle_regle = (cle, "" if cle == "defaut" else normaliser(valeur))
+        regles.setdefault(cle_regle, []).append(
+            LigneRegle(n, theme, activite, part.replace(",", "."), situation or "propre", beneficiaire)
+        )
+    for (cle, valeur), lignes in regles.items():
+        total = sum(Decimal(l.part) for l in lignes)
+        if total != 1:
+            quoi = "la règle par défaut" if cle == "defaut" else f"la règle {cle} « {valeur} »"
+            erreurs.append(
+                f"fichier {nom}, lignes {', '.join(str(l.ligne) for l in lignes)} : les parts de {quoi} font "
+                f"{str(total).replace('.', ',')} au lieu de 1"
+            )
+    if erreurs:
+        raise InvalidFile(erreurs, table.warnings)
+    return regles
+
+
+def lire_agents(data: bytes, nom: str) -> dict[str, str]:
+    """The HR software's agents file: matricule -> service code."""
+    table = read_table(data, nom, "agents", expected=("matricule", "service"))
+    cols = _colonnes(table, nom, ("matricule", "service"), ("matricule", "service"))
+    return {
+        row[table.column(cols["matricule"])].strip(): row[table.column(cols["service"])].strip()
+        for row in table.frame.iter_rows(named=True)
+    }
+
+
+def affecter(
+    agents: list[AgentAnnuel],
+    regles: Mapping[tuple[str, str], list[LigneRegle]],
+    services: Mapping[str, str],
+    employeur: str,
+) -> list[dict]:
+    """Each agent's payroll lines: the lines of its matricule rule, else its service's, else its libellé's,
+    else the default rule. The agents no rule places are one error per libellé, with their count."""
+    lignes, non_places = [], {}
+    for a in agents:
+        candidates = [
+            ("matricule", normaliser(a.matricule)),
+            ("service", normaliser(services.get(a.matricule, ""))) if services.get(a.matricule) else None,
+            ("emploi", normaliser(a.libelle)),
+            ("defaut", ""),
+        ]
+        regle = next((regles[c] for c in candidates if c is not None and c in regles), None)
+        if regle is None:
+            non_places[a.libelle] = non_places.get(a.libelle, 0) + 1
+            continue
+        for r in regle:
+            lignes.append(
+                {
+                    "employeur": employeur,
+                    "agent": a.matricule,
+                    "theme": r.theme,
+                    "activite": r.activite,
+                    "cout_annuel": f"{a.cout:.2f}",
+                    "quotite": r.part,
+                    "etp": f"{a.etp:.4f}",
+                    "situation": r.situation,
+                    "beneficiaire": r.beneficiaire,
+                    "statut": a.statut,
+                }
+            )
+    if non_places:
+        raise InvalidFile(
+            [
+                f"emploi « {libelle or '(sans libellé)'} » : {n} agent{_s(n)} non affecté{_s(n)}"
+                for libelle, n in sorted(non_places.items())
+            ]
+        )
+    return sorted(lignes, key=lambda l: (l["agent"], l["theme"], l["activite"]))
+
+
+def _s(n: int) -> str:
+    return "s" if n > 1 else ""
+
+
+def ecrire_csv(lignes: list[dict]) -> str:
+    """The payroll file of §3: `;`, UTF-8 without BOM, LF."""
+    colonnes = ENTETE_PAIE.split(";")
+    return "\n".join([ENTETE_PAIE, *(";".join(l[c] for c in colonnes) for l in lignes)]) + "\n"

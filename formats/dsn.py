@@ -1,0 +1,391 @@
+"""Reading the DSN files of one employer for one reference year (docs/contrats/9-dsn.md): one rubrique a line,
+read as a stream (a large employer's year is hundreds of megabytes); only the rubriques of the table of
+§9 are kept, every other one (the NIR first) is skipped without being stored. Declarations are keyed by
+(SIRET, month, fraction) and applied in the order of the files; then each agent's year is reduced to one
+record: its cost « toutes charges comprises » (gross pay × (1 + the rate of its pension regime)), its ETP
+and the statut and libellé of its main contract. No Django here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import IO
+
+from formats.errors import InvalidFile
+
+LIGNE = re.compile(r"^(S\d{2}\.G\d{2}\.\d{2}\.\d{3}),'((?:[^']|'')*)'$")
+MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre"]  # fmt: skip
+
+NATURE_MENSUELLE = "01"
+NORMALES, REMPLACE, ANNULE = ("01", "02"), ("03", "05"), "04"
+IGNORES = {"80": "mandat d'élu", "81": "mandat d'élu", "29": "stage", "89": "service civique"}
+TITULAIRE, CONTRACTUEL = ("50", "20", "21"), ("09", "10")
+CNRACL, GENERAL = "cnracl", "general"
+BRUT = "001"  # rémunération brute non plafonnée
+
+# The rubriques kept, by code: the only values ever read.
+LUES = {
+    "S20.G00.05.001": "nature",
+    "S20.G00.05.002": "type",
+    "S20.G00.05.003": "fraction",
+    "S20.G00.05.005": "mois",
+    "S21.G00.06.001": "siren",
+    "S21.G00.11.001": "nic",
+    "S21.G00.30.019": "matricule",
+    "S21.G00.40.006": "libelle",
+    "S21.G00.40.007": "nature_contrat",
+    "S21.G00.40.009": "numero",
+    "S21.G00.40.011": "unite",
+    "S21.G00.40.012": "quotite_reference",
+    "S21.G00.40.013": "quotite",
+    "S21.G00.40.020": "regime",
+    "S21.G00.51.010": "contrat",
+    "S21.G00.51.011": "type_remuneration",
+    "S21.G00.51.013": "montant",
+}
+# Rubriques that open a block (their value is never read: S21.G00.30.001 is the NIR).
+DEBUT_DECLARATION, DEBUT_INDIVIDU = "S20.G00.05.001", "S21.G00.30.001"
+DEBUT_CONTRAT, DEBUT_REMUNERATION = "S21.G00.40.001", "S21.G00.51.001"
+
+
+def nom_mois(annee: int, mois: int) -> str:
+    return f"{MOIS[mois - 1]} {annee}"
+
+
+@dataclass
+class Contrat:
+    numero: str
+    libelle: str = ""
+    nature: str = ""
+    regime: str = ""
+    unite: str = ""
+    quotite_reference: str = ""
+    quotite: str = ""
+
+    @property
+    def statut(self) -> str:
+        return "titulaire" if self.nature in TITULAIRE else "contractuel" if self.nature in CONTRACTUEL else "autre"
+
+    @property
+    def regime_retraite(self) -> str:
+        return CNRACL if self.regime == "120" else GENERAL
+
+    def etp(self) -> Decimal | None:
+        """The contract's monthly ETP (.013 / .012); None when it cannot be computed (unit 99, a quotité
+        missing or a reference of 0)."""
+        try:
+            reference, quotite = Decimal(self.quotite_reference), Decimal(self.quotite)
+        except (InvalidOperation, ValueError):
+            return None
+        if self.unite == "99" or reference == 0:
+            return None
+        return quotite / reference
+
+
+@dataclass
+class Individu:
+    matricule: str
+    ligne: int
+    contrats: dict[str, Contrat] = field(default_factory=dict)
+    bruts: dict[str, Decimal] = field(default_factory=dict)  # contract number -> gross pay of the month
+
+
+@dataclass
+class Declaration:
+    fichier: str
+    ligne: int
+    nature: str = ""
+    type: str = ""
+    fraction: str = "11"
+    mois: tuple[int, int] | None = None
+    siren: str = ""
+    nic: str = ""
+    individus: list[Individu] = field(default_factory=list)
+
+    @property
+    def siret(self) -> str:
+        return self.siren + self.nic
+
+    @property
+    def cle(self) -> tuple:
+        return (self.siret, self.mois, self.fraction)
+
+
+def _lignes(lignes: Iterable[bytes], encodage: str) -> Iterator[str]:
+    """The file's lines decoded, one at a time (a UTF-8 BOM dropped)."""
+    for k, brute in enumerate(lignes):
+        texte = brute.decode(encodage)
+        if k == 0 and texte.startswith("\ufeff"):
+            texte = texte[1:]
+        yield texte.rstrip("\r\n")
+
+
+def lire_fichier(nom: str, ouvrir: Callable[[], IO[bytes]]) -> tuple[list[Declaration], list[str]]:
+    """The declarations of one file (`ouvrir()` opens it, as binary), and its errors `fichier NOM, ligne N :
+    …`. Read as a stream in UTF-8; a file that is not valid UTF-8 is read again in Windows-1252."""
+    try:
+        with ouvrir() as f:
+            return _lire(nom, _lignes(f, "utf-8"))
+    except UnicodeDecodeError:
+        with ouvrir() as f:
+            return _lire(nom, _lignes(f, "cp1252"))
+
+
+def _lire(nom: str, lignes: Iterable[str]) -> tuple[list[Declaration], list[str]]:
+    declarations: list[Declaration] = []
+    erreurs: list[str] = []
+    d = individu = contrat = remuneration = None
+
+    def erreur(n, texte):
+        erreurs.append(f"fichier {nom}, ligne {n} : {texte}")
+
+    for n, texte in enumerate(lignes, start=1):
+        if not texte.strip():
+            continue
+        m = LIGNE.match(texte)
+        if m is None:
+            erreur(n, "ligne illisible : attendu une rubrique de la forme S21.G00.30.019,'valeur'")
+            continue
+        code = m.group(1)
+        if code == DEBUT_DECLARATION:
+            d = Declaration(nom, n)
+            declarations.append(d)
+            individu = contrat = remuneration = None
+        elif code == DEBUT_INDIVIDU and d is not None:
+            individu = Individu("", n)
+            d.individus.append(individu)
+            contrat = remuneration = None
+        elif code == DEBUT_CONTRAT and individu is not None:
+            contrat = Contrat("")
+            remuneration = None
+        elif code == DEBUT_REMUNERATION and individu is not None:
+            remuneration = {"contrat": "", "type_remuneration": "", "montant": None, "ligne": n}
+            contrat = None
+        nom_champ = LUES.get(code)
+        if nom_champ is None:
+            continue  # a rubrique Mutualis does not read: skipped, never stored
+        valeur = m.group(2).replace("''", "'")
+        if d is None:
+            erreur(n, f"rubrique {code} avant le début d'une déclaration ({DEBUT_DECLARATION})")
+            continue
+        if code.startswith("S20.") or code.startswith("S21.G00.06") or code.startswith("S21.G00.11"):
+            if nom_champ == "mois":
+                if not re.fullmatch(r"01(0[1-9]|1[0-2])\d{4}", valeur):
+                    erreur(n, f"mois déclaré « {valeur} » : attendu 01MMAAAA")
+                    continue
+                d.mois = (int(valeur[4:]), int(valeur[2:4]))
+            else:
+                setattr(d, nom_champ, valeur)
+        elif code == "S21.G00.30.019":
+            if individu is None:
+                erreur(n, "matricule hors d'un bloc individu")
+                continue
+            individu.matricule = valeur.strip()
+        elif code.startswith("S21.G00.40"):
+            if individu is None or contrat is None:
+                erreur(n, f"rubrique {code} hors d'un bloc contrat")
+                continue
+            setattr(contrat, "nature" if nom_champ == "nature_contrat" else nom_champ, valeur.strip())
+            if nom_champ == "numero":
+                individu.contrats[contrat.numero] = contrat
+        elif code.startswith("S21.G00.51"):
+            if remuneration is None:
+                erreur(n, f"rubrique {code} hors d'un bloc rémunération")
+                continue
+            if nom_champ == "montant":
+                try:
+                    remuneration["montant"] = Decimal(valeur)
+                except InvalidOperation:
+                    erreur(n, f"montant « {valeur} » : attendu un nombre à point décimal")
+                    continue
+            else:
+                remuneration[nom_champ] = valeur.strip()
+            complete = remuneration["type_remuneration"] == BRUT and remuneration["montant"] is not None
+            if complete and not remuneration.get("compte"):
+                remuneration["compte"] = True
+                numero = remuneration["contrat"]
+                individu.bruts[numero] = individu.bruts.get(numero, Decimal(0)) + remuneration["montant"]
+    return declarations, erreurs
+
+
+# --- the year: declarations applied, one record per agent ---------------------------------------------
+
+
+@dataclass
+class AgentAnnuel:
+    matricule: str
+    cout: Decimal  # rounded once, half up, to the cent
+    etp: Decimal  # rounded to 4 decimals
+    statut: str
+    libelle: str
+
+
+@dataclass
+class Annee:
+    agents: list[AgentAnnuel]
+    avertissements: list[str]
+    mois_lus: list[tuple[str, int]]  # (SIRET, month) read
+    bruts_par_mois: dict[int, Decimal]  # month -> gross pay declared (the DGS checks it against her ledger)
+    contrats: int  # contract-months read
+
+
+def _numero(n: str):
+    return (0, int(n)) if n.isdigit() else (1, n)
+
+
+def appliquer(declarations: list[Declaration], annee: int, siren: str | None, erreurs: list[str], avertis: list[str]):
+    """The declarations that stand once the files are applied in order, by (SIRET, month, fraction)."""
+    retenues: dict[tuple, Declaration] = {}
+    for d in declarations:
+        ou = f"fichier {d.fichier}, ligne {d.ligne} : "
+        if d.nature != NATURE_MENSUELLE:
+            avertis.append(f"{ou}déclaration de nature « {d.nature} » ignorée (seule la DSN mensuelle, 01, est lue)")
+            continue
+        if d.mois is None:
+            erreurs.append(f"{ou}déclaration sans mois déclaré (S20.G00.05.005)")
+            continue
+        if d.mois[0] != annee:
+            erreurs.append(f"{ou}mois déclaré {nom_mois(*d.mois)} hors de l'année {annee}")
+            continue
+        if siren and d.siren != siren:
+            erreurs.append(f"{ou}SIREN {d.siren or '(absent)'} : ce fichier n'est pas une DSN de l'employeur {siren}")
+            continue
+        if not re.fullmatch(r"[1-9][1-9]", d.fraction) or d.fraction[0] > d.fraction[1]:
+            erreurs.append(f"{ou}fraction « {d.fraction} » illisible (11, 12, 22…)")
+            continue
+        if d.type in NORMALES:
+            if d.cle in retenues:
+                deja = retenues[d.cle]
+                erreurs.append(
+                    f"{ou}déclaration en double pour {nom_mois(*d.mois)} (SIRET {d.siret}, fraction "
+                    f"{d.fraction}) : déjà dans le fichier {deja.fichier}, ligne {deja.ligne}"
+                )
+                continue
+            retenues[d.cle] = d
+        elif d.type in REMPLACE:
+            retenues[d.cle] = d
+        elif d.type == ANNULE:
+            retenues.pop(d.cle, None)
+        else:
+            erreurs.append(f"{ou}type de déclaration « {d.type} » inconnu (01 à 05)")
+    return retenues
+
+
+def lire_annee(
+    fichiers: list[tuple[str, Callable[[], IO[bytes]]]],
+    annee: int,
+    taux: Mapping[str, Decimal],
+    siren: str | None = None,
+    mois_manquants: bool = False,
+) -> Annee:
+    """One employer's year from its DSN files, in the order given; InvalidFile with every error at once."""
+    erreurs: list[str] = []
+    avertis: list[str] = []
+    declarations: list[Declaration] = []
+    for nom, ouvrir in fichiers:
+        lues, fautes = lire_fichier(nom, ouvrir)
+        declarations += lues
+        erreurs += fautes
+    retenues = appliquer(declarations, annee, siren, erreurs, avertis)
+    par_mois: dict[tuple[str, int], list[Declaration]] = {}
+    for (siret, mois, _), d in retenues.items():
+        par_mois.setdefault((siret, mois[1]), []).append(d)
+    for (siret, mois), ds in sorted(par_mois.items()):
+        total = int(ds[0].fraction[1])
+        presentes = {int(d.fraction[0]) for d in ds}
+        for k in range(1, total + 1):
+            if k not in presentes:
+                erreurs.append(f"SIRET {siret}, {nom_mois(annee, mois)} : fraction {k} sur {total} manquante")
+    for siret in sorted({s for s, _ in par_mois}):
+        for mois in range(1, 13):
+            if (siret, mois) not in par_mois:
+                message = f"mois manquant : {nom_mois(annee, mois)} (SIRET {siret})"
+                (avertis if mois_manquants else erreurs).append(message)
+    # Per agent and month: its contracts and its gross pay per contract, across fractions and SIRETs.
+    mois_agents: dict[str, dict[int, Individu]] = {}
+    ignores = 0
+    bruts_par_mois: dict[int, Decimal] = {}
+    contrats_lus = 0
+    for (_, mois), ds in par_mois.items():
+        for d in ds:
+            for ind in d.individus:
+                if not ind.matricule:
+                    erreurs.append(
+                        f"fichier {d.fichier}, ligne {ind.ligne} : individu sans matricule (S21.G00.30.019) : "
+                        "le NIR n'est jamais lu à sa place"
+                    )
+                    continue
+                cumul = mois_agents.setdefault(ind.matricule, {}).setdefault(mois, Individu(ind.matricule, ind.ligne))
+                for numero, c in ind.contrats.items():
+                    if c.nature in IGNORES:
+                        ignores += 1
+                        continue
+                    cumul.contrats[numero] = c
+                    contrats_lus += 1
+                for numero, montant in ind.bruts.items():
+                    if ind.contrats.get(numero) is not None and ind.contrats[numero].nature in IGNORES:
+                        continue
+                    cumul.bruts[numero] = cumul.bruts.get(numero, Decimal(0)) + montant
+                    bruts_par_mois[mois] = bruts_par_mois.get(mois, Decimal(0)) + montant
+    if ignores:
+        avertis.append(f"{ignores} contrat{'s' if ignores > 1 else ''}-mois ignoré{'s' if ignores > 1 else ''} "
+                       "(mandats d'élus, stages, services civiques) et leur rémunération")  # fmt: skip
+    regimes = {c.regime_retraite for mois in mois_agents.values() for i in mois.values() for c in i.contrats.values()}
+    for regime in sorted(regimes - set(taux)):
+        erreurs.append(
+            f"taux de charges : aucun taux pour le régime {regime} (par exemple --taux-charges {regime}=0.3765)"
+        )
+    if erreurs:
+        raise InvalidFile(erreurs, avertis)
+    agents = []
+    for matricule in sorted(mois_agents):
+        agent = _agent(matricule, mois_agents[matricule], taux, annee, avertis, erreurs)
+        if agent is not None:
+            agents.append(agent)
+    if erreurs:
+        raise InvalidFile(erreurs, avertis)
+    return Annee(agents, avertis, sorted(par_mois), bruts_par_mois, contrats_lus)
+
+
+def _agent(matricule, mois_agent: dict[int, Individu], taux, annee, avertis, erreurs) -> AgentAnnuel | None:
+    connus: dict[str, Contrat] = {}
+    for mois in sorted(mois_agent):
+        connus.update(mois_agent[mois].contrats)
+    etp_total, cout = Decimal(0), Decimal(0)
+    sans_quotite = False
+    dernier = None
+    for mois in sorted(mois_agent):
+        ind = mois_agent[mois]
+        comptes = [n for n, montant in ind.bruts.items() if montant > 0 and n in ind.contrats]
+        etps = {}
+        for n in comptes:
+            e = ind.contrats[n].etp()
+            if e is None:
+                sans_quotite = True
+                e = Decimal(0)
+            etps[n] = e
+        etp_total += min(Decimal(1), sum(etps.values(), Decimal(0)))
+        if comptes:
+            dernier = etps
+        for n, montant in ind.bruts.items():
+            contrat = ind.contrats.get(n) or connus.get(n)
+            if contrat is None:
+                erreurs.append(
+                    f"agent {matricule} : rémunération de {nom_mois(annee, mois)} liée au contrat « {n} », "
+                    "qui n'est déclaré dans aucun mois"
+                )
+                continue
+            cout += montant * (1 + taux[contrat.regime_retraite])
+    if sans_quotite:
+        avertis.append(f"agent {matricule} : contrat sans quotité utilisable (unité 99 ou quotité absente) : 0 ETP")
+    cout = cout.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    etp = (etp_total / 12).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    if cout == 0 or etp == 0:
+        avertis.append(f"agent {matricule} : coût ou ETP nul sur l'année : écarté")
+        return None
+    principal = min(dernier, key=lambda n: (-dernier[n], _numero(n)))
+    contrat = connus[principal]
+    return AgentAnnuel(matricule, cout, etp, contrat.statut, contrat.libelle)

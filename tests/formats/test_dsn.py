@@ -1,0 +1,220 @@
+"""DSN reading (docs/contrats/9-dsn.md, formats/dsn.py), rule by rule, against hand-computed agents."""
+
+import io
+from decimal import Decimal
+
+import pytest
+
+from formats import dsn
+from formats.errors import InvalidFile
+
+SIREN, NIC = "213300635", "00018"
+NIR = "2850733063123"
+TAUX = {"cnracl": Decimal("0.3765"), "general": Decimal("0.42")}
+
+
+def contrat(numero, nature="50", regime="120", quotite="35", reference="35", unite="10", libelle="Gestionnaire paie"):
+    return {"numero": numero, "nature": nature, "regime": regime, "quotite": quotite, "reference": reference,
+            "unite": unite, "libelle": libelle}  # fmt: skip
+
+
+def dsn_mois(mois, individus, type_="01", fraction="11", nature="01", annee=2025, siren=SIREN):
+    """One declaration in the norm's syntax, with blocks Mutualis skips (sender, NIR, names, contributions)."""
+    lignes = [
+        ("S10.G00.00.001", "Logiciel de paie"),
+        ("S20.G00.05.001", nature),
+        ("S20.G00.05.002", type_),
+        ("S20.G00.05.003", fraction),
+        ("S20.G00.05.005", f"01{mois:02d}{annee}"),
+        ("S21.G00.06.001", siren),
+        ("S21.G00.11.001", NIC),
+    ]
+    for matricule, contrats, payes in individus:
+        lignes += [("S21.G00.30.001", NIR), ("S21.G00.30.002", "DUPONT"), ("S21.G00.30.004", "Jeanne")]
+        if matricule:
+            lignes.append(("S21.G00.30.019", matricule))
+        for c in contrats:
+            lignes += [
+                ("S21.G00.40.001", f"0101{annee}"),
+                ("S21.G00.40.006", c["libelle"]),
+                ("S21.G00.40.007", c["nature"]),
+                ("S21.G00.40.009", c["numero"]),
+                ("S21.G00.40.011", c["unite"]),
+                ("S21.G00.40.012", c["reference"]),
+                ("S21.G00.40.013", c["quotite"]),
+                ("S21.G00.40.020", c["regime"]),
+            ]
+        for numero, montant in payes:
+            lignes += [
+                ("S21.G00.51.001", f"01{mois:02d}{annee}"),
+                ("S21.G00.51.010", numero),
+                ("S21.G00.51.011", "001"),
+                ("S21.G00.51.013", montant),
+                ("S21.G00.51.001", f"01{mois:02d}{annee}"),
+                ("S21.G00.51.010", numero),
+                ("S21.G00.51.011", "002"),  # another kind of pay: never counted
+                ("S21.G00.51.013", "999.00"),
+            ]
+        lignes += [("S21.G00.81.001", "076"), ("S21.G00.81.004", "123.45")]  # a contribution: skipped
+    return "\n".join(f"{c},'{v.replace(chr(39), chr(39) * 2)}'" for c, v in lignes) + "\n"
+
+
+def fichier(nom, texte, encodage="utf-8"):
+    contenu = texte.encode(encodage)
+    return nom, lambda: io.BytesIO(contenu)
+
+
+def annee(fichiers, **kwargs):
+    return dsn.lire_annee(fichiers, 2025, TAUX, siren=SIREN, **kwargs)
+
+
+def douze(individus_du_mois, **kwargs):
+    """Twelve monthly files; `individus_du_mois(m)` gives the individuals of month m."""
+    return [fichier(f"dsn-{m:02d}.txt", dsn_mois(m, individus_du_mois(m), **kwargs)) for m in range(1, 13)]
+
+
+def agents(resultat):
+    return {a.matricule: a for a in resultat.agents}
+
+
+def test_a_full_time_and_a_part_time_agent_all_year():
+    def mois(m):
+        return [
+            ("A1", [contrat("1")], [("1", "2000.00")]),
+            ("A2", [contrat("7", nature="10", regime="200", quotite="28")], [("7", "1500.50")]),
+        ]
+
+    r = agents(annee(douze(mois)))
+    assert r["A1"].cout == Decimal("33036.00") and r["A1"].etp == Decimal("1.0000")  # 12 × 2000 × 1.3765
+    assert r["A1"].statut == "titulaire" and r["A1"].libelle == "Gestionnaire paie"
+    assert r["A2"].cout == Decimal("25568.52") and r["A2"].etp == Decimal("0.8000")  # 12 × 1500.50 × 1.42
+    assert r["A2"].statut == "contractuel"
+
+
+def test_two_contracts_in_a_month_are_capped_at_one_etp_and_the_main_one_gives_the_statut():
+    def mois(m):
+        return [
+            ("A1", [contrat("2", nature="10", quotite="21"), contrat("1", quotite="21")], [("1", "1000"), ("2", "800")])
+        ]
+
+    a = agents(annee(douze(mois)))["A1"]
+    assert a.etp == Decimal("1.0000")  # 0.6 + 0.6, capped
+    assert a.statut == "titulaire"  # equal ETP: the smallest contract number
+    assert a.cout == Decimal("16518.00") + Decimal("13214.40")  # 12 × 1000 × 1.3765 + 12 × 800 × 1.3765
+
+
+def test_an_agent_leaving_in_june_and_a_back_payment_in_december():
+    def mois(m):
+        individus = [("A0", [contrat("9")], [("9", "100")])]
+        if m <= 6:
+            individus.append(("A1", [contrat("1")], [("1", "2000")]))
+        if m == 12:
+            individus.append(("A1", [], [("1", "300")]))  # a back-payment on the ended contract
+        return individus
+
+    a = agents(annee(douze(mois)))["A1"]
+    assert a.etp == Decimal("0.5000")
+    assert a.cout == ((6 * 2000 + 300) * Decimal("1.3765")).quantize(Decimal("0.01"))
+
+
+def test_an_annule_et_remplace_month_and_a_cancelled_one():
+    fichiers = douze(lambda m: [("A1", [contrat("1")], [("1", "1000")])])
+    fichiers.append(fichier("mars-remplace.txt", dsn_mois(3, [("A1", [contrat("1")], [("1", "3000")])], type_="03")))
+    a = agents(annee(fichiers))["A1"]
+    assert a.cout == ((11 * 1000 + 3000) * Decimal("1.3765")).quantize(Decimal("0.01"))
+    fichiers.append(fichier("mars-annule.txt", dsn_mois(3, [], type_="04")))
+    with pytest.raises(InvalidFile) as exc:
+        annee(fichiers)
+    assert exc.value.errors == [f"mois manquant : mars 2025 (SIRET {SIREN}{NIC})"]
+
+
+def test_a_missing_month_is_an_error_or_with_the_option_a_warning_counting_zero():
+    fichiers = [f for f in douze(lambda m: [("A1", [contrat("1")], [("1", "1000")])]) if "08" not in f[0]]
+    with pytest.raises(InvalidFile) as exc:
+        annee(fichiers)
+    assert exc.value.errors == [f"mois manquant : août 2025 (SIRET {SIREN}{NIC})"]
+    r = annee(fichiers, mois_manquants=True)
+    assert agents(r)["A1"].etp == Decimal("0.9167")  # 11 / 12
+    assert f"mois manquant : août 2025 (SIRET {SIREN}{NIC})" in r.avertissements
+
+
+def test_a_duplicated_month_a_month_outside_the_year_and_another_employer():
+    fichiers = douze(lambda m: [("A1", [contrat("1")], [("1", "1000")])])
+    fichiers.append(fichier("double.txt", dsn_mois(5, [])))
+    fichiers.append(fichier("2024.txt", dsn_mois(12, [], annee=2024)))
+    fichiers.append(fichier("autre.txt", dsn_mois(6, [], siren="200000001", type_="03")))
+    with pytest.raises(InvalidFile) as exc:
+        annee(fichiers)
+    assert exc.value.errors == [
+        "fichier double.txt, ligne 2 : déclaration en double pour mai 2025 (SIRET 21330063500018, fraction 11) : "
+        "déjà dans le fichier dsn-05.txt, ligne 2",
+        "fichier 2024.txt, ligne 2 : mois déclaré décembre 2024 hors de l'année 2025",
+        "fichier autre.txt, ligne 2 : SIREN 200000001 : ce fichier n'est pas une DSN de l'employeur 213300635",
+    ]
+
+
+def test_a_month_in_two_fractions_and_a_missing_fraction():
+    fichiers = [f for f in douze(lambda m: [("A1", [contrat("1")], [("1", "1000")])]) if "04" not in f[0]]
+    fichiers.append(fichier("avril-1.txt", dsn_mois(4, [("A1", [contrat("1")], [("1", "600")])], fraction="12")))
+    fichiers.append(fichier("avril-2.txt", dsn_mois(4, [("A1", [], [("1", "400")])], fraction="22")))
+    assert agents(annee(fichiers))["A1"].cout == (12 * 1000 * Decimal("1.3765")).quantize(Decimal("0.01"))
+    with pytest.raises(InvalidFile) as exc:
+        annee(fichiers[:-1])
+    assert exc.value.errors == [f"SIRET {SIREN}{NIC}, avril 2025 : fraction 2 sur 2 manquante"]
+
+
+def test_mandates_internships_and_agents_without_pay_are_left_out():
+    def mois(m):
+        return [
+            ("E1", [contrat("1", nature="80")], [("1", "700")]),  # an élu's mandate
+            ("S1", [contrat("1", nature="29")], [("1", "600")]),  # an intern
+            ("D1", [contrat("1")], []),  # in disponibilité, declared without pay
+            ("A1", [contrat("1")], [("1", "1000")]),
+        ]
+
+    r = annee(douze(mois))
+    assert list(agents(r)) == ["A1"]
+    assert (
+        "24 contrats-mois ignorés (mandats d'élus, stages, services civiques) et leur rémunération" in r.avertissements
+    )
+    assert "agent D1 : coût ou ETP nul sur l'année : écarté" in r.avertissements
+
+
+def test_a_contract_without_usable_quotite_adds_no_etp_and_says_so():
+    def mois(m):
+        return [
+            ("A1", [contrat("1", unite="99")], [("1", "1000")]),
+            ("A2", [contrat("1", reference="0")], [("1", "1000")]),
+        ]
+
+    r = annee(douze(mois))
+    assert agents(r) == {}
+    assert "agent A1 : contrat sans quotité utilisable (unité 99 ou quotité absente) : 0 ETP" in r.avertissements
+
+
+def test_syntax_errors_name_their_file_and_line_an_individual_needs_a_matricule_and_rates_are_required():
+    texte = dsn_mois(1, [("", [contrat("1")], [("1", "1000")])]).replace(
+        "S21.G00.11.001,'00018'", "S21.G00.11.001;00018"
+    )
+    with pytest.raises(InvalidFile) as exc:
+        dsn.lire_annee([fichier("janvier.txt", texte)], 2025, {"general": Decimal("0.42")}, mois_manquants=True)
+    assert exc.value.errors[0] == (
+        "fichier janvier.txt, ligne 7 : ligne illisible : attendu une rubrique de la forme S21.G00.30.019,'valeur'"
+    )
+    assert (
+        "fichier janvier.txt, ligne 8 : individu sans matricule (S21.G00.30.019) : le NIR n'est jamais lu à sa place"
+        in exc.value.errors
+    )
+    with pytest.raises(InvalidFile) as exc:
+        dsn.lire_annee(douze(lambda m: [("A1", [contrat("1")], [("1", "1")])]), 2025, {"general": Decimal("0.42")})
+    assert exc.value.errors == [
+        "taux de charges : aucun taux pour le régime cnracl (par exemple --taux-charges cnracl=0.3765)"
+    ]
+
+
+def test_the_nir_is_never_kept_and_windows_1252_files_are_read():
+    texte = dsn_mois(1, [("A1", [contrat("1", libelle="Secrétaire générale")], [("1", "1000")])])
+    declarations, erreurs = dsn.lire_fichier("cp.txt", fichier("cp.txt", texte, "cp1252")[1])
+    assert not erreurs
+    assert NIR not in repr(declarations) and "DUPONT" not in repr(declarations)
+    assert declarations[0].individus[0].contrats["1"].libelle == "Secrétaire générale"
