@@ -13,6 +13,7 @@ for script in (
     "bench_scenario_web.py",
     "bench_optimiseur.py",
     "bench_document.py",
+    "bench_dsn.py",
 ):
     if (HERE / script).exists():
         print(f"== {script}", flush=True)
