@@ -7,3 +7,8 @@ class ActionRefusee(Exception):
     def __init__(self, messages: list[str]):
         super().__init__("\n".join(messages))
         self.messages = messages
+
+    def au_formulaire(self, form) -> None:
+        """Show the refusal on the form that asked for the action, as errors of the whole form."""
+        for message in self.messages:
+            form.add_error(None, message)

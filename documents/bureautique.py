@@ -50,28 +50,13 @@ def docx(page: MiseEnPage) -> bytes:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import Mm, Pt, RGBColor
 
     doc = Document()
     couleur = RGBColor.from_string(PRIMAIRE)
 
     styles = doc.styles
-    normal = styles["Normal"]
-    normal.font.name, normal.font.size = POLICE, Pt(10.5)
-    normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.line_spacing = 1.15
-    # The font of East Asian text and the language (French spell-checking) live in rPr only.
-    rpr = normal.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.append(rfonts)
-    for attribut in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        rfonts.set(qn(attribut), POLICE)
-    langue = OxmlElement("w:lang")
-    langue.set(qn("w:val"), LANGUE)
-    rpr.append(langue)
+    normal_docx(doc, 10.5, 6)
     for nom in ("Heading 2", "List Bullet", "Title"):
         styles[nom].font.name = POLICE
     titre = styles["Heading 2"]
@@ -97,9 +82,9 @@ def docx(page: MiseEnPage) -> bytes:
 
     pied = section.footer.paragraphs[0]
     pied.add_run(page.pied + " – page ").font.size = Pt(8)
-    _champ_docx(pied, "PAGE", OxmlElement, qn, Pt)
+    champ_docx(pied, "PAGE")
     pied.add_run(" sur ").font.size = Pt(8)
-    _champ_docx(pied, "NUMPAGES", OxmlElement, qn, Pt)
+    champ_docx(pied, "NUMPAGES")
 
     date = doc.add_paragraph(page.date)
     date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -156,10 +141,37 @@ def docx(page: MiseEnPage) -> bytes:
     return sortie.getvalue()
 
 
-def _champ_docx(paragraphe, code, OxmlElement, qn, Pt):
-    """A PAGE or NUMPAGES field, updated by the word processor."""
+def normal_docx(doc, taille: float, apres: float) -> None:
+    """The Normal style of a DOCX: the font, its size, the spacing, and the French language. The font of
+    East Asian text and the language (French spell-checking) live in rPr only."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = POLICE, Pt(taille)
+    normal.paragraph_format.space_after = Pt(apres)
+    normal.paragraph_format.line_spacing = 1.15
+    rpr = normal.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.append(rfonts)
+    for attribut in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        rfonts.set(qn(attribut), POLICE)
+    langue = OxmlElement("w:lang")
+    langue.set(qn("w:val"), LANGUE)
+    rpr.append(langue)
+
+
+def champ_docx(paragraphe, code: str, taille: float = 8) -> None:
+    """A field the word processor computes (PAGE, NUMPAGES)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     run = paragraphe.add_run()
-    run.font.size = Pt(8)
+    run.font.size = Pt(taille)
     debut, instruction, fin = OxmlElement("w:fldChar"), OxmlElement("w:instrText"), OxmlElement("w:fldChar")
     debut.set(qn("w:fldCharType"), "begin")
     instruction.set(qn("xml:space"), "preserve")
@@ -168,6 +180,60 @@ def _champ_docx(paragraphe, code, OxmlElement, qn, Pt):
     run._r.append(debut)
     run._r.append(instruction)
     run._r.append(fin)
+
+
+def police_odt(doc, taille: str, **texte) -> None:
+    """An ODT's font and default paragraph text: the font, its size, French."""
+    from odf import style
+
+    doc.fontfacedecls.addElement(
+        style.FontFace(name=POLICE, fontfamily=f"'{POLICE}'", fontfamilygeneric="swiss", fontpitch="variable")
+    )
+    defaut = style.DefaultStyle(family="paragraph")
+    defaut.addElement(style.TextProperties(fontname=POLICE, fontsize=taille, language="fr", country="FR", **texte))
+    doc.styles.addElement(defaut)
+
+
+def page_odt(doc, nom: str, marges: tuple[str, str, str, str], entete=None, pied=None):
+    """An A4 portrait page layout (`marges`: top, bottom, left, right), with a header and a footer when
+    given as (minimum height, spacing from the text)."""
+    from odf import style
+
+    mise = style.PageLayout(name=nom)
+    haut, bas, gauche, droite = marges
+    mise.addElement(
+        style.PageLayoutProperties(
+            pagewidth="21cm",
+            pageheight="29.7cm",
+            printorientation="portrait",
+            margintop=haut,
+            marginbottom=bas,
+            marginleft=gauche,
+            marginright=droite,
+        )
+    )
+    if entete:
+        e = style.HeaderStyle()
+        e.addElement(style.HeaderFooterProperties(minheight=entete[0], marginbottom=entete[1]))
+        mise.addElement(e)
+    if pied:
+        f = style.FooterStyle()
+        f.addElement(style.HeaderFooterProperties(minheight=pied[0], margintop=pied[1]))
+        mise.addElement(f)
+    doc.automaticstyles.addElement(mise)
+    return mise
+
+
+def puces_odt(doc):
+    """The bulleted list style of an ODT."""
+    from odf import style, text
+
+    puces = text.ListStyle(name="Puces")
+    niveau = text.ListLevelStyleBullet(level=1, bulletchar="•")
+    niveau.addElement(style.ListLevelProperties(spacebefore="0.3cm", minlabelwidth="0.5cm"))
+    puces.addElement(niveau)
+    doc.automaticstyles.addElement(puces)
+    return puces
 
 
 # --- ODT ----------------------------------------------------------------------------------------------
@@ -180,12 +246,7 @@ def odt(page: MiseEnPage) -> bytes:
     doc = OpenDocumentText()
     couleur = f"#{PRIMAIRE.lower()}"
 
-    doc.fontfacedecls.addElement(
-        style.FontFace(name=POLICE, fontfamily=f"'{POLICE}'", fontfamilygeneric="swiss", fontpitch="variable")
-    )
-    defaut = style.DefaultStyle(family="paragraph")
-    defaut.addElement(style.TextProperties(fontname=POLICE, fontsize="10.5pt", language="fr", country="FR"))
-    doc.styles.addElement(defaut)
+    police_odt(doc, "10.5pt")
 
     def style_paragraphe(nom, parent="Standard", auto=False, texte=None, **para):
         s = (
@@ -229,25 +290,7 @@ def odt(page: MiseEnPage) -> bytes:
     rouge.addElement(style.TextProperties(fontweight="bold", color="#a4161a"))
     doc.styles.addElement(rouge)
 
-    mise = style.PageLayout(name="A4")
-    mise.addElement(
-        style.PageLayoutProperties(
-            pagewidth="21cm",
-            pageheight="29.7cm",
-            printorientation="portrait",
-            margintop="1.2cm",
-            marginbottom="1.2cm",
-            marginleft="2.2cm",
-            marginright="2cm",
-        )
-    )
-    entete_mise = style.HeaderStyle()
-    entete_mise.addElement(style.HeaderFooterProperties(minheight="1.2cm", marginbottom="0.6cm"))
-    pied_mise = style.FooterStyle()
-    pied_mise.addElement(style.HeaderFooterProperties(minheight="0.6cm", margintop="0.5cm"))
-    mise.addElement(entete_mise)
-    mise.addElement(pied_mise)
-    doc.automaticstyles.addElement(mise)
+    mise = page_odt(doc, "A4", ("1.2cm", "1.2cm", "2.2cm", "2cm"), ("1.2cm", "0.6cm"), ("0.6cm", "0.5cm"))
     maitre = style.MasterPage(name="Standard", pagelayoutname=mise)
     entete = style.Header()
     entete.addElement(text.P(stylename="Entete", text=page.territoire))
@@ -266,11 +309,7 @@ def odt(page: MiseEnPage) -> bytes:
     maitre.addElement(pied)
     doc.masterstyles.addElement(maitre)
 
-    puces = text.ListStyle(name="Puces")
-    niveau = text.ListLevelStyleBullet(level=1, bulletchar="•")
-    niveau.addElement(style.ListLevelProperties(spacebefore="0.3cm", minlabelwidth="0.5cm"))
-    puces.addElement(niveau)
-    doc.automaticstyles.addElement(puces)
+    puces = puces_odt(doc)
 
     corps = doc.text
     corps.addElement(text.P(stylename="Date", text=page.date))

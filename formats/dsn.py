@@ -227,8 +227,6 @@ class AgentAnnuel:
 class Annee:
     agents: list[AgentAnnuel]
     avertissements: list[str]
-    mois_lus: list[tuple[str, int]]  # (SIRET, month) read
-    bruts_par_mois: dict[int, Decimal]  # month -> gross pay declared (the DGS checks it against her ledger)
     contrats: int  # contract-months read
 
 
@@ -307,7 +305,6 @@ def lire_annee(
     # Per agent and month: its contracts and its gross pay per contract, across fractions and SIRETs.
     mois_agents: dict[str, dict[int, Individu]] = {}
     ignores = 0
-    bruts_par_mois: dict[int, Decimal] = {}
     contrats_lus = 0
     for (_, mois), ds in par_mois.items():
         for d in ds:
@@ -329,7 +326,6 @@ def lire_annee(
                     if ind.contrats.get(numero) is not None and ind.contrats[numero].nature in IGNORES:
                         continue
                     cumul.bruts[numero] = cumul.bruts.get(numero, Decimal(0)) + montant
-                    bruts_par_mois[mois] = bruts_par_mois.get(mois, Decimal(0)) + montant
     if ignores:
         avertis.append(f"{ignores} contrat{'s' if ignores > 1 else ''}-mois ignoré{'s' if ignores > 1 else ''} "
                        "(mandats d'élus, stages, services civiques) et leur rémunération")  # fmt: skip
@@ -347,7 +343,7 @@ def lire_annee(
             agents.append(agent)
     if erreurs:
         raise InvalidFile(erreurs, avertis)
-    return Annee(agents, avertis, sorted(par_mois), bruts_par_mois, contrats_lus)
+    return Annee(agents, avertis, contrats_lus)
 
 
 def _agent(matricule, mois_agent: dict[int, Individu], taux, annee, avertis, erreurs) -> AgentAnnuel | None:

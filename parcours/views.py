@@ -47,11 +47,6 @@ def _equipe(acces):
         raise PermissionDenied(REFUS)
 
 
-def _refus(form, exc: ActionRefusee):
-    for message in exc.messages:
-        form.add_error(None, message)
-
-
 def _aujourdhui():
     return timezone.localdate()
 
@@ -74,7 +69,7 @@ def cockpit(request, code):
                 try:
                     actions.do_modifier_calendrier(schema, form_cal.dates(), request.user)
                 except ActionRefusee as exc:
-                    _refus(form_cal, exc)
+                    exc.au_formulaire(form_cal)
                 else:
                     messages.success(request, "Calendrier enregistré.")
                     return redirect("parcours:cockpit", code=code)
@@ -126,7 +121,7 @@ def liste_versions(request, code):
             try:
                 version = actions.do_figer_version(schema, d["scenario"], d["etat"], request.user, d["note"])
             except ActionRefusee as exc:
-                _refus(form, exc)
+                exc.au_formulaire(form)
             else:
                 messages.success(request, f"Version {version.numero} figée.")
                 return redirect("parcours:version", code=code, numero=version.numero)
@@ -225,7 +220,7 @@ def tableau_consultation(request, code):
                     v, list(d["communes"]), d["envoye_le"], d["mode"], request.user, _aujourdhui()
                 )
             except ActionRefusee as exc:
-                _refus(form, exc)
+                exc.au_formulaire(form)
             else:
                 messages.success(request, f"Envoi du projet enregistré pour {compte(len(envois), 'commune')}.")
                 return redirect("parcours:consultation", code=code)
@@ -285,7 +280,7 @@ def commune(request, code, commune):
                     messages.success(request, "Délibération enregistrée.")
                     return redirect("parcours:commune", code=code, commune=commune)
         except ActionRefusee as exc:
-            _refus(form_reception if "reception" in request.POST else form_delib, exc)
+            exc.au_formulaire(form_reception if "reception" in request.POST else form_delib)
         status = 400
     elif request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
@@ -341,7 +336,7 @@ def approbation(request, code):
                         approuvee, list(d["communes"]), d["envoye_le"], d["mode"], request.user, _aujourdhui()
                     )
                 except ActionRefusee as exc:
-                    _refus(form_transmission, exc)
+                    exc.au_formulaire(form_transmission)
                 else:
                     messages.success(request, f"Transmission enregistrée pour {compte(len(envois), 'commune')}.")
                     return redirect("parcours:approbation", code=code)
@@ -355,7 +350,7 @@ def approbation(request, code):
                         soumise, form.valeurs(), request.user, _aujourdhui(), form.cleaned_data["malgre_differences"]
                     )
                 except ActionRefusee as exc:
-                    _refus(form, exc)
+                    exc.au_formulaire(form)
                 else:
                     messages.success(
                         request, f"Approbation enregistrée : la version {soumise.numero} est le schéma approuvé."

@@ -16,12 +16,10 @@ from comptes.models import Habilitation
 from parcours.models import VersionSchema
 from publication import gabarit as gabarits
 from publication.enums import FormatDocument, Presentation, StatutGeneration
-from publication.generation import generer_document
+from publication.generation import existante, generer_document
 from publication.impact import tableau_publie
 from publication.models import ChoixPublication, DocumentSchema, Gabarit
 from territoire.models import Evenement
-
-EN_COURS = (StatutGeneration.EN_ATTENTE, StatutGeneration.EN_COURS)
 
 
 def _evenement(version_ou_schema, user, action, objet, **details):
@@ -120,7 +118,7 @@ def do_demander(version, format: str, user) -> DocumentSchema:
         if stocke is not None:
             return stocke
     empreinte = parametres(version)
-    existant = documents.filter(parametres=empreinte, statut__in=[*EN_COURS, StatutGeneration.PRET]).first()
+    existant = existante(documents, format, empreinte)
     if existant is not None:
         return existant
     tp = tableau_publie(version)

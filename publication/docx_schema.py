@@ -6,11 +6,9 @@ are in the table that follows it here. No Django import."""
 
 import io
 
+from documents.bureautique import LANGUE, POLICE, champ_docx, normal_docx
 from publication.blocs import Document, Graphique, Liste, Paragraphe, Tableau, TexteRiche, Titre, typographie
 from publication.gabarit import alineas
-
-POLICE = "Liberation Sans"
-LANGUE = "fr-FR"
 
 
 def _hex(couleur: str) -> str:
@@ -28,20 +26,7 @@ def docx(doc: Document) -> bytes:
     w = Word()
     couleur = RGBColor.from_string(_hex(doc.couleur))
     styles = w.styles
-    normal = styles["Normal"]
-    normal.font.name, normal.font.size = POLICE, Pt(10)
-    normal.paragraph_format.space_after = Pt(5)
-    normal.paragraph_format.line_spacing = 1.15
-    rpr = normal.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.append(rfonts)
-    for attribut in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        rfonts.set(qn(attribut), POLICE)
-    langue = OxmlElement("w:lang")
-    langue.set(qn("w:val"), LANGUE)
-    rpr.append(langue)
+    normal_docx(w, 10, 5)
     for nom, taille, avant in (("Heading 1", 17, 0), ("Heading 2", 13, 12), ("Heading 3", 11, 9)):
         s = styles[nom]
         s.font.name, s.font.size, s.font.bold = POLICE, Pt(taille), True
@@ -61,26 +46,13 @@ def docx(doc: Document) -> bytes:
     section.left_margin, section.right_margin = Mm(20), Mm(18)
     section.different_first_page_header_footer = True  # the cover has neither
 
-    def champ(paragraphe, code, taille=8):
-        run = paragraphe.add_run()
-        run.font.size = Pt(taille)
-        for genre, texte in (("begin", None), (None, f" {code} "), ("end", None)):
-            if genre:
-                e = OxmlElement("w:fldChar")
-                e.set(qn("w:fldCharType"), genre)
-            else:
-                e = OxmlElement("w:instrText")
-                e.set(qn("xml:space"), "preserve")
-                e.text = texte
-            run._r.append(e)
-
     entete = section.header.paragraphs[0]
     entete.add_run(doc.entete).font.size = Pt(8)
     pied = section.footer.paragraphs[0]
     pied.add_run(doc.couverture.version + "\t\tPage ").font.size = Pt(8)
-    champ(pied, "PAGE")
+    champ_docx(pied, "PAGE")
     pied.add_run(" sur ").font.size = Pt(8)
-    champ(pied, "NUMPAGES")
+    champ_docx(pied, "NUMPAGES")
 
     def couverture_et_sommaire():
         # Cover

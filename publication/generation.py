@@ -36,6 +36,13 @@ def nom_de_fichier(version, format: str) -> str:
     return f"schema-mutualisation-{territoire}-{version.schema.mandat}-v{version.numero}.{format}"
 
 
+def existante(documents, format: str, parametres: str):
+    """A request of `format` for the same content, under way or stored: it is served again, not repeated
+    (a second tab, a double click, the same choices)."""
+    vivants = (StatutGeneration.EN_ATTENTE, StatutGeneration.EN_COURS, StatutGeneration.PRET)
+    return documents.filter(format=format, parametres=parametres, statut__in=vivants).first()
+
+
 def produire(modele, pk: int, ecrire_, nom, evenement) -> str:
     """Write one requested document (a row of a publication.models.Generation kind) with `ecrire_(demande,
     progression) -> (bytes, pages)`, store it under `nom(demande)` with its SHA-256, and write the audit row

@@ -6,10 +6,9 @@ SVG picture. No Django import."""
 
 import io
 
+from documents.bureautique import page_odt, police_odt, puces_odt
 from publication.blocs import Document, Graphique, Liste, Paragraphe, Tableau, TexteRiche, Titre, typographie
 from publication.gabarit import alineas
-
-POLICE = "Liberation Sans"
 
 
 def odt(doc: Document) -> bytes:
@@ -18,14 +17,7 @@ def odt(doc: Document) -> bytes:
 
     o = OpenDocumentText()
     couleur = doc.couleur.lower()
-    o.fontfacedecls.addElement(
-        style.FontFace(name=POLICE, fontfamily=f"'{POLICE}'", fontfamilygeneric="swiss", fontpitch="variable")
-    )
-    defaut = style.DefaultStyle(family="paragraph")
-    defaut.addElement(
-        style.TextProperties(fontname=POLICE, fontsize="10pt", language="fr", country="FR", hyphenate="true")
-    )
-    o.styles.addElement(defaut)
+    police_odt(o, "10pt", hyphenate="true")
 
     def st(nom, famille="paragraph", parent=None, auto=False, para=None, texte=None, affiche=None, **attrs):
         s = style.Style(name=nom, family=famille, **({"parentstylename": parent} if parent else {}), **attrs)
@@ -114,37 +106,8 @@ def odt(doc: Document) -> bytes:
     italique = st("Italique", famille="text", texte={"fontstyle": "italic"})
     gras_italique = st("GrasItalique", famille="text", texte={"fontweight": "bold", "fontstyle": "italic"})
 
-    mise = style.PageLayout(name="A4")
-    mise.addElement(
-        style.PageLayoutProperties(
-            pagewidth="21cm",
-            pageheight="29.7cm",
-            printorientation="portrait",
-            margintop="1.2cm",
-            marginbottom="1.2cm",
-            marginleft="2cm",
-            marginright="1.8cm",
-        )
-    )
-    en = style.HeaderStyle()
-    en.addElement(style.HeaderFooterProperties(minheight="0.8cm", marginbottom="0.5cm"))
-    pi = style.FooterStyle()
-    pi.addElement(style.HeaderFooterProperties(minheight="0.6cm", margintop="0.4cm"))
-    mise.addElement(en)
-    mise.addElement(pi)
-    o.automaticstyles.addElement(mise)
-    couverture_mise = style.PageLayout(name="Couverture")
-    couverture_mise.addElement(
-        style.PageLayoutProperties(
-            pagewidth="21cm",
-            pageheight="29.7cm",
-            margintop="2cm",
-            marginbottom="2cm",
-            marginleft="2.5cm",
-            marginright="2cm",
-        )
-    )
-    o.automaticstyles.addElement(couverture_mise)
+    mise = page_odt(o, "A4", ("1.2cm", "1.2cm", "2cm", "1.8cm"), ("0.8cm", "0.5cm"), ("0.6cm", "0.4cm"))
+    couverture_mise = page_odt(o, "Couverture", ("2cm", "2cm", "2.5cm", "2cm"))
     courante = style.MasterPage(name="Standard", pagelayoutname=mise)
     h = style.Header()
     h.addElement(text.P(stylename="EnTete", text=doc.entete))
@@ -162,11 +125,7 @@ def odt(doc: Document) -> bytes:
     )
     premiere = st("PremierePage", parent="Standard", auto=True, masterpagename="Couverture")
 
-    puces = text.ListStyle(name="Puces")
-    niveau = text.ListLevelStyleBullet(level=1, bulletchar="•")
-    niveau.addElement(style.ListLevelProperties(spacebefore="0.3cm", minlabelwidth="0.5cm"))
-    puces.addElement(niveau)
-    o.automaticstyles.addElement(puces)
+    puces = puces_odt(o)
     cellule_entete = st("CelluleEntete", famille="table-cell", auto=True)
     cellule_entete.addElement(
         style.TableCellProperties(backgroundcolor=couleur, padding="0.08cm", border="0.5pt solid #b8c4c6")

@@ -7,7 +7,7 @@ publication/actions.py's and publication/impact.py's."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +17,10 @@ from comptes.enums import Role
 from comptes.models import Utilisateur
 from comptes.perms import get_territoire_ou_404
 from parcours.models import VersionSchema
-from publication import actions
+from publication import actions, pages
 from publication import gabarit as gabarits
 from publication.contenu import CHAPITRES, TITRE
-from publication.enums import TYPES, FormatDocument, StatutGeneration
+from publication.enums import FormatDocument, StatutGeneration
 from publication.forms import GabaritForm, PresentationForm
 from publication.impact import tableau_publie
 from publication.models import DocumentSchema
@@ -60,14 +60,6 @@ def _formulaire(version, tp, data=None):
     return PresentationForm(data, signalements=tp.signalements, dgs=dgs, choix=choix), organisations
 
 
-def _derniers(version) -> dict:
-    """The latest request of each format (the page shows its state)."""
-    out = {}
-    for d in DocumentSchema.objects.filter(version=version).order_by("-demande_le", "-pk"):
-        out.setdefault(d.format, d)
-    return out
-
-
 @login_required
 def version(request, code, numero):
     territoire, acces, schema = _territoire(request, code)
@@ -80,7 +72,7 @@ def version(request, code, numero):
         "equipe": equipe,
         "transmise": actions.transmise(v),
         "formats": FormatDocument.choices,
-        "derniers": _derniers(v),
+        "derniers": pages.derniers(DocumentSchema.objects.filter(version=v)),
         "historique": DocumentSchema.objects.filter(version=v).select_related("demande_par"),
     }
     if request.method == "POST":
@@ -91,8 +83,7 @@ def version(request, code, numero):
             try:
                 actions.do_choisir(v, form.choix(organisations), request.user, timezone.localdate())
             except ActionRefusee as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                exc.au_formulaire(form)
             else:
                 messages.success(request, "Présentation des montants enregistrée avec la version.")
                 return redirect("publication:version", code=territoire.code, numero=v.numero)
@@ -134,30 +125,13 @@ def _document(request, code, pk) -> DocumentSchema:
 
 @login_required
 def telecharger(request, code, pk):
-    d = _document(request, code, pk)
-    if d.statut != StatutGeneration.PRET or not d.fichier:
-        raise Http404("Ce document n'est pas prêt.")
-    nom = d.fichier.name.rsplit("/", 1)[-1]
-    reponse = FileResponse(d.fichier.open("rb"), as_attachment=True, filename=nom, content_type=TYPES[d.format])
-    reponse["X-Checksum-SHA256"] = d.empreinte
-    return reponse
+    return pages.fichier(_document(request, code, pk))
 
 
 @login_required
 def etat(request, code, pk):
     """The progress of a request, read by static/js/progression.js."""
-    d = _document(request, code, pk)
-    return JsonResponse(
-        {
-            "statut": d.statut,
-            "libelle": d.get_statut_display(),
-            "progression": d.progression,
-            "etape": d.etape,
-            "erreur": d.erreur,
-            "lien": reverse("publication:telecharger", args=[code, d.pk]) if d.statut == StatutGeneration.PRET else "",
-        },
-        headers={"Cache-Control": "no-store"},
-    )
+    return pages.etat(_document(request, code, pk), reverse("publication:telecharger", args=[code, pk]))
 
 
 @login_required
@@ -177,8 +151,7 @@ def gabarit(request, code):
                 try:
                     actions.do_modifier_gabarit(schema, form.valeurs(), logo, request.user)
                 except ActionRefusee as exc:
-                    for message in exc.messages:
-                        form.add_error(None, message)
+                    exc.au_formulaire(form)
                 else:
                     messages.success(request, "Mise en page enregistrée : elle s'applique aux prochains documents.")
                     return redirect("publication:gabarit", code=territoire.code)

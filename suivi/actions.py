@@ -13,11 +13,10 @@ from commun.erreurs import ActionRefusee
 from commun.formatage import date as date_fr
 from publication.blocs import en_json
 from publication.enums import FormatDocument, StatutGeneration
+from publication.generation import existante
 from suivi.enums import AVEC_MOTIF, EtatRapport, Jalon, StatutElement
 from suivi.models import BilanAnnuel, Convention, DocumentRapport, Element, JalonElement, RapportAnnuel
 from territoire.models import Evenement
-
-EN_COURS = (StatutGeneration.EN_ATTENTE, StatutGeneration.EN_COURS)
 
 
 def _evenement(schema, user, action, objet, **details):
@@ -175,9 +174,7 @@ def do_demander_rapport(rapport: RapportAnnuel, format: str, document, user) -> 
         raise ActionRefusee([f"format « {format} » inconnu : pdf, odt ou docx"])
     rapport = RapportAnnuel.objects.select_for_update().get(pk=rapport.pk)
     empreinte = parametres(rapport, document)
-    existant = DocumentRapport.objects.filter(
-        rapport=rapport, format=format, parametres=empreinte, statut__in=[*EN_COURS, StatutGeneration.PRET]
-    ).first()
+    existant = existante(DocumentRapport.objects.filter(rapport=rapport), format, empreinte)
     if existant is not None:
         return existant
     demande = DocumentRapport.objects.create(

@@ -30,7 +30,8 @@ def synchroniser(schema, version) -> list[Element]:
     """The items of `version` (the approved one), created or carried over; returns them in their order."""
     existants = {e.identifiant: e for e in Element.objects.select_for_update().filter(schema=schema)}
     changes = []
-    for a in actions_de(version.scenario):
+    actions = actions_de(version.scenario)
+    for a in actions:
         e = existants.get(a.identifiant)
         communes = list(a.communes.all())
         valeurs = {
@@ -51,7 +52,7 @@ def synchroniser(schema, version) -> list[Element]:
             e.save()
             e.communes.set(communes)
             changes.append(f"{a.identifiant} : suit la version {version.numero}")
-    retenues = {a.identifiant for a in actions_de(version.scenario)}
+    retenues = {a.identifiant for a in actions}
     for ident, e in existants.items():
         if ident not in retenues and e.statut != StatutElement.ABANDONNEE:
             e.statut = StatutElement.ABANDONNEE

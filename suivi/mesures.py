@@ -13,9 +13,8 @@ from engine.themes import THEME_BY_CODE
 from engine.vocabulaire import EMPLOYER_MOVES, STAFF_MODALITES
 from masse_salariale.confidentialite import lecture
 from masse_salariale.lecture import paie_courante
-from parcours.versions import contexte, figures_version
+from parcours.versions import figures_version
 from scenarios import calcul, graphiques
-from scenarios.actions import actions_de
 from scenarios.confidentialite import Montants
 from suivi.enums import StatutElement
 from suivi.models import BilanAnnuel
@@ -66,18 +65,18 @@ def lire(schema, version, elements, acces, annee: int | None = None, coefficient
     coefficients are those this reader may see on the version's page, or, for a published document,
     `coefficients_publies` (year -> coefficient or None: publication/impact.trajectoire_publiee)."""
     territoire = schema.territoire
-    ctx0 = contexte(version)
+    fv = figures_version(version, acces)  # the version's figures, and the context of its frozen payroll
+    ctx0 = fv.ctx
     y0 = version.annee_paie
     annees = annees_apres(territoire, y0)
     if annee not in annees:
         annee = annees[0] if annees else None
     epci, communes = ctx0.moteur.epci, ctx0.moteur.communes
     noms = ctx0.noms
-    lignes = actions_de(version.scenario)
+    lignes = fv.lignes
     moteur_actions = {a.id: a for a in calcul.scenario_moteur(version.scenario, lignes).actions}
     index0 = regle.Index(ctx0.paie.agregats, epci)
     lec0 = lecture(territoire, ctx0.paie, acces)
-    fv = figures_version(version, acces)
     trajectoire = fv.chiffres.get("trajectoire", {})
 
     paie_a = paie_courante(territoire, annee) if annee is not None else None

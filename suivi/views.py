@@ -7,7 +7,7 @@ figures suivi/mesures.py's."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from commun.erreurs import ActionRefusee
 from comptes.models import Utilisateur
 from comptes.perms import get_territoire_ou_404
 from parcours.forms import entier
+from publication import pages
 from publication.docx_schema import docx
 from publication.enums import TYPES, FormatDocument, StatutGeneration
 from publication.odt_schema import odt
@@ -41,11 +42,6 @@ def _suivi(request, code):
 def _equipe(acces):
     if not acces.peut_conduire_parcours():
         raise PermissionDenied(REFUS)
-
-
-def _refus(form, exc: ActionRefusee):
-    for message in exc.messages:
-        form.add_error(None, message)
 
 
 @login_required
@@ -124,7 +120,7 @@ def element(request, code, pk):
                         e, {**d, "aujourdhui": timezone.localdate()}, list(d["membres"]), d["fichier"], request.user
                     )
                 except ActionRefusee as exc:
-                    _refus(form_convention, exc)
+                    exc.au_formulaire(form_convention)
                 else:
                     messages.success(request, "Convention enregistrée.")
                     return redirect("suivi:element", code=code, pk=e.pk)
@@ -136,7 +132,7 @@ def element(request, code, pk):
                         e, {**form.cleaned_data, "aujourdhui": timezone.localdate()}, form.jalons(), request.user
                     )
                 except ActionRefusee as exc:
-                    _refus(form, exc)
+                    exc.au_formulaire(form)
                 else:
                     messages.success(request, f"Action {e.identifiant} mise à jour.")
                     return redirect("suivi:element", code=code, pk=e.pk)
@@ -185,7 +181,7 @@ def rapports_annuels(request, code):
             try:
                 r = actions.do_creer_rapport(schema, d["annee"], d["instance"], d["seance_le"], request.user)
             except ActionRefusee as exc:
-                _refus(form, exc)
+                exc.au_formulaire(form)
             else:
                 return redirect("suivi:rapport", code=code, annee=r.annee)
         status = 400
@@ -256,9 +252,6 @@ def rapport(request, code, annee):
         status = 400
     elif request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    derniers = {}
-    for d in DocumentRapport.objects.filter(rapport=r).order_by("-demande_le", "-pk"):
-        derniers.setdefault(d.format, d)
     return render(
         request,
         "suivi/rapport.html",
@@ -268,7 +261,7 @@ def rapport(request, code, annee):
             "r": r,
             "doc": document_du_rapport(r),
             "formats": FormatDocument.choices,
-            "derniers": derniers,
+            "derniers": pages.derniers(DocumentRapport.objects.filter(rapport=r)),
             "historique": DocumentRapport.objects.filter(rapport=r).select_related("demande_par"),
             "form_date": form_date,
             "form_presentation": form_presentation,
@@ -287,29 +280,12 @@ def _document(request, code, pk) -> DocumentRapport:
 
 @login_required
 def telecharger(request, code, pk):
-    d = _document(request, code, pk)
-    if d.statut != StatutGeneration.PRET or not d.fichier:
-        raise Http404("Ce document n'est pas prêt.")
-    nom = d.fichier.name.rsplit("/", 1)[-1]
-    reponse = FileResponse(d.fichier.open("rb"), as_attachment=True, filename=nom, content_type=TYPES[d.format])
-    reponse["X-Checksum-SHA256"] = d.empreinte
-    return reponse
+    return pages.fichier(_document(request, code, pk))
 
 
 @login_required
 def etat(request, code, pk):
-    d = _document(request, code, pk)
-    return JsonResponse(
-        {
-            "statut": d.statut,
-            "libelle": d.get_statut_display(),
-            "progression": d.progression,
-            "etape": d.etape,
-            "erreur": d.erreur,
-            "lien": reverse("suivi:telecharger", args=[code, d.pk]) if d.statut == StatutGeneration.PRET else "",
-        },
-        headers={"Cache-Control": "no-store"},
-    )
+    return pages.etat(_document(request, code, pk), reverse("suivi:telecharger", args=[code, pk]))
 
 
 @login_required
