@@ -8,11 +8,13 @@ Licence Etalab), all three in one directory:
 - ``donnees_communes.csv``: INSEE, populations légales millésime 2023 (in force 1 January 2026).
 
 Output: gzip'd CSV (UTF-8, ``,``-separated, LF), one row per (EPCI, member commune), sorted by
-SIREN then INSEE code, columns ``siren,raison_sociale,nature,mode_financ,insee,nom,population``
-(population empty when INSEE publishes none). The Métropole de Lyon (nature ``MET69``) is kept so
+SIREN then INSEE code, columns ``siren,raison_sociale,nature,mode_financ,insee,nom,population,siren_membre``
+(population empty when INSEE publishes none; ``siren_membre`` is the commune's own SIREN from the
+DGCL list, 9 digits, empty when unknown). The Métropole de Lyon (nature ``MET69``) is kept so
 the product can explain why it is refused. A DGCL member that has since become a commune déléguée
-or associée is replaced by its commune nouvelle (none in the v6.0.0 files). Deterministic: same
-sources, same bytes.
+or associée is replaced by its commune nouvelle (none in the v6.0.0 files); such a commune nouvelle
+is a new legal person whose SIREN the DGCL list of 2025 does not give, so its ``siren_membre`` is
+empty. Deterministic: same sources, same bytes.
 
 Usage (from the repository root)::
 
@@ -42,8 +44,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "data" / "officiel"
 DEFAULT_OUTPUT = REPO_ROOT / "territoire" / "data" / "officiel.csv.gz"
 
-COLUMNS = ("siren", "raison_sociale", "nature", "mode_financ", "insee", "nom", "population")
-DGCL_COLUMNS = ("siren", "raison_sociale", "nature_juridique", "mode_financ", "insee", "nom_membre")
+COLUMNS = ("siren", "raison_sociale", "nature", "mode_financ", "insee", "nom", "population", "siren_membre")
+DGCL_COLUMNS = ("siren", "raison_sociale", "nature_juridique", "mode_financ", "insee", "siren_membre", "nom_membre")
 NATURES = {"CC", "CA", "CU", "METRO", "MET69"}
 FINANCING = {"FPU", "FA"}
 INSEE_RE = re.compile(r"(?:[0-9]{5}|2[AB][0-9]{3})")
@@ -79,6 +81,7 @@ def read_dgcl(path: Path) -> list[dict[str, str]]:
         raise SourceError(f"{path.name} : colonnes absentes : {', '.join(missing)}")
     idx = {c: header.index(c) for c in DGCL_COLUMNS}
     out = []
+    member_sirens: dict[str, str] = {}  # member SIREN -> INSEE code
     for number, row in enumerate(rows[1:], start=2):
         if all(cell in ("", None) for cell in row):
             continue
@@ -88,12 +91,21 @@ def read_dgcl(path: Path) -> list[dict[str, str]]:
             "nature": str(row[idx["nature_juridique"]]).strip(),
             "mode_financ": str(row[idx["mode_financ"]]).strip(),
             "insee": _code(row[idx["insee"]], 5),
+            "siren_membre": "" if row[idx["siren_membre"]] in ("", None) else _code(row[idx["siren_membre"]], 9),
             "nom_membre": _clean(str(row[idx["nom_membre"]])),
         }
         if not SIREN_RE.fullmatch(rec["siren"]):
             raise SourceError(f"{path.name} ligne {number} : SIREN « {rec['siren']} »")
         if not INSEE_RE.fullmatch(rec["insee"]):
             raise SourceError(f"{path.name} ligne {number} : code INSEE « {rec['insee']} »")
+        if rec["siren_membre"]:
+            if not SIREN_RE.fullmatch(rec["siren_membre"]):
+                raise SourceError(f"{path.name} ligne {number} : SIREN du membre « {rec['siren_membre']} »")
+            if member_sirens.setdefault(rec["siren_membre"], rec["insee"]) != rec["insee"]:
+                raise SourceError(
+                    f"{path.name} ligne {number} : SIREN du membre {rec['siren_membre']} déjà donné à "
+                    f"{member_sirens[rec['siren_membre']]}"
+                )
         if rec["nature"] not in NATURES or rec["mode_financ"] not in FINANCING:
             raise SourceError(
                 f"{path.name} ligne {number} : nature « {rec['nature']} » "
@@ -149,6 +161,7 @@ def build_rows(source: Path, report=print) -> list[tuple[str, ...]]:
     # DGCL member (composition at 1 January 2025) -> commune of COG 2026. A member merged since
     # into a commune nouvelle becomes that commune: it is the employer users know in 2026.
     members: dict[tuple[str, str], list[str]] = defaultdict(list)  # (SIREN, COM) -> DGCL codes
+    member_siren: dict[str, str] = {}  # DGCL code -> the member's own SIREN ("" if not given)
     epci_of: dict[str, str] = {}  # COM -> SIREN
     heads: dict[str, dict[str, str]] = {}
     renamed: list[tuple[str, str, str]] = []
@@ -169,9 +182,11 @@ def build_rows(source: Path, report=print) -> list[tuple[str, ...]]:
         if insee in members[(siren, code)]:
             raise SourceError(f"commune {insee} listée deux fois")
         members[(siren, code)].append(insee)
+        member_siren[insee] = rec["siren_membre"]
         heads[siren] = rec
 
     no_population: list[tuple[str, str]] = []
+    no_siren: list[tuple[str, str]] = []
     rows = []
     for (siren, code), dgcl_codes in sorted(members.items()):
         # Populations légales 2023 are published on the geography of 1 January 2025: a commune
@@ -179,6 +194,11 @@ def build_rows(source: Path, report=print) -> list[tuple[str, ...]]:
         known = [populations[c] for c in {code, *dgcl_codes} if c in populations]
         if not known:
             no_population.append((code, cog[code]))
+        # The SIREN of the DGCL list is the commune's only if it is still that commune: a commune
+        # nouvelle formed since is a new legal person, with a SIREN the 2025 list does not give.
+        own_siren = member_siren[code] if dgcl_codes == [code] else ""
+        if not own_siren:
+            no_siren.append((code, cog[code]))
         head = heads[siren]
         rows.append(
             (
@@ -189,6 +209,7 @@ def build_rows(source: Path, report=print) -> list[tuple[str, ...]]:
                 code,
                 cog[code],
                 str(sum(known)) if known else "",
+                own_siren,
             )
         )
     seen = set(epci_of)
@@ -213,6 +234,7 @@ def build_rows(source: Path, report=print) -> list[tuple[str, ...]]:
         f"communes sans population municipale 2023 : {len(no_population)}"
         + "".join(f"\n  {c} {n}" for c, n in no_population)
     )
+    report(f"communes sans SIREN : {len(no_siren)}" + "".join(f"\n  {c} {n}" for c, n in no_siren))
     report(
         "populations sommées par arrondissements : " + ", ".join(f"{p} ({n} arr.)" for p, n in arrondissements.items())
     )

@@ -16,6 +16,9 @@ class Membre:
     code: str
     nom: str
     population: int | None
+    # The commune's own SIREN: a string (possibly empty) from the official files, which replaces the stored one;
+    # None when the source does not give it (a territory file), and the stored one is kept.
+    siren: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ def description_officielle(siren: str) -> DescriptionTerritoire:
         nature=epci.nature,
         fiscalite=epci.fiscalite,
         population=epci.population,
-        communes=tuple(Membre(c.code, c.nom, c.population) for c in epci.communes),
+        communes=tuple(Membre(c.code, c.nom, c.population, c.siren) for c in epci.communes),
     )
 
 
@@ -97,16 +100,15 @@ def do_creer_ou_mettre_a_jour(desc: DescriptionTerritoire, utilisateur=None) -> 
     )
     wanted = {c.code for c in desc.communes}
     for commune in desc.communes:
-        Organisation.objects.update_or_create(
-            territoire=territoire,
-            code=commune.code,
-            defaults={
-                "nom": commune.nom,
-                "type": TypeOrganisation.COMMUNE,
-                "population": commune.population,
-                "membre": True,
-            },
-        )
+        defaults = {
+            "nom": commune.nom,
+            "type": TypeOrganisation.COMMUNE,
+            "population": commune.population,
+            "membre": True,
+        }
+        if commune.siren is not None:
+            defaults["siren"] = commune.siren
+        Organisation.objects.update_or_create(territoire=territoire, code=commune.code, defaults=defaults)
     for old in territoire.organisations.communes().exclude(code__in=wanted):
         if a_des_donnees(old):
             if old.membre:

@@ -20,7 +20,7 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "officiel.csv.gz"
 # The Métropole de Lyon is listed by the DGCL with the EPCI but is a collectivité territoriale.
 NOT_AN_EPCI = "MET69"
 _SIREN_RE = re.compile(r"[0-9]{9}")
-_HEADER = "siren,raison_sociale,nature,mode_financ,insee,nom,population"
+_HEADER = "siren,raison_sociale,nature,mode_financ,insee,nom,population,siren_membre"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,11 @@ class OfficialCommune:
     code: str  # INSEE code, 5 characters (2A004 in Corsica)
     nom: str  # COG 2026 LIBELLE
     population: int | None  # population municipale 2023; None where INSEE publishes none
+    siren: str  # the commune's own SIREN (DGCL siren_membre), 9 digits; "" where the DGCL list gives none
+
+    def __post_init__(self):
+        if self.siren and not _SIREN_RE.fullmatch(self.siren):
+            raise ValueError(f"commune {self.code} : SIREN « {self.siren} » : un SIREN s'écrit avec 9 chiffres.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +112,10 @@ def _index() -> dict[str, list[str]]:
 def _build(siren: str) -> OfficialEpci:
     rows = list(csv.reader(_index()[siren]))
     _, raison_sociale, nature, mode_financ, *_ = rows[0]
-    communes = [OfficialCommune(insee, nom, int(pop) if pop else None) for *_, insee, nom, pop in rows]
+    communes = [
+        OfficialCommune(insee, nom, int(pop) if pop else None, siren_membre)
+        for *_, insee, nom, pop, siren_membre in rows
+    ]
     communes.sort(key=lambda c: c.code)
     known = [c.population for c in communes if c.population is not None]
     return OfficialEpci(

@@ -51,7 +51,7 @@ def test_bordeaux_metropole():
     assert epci.population == 854_334
     assert len(epci.communes) == 28
     assert codes(epci) == sorted(codes(epci))
-    assert commune(epci, "33063") == OfficialCommune("33063", "Bordeaux", 267_991)
+    assert commune(epci, "33063") == OfficialCommune("33063", "Bordeaux", 267_991, "213300635")
     assert epci.population == sum(c.population for c in epci.communes)
 
 
@@ -65,19 +65,19 @@ def test_paris_is_the_sum_of_its_20_arrondissements():
     epci = lookup_epci(GRAND_PARIS)
     assert (epci.nature, len(epci.communes)) == ("METRO", 130)
     # Sum of the PMUN of 75101..75120 in the INSEE populations légales 2023.
-    assert commune(epci, "75056") == OfficialCommune("75056", "Paris", 2_103_778)
+    assert commune(epci, "75056") == OfficialCommune("75056", "Paris", 2_103_778, "217500016")
 
 
 def test_marseille_is_the_sum_of_its_16_arrondissements():
     epci = lookup_epci(AIX_MARSEILLE_PROVENCE)
     assert epci.nom == "Métropole d'Aix-Marseille-Provence"
-    assert commune(epci, "13055") == OfficialCommune("13055", "Marseille", 886_040)
+    assert commune(epci, "13055") == OfficialCommune("13055", "Marseille", 886_040, "211300553")
 
 
 def test_corsican_codes_stay_strings_and_sort_as_text():
     epci = lookup_epci(PAYS_AJACCIEN)
     ajaccio = commune(epci, "2A004")
-    assert ajaccio == OfficialCommune("2A004", "Ajaccio", 76_320)
+    assert ajaccio == OfficialCommune("2A004", "Ajaccio", 76_320, "212000046")
     assert isinstance(ajaccio.code, str)
     assert codes(epci)[:2] == ["2A001", "2A004"]
 
@@ -87,7 +87,42 @@ def test_commune_names_are_cog_2026_and_zero_population_is_kept():
     # Renamed after the DGCL list of 1 January 2025 ("Cransac" there).
     assert by_code["12083"].nom == "Cransac-les-Thermes"
     # A village "mort pour la France": 0 inhabitants is published, not unknown.
-    assert by_code["55039"] == OfficialCommune("55039", "Beaumont-en-Verdunois", 0)
+    assert by_code["55039"] == OfficialCommune("55039", "Beaumont-en-Verdunois", 0, "215500398")
+
+
+# (EPCI, INSEE code, the commune's own SIREN: siren_membre of the DGCL list epcicom.xlsx)
+KNOWN_SIRENS = [
+    (BORDEAUX_METROPOLE, "33281", "213302813"),  # Mérignac
+    (BORDEAUX_METROPOLE, "33063", "213300635"),  # Bordeaux
+    (NANTES_METROPOLE, "44109", "214401093"),  # Nantes
+    (GRAND_PARIS, "75056", "217500016"),  # Paris, published by arrondissements for its population only
+    (PAYS_AJACCIEN, "2A004", "212000046"),  # Ajaccio
+    ("200067064", "12083", "211200837"),  # Cransac-les-Thermes, renamed since the DGCL list: same SIREN
+    ("200060465", "97601", "200008712"),  # Acoua (Mayotte): no population, a SIREN all the same
+]
+
+
+@pytest.mark.parametrize(("epci", "insee", "siren"), KNOWN_SIRENS)
+def test_a_commune_has_its_own_siren(epci, insee, siren):
+    assert commune(lookup_epci(epci), insee).siren == siren
+
+
+def test_every_commune_has_a_distinct_siren():
+    epcis = all_epcis()
+    sirens = [c.siren for e in epcis for c in e.communes]
+    assert all(len(s) == 9 and s.isascii() and s.isdigit() for s in sirens)
+    assert len(set(sirens)) == len(sirens)
+    assert not {e.code for e in epcis} & set(sirens)
+
+
+@pytest.mark.parametrize("siren", ["21330281", "2133028130", "21330281A", "213 302 813", "２１３３０２８１３"])
+def test_a_malformed_commune_siren_is_refused(siren):
+    with pytest.raises(ValueError, match="un SIREN s'écrit avec 9 chiffres"):
+        OfficialCommune("33281", "Mérignac", 78_090, siren)
+
+
+def test_a_commune_siren_may_be_unknown():
+    assert OfficialCommune("01001", "Val-Nouveau", 150, "").siren == ""
 
 
 def test_mayotte_has_no_2023_population():
@@ -197,65 +232,98 @@ def test_shipped_file_is_what_the_script_builds(tmp_path):
     assert built == shipped
 
 
-def test_script_maps_a_merged_commune_to_its_commune_nouvelle(tmp_path):
-    """Synthetic sources: 01002 joined the commune nouvelle 01001 after the DGCL list was drawn."""
+DGCL_HEADER = [
+    "dept",
+    "siren",
+    "raison_sociale",
+    "nature_juridique",
+    "mode_financ",
+    "nb_membres",
+    "total_pop_tot",
+    "total_pop_mun",
+    "dep_com",
+    "insee",
+    "siren_membre",
+    "nom_membre",
+    "ptot_2025",
+    "pmun_2025",
+]
+# (INSEE code, siren_membre cell, nom_membre): codes and SIRENs as numbers, as in the DGCL file.
+SYNTHETIC_MEMBERS = [
+    ("01001", 210000001.0, "Ancienne-Une"),
+    ("01002", 210000002.0, "Ancienne-Deux"),
+    ("2A004", 212000046.0, "Ajaccio"),
+    ("2A006", "", "Alata"),  # no member SIREN given
+]
+
+
+def write_synthetic_sources(directory: Path, members=SYNTHETIC_MEMBERS) -> None:
+    """Sources where 01002 joined the commune nouvelle 01001 after the DGCL list was drawn."""
     import openpyxl
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(
-        [
-            "dept",
-            "siren",
-            "raison_sociale",
-            "nature_juridique",
-            "mode_financ",
-            "nb_membres",
-            "total_pop_tot",
-            "total_pop_mun",
-            "dep_com",
-            "insee",
-            "siren_membre",
-            "nom_membre",
-            "ptot_2025",
-            "pmun_2025",
-        ]
-    )
-    for insee, nom in [("01001", "Ancienne-Une"), ("01002", "Ancienne-Deux"), ("2A004", "Ajaccio")]:
-        # SIREN as a number, as in the DGCL file.
-        sheet.append(["01", 200000001.0, "CC  de Test ", "CC", "FA", 3, 0, 0, "01", insee, 210000000.0, nom, 0, 0])
-    workbook.save(tmp_path / "epcicom.xlsx")
-    (tmp_path / "communes.csv").write_text(
+    sheet.append(DGCL_HEADER)
+    for insee, siren_membre, nom in members:
+        sheet.append(["01", 200000001.0, "CC  de Test ", "CC", "FA", 4, 0, 0, "01", insee, siren_membre, nom, 0, 0])
+    workbook.save(directory / "epcicom.xlsx")
+    (directory / "communes.csv").write_text(
         "TYPECOM,COM,REG,DEP,CTCD,ARR,TNCC,NCC,NCCENR,LIBELLE,CAN,COMPARENT\n"
         "COM,01001,84,01,01D,011,0,VAL NOUVEAU,Val-Nouveau,Val-Nouveau,0101,\n"
         "COMD,01001,,,,,0,ANCIENNE UNE,Ancienne-Une,Ancienne-Une,,01001\n"
         "COMD,01002,,,,,0,ANCIENNE DEUX,Ancienne-Deux,Ancienne-Deux,,01001\n"
         "COM,01003,84,01,01D,011,0,ISOLEE,Isolée,Isolée,0101,\n"
-        "COM,2A004,94,2A,20D,2A1,0,AJACCIO,Ajaccio,Ajaccio,2A98,\n",
+        "COM,2A004,94,2A,20D,2A1,0,AJACCIO,Ajaccio,Ajaccio,2A98,\n"
+        "COM,2A006,94,2A,20D,2A1,0,ALATA,Alata,Alata,2A98,\n",
         encoding="utf-8",
     )
-    (tmp_path / "donnees_communes.csv").write_text(
+    (directory / "donnees_communes.csv").write_text(
         "REG;Région;DEP;CODARR;CODCAN;CODCOM;COM;Commune;PMUN;PCAP;PTOT\n"
         "84;Auvergne-Rhône-Alpes;01;1;01;001;01001;Ancienne-Une;100;1;101\n"
         "84;Auvergne-Rhône-Alpes;01;1;01;002;01002;Ancienne-Deux;50;1;51\n"
         "84;Auvergne-Rhône-Alpes;01;1;01;003;01003;Isolée;7;0;7\n",
         encoding="utf-8",
     )
-    output = tmp_path / "out.csv.gz"
-    subprocess.run(
-        [
-            sys.executable,
-            str(REPO_ROOT / "scripts" / "build_official_data.py"),
-            str(tmp_path),
-            "--output",
-            str(output),
-            "--quiet",
-        ],
+
+
+def run_script(source: Path, output: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "build_official_data.py"), str(source), "--output", str(output)],
         cwd=REPO_ROOT,
-        check=True,
+        capture_output=True,
+        text=True,
     )
+
+
+def test_script_maps_a_merged_commune_to_its_commune_nouvelle(tmp_path):
+    write_synthetic_sources(tmp_path)
+    output = tmp_path / "out.csv.gz"
+    result = run_script(tmp_path, output)
+    assert result.returncode == 0, result.stderr
     assert gzip.decompress(output.read_bytes()).decode("utf-8") == (
-        "siren,raison_sociale,nature,mode_financ,insee,nom,population\n"
-        "200000001,CC de Test,CC,FA,01001,Val-Nouveau,150\n"
-        "200000001,CC de Test,CC,FA,2A004,Ajaccio,\n"
+        "siren,raison_sociale,nature,mode_financ,insee,nom,population,siren_membre\n"
+        # The commune nouvelle is a new legal person: the SIRENs of its former communes are not its own.
+        "200000001,CC de Test,CC,FA,01001,Val-Nouveau,150,\n"
+        "200000001,CC de Test,CC,FA,2A004,Ajaccio,,212000046\n"
+        "200000001,CC de Test,CC,FA,2A006,Alata,,\n"
     )
+    assert "communes sans SIREN : 2\n  01001 Val-Nouveau\n  2A006 Alata\n" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("siren_membre", "message"),
+    [
+        ("21200004", "SIREN du membre « 21200004 »"),
+        ("21200004A", "SIREN du membre « 21200004A »"),
+        (212000046.5, "code non entier : 212000046.5"),
+        (210000001.0, "SIREN du membre 210000001 déjà donné à 01001"),
+    ],
+)
+def test_script_refuses_a_bad_member_siren(tmp_path, siren_membre, message):
+    members = [*SYNTHETIC_MEMBERS[:2], ("2A004", siren_membre, "Ajaccio")]
+    write_synthetic_sources(tmp_path, members)
+    output = tmp_path / "out.csv.gz"
+    result = run_script(tmp_path, output)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert not output.exists()
