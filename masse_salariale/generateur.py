@@ -16,7 +16,22 @@ The model, with its sources (docs/domaine.md §4, orders of magnitude of the ter
   cost times their ETP (in reality 80 % and 90 % are paid 6/7 and 32/35: ignored here).
 - **Cost.** Full-time employer cost, all charges included, by category: C about 44 k€, B about 51 k€, A
   about 62 k€, bounded to 40-70 k€ (docs/domaine.md: average net pay 2,254 €/month, A 3,534, B 2,493, C 2,060;
-  employer cost about 1.5 × gross, net about 0.84 × gross). Rounded to the cent.
+  employer cost about 1.5 × gross, net about 0.84 × gross). The cost is then made one that a DSN reading can
+  give back (docs/contrats/9-dsn.md: gross × (1 + the rate of the pension regime), rounded once, half up, to
+  the cent): the drawn cost D, in cents, gives the yearly gross G = D / (1 + rate) rounded half up to the
+  cent, and the cost is round_half_up(G × (1 + rate)). Not every cent amount is of that form, so the cost
+  may differ from D by one cent; the arithmetic is on integers (cents, and the rate as an exact fraction),
+  never on floats. The rate is that of the agent's regime (`REGIME_DEMO`: titulaire → CNRACL, contractuel
+  → régime général) in `TAUX_CHARGES_DEMO`, the demo's employer-contribution rates for 2025, applied to the
+  whole gross pay (traitement and primes):
+  - **CNRACL, 46.55 %**: pension 34.65 % (décret n° 2025-86, up from 31.65 % in 2024) on the traitement
+    indiciaire, taken as 80 % of the gross, so 27.72 %; RAFP 5 % on the primes (20 %), 1 %; maladie 9.88 %;
+    allocations familiales 3.45 % (reduced rate, pay up to 3.3 SMIC); FNAL 0.50 %; contribution solidarité
+    autonomie 0.30 %; CNFPT 0.90 %; centre de gestion 0.80 %; versement mobilité 2 % (Bordeaux area).
+  - **Régime général, 35.27 %**: vieillesse 8.55 % (capped) + 2.02 %; IRCANTEC 4.20 % (tranche A); maladie
+    7 % (reduced rate, pay up to 2.25 SMIC); allocations familiales 3.45 %; accidents du travail 1.50 %
+    (varies by employer); FNAL 0.50 %; CSA 0.30 %; assurance chômage 4.05 % (employer adhering to it;
+    many self-insure); CNFPT 0.90 %; centre de gestion 0.80 %; versement mobilité 2 %.
 - **Support share.** The five functional themes (FIN RH CPAJ SI BML) take 13 % of an employer's ETP for
   a handful of agents, rising to 18 % for 5,000 agents (docs/domaine.md: 12-20 %, more in large employers).
   Each agent is drawn in support with that probability, then the gap to the target is closed by
@@ -50,6 +65,8 @@ Pure Python: no Django import.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from decimal import Decimal
 from os import PathLike
 from typing import IO
 
@@ -151,6 +168,10 @@ _COST = np.array(
     ]
 )
 _STATUTS = ("titulaire", "contractuel")
+# The demo's employer-contribution rates by pension regime (docs/contrats/9-dsn.md), justified in the
+# module's docstring, and the regime of each statut of _STATUTS.
+TAUX_CHARGES_DEMO: dict[str, Decimal] = {"cnracl": Decimal("0.4655"), "general": Decimal("0.3527")}
+REGIME_DEMO: dict[str, str] = {"titulaire": "cnracl", "contractuel": "general"}
 _CONTRACTUAL_RATE = 0.24
 
 _SITUATIONS = tuple(SITUATIONS)
@@ -216,6 +237,39 @@ _ACTIVITIES: tuple[str, ...] = tuple(a.code for code in _THEME_CODES[:-1] for a 
 _ACT_COUNT = np.array([len(_BY_THEME[code]) for code in _THEME_CODES[:-1]] + [0])
 _ACT_OFFSET = np.concatenate([[0], np.cumsum(_ACT_COUNT)[:-1]])
 _BLANK_ACTIVITY_RATE = 0.05
+
+
+def charge_factors(statuts, taux: Mapping[str, Decimal] = TAUX_CHARGES_DEMO) -> tuple[np.ndarray, np.ndarray]:
+    """(1 + the rate of each statut's regime) as exact fractions: numerators and denominators (int64).
+
+    A statut outside REGIME_DEMO is a ValueError, as is a regime without a rate."""
+    numerators, denominators = [], []
+    for statut in statuts:
+        if statut not in REGIME_DEMO:
+            raise ValueError(f"statut « {statut} » : attendu {', '.join(REGIME_DEMO)}")
+        numerator, denominator = (1 + Decimal(taux[REGIME_DEMO[statut]])).as_integer_ratio()
+        numerators.append(numerator)
+        denominators.append(denominator)
+    return np.array(numerators, dtype=np.int64), np.array(denominators, dtype=np.int64)
+
+
+def _half_up(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator rounded half up, for non-negative integers (exact)."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def gross_from_cost(cost_cents: np.ndarray, numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """The gross pay, in cents, of a cost in cents: cost / (1 + rate), rounded half up to the cent.
+
+    For a cost that cost_from_gross gave, this is its gross exactly: with a positive rate, cost / (1 + rate)
+    is within half a cent of that gross, strictly."""
+    return _half_up(np.asarray(cost_cents, dtype=np.int64) * denominator, numerator)
+
+
+def cost_from_gross(gross_cents: np.ndarray, numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """The cost « toutes charges comprises », in cents, of a gross pay in cents: gross × (1 + rate),
+    rounded half up once, as formats/dsn.py computes it."""
+    return _half_up(np.asarray(gross_cents, dtype=np.int64) * numerator, denominator)
 
 
 def commune_rate(population: float) -> float:
@@ -310,8 +364,11 @@ def generate_payroll(epci: Organisation, communes: list[Organisation], seed: int
     draw = rng.random(n_agents)
     category = (draw > _CATEGORY_CUMULATIVE[group, 0]).astype(np.int64) + (draw > _CATEGORY_CUMULATIVE[group, 1])
     full_time = np.clip(rng.normal(_COST[category, 0], _COST[category, 1]), _COST[category, 2], _COST[category, 3])
-    cost = np.round(full_time * etp10 / 10, 2)
+    drawn = np.rint(full_time * etp10 / 10 * 100).astype(np.int64)  # cents, as np.round(..., 2) gives
     statut = (rng.random(n_agents) < _CONTRACTUAL_RATE).astype(np.int64)
+    numerator, denominator = charge_factors(_STATUTS)
+    factor_num, factor_den = numerator[statut], denominator[statut]
+    cost = cost_from_gross(gross_from_cost(drawn, factor_num, factor_den), factor_num, factor_den) / 100
     service = _THEMED_SERVICE_INDEX[main]
     other_service = np.empty(n_agents, dtype=np.int64)
     other_service[:n_epci] = _S_EPCI_FIRST + _draw(rng, _cumulative(_OTHER_SERVICES_EPCI), n_epci)

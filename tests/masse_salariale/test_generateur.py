@@ -189,10 +189,21 @@ def test_category_mix_is_about_13_15_72(agents):
     assert agents["categories"].max() == 1
 
 
+# A cost is within 1.5 cents of the drawn full-time cost × ETP: half a cent when rounded to the cent, then at
+# most a cent more to be a whole gross's cost at its regime's rate (generateur's « Cost » paragraph).
+SLACK = 0.015
+
+
+def in_cost_range(agents: pl.DataFrame) -> pl.Series:
+    """Whether each agent's cost per full-time equivalent is in the drawn range of 40 to 70 k€."""
+    return agents.select(
+        (pl.col("cost") >= 40_000 * pl.col("etp") - SLACK) & (pl.col("cost") <= 70_000 * pl.col("etp") + SLACK)
+    ).to_series()
+
+
 def test_full_time_cost_is_40_to_70_thousand_euros_higher_for_category_a(agents):
     full_time = agents.with_columns(full=pl.col("cost") / pl.col("etp"))
-    assert full_time["full"].min() >= 40_000 - 0.01
-    assert full_time["full"].max() <= 70_000 + 0.01
+    assert in_cost_range(agents).all()
     mean = dict(full_time.group_by("categorie").agg(pl.col("full").mean()).iter_rows())
     assert mean["A"] > mean["B"] > mean["C"]
     assert 45_000 <= full_time["full"].mean() <= 50_000  # docs/domaine.md: ~2,254 € net a month
@@ -207,8 +218,8 @@ def test_about_ten_percent_work_part_time_and_cost_proportionally(agents):
     assert set(agents["etp"].unique()) <= {0.5, 0.8, 0.9, 1.0}
     assert 0.07 <= (agents["etp"] < 1).mean() <= 0.13
     # same category, part-time or not: the cost per full-time equivalent stays in the same range
-    part = agents.filter(pl.col("etp") < 1).with_columns(full=pl.col("cost") / pl.col("etp"))
-    assert part["full"].is_between(40_000 - 0.01, 70_000 + 0.01).all()
+    part = agents.filter(pl.col("etp") < 1)
+    assert part.height and in_cost_range(part).all()
 
 
 def test_some_agents_split_their_time_over_two_or_three_lines(agents):
