@@ -57,6 +57,34 @@ def base_vide() -> bool:
     return not Territoire.objects.exists() and not Utilisateur.objects.exists()
 
 
+MERIGNAC = "33281"
+NIC_MERIGNAC = "00017"
+
+
+def paie_demo(annee: int = ANNEES[-1][0]):
+    """The demo's payroll of `annee` (the latest by default), the frame charger_demo loads, built from the
+    official description of the territory without the database (tests, DSN files)."""
+    from masse_salariale.generateur import generate_payroll
+    from territoire.officiel import lookup_epci
+
+    seed, scale = next((s, k) for a, s, k in ANNEES if a == annee)
+    epci = lookup_epci(SIREN)
+    communes = [(c.code, c.nom, c.population) for c in epci.communes]
+    return generate_payroll((epci.code, epci.nom, epci.population), communes, seed=seed, scale=scale)
+
+
+def ecrire_dsn_demo(dossier) -> list:
+    """Mérignac's twelve DSN files of the latest demo year and their correspondence file, in `dossier`, for
+    a person trying the DSN reading (masse_salariale/generateur_dsn.py); returns their paths."""
+    import polars as pl
+
+    from masse_salariale.generateur_dsn import ecrire_dossier, siren_commune
+
+    annee = ANNEES[-1][0]
+    lignes = paie_demo(annee).filter(pl.col("employeur") == MERIGNAC)
+    return ecrire_dossier(lignes, dossier, annee, siren_commune(MERIGNAC), NIC_MERIGNAC, nom="COMMUNE DE MERIGNAC")
+
+
 def payroll_csv(territoire, seed: int, scale: float) -> bytes:
     from masse_salariale.generateur import generate_payroll, write_payroll_csv
 
