@@ -1,6 +1,6 @@
 from django.urls import path
 
-from masse_salariale import views
+from masse_salariale import views, views_dsn, views_export
 
 app_name = "masse_salariale"
 urlpatterns = [
@@ -13,4 +13,22 @@ urlpatterns = [
     path("masse-salariale/lots/<int:pk>/", views.lot, name="lot"),
     path("masse-salariale/lots/<int:pk>/confirmer/", views.confirmer, name="confirmer"),
     path("masse-salariale/lots/<int:pk>/abandonner/", views.abandonner, name="abandonner"),
+    path("masse-salariale/export/", views_export.export, name="export"),
+    path("masse-salariale/export/correspondance/", views_export.export_correspondance, name="export_correspondance"),
+    path("masse-salariale/export/abandonner/", views_export.export_abandonner, name="export_abandonner"),
+    path(
+        "masse-salariale/export/profils/<int:pk>/supprimer/",
+        views_export.export_profil_supprimer,
+        name="export_profil_supprimer",
+    ),
+    path("masse-salariale/dsn/", views_dsn.envoyer, name="dsn"),
+    path("masse-salariale/dsn/<int:pk>/", views_dsn.lecture, name="dsn_lecture"),
+    path("masse-salariale/dsn/<int:pk>/placer/", views_dsn.placer, name="dsn_placer"),
+    path("masse-salariale/dsn/<int:pk>/preparer/", views_dsn.preparer, name="dsn_preparer"),
+    path("masse-salariale/dsn/<int:pk>/abandonner/", views_dsn.abandonner, name="dsn_abandonner"),
+    path("masse-salariale/correspondance/<str:employeur>/", views_dsn.regles, name="regles"),
+    path("masse-salariale/correspondance/<str:employeur>/export/", views_dsn.regles_export, name="regles_export"),
+    path(
+        "masse-salariale/correspondance/<str:employeur>/supprimer/", views_dsn.supprimer_regle, name="regle_supprimer"
+    ),
 ]

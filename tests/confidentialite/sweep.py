@@ -209,7 +209,34 @@ PAGES_SANS_MONTANT: dict[str, str] = {
         "formulaire d'import ; un refus cite le fichier que l'utilisateur vient d'envoyer, jamais la paie enregistrée"
     ),
     "masse_salariale:confirmer": _POST,
+    **dict.fromkeys(
+        ["masse_salariale:export", "masse_salariale:export_correspondance"],
+        "import d'un export de logiciel de paie : en-têtes, nombres de cellules et codes de service ou de statut "
+        "du fichier que l'utilisateur vient de déposer ; un refus le cite, jamais la paie enregistrée",
+    ),
+    "masse_salariale:export_abandonner": _POST,
+    "masse_salariale:export_profil_supprimer": _POST,
     "masse_salariale:abandonner": _POST,
+    **dict.fromkeys(
+        ["masse_salariale:dsn", "masse_salariale:dsn_lecture"],
+        "DSN d'un employeur : formulaire, puis nombres d'agents et ETP par libellé à placer, vus seulement de "
+        "ceux qui importent sa paie ; aucun montant (les bruts mensuels sont dans le rapport du lot, derrière "
+        "Lecture.connait)",
+    ),
+    **dict.fromkeys(
+        ["masse_salariale:regles", "masse_salariale:regles_export"],
+        "correspondance d'un employeur : clés, valeurs, thèmes et parts, sans montant, vue seulement de ceux qui "
+        "importent sa paie",
+    ),
+    **dict.fromkeys(
+        [
+            "masse_salariale:dsn_placer",
+            "masse_salariale:dsn_preparer",
+            "masse_salariale:dsn_abandonner",
+            "masse_salariale:regle_supprimer",
+        ],
+        _POST,
+    ),
     **dict.fromkeys(
         [
             "referentiel:liste",
