@@ -32,6 +32,7 @@ def normaliser(texte: str) -> str:
 @dataclass(frozen=True)
 class LigneRegle:
     ligne: int
+    valeur: str  # as written (the rule's key is its normalised form)
     theme: str
     activite: str
     part: str  # as written: the payroll line's quotite
@@ -92,7 +93,7 @@ def lire_correspondances(
             continue
         cle_regle = (cle, "" if cle == "defaut" else normaliser(valeur))
         regles.setdefault(cle_regle, []).append(
-            LigneRegle(n, theme, activite, part.replace(",", "."), situation or "propre", beneficiaire)
+            LigneRegle(n, valeur, theme, activite, part.replace(",", "."), situation or "propre", beneficiaire)
         )
     for (cle, valeur), lignes in regles.items():
         total = sum(Decimal(l.part) for l in lignes)
@@ -117,27 +118,47 @@ def lire_agents(data: bytes, nom: str) -> dict[str, str]:
     }
 
 
+def regle_de(
+    agent: AgentAnnuel, regles: Mapping[tuple[str, str], list[LigneRegle]], services: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """The key of the rule that places an agent: its matricule's, else its service's, else its libellé's,
+    else the default rule; None when no rule does."""
+    service = services.get(agent.matricule)
+    candidates = [
+        ("matricule", normaliser(agent.matricule)),
+        *([("service", normaliser(service))] if service else []),
+        ("emploi", normaliser(agent.libelle)),
+        ("defaut", ""),
+    ]
+    return next((c for c in candidates if c in regles), None)
+
+
+def non_places(agents: list[AgentAnnuel]) -> list[str]:
+    """The error of each libellé whose agents no rule places, with their count."""
+    par_libelle: dict[str, int] = {}
+    for a in agents:
+        par_libelle[a.libelle] = par_libelle.get(a.libelle, 0) + 1
+    return [
+        f"emploi « {libelle or '(sans libellé)'} » : {n} agent{_s(n)} non affecté{_s(n)}"
+        for libelle, n in sorted(par_libelle.items())
+    ]
+
+
 def affecter(
     agents: list[AgentAnnuel],
     regles: Mapping[tuple[str, str], list[LigneRegle]],
     services: Mapping[str, str],
     employeur: str,
 ) -> list[dict]:
-    """Each agent's payroll lines: the lines of its matricule rule, else its service's, else its libellé's,
-    else the default rule. The agents no rule places are one error per libellé, with their count."""
-    lignes, non_places = [], {}
+    """Each agent's payroll lines, from the rule `regle_de` finds. The agents no rule places are one error
+    per libellé, with their count."""
+    lignes, orphelins = [], []
     for a in agents:
-        candidates = [
-            ("matricule", normaliser(a.matricule)),
-            ("service", normaliser(services.get(a.matricule, ""))) if services.get(a.matricule) else None,
-            ("emploi", normaliser(a.libelle)),
-            ("defaut", ""),
-        ]
-        regle = next((regles[c] for c in candidates if c is not None and c in regles), None)
-        if regle is None:
-            non_places[a.libelle] = non_places.get(a.libelle, 0) + 1
+        cle = regle_de(a, regles, services)
+        if cle is None:
+            orphelins.append(a)
             continue
-        for r in regle:
+        for r in regles[cle]:
             lignes.append(
                 {
                     "employeur": employeur,
@@ -152,13 +173,8 @@ def affecter(
                     "statut": a.statut,
                 }
             )
-    if non_places:
-        raise InvalidFile(
-            [
-                f"emploi « {libelle or '(sans libellé)'} » : {n} agent{_s(n)} non affecté{_s(n)}"
-                for libelle, n in sorted(non_places.items())
-            ]
-        )
+    if orphelins:
+        raise InvalidFile(non_places(orphelins))
     return sorted(lignes, key=lambda l: (l["agent"], l["theme"], l["activite"]))
 
 

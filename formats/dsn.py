@@ -228,6 +228,8 @@ class Annee:
     agents: list[AgentAnnuel]
     avertissements: list[str]
     contrats: int  # contract-months read
+    mois: list[int] = field(default_factory=list)  # the months with a declaration, 1-12
+    bruts: dict[int, Decimal] = field(default_factory=dict)  # month -> gross pay read (001), for the ledger check
 
 
 def _numero(n: str):
@@ -306,6 +308,8 @@ def lire_annee(
     mois_agents: dict[str, dict[int, Individu]] = {}
     ignores = 0
     contrats_lus = 0
+    bruts: dict[int, Decimal] = {}
+    seulement_ignores: set[str] = set()
     for (_, mois), ds in par_mois.items():
         for d in ds:
             for ind in d.individus:
@@ -319,6 +323,7 @@ def lire_annee(
                 for numero, c in ind.contrats.items():
                     if c.nature in IGNORES:
                         ignores += 1
+                        seulement_ignores.add(ind.matricule)
                         continue
                     cumul.contrats[numero] = c
                     contrats_lus += 1
@@ -326,6 +331,7 @@ def lire_annee(
                     if ind.contrats.get(numero) is not None and ind.contrats[numero].nature in IGNORES:
                         continue
                     cumul.bruts[numero] = cumul.bruts.get(numero, Decimal(0)) + montant
+                    bruts[mois] = bruts.get(mois, Decimal(0)) + montant
     if ignores:
         avertis.append(f"{ignores} contrat{'s' if ignores > 1 else ''}-mois ignoré{'s' if ignores > 1 else ''} "
                        "(mandats d'élus, stages, services civiques) et leur rémunération")  # fmt: skip
@@ -338,12 +344,14 @@ def lire_annee(
         raise InvalidFile(erreurs, avertis)
     agents = []
     for matricule in sorted(mois_agents):
+        if matricule in seulement_ignores and not any(i.contrats for i in mois_agents[matricule].values()):
+            continue  # an élu or an intern only: counted in the warning above, not an agent of the payroll
         agent = _agent(matricule, mois_agents[matricule], taux, annee, avertis, erreurs)
         if agent is not None:
             agents.append(agent)
     if erreurs:
         raise InvalidFile(erreurs, avertis)
-    return Annee(agents, avertis, contrats_lus)
+    return Annee(agents, avertis, contrats_lus, sorted({m for _, m in par_mois}), dict(sorted(bruts.items())))
 
 
 def _agent(matricule, mois_agent: dict[int, Individu], taux, annee, avertis, erreurs) -> AgentAnnuel | None:

@@ -11,3 +11,18 @@ class StatutLot(models.TextChoices):
 
 # The situations of a payroll line are the engine's vocabulary (engine/vocabulaire.py), as choices.
 Situation = models.TextChoices("Situation", [(code.upper(), (code, label)) for code, label in SITUATIONS.items()])
+
+
+class CleRegle(models.TextChoices):
+    """What a correspondence rule matches (docs/contrats/9-dsn.md), in order of precedence."""
+
+    MATRICULE = "matricule", "Matricule"
+    SERVICE = "service", "Service"
+    EMPLOI = "emploi", "Libellé de l'emploi"
+    DEFAUT = "defaut", "Par défaut"
+
+
+class StatutLecture(models.TextChoices):
+    A_PLACER = "a_placer", "Agents à placer"
+    PREPAREE = "preparee", "Lot préparé"
+    ABANDONNEE = "abandonnee", "Abandonnée"

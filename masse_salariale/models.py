@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from engine.themes import THEME_OR_AUTRE
-from masse_salariale.enums import Situation, StatutLot
+from masse_salariale.enums import CleRegle, Situation, StatutLecture, StatutLot
 
 
 class LotQuerySet(models.QuerySet):
@@ -148,3 +148,125 @@ class EffectifTheme(models.Model):
     class Meta:
         verbose_name = "effectif par thème"
         constraints = [models.UniqueConstraint(fields=["lot", "employeur", "theme"], name="effectif_theme_unique")]
+
+
+# --- Payroll from DSN files (docs/contrats/9-dsn.md) -----------------------------------------------------
+
+
+class RegleCorrespondance(models.Model):
+    """One line of an employer's correspondence rule: kept from year to year, reused by every DSN reading
+    of that employer. The lines of one rule (same `cle` and `valeur_normalisee`) sum to 1."""
+
+    organisation = models.ForeignKey(
+        "territoire.Organisation", on_delete=models.CASCADE, related_name="regles_paie", verbose_name="employeur"
+    )
+    cle = models.CharField("clé", max_length=9, choices=CleRegle.choices)
+    valeur = models.CharField("valeur", max_length=200, blank=True)
+    valeur_normalisee = models.CharField("valeur normalisée", max_length=200, blank=True)
+    theme = models.CharField("thème", max_length=5, choices=THEME_OR_AUTRE)
+    activite = models.CharField("activité", max_length=20, blank=True)
+    part = models.DecimalField("part", max_digits=5, decimal_places=4, default=1)
+    situation = models.CharField("situation", max_length=9, choices=Situation.choices, default="propre")
+    beneficiaire = models.CharField("bénéficiaire", max_length=9, blank=True)
+    modifie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    modifie_le = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "règle de correspondance"
+        verbose_name_plural = "règles de correspondance"
+        ordering = ["organisation", "cle", "valeur_normalisee", "theme", "activite", "id"]
+        indexes = [models.Index(fields=["organisation", "cle", "valeur_normalisee"])]
+
+
+class TauxCharges(models.Model):
+    """The employer-contribution rates an employer set for one year, per pension regime (no default)."""
+
+    organisation = models.ForeignKey(
+        "territoire.Organisation", on_delete=models.CASCADE, related_name="taux_charges", verbose_name="employeur"
+    )
+    annee = models.PositiveSmallIntegerField("année")
+    cnracl = models.DecimalField("taux CNRACL", max_digits=6, decimal_places=4, null=True, blank=True)
+    general = models.DecimalField("taux régime général", max_digits=6, decimal_places=4, null=True, blank=True)
+    chapitre_012 = models.DecimalField("total du chapitre 012", max_digits=16, decimal_places=2, null=True, blank=True)
+    fixe_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    fixe_le = models.DateTimeField("fixés le", auto_now=True)
+
+    class Meta:
+        verbose_name = "taux de charges"
+        verbose_name_plural = "taux de charges"
+        constraints = [models.UniqueConstraint(fields=["organisation", "annee"], name="taux_charges_unique")]
+
+
+class LectureDSN(models.Model):
+    """One reading of an employer's DSN files for a year: what was read (never the files, deleted once
+    read), the agents waiting to be placed, then the batch it prepared."""
+
+    territoire = models.ForeignKey("territoire.Territoire", on_delete=models.CASCADE, related_name="lectures_dsn")
+    organisation = models.ForeignKey(
+        "territoire.Organisation", on_delete=models.CASCADE, related_name="lectures_dsn", verbose_name="employeur"
+    )
+    annee = models.PositiveSmallIntegerField("année de référence")
+    statut = models.CharField("statut", max_length=10, choices=StatutLecture.choices, default=StatutLecture.A_PLACER)
+    fichiers = models.JSONField("fichiers lus", default=list)  # [{"nom", "taille", "empreinte"}]
+    mois = models.JSONField("mois lus", default=list)
+    bruts = models.JSONField("bruts mensuels", default=dict)  # "1".."12" -> gross pay read, as text
+    contrats = models.PositiveIntegerField("contrats-mois", default=0)
+    nb_agents = models.PositiveIntegerField("agents", default=0)
+    cout_total = models.DecimalField("coût total", max_digits=16, decimal_places=2, default=0)
+    taux = models.JSONField("taux de charges appliqués", default=dict)
+    chapitre_012 = models.DecimalField("total du chapitre 012", max_digits=16, decimal_places=2, null=True, blank=True)
+    avec_services = models.BooleanField("fichier des agents donné", default=False)
+    avertissements = models.JSONField("avertissements", default=list, blank=True)
+    placements = models.JSONField("agents placés par règle", default=dict, blank=True)  # "cle|valeur" -> count
+    historique = models.JSONField("placement de chaque agent", default=dict, blank=True)  # pseudonym -> rule
+    lot = models.OneToOneField(Lot, on_delete=models.SET_NULL, null=True, blank=True, related_name="lecture_dsn")
+    importe_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    importe_le = models.DateTimeField("lue le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lecture de DSN"
+        verbose_name_plural = "lectures de DSN"
+        ordering = ["-importe_le", "-id"]
+
+
+class AgentDSN(models.Model):
+    """An agent's year read from the DSN, kept only while the reading waits to be placed: deleted when the
+    batch is prepared or the reading abandoned (the matricule is what the correspondence matches)."""
+
+    lecture = models.ForeignKey(LectureDSN, on_delete=models.CASCADE, related_name="agents")
+    matricule = models.CharField("matricule", max_length=60)
+    cout = models.DecimalField("coût annuel", max_digits=12, decimal_places=2)
+    etp = models.DecimalField("ETP", max_digits=6, decimal_places=4)
+    statut = models.CharField("statut", max_length=12)
+    libelle = models.CharField("libellé de l'emploi", max_length=200, blank=True)
+    service = models.CharField("service", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "agent lu dans la DSN"
+        ordering = ["lecture", "matricule"]
+
+
+class ProfilColonnes(models.Model):
+    """A named mapping of a payroll software's export to the payroll file's fields (docs/contrats §3),
+    kept by employer and reused the next year."""
+
+    organisation = models.ForeignKey(
+        "territoire.Organisation", on_delete=models.CASCADE, related_name="profils_colonnes", verbose_name="employeur"
+    )
+    nom = models.CharField("nom du profil", max_length=100)
+    colonnes = models.JSONField("colonnes", default=dict)  # source header -> field of §3, or "" (ignorer)
+    valeurs = models.JSONField("valeurs", default=dict)  # field -> {source value -> value of §3}
+    modifie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "profil de colonnes"
+        verbose_name_plural = "profils de colonnes"
+        ordering = ["organisation", "nom"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "nom"], name="profil_colonnes_unique")]

@@ -13,10 +13,11 @@ from formats.errors import InvalidFile
 from masse_salariale.actions import ActionRefusee, conflits, do_abandonner_lot, do_confirmer_lot, do_preparer_lot
 from masse_salariale.confidentialite import lecture as lecture_paie
 from masse_salariale.confidentialite import lecture_lot
+from masse_salariale.dsn import rapport as rapport_dsn
 from masse_salariale.forms import ConfirmationForm, FonctionnelsForm, ImportForm
 from masse_salariale.lecture import paie_courante
 from masse_salariale.modele import colonnes, modele_csv, modele_xlsx
-from masse_salariale.models import Lot, LotEmployeur
+from masse_salariale.models import LectureDSN, Lot, LotEmployeur
 from masse_salariale.tableaux import detail as detail_rows
 from masse_salariale.tableaux import lignes_employeurs, matrice, themes
 from territoire.actions import do_changer_fonctionnels
@@ -242,11 +243,14 @@ def lot(request, code, pk):
     for e in employeurs:
         e.montant = lecture.ligne("organisation_tous_themes", e.organisation.code)
     total = lecture.ligne("total")
+    source = LectureDSN.objects.filter(lot=lot).select_related("organisation").first()
     return render(
         request,
         "masse_salariale/lot.html",
         {
             "total": total,
+            "source": rapport_dsn(source) if source else None,
+            "source_visible": source is not None and lecture.connait(source.organisation.code),
             "peut_decider": acces.peut_decider_lot(lot),
             "territoire": territoire,
             "acces": acces,

@@ -133,6 +133,8 @@ MEDIA_URL = "media/"
 
 # Upload limit of payroll and other user files (the command line has none).
 UPLOAD_MAX_BYTES = env_int("MUTUALIS_UPLOAD_MAX_MB", 20) * 1024 * 1024
+# A year of DSN files (docs/contrats/9-dsn.md): a 5,000-agent employer's twelve files weigh 40 to 150 MB.
+DSN_UPLOAD_MAX_BYTES = env_int("MUTUALIS_DSN_MAX_MB", 500) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

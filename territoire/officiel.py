@@ -78,6 +78,14 @@ def lookup_epci(siren: str) -> OfficialEpci:
     return epci
 
 
+def siren_membre(epci: str, insee: str) -> str | None:
+    """The SIREN of a member commune as the DGCL lists it under this EPCI; None when the list has no such
+    EPCI or member, or no SIREN for it (a commune nouvelle formed since)."""
+    if epci not in _index():
+        return None
+    return next((c.siren or None for c in _build(epci).communes if c.code == insee), None)
+
+
 def all_epcis() -> list[OfficialEpci]:
     """The 1,254 EPCI à fiscalité propre (Métropole de Lyon excluded), sorted by SIREN."""
     return list(_all())

@@ -93,7 +93,7 @@ def test_the_command_writes_the_payroll_file_from_twelve_dsn(capsys, tmp_path):
             ("A2", [contrat("1", libelle="Gestionnaire de paie", quotite="17.5")], [("1", "1200.00")]),
             ("A3", [contrat("4", nature="10", regime="200", libelle="Gestionnaire de paie")], [("4", "2000.00")]),
         ]
-        f.write_text(dsn_mois(m, individus, siren="213302817"), encoding="utf-8")
+        f.write_text(dsn_mois(m, individus, siren="213302813"), encoding="utf-8")  # Mérignac (DGCL)
         fichiers.append(str(f))
     agents = tmp_path / "agents.csv"
     agents.write_text("matricule;service\nA2;DRH\n", encoding="utf-8")
@@ -111,11 +111,20 @@ def test_the_command_writes_the_payroll_file_from_twelve_dsn(capsys, tmp_path):
         f"{MERIGNAC};A3;RH;RH-PAIE;34080.00;1;1.0000;mad;{EPCI};contractuel\n"  # 12 × 2000 × 1.42
     )
     status, out, err = run_command(
-        capsys, "dsn-paie", *fichiers[:11], "--territory", str(territoire), "--employeur", BORDEAUX, "--annee", "2025",
+        capsys, "dsn-paie", *fichiers[:11], "--territory", str(territoire), "--employeur", MERIGNAC, "--annee", "2025",
         "--correspondances", str(regles), "--taux-charges", "cnracl=0.3765",
     )  # fmt: skip
     assert status == 2 and not out
     assert err.splitlines() == [
-        "mois manquant : décembre 2025 (SIRET 21330281700018)",
+        "mois manquant : décembre 2025 (SIRET 21330281300018)",
         "taux de charges : aucun taux pour le régime general (par exemple --taux-charges general=0.3765)",
     ]
+    # Mérignac's DSN given as Bordeaux's: refused by the SIREN the DGCL list gives Bordeaux.
+    status, out, err = run_command(
+        capsys, "dsn-paie", fichiers[0], "--territory", str(territoire), "--employeur", BORDEAUX, "--annee", "2025",
+        "--correspondances", str(regles), "--taux-charges", "cnracl=0.3765,general=0.42",
+    )  # fmt: skip
+    assert status == 2 and not out
+    assert err.splitlines()[0] == (
+        "fichier dsn-01.txt, ligne 2 : SIREN 213302813 : ce fichier n'est pas une DSN de l'employeur 213300635"
+    )

@@ -51,6 +51,7 @@ class Command(Commande):
 
     def handle(self, *args, **options):
         from referentiel.defaut import activity_theme_map
+        from territoire.officiel import siren_membre
 
         if not re.fullmatch(r"\d{4}", options["annee"]):
             raise SortieInvalide([f"--annee « {options['annee']} » : attendu une année, par exemple 2025"])
@@ -62,7 +63,8 @@ class Command(Commande):
         employeur = options["employeur"]
         if employeur not in {codes.epci, *codes.communes}:
             raise SortieInvalide([f"--employeur {employeur} : ni l'EPCI ni une commune du fichier territoire"])
-        siren = codes.epci if employeur == codes.epci else None  # a commune's SIREN is not in the territory file
+        # The SIREN every declaration must carry: the EPCI's, or the commune's from the DGCL list.
+        siren = codes.epci if employeur == codes.epci else siren_membre(codes.epci, employeur)
         activites = activity_theme_map()
         regles = correspondance.lire_correspondances(
             *lire_octets(options["correspondances"]),
