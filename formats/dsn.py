@@ -8,7 +8,7 @@ and the statut and libellé of its main contract. No Django here."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO
@@ -36,7 +36,7 @@ LUES = {
     "S21.G00.11.001": "nic",
     "S21.G00.30.019": "matricule",
     "S21.G00.40.006": "libelle",
-    "S21.G00.40.007": "nature_contrat",
+    "S21.G00.40.007": "nature",
     "S21.G00.40.009": "numero",
     "S21.G00.40.011": "unite",
     "S21.G00.40.012": "quotite_reference",
@@ -45,6 +45,17 @@ LUES = {
     "S21.G00.51.010": "contrat",
     "S21.G00.51.011": "type_remuneration",
     "S21.G00.51.013": "montant",
+}
+# The block each rubrique read belongs to.
+BLOC_DE = {
+    code: "declaration"
+    if code < "S21.G00.30"
+    else "individu"
+    if code < "S21.G00.40"
+    else "contrat"
+    if code < "S21.G00.51"
+    else "remuneration"
+    for code in LUES
 }
 # Rubriques that open a block (their value is never read: S21.G00.30.001 is the NIR).
 DEBUT_DECLARATION, DEBUT_INDIVIDU = "S20.G00.05.001", "S21.G00.30.001"
@@ -114,13 +125,75 @@ class Declaration:
         return (self.siret, self.mois, self.fraction)
 
 
-def _lignes(lignes: Iterable[bytes], encodage: str) -> Iterator[str]:
-    """The file's lines decoded, one at a time (a UTF-8 BOM dropped)."""
-    for k, brute in enumerate(lignes):
-        texte = brute.decode(encodage)
-        if k == 0 and texte.startswith("\ufeff"):
-            texte = texte[1:]
-        yield texte.rstrip("\r\n")
+def _trie(mots: list[str]) -> str:
+    """A regular expression matching exactly these words, factored by their common prefixes: the engine then
+    rejects a line at its first differing character instead of trying every word."""
+    if mots == [""]:
+        return ""
+    suites: dict[str, list[str]] = {}
+    for mot in mots:
+        suites.setdefault(mot[:1], []).append(mot[1:])
+    branches = [re.escape(c) + _trie(reste) for c, reste in sorted(suites.items())]
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+_CODE = r"S\d\d\.G\d\d\.\d\d\.\d\d\d"
+_VALEUR = r"[^'\r\n]*+(?:''[^'\r\n]*+)*+"  # a quote inside a value is doubled
+# In a block prefixed by "\n": a line that is neither blank nor a rubrique (the slow path then names it).
+ILLISIBLE = re.compile(rf"\n(?!{_CODE},'{_VALEUR}'\r?\n|[^\S\n]*\n|$)")
+# The only lines ever looked at: the rubriques read, and the first rubrique of a block (its value unread).
+UTILES = re.compile(
+    rf"\n(?:(?P<debut>{_trie([DEBUT_INDIVIDU, DEBUT_CONTRAT, DEBUT_REMUNERATION])}),'{_VALEUR}'"
+    rf"|(?P<code>{_trie(sorted(LUES))}),'(?P<valeur>{_VALEUR})')\r?(?=\n)"
+)
+BLOC = 1 << 22  # bytes read at a time
+
+
+class _Rubriques:
+    """The rubriques read and the blocks' first rubriques of one file, in order, read a few megabytes at a
+    time: every other line is skipped by the regular expressions, in C, and never decoded into a value. A
+    block with an illegible line is read again line by line to name it. Line numbers are counted only when
+    asked (`ligne`), forward from the last one asked."""
+
+    def __init__(self, nom: str, f: IO[bytes], encodage: str, erreurs: list[str]):
+        self.nom, self.f, self.encodage, self.erreurs = nom, f, encodage, erreurs
+        self.texte, self.base, self._pos, self._ligne = "", 0, 1, 1
+
+    def ligne(self, pos: int) -> int:
+        """The line in the file of the rubrique found at `pos` of the current block."""
+        self._ligne += self.texte.count("\n", self._pos, pos + 1)
+        self._pos = pos + 1
+        return self.base + self._ligne
+
+    def __iter__(self) -> Iterator[tuple[int, str, str | None]]:
+        """(position, code, value): value None for a block's first rubrique (the NIR is one)."""
+        reste, premier = b"", True
+        while True:
+            morceau = self.f.read(BLOC)
+            donnees = reste + morceau
+            coupe = len(donnees) if not morceau else donnees.rfind(b"\n") + 1
+            if morceau and coupe == 0:
+                reste = donnees
+                continue
+            texte, reste = donnees[:coupe].decode(self.encodage), donnees[coupe:]
+            if premier:
+                texte, premier = texte.removeprefix("\ufeff"), False
+            if texte and not texte.endswith("\n"):
+                texte += "\n"
+            self.base += self.texte.count("\n") - 1 if self.texte else 0
+            self.texte, self._pos, self._ligne = "\n" + texte, 1, 1
+            if ILLISIBLE.search(self.texte):
+                for n, ligne in enumerate(self.texte.split("\n")[1:-1], start=self.base + 1):
+                    if ligne.strip() and LIGNE.match(ligne.rstrip("\r")) is None:
+                        self.erreurs.append(
+                            f"fichier {self.nom}, ligne {n} : ligne illisible : attendu une rubrique de la forme "
+                            "S21.G00.30.019,'valeur'"
+                        )
+            for m in UTILES.finditer(self.texte):
+                debut = m["debut"]
+                yield (m.start(), debut, None) if debut else (m.start(), m["code"], m["valeur"])
+            if not morceau:
+                return
 
 
 def lire_fichier(nom: str, ouvrir: Callable[[], IO[bytes]]) -> tuple[list[Declaration], list[str]]:
@@ -128,86 +201,77 @@ def lire_fichier(nom: str, ouvrir: Callable[[], IO[bytes]]) -> tuple[list[Declar
     …`. Read as a stream in UTF-8; a file that is not valid UTF-8 is read again in Windows-1252."""
     try:
         with ouvrir() as f:
-            return _lire(nom, _lignes(f, "utf-8"))
+            return _lire(nom, f, "utf-8")
     except UnicodeDecodeError:
         with ouvrir() as f:
-            return _lire(nom, _lignes(f, "cp1252"))
+            return _lire(nom, f, "cp1252")
 
 
-def _lire(nom: str, lignes: Iterable[str]) -> tuple[list[Declaration], list[str]]:
+def _lire(nom: str, f: IO[bytes], encodage: str) -> tuple[list[Declaration], list[str]]:
     declarations: list[Declaration] = []
     erreurs: list[str] = []
     d = individu = contrat = remuneration = None
 
-    def erreur(n, texte):
-        erreurs.append(f"fichier {nom}, ligne {n} : {texte}")
+    rubriques = _Rubriques(nom, f, encodage, erreurs)
 
-    for n, texte in enumerate(lignes, start=1):
-        if not texte.strip():
+    def erreur(pos, texte):
+        erreurs.append(f"fichier {nom}, ligne {rubriques.ligne(pos)} : {texte}")
+
+    for pos, code, brute in rubriques:
+        if brute is None:  # the first rubrique of a block: its value (the NIR for an individual) is never read
+            if d is None:
+                continue
+            if code == DEBUT_INDIVIDU:
+                individu = Individu("", rubriques.ligne(pos))
+                d.individus.append(individu)
+                contrat = remuneration = None
+            elif individu is None:
+                continue
+            elif code == DEBUT_CONTRAT:
+                contrat, remuneration = Contrat(""), None
+            else:
+                remuneration, contrat = {"contrat": "", "type_remuneration": "", "montant": None}, None
             continue
-        m = LIGNE.match(texte)
-        if m is None:
-            erreur(n, "ligne illisible : attendu une rubrique de la forme S21.G00.30.019,'valeur'")
-            continue
-        code = m.group(1)
         if code == DEBUT_DECLARATION:
-            d = Declaration(nom, n)
+            d = Declaration(nom, rubriques.ligne(pos))
             declarations.append(d)
             individu = contrat = remuneration = None
-        elif code == DEBUT_INDIVIDU and d is not None:
-            individu = Individu("", n)
-            d.individus.append(individu)
-            contrat = remuneration = None
-        elif code == DEBUT_CONTRAT and individu is not None:
-            contrat = Contrat("")
-            remuneration = None
-        elif code == DEBUT_REMUNERATION and individu is not None:
-            remuneration = {"contrat": "", "type_remuneration": "", "montant": None, "ligne": n}
-            contrat = None
-        nom_champ = LUES.get(code)
-        if nom_champ is None:
-            continue  # a rubrique Mutualis does not read: skipped, never stored
-        valeur = m.group(2).replace("''", "'")
+        champ, bloc = LUES[code], BLOC_DE[code]
+        valeur = brute.replace("''", "'")
         if d is None:
-            erreur(n, f"rubrique {code} avant le début d'une déclaration ({DEBUT_DECLARATION})")
-            continue
-        if code.startswith("S20.") or code.startswith("S21.G00.06") or code.startswith("S21.G00.11"):
-            if nom_champ == "mois":
-                if not re.fullmatch(r"01(0[1-9]|1[0-2])\d{4}", valeur):
-                    erreur(n, f"mois déclaré « {valeur} » : attendu 01MMAAAA")
-                    continue
+            erreur(pos, f"rubrique {code} avant le début d'une déclaration ({DEBUT_DECLARATION})")
+        elif bloc == "declaration":
+            if champ != "mois":
+                setattr(d, champ, valeur)
+            elif re.fullmatch(r"01(0[1-9]|1[0-2])\d{4}", valeur):
                 d.mois = (int(valeur[4:]), int(valeur[2:4]))
             else:
-                setattr(d, nom_champ, valeur)
-        elif code == "S21.G00.30.019":
+                erreur(pos, f"mois déclaré « {valeur} » : attendu 01MMAAAA")
+        elif bloc == "individu":
             if individu is None:
-                erreur(n, "matricule hors d'un bloc individu")
-                continue
-            individu.matricule = valeur.strip()
-        elif code.startswith("S21.G00.40"):
-            if individu is None or contrat is None:
-                erreur(n, f"rubrique {code} hors d'un bloc contrat")
-                continue
-            setattr(contrat, "nature" if nom_champ == "nature_contrat" else nom_champ, valeur.strip())
-            if nom_champ == "numero":
-                individu.contrats[contrat.numero] = contrat
-        elif code.startswith("S21.G00.51"):
-            if remuneration is None:
-                erreur(n, f"rubrique {code} hors d'un bloc rémunération")
-                continue
-            if nom_champ == "montant":
-                try:
-                    remuneration["montant"] = Decimal(valeur)
-                except InvalidOperation:
-                    erreur(n, f"montant « {valeur} » : attendu un nombre à point décimal")
-                    continue
+                erreur(pos, "matricule hors d'un bloc individu")
             else:
-                remuneration[nom_champ] = valeur.strip()
-            complete = remuneration["type_remuneration"] == BRUT and remuneration["montant"] is not None
-            if complete and not remuneration.get("compte"):
-                remuneration["compte"] = True
+                individu.matricule = valeur.strip()
+        elif bloc == "contrat":
+            if individu is None or contrat is None:
+                erreur(pos, f"rubrique {code} hors d'un bloc contrat")
+                continue
+            setattr(contrat, champ, valeur.strip())
+            if champ == "numero":
+                individu.contrats[contrat.numero] = contrat
+        elif remuneration is None:
+            erreur(pos, f"rubrique {code} hors d'un bloc rémunération")
+        else:
+            remuneration[champ] = valeur.strip()
+            if remuneration["type_remuneration"] == BRUT and remuneration["montant"] is not None:
+                brut, remuneration["montant"], remuneration["type_remuneration"] = remuneration["montant"], None, ""
+                try:  # counted once: the block is emptied
+                    montant = Decimal(brut)
+                except InvalidOperation:
+                    erreur(pos, f"montant « {brut} » : attendu un nombre à point décimal")
+                    continue
                 numero = remuneration["contrat"]
-                individu.bruts[numero] = individu.bruts.get(numero, Decimal(0)) + remuneration["montant"]
+                individu.bruts[numero] = individu.bruts.get(numero, Decimal(0)) + montant
     return declarations, erreurs
 
 

@@ -171,3 +171,22 @@ def test_the_nir_is_never_kept_and_windows_1252_files_are_read():
     assert not erreurs
     assert NIR not in repr(declarations) and "DUPONT" not in repr(declarations)
     assert declarations[0].individus[0].contrats["1"].libelle == "Secrétaire générale"
+
+
+@pytest.mark.parametrize("bloc", [7, 64, 1 << 22])
+def test_reading_by_blocks_gives_the_same_declarations_and_line_numbers(monkeypatch, bloc):
+    """The reader takes a few megabytes at a time: a block boundary anywhere (inside a line, a CRLF, the
+    BOM, a UTF-8 character) changes nothing, and an illegible line is named with its line in the file."""
+    monkeypatch.setattr(dsn, "BLOC", bloc)
+    texte = "\ufeff" + dsn_mois(3, [("Aé1", [contrat("1", libelle="Agent d'accueil éè")], [("1", "1000.00")])])
+    texte = texte.replace("\n", "\r\n").replace("S21.G00.81.001,'076'", "S21.G00.81.001,'076\n\nnimporte quoi")
+    declarations, erreurs = dsn.lire_fichier("f.txt", lambda: io.BytesIO(texte.encode("utf-8")))
+    ligne = texte.split("\n").index("nimporte quoi\r") + 1
+    assert erreurs == [
+        f"fichier f.txt, ligne {ligne - 2} : ligne illisible : attendu une rubrique de la forme S21.G00.30.019,'valeur'",
+        f"fichier f.txt, ligne {ligne} : ligne illisible : attendu une rubrique de la forme S21.G00.30.019,'valeur'",
+    ]
+    (d,) = declarations
+    (individu,) = d.individus
+    assert (d.mois, d.siren, individu.matricule, individu.ligne) == ((2025, 3), SIREN, "Aé1", 8)
+    assert individu.contrats["1"].libelle == "Agent d'accueil éè" and individu.bruts == {"1": Decimal("1000.00")}
