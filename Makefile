@@ -22,7 +22,7 @@ install-test:
 run: export MUTUALIS_SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	.venv/bin/mutualis migrate --noinput
-	.venv/bin/mutualis demo --si-vide
+	.venv/bin/mutualis demo --si-vide --dsn
 	@.venv/bin/mutualis logins-demo
 	@scripts/serve.sh $(HOST) $(PORT)
 

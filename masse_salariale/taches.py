@@ -1,6 +1,6 @@
 """What the payroll makes people wait for (commun/taches.py): a staged batch to confirm or abandon, for
 whoever may decide it (comptes.perms `peut_decider_lot`); a DSN reading whose agents remain to be placed,
-for whoever imports that employer's payroll."""
+for whoever sent it (while she may still import that employer's payroll)."""
 
 from django.urls import reverse
 
@@ -15,7 +15,7 @@ def taches(acces, user, now) -> list[Tache]:
         return []
     code = acces.territoire.code
     lectures = LectureDSN.objects.filter(
-        organisation__in=acces.organisations_importables(), statut=StatutLecture.A_PLACER
+        organisation__in=acces.organisations_importables(), importe_par=user, statut=StatutLecture.A_PLACER
     ).select_related("organisation")
     placer = [
         Tache(

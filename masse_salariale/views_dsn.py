@@ -178,15 +178,21 @@ def _lecture(request, code, pk):
     return territoire, acces, lecture
 
 
+PAR_PAGE = 20  # libellés shown at once, the largest groups first
+
+
 @login_required
 def lecture(request, code, pk):
     territoire, acces, lecture = _lecture(request, code, pk)
     groupes = dsn.a_placer(lecture) if lecture.statut == StatutLecture.A_PLACER else []
-    for n, g in enumerate(groupes, start=1):
+    pages = max(1, -(-len(groupes) // PAR_PAGE))
+    raw = request.GET.get("page", "")
+    page = min(pages, int(raw)) if raw.isascii() and raw.isdigit() and int(raw) >= 1 else 1
+    affiches = groupes[(page - 1) * PAR_PAGE : page * PAR_PAGE]
+    for n, g in enumerate(affiches, start=1):
         g.suggestions = regles_paie.suggestions(lecture.organisation, lecture.annee, g.libelle, g.matricules)
         g.prefixe = f"g{n}"
         g.form = PlacementForm(initial={"cle": "emploi", "valeur": g.libelle}, territoire=territoire, prefix=g.prefixe)
-        g.form_agent = PlacementForm(initial={"cle": "matricule"}, territoire=territoire, prefix=f"a{n}")
     return render(
         request,
         "masse_salariale/dsn_lecture.html",
@@ -194,8 +200,14 @@ def lecture(request, code, pk):
             "territoire": territoire,
             "acces": acces,
             "lecture": lecture,
-            "groupes": groupes,
+            "groupes": affiches,
+            "nb_groupes": len(groupes),
+            "premier": (page - 1) * PAR_PAGE + 1,
+            "dernier": (page - 1) * PAR_PAGE + len(affiches),
+            "page": page,
+            "liste_pages": range(1, pages + 1),
             "a_placer": sum(g.nombre for g in groupes),
+            "form_agent": PlacementForm(initial={"cle": "matricule"}, territoire=territoire, prefix="a1"),
         },
     )
 
@@ -214,6 +226,9 @@ def placer(request, code, pk):
             messages.error(request, " ; ".join(erreurs))
         return redirect("masse_salariale:dsn_lecture", code=code, pk=pk)
     d = form.cleaned_data
+    if d["cle"] == "matricule" and not lecture.agents.filter(matricule=d["valeur"].strip()).exists():
+        messages.error(request, f"matricule « {d['valeur']} » : aucun agent de ces DSN ne porte ce matricule")
+        return redirect("masse_salariale:dsn_lecture", code=code, pk=pk)
     ligne = regles_paie.LignePlacement(
         d["theme"], d["activite"], situation=d["situation"], beneficiaire=d["beneficiaire"]
     )

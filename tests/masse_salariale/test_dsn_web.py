@@ -259,5 +259,31 @@ def test_a_reading_waiting_to_be_placed_is_on_the_dgs_home_page(connecte, cast, 
     envoyer(client, territoire, fichiers(mois_2025))
     accueil = texte(client.get(reverse("espace:accueil", kwargs={"code": territoire.code})))
     assert "Placer les agents des DSN 2025 de Mérignac" in accueil
-    autre = texte(connecte(cast["dgs_bordeaux"]).get(reverse("espace:accueil", kwargs={"code": territoire.code})))
-    assert "Placer les agents des DSN" not in autre
+    for autre in ("dgs_bordeaux", "equipe_projet"):
+        page = texte(connecte(cast[autre]).get(reverse("espace:accueil", kwargs={"code": territoire.code})))
+        assert "Placer les agents des DSN" not in page
+
+
+def test_one_agent_is_placed_by_matricule_and_many_libelles_come_twenty_at_a_time(
+    connecte, cast, territoire, merignac
+):
+    def mois(m):
+        return [(f"B{k:02d}", [contrat("1", libelle=f"Emploi {k:02d}")], [("1", "1000.00")]) for k in range(25)]
+
+    client = connecte(cast["dgs_merignac"])
+    envoyer(client, territoire, fichiers(mois))
+    lecture = LectureDSN.objects.get()
+    url = reverse("masse_salariale:dsn_lecture", kwargs={"code": territoire.code, "pk": lecture.pk})
+    page = texte(client.get(url))
+    assert "25 agents à placer" in page and "Libellés 1 à 20 sur 25" in page and "« Emploi 20 »" not in page
+    assert "« Emploi 24 »" in texte(client.get(url, {"page": 2}))
+    placer(client, territoire, lecture, "B03", "RH", cle="matricule")
+    assert RegleCorrespondance.objects.get().cle == "matricule"
+    reponse = client.post(
+        reverse("masse_salariale:dsn_placer", kwargs={"code": territoire.code, "pk": lecture.pk}),
+        {"cle": "matricule", "valeur": "Z99", "theme": "RH", "situation": "propre"},
+        follow=True,
+    )
+    assert "matricule « Z99 » : aucun agent de ces DSN ne porte ce matricule" in texte(reponse)
+    assert RegleCorrespondance.objects.count() == 1
+    assert "24 agents à placer" in texte(client.get(url))
