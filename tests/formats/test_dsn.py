@@ -182,10 +182,8 @@ def test_reading_by_blocks_gives_the_same_declarations_and_line_numbers(monkeypa
     texte = texte.replace("\n", "\r\n").replace("S21.G00.81.001,'076'", "S21.G00.81.001,'076\n\nnimporte quoi")
     declarations, erreurs = dsn.lire_fichier("f.txt", lambda: io.BytesIO(texte.encode("utf-8")))
     ligne = texte.split("\n").index("nimporte quoi\r") + 1
-    assert erreurs == [
-        f"fichier f.txt, ligne {ligne - 2} : ligne illisible : attendu une rubrique de la forme S21.G00.30.019,'valeur'",
-        f"fichier f.txt, ligne {ligne} : ligne illisible : attendu une rubrique de la forme S21.G00.30.019,'valeur'",
-    ]
+    illisible = "ligne illisible : attendu une rubrique de la forme S21.G00.30.019,'valeur'"
+    assert erreurs == [f"fichier f.txt, ligne {ligne - 2} : {illisible}", f"fichier f.txt, ligne {ligne} : {illisible}"]
     (d,) = declarations
     (individu,) = d.individus
     assert (d.mois, d.siren, individu.matricule, individu.ligne) == ((2025, 3), SIREN, "Aé1", 8)

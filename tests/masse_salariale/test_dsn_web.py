@@ -264,9 +264,7 @@ def test_a_reading_waiting_to_be_placed_is_on_the_dgs_home_page(connecte, cast, 
         assert "Placer les agents des DSN" not in page
 
 
-def test_one_agent_is_placed_by_matricule_and_many_libelles_come_twenty_at_a_time(
-    connecte, cast, territoire, merignac
-):
+def test_one_agent_is_placed_by_matricule_and_many_libelles_come_twenty_at_a_time(connecte, cast, territoire, merignac):
     def mois(m):
         return [(f"B{k:02d}", [contrat("1", libelle=f"Emploi {k:02d}")], [("1", "1000.00")]) for k in range(25)]
 
