@@ -12,6 +12,7 @@ import hashlib
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import IO
 
@@ -320,3 +321,29 @@ def rapport(lecture: LectureDSN) -> Rapport:
     libelles = {dsn.CNRACL: "CNRACL", dsn.GENERAL: "régime général"}
     taux = [(libelles[k], Decimal(v)) for k, v in lecture.taux.items()]
     return Rapport(lecture, bruts, sum((b for _, b in bruts), Decimal(0)), regles, ecart, taux)
+
+
+LECTURE_EN_ATTENTE = timedelta(days=30)  # a reading left unplaced longer is abandoned by the daily work
+
+
+@transaction.atomic
+def do_expirer_lectures(maintenant) -> int:
+    """Abandon the readings left waiting more than `LECTURE_EN_ATTENTE`: their agents' year is personal
+    data with no use once forgotten (the rules stay). How many were abandoned."""
+    vieilles = list(
+        LectureDSN.objects.select_for_update()
+        .filter(statut=StatutLecture.A_PLACER, importe_le__lt=maintenant - LECTURE_EN_ATTENTE)
+        .select_related("organisation")
+    )
+    for lecture in vieilles:
+        lecture.statut = StatutLecture.ABANDONNEE
+        lecture.save(update_fields=["statut"])
+        lecture.agents.all().delete()
+        Evenement.objects.create(
+            territoire=lecture.territoire,
+            utilisateur=None,
+            action="masse_salariale.dsn_expiree",
+            objet=f"DSN {lecture.annee} de {lecture.organisation.nom}",
+            details={"lecture": lecture.pk},
+        )
+    return len(vieilles)

@@ -9,6 +9,7 @@ PHRASES = {
     "masse_salariale.dsn": "a envoyé les DSN d'une année",
     "masse_salariale.dsn_refus": "a envoyé des DSN refusées",
     "masse_salariale.dsn_abandon": "a abandonné une lecture de DSN",
+    "masse_salariale.dsn_expiree": "a laissé une lecture de DSN plus de trente jours : ses agents sont effacés",
     "masse_salariale.regle": "a placé un libellé ou un agent dans la correspondance de paie",
     "masse_salariale.regle_suppression": "a supprimé une règle de la correspondance de paie",
     "masse_salariale.regles_import": "a importé une table de correspondance de paie",

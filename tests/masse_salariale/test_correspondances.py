@@ -109,3 +109,21 @@ def test_abandoning_a_reading_erases_its_agents_and_keeps_the_rules(cast, merign
     assert not AgentDSN.objects.exists() and RegleCorrespondance.objects.count() == 1
     with pytest.raises(ActionRefusee):
         dsn.do_abandonner_lecture(lecture, cast["dgs_merignac"])
+
+
+def test_the_daily_work_abandons_a_reading_left_thirty_days_and_erases_its_agents(cast, merignac, capsys):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.cast import run_command
+
+    vieille = lecture_de(merignac, cast["dgs_merignac"], [("A1", "Comptable")])
+    recente = lecture_de(merignac, cast["dgs_merignac"], [("A2", "Jardinier")])
+    LectureDSN.objects.filter(pk=vieille.pk).update(importe_le=timezone.now() - dt.timedelta(days=31))
+    status, out, _ = run_command(capsys, "taches-quotidiennes")
+    assert status == 0 and "1 lecture de DSN expirée" in out
+    vieille.refresh_from_db()
+    recente.refresh_from_db()
+    assert (vieille.statut, recente.statut) == ("abandonnee", "a_placer")
+    assert list(AgentDSN.objects.values_list("matricule", flat=True)) == ["A2"]

@@ -127,7 +127,7 @@ def test_the_daily_command_deems_silence_favourable_sends_reminders_once_and_is_
     recevoir(territoire, envoyee, MERIGNAC, D(2026, 12, 4), cast["equipe_projet"])  # deadline 4 March 2027
     status, out, _ = run_command(capsys, "taches-quotidiennes", "--date", "2027-01-05")
     assert status == 0 and "2027-01-05 : 0 avis réputé favorable, 1 rappel envoyé" in out  # J-60 is 3 January
-    assert run_command(capsys, "taches-quotidiennes", "--date", "2027-01-05")[1].endswith("0 rappel envoyé\n")
+    assert "0 rappel envoyé," in run_command(capsys, "taches-quotidiennes", "--date", "2027-01-05")[1]
     # Mérignac (73,000 inhabitants): 5 clear days, convocation by 26 February; J-30 on 2 February.
     run_command(capsys, "taches-quotidiennes", "--date", "2027-03-01")
     assert sorted(RappelEnvoye.objects.values_list("code", flat=True)) == ["J-30", "J-60", "convocation"]

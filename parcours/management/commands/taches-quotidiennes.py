@@ -1,6 +1,7 @@
 """`mutualis taches-quotidiennes [--date AAAA-MM-JJ]`: the daily work of every territory, idempotent (run it
 twice, nothing more happens): the opinions réputés favorables from the day after their deadline, the
-reminders of the communes' deadlines (docs/consultation.md), then the notification of every action that
+reminders of the communes' deadlines (docs/consultation.md), the payroll data left half-way (a DSN reading
+unplaced for thirty days, an export left unmapped for a day), then the notification of every action that
 started waiting with the passing of days rather than with a write (a yearly report to present within two
 months, docs/suivi.md: echanges/attentes.py notifies each wait once). A cron line runs it every morning
 (docs/contrats/6-ligne-de-commande.md); `make run` needs none. `--date` replays a day (tests, catching up)."""
@@ -13,6 +14,8 @@ from django.utils import timezone
 from commun.commandes import Commande, SortieInvalide
 from commun.formatage import compte
 from echanges.attentes import signaler
+from masse_salariale import depot
+from masse_salariale.dsn import do_expirer_lectures
 from parcours.actions import do_taches_du_jour
 from territoire.models import Schema
 
@@ -42,6 +45,11 @@ class Command(Commande):
         matin = timezone.make_aware(dt.datetime.combine(jour, dt.time(7)))
         for territoire in territoires.values():
             signaler(territoire, now=matin)
+        # Personal data left half-way: DSN readings never placed, payroll exports never mapped.
+        lectures = do_expirer_lectures(matin)
+        exports = depot.nettoyer()
         avis = compte(reputes, "avis réputé favorable", "avis réputés favorables")
         envoyes = compte(rappels, "rappel envoyé", "rappels envoyés")
-        self.stdout.write(f"{jour.isoformat()} : {avis}, {envoyes}")
+        oublis = compte(lectures, "lecture de DSN expirée", "lectures de DSN expirées")
+        effaces = compte(exports, "export de paie effacé", "exports de paie effacés")
+        self.stdout.write(f"{jour.isoformat()} : {avis}, {envoyes}, {oublis}, {effaces}")
