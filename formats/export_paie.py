@@ -78,6 +78,8 @@ SYNONYMES: dict[str, tuple[str, ...]] = {
         "cout_employeur",
         "cout_global",
         "brut_charge",
+        "brut_charge_annuel",
+        "cout_charge_annuel",
         "montant_charge",
         "total_charge",
     ),

@@ -72,8 +72,10 @@ def errors(**kwargs) -> list[str]:
         (["Mat", "Cout", "Matricule"], {"Mat": "agent", "Cout": "cout_annuel"}, ["agent", "cout_annuel", ""]),
         # a profile's header matches as headers do, and an ignored column stays ignored
         (["MAT.", "statut"], {"mat.": "agent", "Statut": ""}, ["agent", ""]),
+        # a yearly loaded gross, as many exports name it
+        (["Matricule", "Brut chargé annuel", "Taux activité"], None, ["agent", "cout_annuel", "etp"]),
     ],
-    ids=["ciril", "own-names", "words", "profile-first", "profile-ignored"],
+    ids=["ciril", "own-names", "words", "profile-first", "profile-ignored", "yearly-loaded-gross"],
 )
 def test_a_first_mapping_from_the_headers_or_a_profile(headers, profil, expected):
     cols = [ep.Colonne(i, h) for i, h in enumerate(headers)]
