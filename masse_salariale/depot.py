@@ -2,7 +2,11 @@
 
 The file is written under MEDIA_ROOT (which no URL serves), named by a random token that only her session
 knows; it is deleted as soon as the batch is prepared or the import abandoned, and when she uploads another
-export. An export left half-way is deleted by the next upload of anyone after `DUREE`."""
+export. An export left half-way is deleted by the next upload of anyone after `DUREE`.
+
+A session keeps one export: one uploaded in another tab replaces it. The pages that post about an export (its
+mapping, its abandon) carry its token, so that a tab left on a replaced export is told so instead of acting on
+the new one (`est_le_depot`)."""
 
 import secrets
 import time
@@ -72,11 +76,27 @@ def depot_de(request, territoire) -> Depot | None:
     return depot
 
 
-def retirer(request) -> None:
-    """Delete the session's export and forget it."""
-    donnees = request.session.pop(CLE, None)
-    if donnees and isinstance(donnees.get("jeton"), str) and donnees["jeton"].isalnum():
-        (_dossier() / donnees["jeton"]).unlink(missing_ok=True)
+def est_le_depot(depot: Depot, jeton) -> bool:
+    """Whether a posted token (`jeton`, the hidden field of the page that posts) is this export's, and not
+    that of an export it replaced, uploaded in another tab."""
+    return isinstance(jeton, str) and secrets.compare_digest(jeton.encode(), depot.jeton.encode())
+
+
+def retirer(request, jeton: str | None = None) -> bool:
+    """Delete the session's export and forget it; given `jeton` (a page's), only if it is still that export.
+    Whether an export was forgotten."""
+    donnees = request.session.get(CLE)
+    if not donnees:
+        return False
+    courant = donnees.get("jeton") if isinstance(donnees, dict) else None
+    if jeton is not None and not (
+        isinstance(courant, str) and isinstance(jeton, str) and secrets.compare_digest(jeton.encode(), courant.encode())
+    ):
+        return False
+    del request.session[CLE]
+    if isinstance(courant, str) and courant.isalnum():
+        (_dossier() / courant).unlink(missing_ok=True)
+    return True
 
 
 def nettoyer() -> int:

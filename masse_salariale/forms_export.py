@@ -68,8 +68,11 @@ class CorrespondanceForm(forms.Form):
     activity for each value of the service column, a statut for each value of the statut column.
 
     `services` and `statuts`: the distinct values (with their number of lines) of the columns the tables were
-    built for, `colonne_services` and `colonne_statuts` (hidden fields, so that a change of column is seen)."""
+    built for, `colonne_services` and `colonne_statuts` (hidden fields, so that a change of column is seen).
+    `jeton`: the token of the export the page maps (masse_salariale/depot.py), so that a page left open on an
+    export since replaced in another tab is refused."""
 
+    jeton = forms.CharField(widget=forms.HiddenInput, required=False)
     colonne_services = forms.CharField(widget=forms.HiddenInput, required=False)
     colonne_statuts = forms.CharField(widget=forms.HiddenInput, required=False)
     nom_profil = forms.CharField(
@@ -80,8 +83,9 @@ class CorrespondanceForm(forms.Form):
         "import de cet employeur. Un profil du même nom est mis à jour ; vide, rien n'est enregistré.",
     )
 
-    def __init__(self, *args, cols: list[Colonne], services, statuts, activites, employeur: str, **kwargs):
+    def __init__(self, *args, cols: list[Colonne], services, statuts, activites, employeur: str, jeton="", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["jeton"].initial = jeton
         self.cols, self.services, self.statuts, self.employeur = cols, services, statuts, employeur
         choix = [("", "Ignorer cette colonne"), *((c, LIBELLES[c]) for c in CHAMPS)]
         for c in cols:

@@ -27,7 +27,7 @@ from formats.export_paie import (
     remplissage,
     valeurs_distinctes,
 )
-from masse_salariale.depot import DUREE, deposer, depot_de, retirer
+from masse_salariale.depot import DUREE, deposer, depot_de, est_le_depot, retirer
 from masse_salariale.forms_export import CorrespondanceForm, DepotForm, colonnes_choisies
 from masse_salariale.profils import (
     activites,
@@ -39,6 +39,7 @@ from masse_salariale.profils import (
 )
 
 REFUS = "Seuls l'équipe projet et le DGS d'une organisation importent sa masse salariale."
+REMPLACE = "Cet export a été remplacé par « {fichier} » dans un autre onglet : "
 
 
 def _territoire_importable(request, code):
@@ -151,6 +152,14 @@ def export_correspondance(request, code):
         if request.method == "POST":
             messages.error(request, "L'export déposé n'est plus disponible : déposez-le de nouveau.")
         return redirect("masse_salariale:export", code=code)
+    if request.method == "POST" and not est_le_depot(depot, request.POST.get("jeton")):
+        # A tab left on an export since replaced in another tab: its choices are not those of this export.
+        messages.error(
+            request,
+            REMPLACE.format(fichier=depot.fichier)
+            + "la correspondance n'a pas été appliquée ; reprenez-la sur la page ci-dessous.",
+        )
+        return redirect("masse_salariale:export_correspondance", code=code)
     organisation = acces.organisations_importables().filter(pk=depot.organisation).first()
     if organisation is None:
         retirer(request)
@@ -183,6 +192,7 @@ def export_correspondance(request, code):
             statuts=tables.statuts,
             activites=refs,
             employeur=organisation.code,
+            jeton=depot.jeton,
             **kwargs,
         )
 
@@ -275,9 +285,17 @@ def export_abandonner(request, code):
     territoire, acces = _territoire_importable(request, code)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if depot_de(request, territoire) is not None:
+    depot = depot_de(request, territoire)
+    if depot is not None and not est_le_depot(depot, request.POST.get("jeton")):
+        messages.error(
+            request,
+            REMPLACE.format(fichier=depot.fichier)
+            + f"« {depot.fichier} » n'a pas été abandonné ; sa correspondance est ci-dessous.",
+        )
+        return redirect("masse_salariale:export_correspondance", code=code)
+    # Only the export the page showed (that of another territory, uploaded since in another tab, is kept).
+    if retirer(request, request.POST.get("jeton", "")) and depot is not None:
         messages.info(request, "L'export déposé est supprimé ; rien n'a été importé.")
-    retirer(request)
     return redirect("masse_salariale:lots", code=code)
 
 

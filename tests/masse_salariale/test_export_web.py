@@ -319,7 +319,7 @@ def test_abandoning_deletes_the_uploaded_file(connecte, cast, territoire):
     assert len(fichiers_deposes()) == 1
     page = client.get(url(territoire, "export")).content.decode()
     assert "Un export attend sa correspondance : « export-paie.csv » (année 2025)" in page
-    response = client.post(url(territoire, "export_abandonner"))
+    response = client.post(url(territoire, "export_abandonner"), {"jeton": champs(page)["jeton"]})
     assert response["Location"] == url(territoire, "lots") and fichiers_deposes() == []
     assert client.get(url(territoire, "export_correspondance"))["Location"] == url(territoire, "export")
     assert not Lot.objects.exists()
@@ -384,3 +384,62 @@ def test_an_export_left_half_way_is_deleted_by_the_next_upload_after_a_day(conne
     os.utime(laisse, (time.time() - 25 * 3600,) * 2)
     deposer(connecte(cast["dgs_merignac"]), territoire, EXPORT_2025, MERIGNAC)
     assert laisse not in fichiers_deposes() and len(fichiers_deposes()) == 1
+
+
+def test_a_tab_left_on_a_replaced_export_neither_imports_nor_abandons_the_new_one(connecte, cast, territoire):
+    """Two tabs, one session: tab 1 maps A.csv (Mérignac, services S01 and S02), tab 2 then deposits B.csv
+    (Bordeaux, services S02 and S03), which replaces A.csv. Whatever tab 1 then posts is refused: its mapping
+    is not applied to B.csv (whose S03 it never showed), no profile is saved, B.csv is not abandoned."""
+    client = connecte(cast["equipe_projet"])
+    export_a = b"Matricule;Code service;Brut charge\nA1;S01;40000\nA2;S02;30000\n"
+    export_b = b"Matricule;Code service;Brut charge\nB1;S02;35000\nB2;S03;25000\n"
+    assert deposer(client, territoire, export_a, MERIGNAC, "A.csv").status_code == 302
+    page_a = client.get(url(territoire, "export_correspondance")).content.decode()
+    valeurs_a = champs(page_a)
+    choisir_services(page_a, valeurs_a, {"S01": ("RH", ""), "S02": ("FIN", "")})
+    valeurs_a["nom_profil"] = "Profil d'Ambès"
+
+    assert deposer(client, territoire, export_b, BORDEAUX, "B.csv").status_code == 302  # tab 2
+    assert len(fichiers_deposes()) == 1
+    remplace = (
+        "Cet export a été remplacé par « B.csv » dans un autre onglet : la correspondance n&#x27;a pas été "
+        "appliquée ; reprenez-la sur la page ci-dessous."
+    )
+    # tab 1 converts, or updates its value tables: refused, B.csv's own mapping page shown again
+    for envoi in (valeurs_a, {**valeurs_a, "actualiser": "1"}):
+        response = client.post(url(territoire, "export_correspondance"), envoi, follow=True)
+        assert response.redirect_chain == [(url(territoire, "export_correspondance"), 302)]
+        page = response.content.decode()
+        assert remplace in page
+        assert "Correspondance des colonnes de « B.csv »" in page and "Bordeaux" in page
+        assert "« S03 »" in page and "« S01 »" not in page
+        assert not Lot.objects.exists() and not ProfilColonnes.objects.exists()
+        assert not Evenement.objects.filter(action__startswith="masse_salariale.").exists()
+
+    # tab 1 abandons: B.csv is kept
+    response = client.post(url(territoire, "export_abandonner"), {"jeton": valeurs_a["jeton"]}, follow=True)
+    assert response.redirect_chain == [(url(territoire, "export_correspondance"), 302)]
+    assert "remplacé par « B.csv » dans un autre onglet : « B.csv » n&#x27;a pas été abandonné" in (
+        response.content.decode()
+    )
+    assert len(fichiers_deposes()) == 1
+
+    # tab 2 maps B.csv: imported for Bordeaux with its own mapping
+    page_b = client.get(url(territoire, "export_correspondance")).content.decode()
+    valeurs_b = champs(page_b)
+    assert valeurs_b["jeton"] != valeurs_a["jeton"]
+    choisir_services(page_b, valeurs_b, {"S02": ("SI", ""), "S03": ("AUTRE", "")})
+    response = client.post(url(territoire, "export_correspondance"), valeurs_b)
+    lot = Lot.objects.get()
+    assert response["Location"] == url(territoire, "lot", pk=lot.pk)
+    assert [e.organisation.code for e in LotEmployeur.objects.filter(lot=lot)] == [BORDEAUX]
+    assert set(Agregat.objects.filter(lot=lot).values_list("theme", "montant")) == {("SI", 35000.0), ("AUTRE", 25000.0)}
+    assert not ProfilColonnes.objects.exists() and fichiers_deposes() == []
+
+
+def test_abandoning_from_the_current_page_still_deletes_the_export(connecte, cast, territoire):
+    client = connecte(cast["equipe_projet"])
+    deposer(client, territoire, EXPORT_2025, MERIGNAC)
+    valeurs = champs(client.get(url(territoire, "export_correspondance")).content.decode())
+    response = client.post(url(territoire, "export_abandonner"), {"jeton": valeurs["jeton"]})
+    assert response["Location"] == url(territoire, "lots") and fichiers_deposes() == []
