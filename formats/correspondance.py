@@ -5,6 +5,8 @@ payroll lines of §3. No Django here."""
 
 from __future__ import annotations
 
+import csv
+import io
 import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -21,6 +23,18 @@ CLES = ("matricule", "service", "emploi", "defaut")
 COLONNES = ("cle", "valeur", "theme", "activite", "part", "situation", "beneficiaire")
 REQUISES = ("cle", "theme")
 ENTETE_PAIE = "employeur;agent;theme;activite;cout_annuel;quotite;etp;situation;beneficiaire;statut"
+
+
+FORMULE = ("=", "+", "-", "@")
+
+
+def texte_neutre(valeur: str) -> str:
+    """A cell a spreadsheet would read as a formula, written after an apostrophe (`sans_apostrophe` undoes)."""
+    return f"'{valeur}" if valeur.startswith(FORMULE) else valeur
+
+
+def sans_apostrophe(valeur: str) -> str:
+    return valeur[1:] if valeur.startswith("'") and valeur[1:].startswith(FORMULE) else valeur
 
 
 def normaliser(texte: str) -> str:
@@ -63,7 +77,7 @@ def lire_correspondances(
         def val(c, row=row):
             return row[table.column(cols[c])].strip() if c in cols else ""
 
-        cle, valeur, theme = val("cle").lower(), val("valeur"), val("theme").upper()
+        cle, valeur, theme = val("cle").lower(), sans_apostrophe(val("valeur")), val("theme").upper()
         activite, part, situation = val("activite").upper(), val("part") or "1", val("situation").lower()
         beneficiaire = val("beneficiaire")
         fautes = []
@@ -77,10 +91,10 @@ def lire_correspondances(
             fautes.append(f"activite « {shown(activite)} » : activité inconnue du référentiel du territoire")
         try:
             p = Decimal(part.replace(",", "."))
-            if not 0 < p <= 1:
+            if not 0 < p <= 1 or p.as_tuple().exponent < -4:
                 raise InvalidOperation
         except InvalidOperation:
-            fautes.append(f"part « {shown(part)} » : attendu un nombre entre 0 (exclu) et 1")
+            fautes.append(f"part « {shown(part)} » : attendu un nombre entre 0 (exclu) et 1, à 4 décimales au plus")
             p = None
         if situation and situation not in SITUATIONS:
             fautes.append(f"situation « {shown(situation)} » : attendu {', '.join(SITUATIONS)}")
@@ -109,13 +123,32 @@ def lire_correspondances(
 
 
 def lire_agents(data: bytes, nom: str) -> dict[str, str]:
-    """The HR software's agents file: matricule -> service code."""
-    table = read_table(data, nom, "agents", expected=("matricule", "service"))
-    cols = _colonnes(table, nom, ("matricule", "service"), ("matricule", "service"))
-    return {
-        row[table.column(cols["matricule"])].strip(): row[table.column(cols["service"])].strip()
-        for row in table.frame.iter_rows(named=True)
-    }
+    """The HR software's agents file: matricule -> service code (the column `service` or `code service`);
+    a matricule given twice is an error naming both lines."""
+    table = read_table(data, nom, "agents", expected=("matricule", "service", "code_service"))
+    positions = {normalize_header(h): k for k, h in enumerate(table.headers)}
+    if "service" not in positions and "code_service" in positions:
+        positions["service"] = positions["code_service"]
+    manquantes = [c for c in ("matricule", "service") if c not in positions]
+    if manquantes:
+        raise InvalidFile([f"fichier {nom} : colonne manquante : {', '.join(manquantes)}"])
+    cols = {c: positions[c] for c in ("matricule", "service")}
+    services: dict[str, str] = {}
+    lignes: dict[str, int] = {}
+    erreurs = []
+    for row in table.frame.iter_rows(named=True):
+        matricule = row[table.column(cols["matricule"])].strip()
+        if matricule in lignes:
+            erreurs.append(
+                f"fichier {nom}, ligne {row['ligne']} : matricule « {shown(matricule)} » déjà à la ligne "
+                f"{lignes[matricule]}"
+            )
+            continue
+        lignes[matricule] = row["ligne"]
+        services[matricule] = row[table.column(cols["service"])].strip()
+    if erreurs:
+        raise InvalidFile(erreurs, table.warnings)
+    return services
 
 
 def regle_de(
@@ -183,6 +216,11 @@ def _s(n: int) -> str:
 
 
 def ecrire_csv(lignes: list[dict]) -> str:
-    """The payroll file of §3: `;`, UTF-8 without BOM, LF."""
+    """The payroll file of §3: `;`, UTF-8 without BOM, LF; a value holding `;` or `"` (a matricule is what
+    the DSN says) quoted as CSV does, so that it stays one cell."""
     colonnes = ENTETE_PAIE.split(";")
-    return "\n".join([ENTETE_PAIE, *(";".join(l[c] for c in colonnes) for l in lignes)]) + "\n"
+    out = io.StringIO()
+    ecrivain = csv.writer(out, delimiter=";", lineterminator="\n")
+    ecrivain.writerow(colonnes)
+    ecrivain.writerows([l[c] for c in colonnes] for l in lignes)
+    return out.getvalue()

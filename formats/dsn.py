@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
 
 from formats.errors import InvalidFile
@@ -24,6 +24,7 @@ NORMALES, REMPLACE, ANNULE = ("01", "02"), ("03", "05"), "04"
 IGNORES = {"80": "mandat d'élu", "81": "mandat d'élu", "29": "stage", "89": "service civique"}
 TITULAIRE, CONTRACTUEL = ("50", "20", "21"), ("09", "10")
 CNRACL, GENERAL = "cnracl", "general"
+REGIMES = {CNRACL: "CNRACL", GENERAL: "régime général"}  # how pages and messages name them
 BRUT = "001"  # rémunération brute non plafonnée
 
 # The rubriques kept, by code: the only values ever read.
@@ -86,14 +87,11 @@ class Contrat:
 
     def etp(self) -> Decimal | None:
         """The contract's monthly ETP (.013 / .012); None when it cannot be computed (unit 99, a quotité
-        missing or a reference of 0)."""
-        try:
-            reference, quotite = Decimal(self.quotite_reference), Decimal(self.quotite)
-        except (InvalidOperation, ValueError):
+        missing, not a positive number, or a reference of 0)."""
+        if self.unite == "99" or not (QUOTITE.fullmatch(self.quotite_reference) and QUOTITE.fullmatch(self.quotite)):
             return None
-        if self.unite == "99" or reference == 0:
-            return None
-        return quotite / reference
+        reference = Decimal(self.quotite_reference)
+        return None if reference == 0 else Decimal(self.quotite) / reference
 
 
 @dataclass
@@ -146,7 +144,12 @@ UTILES = re.compile(
     rf"\n(?:(?P<debut>{_trie([DEBUT_INDIVIDU, DEBUT_CONTRAT, DEBUT_REMUNERATION])}),'{_VALEUR}'"
     rf"|(?P<code>{_trie(sorted(LUES))}),'(?P<valeur>{_VALEUR})')\r?(?=\n)"
 )
+MONTANT = re.compile(r"-?\d{1,10}(?:\.\d{1,2})?")  # an amount of the norm: a point, two decimals at most
+COUT_MAX = Decimal(10_000_000)  # an agent's year beyond is a typo in an amount, not a cost
+QUOTITE = re.compile(r"\d{1,6}(?:\.\d{1,4})?")
 BLOC = 1 << 22  # bytes read at a time
+LIGNE_MAX = 10_000  # bytes: a DSN line is a code and a short value; longer, the file is no DSN
+ERREURS_MAX = 100  # errors of one file: beyond, its reading stops (a wrong file would list millions)
 
 
 class _Rubriques:
@@ -158,6 +161,12 @@ class _Rubriques:
     def __init__(self, nom: str, f: IO[bytes], encodage: str, erreurs: list[str]):
         self.nom, self.f, self.encodage, self.erreurs = nom, f, encodage, erreurs
         self.texte, self.base, self._pos, self._ligne = "", 0, 1, 1
+        self._avant, self.fini = len(erreurs), False
+
+    def arreter(self, raison: str) -> None:
+        """Stop reading this file, saying why (its rubriques stop there)."""
+        self.erreurs.append(f"fichier {self.nom}, {raison} : ce fichier n'est pas lu plus loin")
+        self.fini = True
 
     def ligne(self, pos: int) -> int:
         """The line in the file of the rubrique found at `pos` of the current block."""
@@ -173,6 +182,9 @@ class _Rubriques:
             donnees = reste + morceau
             coupe = len(donnees) if not morceau else donnees.rfind(b"\n") + 1
             if morceau and coupe == 0:
+                if len(donnees) > LIGNE_MAX:
+                    self.arreter(f"plus de {LIGNE_MAX:_} octets sans fin de ligne".replace("_", "\u202f"))
+                    return
                 reste = donnees
                 continue
             texte, reste = donnees[:coupe].decode(self.encodage), donnees[coupe:]
@@ -185,11 +197,16 @@ class _Rubriques:
             if ILLISIBLE.search(self.texte):
                 for n, ligne in enumerate(self.texte.split("\n")[1:-1], start=self.base + 1):
                     if ligne.strip() and LIGNE.match(ligne.rstrip("\r")) is None:
+                        if len(self.erreurs) - self._avant >= ERREURS_MAX:
+                            self.arreter(f"ligne {n} : {ERREURS_MAX} erreurs")
+                            return
                         self.erreurs.append(
                             f"fichier {self.nom}, ligne {n} : ligne illisible : attendu une rubrique de la forme "
                             "S21.G00.30.019,'valeur'"
                         )
             for m in UTILES.finditer(self.texte):
+                if self.fini:
+                    return
                 debut = m["debut"]
                 yield (m.start(), debut, None) if debut else (m.start(), m["code"], m["valeur"])
             if not morceau:
@@ -198,25 +215,36 @@ class _Rubriques:
 
 def lire_fichier(nom: str, ouvrir: Callable[[], IO[bytes]]) -> tuple[list[Declaration], list[str]]:
     """The declarations of one file (`ouvrir()` opens it, as binary), and its errors `fichier NOM, ligne N :
-    …`. Read as a stream in UTF-8; a file that is not valid UTF-8 is read again in Windows-1252."""
-    try:
-        with ouvrir() as f:
-            return _lire(nom, f, "utf-8")
-    except UnicodeDecodeError:
-        with ouvrir() as f:
-            return _lire(nom, f, "cp1252")
+    …`. Read as a stream in UTF-8; a file that is not valid UTF-8 is read again in Windows-1252; a file
+    that is neither (a binary, a PDF, a zip inside the zip) is no DSN."""
+    for encodage in ("utf-8", "cp1252"):
+        try:
+            with ouvrir() as f:
+                return _lire(nom, f, encodage)
+        except UnicodeDecodeError:
+            continue
+    return [], [f"fichier {nom} : ni texte UTF-8 ni texte Windows-1252 : ce n'est pas un fichier DSN"]
 
 
 def _lire(nom: str, f: IO[bytes], encodage: str) -> tuple[list[Declaration], list[str]]:
     declarations: list[Declaration] = []
     erreurs: list[str] = []
-    d = individu = contrat = remuneration = None
-
     rubriques = _Rubriques(nom, f, encodage, erreurs)
 
     def erreur(pos, texte):
-        erreurs.append(f"fichier {nom}, ligne {rubriques.ligne(pos)} : {texte}")
+        if len(erreurs) >= ERREURS_MAX:
+            rubriques.arreter(f"ligne {rubriques.ligne(pos)} : {ERREURS_MAX} erreurs")
+        else:
+            erreurs.append(f"fichier {nom}, ligne {rubriques.ligne(pos)} : {texte}")
 
+    _appliquer(rubriques, declarations, erreur)
+    return declarations, erreurs
+
+
+def _appliquer(rubriques, declarations, erreur) -> None:
+    """The rubriques of one file into its declarations, block by block."""
+    nom = rubriques.nom
+    d = individu = contrat = remuneration = None
     for pos, code, brute in rubriques:
         if brute is None:  # the first rubrique of a block: its value (the NIR for an individual) is never read
             if d is None:
@@ -265,14 +293,12 @@ def _lire(nom: str, f: IO[bytes], encodage: str) -> tuple[list[Declaration], lis
             remuneration[champ] = valeur.strip()
             if remuneration["type_remuneration"] == BRUT and remuneration["montant"] is not None:
                 brut, remuneration["montant"], remuneration["type_remuneration"] = remuneration["montant"], None, ""
-                try:  # counted once: the block is emptied
-                    montant = Decimal(brut)
-                except InvalidOperation:
-                    erreur(pos, f"montant « {brut} » : attendu un nombre à point décimal")
+                if not MONTANT.fullmatch(brut):  # counted once: the block is emptied
+                    erreur(pos, f"montant « {brut} » : attendu un nombre à point décimal, par exemple 2150.37")
                     continue
+                montant = Decimal(brut)
                 numero = remuneration["contrat"]
                 individu.bruts[numero] = individu.bruts.get(numero, Decimal(0)) + montant
-    return declarations, erreurs
 
 
 # --- the year: declarations applied, one record per agent ---------------------------------------------
@@ -294,6 +320,11 @@ class Annee:
     contrats: int  # contract-months read
     mois: list[int] = field(default_factory=list)  # the months with a declaration, 1-12
     bruts: dict[int, Decimal] = field(default_factory=dict)  # month -> gross pay read (001), for the ledger check
+
+
+def _euros(montant: Decimal) -> str:
+    """« 16 518 000,00 € » (the formats layer writes its own figures: commun is above it)."""
+    return f"{montant:,.2f} €".replace(",", "\u202f").replace(".", ",")
 
 
 def _numero(n: str):
@@ -389,12 +420,13 @@ def lire_annee(
                         ignores += 1
                         seulement_ignores.add(ind.matricule)
                         continue
-                    cumul.contrats[numero] = c
+                    cumul.contrats[(d.siret, numero)] = c  # a contract number is the establishment's
                     contrats_lus += 1
                 for numero, montant in ind.bruts.items():
                     if ind.contrats.get(numero) is not None and ind.contrats[numero].nature in IGNORES:
                         continue
-                    cumul.bruts[numero] = cumul.bruts.get(numero, Decimal(0)) + montant
+                    cle = (d.siret, numero)
+                    cumul.bruts[cle] = cumul.bruts.get(cle, Decimal(0)) + montant
                     bruts[mois] = bruts.get(mois, Decimal(0)) + montant
     if ignores:
         avertis.append(f"{ignores} contrat{'s' if ignores > 1 else ''}-mois ignoré{'s' if ignores > 1 else ''} "
@@ -402,7 +434,7 @@ def lire_annee(
     regimes = {c.regime_retraite for mois in mois_agents.values() for i in mois.values() for c in i.contrats.values()}
     for regime in sorted(regimes - set(taux)):
         erreurs.append(
-            f"taux de charges : aucun taux pour le régime {regime} (par exemple --taux-charges {regime}=0.3765)"
+            f"taux de charges : le taux « {REGIMES[regime]} » ({regime}) manque : des contrats de ces DSN en relèvent"
         )
     if erreurs:
         raise InvalidFile(erreurs, avertis)
@@ -419,7 +451,8 @@ def lire_annee(
 
 
 def _agent(matricule, mois_agent: dict[int, Individu], taux, annee, avertis, erreurs) -> AgentAnnuel | None:
-    connus: dict[str, Contrat] = {}
+    """One agent's year from its months; contracts and pay are keyed by (SIRET, contract number)."""
+    connus: dict[tuple[str, str], Contrat] = {}
     for mois in sorted(mois_agent):
         connus.update(mois_agent[mois].contrats)
     etp_total, cout = Decimal(0), Decimal(0)
@@ -442,7 +475,7 @@ def _agent(matricule, mois_agent: dict[int, Individu], taux, annee, avertis, err
             contrat = ind.contrats.get(n) or connus.get(n)
             if contrat is None:
                 erreurs.append(
-                    f"agent {matricule} : rémunération de {nom_mois(annee, mois)} liée au contrat « {n} », "
+                    f"agent {matricule} : rémunération de {nom_mois(annee, mois)} liée au contrat « {n[1]} », "
                     "qui n'est déclaré dans aucun mois"
                 )
                 continue
@@ -451,9 +484,15 @@ def _agent(matricule, mois_agent: dict[int, Individu], taux, annee, avertis, err
         avertis.append(f"agent {matricule} : contrat sans quotité utilisable (unité 99 ou quotité absente) : 0 ETP")
     cout = cout.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     etp = (etp_total / 12).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    if cout == 0 or etp == 0:
-        avertis.append(f"agent {matricule} : coût ou ETP nul sur l'année : écarté")
+    if cout >= COUT_MAX:
+        erreurs.append(
+            f"agent {matricule} : coût de l'année de {_euros(cout)} : au-delà de {_euros(COUT_MAX)}, vérifiez les "
+            "montants de ses rémunérations"
+        )
         return None
-    principal = min(dernier, key=lambda n: (-dernier[n], _numero(n)))
+    if cout <= 0 or etp == 0:
+        avertis.append(f"agent {matricule} : coût négatif ou nul, ou ETP nul sur l'année : écarté")
+        return None
+    principal = min(dernier, key=lambda n: (-dernier[n], _numero(n[1]), n[0]))
     contrat = connus[principal]
     return AgentAnnuel(matricule, cout, etp, contrat.statut, contrat.libelle)

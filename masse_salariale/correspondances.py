@@ -130,8 +130,12 @@ def lignes_export(organisation: Organisation) -> list[list[str]]:
 
 
 def export_csv(organisation: Organisation) -> bytes:
+    """The rules as CSV; a value a spreadsheet would take for a formula (= + - @) is written after an
+    apostrophe, which the import removes (formats/correspondance.py)."""
     out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\n").writerows(lignes_export(organisation))
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(
+        [correspondance.texte_neutre(v) for v in row] for row in lignes_export(organisation)
+    )
     return out.getvalue().encode("utf-8")
 
 

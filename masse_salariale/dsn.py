@@ -9,7 +9,9 @@ and the upload is deleted in the view. The agents' year (matricule, cost, ETP, s
 only while the reading waits to be placed."""
 
 import hashlib
+import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,6 +24,7 @@ from django.db import transaction
 from commun.erreurs import ActionRefusee
 from commun.formatage import nombre
 from formats import correspondance, dsn
+from formats.errors import InvalidFile
 from masse_salariale.actions import check_annee, do_preparer_lot
 from masse_salariale.enums import CleRegle, StatutLecture
 from masse_salariale.models import AgentDSN, LectureDSN, RegleCorrespondance, TauxCharges
@@ -89,17 +92,29 @@ class _SansFermer:
 
 
 def _membres(envoi) -> list[FichierDSN]:
+    """The DSN files of a zip, in its order: folders and the metadata macOS adds (`__MACOSX/`, `._*`)
+    skipped; a member that cannot be read (encrypted, corrupt, an unknown compression) refuses the zip."""
     try:
         archive = zipfile.ZipFile(envoi)
-        infos = [i for i in archive.infolist() if not i.is_dir()]
+        infos = [i for i in archive.infolist() if not i.is_dir() and not _metadonnees(i.filename)]
     except zipfile.BadZipFile as exc:
         raise ActionRefusee([f"fichier {envoi.name} : archive zip illisible ({exc})"]) from exc
     if sum(i.file_size for i in infos) > settings.DSN_UPLOAD_MAX_BYTES:
         return [FichierDSN(i.filename, i.file_size, "", lambda: None) for i in infos]  # refused by the caller
-    return [
-        FichierDSN(i.filename, i.file_size, _empreinte(lambda i=i: archive.open(i)), lambda i=i: archive.open(i))
-        for i in infos
-    ]
+    membres = []
+    for i in infos:
+        try:
+            empreinte = _empreinte(lambda i=i: archive.open(i))
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError) as exc:
+            raise ActionRefusee(
+                [f"fichier {envoi.name} : « {i.filename} » illisible dans l'archive (chiffré ou abîmé : {exc})"]
+            ) from exc
+        membres.append(FichierDSN(i.filename, i.file_size, empreinte, lambda i=i: archive.open(i)))
+    return membres
+
+
+def _metadonnees(nom: str) -> bool:
+    return nom.startswith("__MACOSX/") or nom.rsplit("/", 1)[-1].startswith("._")
 
 
 def _empreinte(ouvrir) -> str:
@@ -167,6 +182,14 @@ def do_lire_dsn(
         },
     )
     services = services or {}
+    avertissements = list(lue.avertissements)
+    if services:
+        connus = sum(1 for a in lue.agents if a.matricule in services)
+        if connus < len(lue.agents):
+            avertissements.append(
+                f"fichier des agents : {connus} des {len(lue.agents)} agents des DSN y figurent ; les autres ne "
+                "peuvent pas être placés par leur service"
+            )
     lecture = LectureDSN.objects.create(
         territoire=organisation.territoire,
         organisation=organisation,
@@ -180,7 +203,7 @@ def do_lire_dsn(
         taux={k: str(v) for k, v in sorted(taux.items())},
         chapitre_012=chapitre_012,
         avec_services=bool(services),
-        avertissements=lue.avertissements,
+        avertissements=avertissements,
         importe_par=utilisateur,
     )
     AgentDSN.objects.bulk_create(
@@ -255,7 +278,10 @@ def do_preparer_depuis_dsn(lecture: LectureDSN, utilisateur, acces=None):
     lignes = correspondance.affecter([a for a, _ in agents], regles, services, organisation.code)
     texte = correspondance.ecrire_csv(lignes)
     nom = f"DSN {lecture.annee} – {organisation.nom} ({len(lecture.fichiers)} fichiers)"
-    lot = do_preparer_lot(lecture.territoire, texte.encode(), nom, lecture.annee, utilisateur, acces)
+    try:
+        lot = do_preparer_lot(lecture.territoire, texte.encode(), nom, lecture.annee, utilisateur, acces)
+    except InvalidFile as exc:  # a line of the file written here is nothing the user saw: name its agent
+        raise InvalidFile(_par_agent(exc.errors, lignes), _par_agent(exc.warnings, lignes)) from None
     lot.avertissements = [*lecture.avertissements, *lot.avertissements]
     lot.save(update_fields=["avertissements"])
     placements: dict[str, int] = {}
@@ -272,6 +298,16 @@ def do_preparer_depuis_dsn(lecture: LectureDSN, utilisateur, acces=None):
     lecture.save(update_fields=["lot", "statut", "placements", "historique"])
     lecture.agents.all().delete()
     return lot
+
+
+def _par_agent(messages: list[str], lignes: list[dict]) -> list[str]:
+    """« ligne 7 : etp … » of the payroll file written from the DSN becomes « agent M0042 : etp … »."""
+
+    def agent(m):
+        n = int(m.group(1))
+        return f"agent {lignes[n - 2]['agent']} : " if 2 <= n <= len(lignes) + 1 else m.group(0)
+
+    return [re.sub(r"^ligne (\d+) : ", agent, message) for message in messages]
 
 
 @transaction.atomic
@@ -318,8 +354,7 @@ def rapport(lecture: LectureDSN) -> Rapport:
         par_cle.setdefault(cle, []).append((valeur, n))
     regles = [(c.label, par_cle[c.value]) for c in CleRegle if c.value in par_cle]
     ecart = None if lecture.chapitre_012 is None else lecture.cout_total - lecture.chapitre_012
-    libelles = {dsn.CNRACL: "CNRACL", dsn.GENERAL: "régime général"}
-    taux = [(libelles[k], Decimal(v)) for k, v in lecture.taux.items()]
+    taux = [(dsn.REGIMES[k], Decimal(v)) for k, v in lecture.taux.items()]
     return Rapport(lecture, bruts, sum((b for _, b in bruts), Decimal(0)), regles, ecart, taux)
 
 

@@ -89,6 +89,15 @@ class _Taux(forms.DecimalField):
         )
 
 
+class _Euros(forms.DecimalField):
+    """An amount as the French write it: « 1 234 567,89 » (spaces between thousands, a decimal comma)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u202f", "").replace("€", "")
+        return super().to_python(value)
+
+
 class DSNForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label="Employeur", queryset=None, empty_label=None, help_text="Celui dont les DSN sont envoyées."
@@ -107,7 +116,7 @@ class DSNForm(forms.Form):
     )
     taux_cnracl = _Taux("Taux de cotisations patronales, CNRACL (%)")
     taux_general = _Taux("Taux de cotisations patronales, régime général (%)")
-    chapitre_012 = forms.DecimalField(
+    chapitre_012 = _Euros(
         label="Total du chapitre 012 de l'année (€)",
         required=False,
         min_value=0,
@@ -137,7 +146,9 @@ class PlacementForm(forms.Form):
     """One placement from the page: a libellé (an emploi rule) or one agent (a matricule rule), on one theme
     and activity for all its time; rules with parts come by file."""
 
-    cle = forms.ChoiceField(choices=[("emploi", "emploi"), ("matricule", "matricule")], widget=forms.HiddenInput)
+    cle = forms.ChoiceField(
+        choices=[("emploi", "emploi"), ("matricule", "matricule"), ("defaut", "defaut")], widget=forms.HiddenInput
+    )
     valeur = forms.CharField(max_length=200, required=False, widget=forms.HiddenInput)
     theme = forms.ChoiceField(
         label="Thème",

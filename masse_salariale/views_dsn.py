@@ -192,7 +192,10 @@ def lecture(request, code, pk):
     for n, g in enumerate(affiches, start=1):
         g.suggestions = regles_paie.suggestions(lecture.organisation, lecture.annee, g.libelle, g.matricules)
         g.prefixe = f"g{n}"
-        g.form = PlacementForm(initial={"cle": "emploi", "valeur": g.libelle}, territoire=territoire, prefix=g.prefixe)
+        # A libellé that is empty (or has no letter a rule can match) is placed by the default rule.
+        g.par_defaut = not correspondance.normaliser(g.libelle)
+        cle = "defaut" if g.par_defaut else "emploi"
+        g.form = PlacementForm(initial={"cle": cle, "valeur": g.libelle}, territoire=territoire, prefix=g.prefixe)
     return render(
         request,
         "masse_salariale/dsn_lecture.html",
@@ -226,6 +229,9 @@ def placer(request, code, pk):
             messages.error(request, " ; ".join(erreurs))
         return redirect("masse_salariale:dsn_lecture", code=code, pk=pk)
     d = form.cleaned_data
+    if lecture.statut != StatutLecture.A_PLACER:
+        messages.error(request, f"lecture : elle est au statut « {lecture.get_statut_display()} » : rien n'a été placé")
+        return redirect("masse_salariale:dsn_lecture", code=code, pk=pk)
     if d["cle"] == "matricule" and not lecture.agents.filter(matricule=d["valeur"].strip()).exists():
         messages.error(request, f"matricule « {d['valeur']} » : aucun agent de ces DSN ne porte ce matricule")
         return redirect("masse_salariale:dsn_lecture", code=code, pk=pk)
@@ -238,8 +244,8 @@ def placer(request, code, pk):
         for m in exc.messages:
             messages.error(request, m)
         return redirect("masse_salariale:dsn_lecture", code=code, pk=pk)
-    quoi = f"« {d['valeur'] or '(sans libellé)'} »" if d["cle"] == "emploi" else "l'agent"
-    messages.success(request, f"{quoi[0].upper()}{quoi[1:]} placé sur « {dict(THEME_OR_AUTRE)[d['theme']]} ».")
+    quoi = {"emploi": f"« {d['valeur']} » placé", "matricule": "L'agent placé", "defaut": "Règle par défaut créée"}
+    messages.success(request, f"{quoi[d['cle']]} sur « {dict(THEME_OR_AUTRE)[d['theme']]} ».")
     return redirect("masse_salariale:dsn_lecture", code=code, pk=pk)
 
 

@@ -63,7 +63,7 @@ def test_a_dgs_turns_her_dsn_into_payroll_then_next_year_places_only_the_new_lib
 
     # Without rates, nothing is assumed: the year is refused with the regime named.
     envoyer(page, ecrire(tmp_path / "2025", 2025, mois_2025), 2025, cnracl="")
-    assert "aucun taux pour le régime cnracl" in page.get_by_role("list", name="Erreurs").inner_text()
+    assert "le taux « CNRACL » (cnracl) manque" in page.get_by_role("list", name="Erreurs").inner_text()
     check_accessibility(page)
 
     envoyer(page, [str(p) for p in sorted((tmp_path / "2025").iterdir())], 2025)

@@ -68,6 +68,7 @@ def test_a_rules_file_is_checked_line_by_line():
         "emploi;Comptable;FIN;;1,5;;\n"
         "emploi;Archiviste;AUTRE;;1;mad;\n"
         "service;DF;FIN;;0,5;;\n"
+        "emploi;Tiers;RH;;0.33333;;\n"
     )
     with pytest.raises(InvalidFile) as exc:
         corr.lire_correspondances(faux.encode(), "corr.csv")
@@ -75,8 +76,9 @@ def test_a_rules_file_is_checked_line_by_line():
         "fichier corr.csv, ligne 2 : cle « grade » : attendu matricule, service, emploi ou defaut",
         "fichier corr.csv, ligne 3 : valeur : obligatoire pour une règle par matricule, service ou emploi",
         "fichier corr.csv, ligne 4 : theme « XYZ » : thème inconnu (le code d'un des neuf thèmes, ou AUTRE)",
-        "fichier corr.csv, ligne 5 : part « 1,5 » : attendu un nombre entre 0 (exclu) et 1",
+        "fichier corr.csv, ligne 5 : part « 1,5 » : attendu un nombre entre 0 (exclu) et 1, à 4 décimales au plus",
         "fichier corr.csv, ligne 6 : beneficiaire : obligatoire pour un agent mis à disposition (mad)",
+        "fichier corr.csv, ligne 8 : part « 0.33333 » : attendu un nombre entre 0 (exclu) et 1, à 4 décimales au plus",
         "fichier corr.csv, lignes 7 : les parts de la règle service « df » font 0,5 au lieu de 1",
     ]
 
@@ -117,7 +119,7 @@ def test_the_command_writes_the_payroll_file_from_twelve_dsn(capsys, tmp_path):
     assert status == 2 and not out
     assert err.splitlines() == [
         "mois manquant : décembre 2025 (SIRET 21330281300018)",
-        "taux de charges : aucun taux pour le régime general (par exemple --taux-charges general=0.3765)",
+        "taux de charges : le taux « régime général » (general) manque : des contrats de ces DSN en relèvent",
     ]
     # Mérignac's DSN given as Bordeaux's: refused by the SIREN the DGCL list gives Bordeaux.
     status, out, err = run_command(

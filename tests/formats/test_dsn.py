@@ -128,7 +128,7 @@ def test_mandates_internships_and_agents_without_pay_are_left_out():
     assert (
         "24 contrats-mois ignorés (mandats d'élus, stages, services civiques) et leur rémunération" in r.avertissements
     )
-    assert "agent D1 : coût ou ETP nul sur l'année : écarté" in r.avertissements
+    assert "agent D1 : coût négatif ou nul, ou ETP nul sur l'année : écarté" in r.avertissements
     # The élu and the intern are counted in the warning above, not named as agents left out.
     assert not [a for a in r.avertissements if a.startswith(("agent E1", "agent S1"))]
 
@@ -161,7 +161,7 @@ def test_syntax_errors_name_their_file_and_line_an_individual_needs_a_matricule_
     with pytest.raises(InvalidFile) as exc:
         dsn.lire_annee(douze(lambda m: [("A1", [contrat("1")], [("1", "1")])]), 2025, {"general": Decimal("0.42")})
     assert exc.value.errors == [
-        "taux de charges : aucun taux pour le régime cnracl (par exemple --taux-charges cnracl=0.3765)"
+        "taux de charges : le taux « CNRACL » (cnracl) manque : des contrats de ces DSN en relèvent"
     ]
 
 
@@ -188,3 +188,62 @@ def test_reading_by_blocks_gives_the_same_declarations_and_line_numbers(monkeypa
     (individu,) = d.individus
     assert (d.mois, d.siren, individu.matricule, individu.ligne) == ((2025, 3), SIREN, "Aé1", 8)
     assert individu.contrats["1"].libelle == "Agent d'accueil éè" and individu.bruts == {"1": Decimal("1000.00")}
+
+
+@pytest.mark.parametrize(
+    ("contenu", "attendu"),
+    [
+        # A text that is no DSN: the file's reading stops after a hundred errors.
+        (b"x\n" * 5000, "fichier f.txt, ligne 101 : 100 erreurs : ce fichier n'est pas lu plus loin"),
+        # One endless line.
+        (b"S21.G00.30.019,'" + b"9" * 50_000, "fichier f.txt, plus de 10\u202f000 octets sans fin de ligne"),
+        # A binary (a PDF, a zip inside the zip): neither UTF-8 nor Windows-1252.
+        (b"%PDF\x81\x8d\x8f\x90\x9d\n", "fichier f.txt : ni texte UTF-8 ni texte Windows-1252"),
+    ],
+    ids=["mille-erreurs", "ligne-sans-fin", "binaire"],
+)
+def test_a_file_that_is_no_dsn_is_refused_quickly_with_few_errors(contenu, attendu):
+    _, erreurs = dsn.lire_fichier("f.txt", lambda: io.BytesIO(contenu))
+    assert len(erreurs) <= 101 and erreurs[-1].startswith(attendu), erreurs[-1]
+
+
+@pytest.mark.parametrize("montant", ["NaN", "1e30", "Infinity", "12,50", "1.234"])
+def test_an_amount_outside_the_norms_syntax_is_an_error_with_its_line(montant):
+    fichiers = douze(lambda m: [("A1", [contrat("1")], [("1", montant if m == 5 else "1000.00")])])
+    with pytest.raises(InvalidFile) as exc:
+        annee(fichiers)
+    assert exc.value.errors == [
+        f"fichier dsn-05.txt, ligne 23 : montant « {montant} » : attendu un nombre à point décimal, par exemple 2150.37"
+    ]
+
+
+def test_a_negative_quotite_adds_no_etp_and_an_absurd_year_is_refused():
+    r = annee(
+        douze(
+            lambda m: [
+                ("A1", [contrat("1", quotite="-35")], [("1", "1000.00")]),
+                ("A2", [contrat("1")], [("1", "10.00")]),
+            ]
+        )
+    )
+    assert [a.matricule for a in r.agents] == ["A2"]
+    assert "agent A1 : contrat sans quotité utilisable (unité 99 ou quotité absente) : 0 ETP" in r.avertissements
+    with pytest.raises(InvalidFile) as exc:
+        annee(douze(lambda m: [("A1", [contrat("1")], [("1", "1000000.00")])]))
+    assert exc.value.errors == [
+        "agent A1 : coût de l'année de 16\u202f518\u202f000,00 € : au-delà de 10\u202f000\u202f000,00 €, vérifiez les "
+        "montants de ses rémunérations"
+    ]
+
+
+def test_one_agent_half_time_in_two_establishments_with_the_same_contract_number_is_full_time():
+    def mois_de(nic):
+        return lambda m: [("A1", [contrat("00001", quotite="17.5")], [("00001", "1000.00")])]
+
+    fichiers = [
+        fichier(f"{nic}-{m:02d}.txt", dsn_mois(m, mois_de(nic)(m)).replace(f"'{NIC}'", f"'{nic}'"))
+        for nic in (NIC, "00026")
+        for m in range(1, 13)
+    ]
+    a = agents(annee(fichiers))["A1"]
+    assert a.etp == Decimal("1.0000") and a.cout == Decimal("33036.00")  # 2 × 12 × 1000 × 1.3765

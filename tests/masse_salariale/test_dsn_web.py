@@ -201,7 +201,7 @@ def test_another_employers_dsn_and_missing_rates_are_refused(connecte, cast, ter
     merignac.siren = SIREN
     merignac.save(update_fields=["siren"])
     page = texte(envoyer(client, territoire, fichiers(mois_2025), taux_general=""))
-    assert "aucun taux pour le régime general" in page
+    assert "le taux « régime général » (general) manque" in page
     assert not LectureDSN.objects.exists()
 
 
@@ -285,3 +285,82 @@ def test_one_agent_is_placed_by_matricule_and_many_libelles_come_twenty_at_a_tim
     assert "matricule « Z99 » : aucun agent de ces DSN ne porte ce matricule" in texte(reponse)
     assert RegleCorrespondance.objects.count() == 1
     assert "24 agents à placer" in texte(client.get(url))
+
+
+def test_odd_inputs_get_french_messages_and_keep_nothing(connecte, cast, territoire, merignac):
+    client = connecte(cast["dgs_merignac"])
+    # A zip from macOS: its metadata members are skipped.
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in fichiers(mois_2025):
+            z.writestr(f.name, f.read())
+            z.writestr(f"__MACOSX/._{f.name}", b"\x00\x05\x16\x07 metadata")
+    envoyer(client, territoire, [SimpleUploadedFile("dsn.zip", archive.getvalue())], chapitre_012="1 234 567,89")
+    lecture = LectureDSN.objects.get()
+    assert len(lecture.fichiers) == 12 and lecture.chapitre_012 == Decimal("1234567.89")
+    lecture.delete()
+    # A corrupt member (its CRC no longer matches) refuses the zip with its name, no server error.
+    corrompu = bytearray(archive.getvalue())
+    debut = corrompu.find(b"S20.G00.05.001")
+    corrompu[debut : debut + 3] = b"XXX"
+    reponse = envoyer(client, territoire, [SimpleUploadedFile("dsn.zip", bytes(corrompu))])
+    assert reponse.status_code == 400 and "fichier dsn.zip : « dsn-01.txt » illisible dans l'archive" in texte(reponse)
+    assert not LectureDSN.objects.exists()
+
+
+def test_a_matricule_with_a_separator_stays_one_agent(connecte, cast, territoire, merignac):
+    RegleCorrespondance.objects.create(
+        organisation=merignac, cle="defaut", valeur="", valeur_normalisee="", theme="AUTRE"
+    )
+
+    def mois(m):
+        return [(f'Z;RH;"{k}', [contrat("1")], [("1", "1000.00")]) for k in range(3)]
+
+    envoyer(connecte(cast["dgs_merignac"]), territoire, fichiers(mois))
+    lot = Lot.objects.get()
+    assert lot.nb_agents == 3 and lot.cout_total == Decimal("49554.00")  # 3 × 12 × 1000 × 1.3765
+
+
+def test_agents_without_libelle_are_placed_by_the_default_rule_and_a_stale_tab_places_nothing(
+    connecte, cast, territoire, merignac
+):
+    client = connecte(cast["dgs_merignac"])
+    envoyer(client, territoire, fichiers(lambda m: [("A1", [contrat("1", libelle="")], [("1", "1000.00")])]))
+    lecture = LectureDSN.objects.get()
+    url = reverse("masse_salariale:dsn_lecture", kwargs={"code": territoire.code, "pk": lecture.pk})
+    page = texte(client.get(url))
+    assert "« (sans libellé) » : 1 agent" in page and "Créer la règle par défaut" in page
+    placer(client, territoire, lecture, "", "AUTRE", cle="defaut")
+    assert RegleCorrespondance.objects.get().cle == "defaut"
+    client.post(reverse("masse_salariale:dsn_preparer", kwargs={"code": territoire.code, "pk": lecture.pk}))
+    reponse = placer(client, territoire, lecture, "Comptable", "FIN")
+    assert "rien n'a été placé" in texte(client.get(reponse["Location"]))
+    assert RegleCorrespondance.objects.count() == 1
+
+
+def test_a_refusal_of_the_payroll_rules_names_the_agent_not_a_line_of_a_hidden_file(
+    connecte, cast, territoire, merignac
+):
+    # A made-available agent whose beneficiary left the territory: §3 refuses the line, named by its agent.
+    RegleCorrespondance.objects.create(
+        organisation=merignac, cle="matricule", valeur="A1", valeur_normalisee="a1", theme="RH",
+        situation="mad", beneficiaire="99999",
+    )  # fmt: skip
+    client = connecte(cast["dgs_merignac"])
+    reponse = envoyer(client, territoire, fichiers(lambda m: [("A1", [contrat("1")], [("1", "1000.00")])]))
+    page = texte(client.get(reponse["Location"]))
+    assert "agent A1 : beneficiaire « 99999 »" in page and "ligne 2 :" not in page
+    assert not Lot.objects.exists()
+
+
+def test_the_csv_export_writes_no_formula_and_reads_back(connecte, cast, territoire, merignac):
+    RegleCorrespondance.objects.create(
+        organisation=merignac, cle="emploi", valeur='=HYPERLINK("http://x")', valeur_normalisee="=hyperlink",
+        theme="RH",
+    )  # fmt: skip
+    client = connecte(cast["dgs_merignac"])
+    url = reverse("masse_salariale:regles", kwargs={"code": territoire.code, "employeur": MERIGNAC})
+    export = client.get(url + "export/", {"format": "csv"}).content
+    assert b';"\'=HYPERLINK(""http://x"")";' in export
+    client.post(url, {"fichier": SimpleUploadedFile("regles.csv", export)})
+    assert RegleCorrespondance.objects.get().valeur == '=HYPERLINK("http://x")'
