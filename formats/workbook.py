@@ -22,12 +22,80 @@ import polars as pl
 from python_calamine import CalamineError, CalamineWorkbook
 
 from formats.errors import InvalidFile
+from formats.isolement import isole
 from formats.tabular import XLSX, CellIssue, Table, column_letter, drop_blank_rows, normalize_header
 
 Position = tuple[int, int]  # (0-based row, 0-based column) in the sheet
 
 
+# What a workbook may hold before anything is read (docs/contrats §1): its XML once uncompressed, and the
+# used range of the sheet, as the reader allocates it (rows × columns, empty cells included).
+DECOMPRESSE_MAX = 300 << 20  # bytes
+CELLULES_MAX = 10_000_000
+COLONNES_MAX = 500
+
+
 def read_workbook(data: bytes, kind: str, sheet: str) -> Table:
+    """The sheet of a workbook, read under limits: its size once uncompressed and its used range are checked
+    before the reader allocates the grid, and the reading runs in a child process under a memory and a
+    time limit (formats/isolement.py), so that a hostile file costs a refusal, never the web process."""
+    _verifier_archive(data, kind)
+    return isole(_read_workbook, data, kind, sheet)
+
+
+def _verifier_archive(data: bytes, kind: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            taille = sum(i.file_size for i in archive.infolist())
+            if taille > DECOMPRESSE_MAX:
+                raise InvalidFile(
+                    [
+                        f"fichier : le classeur fait {taille >> 20} Mo une fois décompressé, au-delà de la limite de "
+                        f"{DECOMPRESSE_MAX >> 20} Mo"
+                    ]
+                )
+            if kind == XLSX:
+                for nom in archive.namelist():
+                    if nom.startswith("xl/worksheets/") and nom.endswith(".xml"):
+                        _verifier_etendue(archive, nom)
+    except (zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError, EOFError) as exc:
+        raise InvalidFile([f"fichier : classeur {kind.upper()} illisible ({exc})"]) from None
+
+
+_CELLULE = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+
+
+def _verifier_etendue(archive: zipfile.ZipFile, nom: str) -> None:
+    """Refuse a sheet whose cells reach beyond the limits, naming its last cell (read as a stream)."""
+    lignes = colonnes = 0
+    reste = b""
+    with archive.open(nom) as f:
+        while bloc := f.read(1 << 22):
+            bloc = reste + bloc
+            coupe = bloc.rfind(b"<")
+            for m in _CELLULE.finditer(bloc, 0, coupe if coupe > 0 else len(bloc)):
+                colonnes = max(colonnes, _column_index(m.group(1).decode()) + 1)
+                lignes = max(lignes, int(m.group(2)))
+            reste = bloc[coupe:] if coupe > 0 else b""
+        for m in _CELLULE.finditer(reste):
+            colonnes = max(colonnes, _column_index(m.group(1).decode()) + 1)
+            lignes = max(lignes, int(m.group(2)))
+    if colonnes > COLONNES_MAX or lignes * colonnes > CELLULES_MAX:
+        derniere = f"{column_letter(colonnes - 1)}{lignes}"
+        raise InvalidFile(
+            [
+                f"fichier : une feuille s'étend jusqu'à la cellule {derniere} ({_nombre(colonnes)} colonnes, "
+                f"{_nombre(lignes)} lignes) : au-delà de la limite de {_nombre(CELLULES_MAX)} cellules "
+                f"({_nombre(COLONNES_MAX)} colonnes au plus) ; supprimez les lignes et les colonnes inutiles"
+            ]
+        )
+
+
+def _nombre(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def _read_workbook(data: bytes, kind: str, sheet: str) -> Table:
     try:
         book = CalamineWorkbook.from_object(io.BytesIO(data))
         names = book.sheet_names
