@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from engine.themes import AUTRE, THEME_CODES
 from engine.vocabulaire import MAD, SITUATIONS
 from formats.dsn import AgentAnnuel
+from formats.ecriture import sans_apostrophe
 from formats.errors import InvalidFile, shown
 from formats.lecture import read_table
 from formats.tabular import normalize_header
@@ -23,18 +24,6 @@ CLES = ("matricule", "service", "emploi", "defaut")
 COLONNES = ("cle", "valeur", "theme", "activite", "part", "situation", "beneficiaire")
 REQUISES = ("cle", "theme")
 ENTETE_PAIE = "employeur;agent;theme;activite;cout_annuel;quotite;etp;situation;beneficiaire;statut"
-
-
-FORMULE = ("=", "+", "-", "@")
-
-
-def texte_neutre(valeur: str) -> str:
-    """A cell a spreadsheet would read as a formula, written after an apostrophe (`sans_apostrophe` undoes)."""
-    return f"'{valeur}" if valeur.startswith(FORMULE) else valeur
-
-
-def sans_apostrophe(valeur: str) -> str:
-    return valeur[1:] if valeur.startswith("'") and valeur[1:].startswith(FORMULE) else valeur
 
 
 def normaliser(texte: str) -> str:

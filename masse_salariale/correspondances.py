@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from commun.erreurs import ActionRefusee
 from engine.themes import THEME_BY_CODE
 from formats import correspondance
+from formats.ecriture import ajouter_ligne, texte_csv
 from formats.impression import mettre_en_page_xlsx
 from masse_salariale.enums import CleRegle, StatutLecture
 from masse_salariale.models import LectureDSN, RegleCorrespondance
@@ -130,11 +131,11 @@ def lignes_export(organisation: Organisation) -> list[list[str]]:
 
 
 def export_csv(organisation: Organisation) -> bytes:
-    """The rules as CSV; a value a spreadsheet would take for a formula (= + - @) is written after an
-    apostrophe, which the import removes (formats/correspondance.py)."""
+    """The rules as CSV; a value a spreadsheet would take for a formula is written after an apostrophe,
+    which the import removes (formats/ecriture.py)."""
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\n").writerows(
-        [correspondance.texte_neutre(v) for v in row] for row in lignes_export(organisation)
+        [texte_csv(v) for v in row] for row in lignes_export(organisation)
     )
     return out.getvalue().encode("utf-8")
 
@@ -144,9 +145,7 @@ def export_xlsx(organisation: Organisation) -> bytes:
     ws = wb.active
     ws.title = "correspondances"
     for row in lignes_export(organisation):
-        ws.append(row)
-        for cell in ws[ws.max_row]:
-            cell.data_type = "s"  # text stays text: codes keep their zeros, nothing becomes a formula
+        ajouter_ligne(ws, row)  # text stays text: codes keep their zeros, nothing becomes a formula
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"

@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from engine.themes import THEME_BY_CODE, THEMES
 from formats.columns import TEXT, Field, bind
+from formats.ecriture import ajouter_ligne
 from formats.errors import InvalidFile, Report, row_list
 from formats.impression import mettre_en_page_xlsx
 from formats.lecture import read_table
@@ -97,9 +98,9 @@ def write_referential(activites: Iterable[Activite], titre: str = "Référentiel
     for activite in activites:
         debut = [activite.theme, activite.code, activite.libelle, activite.description]
         if not activite.sous_activites:
-            sheet.append([*debut, _oui_non(activite.reserve_cdg), "", ""])
+            ajouter_ligne(sheet, [*debut, _oui_non(activite.reserve_cdg), "", ""])
         for sous in activite.sous_activites:
-            sheet.append([*debut, _oui_non(activite.reserve_cdg or sous.reserve_cdg), sous.code, sous.libelle])
+            ajouter_ligne(sheet, [*debut, _oui_non(activite.reserve_cdg or sous.reserve_cdg), sous.code, sous.libelle])
 
     bold = Font(bold=True)
     for cell in sheet[1]:

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from commun.formatage import pourcent
 from engine.confidentialite import REGLE
+from formats.ecriture import ajouter_ligne
 from formats.impression import mettre_en_page_xlsx
 
 FEUILLE = "Impact prévisionnel"
@@ -28,17 +29,18 @@ def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes
     wb = Workbook()
     ws = wb.active
     ws.title = FEUILLE
-    ws.append([f"Impact prévisionnel sur les effectifs et les dépenses de fonctionnement – {scenario.nom}"])
+    ajouter_ligne(ws, [f"Impact prévisionnel sur les effectifs et les dépenses de fonctionnement – {scenario.nom}"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(
+    ajouter_ligne(
+        ws,
         [
             f"{territoire.nom} · scénario version {scenario.version} · masse salariale {source['annee'] or '–'} "
             f"(lots courants de {source['nb_employeurs']} employeur{'s' if source['nb_employeurs'] > 1 else ''}) · "
             "coefficient "
             f"{_pct(f['simulation'].before.coefficient)} avant, {_part(f['coefficient_apres'])} après"
-        ]
+        ],
     )
-    ws.append([" ".join(t for t in (source["libelle"] + ".", source["avis"]) if t)])
+    ajouter_ligne(ws, [" ".join(t for t in (source["libelle"] + ".", source["avis"]) if t)])
     entetes = [
         "Organisation",
         "ETP avant",
@@ -54,7 +56,7 @@ def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes
     if fpu:
         entetes.append("Attribution de compensation")
     entetes.append("Effet net")
-    ws.append(entetes)
+    ajouter_ligne(ws, entetes)
     ligne_entetes = ws.max_row
     for cell in ws[ligne_entetes]:
         cell.font = Font(bold=True)
@@ -76,26 +78,27 @@ def impact_xlsx(scenario, territoire, f: dict, fpu: bool, source: dict) -> bytes
         if fpu:
             ligne.append(_euros(r["ac"]))
         ligne.append(_euros(r["net"]))
-        ws.append(ligne)
-        ws.cell(ws.max_row, 1).data_type = "s"  # a name is text, never a formula
+        ajouter_ligne(ws, ligne)
         for k, cell in enumerate(ws[ws.max_row][1:], start=1):
             if isinstance(cell.value, int | float):
                 cell.number_format = ETP if k <= 3 else EUROS
-    ws.append([])
-    ws.append([f"Confidentialité des rémunérations : {REGLE}"])
-    ws.append([])
-    ws.append(
+    ajouter_ligne(ws, [])
+    ajouter_ligne(ws, [f"Confidentialité des rémunérations : {REGLE}"])
+    ajouter_ligne(ws, [])
+    ajouter_ligne(
+        ws,
         [
             "Source : agrégats des lots de paie courants (jamais les lignes individuelles) ; "
             "calcul docs/contrats §4-5 ; montants annuels en euros constants, "
             "en année pleine après toutes les actions."
-        ]
+        ],
     )
-    ws.append(
+    ajouter_ligne(
+        ws,
         [
             "Approximation : un agent qui ne travaille qu'en partie dans le service mutualisé reste employé par sa "
             "commune et mis à disposition pour cette part ; le coefficient et l'AC n'en changent pas."
-        ]
+        ],
     )
     ws.freeze_panes = "B5"
     ws.column_dimensions["A"].width = 28

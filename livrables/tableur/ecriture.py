@@ -8,12 +8,10 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from formats.ecriture import en_texte
 from formats.impression import mettre_en_page_ods, mettre_en_page_xlsx
 from formats.tabular import column_letter
 from livrables.tableur.disposition import FEUILLE_META, Colonne, Disposition, nom_feuille
-
-# What makes a spreadsheet take typed text for a formula (Excel also reads « + », « - » and « @ » so).
-DEBUTS_FORMULE = ("=", "+", "-", "@")
 
 
 @dataclass
@@ -66,17 +64,6 @@ def _meta_lignes(d: Disposition, export: Export) -> list[list]:
     return lignes
 
 
-def _en_texte(cell) -> None:
-    """Keep a text a text. openpyxl writes any str beginning with « = » as a formula: a user's text (a
-    member's AFOR item) would run as a live formula in the reader's Excel, and the untouched export would
-    not re-import (a formula without cached value is refused). The quote prefix keeps Excel from turning
-    the text into a formula when the cell is edited. ODS cells are typed as strings already."""
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
-        if cell.value.startswith(DEBUTS_FORMULE):
-            cell.quotePrefix = True
-
-
 def _libre(col: Colonne, rang: RangExport | None) -> bool:
     if rang is None:  # a blank row for additions
         return col.editable or col.ajout
@@ -99,10 +86,10 @@ def exporter_xlsx(d: Disposition, export: Export) -> bytes:
     dernier = len(export.rangs) + 1
     fin = dernier + d.lignes_ajout
     for cell in ws[1]:
-        _en_texte(cell)
+        en_texte(cell)
     for row in ws.iter_rows(min_row=2, max_row=fin, max_col=len(d.colonnes)):
         for col, cell in zip(d.colonnes, row, strict=True):
-            _en_texte(cell)
+            en_texte(cell)
             rang = export.rangs[cell.row - 2] if cell.row <= dernier else None
             cell.protection = Protection(locked=not _libre(col, rang))
             if col.long:
@@ -134,7 +121,7 @@ def exporter_xlsx(d: Disposition, export: Export) -> bytes:
     for ligne in _meta_lignes(d, export):
         meta.append(ligne)
         for cell in meta[meta.max_row]:
-            _en_texte(cell)
+            en_texte(cell)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     mettre_en_page_xlsx(wb, export.titre)
