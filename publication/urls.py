@@ -10,4 +10,5 @@ urlpatterns = [
     path("documents/<int:pk>/etat/", views.etat, name="etat"),
     path("mise-en-page/", views.gabarit, name="gabarit"),
     path("mise-en-page/logo/", views.logo, name="logo"),
+    path("mise-en-page/apercu.css", views.apercu_css, name="apercu_css"),
 ]

@@ -7,7 +7,7 @@ publication/actions.py's and publication/impact.py's."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from publication import gabarit as gabarits
 from publication.contenu import CHAPITRES, TITRE
 from publication.enums import FormatDocument, StatutGeneration
 from publication.forms import GabaritForm, PresentationForm
+from publication.gabarit import COULEUR
 from publication.impact import tableau_publie
 from publication.models import DocumentSchema
 
@@ -182,6 +183,23 @@ def gabarit(request, code):
         },
         status=400 if request.method == "POST" and not form.is_valid() else 200,
     )
+
+
+@login_required
+def apercu_css(request, code):
+    """The colours of an unsaved layout's preview, as a style sheet (a Content-Security-Policy without
+    'unsafe-inline' forbids style attributes); only colours #RRVVBB are written."""
+    territoire, acces, schema = _territoire(request, code)
+    _equipe(acces)
+    couleur, secondaire = request.GET.get("couleur", ""), request.GET.get("secondaire", "")
+    if not (COULEUR.match(couleur) and COULEUR.match(secondaire)):
+        raise Http404("Couleurs attendues au format #RRVVBB.")
+    css = (
+        f".apercu-couverture {{ border-left-color: {couleur}; }}\n"
+        f".apercu-territoire {{ color: {couleur}; }}\n"
+        f".apercu-encadre {{ border-left-color: {couleur}; background: {secondaire}; }}\n"
+    )
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
 @login_required

@@ -47,8 +47,12 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.base = live_server.url
+    # Every browser test is also a test of the Content-Security-Policy: what it blocks is a failure.
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert violations == [], violations
 
 
 def login(page, username, password):

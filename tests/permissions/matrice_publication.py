@@ -14,6 +14,7 @@ MATRIX = {
     ("publication:gabarit", "get"): team_only(200),
     ("publication:gabarit", "post"): team_only(400),
     ("publication:logo", "get"): members(200),
+    ("publication:apercu_css", "get"): team_only(404),  # without its two colours: no sheet
 }
 
 
