@@ -1,4 +1,6 @@
-"""Form pieces shared by every upload of a user file."""
+"""Form pieces shared by every upload of a user file, and the rule of single-line fields."""
+
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -29,3 +31,10 @@ class FichierField(forms.FileField):
                 f"{nombre(limit / 1_048_576)} Mo"
             )
         return f
+
+
+def une_ligne(valeur: str) -> None:
+    """A single-line field holds no control character (a line break, a tab, a NUL): it would break the
+    e-mail headers, file names and exports that carry it."""
+    if any(unicodedata.category(c) == "Cc" for c in valeur):
+        raise forms.ValidationError("ce champ tient sur une ligne : retirez les retours à la ligne et tabulations")

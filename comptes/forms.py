@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
+from commun.forms import une_ligne
 from commun.tri import cle_francaise, ordonne
 from comptes import limitation
 from comptes.enums import ROLES_DANS_GROUPE, ROLES_TERRITOIRE, Role
@@ -27,7 +28,7 @@ class ConnexionForm(AuthenticationForm):
     def clean(self):
         """Refuse every attempt while the login or the address is blocked (comptes/limitation.py)."""
         login = self.cleaned_data.get("username")
-        ip = self.request.META.get("REMOTE_ADDR") if self.request else None
+        ip = limitation.adresse_client(self.request) if self.request else None
         fin = limitation.bloque_jusqu_a(login, ip)
         if fin is not None:
             self.bloque = True
@@ -56,6 +57,12 @@ class MotDePasseOublieForm(PasswordResetForm):
 
         return (u for u in Utilisateur.objects.filter(email__iexact=email, is_active=True) if meme(email, u.email))
 
+    def save(self, *args, request=None, **kwargs):
+        """Send the e-mail only within the limits of comptes/limitation.py; the page answers the same."""
+        adresse = limitation.adresse_client(request) if request is not None else None
+        if limitation.demande_permise(self.cleaned_data["email"], adresse):
+            super().save(*args, request=request, **kwargs)
+
 
 # --- The territory's accounts -------------------------------------------------------------------------
 
@@ -68,8 +75,8 @@ class RolesForm(forms.Form):
     organisation of the territory except consultants; the project team is the EPCI's; a co-pilote
     commune belongs to a commune and a co-pilote EPCI to the EPCI."""
 
-    prenom = forms.CharField(label="Prénom", max_length=150)
-    nom = forms.CharField(label="Nom", max_length=150)
+    prenom = forms.CharField(label="Prénom", max_length=150, validators=[une_ligne])
+    nom = forms.CharField(label="Nom", max_length=150, validators=[une_ligne])
     organisation = forms.ModelChoiceField(
         label="Organisation",
         queryset=None,

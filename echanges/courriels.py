@@ -38,6 +38,8 @@ def notification(notif) -> mail.EmailMessage:
     else:
         sujet = f"{ligne['auteur']} {ligne['motif']} – {notif.territoire.nom}"
     corps = render_to_string("echanges/email_notification.txt", {**ligne, "territoire": notif.territoire})
+    # A subject is one line: a name or a title typed with a line break must not fail the sending.
+    sujet = " ".join(sujet.split())
     return mail.EmailMessage(sujet[:200], corps, settings.DEFAULT_FROM_EMAIL, [notif.destinataire.email])
 
 

@@ -145,15 +145,16 @@ MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.bac
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mutualis <ne-pas-repondre@mutualis.localhost>")
 SITE_URL = env_str("MUTUALIS_SITE_URL", "http://127.0.0.1:8000")
 
-# Login throttling counters (comptes/limitation.py). In-process memory by default: with several server
-# processes, set a shared cache (e.g. django.core.cache.backends.db.DatabaseCache, then
-# `mutualis createcachetable`).
+# Shared counters (login throttling, comptes/limitation.py): the database cache by default, so that every
+# server process counts together (its table is made by the migration comptes 0005).
 CACHES = {
     "default": {
-        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": env_str("CACHE_LOCATION", "mutualis"),
+        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env_str("CACHE_LOCATION", "mutualis_cache"),
     }
 }
+# Proxies whose X-Forwarded-For header names the client (addresses or networks, comma-separated).
+PROXIES_DE_CONFIANCE = env_list("MUTUALIS_PROXIES_DE_CONFIANCE", [])
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -84,12 +84,57 @@ def test_five_failures_for_a_login_block_it_for_fifteen_minutes(client, cast, mo
     assert est_connecte(client)
 
 
-def test_five_failures_from_one_address_block_that_address(client, cast):
-    for i in range(limitation.MAX_ECHECS):
+def test_failures_from_one_address_block_it_only_far_beyond_one_person(client, cast):
+    # A town hall behind one address: one agent's five failures lock her login, not her colleagues.
+    for _ in range(limitation.MAX_ECHECS):
+        connexion(client, "dgs-merignac", "faux", ip="192.0.2.7")
+    assert connexion(client, "dgs-merignac", MOT_DE_PASSE, ip="192.0.2.7").status_code == 429
+    assert connexion(client, "dgs-bordeaux", MOT_DE_PASSE, ip="192.0.2.7").status_code == 302
+    client.logout()
+    # Guessing across accounts from one address: blocked at MAX_ECHECS_ADRESSE, whatever the login.
+    for i in range(limitation.MAX_ECHECS_ADRESSE - limitation.MAX_ECHECS):
         response = connexion(client, f"inconnu-{i}", "faux", ip="192.0.2.7")
     assert response.status_code == 429
     assert connexion(client, "dgs-bordeaux", MOT_DE_PASSE, ip="192.0.2.7").status_code == 429
     assert connexion(client, "dgs-bordeaux", MOT_DE_PASSE, ip="192.0.2.8").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("remote", "transmises", "attendue"),
+    [
+        ("10.0.0.1", "203.0.113.9", "203.0.113.9"),  # the trusted proxy names the client
+        ("10.0.0.1", "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # what the client sent first is ignored
+        ("10.0.0.1", "203.0.113.9, 10.0.0.2", "203.0.113.9"),  # two trusted proxies in a row
+        ("198.51.100.5", "203.0.113.9", "198.51.100.5"),  # an untrusted sender's header is ignored
+        ("10.0.0.1", "", "10.0.0.1"),
+    ],
+)
+def test_the_client_address_is_taken_from_the_trusted_proxy_only(rf, settings, remote, transmises, attendue):
+    settings.PROXIES_DE_CONFIANCE = ["10.0.0.0/24"]
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=transmises)
+    assert limitation.adresse_client(request) == attendue
+
+
+def test_new_password_requests_are_limited_and_answered_the_same(client, cast, mailoutbox):
+    email = cast["dgs_bordeaux"].email
+    for _ in range(limitation.MAX_DEMANDES + 2):
+        response = client.post(reverse("comptes:password_reset"), {"email": email}, REMOTE_ADDR="192.0.2.50")
+        assert response.status_code == 302
+    assert len(mailoutbox) == limitation.MAX_DEMANDES
+
+
+def test_the_counters_live_in_the_database_cache_shared_by_every_process(client, cast, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mutualis_cache"}
+    }
+    for _ in range(limitation.MAX_ECHECS):
+        connexion(client, "dgs-bordeaux", "faux", ip="192.0.2.9")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM mutualis_cache")
+        assert cursor.fetchone()[0] >= 1
+    assert connexion(client, "dgs-bordeaux", MOT_DE_PASSE, ip="192.0.2.10").status_code == 429
 
 
 def test_failures_older_than_the_window_do_not_count(client, cast, monkeypatch):
@@ -194,3 +239,15 @@ def test_a_deactivated_account_gets_no_reset_email(client, cast, mailoutbox):
     cast["observateur"].save()
     client.post(reverse("comptes:password_reset"), {"email": "observateur@exemple.fr"})
     assert not mailoutbox
+
+
+@pytest.mark.parametrize("valeur", ["Jean\nPierre", "Jean\tPierre", "Jean\x00"])
+def test_a_name_is_one_line(valeur):
+    from django.core.exceptions import ValidationError
+
+    from commun.forms import une_ligne
+
+    with pytest.raises(ValidationError) as exc:
+        une_ligne(valeur)
+    assert "ce champ tient sur une ligne" in exc.value.messages[0]
+    une_ligne("Jean-Pierre d'Aubigné")

@@ -167,3 +167,16 @@ def test_odd_ids_are_not_found_not_a_server_error(connecte, cast, territoire, li
     assert poster(client, url_commenter("activite", ligne.activite_id), "Hop", groupe=str(10**30)).status_code == 404
     assert poster(client, url_commenter("ligne-gt3", ligne.pk), "Hop", parent="abc").status_code == 400
     assert poster(client, url_commenter("ligne-gt3", ligne.pk), "Hop", parent=str(10**30)).status_code == 400
+
+
+def test_an_author_whose_name_holds_a_line_break_still_notifies(connecte, cast, ligne, url_commenter, mailoutbox):
+    # A name saved before the single-line rule (or by the admin): the subject is made one line, no error.
+    auteur = cast["dgs_bordeaux"]
+    auteur.first_name, auteur.last_name = "Anne\nMarie", "Durand\r\nBcc: x@exemple.fr"
+    auteur.save()
+    reponse = poster(connecte(auteur), url_commenter("ligne-gt3", ligne.pk), "Voyez @consultant")
+    assert reponse.status_code == 302
+    (message,) = mailoutbox
+    assert "\n" not in message.subject and "Anne Marie Durand Bcc: x@exemple.fr" in message.subject
+    assert message.recipients() == ["consultant@exemple.fr"]
+    message.message()  # the headers can be written
