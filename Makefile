@@ -6,11 +6,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: help install install-test run test test-fast bench data clean
+.PHONY: help install install-test run test test-fast bench audit data clean
 
 help:
 	@echo "make run   – installe, prépare la base SQLite, charge la démo et sert http://$(HOST):$(PORT) (avec le travailleur des documents)"
 	@echo "make test  – installe ce qui manque et lance toute la suite (SQLite, PostgreSQL, navigateur)"
+	@echo "make audit – les dépendances verrouillées face aux avis de sécurité publiés (pip-audit, réseau requis)"
 
 install:
 	@scripts/install.sh
@@ -34,6 +35,11 @@ test-fast: install-test
 
 bench: install
 	.venv/bin/python bench/run_all.py
+
+# The locked dependencies against published advisories: pip-audit needs the advisory database (network).
+audit: install-test
+	.tools/bin/uv export --frozen --all-groups --no-hashes --no-emit-project --format requirements-txt > var/exigences-audit.txt
+	.venv/bin/pip-audit --disable-pip --no-deps -r var/exigences-audit.txt
 
 data:
 	.venv/bin/python scripts/build_official_data.py

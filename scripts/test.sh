@@ -13,6 +13,9 @@ echo "== Ruff (lint et format)"
 .venv/bin/ruff check . || status=1
 .venv/bin/ruff format --check . || status=1
 
+echo "== Bandit (aucun constat de gravité haute)"
+.venv/bin/bandit -q -r . -x ./.venv,./.tools,./tests,./bench,./var -lll || status=1
+
 echo "== Tests sur SQLite"
 "${PYTEST[@]}" -n 2 -m "not e2e" || status=1
 
