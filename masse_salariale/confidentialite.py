@@ -449,15 +449,16 @@ class Lecture:
         return {p.valeur for p in self.publies} | set(self.derives)
 
 
-_REGISTRES: ContextVar[list | None] = ContextVar("registres_confidentialite", default=None)
+_REGISTRES: ContextVar[tuple[list, ...]] = ContextVar("registres_confidentialite", default=())
 
 
 @contextmanager
 def registres():
-    """Collects every `Lecture` made inside the block, with its register: how the sweep test learns what a
-    page or an export released (tests/confidentialite)."""
+    """Collects every `Lecture` made inside the block, with its register: how the audit of reading learns
+    what a request released (masse_salariale/consultations.py), and the sweep test what a page or an export
+    released (tests/confidentialite). Blocks nest: each collects what is read inside it."""
     lectures: list[Lecture] = []
-    jeton = _REGISTRES.set(lectures)
+    jeton = _REGISTRES.set((*_REGISTRES.get(), lectures))
     try:
         yield lectures
     finally:
@@ -486,8 +487,7 @@ def lecture(territoire, paie, acces) -> Lecture:
 
 
 def _enregistree(resultat: Lecture) -> Lecture:
-    collecte = _REGISTRES.get()
-    if collecte is not None:
+    for collecte in _REGISTRES.get():
         collecte.append(resultat)
     return resultat
 

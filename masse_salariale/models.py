@@ -270,3 +270,22 @@ class ProfilColonnes(models.Model):
         verbose_name_plural = "profils de colonnes"
         ordering = ["organisation", "nom"]
         constraints = [models.UniqueConstraint(fields=["organisation", "nom"], name="profil_colonnes_unique")]
+
+
+class ConsultationPaie(models.Model):
+    """A page or an export that showed payroll amounts to a user: who, when, which page, whose amounts
+    (masse_salariale/consultations.py). Kept twelve months (the daily work purges older rows)."""
+
+    territoire = models.CharField("territoire (SIREN)", max_length=9, db_index=True)  # no lookup on each page
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="consultations_paie"
+    )
+    quand = models.DateTimeField("le", auto_now_add=True, db_index=True)
+    page = models.CharField("page", max_length=100)
+    chemin = models.CharField("adresse", max_length=500)
+    employeurs = models.JSONField("employeurs dont des montants ont été montrés", default=list)
+    montants = models.PositiveIntegerField("montants montrés", default=0)
+
+    class Meta:
+        verbose_name = "consultation de la masse salariale"
+        ordering = ["-quand", "-id"]

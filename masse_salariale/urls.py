@@ -21,6 +21,7 @@ urlpatterns = [
         views_export.export_profil_supprimer,
         name="export_profil_supprimer",
     ),
+    path("masse-salariale/consultations/", views.consultations, name="consultations"),
     path("masse-salariale/dsn/", views_dsn.envoyer, name="dsn"),
     path("masse-salariale/dsn/<int:pk>/", views_dsn.lecture, name="dsn_lecture"),
     path("masse-salariale/dsn/<int:pk>/placer/", views_dsn.placer, name="dsn_placer"),

@@ -13,6 +13,8 @@ from formats.errors import InvalidFile
 from masse_salariale.actions import ActionRefusee, conflits, do_abandonner_lot, do_confirmer_lot, do_preparer_lot
 from masse_salariale.confidentialite import lecture as lecture_paie
 from masse_salariale.confidentialite import lecture_lot
+from masse_salariale.consultations import DUREE as DUREE_CONSULTATIONS
+from masse_salariale.consultations import visibles as consultations_visibles
 from masse_salariale.dsn import rapport as rapport_dsn
 from masse_salariale.forms import ConfirmationForm, FonctionnelsForm, ImportForm
 from masse_salariale.lecture import paie_courante
@@ -304,3 +306,21 @@ def _url_coefficient(code):
     from django.urls import reverse
 
     return reverse("masse_salariale:coefficient", kwargs={"code": code})
+
+
+@login_required
+def consultations(request, code):
+    """Who saw payroll amounts, when, on which page (masse_salariale/consultations.py)."""
+    territoire, acces = get_territoire_ou_404(request.user, code)
+    lignes = consultations_visibles(territoire, acces)
+    if lignes is None:
+        raise PermissionDenied("Seuls l'équipe projet et le DGS d'un employeur voient qui a consulté sa paie.")
+    noms = dict(territoire.organisations.values_list("code", "nom"))
+    lignes = list(lignes[:200])
+    for c in lignes:
+        c.noms = ", ".join(noms.get(e, e) for e in c.employeurs)
+    return render(
+        request,
+        "masse_salariale/consultations.html",
+        {"territoire": territoire, "acces": acces, "lignes": lignes, "duree": DUREE_CONSULTATIONS.days},
+    )

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "commun.entetes.PagesPrivees",
+    "masse_salariale.consultations.JournalDesLectures",
     "commun.pages_erreur.PagesErreur",
 ]
 CSRF_FAILURE_VIEW = "commun.pages_erreur.csrf"

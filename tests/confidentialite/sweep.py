@@ -205,6 +205,9 @@ PAGES_SANS_MONTANT: dict[str, str] = {
     "utilisateurs:referents_paie": "les personnes d'une organisation et leur rôle de référent paie, sans montant",
     "masse_salariale:modele": "modèle de fichier : les en-têtes et une ligne d'exemple inventée",
     "publication:apercu_css": "feuille de style de l'aperçu de mise en page : deux couleurs",
+    "masse_salariale:consultations": (
+        "journal des consultations : qui, quand, quelle page, quels employeurs ; aucun montant"
+    ),
     "masse_salariale:fonctionnels": _POST,
     "masse_salariale:importer": (
         "formulaire d'import ; un refus cite le fichier que l'utilisateur vient d'envoyer, jamais la paie enregistrée"

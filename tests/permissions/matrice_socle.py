@@ -18,6 +18,7 @@ MATRIX = {
     ("masse_salariale:fonctionnels", "get"): team_only(405),
     ("masse_salariale:fonctionnels", "post"): team_only(302),
     ("masse_salariale:lots", "get"): members(200),
+    ("masse_salariale:consultations", "get"): importers(200),  # the project team and the DGS
     ("masse_salariale:importer", "get"): importers(302),
     ("masse_salariale:importer", "post"): importers(400),
     ("masse_salariale:modele", "get"): importers(200),

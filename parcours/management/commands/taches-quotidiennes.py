@@ -14,7 +14,7 @@ from django.utils import timezone
 from commun.commandes import Commande, SortieInvalide
 from commun.formatage import compte
 from echanges.attentes import signaler
-from masse_salariale import depot
+from masse_salariale import consultations, depot
 from masse_salariale.dsn import do_expirer_lectures
 from parcours.actions import do_taches_du_jour
 from territoire.models import Schema
@@ -48,6 +48,7 @@ class Command(Commande):
         # Personal data left half-way: DSN readings never placed, payroll exports never mapped.
         lectures = do_expirer_lectures(matin)
         exports = depot.nettoyer()
+        consultations.do_purger(matin)  # the audit of reading is kept twelve months
         avis = compte(reputes, "avis réputé favorable", "avis réputés favorables")
         envoyes = compte(rappels, "rappel envoyé", "rappels envoyés")
         oublis = compte(lectures, "lecture de DSN expirée", "lectures de DSN expirées")
