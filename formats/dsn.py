@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
 
-from formats.errors import InvalidFile
+from formats.errors import InvalidFile, nombre
 
 LIGNE = re.compile(r"^(S\d{2}\.G\d{2}\.\d{2}\.\d{3}),'((?:[^']|'')*)'$")
 MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -183,7 +183,7 @@ class _Rubriques:
             coupe = len(donnees) if not morceau else donnees.rfind(b"\n") + 1
             if morceau and coupe == 0:
                 if len(donnees) > LIGNE_MAX:
-                    self.arreter(f"plus de {LIGNE_MAX:_} octets sans fin de ligne".replace("_", "\u202f"))
+                    self.arreter(f"plus de {nombre(LIGNE_MAX)} octets sans fin de ligne")
                     return
                 reste = donnees
                 continue
@@ -323,8 +323,7 @@ class Annee:
 
 
 def _euros(montant: Decimal) -> str:
-    """« 16 518 000,00 € » (the formats layer writes its own figures: commun is above it)."""
-    return f"{montant:,.2f} €".replace(",", "\u202f").replace(".", ",")
+    return f"{nombre(montant, 2)} €"
 
 
 def _numero(n: str):

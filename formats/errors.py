@@ -24,6 +24,11 @@ class InvalidFile(Exception):
         super().__init__("\n".join(self.errors))
 
 
+def nombre(n, decimales: int = 0) -> str:
+    """A figure as a message writes it: « 16 518 000,00 » (commun.formatage is above this layer)."""
+    return f"{n:,.{decimales}f}".replace(",", "\u202f").replace(".", ",")
+
+
 def shown(value: object) -> str:
     """A cell value as quoted in a message: one line, trimmed, cut when long."""
     text = " ".join(str(value).split())

@@ -21,7 +21,7 @@ from xml.etree import ElementTree as ET
 import polars as pl
 from python_calamine import CalamineError, CalamineWorkbook
 
-from formats.errors import InvalidFile
+from formats.errors import InvalidFile, nombre
 from formats.isolement import isole
 from formats.tabular import XLSX, CellIssue, Table, column_letter, drop_blank_rows, normalize_header
 
@@ -84,15 +84,11 @@ def _verifier_etendue(archive: zipfile.ZipFile, nom: str) -> None:
         derniere = f"{column_letter(colonnes - 1)}{lignes}"
         raise InvalidFile(
             [
-                f"fichier : une feuille s'étend jusqu'à la cellule {derniere} ({_nombre(colonnes)} colonnes, "
-                f"{_nombre(lignes)} lignes) : au-delà de la limite de {_nombre(CELLULES_MAX)} cellules "
-                f"({_nombre(COLONNES_MAX)} colonnes au plus) ; supprimez les lignes et les colonnes inutiles"
+                f"fichier : une feuille s'étend jusqu'à la cellule {derniere} ({nombre(colonnes)} colonnes, "
+                f"{nombre(lignes)} lignes) : au-delà de la limite de {nombre(CELLULES_MAX)} cellules "
+                f"({nombre(COLONNES_MAX)} colonnes au plus) ; supprimez les lignes et les colonnes inutiles"
             ]
         )
-
-
-def _nombre(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
 
 
 def _read_workbook(data: bytes, kind: str, sheet: str) -> Table:

@@ -179,56 +179,62 @@ def _ressemblance(a: str, b: str) -> float:
     return len(ma & mb) / len(ma | mb) if ma and mb else 0.0
 
 
-def suggestions(organisation: Organisation, annee: int, libelle: str, matricules: list[str]) -> list[Suggestion]:
-    """At most three placements for a group of unplaced agents: where last year's reading placed these same
-    agents, the employer's emploi rules of a similar libellé, the referential's activities of a similar
-    name."""
-    noms = dict(organisation.territoire.activites.values_list("code", "libelle"))
-    trouvees: list[Suggestion] = []
+class Suggesteur:
+    """What the suggestions of a reading's page read, once for every libellé of the page: the employer's
+    single-line rules (a rule with parts across themes is no placement for a whole libellé), last year's
+    reading, the referential's activities."""
 
-    def proposer(r, raison):
-        ligne = LignePlacement(r.theme, r.activite, Decimal(1), r.situation, r.beneficiaire)
-        if len(trouvees) < 3 and ligne not in [s.ligne for s in trouvees]:
-            libelle = THEME_BY_CODE[r.theme].label if r.theme in THEME_BY_CODE else "Hors des neuf thèmes"
-            trouvees.append(
-                Suggestion(ligne, f"{libelle} · {noms[r.activite]}" if r.activite in noms else libelle, raison)
-            )
+    def __init__(self, organisation: Organisation, annee: int):
+        self.organisation = organisation
+        regles: dict[tuple[str, str], list[RegleCorrespondance]] = {}
+        for r in RegleCorrespondance.objects.filter(organisation=organisation):
+            regles.setdefault((r.cle, r.valeur_normalisee), []).append(r)
+        self.regles = {cle: lignes[0] for cle, lignes in regles.items() if len(lignes) == 1}
+        self.precedente = (
+            LectureDSN.objects.filter(organisation=organisation, annee__lt=annee, statut=StatutLecture.PREPAREE)
+            .order_by("-annee", "-importe_le")
+            .first()
+        )
+        self.activites = list(organisation.territoire.activites.all())
+        self.noms = {a.code: a.libelle for a in self.activites}
 
-    regles = {}
-    for r in RegleCorrespondance.objects.filter(organisation=organisation):
-        regles.setdefault((r.cle, r.valeur_normalisee), []).append(r)
-    # A rule with parts across themes is no placement for a whole libellé: only single-line rules are proposed.
-    regles = {cle: lignes for cle, lignes in regles.items() if len(lignes) == 1}
-    precedente = (
-        LectureDSN.objects.filter(organisation=organisation, annee__lt=annee, statut=StatutLecture.PREPAREE)
-        .order_by("-annee", "-importe_le")
-        .first()
-    )
-    if precedente is not None and matricules:
-        comptes: dict[tuple[str, str], int] = {}
-        for m in matricules:
-            cle = precedente.historique.get(pseudonymiser(organisation.code, m))
-            if cle is not None and tuple(cle) in regles:
-                comptes[tuple(cle)] = comptes.get(tuple(cle), 0) + 1
-        for cle, n in sorted(comptes.items(), key=lambda kv: -kv[1])[:1]:
-            r = regles[cle][0]
-            quoi = "la règle par défaut" if cle[0] == "defaut" else f"la règle {cle[0]} « {r.valeur} »"
-            proposer(r, f"en {precedente.annee}, {n} de ces {len(matricules)} agents étaient placés par {quoi}")
-    proches = sorted(
-        ((_ressemblance(libelle, ls[0].valeur), ls[0]) for (cle, _), ls in regles.items() if cle == CleRegle.EMPLOI),
-        key=lambda x: -x[0],
-    )
-    for score, r in proches[:2]:
-        if score >= 0.5:
-            proposer(r, f"libellé proche déjà placé : « {r.valeur} »")
-    activites = sorted(
-        ((_ressemblance(libelle, a.libelle), a) for a in organisation.territoire.activites.all()),
-        key=lambda x: (-x[0], x[1].ordre),
-    )
-    for score, a in activites[:3]:
-        if score > 0:
-            proposer(
-                RegleCorrespondance(theme=a.theme, activite=a.code),
-                f"activité du référentiel au nom proche : « {a.libelle} »",
-            )
-    return trouvees
+    def pour(self, libelle: str, matricules: list[str]) -> list[Suggestion]:
+        """At most three placements for a group of unplaced agents: where last year's reading placed these
+        same agents, the employer's emploi rules of a similar libellé, the activities of a similar name."""
+        trouvees: list[Suggestion] = []
+
+        def proposer(r, raison):
+            ligne = LignePlacement(r.theme, r.activite, Decimal(1), r.situation, r.beneficiaire)
+            if len(trouvees) < 3 and ligne not in [s.ligne for s in trouvees]:
+                theme = THEME_BY_CODE[r.theme].label if r.theme in THEME_BY_CODE else "Hors des neuf thèmes"
+                nom = f"{theme} · {self.noms[r.activite]}" if r.activite in self.noms else theme
+                trouvees.append(Suggestion(ligne, nom, raison))
+
+        if self.precedente is not None and matricules:
+            comptes: dict[tuple[str, str], int] = {}
+            for m in matricules:
+                cle = self.precedente.historique.get(pseudonymiser(self.organisation.code, m))
+                if cle is not None and tuple(cle) in self.regles:
+                    comptes[tuple(cle)] = comptes.get(tuple(cle), 0) + 1
+            for cle, n in sorted(comptes.items(), key=lambda kv: -kv[1])[:1]:
+                r = self.regles[cle]
+                quoi = "la règle par défaut" if cle[0] == "defaut" else f"la règle {cle[0]} « {r.valeur} »"
+                annee = self.precedente.annee
+                proposer(r, f"en {annee}, {n} de ces {len(matricules)} agents étaient placés par {quoi}")
+        proches = sorted(
+            ((_ressemblance(libelle, r.valeur), r) for (cle, _), r in self.regles.items() if cle == CleRegle.EMPLOI),
+            key=lambda x: -x[0],
+        )
+        for score, r in proches[:2]:
+            if score >= 0.5:
+                proposer(r, f"libellé proche déjà placé : « {r.valeur} »")
+        activites = sorted(
+            ((_ressemblance(libelle, a.libelle), a) for a in self.activites), key=lambda x: (-x[0], x[1].ordre)
+        )
+        for score, a in activites[:3]:
+            if score > 0:
+                proposer(
+                    RegleCorrespondance(theme=a.theme, activite=a.code),
+                    f"activité du référentiel au nom proche : « {a.libelle} »",
+                )
+        return trouvees

@@ -56,7 +56,7 @@ def fichiers_envoyes(envois: Iterable) -> list[FichierDSN]:
         if debut == ZIP:
             fichiers += _membres(envoi)
         else:
-            fichiers.append(FichierDSN(envoi.name, envoi.size, _empreinte(_rouvrir(envoi)), _rouvrir(envoi)))
+            fichiers.append(FichierDSN(envoi.name, envoi.size, empreinte_envoi(envoi), _rouvrir(envoi)))
     total = sum(f.taille for f in fichiers)
     if total > settings.DSN_UPLOAD_MAX_BYTES:
         raise ActionRefusee(
@@ -115,6 +115,11 @@ def _membres(envoi) -> list[FichierDSN]:
 
 def _metadonnees(nom: str) -> bool:
     return nom.startswith("__MACOSX/") or nom.rsplit("/", 1)[-1].startswith("._")
+
+
+def empreinte_envoi(envoi) -> str:
+    """The SHA-256 of an uploaded file, read as a stream."""
+    return _empreinte(_rouvrir(envoi))
 
 
 def _empreinte(ouvrir) -> str:

@@ -142,6 +142,22 @@ class DSNForm(forms.Form):
         }
 
 
+class ChoixPlacement:
+    """The territory's activities (grouped by theme) and organisations, read once for every placing form
+    of a page."""
+
+    def __init__(self, territoire):
+        groupes: dict[str, list] = {}
+        self.theme_de: dict[str, str] = {}
+        for code, libelle, theme in territoire.activites.values_list("code", "libelle", "theme").order_by(
+            "theme", "ordre", "code"
+        ):
+            groupes.setdefault(THEME_BY_CODE[theme].label, []).append((code, f"{code} – {libelle}"))
+            self.theme_de[code] = theme
+        self.activites = [("", "(aucune)"), *groupes.items()]
+        self.beneficiaires = [("", "(aucun)"), *territoire.organisations.values_list("code", "nom")]
+
+
 class PlacementForm(forms.Form):
     """One placement from the page: a libellé (an emploi rule) or one agent (a matricule rule), on one theme
     and activity for all its time; rules with parts come by file."""
@@ -159,19 +175,11 @@ class PlacementForm(forms.Form):
     situation = forms.ChoiceField(label="Situation", choices=Situation.choices, initial="propre")
     beneficiaire = forms.ChoiceField(label="Bénéficiaire (mise à disposition)", required=False)
 
-    def __init__(self, *args, territoire, **kwargs):
+    def __init__(self, *args, choix: "ChoixPlacement", **kwargs):
         super().__init__(*args, **kwargs)
-        groupes: dict[str, list] = {}
-        for code, libelle, theme in territoire.activites.values_list("code", "libelle", "theme").order_by(
-            "theme", "ordre", "code"
-        ):
-            groupes.setdefault(THEME_BY_CODE[theme].label, []).append((code, f"{code} – {libelle}"))
-        self.fields["activite"].choices = [("", "(aucune)"), *groupes.items()]
-        self.fields["beneficiaire"].choices = [
-            ("", "(aucun)"),
-            *territoire.organisations.values_list("code", "nom"),
-        ]
-        self.activites = dict(territoire.activites.values_list("code", "theme"))
+        self.fields["activite"].choices = choix.activites
+        self.fields["beneficiaire"].choices = choix.beneficiaires
+        self.activites = choix.theme_de
 
     def clean(self):
         d = super().clean()

@@ -2,7 +2,6 @@
 the correspondence does not place yet, and the employer's correspondence (rules, file import and export).
 Who may import an employer's payroll (its DGS, the project team) is the only one who reaches them."""
 
-import hashlib
 import re
 from decimal import Decimal
 
@@ -23,7 +22,7 @@ from formats.errors import InvalidFile
 from masse_salariale import correspondances as regles_paie
 from masse_salariale import dsn
 from masse_salariale.enums import CleRegle, StatutLecture
-from masse_salariale.forms import DSNForm, PlacementForm, ReglesForm
+from masse_salariale.forms import ChoixPlacement, DSNForm, PlacementForm, ReglesForm
 from masse_salariale.models import LectureDSN, RegleCorrespondance
 from territoire.models import Evenement
 
@@ -151,7 +150,7 @@ def _lire(request, territoire, acces, form):
             objet=f"DSN {form.cleaned_data.get('annee', '')}",
             details={
                 "erreurs": len(form.erreurs_fichiers),
-                "empreintes": [_empreinte(f) for f in form.cleaned_data.get("fichiers", [])],
+                "empreintes": [dsn.empreinte_envoi(f) for f in form.cleaned_data.get("fichiers", [])],
             },
         )
         return None
@@ -161,14 +160,6 @@ def _lire(request, territoire, acces, form):
     if not dsn.a_placer(lecture):
         return _preparer(request, territoire, acces, lecture)
     return redirect("masse_salariale:dsn_lecture", code=territoire.code, pk=lecture.pk)
-
-
-def _empreinte(envoi) -> str:
-    envoi.seek(0)
-    h = hashlib.sha256()
-    for bloc in envoi.chunks():
-        h.update(bloc)
-    return h.hexdigest()
 
 
 def _lecture(request, code, pk):
@@ -189,13 +180,15 @@ def lecture(request, code, pk):
     raw = request.GET.get("page", "")
     page = min(pages, int(raw)) if raw.isascii() and raw.isdigit() and int(raw) >= 1 else 1
     affiches = groupes[(page - 1) * PAR_PAGE : page * PAR_PAGE]
+    suggesteur = regles_paie.Suggesteur(lecture.organisation, lecture.annee) if affiches else None
+    choix = ChoixPlacement(territoire)
     for n, g in enumerate(affiches, start=1):
-        g.suggestions = regles_paie.suggestions(lecture.organisation, lecture.annee, g.libelle, g.matricules)
+        g.suggestions = suggesteur.pour(g.libelle, g.matricules)
         g.prefixe = f"g{n}"
         # A libellé that is empty (or has no letter a rule can match) is placed by the default rule.
         g.par_defaut = not correspondance.normaliser(g.libelle)
         cle = "defaut" if g.par_defaut else "emploi"
-        g.form = PlacementForm(initial={"cle": cle, "valeur": g.libelle}, territoire=territoire, prefix=g.prefixe)
+        g.form = PlacementForm(initial={"cle": cle, "valeur": g.libelle}, choix=choix, prefix=g.prefixe)
     return render(
         request,
         "masse_salariale/dsn_lecture.html",
@@ -210,7 +203,7 @@ def lecture(request, code, pk):
             "page": page,
             "liste_pages": range(1, pages + 1),
             "a_placer": sum(g.nombre for g in groupes),
-            "form_agent": PlacementForm(initial={"cle": "matricule"}, territoire=territoire, prefix="a1"),
+            "form_agent": PlacementForm(initial={"cle": "matricule"}, choix=choix, prefix="a1"),
         },
     )
 
@@ -221,9 +214,8 @@ def placer(request, code, pk):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     prefixe = request.POST.get("prefixe", "")
-    form = PlacementForm(
-        request.POST, territoire=territoire, prefix=prefixe if re.fullmatch(r"[ga]\d{1,4}", prefixe) else None
-    )
+    prefixe = prefixe if re.fullmatch(r"[ga]\d{1,4}", prefixe) else None
+    form = PlacementForm(request.POST, choix=ChoixPlacement(territoire), prefix=prefixe)
     if not form.is_valid():
         for erreurs in form.errors.values():
             messages.error(request, " ; ".join(erreurs))

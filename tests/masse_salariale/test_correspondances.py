@@ -61,7 +61,7 @@ def regle(organisation, cle, valeur, theme, activite="", part=1):
 def test_suggestions(merignac, libelle, regles, attendu):
     for cle, valeur, theme, activite in regles:
         regle(merignac, cle, valeur, theme, activite, part=Decimal(1) / len(regles) if len(regles) > 1 else 1)
-    trouvees = correspondances.suggestions(merignac, 2025, libelle, ["A1"])
+    trouvees = correspondances.Suggesteur(merignac, 2025).pour(libelle, ["A1"])
     premieres = trouvees[: len(attendu)]
     assert len(premieres) == len(attendu), trouvees
     for s, (theme, activite, raison) in zip(premieres, attendu, strict=True):

@@ -364,3 +364,16 @@ def test_the_csv_export_writes_no_formula_and_reads_back(connecte, cast, territo
     assert b';"\'=HYPERLINK(""http://x"")";' in export
     client.post(url, {"fichier": SimpleUploadedFile("regles.csv", export)})
     assert RegleCorrespondance.objects.get().valeur == '=HYPERLINK("http://x")'
+
+
+def test_the_placing_page_reads_a_bounded_number_of_queries(
+    connecte, cast, territoire, merignac, django_assert_max_num_queries
+):
+    def mois(m):
+        return [(f"B{k:02d}", [contrat("1", libelle=f"Gestionnaire {k:02d}")], [("1", "1000.00")]) for k in range(25)]
+
+    client = connecte(cast["dgs_merignac"])
+    envoyer(client, territoire, fichiers(mois))
+    url = reverse("masse_salariale:dsn_lecture", kwargs={"code": territoire.code, "pk": LectureDSN.objects.get().pk})
+    with django_assert_max_num_queries(30):  # twenty libellés with their suggestions: not one query each
+        assert client.get(url).status_code == 200
