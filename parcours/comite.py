@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from commun import concurrence
 from commun.erreurs import ActionRefusee
 from commun.formatage import date as date_fr
 from comptes.enums import Role
@@ -110,11 +111,34 @@ def do_ajouter_point(seance: SeanceComite, valeurs: dict, user) -> PointOrdreDuJ
     return point
 
 
+CHAMPS_DECISION = ("issue", "presents", "pour", "contre", "abstention", "texte", "motifs")
+
+
+def valeurs_decision(decision: Decision | None) -> dict:
+    """A recorded decision as its form edits it (empty when the item is not decided yet)."""
+    return {k: getattr(decision, k) for k in CHAMPS_DECISION} if decision is not None else {}
+
+
 @transaction.atomic
-def do_decider(point: PointOrdreDuJour, valeurs: dict, user) -> Decision:
-    """Record (or correct, until the minutes are published) the decision on an agenda item."""
+def do_decider(point: PointOrdreDuJour, valeurs: dict, user, empreinte_lue: str | None = None) -> Decision:
+    """Record (or correct, until the minutes are published) the decision on an agenda item.
+    `empreinte_lue`: the fingerprint of the decision the page showed (commun/concurrence.py); None for a
+    writer that is no page (the demo)."""
     seance = SeanceComite.objects.select_for_update().get(pk=point.seance_id)
     _non_publiee(seance)
+    if empreinte_lue is not None:
+        actuelle = Decision.objects.filter(point=point).select_related("enregistree_par").first()
+        concurrence.verifier(
+            f"La décision sur « {point.objet} »",
+            valeurs_decision(actuelle),
+            {
+                "décision": actuelle.get_issue_display() if actuelle is not None else "",
+                "relevé de décision": actuelle.texte if actuelle is not None else "",
+                "motifs": actuelle.motifs if actuelle is not None else "",
+            },
+            empreinte_lue,
+            qui=actuelle.enregistree_par if actuelle is not None else "",
+        )
     erreurs = verifier_votes(
         valeurs.get("presents"), valeurs.get("presents"), *(valeurs.get(k) for k in ("pour", "contre", "abstention"))
     )
@@ -190,8 +214,11 @@ def do_copresidents(c: Comite, epci, commune, user) -> None:
 
 
 @transaction.atomic
-def do_ecrire_compte_rendu(seance: SeanceComite, texte: str, user) -> CompteRenduComite:
-    """Write the minutes (a new version of them) once the meeting has taken place."""
+def do_ecrire_compte_rendu(
+    seance: SeanceComite, texte: str, user, empreinte_lue: str | None = None
+) -> CompteRenduComite:
+    """Write the minutes (a new version of them) once the meeting has taken place. `empreinte_lue`: the
+    fingerprint of the minutes the page showed (commun/concurrence.py); None for a writer that is no page."""
     seance = SeanceComite.objects.select_for_update().get(pk=seance.pk)
     _non_publiee(seance)
     _tenue(seance)
@@ -199,7 +226,7 @@ def do_ecrire_compte_rendu(seance: SeanceComite, texte: str, user) -> CompteRend
     if cr is None:
         cr = validation.do_creer(CompteRenduComite(seance=seance, texte=texte), user)
     else:
-        validation.do_modifier(cr, user, {"texte": texte})
+        validation.do_modifier(cr, user, {"texte": texte}, empreinte_lue)
     _evenement(seance.comite.schema, user, "parcours.compte_rendu", _titre(seance), seance=seance.pk)
     return cr
 

@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.core.validators import MaxValueValidator
 
+from commun.concurrence import AvecEmpreinte
 from formats.scdl import MATIERE_DEFAUT, MATIERES
 from parcours.enums import EtatVersion, Instance, IssueAvis, ModeEnvoi
 from parcours.models import TAILLE_PIECE, Decision, Deliberation, SeanceInstance
@@ -273,7 +274,7 @@ class PointForm(forms.Form):
         return valeurs
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(AvecEmpreinte, forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["issue", "presents", "pour", "contre", "abstention", "texte", "motifs"]
@@ -286,7 +287,7 @@ class DecisionForm(forms.ModelForm):
             self.fields[nom].widget.attrs["max"] = VOTES_MAX
 
 
-class CompteRenduForm(forms.Form):
+class CompteRenduForm(AvecEmpreinte):
     texte = forms.CharField(
         label="Compte rendu", max_length=20000, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "true"})
     )
@@ -308,7 +309,7 @@ class CoPresidentsForm(forms.Form):
         self.fields["copresident_commune"].queryset = membres
 
 
-class SyntheseForm(forms.Form):
+class SyntheseForm(AvecEmpreinte):
     texte = forms.CharField(
         label="Synthèse des co-pilotes",
         required=False,

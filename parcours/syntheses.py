@@ -6,6 +6,7 @@ frozen synthesis never discloses to one reader what another could see."""
 
 from django.db import transaction
 
+from commun import concurrence
 from commun.tri import cle_francaise
 from livrables.enums import Quadrant, TypeLivrable
 from livrables.gt1.regles import reponses
@@ -66,8 +67,24 @@ def de_travail(groupe) -> Synthese:
     return s
 
 
+def empreinte(synthese: Synthese) -> str:
+    """The fingerprint of the co-pilots' text the editing page shows (commun/concurrence.py)."""
+    return concurrence.empreinte({"texte": synthese.texte})
+
+
 @transaction.atomic
-def do_modifier(synthese: Synthese, texte: str, user) -> Synthese:
+def do_modifier(synthese: Synthese, texte: str, user, empreinte_lue: str | None = None) -> Synthese:
+    """Save the co-pilots' text; `empreinte_lue`: the fingerprint of the text the page showed, refused when
+    it changed since; None for a writer that is no page (the demo)."""
+    actuelle = Synthese.objects.select_for_update().select_related("modifie_par").get(pk=synthese.pk)
+    if empreinte_lue is not None:
+        concurrence.verifier(
+            f"La synthèse du groupe {synthese.groupe.libelle}",
+            {"texte": actuelle.texte},
+            {"synthèse des co-pilotes": actuelle.texte},
+            empreinte_lue,
+            qui=actuelle.modifie_par or "",
+        )
     synthese.texte, synthese.modifie_par = texte, user
     synthese.save(update_fields=["texte", "modifie_par", "modifie_le"])
     Evenement.objects.create(

@@ -9,6 +9,8 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from commun import concurrence
+from commun.concurrence import ModifieEntreTemps
 from commun.erreurs import ActionRefusee
 from comptes.models import Utilisateur
 from comptes.perms import get_territoire_ou_404
@@ -146,7 +148,9 @@ def seance_comite(request, code, instance, pk):
     seance = get_object_or_404(SeanceComite, pk=pk, comite=c)
     cr = CompteRenduComite.objects.filter(seance=seance).first()
     form_point = _form_point(schema)
-    form_cr = CompteRenduForm(initial={"texte": cr.texte if cr else ""})
+    form_cr = CompteRenduForm(
+        initial={"texte": cr.texte if cr else "", "empreinte": validation.empreinte(cr or CompteRenduComite())}
+    )
     form_renvoi = RenvoiForm()
     form_decision, point_refuse = None, None
     form_presences = PresencesForm(membres=c.membres.all(), initial={"presents": seance.presents.all()})
@@ -191,19 +195,29 @@ def seance_comite(request, code, instance, pk):
                 )
                 cible = form_decision = DecisionForm(request.POST, prefix=f"d{point_refuse.pk}")
                 if form_decision.is_valid():
-                    actions.do_decider(point_refuse, form_decision.cleaned_data, request.user)
+                    valeurs = {k: form_decision.cleaned_data[k] for k in actions.CHAMPS_DECISION}
+                    actions.do_decider(point_refuse, valeurs, request.user, form_decision.empreinte_lue())
                     messages.success(request, "Décision enregistrée.")
                     return retour
             else:
                 cible = form_cr = CompteRenduForm(request.POST)
                 if form_cr.is_valid():
-                    actions.do_ecrire_compte_rendu(seance, form_cr.cleaned_data["texte"], request.user)
+                    actions.do_ecrire_compte_rendu(
+                        seance, form_cr.cleaned_data["texte"], request.user, form_cr.empreinte_lue()
+                    )
                     messages.success(request, "Compte rendu enregistré.")
                     return retour
+        except ModifieEntreTemps as exc:
+            cible.rafraichir(exc)
+            if cible is form_cr:
+                cr = CompteRenduComite.objects.filter(seance=seance).first()
+            status = 409
         except ActionRefusee as exc:
             for m in exc.messages:
                 cible.add_error(None, m)
-        status = 400
+            status = 400
+        else:
+            status = 400
     elif request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     points = list(
@@ -217,7 +231,10 @@ def seance_comite(request, code, instance, pk):
             p.form = form_decision
         else:
             presents = seance.presents.count() if seance.presences_saisies_le else None
-            p.form = DecisionForm(instance=existante, prefix=f"d{p.pk}", initial={"presents": presents})
+            empreinte = concurrence.empreinte(actions.valeurs_decision(existante))
+            p.form = DecisionForm(
+                instance=existante, prefix=f"d{p.pk}", initial={"presents": presents, "empreinte": empreinte}
+            )
     return render(
         request,
         "parcours/seance_comite.html",
@@ -257,17 +274,22 @@ def synthese(request, code, theme):
     else:
         s = syntheses.de_travail(groupe)
         contenu, modifiable = syntheses.generer(groupe), acces.peut_coordonner(groupe)
-    form = SyntheseForm(initial={"texte": s.texte})
+    form = SyntheseForm(initial={"texte": s.texte, "empreinte": syntheses.empreinte(s)})
     status = 200
     if request.method == "POST":
         if not modifiable:
             raise PermissionDenied("Seuls les co-pilotes du groupe et l'équipe projet rédigent sa synthèse.")
         form = SyntheseForm(request.POST)
         if form.is_valid():
-            syntheses.do_modifier(s, form.cleaned_data["texte"], request.user)
-            messages.success(request, "Synthèse enregistrée.")
-            return redirect("parcours:synthese", code=code, theme=theme)
-        status = 400
+            try:
+                syntheses.do_modifier(s, form.cleaned_data["texte"], request.user, form.empreinte_lue())
+            except ModifieEntreTemps as exc:
+                form.rafraichir(exc)
+                s.refresh_from_db()
+            else:
+                messages.success(request, "Synthèse enregistrée.")
+                return redirect("parcours:synthese", code=code, theme=theme)
+        status = 409 if form.conflit else 400
     elif request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     masses = syntheses.masses(contenu, groupe, acces)

@@ -258,9 +258,13 @@ def compte_rendu_de(seance) -> CompteRendu | None:
 
 
 @transaction.atomic
-def do_ecrire_compte_rendu(seance, user, texte: str, decisions: str, now=None) -> tuple[CompteRendu, bool]:
+def do_ecrire_compte_rendu(
+    seance, user, texte: str, decisions: str, empreinte_lue: str | None = None, now=None
+) -> tuple[CompteRendu, bool]:
     """Save the minutes as a new version (created on the first write). Returns (minutes, visas
-    reset): an edit of submitted minutes that a co-pilot has validated voids her validation."""
+    reset): an edit of submitted minutes that a co-pilot has validated voids her validation.
+    `empreinte_lue`: the fingerprint of the minutes the editing page showed (commun/concurrence.py);
+    None for a writer that is no page (the demo)."""
     now = now or timezone.now()
     _verrouiller(seance)
     if not seance.peut_avoir_compte_rendu(now):
@@ -271,7 +275,7 @@ def do_ecrire_compte_rendu(seance, user, texte: str, decisions: str, now=None) -
         _evenement(seance, user, "seances.compte_rendu.redaction", version=cr.version)
         return cr, False
     version, visas = cr.version, (validation.visas_courants(cr) if cr.etat == Etat.SOUMIS else {})
-    validation.do_modifier(cr, user, {"texte": texte, "decisions": decisions})
+    validation.do_modifier(cr, user, {"texte": texte, "decisions": decisions}, empreinte_lue)
     if cr.version != version:
         _evenement(seance, user, "seances.compte_rendu.redaction", version=cr.version)
     return cr, bool(visas) and cr.version != version

@@ -6,6 +6,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from commun.concurrence import AvecEmpreinte
 from seances.enums import Etape, Presence
 from seances.trames import ordre_du_jour_suivi
 
@@ -180,7 +181,7 @@ class PresencesForm(forms.Form):
         return {p.pk: self.cleaned_data[f"p{p.pk}"] for p in self.participations}
 
 
-class CompteRenduForm(forms.Form):
+class CompteRenduForm(AvecEmpreinte):
     texte = forms.CharField(
         label="Compte rendu",
         widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),

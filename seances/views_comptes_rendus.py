@@ -11,10 +11,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from commun.concurrence import ModifieEntreTemps
 from commun.erreurs import ActionRefusee
 from comptes.perms import exiger
 from seances import actions
 from seances.forms import CompteRenduForm
+from seances.models import CompteRendu
 from seances.pages import _page_seance, _seance, _vers_seance
 from validation import actions as validation
 from validation.enums import Etat
@@ -66,23 +68,29 @@ def compte_rendu(request, code, theme, pk):
             status=409,
             erreurs=["le compte rendu est publié et verrouillé : l'équipe projet peut le rouvrir"],
         )
-    initial = cr.contenu() if cr is not None else {}
+    lu = cr if cr is not None else CompteRendu(seance=seance)
+    initial = {**lu.contenu(), "empreinte": validation.empreinte(lu)}
     form = CompteRenduForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
         try:
             cr, remis_a_zero = actions.do_ecrire_compte_rendu(
-                seance, request.user, form.cleaned_data["texte"].strip(), form.cleaned_data["decisions"].strip()
+                seance, request.user, d["texte"].strip(), d["decisions"].strip(), form.empreinte_lue()
             )
+        except ModifieEntreTemps as exc:
+            form.rafraichir(exc)
+            cr = actions.compte_rendu_de(seance)
         except ActionRefusee as exc:
             return _page_seance(request, territoire, acces, groupe, seance, erreurs=exc.messages, status=409)
-        messages.success(request, f"Compte rendu enregistré (version {cr.version}).")
-        if remis_a_zero:
-            messages.warning(
-                request,
-                "Le compte rendu avait déjà été validé : les validations données sont remises "
-                "à zéro, les co-pilotes doivent valider cette nouvelle version.",
-            )
-        return _vers_seance(seance, "#compte-rendu")
+        else:
+            messages.success(request, f"Compte rendu enregistré (version {cr.version}).")
+            if remis_a_zero:
+                messages.warning(
+                    request,
+                    "Le compte rendu avait déjà été validé : les validations données sont remises "
+                    "à zéro, les co-pilotes doivent valider cette nouvelle version.",
+                )
+            return _vers_seance(seance, "#compte-rendu")
     visas = validation.visas_courants(cr) if cr is not None and cr.etat == Etat.SOUMIS else {}
     return render(
         request,
@@ -96,7 +104,7 @@ def compte_rendu(request, code, theme, pk):
             "form": form,
             "visas": list(visas.values()),
         },
-        status=400 if request.method == "POST" else 200,
+        status=409 if form.conflit else 400 if request.method == "POST" else 200,
     )
 
 

@@ -12,6 +12,7 @@ part of the rule itself."""
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from commun import concurrence
 from commun.erreurs import ActionRefusee
 from validation.enums import Action, Etat
 from validation.models import Trace, Version, Visa
@@ -61,11 +62,28 @@ def do_creer(obj, user):
     return obj
 
 
+def empreinte(obj) -> str:
+    """The fingerprint of the record's editable content, carried by the form that edits it."""
+    return concurrence.empreinte(obj.contenu())
+
+
 @transaction.atomic
-def do_modifier(obj, user, contenu: dict, action=Action.MODIFICATION):
+def do_modifier(obj, user, contenu: dict, empreinte_lue: str | None, action=Action.MODIFICATION):
+    """Save new content as a new version. `empreinte_lue`: the fingerprint of the content the editing page
+    showed (commun/concurrence.py), refused when it changed since; None only for a restoration, which
+    names the version it brings back."""
     _verrouiller(obj)
     if obj.verrouille:
         raise ActionRefusee([f"{obj} est {obj.LIBELLE_FINAL} : il faut le rouvrir pour le modifier"])
+    if empreinte_lue is not None:
+        derniere = Version.objects.de(obj).filter(numero=obj.version).select_related("auteur").first()
+        concurrence.verifier(
+            str(obj)[:1].upper() + str(obj)[1:],
+            obj.contenu(),
+            {type(obj)._meta.get_field(nom).verbose_name: texte for nom, texte in obj.contenu().items()},
+            empreinte_lue,
+            qui=derniere.auteur if derniere is not None and derniere.auteur_id else "",
+        )
     if contenu == obj.contenu():
         return obj
     avant = obj.etat
@@ -106,7 +124,7 @@ def do_restaurer(obj, user, numero: int):
     version = Version.objects.de(obj).filter(numero=numero).first()
     if version is None:
         raise ActionRefusee([f"la version {numero} n'existe pas"])
-    return do_modifier(obj, user, version.contenu, action=Action.RESTAURATION)
+    return do_modifier(obj, user, version.contenu, None, action=Action.RESTAURATION)
 
 
 @transaction.atomic

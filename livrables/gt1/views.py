@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from commun.concurrence import AvecEmpreinte, ModifieEntreTemps
 from commun.erreurs import ActionRefusee
 from groupes.acces import get_groupe_pour
 from livrables.actions import livrable_de
@@ -98,10 +99,17 @@ def commune(request, code, theme, commune):
     kwargs = {"activites": activites, "etp_paie": etp_paie, "prefix": "activites"}
     if request.method == "POST":
         formset = InventaireFormSet(request.POST, **kwargs)
+        verrou = AvecEmpreinte(request.POST)
+        verrou.is_valid()  # a missing fingerprint is refused by the action
         if formset.is_valid():
             valeurs = {form.activite.pk: form.valeurs() for form in formset}
             try:
-                n = actions.do_enregistrer_inventaire(livrable, org, request.user, valeurs, etp_paie)
+                n = actions.do_enregistrer_inventaire(
+                    livrable, org, request.user, valeurs, etp_paie, verrou.empreinte_lue()
+                )
+            except ModifieEntreTemps as exc:
+                verrou.rafraichir(exc)
+                status = 409
             except ActionRefusee as exc:
                 erreurs, status = exc.messages, 409
             else:
@@ -119,6 +127,7 @@ def commune(request, code, theme, commune):
             status = 400
     else:
         formset = InventaireFormSet(initial=_initial(activites, lignes, etp_paie), **kwargs)
+        verrou = AvecEmpreinte(initial={"empreinte": actions.empreinte(livrable, org)})
     rangs = [
         {
             "activite": f.activite,
@@ -139,6 +148,7 @@ def commune(request, code, theme, commune):
             "livrable": livrable,
             "commune": org,
             "formset": formset,
+            "verrou": verrou,
             "rangs": rangs,
             "peut_remplir": peut_remplir,
             "modifiable": livrable.modifiable,

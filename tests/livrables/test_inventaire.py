@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.cast import BORDEAUX, MERIGNAC, PESSAC, TALENCE
+from tests.concurrence import enregistrer
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_dgs_fills_her_commune_and_one_version_is_recorded(cast, territoire, gro
         RH_PAIE={"exerce": "oui", "etp": "3,5", "sous_activites": [], "specificites": "Paie sous Civil Net RH"},
         RH_FORM={"exerce": "non"},
     )
-    response = client.post(url_commune(territoire, BORDEAUX), data)
+    response = enregistrer(client, url_commune(territoire, BORDEAUX), data)
     assert response.status_code == 302
     livrable = livrable_de(groupe_rh, "GT1")
     lignes = {l.activite.code: l for l in livrable.inventaire.select_related("activite")}
@@ -75,13 +76,13 @@ def test_dgs_fills_her_commune_and_one_version_is_recorded(cast, territoire, gro
 
     # Saving again with one change: only that row's version moves, one more version of the deliverable.
     data["activites-0-specificites"] = "Changé"
-    assert client.post(url_commune(territoire, BORDEAUX), data).status_code == 302
+    assert enregistrer(client, url_commune(territoire, BORDEAUX), data).status_code == 302
     livrable.refresh_from_db()
     assert livrable.version == 3
     versions = {l.activite.code: l.version for l in livrable.inventaire.select_related("activite")}
     assert versions["RH-FORM"] == 1
     # Nothing changed: no new version.
-    assert client.post(url_commune(territoire, BORDEAUX), data).status_code == 302
+    assert enregistrer(client, url_commune(territoire, BORDEAUX), data).status_code == 302
     livrable.refresh_from_db()
     assert livrable.version == 3
 
@@ -90,7 +91,8 @@ def test_french_validation_and_nothing_written(cast, territoire, groupe_rh, conn
     from livrables.models import LigneInventaire
 
     client = connecte(cast["dgs_bordeaux"])
-    response = client.post(
+    response = enregistrer(
+        client,
         url_commune(territoire, BORDEAUX),
         donnees(
             territoire,
@@ -115,12 +117,14 @@ def test_dgs_cannot_change_another_commune(cast, territoire, groupe_rh, connecte
     assert page.status_code == 200  # read only: no form
     assert "Enregistrer la liste" not in page.content.decode()
     assert '<form method="post" novalidate>' not in page.content.decode()
-    response = client.post(url_commune(territoire, BORDEAUX), donnees(territoire, RH_PAIE={"exerce": "oui"}))
+    response = enregistrer(client, url_commune(territoire, BORDEAUX), donnees(territoire, RH_PAIE={"exerce": "oui"}))
     assert response.status_code == 403
     assert not LigneInventaire.objects.exists()
     # Her own commune is fine; the consolidated page offers her own commune only.
     assert (
-        client.post(url_commune(territoire, MERIGNAC), donnees(territoire, RH_PAIE={"exerce": "oui"})).status_code
+        enregistrer(
+            client, url_commune(territoire, MERIGNAC), donnees(territoire, RH_PAIE={"exerce": "oui"})
+        ).status_code
         == 302
     )
     consolide = client.get(url_gt1(territoire)).content.decode()
@@ -132,13 +136,15 @@ def test_delegate_of_the_commune_in_the_group_fills_it(cast, territoire, connect
     # membre_rh belongs to Talence and takes part in the RH group: a delegate of Talence.
     client = connecte(cast["membre_rh"])
     assert (
-        client.post(url_commune(territoire, TALENCE), donnees(territoire, RH_PAIE={"exerce": "oui"})).status_code == 302
+        enregistrer(
+            client, url_commune(territoire, TALENCE), donnees(territoire, RH_PAIE={"exerce": "oui"})
+        ).status_code
+        == 302
     )
-    assert (
-        client.post(url_commune(territoire, PESSAC), donnees(territoire, RH_PAIE={"exerce": "oui"})).status_code == 403
-    )
+    oui = donnees(territoire, RH_PAIE={"exerce": "oui"})
+    assert enregistrer(client, url_commune(territoire, PESSAC), oui).status_code == 403
     # Not for another group's inventory.
-    assert client.post(url_commune(territoire, TALENCE, "FIN"), donnees(territoire, "FIN")).status_code == 403
+    assert enregistrer(client, url_commune(territoire, TALENCE, "FIN"), donnees(territoire, "FIN")).status_code == 403
 
 
 def test_unknown_commune_is_404(cast, territoire, connecte):
@@ -160,7 +166,7 @@ def test_refused_when_locked(cast, territoire, groupe_rh, connecte):
     client = connecte(cast["dgs_bordeaux"])
     page = client.get(url_commune(territoire, BORDEAUX)).content.decode()
     assert "validé et verrouillé" in page and "Enregistrer la liste" not in page
-    response = client.post(url_commune(territoire, BORDEAUX), donnees(territoire, RH_PAIE={"exerce": "oui"}))
+    response = enregistrer(client, url_commune(territoire, BORDEAUX), donnees(territoire, RH_PAIE={"exerce": "oui"}))
     assert response.status_code == 409
     assert "il faut le rouvrir" in response.content.decode()
     assert not LigneInventaire.objects.exists()
@@ -177,8 +183,8 @@ def test_etp_prefilled_from_payroll(cast, territoire, groupe_rh, connecte, lot_c
     i = next(i for i, a in enumerate(acts) if a.code == "RH-PAIE")
     assert f'name="activites-{i}-etp" value="3' in text
     assert (
-        client.post(
-            url_commune(territoire, BORDEAUX), donnees(territoire, RH_PAIE={"exerce": "oui", "etp": "3"})
+        enregistrer(
+            client, url_commune(territoire, BORDEAUX), donnees(territoire, RH_PAIE={"exerce": "oui", "etp": "3"})
         ).status_code
         == 302
     )
@@ -298,7 +304,8 @@ def test_the_error_banner_names_each_wrong_activity_and_links_to_its_field(cast,
     # Issue 11, point 9: not a generic « corrigez les champs signalés » over a page of 10+ activities.
     acts = {a.code: (i, a) for i, a in enumerate(activites(territoire))}
     client = connecte(cast["dgs_bordeaux"])
-    response = client.post(
+    response = enregistrer(
+        client,
         url_commune(territoire, BORDEAUX),
         donnees(
             territoire,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commun.erreurs import ActionRefusee
+from tests.concurrence import enregistrer
 
 pytestmark = pytest.mark.django_db
 
@@ -115,11 +116,14 @@ def test_pages_every_member_reads_and_the_team_writes(cast, territoire, seance, 
     client = connecte(cast["equipe_projet"])
     assert client.post(url, {"point": "1", "objet": "Synthèse du groupe RH"}).status_code == 302
     point = seance.points.get()
-    reponse = client.post(
-        url, {"decision": point.pk, f"d{point.pk}-issue": "retenue", f"d{point.pk}-texte": "", f"d{point.pk}-pour": "3"}
+    reponse = enregistrer(
+        client,
+        url,
+        {"decision": point.pk, f"d{point.pk}-issue": "retenue", f"d{point.pk}-texte": "", f"d{point.pk}-pour": "3"},
     )
     assert reponse.status_code == 400 and "Décision non enregistrée" in reponse.content.decode()
-    reponse = client.post(
+    reponse = enregistrer(
+        client,
         url,
         {
             "decision": point.pk,
@@ -137,7 +141,7 @@ def test_pages_every_member_reads_and_the_team_writes(cast, territoire, seance, 
     from parcours import comite
 
     comite.do_copresidents(seance.comite, cast["elu_copil"], cast["elu_copil"], cast["equipe_projet"])
-    assert client.post(url, {"ecrire": "1", "texte": "Le comité retient la synthèse."}).status_code == 302
+    assert enregistrer(client, url, {"ecrire": "1", "texte": "Le comité retient la synthèse."}).status_code == 302
     assert client.post(url, {"soumettre": "1"}).status_code == 302
     taches = a_faire(acces_pour(cast["elu_copil"], territoire), cast["elu_copil"], timezone.now())
     assert any(t.libelle.startswith("Valider le compte rendu du comité de pilotage") for t in taches)

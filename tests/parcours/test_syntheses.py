@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.cast import BORDEAUX
+from tests.concurrence import enregistrer
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +53,14 @@ def test_the_copilots_write_it_and_a_meeting_freezes_it(cast, territoire, ligne_
     from parcours import comite
 
     client = connecte(cast["copilote_rh_commune"])
-    assert client.post(url(territoire), {"texte": "Le groupe propose la paie."}).status_code == 302
+    assert enregistrer(client, url(territoire), {"texte": "Le groupe propose la paie."}).status_code == 302
     assert client.post(url(territoire, "FIN"), {"texte": "x"}).status_code == 403
     assert connecte(cast["elu_copil"]).post(url(territoire), {"texte": "x"}).status_code == 403
     c = comite.comite(territoire.schemas.get(), "copil")
     seance = comite.do_creer_seance(c, timezone.now() + dt.timedelta(days=2), "", cast["equipe_projet"])
     comite.do_ajouter_point(seance, {"objet": "Synthèse RH", "groupe": ligne_rh.livrable.groupe}, cast["equipe_projet"])
-    client.post(url(territoire), {"texte": "Texte changé après la séance."})
+    client = connecte(cast["copilote_rh_commune"])
+    assert enregistrer(client, url(territoire), {"texte": "Texte changé après la séance."}).status_code == 302
     figee = connecte(cast["elu_copil"]).get(url(territoire, seance=seance.pk)).content.decode()
     assert "Le groupe propose la paie." in figee and "Texte changé" not in figee
     assert "ne change plus" in figee

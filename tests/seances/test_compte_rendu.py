@@ -4,6 +4,7 @@ publish and lock, reopen, restore; who may do each step; what each reader sees."
 import pytest
 
 from seances.models import CompteRendu
+from tests.concurrence import enregistrer
 from territoire.models import Evenement
 from validation.enums import Action, Etat
 from validation.models import Trace, Version
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def ecrire(client, url, seance, texte, decisions=""):
-    return client.post(url("compte_rendu", seance), {"texte": texte, "decisions": decisions})
+    return enregistrer(client, url("compte_rendu", seance), {"texte": texte, "decisions": decisions})
 
 
 def page(client, url, seance):
