@@ -1,4 +1,5 @@
 # Mutualis: `make run` serves the demo, `make test` runs the whole suite. Both install what is missing.
+# `make serve` serves in production mode (README, « Production »); `make charge` is its load test.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UV_VERSION := 0.13.9
@@ -6,11 +7,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: help install install-test run test test-fast bench audit data clean
+.PHONY: help install install-test run serve test test-fast bench charge audit data clean
 
 help:
 	@echo "make run   – installe, prépare la base SQLite, charge la démo et sert http://$(HOST):$(PORT) (avec le travailleur des documents)"
+	@echo "make serve – mode production : gunicorn, PostgreSQL, fichiers statiques, travailleurs des tâches sur http://$(HOST):$(PORT)"
+	@echo "             (ALLOWED_HOSTS, MUTUALIS_SITE_URL, EMAIL_HOST requis : voir le README, « Production »)"
 	@echo "make test  – installe ce qui manque et lance toute la suite (SQLite, PostgreSQL, navigateur)"
+	@echo "make charge – test de charge du mode production sur la démo (50 utilisateurs, 60 s, p95 < 300 ms)"
 	@echo "make audit – les dépendances verrouillées face aux avis de sécurité publiés (pip-audit, réseau requis)"
 
 install:
@@ -27,6 +31,10 @@ run: install
 	@.venv/bin/mutualis logins-demo
 	@scripts/serve.sh $(HOST) $(PORT)
 
+# Production mode: scripts/serve-production.sh (its own PostgreSQL under var/postgres without DATABASE_URL).
+serve: install
+	@scripts/serve-production.sh $(HOST) $(PORT)
+
 test: install-test
 	@scripts/test.sh
 
@@ -35,6 +43,10 @@ test-fast: install-test
 
 bench: install
 	.venv/bin/python bench/run_all.py
+
+# The production server on the demo in a temporary var/, under locust (bench/charge/run.py --help).
+charge: install
+	.venv/bin/python bench/charge/run.py $(CHARGE)
 
 # The locked dependencies against published advisories: pip-audit needs the advisory database (network).
 audit: install-test

@@ -38,3 +38,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_secret(name: str, default: str) -> str:
+    """A secret given as NAME, or as the path of a file in NAME_FILE (Docker and systemd credentials): the
+    file's content without its final line breaks. Both at once, or an unreadable or empty file, is refused."""
+    value = os.environ.get(name, "")
+    path = os.environ.get(f"{name}_FILE", "")
+    if value and path:
+        raise EnvError(f"{name} et {name}_FILE sont donnés tous les deux : n'en donner qu'un")
+    if not path:
+        return value or default
+    try:
+        with open(path, encoding="utf-8") as fichier:
+            secret = fichier.read().rstrip("\r\n")
+    except OSError as exc:
+        raise EnvError(f"{name}_FILE : le fichier « {path} » est illisible ({exc.strerror})") from exc
+    if not secret.strip():
+        raise EnvError(f"{name}_FILE : le fichier « {path} » est vide")
+    return secret
