@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from commun.erreurs import ActionRefusee
 from commun.tri import cle_francaise
+from comptes import courriels
 from comptes.enums import ROLES_REPARTITION, Role, libelle_role
 from comptes.models import Habilitation, Utilisateur
 from territoire.models import Evenement
@@ -222,7 +223,8 @@ def do_inviter(
 
 
 def envoyer_invitation(territoire, user, auteur, *, nouveau: bool) -> None:
-    """The e-mail of an invitation: a link to choose her password while she has none, and her roles."""
+    """The e-mail of an invitation: a link to choose her password while she has none, and her roles. Queued
+    (comptes/courriels.py): a failing mail server neither fails the invitation nor loses the e-mail."""
     contexte = {
         "utilisateur": user,
         "territoire": territoire,
@@ -234,7 +236,9 @@ def envoyer_invitation(territoire, user, auteur, *, nouveau: bool) -> None:
         "connexion": settings.SITE_URL.rstrip("/") + reverse("comptes:login"),
     }
     sujet = render_to_string("comptes/email_invitation_sujet.txt", contexte).strip()
-    send_mail(sujet, render_to_string("comptes/email_invitation.txt", contexte), None, [user.email])
+    corps = render_to_string("comptes/email_invitation.txt", contexte)
+    message = EmailMessage(sujet, corps, None, [user.email])
+    courriels.envoyer([message], quoi="courriel d'invitation", territoire=territoire)
 
 
 def do_renvoyer_invitation(territoire, user, auteur) -> None:

@@ -10,4 +10,7 @@ PHRASES = {
     "comptes.desactivation": "a désactivé un compte",
     "comptes.reactivation": "a réactivé un compte",
     "comptes.referent_paie": "a désigné ou retiré un référent paie",
+    # Written by the worker of the e-mails (comptes/courriels.py), with no user: « Mutualis … ».
+    "comptes.courriel_non_remis": "n'a pas pu remettre un courriel : le serveur de messagerie l'a refusé ou n'a "
+    "pas répondu, à chaque tentative",
 }

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from comptes import views
-from comptes.forms import MotDePasseOublieForm
+from comptes.courriels import OubliForm
 
 app_name = "comptes"
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
     path(
         "mot-de-passe/oublie/",
         auth_views.PasswordResetView.as_view(
-            form_class=MotDePasseOublieForm,
+            form_class=OubliForm,
             template_name="comptes/mot_de_passe_oublie.html",
             email_template_name="comptes/email_mot_de_passe.txt",
             subject_template_name="comptes/email_mot_de_passe_sujet.txt",

@@ -1,5 +1,3 @@
-import logging
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -25,8 +23,6 @@ from comptes.models import Habilitation, Utilisateur, cle_personne
 from comptes.perms import get_territoire_ou_404, get_utilisateur_ou_404, territoires_visibles
 from groupes.models import GroupeTravail
 from territoire.models import Evenement
-
-logger = logging.getLogger(__name__)
 
 REFUS = "Seule l'équipe projet gère les comptes du territoire."
 # How the account page words its journal lines.
@@ -124,32 +120,18 @@ def inviter(request, code):
     form = InvitationForm(_donnees(request), territoire=territoire, groupes=groupes)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            invitation = do_inviter(
-                territoire,
-                email=d["email"],
-                prenom=d["prenom"],
-                nom=d["nom"],
-                organisation=d["organisation"],
-                roles_territoire=form.roles_territoire(),
-                roles_groupes=form.roles_groupes(),
-                auteur=request.user,
-            )
-        except OSError as exc:  # the mail server (smtplib errors are OSError): the account exists already
-            logger.exception("invitation de %s : courriel non envoyé", d["email"])
-            Evenement.objects.create(
-                territoire=territoire,
-                utilisateur=request.user,
-                action="comptes.courriel_echec",
-                objet=d["email"],
-                details={"erreur": str(exc)[:200]},
-            )
-            messages.error(
-                request,
-                f"Le compte de {d['email']} est enregistré, mais le courriel n'a pas pu partir "
-                "(serveur de messagerie). Renvoyez l'invitation depuis la page du compte.",
-            )
-            return redirect("utilisateurs:liste", code=territoire.code)
+        # The e-mail is queued (comptes/courriels.py): a failing mail server is tried again by the worker,
+        # and a message never delivered is told to the project team in the audit trail.
+        invitation = do_inviter(
+            territoire,
+            email=d["email"],
+            prenom=d["prenom"],
+            nom=d["nom"],
+            organisation=d["organisation"],
+            roles_territoire=form.roles_territoire(),
+            roles_groupes=form.roles_groupes(),
+            auteur=request.user,
+        )
         user = invitation.utilisateur
         if invitation.cree:
             messages.success(
@@ -259,9 +241,6 @@ def _action_sur_compte(request, code, pk, action, succes):
     except ActionRefusee as exc:
         for m in exc.messages:
             messages.error(request, m)
-    except OSError:
-        logger.exception("relance de %s : courriel non envoyé", user.email)
-        messages.error(request, "Le courriel n'a pas pu partir (serveur de messagerie) : réessayez plus tard.")
     else:
         messages.success(request, succes.format(user=user))
     return redirect("utilisateurs:compte", code=territoire.code, pk=user.pk)

@@ -1,21 +1,18 @@
 """Writes of the exchanges: post a comment (with its mentions and notifications), mark notifications
 read, set the e-mail preference. Each `do_*` runs in a transaction and writes a territoire.Evenement."""
 
-import logging
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from commun.erreurs import ActionRefusee
 from commun.tri import cle_francaise
+from comptes.courriels import envoyer as envoyer_courriels
 from comptes.perms import Acces
 from echanges import cibles, courriels, mentions
 from echanges.enums import Frequence, Motif
 from echanges.models import TEXTE_MAX, Commentaire, Notification, PreferenceCourriel
 from territoire.models import Evenement
-
-log = logging.getLogger(__name__)
 
 
 def fil_de(objet, groupe=None):
@@ -86,7 +83,9 @@ def do_commenter(
 
 
 def envoyer_immediats(notifications) -> int:
-    """E-mail each notification to the recipients who want every one (no preference = every one)."""
+    """E-mail each notification to the recipients who want every one (no preference = every one). The
+    e-mail is queued (comptes/courriels.py: its worker sends it, and tries again a failing server);
+    `envoyee_le` is when it was handed over, so that the daily digest does not repeat it."""
     if not notifications:
         return 0
     ids = [n.destinataire_id for n in notifications]
@@ -95,12 +94,8 @@ def envoyer_immediats(notifications) -> int:
     for notif in notifications:
         if prefs.get(notif.destinataire_id, Frequence.IMMEDIAT) != Frequence.IMMEDIAT or not notif.destinataire.email:
             continue
-        try:
-            courriels.notification(notif).send()
-        except OSError:
-            # The comment stands; the notification stays in the app (and unsent by e-mail).
-            log.warning("courriel de notification %s non envoyé", notif.pk, exc_info=True)
-            continue
+        quoi = f"courriel de notification {notif.pk}"
+        envoyer_courriels([courriels.notification(notif)], quoi=quoi, territoire=notif.territoire_id)
         Notification.objects.filter(pk=notif.pk).update(envoyee_le=timezone.now())
         envoyees += 1
     return envoyees
@@ -145,7 +140,7 @@ def do_envoyer_resumes(now=None) -> int:
         if not notifs:
             continue
         with transaction.atomic():
-            courriels.resume(user, notifs).send()
+            envoyer_courriels([courriels.resume(user, notifs)], quoi="résumé quotidien des notifications")
             Notification.objects.filter(pk__in=[n.pk for n in notifs]).update(envoyee_le=now)
             pref.dernier_resume = now
             pref.save(update_fields=["dernier_resume"])

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commun.formatage import date as date_fr
+from comptes import courriels
 from seances import ics
 
 JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -92,6 +93,6 @@ def messages(seance, invites, expediteur, now, *, mise_a_jour=False) -> list[mai
 
 
 def envoyer(liste: list[mail.EmailMessage]) -> int:
-    if not liste:
-        return 0
-    return mail.mailers.default.send_messages(liste) or 0
+    """Queue the messages (comptes/courriels.py: the worker sends them and tries a failing server again);
+    the meetings' and the comités' e-mails alike. Returns how many."""
+    return courriels.envoyer(liste, quoi="courriel de séance")

@@ -51,6 +51,33 @@ def _attentes():
     _en_attente().clear()
 
 
+@pytest.fixture(autouse=True)
+def _courriels_partent():
+    """E-mails leave at once, as if the worker of the queue `courriels` were always up (comptes/courriels.py):
+    each task is run by the worker's own code as soon as it is queued and due; a retry waits for its time.
+    A test that drives the queue itself asks for `courriels_en_file`."""
+    from django.tasks.signals import task_enqueued
+
+    from tests.taches import executer
+
+    def partir(sender, task_result, **kwargs):
+        resultat = getattr(task_result, "db_result", None)
+        if task_result.backend == "courriels" and task_result.task.run_after is None:
+            executer(resultat)
+
+    task_enqueued.connect(partir, dispatch_uid="tests.courriels")
+    yield
+    task_enqueued.disconnect(dispatch_uid="tests.courriels")
+
+
+@pytest.fixture
+def courriels_en_file(_courriels_partent):
+    """The e-mails stay queued until the test runs their worker (tests/taches.py)."""
+    from django.tasks.signals import task_enqueued
+
+    task_enqueued.disconnect(dispatch_uid="tests.courriels")
+
+
 @pytest.fixture
 def territoire(db):
     return creer_territoire()

@@ -412,19 +412,28 @@ def test_a_consultant_left_without_role_leaves_the_list(connecte, cast, territoi
     assert f'href="{url("compte", territoire, pk=consultant.pk)}"' not in page
 
 
-def test_a_mail_server_failure_keeps_the_account_and_says_so(client, connecte, cast, territoire, monkeypatch):
+def test_a_mail_server_failure_keeps_the_account_and_tells_the_project_team(
+    client, connecte, cast, territoire, monkeypatch, courriels_en_file
+):
     import smtplib
 
-    import comptes.actions
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from tests.taches import jusqu_au_bout
 
     def panne(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("connexion fermée")
 
-    monkeypatch.setattr(comptes.actions, "send_mail", panne)
+    monkeypatch.setattr(EmailBackend, "send_messages", panne)
     connecte(cast["equipe_projet"])
     response = client.post(url("inviter", territoire), invitation(territoire), follow=True)
-    assert "le courriel n'a pas pu partir" in texte(response)
+    assert "Invitation envoyée" in texte(response)  # the request does not wait for the mail server
     marie = Utilisateur.objects.get(email="marie.durand@pessac.fr")
     assert Evenement.objects.filter(action="comptes.invitation", details__compte=marie.pk).exists()
-    assert Evenement.objects.filter(action="comptes.courriel_echec").exists()
-    assert "Renvoyer l'invitation" in texte(client.get(url("compte", territoire, pk=marie.pk)))
+    jusqu_au_bout("courriels")  # every attempt fails (comptes/courriels.py)
+    echec = Evenement.objects.get(action="comptes.courriel_non_remis")
+    assert echec.objet == "Courriel d'invitation à marie.durand@pessac.fr" and echec.details["tentatives"] == 5
+    accueil = reverse("espace:accueil", kwargs={"code": territoire.code})
+    assert "n'a pas pu remettre un courriel" in texte(client.get(accueil))
+    assert "n'a pas pu remettre un courriel" not in texte(connecte(cast["dgs_merignac"]).get(accueil))
+    assert "Renvoyer l'invitation" in texte(connecte(cast["equipe_projet"]).get(url("compte", territoire, pk=marie.pk)))
