@@ -70,13 +70,13 @@ def verifier(objet: str, valeurs: dict, montres: dict[str, str], empreinte_lue: 
 class AvecEmpreinte(forms.Form):
     """The hidden field of the fingerprint, for a form that edits shared text (mixed into its class)."""
 
-    empreinte = forms.CharField(widget=forms.HiddenInput, max_length=64, error_messages={"required": EMPREINTE_ABSENTE})
+    # Not required here: the action refuses a save without it, after its own refusals (a locked text).
+    empreinte = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     conflit: ModifieEntreTemps | None = None  # the refused save this form shows again (409)
 
     def empreinte_lue(self) -> str:
-        """The fingerprint sent; empty when the page sent none (the action then refuses the save, after
-        its own refusals: a locked text says so rather than asking to reload)."""
+        """The fingerprint sent; empty when the page sent none."""
         return self.cleaned_data.get("empreinte", "")
 
     def rafraichir(self, conflit: ModifieEntreTemps) -> None:

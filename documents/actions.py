@@ -5,6 +5,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from commun import concurrence
 from commun.erreurs import ActionRefusee
 from comptes.enums import Role
 from documents import defaut, lettres
@@ -37,12 +38,33 @@ def valeurs_par_defaut(schema) -> dict:
     }
 
 
+CHAMPS_MODELE = ("objet", "corps", "signataire_qualite", "signataire_nom")
+
+
+def empreinte_modele(modele: ModeleLettreMission) -> str:
+    """The fingerprint of the template the editing page shows (commun/concurrence.py)."""
+    return concurrence.empreinte({c: getattr(modele, c) for c in CHAMPS_MODELE})
+
+
 @transaction.atomic
-def do_enregistrer_modele(modele: ModeleLettreMission, utilisateur, retabli: bool = False) -> ModeleLettreMission:
-    """Save the template edited by the project team (its fields already set by the form, and checked)."""
+def do_enregistrer_modele(
+    modele: ModeleLettreMission, utilisateur, retabli: bool = False, empreinte_lue: str | None = None
+) -> ModeleLettreMission:
+    """Save the template edited by the project team (its fields already set by the form, and checked).
+    Refused when the stored template changed since the page showed it (`empreinte_lue`; None for a writer
+    that is no page, or the restoring of the default text, which asks for no text)."""
     problemes = lettres.erreurs(modele.objet) + lettres.erreurs(modele.corps)
     if problemes:
         raise ActionRefusee(problemes)
+    if empreinte_lue is not None and modele.pk is not None:
+        stocke = ModeleLettreMission.objects.select_for_update().select_related("modifie_par").get(pk=modele.pk)
+        concurrence.verifier(
+            "Le modèle de lettre de mission",
+            {c: getattr(stocke, c) for c in CHAMPS_MODELE},
+            {ModeleLettreMission._meta.get_field(c).verbose_name: getattr(stocke, c) for c in CHAMPS_MODELE},
+            empreinte_lue,
+            qui=stocke.modifie_par or "",
+        )
     modele.modifie_par = utilisateur
     modele.save()
     Evenement.objects.create(

@@ -1,5 +1,6 @@
 from django import forms
 
+from commun.concurrence import AvecEmpreinte
 from documents import lettres
 from documents.enums import StatutLettre
 from documents.models import ModeleLettreMission
@@ -12,7 +13,7 @@ def _verifier(texte: str) -> str:
     return texte
 
 
-class ModeleForm(forms.ModelForm):
+class ModeleForm(AvecEmpreinte, forms.ModelForm):
     class Meta:
         model = ModeleLettreMission
         fields = ["objet", "corps", "signataire_qualite", "signataire_nom"]

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from commun.concurrence import ModifieEntreTemps
 from commun.erreurs import ActionRefusee
 from comptes.perms import get_territoire_ou_404
 from documents import comptes_rendus, defaut, lettres, rendu
@@ -16,6 +17,7 @@ from documents.actions import (
     do_enregistrer_modele,
     do_generer_lettre,
     do_generer_lettres,
+    empreinte_modele,
     modele_par_defaut,
     schema_courant,
     valeurs_par_defaut,
@@ -145,16 +147,24 @@ def modele(request, code):
     if request.method == "POST":
         form = ModeleForm(request.POST, instance=modele)
         if form.is_valid():
-            do_enregistrer_modele(form.save(commit=False), request.user)
-            messages.success(
-                request,
-                "Modèle enregistré. Les lettres en brouillon peuvent être générées à nouveau ; "
-                "les lettres envoyées ou signées gardent leur texte.",
-            )
-            return redirect("documents:modele", code=code)
-        statut = 400
+            try:
+                do_enregistrer_modele(form.save(commit=False), request.user, empreinte_lue=form.empreinte_lue())
+            except ModifieEntreTemps as exc:
+                form.rafraichir(exc)
+                modele.refresh_from_db()
+            except ActionRefusee as exc:
+                exc.au_formulaire(form)
+                modele.refresh_from_db()
+            else:
+                messages.success(
+                    request,
+                    "Modèle enregistré. Les lettres en brouillon peuvent être générées à nouveau ; "
+                    "les lettres envoyées ou signées gardent leur texte.",
+                )
+                return redirect("documents:modele", code=code)
+        statut = 409 if form.conflit else 400
     else:
-        form = ModeleForm(instance=modele)
+        form = ModeleForm(instance=modele, initial={"empreinte": empreinte_modele(modele)})
     return render(
         request,
         "documents/modele.html",

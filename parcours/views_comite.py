@@ -286,6 +286,8 @@ def synthese(request, code, theme):
             except ModifieEntreTemps as exc:
                 form.rafraichir(exc)
                 s.refresh_from_db()
+            except ActionRefusee as exc:
+                exc.au_formulaire(form)
             else:
                 messages.success(request, "Synthèse enregistrée.")
                 return redirect("parcours:synthese", code=code, theme=theme)

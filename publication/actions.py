@@ -9,12 +9,14 @@ import json
 
 from django.db import transaction
 
+from commun import concurrence
 from commun.erreurs import ActionRefusee
 from commun.formatage import date as date_fr
 from comptes.enums import Role
 from comptes.models import Habilitation
 from parcours.models import VersionSchema
 from publication import gabarit as gabarits
+from publication.contenu import CHAPITRES
 from publication.enums import FormatDocument, Presentation, StatutGeneration
 from publication.generation import existante, generer_document
 from publication.impact import tableau_publie
@@ -139,11 +141,35 @@ def do_demander(version, format: str, user) -> DocumentSchema:
     return demande
 
 
+def _valeurs_gabarit(g: Gabarit) -> dict:
+    return {
+        "couleur": g.couleur,
+        "couleur_secondaire": g.couleur_secondaire,
+        "titre": g.titre,
+        "sous_titre": g.sous_titre,
+        "mention": g.mention,
+        "introductions": g.introductions or {},
+        "logo": g.logo.name if g.logo else "",
+    }
+
+
+def empreinte_gabarit(g: Gabarit) -> str:
+    """The fingerprint of the layout the editing page shows (commun/concurrence.py)."""
+    return concurrence.empreinte(_valeurs_gabarit(g))
+
+
 @transaction.atomic
-def do_modifier_gabarit(schema, valeurs: dict, logo, user) -> Gabarit:
+def do_modifier_gabarit(schema, valeurs: dict, logo, user, empreinte_lue: str | None = None) -> Gabarit:
     """Save the layout: colours, cover texts, the chapters' introductions (as typed; sanitised when used),
-    the logo (`logo`: an uploaded PNG or JPEG, False to remove it, None to keep it)."""
-    g, _ = Gabarit.objects.get_or_create(schema=schema)
+    the logo (`logo`: an uploaded PNG or JPEG, False to remove it, None to keep it). Refused when the layout
+    changed since the page showed it (`empreinte_lue`; None for a writer that is no page)."""
+    Gabarit.objects.get_or_create(schema=schema)
+    g = Gabarit.objects.select_for_update().select_related("modifie_par").get(schema=schema)
+    if empreinte_lue is not None:
+        v = _valeurs_gabarit(g)
+        montres = {"couverture": " · ".join(filter(None, [v["titre"], v["sous_titre"], v["mention"]]))}
+        montres |= {f"introduction : {CHAPITRES[k]}": texte for k, texte in v["introductions"].items()}
+        concurrence.verifier("La mise en page des documents", v, montres, empreinte_lue, qui=g.modifie_par or "")
     for champ in ("couleur", "couleur_secondaire"):
         if not gabarits.COULEUR.match(valeurs[champ]):
             raise ActionRefusee([f"couleur « {valeurs[champ]} » : attendu #RRVVBB, par exemple #0b5d6b"])

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from commun.concurrence import AvecEmpreinte
 from parcours.forms import DateBornee
 from publication.contenu import CHAPITRES
 from publication.enums import Presentation
@@ -85,7 +86,7 @@ class LogoField(forms.FileField):
         return f
 
 
-class GabaritForm(forms.Form):
+class GabaritForm(AvecEmpreinte):
     logo = LogoField(label="Logo (PNG ou JPEG, 1 Mo au plus)", required=False)
     retirer_logo = forms.BooleanField(label="Retirer le logo", required=False)
     couleur = CouleurField(label="Couleur principale", max_length=7)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from commun.concurrence import ModifieEntreTemps
 from commun.erreurs import ActionRefusee
 from comptes.enums import Role
 from comptes.models import Utilisateur
@@ -150,7 +151,10 @@ def gabarit(request, code):
             else:
                 logo = False if form.cleaned_data["retirer_logo"] else form.cleaned_data["logo"]
                 try:
-                    actions.do_modifier_gabarit(schema, form.valeurs(), logo, request.user)
+                    actions.do_modifier_gabarit(schema, form.valeurs(), logo, request.user, form.empreinte_lue())
+                except ModifieEntreTemps as exc:
+                    form.rafraichir(exc)
+                    g = gabarits.gabarit(schema)
                 except ActionRefusee as exc:
                     exc.au_formulaire(form)
                 else:
@@ -165,6 +169,7 @@ def gabarit(request, code):
                 "sous_titre": g.sous_titre,
                 "mention": g.mention,
                 **{f"intro_{k}": v for k, v in (g.introductions or {}).items()},
+                "empreinte": actions.empreinte_gabarit(g),
             }
         )
     else:
@@ -181,7 +186,7 @@ def gabarit(request, code):
             "apercu": apercu,
             "titre_defaut": TITRE,
         },
-        status=400 if request.method == "POST" and not form.is_valid() else 200,
+        status=409 if form.conflit else 400 if request.method == "POST" and not form.is_valid() else 200,
     )
 
 

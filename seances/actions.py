@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from commun import concurrence
 from commun.erreurs import ActionRefusee
 from commun.formatage import date as date_fr
 from comptes.enums import Role
@@ -60,10 +61,28 @@ def trames_du_schema(schema) -> dict[str, TrameAnimation]:
     return trames
 
 
+def _textes_trames(trames) -> dict[str, str]:
+    return {etape: trames[etape].ordre_du_jour for etape in Etape.values}
+
+
+def empreinte_trames(schema) -> str:
+    """The fingerprint of the four agendas the editing page shows (commun/concurrence.py)."""
+    return concurrence.empreinte(_textes_trames(trames_du_schema(schema)))
+
+
 @transaction.atomic
-def do_enregistrer_trames(schema, textes: dict[str, str], user) -> list[str]:
-    """Save the agendas `textes` ({stage: text}); returns the stages changed."""
-    trames = trames_du_schema(schema)
+def do_enregistrer_trames(schema, textes: dict[str, str], user, empreinte_lue: str | None = None) -> list[str]:
+    """Save the agendas `textes` ({stage: text}); returns the stages changed. Refused when they changed since
+    the page showed them (`empreinte_lue`; None for a writer that is no page)."""
+    trames_du_schema(schema)
+    trames = {t.etape: t for t in TrameAnimation.objects.select_for_update().filter(schema=schema)}
+    if empreinte_lue is not None:
+        concurrence.verifier(
+            "Les trames d'animation",
+            _textes_trames(trames),
+            {f"ordre du jour type : {Etape(e).label}": trames[e].ordre_du_jour for e in Etape.values},
+            empreinte_lue,
+        )
     changees = []
     for etape, texte in textes.items():
         trame = trames[etape]

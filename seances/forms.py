@@ -137,7 +137,7 @@ class AnnulationForm(forms.Form):
     )
 
 
-class TramesForm(forms.Form):
+class TramesForm(AvecEmpreinte):
     def __init__(self, *args, trames=None, **kwargs):
         super().__init__(*args, **kwargs)
         for etape, libelle in Etape.choices:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from commun.concurrence import ModifieEntreTemps
 from commun.erreurs import ActionRefusee
 from comptes.perms import exiger, get_territoire_ou_404
 from seances import actions, ics
@@ -285,13 +286,23 @@ def trames(request, code):
     if schema is None:
         raise Http404("Ce territoire n'a pas de schéma.")
     existantes = actions.trames_du_schema(schema)
-    form = TramesForm(request.POST if request.method == "POST" else None, trames=existantes)
+    form = TramesForm(
+        request.POST if request.method == "POST" else None,
+        trames=existantes,
+        initial={"empreinte": actions.empreinte_trames(schema)},
+    )
     if request.method == "POST" and form.is_valid():
-        changees = actions.do_enregistrer_trames(schema, form.textes(), request.user)
-        messages.success(
-            request, f"Trames enregistrées ({', '.join(changees)})." if changees else "Aucune modification."
-        )
-        return redirect("seances:trames", code=code)
+        try:
+            changees = actions.do_enregistrer_trames(schema, form.textes(), request.user, form.empreinte_lue())
+        except ModifieEntreTemps as exc:
+            form.rafraichir(exc)
+        except ActionRefusee as exc:
+            exc.au_formulaire(form)
+        else:
+            messages.success(
+                request, f"Trames enregistrées ({', '.join(changees)})." if changees else "Aucune modification."
+            )
+            return redirect("seances:trames", code=code)
     return render(
         request,
         "seances/trames.html",
@@ -301,5 +312,5 @@ def trames(request, code):
             "schema": schema,
             "form": form,
         },
-        status=400 if request.method == "POST" else 200,
+        status=409 if form.conflit else 400 if request.method == "POST" else 200,
     )

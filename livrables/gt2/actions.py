@@ -6,6 +6,7 @@ comptes.perms (`peut_contribuer`, `peut_consolider`): the refusal messages are h
 
 from django.db import transaction
 
+from commun import concurrence
 from commun.erreurs import ActionRefusee
 from livrables.actions import evenement, livrable_de, verifier_modifiable
 from livrables.enums import Quadrant, TypeLivrable
@@ -78,12 +79,30 @@ def do_ajouter_element(livrable, user, activite, quadrant: str, texte: str, orga
     return element
 
 
+def empreinte(element: ElementAfor) -> str:
+    """The fingerprint of the item's text the rewording form shows (commun/concurrence.py)."""
+    return concurrence.empreinte({"texte": element.texte})
+
+
 @transaction.atomic
-def do_reformuler_element(livrable, user, element: ElementAfor, texte: str) -> bool:
-    """Reword an item (the group). Returns False when the text is unchanged (nothing written)."""
+def do_reformuler_element(livrable, user, element: ElementAfor, texte: str, empreinte_lue: str | None = None) -> bool:
+    """Reword an item (the group). Returns False when the text is unchanged (nothing written). Refused when
+    the item was reworded since the page showed it (`empreinte_lue`; None for a writer that is no page)."""
     texte = _texte(texte)
     verifier_modifiable(livrable)
-    element = ElementAfor.objects.select_for_update().select_related("activite").get(pk=element.pk, livrable=livrable)
+    element = (
+        ElementAfor.objects.select_for_update()
+        .select_related("activite", "modifie_par")
+        .get(pk=element.pk, livrable=livrable)
+    )
+    if empreinte_lue is not None:
+        concurrence.verifier(
+            f"L'élément « {_court(element.texte)} »",
+            {"texte": element.texte},
+            {"texte de l'élément": element.texte},
+            empreinte_lue,
+            qui=element.modifie_par or "",
+        )
     if element.texte == texte:
         return False
     avant = element.texte

@@ -3,6 +3,7 @@ no form writes to the database."""
 
 from django import forms
 
+from commun.concurrence import AvecEmpreinte
 from livrables.enums import Quadrant
 from livrables.gt2.actions import LONGUEUR_MAX
 
@@ -28,7 +29,7 @@ class ElementForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ReformulationForm(forms.Form):
+class ReformulationForm(AvecEmpreinte):
     texte = forms.CharField(
         label="Nouveau texte",
         max_length=LONGUEUR_MAX,

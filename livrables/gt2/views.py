@@ -13,6 +13,7 @@ from django.template.loader import select_template
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from commun.concurrence import ModifieEntreTemps
 from commun.erreurs import ActionRefusee
 from comptes.perms import exiger
 from groupes.acces import get_groupe_pour
@@ -149,8 +150,18 @@ def afor(request, code, theme):
 
 
 def _page_grille(
-    request, territoire, acces, groupe, activite, livrable=None, formulaires=None, erreurs=None, status=200
+    request,
+    territoire,
+    acces,
+    groupe,
+    activite,
+    livrable=None,
+    formulaires=None,
+    erreurs=None,
+    status=200,
+    reformulation=None,
 ):
+    """The grid of one activity; `reformulation`: (item id, bound form) of a refused rewording, shown again."""
     livrable = livrable if livrable is not None else _livrable(groupe)
     cases = _repartir(_elements(livrable, activite=activite))
     peut_contribuer = acces.peut_contribuer(groupe)
@@ -161,9 +172,13 @@ def _page_grille(
     for quadrant, titre, nature in QUADRANTS:
         items = cases.get((activite.pk, quadrant.value), [])
         for item in items:
-            item.form_reformulation = ReformulationForm(
-                initial={"texte": item.texte}, auto_id=f"id_element_{item.pk}_%s"
-            )
+            if reformulation is not None and reformulation[0] == item.pk:
+                item.form_reformulation = reformulation[1]
+            else:
+                item.form_reformulation = ReformulationForm(
+                    initial={"texte": item.texte, "empreinte": actions.empreinte(item)},
+                    auto_id=f"id_element_{item.pk}_%s",
+                )
         quadrants.append(
             {
                 "code": quadrant.value,
@@ -262,14 +277,28 @@ def afor_reformuler(request, code, theme, activite, pk):
     element = _element(livrable, activite, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = ReformulationForm(request.POST)
+    form = ReformulationForm(request.POST, auto_id=f"id_element_{element.pk}_%s")
     if not form.is_valid():
         erreurs = [f"reformulation : {e}" for e in form.errors.get("texte", [])]
         return _page_grille(
             request, territoire, acces, groupe, activite, livrable=livrable, erreurs=erreurs, status=400
         )
     try:
-        change = actions.do_reformuler_element(livrable, request.user, element, form.cleaned_data["texte"])
+        change = actions.do_reformuler_element(
+            livrable, request.user, element, form.cleaned_data["texte"], form.empreinte_lue()
+        )
+    except ModifieEntreTemps as exc:
+        form.rafraichir(exc)
+        return _page_grille(
+            request,
+            territoire,
+            acces,
+            groupe,
+            activite,
+            livrable=livrable,
+            status=409,
+            reformulation=(element.pk, form),
+        )
     except ActionRefusee as exc:
         return _page_grille(
             request, territoire, acces, groupe, activite, livrable=livrable, erreurs=exc.messages, status=409

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from documents.enums import StatutLettre
 from documents.models import LettreMission, ModeleLettreMission
+from tests.concurrence import enregistrer
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +136,8 @@ def test_template_edit_page_lists_the_fields_and_refuses_unknown_ones(connecte, 
     assert '<th scope="row"><code>{calendrier}</code></th>' in page
     assert '<label for="id_corps">Texte de la lettre</label>' in page
 
-    response = client.post(
+    response = enregistrer(
+        client,
         url("modele", territoire),
         {
             "objet": "Mission {theme}",
@@ -148,7 +150,8 @@ def test_template_edit_page_lists_the_fields_and_refuses_unknown_ones(connecte, 
     assert "champ inconnu : {prenom}" in texte(response)
     assert ModeleLettreMission.objects.get().corps != "Bonjour {prenom}, {{ok}} {territoire}"
 
-    response = client.post(
+    response = enregistrer(
+        client,
         url("modele", territoire),
         {
             "objet": "Mission {theme}",

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from livrables.enums import Quadrant, TypeLivrable
+from livrables.gt2.actions import empreinte
 from livrables.models import ElementAfor, Livrable
 from validation.enums import Etat
 from validation.models import Trace, Version
@@ -116,7 +117,10 @@ def test_group_rewords_an_item_and_a_member_cannot(connecte, cast, territoire, g
 
     avant = livrable(groupe_rh).version
     c = connecte(cast["copilote_rh_epci"])
-    r = c.post(url(territoire, "livrables:afor_reformuler", pk=e.pk), {"texte": "Logiciels de paie différents"})
+    r = c.post(
+        url(territoire, "livrables:afor_reformuler", pk=e.pk),
+        {"texte": "Logiciels de paie différents", "empreinte": empreinte(e)},
+    )
     assert r.status_code == 302
     e.refresh_from_db()
     assert (e.texte, e.version, e.modifie_par, e.organisation.nom) == (
@@ -130,7 +134,12 @@ def test_group_rewords_an_item_and_a_member_cannot(connecte, cast, territoire, g
     assert "élément reformulé" in Trace.objects.de(lv).order_by("-id").first().commentaire
     assert Version.objects.de(lv).get(numero=lv.version).contenu["lignes"][0]["texte"] == "Logiciels de paie différents"
     # The same text again: nothing written.
-    c.post(url(territoire, "livrables:afor_reformuler", pk=e.pk), {"texte": "Logiciels de paie différents"})
+    e.refresh_from_db()
+    r = c.post(
+        url(territoire, "livrables:afor_reformuler", pk=e.pk),
+        {"texte": "Logiciels de paie différents", "empreinte": empreinte(e)},
+    )
+    assert r.status_code == 302
     assert livrable(groupe_rh).version == lv.version
 
 

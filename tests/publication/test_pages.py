@@ -13,6 +13,7 @@ from publication.enums import StatutGeneration
 from publication.models import DocumentSchema, Gabarit
 from territoire.models import Evenement
 from tests.cast import EPCI, MERIGNAC
+from tests.concurrence import enregistrer
 from tests.publication.conftest import pdftotext
 from tests.publication.fichiers import PNG
 
@@ -143,7 +144,7 @@ def test_the_layout_sanitises_the_introductions_and_previews_without_saving(vers
     assert "<script>alert" not in html and "<img src=x" not in html and 'onclick="x()"' not in html
     assert not Gabarit.objects.exists()
 
-    reponse = client.post(url("gabarit"), {**donnees, "logo": _logo()})
+    reponse = enregistrer(client, url("gabarit"), {**donnees, "logo": _logo()})
     assert reponse.status_code == 302
     g = Gabarit.objects.get()
     assert g.couleur == "#8a1538" and g.logo

@@ -4,8 +4,8 @@ publish and lock, reopen, restore; who may do each step; what each reader sees."
 import pytest
 
 from seances.models import CompteRendu
-from tests.concurrence import enregistrer
 from territoire.models import Evenement
+from tests.concurrence import enregistrer
 from validation.enums import Action, Etat
 from validation.models import Trace, Version
 

@@ -129,7 +129,8 @@ def test_agenda_templates_page_is_the_project_team_s(connecte, cast, territoire)
     donnees["GT2"] = "1. Grille AFOR de l'activité paie"
     assert client.post(adresse, donnees).status_code == 302
     assert TrameAnimation.objects.get(etape="GT2").ordre_du_jour == "1. Grille AFOR de l'activité paie"
-    response = client.post(adresse, {**donnees, "GT3": ""})
+    form = client.get(adresse).context["form"]
+    response = client.post(adresse, {**{nom: form[nom].initial for nom in form.fields}, "GT3": ""})
     assert response.status_code == 400 and "ne peut pas être vide" in response.content.decode()
     creer = reverse("seances:creer", kwargs={"code": territoire.code, "theme": "RH"})
     assert client.get(creer + "?etape=GT2").context["form"].initial["ordre_du_jour"] == donnees["GT2"]

@@ -116,13 +116,16 @@ def test_editing_a_meeting_never_replaces_its_agenda(connecte, cast, territoire)
 def test_the_project_team_may_leave_the_other_meetings_trame_empty_not_a_stage_s(connecte, cast, territoire):
     adresse = reverse("seances:trames", kwargs={"code": territoire.code})
     client = connecte(cast["equipe_projet"])
-    form = client.get(adresse).context["form"]
-    donnees = {nom: form[nom].initial for nom in form.fields}
-    assert donnees["AUTRE"] == ""
-    assert client.post(adresse, {**donnees, "AUTRE": "1. Point d'étape"}).status_code == 302
-    assert client.post(adresse, {**donnees, "AUTRE": ""}).status_code == 302
+
+    def donnees():
+        form = client.get(adresse).context["form"]
+        return {nom: form[nom].initial for nom in form.fields}
+
+    assert donnees()["AUTRE"] == ""
+    assert client.post(adresse, {**donnees(), "AUTRE": "1. Point d'étape"}).status_code == 302
+    assert client.post(adresse, {**donnees(), "AUTRE": ""}).status_code == 302
     assert TrameAnimation.objects.get(etape="AUTRE").ordre_du_jour == ""
-    assert client.post(adresse, {**donnees, "GT1": ""}).status_code == 400
+    assert client.post(adresse, {**donnees(), "GT1": ""}).status_code == 400
 
 
 @pytest.mark.django_db
