@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django import forms
 
 from commun.erreurs import ActionRefusee
+from commun.forms import Formulaire
 
 EMPREINTE_ABSENTE = "la page ne dit pas quelle version du texte elle modifie : rechargez-la avant d'enregistrer"
 
@@ -67,7 +68,7 @@ def verifier(objet: str, valeurs: dict, montres: dict[str, str], empreinte_lue: 
         raise ModifieEntreTemps(objet, textes, actuelle, str(qui or ""))
 
 
-class AvecEmpreinte(forms.Form):
+class AvecEmpreinte(Formulaire):
     """The hidden field of the fingerprint, for a form that edits shared text (mixed into its class)."""
 
     # Not required here: the action refuses a save without it, after its own refusals (a locked text).

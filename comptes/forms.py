@@ -1,17 +1,16 @@
 import unicodedata
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
-from commun.forms import une_ligne
+from commun.forms import Formulaire, FormulaireConnexion, FormulaireOubli, une_ligne
 from commun.tri import cle_francaise, ordonne
 from comptes import limitation
 from comptes.enums import ROLES_DANS_GROUPE, ROLES_TERRITOIRE, Role
 from comptes.models import Habilitation, Utilisateur
 
 
-class ConnexionForm(AuthenticationForm):
+class ConnexionForm(FormulaireConnexion):
     username = forms.CharField(
         label="Identifiant ou adresse électronique",
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
@@ -46,7 +45,7 @@ class ConnexionForm(AuthenticationForm):
         return cleaned
 
 
-class MotDePasseOublieForm(PasswordResetForm):
+class MotDePasseOublieForm(FormulaireOubli):
     """Django's form, which also answers an invited person who has not chosen a password yet (her
     invitation link may have expired): Django skips accounts without a usable password."""
 
@@ -69,7 +68,7 @@ class MotDePasseOublieForm(PasswordResetForm):
 CHOIX_ROLE_GROUPE = [("", "Aucun rôle"), *((role.value, label) for role, label in ROLES_DANS_GROUPE.items())]
 
 
-class RolesForm(forms.Form):
+class RolesForm(Formulaire):
     """Name, organisation, roles in the territory and one role per working group: the shared part of the
     invitation and of the edit form. The rules are those of docs/domaine.md §1: everyone belongs to one
     organisation of the territory except consultants; the project team is the EPCI's; a co-pilote
@@ -255,7 +254,7 @@ class CompteForm(RolesForm):
         return cleaned
 
 
-class ReferentPaieForm(forms.Form):
+class ReferentPaieForm(Formulaire):
     """Designate (or take back) a payroll referent among the people of the DGS's organisation."""
 
     utilisateur = forms.ModelChoiceField(

@@ -57,7 +57,9 @@ def do_enregistrer_modele(
     if problemes:
         raise ActionRefusee(problemes)
     if empreinte_lue is not None and modele.pk is not None:
-        stocke = ModeleLettreMission.objects.select_for_update().select_related("modifie_par").get(pk=modele.pk)
+        stocke = (
+            ModeleLettreMission.objects.select_for_update(of=("self",)).select_related("modifie_par").get(pk=modele.pk)
+        )
         concurrence.verifier(
             "Le modèle de lettre de mission",
             {c: getattr(stocke, c) for c in CHAMPS_MODELE},

@@ -1,6 +1,7 @@
 from django import forms
 
 from commun.concurrence import AvecEmpreinte
+from commun.forms import Formulaire, FormulaireModele
 from documents import lettres
 from documents.enums import StatutLettre
 from documents.models import ModeleLettreMission
@@ -13,7 +14,7 @@ def _verifier(texte: str) -> str:
     return texte
 
 
-class ModeleForm(AvecEmpreinte, forms.ModelForm):
+class ModeleForm(AvecEmpreinte, FormulaireModele):
     class Meta:
         model = ModeleLettreMission
         fields = ["objet", "corps", "signataire_qualite", "signataire_nom"]
@@ -36,5 +37,5 @@ class ModeleForm(AvecEmpreinte, forms.ModelForm):
         return _verifier(self.cleaned_data["corps"])
 
 
-class StatutForm(forms.Form):
+class StatutForm(Formulaire):
     statut = forms.ChoiceField(label="nouveau statut", choices=StatutLettre.choices)

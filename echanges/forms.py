@@ -1,10 +1,11 @@
 from django import forms
 
+from commun.forms import Formulaire
 from echanges.enums import Frequence
 from echanges.models import TEXTE_MAX
 
 
-class CommentaireForm(forms.Form):
+class CommentaireForm(Formulaire):
     texte = forms.CharField(
         label="Votre commentaire",
         max_length=TEXTE_MAX,
@@ -21,5 +22,5 @@ class CommentaireForm(forms.Form):
     suivant = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(Formulaire):
     frequence = forms.ChoiceField(label="Recevoir par courriel", choices=Frequence.choices, widget=forms.RadioSelect)

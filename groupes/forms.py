@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from commun.forms import Formulaire
 from commun.tri import cle_francaise
 from comptes.enums import Role, role_dans_groupe
 from comptes.models import Habilitation, Utilisateur, cle_personne
@@ -57,7 +58,7 @@ def _actif(personne):
     return personne
 
 
-class RepartitionForm(forms.Form):
+class RepartitionForm(Formulaire):
     """The three cells of one group in the répartition des thématiques."""
 
     def __init__(self, *args, groupe: GroupeTravail, personnes: list, **kwargs):
@@ -141,7 +142,7 @@ class RepartitionForm(forms.Form):
         }
 
 
-class PerimetreForm(forms.Form):
+class PerimetreForm(Formulaire):
     perimetre = forms.CharField(
         label="Périmètre",
         required=False,
@@ -151,7 +152,7 @@ class PerimetreForm(forms.Form):
     )
 
 
-class MembreForm(forms.Form):
+class MembreForm(Formulaire):
     """Add a member to a group: a person of the territory who holds no role in it yet."""
 
     def __init__(self, *args, groupe: GroupeTravail, personnes: list, **kwargs):
@@ -186,7 +187,7 @@ class MembresChoix(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class SousGroupeForm(forms.Form):
+class SousGroupeForm(Formulaire):
     nom = forms.CharField(label="Nom", max_length=200)
     description = forms.CharField(
         label="Description",

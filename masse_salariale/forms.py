@@ -3,13 +3,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from commun.formatage import nombre
-from commun.forms import FichierField
+from commun.forms import FichierField, Formulaire
 from engine.themes import THEME_BY_CODE, THEME_OR_AUTRE, THEMES
 from masse_salariale.actions import ANNEE_MAX, ANNEE_MIN
 from masse_salariale.enums import Situation
 
 
-class ImportForm(forms.Form):
+class ImportForm(Formulaire):
     fichier = FichierField(
         label="Fichier de masse salariale",
         help_text="CSV (séparateur ; , ou tabulation), XLSX ou ODS, une ligne par agent et affectation.",
@@ -26,14 +26,14 @@ class ImportForm(forms.Form):
         self.fields["annee"].initial = timezone.localdate().year - 1
 
 
-class ConfirmationForm(forms.Form):
+class ConfirmationForm(Formulaire):
     remplacer = forms.BooleanField(
         label="Remplacer les lots courants de ces employeurs pour cette année (ils restent dans l'historique)",
         required=False,
     )
 
 
-class FonctionnelsForm(forms.Form):
+class FonctionnelsForm(Formulaire):
     """The themes a territory counts as functional services in its coefficient."""
 
     themes = forms.MultipleChoiceField(
@@ -98,7 +98,7 @@ class _Euros(forms.DecimalField):
         return super().to_python(value)
 
 
-class DSNForm(forms.Form):
+class DSNForm(Formulaire):
     organisation = forms.ModelChoiceField(
         label="Employeur", queryset=None, empty_label=None, help_text="Celui dont les DSN sont envoyées."
     )
@@ -158,7 +158,7 @@ class ChoixPlacement:
         self.beneficiaires = [("", "(aucun)"), *territoire.organisations.values_list("code", "nom")]
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(Formulaire):
     """One placement from the page: a libellé (an emploi rule) or one agent (a matricule rule), on one theme
     and activity for all its time; rules with parts come by file."""
 
@@ -193,7 +193,7 @@ class PlacementForm(forms.Form):
         return d
 
 
-class ReglesForm(forms.Form):
+class ReglesForm(Formulaire):
     fichier = FichierField(
         label="Table de correspondance",
         accept=".csv,.txt,.xlsx,.ods",

@@ -4,7 +4,7 @@ the mapping of its columns and of the values of its service and statut columns."
 from django import forms
 from django.utils import timezone
 
-from commun.forms import FichierField
+from commun.forms import FichierField, Formulaire
 from commun.tri import ordonne
 from engine.themes import THEME_BY_CODE, THEME_OR_AUTRE
 from formats.export_paie import CHAMPS, LIBELLES, STATUTS, Colonne, Correspondance, verifier
@@ -19,7 +19,7 @@ class ProfilChoiceField(forms.ModelChoiceField):
         return f"{obj.nom} ({obj.organisation.nom})"
 
 
-class DepotForm(forms.Form):
+class DepotForm(Formulaire):
     fichier = FichierField(
         label="Export de votre logiciel de paie",
         help_text="CSV, XLSX ou ODS, tel que votre logiciel le produit, avec une ligne d'en-têtes : une ligne par "
@@ -63,7 +63,7 @@ def _activites(activites) -> list:
     return [(THEME_BY_CODE[t].label, choix) for t, choix in groupes.items() if t in THEME_BY_CODE]
 
 
-class CorrespondanceForm(forms.Form):
+class CorrespondanceForm(Formulaire):
     """One select per column of the export (a field of the payroll file, or ignored), then a theme and an
     activity for each value of the service column, a statut for each value of the statut column.
 

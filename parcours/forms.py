@@ -7,6 +7,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 
 from commun.concurrence import AvecEmpreinte
+from commun.forms import Formulaire, FormulaireModele
 from formats.scdl import MATIERE_DEFAUT, MATIERES
 from parcours.enums import EtatVersion, Instance, IssueAvis, ModeEnvoi
 from parcours.models import TAILLE_PIECE, Decision, Deliberation, SeanceInstance
@@ -69,7 +70,7 @@ class PieceField(forms.FileField):
         return f
 
 
-class FigerForm(forms.Form):
+class FigerForm(Formulaire):
     scenario = forms.ModelChoiceField(label="Scénario", queryset=None, empty_label=None)
     etat = forms.ChoiceField(
         label="Version figée",
@@ -82,7 +83,7 @@ class FigerForm(forms.Form):
         self.fields["scenario"].queryset = scenarios
 
 
-class EnvoiForm(forms.Form):
+class EnvoiForm(Formulaire):
     communes = forms.ModelMultipleChoiceField(label="Communes", queryset=None, widget=forms.CheckboxSelectMultiple)
     envoye_le = DateBornee(label="Envoyé le")
     mode = forms.ChoiceField(label="Mode d'envoi", choices=ModeEnvoi.choices)
@@ -92,7 +93,7 @@ class EnvoiForm(forms.Form):
         self.fields["communes"].queryset = communes
 
 
-class ReceptionForm(forms.Form):
+class ReceptionForm(Formulaire):
     recu_le = DateBornee(label="Reçu le")
     preuve = PieceField(
         label="Preuve de réception (accusé de réception, PDF ou image)",
@@ -105,7 +106,7 @@ CHAMPS_VOTE = ["effectif", "presents", "pour", "contre", "abstention"]
 CHAMPS_PUBLICATION = ["fichier", "lien", "pref_id", "pref_date", "matiere"]
 
 
-class DeliberationForm(forms.ModelForm):
+class DeliberationForm(FormulaireModele):
     fichier = PieceField(label="Délibération (PDF)", required=False)
 
     class Meta:
@@ -169,7 +170,7 @@ class ApprobationForm(DeliberationForm):
         return {k: v for k, v in super().valeurs().items() if k != "malgre_differences"}
 
 
-class SeanceInstanceForm(forms.ModelForm):
+class SeanceInstanceForm(FormulaireModele):
     fichier = PieceField(label="Procès-verbal ou compte rendu (PDF)", required=False)
 
     class Meta:
@@ -185,7 +186,7 @@ class SeanceInstanceForm(forms.ModelForm):
         self.fields["instance"].choices = Instance.choices
 
 
-class CalendrierForm(forms.Form):
+class CalendrierForm(Formulaire):
     """The start and end of each phase."""
 
     def __init__(self, *args, etapes, **kwargs):
@@ -205,7 +206,7 @@ class CalendrierForm(forms.Form):
         }
 
 
-class SiretForm(forms.Form):
+class SiretForm(Formulaire):
     """The SIRET of each organisation of the territory (the EPCI first)."""
 
     def __init__(self, *args, organisations, **kwargs):
@@ -225,7 +226,7 @@ class SiretForm(forms.Form):
         return {o.code: self.cleaned_data[o.code].strip() for o in self.organisations}
 
 
-class MembresForm(forms.Form):
+class MembresForm(Formulaire):
     membres = forms.ModelMultipleChoiceField(
         label="Membres", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -235,12 +236,12 @@ class MembresForm(forms.Form):
         self.fields["membres"].queryset = utilisateurs
 
 
-class SeanceComiteForm(forms.Form):
+class SeanceComiteForm(Formulaire):
     debut = DateHeureBornee(label="Date et heure")
     lieu = forms.CharField(label="Lieu", max_length=300, required=False)
 
 
-class PointForm(forms.Form):
+class PointForm(Formulaire):
     """An agenda item and what it decides on (one choice, or none)."""
 
     objet = forms.CharField(label="Objet", max_length=300)
@@ -274,7 +275,7 @@ class PointForm(forms.Form):
         return valeurs
 
 
-class DecisionForm(AvecEmpreinte, forms.ModelForm):
+class DecisionForm(AvecEmpreinte, FormulaireModele):
     class Meta:
         model = Decision
         fields = ["issue", "presents", "pour", "contre", "abstention", "texte", "motifs"]
@@ -293,13 +294,13 @@ class CompteRenduForm(AvecEmpreinte):
     )
 
 
-class RenvoiForm(forms.Form):
+class RenvoiForm(Formulaire):
     commentaire = forms.CharField(
         label="Ce qui doit être repris", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class CoPresidentsForm(forms.Form):
+class CoPresidentsForm(Formulaire):
     copresident_epci = forms.ModelChoiceField(label="Co-président pour l'EPCI", queryset=None)
     copresident_commune = forms.ModelChoiceField(label="Co-président pour les communes", queryset=None)
 
@@ -320,7 +321,7 @@ class SyntheseForm(AvecEmpreinte):
     )
 
 
-class PresencesForm(forms.Form):
+class PresencesForm(Formulaire):
     presents = forms.ModelMultipleChoiceField(
         label="Membres présents", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )

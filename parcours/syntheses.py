@@ -76,7 +76,7 @@ def empreinte(synthese: Synthese) -> str:
 def do_modifier(synthese: Synthese, texte: str, user, empreinte_lue: str | None = None) -> Synthese:
     """Save the co-pilots' text; `empreinte_lue`: the fingerprint of the text the page showed, refused when
     it changed since; None for a writer that is no page (the demo)."""
-    actuelle = Synthese.objects.select_for_update().select_related("modifie_par").get(pk=synthese.pk)
+    actuelle = Synthese.objects.select_for_update(of=("self",)).select_related("modifie_par").get(pk=synthese.pk)
     if empreinte_lue is not None:
         concurrence.verifier(
             f"La synthèse du groupe {synthese.groupe.libelle}",

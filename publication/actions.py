@@ -164,7 +164,7 @@ def do_modifier_gabarit(schema, valeurs: dict, logo, user, empreinte_lue: str | 
     the logo (`logo`: an uploaded PNG or JPEG, False to remove it, None to keep it). Refused when the layout
     changed since the page showed it (`empreinte_lue`; None for a writer that is no page)."""
     Gabarit.objects.get_or_create(schema=schema)
-    g = Gabarit.objects.select_for_update().select_related("modifie_par").get(schema=schema)
+    g = Gabarit.objects.select_for_update(of=("self",)).select_related("modifie_par").get(schema=schema)
     if empreinte_lue is not None:
         v = _valeurs_gabarit(g)
         montres = {"couverture": " · ".join(filter(None, [v["titre"], v["sous_titre"], v["mention"]]))}

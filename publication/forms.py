@@ -3,6 +3,7 @@
 from django import forms
 
 from commun.concurrence import AvecEmpreinte
+from commun.forms import Formulaire
 from parcours.forms import DateBornee
 from publication.contenu import CHAPITRES
 from publication.enums import Presentation
@@ -16,7 +17,7 @@ AIDE_RICHE = (
 )
 
 
-class PresentationForm(forms.Form):
+class PresentationForm(Formulaire):
     """One choice per flagged row: « coût moyen », « regrouper » or « montrer » (with its DGS's consent)."""
 
     def __init__(self, *args, signalements, dgs: dict, choix: dict, **kwargs):

@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
-from commun.forms import FichierField
+from commun.forms import FichierField, Formulaire, FormulaireModele
 from referentiel import defaut
 from referentiel.models import Activite, SousActivite
 from referentiel.regles import (
@@ -22,7 +22,7 @@ def _phrase(regle: str) -> str:
     return regle[:1].upper() + regle[1:] + "."
 
 
-class SousActiviteForm(forms.ModelForm):
+class SousActiviteForm(FormulaireModele):
     class Meta:
         model = SousActivite
         fields = ["code", "libelle", "reserve_cdg"]
@@ -125,7 +125,7 @@ SousActiviteFormSet = inlineformset_factory(
 )
 
 
-class ActiviteForm(forms.ModelForm):
+class ActiviteForm(FormulaireModele):
     """An activity and, in `self.sous_activites`, its sub-activities (an inline formset validated with
     it): `is_valid()` checks both, `valeur()` gives the result as a plain value for the action."""
 
@@ -218,7 +218,7 @@ class ActiviteForm(forms.ModelForm):
         )
 
 
-class ImportForm(forms.Form):
+class ImportForm(Formulaire):
     fichier = FichierField(
         label="Fichier du référentiel",
         accept=".xlsx,.ods,.csv",

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 
+from commun.forms import Formulaire
 from commun.tri import ordonne
 from engine.themes import THEMES
 from engine.vocabulaire import FAISABILITE_RANG
@@ -54,7 +55,7 @@ def _euros(label, required=False, help_text=""):
     )
 
 
-class ScenarioForm(forms.Form):
+class ScenarioForm(Formulaire):
     nom = forms.CharField(label="Nom du scénario", max_length=120)
     description = forms.CharField(
         label="Description", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
@@ -125,7 +126,7 @@ class CommunesField(forms.ModelMultipleChoiceField):
         return obj.nom
 
 
-class ActionForm(forms.Form):
+class ActionForm(Formulaire):
     identifiant = forms.CharField(
         label="Identifiant", max_length=40, required=False, help_text="Laissé vide : le suivant (A1, A2…)."
     )
@@ -212,7 +213,7 @@ class ActionForm(forms.Form):
         )
 
 
-class Gt3Form(forms.Form):
+class Gt3Form(Formulaire):
     """Add GT3 lines (their préconisation: modalité and communes) with a year and shares."""
 
     lignes = forms.TypedMultipleChoiceField(
@@ -230,7 +231,7 @@ class Gt3Form(forms.Form):
         self.fields["lignes"].choices = [(l.pk, str(l.pk)) for l in lignes]
 
 
-class OptimiseurForm(forms.Form):
+class OptimiseurForm(Formulaire):
     MODES = [
         ("cible", "Atteindre un coefficient cible avec le moins d'ETP déplacés"),
         ("budget", "Maximiser le coefficient dans un budget d'ETP déplacés"),

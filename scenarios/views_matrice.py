@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from commun.formatage import euros
+from commun.forms import Formulaire
 from commun.tri import trie_par_nom
 from comptes.perms import get_territoire_ou_404
 from engine.themes import THEME_BY_CODE, THEME_CODES
@@ -25,7 +26,7 @@ from scenarios import matrice as geo
 TOUTES = ""
 
 
-class FiltreForm(forms.Form):
+class FiltreForm(Formulaire):
     theme = forms.ChoiceField(label="Thème", required=False)
     commune = forms.ChoiceField(label="Commune concernée", required=False)
 

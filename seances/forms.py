@@ -7,11 +7,12 @@ from django import forms
 from django.utils import timezone
 
 from commun.concurrence import AvecEmpreinte
+from commun.forms import Formulaire
 from seances.enums import Etape, Presence
 from seances.trames import ordre_du_jour_suivi
 
 
-class SeanceForm(forms.Form):
+class SeanceForm(Formulaire):
     etape = forms.ChoiceField(label="Étape", choices=Etape.choices)
     titre = forms.CharField(
         label="Titre",
@@ -127,7 +128,7 @@ class ModificationSeanceForm(SeanceForm):
             del self.fields["prevenir"]
 
 
-class AnnulationForm(forms.Form):
+class AnnulationForm(Formulaire):
     motif = forms.CharField(
         label="Motif de l'annulation",
         required=False,
@@ -156,7 +157,7 @@ class TramesForm(AvecEmpreinte):
         return {etape: self.cleaned_data[etape].strip() for etape in Etape.values}
 
 
-class PresencesForm(forms.Form):
+class PresencesForm(Formulaire):
     """One choice per participation: présent, excusé or absent."""
 
     CHOIX = [(Presence.PRESENT, "Présent"), (Presence.EXCUSE, "Excusé"), (Presence.ABSENT, "Absent")]

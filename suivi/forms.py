@@ -2,12 +2,13 @@
 
 from django import forms
 
+from commun.forms import Formulaire
 from commun.tri import ordonne
 from parcours.forms import DateBornee, PieceField
 from suivi.enums import GenreConvention, InstanceRapport, Jalon, StatutElement
 
 
-class ElementForm(forms.Form):
+class ElementForm(Formulaire):
     statut = forms.ChoiceField(label="Statut", choices=StatutElement.choices)
     motif = forms.CharField(label="Motif", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     annee_reportee = forms.IntegerField(label="Reportée à l'année", required=False, min_value=2026, max_value=2040)
@@ -31,7 +32,7 @@ class ElementForm(forms.Form):
         return [self[f"jalon_{genre}"] for genre in Jalon.values]
 
 
-class ConventionForm(forms.Form):
+class ConventionForm(Formulaire):
     genre = forms.ChoiceField(label="Convention", choices=GenreConvention.choices)
     objet = forms.CharField(label="Objet", max_length=300)
     signee_le = DateBornee(label="Signée le")
@@ -45,7 +46,7 @@ class ConventionForm(forms.Form):
         self.fields["membres"].queryset = ordonne(organisations)
 
 
-class BilanForm(forms.Form):
+class BilanForm(Formulaire):
     remboursements = forms.IntegerField(label="Remboursements facturés (€)", required=False, min_value=0)
     ac_votee = forms.IntegerField(
         label="Réfactions d'attribution de compensation votées (€)", required=False, min_value=0
@@ -57,11 +58,11 @@ class BilanForm(forms.Form):
     )
 
 
-class RapportForm(forms.Form):
+class RapportForm(Formulaire):
     annee = forms.IntegerField(label="Année du rapport", min_value=2027, max_value=2040)
     instance = forms.ChoiceField(label="Présenté au", choices=InstanceRapport.choices)
     seance_le = DateBornee(label="Date de la séance")
 
 
-class PresentationForm(forms.Form):
+class PresentationForm(Formulaire):
     presente_le = DateBornee(label="Présenté le")

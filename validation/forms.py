@@ -2,8 +2,10 @@
 
 from django import forms
 
+from commun.forms import Formulaire
 
-class RenvoiForm(forms.Form):
+
+class RenvoiForm(Formulaire):
     commentaire = forms.CharField(
         label="Commentaire",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -13,7 +15,7 @@ class RenvoiForm(forms.Form):
     )
 
 
-class ReouvertureForm(forms.Form):
+class ReouvertureForm(Formulaire):
     motif = forms.CharField(
         label="Motif de la réouverture",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -3,8 +3,10 @@ is submitted only once the submitter has seen their names and ticked a box (no J
 
 from django import forms
 
+from commun.forms import Formulaire
 
-class SoumissionForm(forms.Form):
+
+class SoumissionForm(Formulaire):
     malgre_manquantes = forms.BooleanField(label="Soumettre malgré les communes manquantes", required=False)
 
     def __init__(self, *args, manquantes=(), **kwargs):

@@ -3,10 +3,12 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
+from commun.forms import Formulaire
+
 OUI_NON = [("", "non renseigné"), ("oui", "oui"), ("non", "non")]
 
 
-class InventaireForm(forms.Form):
+class InventaireForm(Formulaire):
     # The field's name in the banner above a refused list (« Paie (RH-PAIE), réponse oui ou non : … ») when its label
     # is a question.
     NOMS_COURTS = {"exerce": "réponse oui ou non"}

@@ -91,7 +91,7 @@ def do_reformuler_element(livrable, user, element: ElementAfor, texte: str, empr
     texte = _texte(texte)
     verifier_modifiable(livrable)
     element = (
-        ElementAfor.objects.select_for_update()
+        ElementAfor.objects.select_for_update(of=("self",))
         .select_related("activite", "modifie_par")
         .get(pk=element.pk, livrable=livrable)
     )

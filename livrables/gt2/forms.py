@@ -4,13 +4,14 @@ no form writes to the database."""
 from django import forms
 
 from commun.concurrence import AvecEmpreinte
+from commun.forms import Formulaire
 from livrables.enums import Quadrant
 from livrables.gt2.actions import LONGUEUR_MAX
 
 AUTRE = "autre"
 
 
-class ElementForm(forms.Form):
+class ElementForm(Formulaire):
     """Add an item to one quadrant (one form per quadrant on the grid page)."""
 
     quadrant = forms.ChoiceField(choices=Quadrant.choices, widget=forms.HiddenInput)
@@ -39,7 +40,7 @@ class ReformulationForm(AvecEmpreinte):
     )
 
 
-class FusionForm(forms.Form):
+class FusionForm(Formulaire):
     """Merge the chosen items (at least two, same quadrant): keep the text of one, or write a new one."""
 
     elements = forms.MultipleChoiceField(label="Éléments à fusionner", widget=forms.MultipleHiddenInput)

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from commun.forms import Formulaire
 from livrables.enums import Faisabilite, Modalite
 
 QUALIFICATIONS = [
@@ -92,7 +93,7 @@ def _entier_ou_none(valeur):
     return int(valeur) if valeur else None
 
 
-class LigneForm(forms.Form):
+class LigneForm(Formulaire):
     """A GT3 line, as the group consolidates it (co-pilots, consultant, project team)."""
 
     activite = forms.ModelChoiceField(label="Activité", queryset=None, empty_label="Choisissez une activité")
@@ -154,7 +155,7 @@ class LigneForm(forms.Form):
         return data
 
 
-class NotationForm(forms.Form):
+class NotationForm(Formulaire):
     """One co-pilot's or the consultant's own scores of a line."""
 
     qualification = forms.TypedChoiceField(
@@ -169,7 +170,7 @@ class NotationForm(forms.Form):
         return data
 
 
-class ConsensusForm(forms.Form):
+class ConsensusForm(Formulaire):
     """The group's consensus scores of a line (ids of its own: it shares a page with the scoring form)."""
 
     def __init__(self, *args, **kwargs):

@@ -1,9 +1,7 @@
 """The form of a spreadsheet import (the three deliverables)."""
 
-from django import forms
-
-from commun.forms import FichierField
+from commun.forms import FichierField, Formulaire
 
 
-class ImportForm(forms.Form):
+class ImportForm(Formulaire):
     fichier = FichierField(label="Classeur rempli (XLSX ou ODS)", accept=".xlsx,.ods")

@@ -25,7 +25,7 @@ MATRIX = {
     ("parcours:mon_calendrier", "post"): members(302),
     ("parcours:synthese", "get"): members(200),
     ("parcours:synthese_document", "get"): members(200),
-    ("parcours:synthese", "post"): members(403, equipe_projet=302, copilote_rh_commune=302, copilote_rh_epci=302),
+    ("parcours:synthese", "post"): members(403, equipe_projet=400, copilote_rh_commune=400, copilote_rh_epci=400),
     ("parcours:comite", "get"): members(200),
     ("parcours:comite", "post"): team_only(400),
     ("parcours:seance_comite", "get"): members(200),
