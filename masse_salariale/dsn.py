@@ -4,9 +4,9 @@ then prepare the batch through §3's validation (masse_salariale/actions.py), ex
 
 What is kept: the correspondence rules (by employer, from year to year), the rates (by employer and
 year), and of each reading its summary (files' names, sizes and fingerprints, months, monthly gross
-totals, rules applied). The files themselves are never stored: they are read as a stream from the upload
-and the upload is deleted in the view. The agents' year (matricule, cost, ETP, statut, libellé) is kept
-only while the reading waits to be placed."""
+totals, rules applied). The files themselves are kept only until the worker of the queue `imports` has read
+them, as a stream (masse_salariale/imports.py), then deleted. The agents' year (matricule, cost, ETP, statut,
+libellé) is kept only while the reading waits to be placed."""
 
 import hashlib
 import re
@@ -159,23 +159,35 @@ def agents_de(lecture: LectureDSN) -> list[tuple[dsn.AgentAnnuel, str]]:
     ]
 
 
+def lire_dsn(
+    organisation: Organisation,
+    annee: int,
+    fichiers: list[FichierDSN],
+    taux: dict[str, Decimal],
+    mois_manquants: bool = False,
+) -> dsn.Annee:
+    """Read an employer's DSN files for a year; nothing is written (the worker's progress is, meanwhile, and
+    read by the page: masse_salariale/imports.py). Raises InvalidFile (every error of the files at once) or
+    ActionRefusee."""
+    check_annee(annee)
+    lue = dsn.lire_annee([(f.nom, f.ouvrir) for f in fichiers], annee, taux, organisation.siren or None, mois_manquants)
+    if not lue.agents:
+        raise ActionRefusee(["fichiers : aucun agent rémunéré dans ces DSN"])
+    return lue
+
+
 @transaction.atomic
-def do_lire_dsn(
+def do_enregistrer_lecture(
     organisation: Organisation,
     annee: int,
     fichiers: list[FichierDSN],
     taux: dict[str, Decimal],
     utilisateur,
+    lue: dsn.Annee,
     services: dict[str, str] | None = None,
     chapitre_012: Decimal | None = None,
-    mois_manquants: bool = False,
 ) -> LectureDSN:
-    """Read an employer's DSN files for a year and keep what the placing needs; records the rates the
-    employer set for that year. Raises InvalidFile (every error of the files at once) or ActionRefusee."""
-    check_annee(annee)
-    lue = dsn.lire_annee([(f.nom, f.ouvrir) for f in fichiers], annee, taux, organisation.siren or None, mois_manquants)
-    if not lue.agents:
-        raise ActionRefusee(["fichiers : aucun agent rémunéré dans ces DSN"])
+    """Keep what the placing needs of a year read (`lire_dsn`), and the rates the employer set for it."""
     TauxCharges.objects.update_or_create(
         organisation=organisation,
         annee=annee,

@@ -26,3 +26,18 @@ class StatutLecture(models.TextChoices):
     A_PLACER = "a_placer", "Agents à placer"
     PREPAREE = "preparee", "Lot préparé"
     ABANDONNEE = "abandonnee", "Abandonnée"
+
+
+class GenreImport(models.TextChoices):
+    """What an upload read in the background is (masse_salariale/imports.py)."""
+
+    FICHIER = "fichier", "Fichier de masse salariale"
+    DSN = "dsn", "DSN d'une année"
+
+
+class StatutImport(models.TextChoices):
+    EN_ATTENTE = "attente", "En attente"
+    EN_COURS = "cours", "En cours"
+    LU = "lu", "Lu"  # a batch prepared, or a DSN reading whose agents remain to be placed
+    REFUSE = "refuse", "Refusé"  # the file's errors, as in the request
+    ECHEC = "echec", "Échec"  # the reading itself failed (interrupted, an error of Mutualis)

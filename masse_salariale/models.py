@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from engine.themes import THEME_OR_AUTRE
-from masse_salariale.enums import CleRegle, Situation, StatutLecture, StatutLot
+from masse_salariale.enums import CleRegle, GenreImport, Situation, StatutImport, StatutLecture, StatutLot
 
 
 class LotQuerySet(models.QuerySet):
@@ -289,3 +289,40 @@ class ConsultationPaie(models.Model):
     class Meta:
         verbose_name = "consultation de la masse salariale"
         ordering = ["-quand", "-id"]
+
+
+class ImportPaie(models.Model):
+    """A payroll upload read by the worker of the queue `imports` (masse_salariale/imports.py): the stored
+    files (named here, kept on disk until read), the form's choices, the progress, then the batch or the DSN
+    reading it gave, or the file's errors. Seen only by who sent it."""
+
+    territoire = models.ForeignKey("territoire.Territoire", on_delete=models.CASCADE, related_name="imports_paie")
+    genre = models.CharField("genre", max_length=7, choices=GenreImport.choices)
+    organisation = models.ForeignKey(
+        "territoire.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    annee = models.PositiveSmallIntegerField("année de référence")
+    # The stored files: [{"nom", "taille", "role": "paie" | "dsn" | "agents"}], under `dossier` (a random
+    # name in MEDIA_ROOT/imports-paie/, deleted once read).
+    fichiers = models.JSONField("fichiers", default=list)
+    dossier = models.CharField("dossier", max_length=32)
+    parametres = models.JSONField("paramètres", default=dict, blank=True)  # DSN: rates, chapter 012, months
+    statut = models.CharField("statut", max_length=7, choices=StatutImport.choices, default=StatutImport.EN_ATTENTE)
+    progression = models.PositiveSmallIntegerField("progression (%)", default=0)
+    etape = models.CharField("étape", max_length=120, blank=True)
+    erreurs = models.JSONField("erreurs", default=list, blank=True)
+    avertissements = models.JSONField("avertissements", default=list, blank=True)
+    lot = models.ForeignKey(Lot, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    lecture = models.ForeignKey(LectureDSN, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    demande_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    demande_le = models.DateTimeField("envoyé le", auto_now_add=True)
+    termine_le = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import de paie en arrière-plan"
+        verbose_name_plural = "imports de paie en arrière-plan"
+        ordering = ["-demande_le", "-id"]
+
+    @property
+    def termine(self) -> bool:
+        return self.statut not in (StatutImport.EN_ATTENTE, StatutImport.EN_COURS)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from masse_salariale import views, views_dsn, views_export
+from masse_salariale import views, views_dsn, views_export, views_imports
 
 app_name = "masse_salariale"
 urlpatterns = [
@@ -22,6 +22,8 @@ urlpatterns = [
         name="export_profil_supprimer",
     ),
     path("masse-salariale/consultations/", views.consultations, name="consultations"),
+    path("masse-salariale/imports/<int:pk>/", views_imports.import_paie, name="import"),
+    path("masse-salariale/imports/<int:pk>/etat/", views_imports.import_etat, name="import_etat"),
     path("masse-salariale/dsn/", views_dsn.envoyer, name="dsn"),
     path("masse-salariale/dsn/<int:pk>/", views_dsn.lecture, name="dsn_lecture"),
     path("masse-salariale/dsn/<int:pk>/placer/", views_dsn.placer, name="dsn_placer"),

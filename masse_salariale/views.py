@@ -10,6 +10,7 @@ from comptes.perms import get_territoire_ou_404
 from engine.coefficient import compute_coefficient
 from engine.themes import THEME_BY_CODE
 from formats.errors import InvalidFile
+from masse_salariale import imports
 from masse_salariale.actions import ActionRefusee, conflits, do_abandonner_lot, do_confirmer_lot, do_preparer_lot
 from masse_salariale.confidentialite import lecture as lecture_paie
 from masse_salariale.confidentialite import lecture_lot
@@ -198,6 +199,9 @@ def importer(request, code):
     if not form.is_valid():
         return render(request, "masse_salariale/rapport.html", {**context, "erreurs": _form_errors(form)}, status=400)
     upload = form.cleaned_data["fichier"]
+    if upload.size > imports.SEUIL_FICHIER:  # read by the worker, its page shows the progress
+        envoi = imports.deposer_fichier(territoire, upload, form.cleaned_data["annee"], request.user)
+        return redirect("masse_salariale:import", code=code, pk=envoi.pk)
     data = upload.read()
     try:
         lot = do_preparer_lot(territoire, data, upload.name, form.cleaned_data["annee"], request.user, acces)

@@ -1,4 +1,5 @@
-"""The pages of payroll from DSN files (docs/contrats/9-dsn.md): sending a year of DSN, placing the agents
+"""The pages of payroll from DSN files (docs/contrats/9-dsn.md): sending a year of DSN (stored, then read by the
+worker of the queue `imports`, masse_salariale/imports.py, whose page follows it), placing the agents
 the correspondence does not place yet, and the employer's correspondence (rules, file import and export).
 Who may import an employer's payroll (its DGS, the project team) is the only one who reaches them."""
 
@@ -20,11 +21,10 @@ from engine.themes import THEME_OR_AUTRE
 from formats import correspondance
 from formats.errors import InvalidFile
 from masse_salariale import correspondances as regles_paie
-from masse_salariale import dsn
-from masse_salariale.enums import CleRegle, StatutLecture
+from masse_salariale import dsn, imports
+from masse_salariale.enums import CleRegle, GenreImport, StatutImport, StatutLecture
 from masse_salariale.forms import ChoixPlacement, DSNForm, PlacementForm, ReglesForm
-from masse_salariale.models import LectureDSN, RegleCorrespondance
-from territoire.models import Evenement
+from masse_salariale.models import ImportPaie, LectureDSN, RegleCorrespondance
 
 REFUS = "Seuls l'équipe projet et le DGS d'une organisation importent sa masse salariale."
 TYPES = {
@@ -82,20 +82,48 @@ def envoyer(request, code):
     importables, organisation, annee = _contexte(request, territoire, acces)
     if request.method == "POST":
         form = DSNForm(request.POST, request.FILES, organisations=importables)
-        reponse = _lire(request, territoire, acces, form)
-        if reponse is not None:
-            return reponse
+        try:
+            if form.is_valid():
+                d = form.cleaned_data
+                envoi = imports.deposer_dsn(
+                    territoire,
+                    d["organisation"],
+                    d["annee"],
+                    d["fichiers"],
+                    d["agents"],
+                    form.taux(),
+                    d["chapitre_012"],
+                    d["mois_manquants"],
+                    request.user,
+                )
+                return redirect("masse_salariale:import", code=territoire.code, pk=envoi.pk)
+        finally:
+            for envoi in [*request.FILES.getlist("fichiers"), *request.FILES.getlist("agents")]:
+                envoi.close()  # a temporary upload not stored is deleted when closed
         organisation = form.cleaned_data.get("organisation") or organisation
         annee = form.cleaned_data.get("annee") or annee
-        _, courant, precedent = _initial(organisation, annee, False)
-        statut = 400
-    else:
-        initial, courant, precedent = _initial(organisation, annee, request.GET.get("reprendre") == "1")
-        form = DSNForm(initial=initial, organisations=importables)
-        statut = 200
+        return page(request, territoire, acces, form, organisation, annee, status=400)
+    reprendre = request.GET.get("reprendre") == "1"
+    initial, _, _ = _initial(organisation, annee, reprendre)
+    form = DSNForm(initial=initial, organisations=importables)
+    return page(request, territoire, acces, form, organisation, annee, reprendre=reprendre)
+
+
+def page(request, territoire, acces, form, organisation, annee, *, erreurs=(), avertissements=(), reprendre=False,
+         status=200):  # fmt: skip
+    """The DSN page: the form (to fill, or refused), the readings under way or waiting to be placed, and the
+    errors of a year the worker refused (masse_salariale/views_imports.py)."""
+    importables = acces.organisations_importables()
+    _, courant, precedent = _initial(organisation, annee, reprendre)
     en_cours = LectureDSN.objects.filter(organisation__in=importables, statut=StatutLecture.A_PLACER).select_related(
         "organisation"
     )
+    lectures = ImportPaie.objects.filter(
+        territoire=territoire,
+        demande_par=request.user,
+        genre=GenreImport.DSN,
+        statut__in=(StatutImport.EN_ATTENTE, StatutImport.EN_COURS),
+    ).select_related("organisation")
     return render(
         request,
         "masse_salariale/dsn.html",
@@ -107,59 +135,16 @@ def envoyer(request, code):
             "annee": annee,
             "courant": courant,
             "precedent": precedent,
-            "reprise": request.GET.get("reprendre") == "1" and precedent is not None,
+            "reprise": reprendre and precedent is not None,
             "en_cours": list(en_cours),
-            "erreurs": getattr(form, "erreurs_fichiers", []),
-            "avertissements": getattr(form, "avertissements_fichiers", []),
+            "lectures": list(lectures),
+            "erreurs": list(erreurs),
+            "avertissements": list(avertissements),
             "nb_regles": RegleCorrespondance.objects.filter(organisation=organisation).count(),
             "limite_mo": settings.DSN_UPLOAD_MAX_BYTES // 1_048_576,
         },
-        status=statut,
+        status=status,
     )
-
-
-def _lire(request, territoire, acces, form):
-    """Read the upload when the form is valid; the uploaded files are closed (so deleted) in every case.
-    Returns the redirect, or None with the errors on the form."""
-    try:
-        if not form.is_valid():
-            return None
-        d = form.cleaned_data
-        organisation = d["organisation"]
-        services = {}
-        if d["agents"] is not None:
-            services = correspondance.lire_agents(d["agents"].read(), d["agents"].name)
-        fichiers = dsn.fichiers_envoyes(d["fichiers"])
-        lecture = dsn.do_lire_dsn(
-            organisation,
-            d["annee"],
-            fichiers,
-            form.taux(),
-            request.user,
-            services,
-            d["chapitre_012"],
-            d["mois_manquants"],
-        )
-    except (InvalidFile, ActionRefusee) as exc:
-        form.erreurs_fichiers = exc.errors if isinstance(exc, InvalidFile) else exc.messages
-        form.avertissements_fichiers = exc.warnings if isinstance(exc, InvalidFile) else []
-        Evenement.objects.create(
-            territoire=territoire,
-            utilisateur=request.user,
-            action="masse_salariale.dsn_refus",
-            objet=f"DSN {form.cleaned_data.get('annee', '')}",
-            details={
-                "erreurs": len(form.erreurs_fichiers),
-                "empreintes": [dsn.empreinte_envoi(f) for f in form.cleaned_data.get("fichiers", [])],
-            },
-        )
-        return None
-    finally:
-        for envoi in [*request.FILES.getlist("fichiers"), *request.FILES.getlist("agents")]:
-            envoi.close()  # a temporary upload is deleted when closed
-    if not dsn.a_placer(lecture):
-        return _preparer(request, territoire, acces, lecture)
-    return redirect("masse_salariale:dsn_lecture", code=territoire.code, pk=lecture.pk)
 
 
 def _lecture(request, code, pk):

@@ -214,6 +214,12 @@ PAGES_SANS_MONTANT: dict[str, str] = {
     ),
     "masse_salariale:confirmer": _POST,
     **dict.fromkeys(
+        ["masse_salariale:import", "masse_salariale:import_etat"],
+        "lecture en arrière-plan d'un fichier ou de DSN : progression, puis redirection vers le lot ou la lecture, "
+        "ou le rapport d'erreurs du fichier que l'utilisateur a envoyé (comme masse_salariale:importer) ; vue "
+        "seulement de qui l'a envoyé",
+    ),
+    **dict.fromkeys(
         ["masse_salariale:export", "masse_salariale:export_correspondance"],
         "import d'un export de logiciel de paie : en-têtes, nombres de cellules et codes de service ou de statut "
         "du fichier que l'utilisateur vient de déposer ; un refus le cite, jamais la paie enregistrée",

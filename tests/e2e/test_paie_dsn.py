@@ -1,6 +1,7 @@
 """Payroll from DSN files in a real browser: a commune DGS sends her twelve monthly DSN, sets the year's rates,
-places the unplaced libellés on the page, confirms the batch and reads the coefficient; the next year, her
-files need only the new libellé, and last year's rates are proposed, not applied."""
+follows their reading by the worker on its page, places the unplaced libellés on the page, confirms the batch
+and reads the coefficient; the next year, her files need only the new libellé, and last year's rates are
+proposed, not applied."""
 
 import re
 
@@ -10,6 +11,7 @@ from territoire.models import Organisation
 from tests.cast import MERIGNAC, MOT_DE_PASSE
 from tests.dsn_ecriture import SIREN, contrat, dsn_mois
 from tests.e2e.conftest import check_accessibility, login
+from tests.taches import travailleur
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +45,12 @@ def envoyer(page, chemins, annee, cnracl="37,65"):
     if cnracl:
         page.get_by_label(re.compile("CNRACL")).fill(cnracl)
     page.get_by_role("button", name="Lire les DSN").click()
+    # The worker of the queue « imports » reads them; their page shows the progress, then leads on by itself
+    # (static/js/progression.js).
+    page.get_by_role("heading", name=re.compile("Lecture des DSN")).wait_for()
+    assert page.get_by_role("status").inner_text().startswith("En attente")
+    check_accessibility(page)
+    travailleur("imports")
 
 
 def placer(page, libelle, theme, activite=None):
@@ -63,6 +71,7 @@ def test_a_dgs_turns_her_dsn_into_payroll_then_next_year_places_only_the_new_lib
 
     # Without rates, nothing is assumed: the year is refused with the regime named.
     envoyer(page, ecrire(tmp_path / "2025", 2025, mois_2025), 2025, cnracl="")
+    page.get_by_role("heading", name="Les DSN n'ont pas été lues").wait_for()
     assert "le taux « CNRACL » (cnracl) manque" in page.get_by_role("list", name="Erreurs").inner_text()
     check_accessibility(page)
 

@@ -1,12 +1,18 @@
 """Rows of payroll from DSN files: the sending page for whoever imports payroll; a reading and an
 employer's correspondence only for those who import that employer's payroll (Mérignac's DGS, the project
-team). `lecture` is a reading of Mérignac's DSN waiting to be placed."""
+team). `lecture` is a reading of Mérignac's DSN waiting to be placed; `envoi`, a year of Mérignac's DSN sent
+by its DGS and waiting for the worker (masse_salariale/imports.py): its page is hers alone (404 for the
+other importers, 403 for those who import nothing)."""
 
 from tests.permissions.commun import importers, members
 
 
 def merignac(ok, refused=403):
     return members(refused, equipe_projet=ok, dgs_merignac=ok)
+
+
+def envoyeuse(ok):
+    return members(403, equipe_projet=404, dgs_metropole=404, dgs_bordeaux=404, dgs_merignac=ok)
 
 
 MATRIX = {
@@ -24,13 +30,17 @@ MATRIX = {
     ("masse_salariale:regles_export", "get"): merignac(200),
     ("masse_salariale:regle_supprimer", "get"): merignac(405),
     ("masse_salariale:regle_supprimer", "post"): merignac(302),
+    ("masse_salariale:import", "get"): envoyeuse(200),
+    ("masse_salariale:import", "post"): envoyeuse(405),
+    ("masse_salariale:import_etat", "get"): envoyeuse(200),
+    ("masse_salariale:import_etat", "post"): envoyeuse(405),
 }
 
 
 def cas(cast, territoire) -> dict[str, dict]:
     from decimal import Decimal
 
-    from masse_salariale.models import AgentDSN, LectureDSN
+    from masse_salariale.models import AgentDSN, ImportPaie, LectureDSN
     from tests.cast import MERIGNAC
 
     organisation = territoire.organisations.get(code=MERIGNAC)
@@ -40,9 +50,19 @@ def cas(cast, territoire) -> dict[str, dict]:
     AgentDSN.objects.create(
         lecture=lecture, matricule="A1", cout=Decimal("30000"), etp=Decimal(1), statut="titulaire", libelle="Jardinier"
     )
+    envoi = ImportPaie.objects.create(
+        territoire=territoire,
+        genre="dsn",
+        organisation=organisation,
+        annee=2025,
+        dossier="0" * 32,
+        fichiers=[{"nom": "dsn-2025.zip", "taille": 1000, "role": "dsn"}],
+        demande_par=cast["dgs_merignac"],
+    )
     lectures = ("dsn_lecture", "dsn_placer", "dsn_preparer", "dsn_abandonner")
     regles = ("regles", "regles_export", "regle_supprimer")
     return {
         **{f"masse_salariale:{n}": {"pk": lecture.pk} for n in lectures},
         **{f"masse_salariale:{n}": {"employeur": MERIGNAC} for n in regles},
+        **{f"masse_salariale:{n}": {"pk": envoi.pk} for n in ("import", "import_etat")},
     }

@@ -1,7 +1,8 @@
 """`mutualis taches-quotidiennes [--date AAAA-MM-JJ]`: the daily work of every territory, idempotent (run it
 twice, nothing more happens): the opinions réputés favorables from the day after their deadline, the
 reminders of the communes' deadlines (docs/consultation.md), the payroll data left half-way (a DSN reading
-unplaced for thirty days, an export left unmapped for a day), then the notification of every action that
+unplaced for thirty days, an export left unmapped for a day, an upload the worker did not read within a day),
+then the notification of every action that
 started waiting with the passing of days rather than with a write (a yearly report to present within two
 months, docs/suivi.md: echanges/attentes.py notifies each wait once). A cron line runs it every morning
 (docs/contrats/6-ligne-de-commande.md); `make run` needs none. `--date` replays a day (tests, catching up)."""
@@ -14,7 +15,7 @@ from django.utils import timezone
 from commun.commandes import Commande, SortieInvalide
 from commun.formatage import compte
 from echanges.attentes import signaler
-from masse_salariale import consultations, depot
+from masse_salariale import consultations, depot, imports
 from masse_salariale.dsn import do_expirer_lectures
 from parcours.actions import do_taches_du_jour
 from territoire.models import Schema
@@ -48,9 +49,11 @@ class Command(Commande):
         # Personal data left half-way: DSN readings never placed, payroll exports never mapped.
         lectures = do_expirer_lectures(matin)
         exports = depot.nettoyer()
+        envois = imports.expirer(timezone.now())
         consultations.do_purger(matin)  # the audit of reading is kept twelve months
         avis = compte(reputes, "avis réputé favorable", "avis réputés favorables")
         envoyes = compte(rappels, "rappel envoyé", "rappels envoyés")
         oublis = compte(lectures, "lecture de DSN expirée", "lectures de DSN expirées")
         effaces = compte(exports, "export de paie effacé", "exports de paie effacés")
-        self.stdout.write(f"{jour.isoformat()} : {avis}, {envoyes}, {oublis}, {effaces}")
+        perimes = compte(envois, "envoi de paie non lu effacé", "envois de paie non lus effacés")
+        self.stdout.write(f"{jour.isoformat()} : {avis}, {envoyes}, {oublis}, {effaces}, {perimes}")
