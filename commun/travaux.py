@@ -12,9 +12,11 @@ belongs to no living worker. A task interrupted once is run again (each task her
 document is written again, an upload read again from its stored files, an e-mail sent again, which may reach
 its recipient twice); interrupted a second time, it is taken for the cause (a file that exhausts the memory)
 and recorded as failed, with `INTERROMPU` as its error; the worker's signal `task_finished` is sent for it,
-so that the page that follows it says so (masse_salariale/imports.py)."""
+so that the page that follows it says so (masse_salariale/imports.py). The daily work deletes the finished
+tasks after a while (`purger`)."""
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.tasks import TaskResultStatus, task_backends
@@ -65,3 +67,21 @@ def reprendre_interrompus(backend: str, files: list[str], exclues: list[str] = (
         # receivers are then connected.
         task_finished.send(sender=type(task_backends[backend]), task_result=resultat.task_result)
     return len(relances), len(echecs)
+
+
+# What a finished task keeps (its arguments, its result) has no use after a while; an e-mail's holds the whole
+# message, the link of an invitation or of a new password included.
+GARDE = {"courriels": timedelta(days=1)}
+GARDE_AUTRES = timedelta(days=30)
+
+
+def purger(maintenant) -> int:
+    """Delete the finished tasks older than their `GARDE` (the daily work); how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    finies = DBTaskResult.objects.finished()
+    supprimees = 0
+    for backend, duree in GARDE.items():
+        supprimees += finies.filter(backend_name=backend, finished_at__lt=maintenant - duree).delete()[0]
+    autres = finies.exclude(backend_name__in=list(GARDE)).filter(finished_at__lt=maintenant - GARDE_AUTRES)
+    return supprimees + autres.delete()[0]

@@ -1,6 +1,7 @@
 """Tasks that survive their worker (commun/travaux.py): the worker that starts takes back what a dead worker
 left RUNNING on its queues, runs it again once, and records it as failed the second time."""
 
+import datetime as dt
 import io
 import logging
 
@@ -8,11 +9,14 @@ import pytest
 from django.core import mail
 from django.core.management import call_command, get_commands
 from django.tasks.signals import task_finished
+from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from commun.travaux import INTERROMPU, reprendre_interrompus
 from comptes import courriels
+from tests.cast import run_command
+from tests.taches import travailleur
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +68,13 @@ def test_a_running_task_of_another_queue_is_left_alone(courriels_en_file):
     assert reprendre_interrompus("courriels", ["*"], ["courriels"]) == (0, 0)
     tache.refresh_from_db()
     assert tache.status == "RUNNING"
+
+
+def test_the_daily_work_deletes_finished_tasks_an_e_mail_s_after_a_day(courriels_en_file, capsys):
+    for _ in range(2):
+        courriels.envoyer([mail.EmailMessage("Lien", "https://exemple.fr/mot-de-passe/…", None, ["a@exemple.fr"])])
+    travailleur("courriels")
+    hier, recente = DBTaskResult.objects.order_by("enqueued_at")
+    DBTaskResult.objects.filter(pk=hier.pk).update(finished_at=timezone.now() - dt.timedelta(hours=25))
+    assert run_command(capsys, "taches-quotidiennes")[0] == 0
+    assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [recente.pk]

@@ -1,8 +1,8 @@
 """`mutualis taches-quotidiennes [--date AAAA-MM-JJ]`: the daily work of every territory, idempotent (run it
 twice, nothing more happens): the opinions réputés favorables from the day after their deadline, the
 reminders of the communes' deadlines (docs/consultation.md), the payroll data left half-way (a DSN reading
-unplaced for thirty days, an export left unmapped for a day, an upload the worker did not read within a day),
-then the notification of every action that
+unplaced for thirty days, an export left unmapped for a day, an upload the worker did not read within a day,
+the finished background tasks: commun/travaux.py), then the notification of every action that
 started waiting with the passing of days rather than with a write (a yearly report to present within two
 months, docs/suivi.md: echanges/attentes.py notifies each wait once). A cron line runs it every morning
 (docs/contrats/6-ligne-de-commande.md); `make run` needs none. `--date` replays a day (tests, catching up)."""
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from commun.commandes import Commande, SortieInvalide
 from commun.formatage import compte
+from commun.travaux import purger
 from echanges.attentes import signaler
 from masse_salariale import consultations, depot, imports
 from masse_salariale.dsn import do_expirer_lectures
@@ -50,6 +51,7 @@ class Command(Commande):
         lectures = do_expirer_lectures(matin)
         exports = depot.nettoyer()
         envois = imports.expirer(timezone.now())
+        purger(timezone.now())
         consultations.do_purger(matin)  # the audit of reading is kept twelve months
         avis = compte(reputes, "avis réputé favorable", "avis réputés favorables")
         envoyes = compte(rappels, "rappel envoyé", "rappels envoyés")
