@@ -118,9 +118,12 @@ class Serveur:
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(port_smtp),
         }
-        for nom in ("DATABASE_URL", "SECRET_KEY", "SECRET_KEY_FILE", "EMAIL_BACKEND", "EMAIL_HOST_USER"):
-            env.pop(nom, None)
-        for nom in ("EMAIL_HOST_PASSWORD", "EMAIL_HOST_PASSWORD_FILE", "EMAIL_USE_TLS", "EMAIL_USE_SSL"):
+        # Nothing of the caller's own instance: its database, keys, mail account.
+        for nom in (
+            *("DATABASE_URL", "SECRET_KEY", "SECRET_KEY_FILE", "MUTUALIS_PSEUDONYM_KEY", "MUTUALIS_PSEUDONYM_KEY_FILE"),
+            *("EMAIL_BACKEND", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_HOST_PASSWORD_FILE"),
+            *("EMAIL_USE_TLS", "EMAIL_USE_SSL", "MEDIA_ROOT"),
+        ):
             env.pop(nom, None)
         self.sortie = open(self.journal, "w")  # noqa: SIM115 (closed in arreter)
         self.processus = subprocess.Popen(
