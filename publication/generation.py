@@ -7,10 +7,13 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.tasks import task
+from django.dispatch import receiver
+from django.tasks import TaskResultStatus, task
+from django.tasks.signals import task_finished
 from django.utils import timezone
 from django.utils.text import slugify
 
+from commun.travaux import INTERROMPU
 from publication.contenu import document
 from publication.docx_schema import docx
 from publication.enums import FormatDocument, StatutGeneration
@@ -84,6 +87,20 @@ def produire(modele, pk: int, ecrire_, nom, evenement) -> str:
     return empreinte
 
 
+def interrompue(modele, tache, task_result) -> None:
+    """A document whose task was recorded as failed without the task saying so (its worker died twice
+    in the middle, commun/travaux.py): its row says so, instead of « en cours » for ever."""
+    if task_result.task.func is not tache.func or task_result.status != TaskResultStatus.FAILED:
+        return
+    modele.objects.filter(
+        pk=task_result.args[0], statut__in=(StatutGeneration.EN_ATTENTE, StatutGeneration.EN_COURS)
+    ).update(
+        statut=StatutGeneration.ECHEC,
+        termine_le=timezone.now(),
+        erreur=f"{INTERROMPU} : demandez de nouveau le document",
+    )
+
+
 def mettre_en_forme(doc, format: str, progression=None) -> tuple[bytes, int | None]:
     """A document value (publication/blocs.py) in `format`, and for a PDF its number of pages."""
     if progression is not None:
@@ -108,3 +125,8 @@ def generer_document(pk: int) -> str:
             {"version": d.version_id},
         ),
     )
+
+
+@receiver(task_finished, dispatch_uid="publication.generation")
+def _document_interrompu(sender, task_result, **kwargs) -> None:
+    interrompue(DocumentSchema, generer_document, task_result)

@@ -179,8 +179,8 @@ def do_modifier_seance(seance, user, valeurs: dict, *, prevenir: bool = False, n
 @transaction.atomic
 def do_envoyer_invitations(seance, user, now=None) -> int:
     """Send the invitation (or its update, when already sent) with its .ics to every invitee; returns
-    the number of messages. The messages go out inside the transaction: if the mail server refuses
-    them, the meeting is not marked as sent."""
+    the number of messages. The messages are queued inside the transaction (comptes/courriels.py): a
+    refused action sends nothing, and the mail server's answer never reaches the request."""
     now = now or timezone.now()
     _verrouiller(seance)
     if not seance.peut_inviter(now):

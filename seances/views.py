@@ -21,8 +21,6 @@ from seances.etat import ETAPES_GT, compte_rendu_charge, etat_compte_rendu, url_
 from seances.forms import AnnulationForm, ModificationSeanceForm, PresencesForm, SeanceForm, TramesForm
 from seances.pages import _groupe, _page_seance, _seance, _vers_seance
 
-ECHEC_COURRIEL = ["le serveur de courriel n'a pas répondu : rien n'a été envoyé ni enregistré ; réessayez plus tard"]
-
 REFUS_PLANIFIER = "Seuls l'équipe projet, les co-pilotes du groupe et les consultants planifient ses séances."
 REFUS_TRAMES = "Seule l'équipe projet modifie les trames d'animation."
 
@@ -127,8 +125,6 @@ def modifier(request, code, theme, pk):
                 )
             except ActionRefusee as exc:
                 return _page_seance(request, territoire, acces, groupe, seance, erreurs=exc.messages, status=409)
-            except OSError:
-                return _page_seance(request, territoire, acces, groupe, seance, erreurs=ECHEC_COURRIEL, status=503)
             if not changes:
                 messages.info(request, "Aucune modification.")
             elif seance.sequence_envoyee != avant:
@@ -173,8 +169,6 @@ def annuler(request, code, theme, pk):
             envoyes = actions.do_annuler_seance(seance, request.user, form.cleaned_data["motif"])
         except ActionRefusee as exc:
             return _page_seance(request, territoire, acces, groupe, seance, erreurs=exc.messages, status=409)
-        except OSError:
-            return _page_seance(request, territoire, acces, groupe, seance, erreurs=ECHEC_COURRIEL, status=503)
         messages.success(
             request,
             "Séance annulée."
@@ -229,8 +223,6 @@ def inviter(request, code, theme, pk):
         envoyes = actions.do_envoyer_invitations(seance, request.user)
     except ActionRefusee as exc:
         return _page_seance(request, territoire, acces, groupe, seance, erreurs=exc.messages, status=409)
-    except OSError:  # smtplib's errors are OSErrors; the sending transaction was rolled back
-        return _page_seance(request, territoire, acces, groupe, seance, erreurs=ECHEC_COURRIEL, status=503)
     quoi = "La mise à jour de l'invitation est envoyée" if mise_a_jour else "L'invitation est envoyée"
     messages.success(request, f"{quoi} à {envoyes} participant{'s' if envoyes > 1 else ''}.")
     return _vers_seance(seance, "#participants")

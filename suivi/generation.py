@@ -1,11 +1,13 @@
 """A yearly report's documents, written in the background like the schéma's (publication/generation.py):
 from its frozen content once presented, else from the follow-up as it reads now."""
 
+from django.dispatch import receiver
 from django.tasks import task
+from django.tasks.signals import task_finished
 from django.utils.text import slugify
 
 from publication.blocs import depuis_json
-from publication.generation import mettre_en_forme, produire
+from publication.generation import interrompue, mettre_en_forme, produire
 from suivi import rapport as rapports
 from suivi.models import DocumentRapport
 
@@ -35,3 +37,8 @@ def generer_rapport(pk: int) -> str:
             {"rapport": d.rapport_id},
         ),
     )
+
+
+@receiver(task_finished, dispatch_uid="suivi.generation")
+def _rapport_interrompu(sender, task_result, **kwargs) -> None:
+    interrompue(DocumentRapport, generer_rapport, task_result)

@@ -196,3 +196,19 @@ def test_the_project_team_is_told_to_prepare_the_document_until_a_pdf_is_under_w
     assert not any("rapport et projet" in l for l in libelles(equipe))
     DocumentSchema.objects.filter(pk=demande.pk).update(statut=StatutGeneration.ECHEC)
     assert "Version 1 du schéma : relancer la préparation du rapport et projet de schéma (échec)" in libelles(equipe)
+
+
+def test_a_document_whose_worker_died_twice_says_so_instead_of_staying_under_way(
+    version, cast, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from commun.travaux import INTERROMPU, reprendre_interrompus
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demande = actions.do_demander(version, "pdf", cast["equipe_projet"])
+    DocumentSchema.objects.filter(pk=demande.pk).update(statut=StatutGeneration.EN_COURS, progression=40)
+    DBTaskResult.objects.filter(backend_name="documents").update(status="RUNNING", worker_ids=["un", "deux"])
+    assert reprendre_interrompus("documents", ["documents"]) == (0, 1)
+    demande.refresh_from_db()
+    assert demande.statut == StatutGeneration.ECHEC and demande.erreur.startswith(INTERROMPU)
