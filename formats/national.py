@@ -72,12 +72,66 @@ class Territories:
 
 
 def read_territories(data: bytes, filename: str) -> Territories:
-    """Read and validate the territories of many EPCIs; raise ``InvalidFile`` with every error if any."""
+    """Read and validate the territories of many EPCIs; raise ``InvalidFile`` with every error if any.
+
+    A territories CSV already in canonical form (as `mutualis generate-national` writes it) is read by a
+    quick path; anything else goes through the full validation (see formats/national_payroll.py)."""
+    quick = _quick_territories(data)
+    if quick is not None:
+        return quick
     expected = tuple(f.name for f in FIELDS) + tuple(EPCICOM_MARKERS)
     table = read_table(data, filename, SHEET, expected=expected)
     if {normalize_header(h) for h in table.headers} >= EPCICOM_MARKERS:
         return _read_epcicom(table)
     return _read_territories_file(table)
+
+
+_QUICK_HEADERS = {f.name for f in FIELDS}
+
+
+def _quick_territories(data: bytes) -> Territories | None:
+    """The territories of a `;`-separated UTF-8 CSV whose headers are exactly field names and whose every
+    cell is canonical and valid (codes as written by INSEE and the DGCL, no surrounding spaces, exact
+    words), or None: then the full validation decides, and words any error."""
+    newline = data.find(b"\n")
+    try:
+        headers = data[: newline if newline >= 0 else len(data)].decode("utf-8").rstrip("\r").split(";")
+    except UnicodeDecodeError:
+        return None
+    if not {"code", "nom", "type", "epci"} <= set(headers) <= _QUICK_HEADERS or len(set(headers)) != len(headers):
+        return None
+    try:
+        w = pl.read_csv(data, separator=";", infer_schema=False, quote_char='"', truncate_ragged_lines=False)
+    except pl.exceptions.PolarsError:
+        return None
+    c = pl.col
+    for name in ("population", "fiscalite"):
+        if name not in w.columns:
+            w = w.with_columns(pl.lit(None, dtype=pl.String).alias(name))
+    is_epci, is_commune = c("type") == EPCI, c("type") == COMMUNE
+    epci_codes = w.filter(is_epci).get_column("code")
+    ok = w.select(
+        pl.all_horizontal(
+            is_epci | is_commune,
+            pl.when(is_epci)
+            .then(c("code").str.contains(SIREN_PATTERN))
+            .otherwise(c("code").str.contains(INSEE_PATTERN)),
+            c("nom").is_not_null() & (c("nom").str.strip_chars() == c("nom")),
+            c("population").is_null() | c("population").str.contains(r"^\d+$"),
+            c("fiscalite").is_null() | c("fiscalite").is_in([FPU, FA]),
+            pl.when(is_epci).then(c("epci").is_null()).otherwise(c("epci").is_in(epci_codes.implode())),
+        )
+        .fill_null(False)
+        .all(),
+        c("code").is_duplicated().any().alias("duplicated"),
+    )
+    if w.height == 0 or not ok.item(0, 0) or ok.item(0, 1):
+        return None
+    epcis = w.filter(is_epci).select(epci=c("code"), nom=c("nom")).sort("epci")
+    members = pl.concat(
+        [epcis.select(code=c("epci"), epci=c("epci")), w.filter(is_commune).select(code=c("code"), epci=c("epci"))]
+    )
+    return Territories(epcis, members, official=False)
 
 
 def _fresh(name: str) -> pl.Expr:

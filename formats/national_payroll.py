@@ -74,7 +74,7 @@ _EXPECTED = tuple(f.name for f in FIELDS)
 class NationalPayroll:
     """The valid lines (``LINE_COLUMNS``, each with its employer's EPCI) and the file's warnings."""
 
-    lines: pl.DataFrame
+    lines: pl.DataFrame | pl.LazyFrame
     warnings: list[str] = field(default_factory=list)
     full_validation: bool = False  # True when the file went through the full validation
 
@@ -249,12 +249,23 @@ def _quick(
     elif activities is not None:  # an empty referential: any activity is a warning
         plain.append(c("activite").is_null() | (c("activite") == ""))
     frame = frame.with_columns(_agent=pl.struct("employeur", "agent").hash())
-    rows_ok = frame.lazy().select(pl.all_horizontal(plain).fill_null(False).all())
+    # Exports list each employer's lines together, sorted by agent: then the lines of one agent follow
+    # each other, and agents of several lines are found by comparing neighbours instead of hashing them.
+    emp = index("employeur")
+    grouped = ((emp != emp.shift(1)).fill_null(True).sum() == emp.n_unique()) & (
+        (emp != emp.shift(1)) | (c("agent") >= c("agent").shift(1))
+    ).fill_null(True).all()
+    rows_ok, grouped = frame.select(pl.all_horizontal(plain).fill_null(False).all(), grouped.alias("g")).row(0)
+    if not rows_ok:
+        return None
     # The rules over the lines of one agent (formats.payroll._cross_row_checks) and lines identical to
     # another (a warning) concern agents of several lines only; a hash collision only merges two
     # agents, which can break a rule where none is broken (then the full validation decides), never
     # hide one.
-    several = frame.lazy().filter(c("_agent").is_duplicated())
+    agent = c("_agent")
+    several = frame.lazy().filter(
+        ((agent == agent.shift(1)) | (agent == agent.shift(-1))).fill_null(False) if grouped else agent.is_duplicated()
+    )
     cents = (c("cout_annuel") * 100).round(0)
     agents_ok = (
         several.group_by("_agent")
@@ -267,9 +278,10 @@ def _quick(
     )
     # With one cost per agent, two identical lines share their agent, theme and quotité.
     unique_ok = several.select(~pl.struct("_agent", "theme", q.alias("q")).hash().is_duplicated().any())
-    if not all(check.item() for check in pl.collect_all([rows_ok, agents_ok, unique_ok])):
+    if not all(check.item() for check in pl.collect_all([agents_ok, unique_ok])):
         return None
-    lines = frame.select(
+    # Left lazy: the national coefficient reads them once, without materialising them.
+    lines = frame.lazy().select(
         epci=pl.lit(pl.Series(members.get_column("epci"), dtype=codes)).gather(index("employeur")),
         employeur=c("employeur"),
         theme=c("theme"),

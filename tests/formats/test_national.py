@@ -252,6 +252,12 @@ MUTATIONS = {
     "blank line": (VALID, on_line(6, lambda l: l + "\n;;;;;;;;;;;")),
     "empty line": (VALID, on_line(6, lambda l: l + "\n")),
     "unknown column": (WARNING, lambda lines: [line + ";x" for line in lines]),
+    # Lines not grouped by employer and agent: the agents of several lines are found by hashing.
+    "lines in reverse order": (VALID, lambda lines: [lines[0], *lines[:0:-1]]),
+    "lines in reverse order, quotités above 1": (
+        ERROR,
+        lambda lines: (lambda m: [m[0], *m[:0:-1]])(on_agent_of_several_lines(cell(4, "0.9"), cell(4, "0.9"))(lines)),
+    ),
 }
 
 
@@ -290,3 +296,25 @@ def test_quick_parquet_reads_codes_stored_as_categories(national, tmp_path):
     assert coefficients_by_epci(payroll.lines, territories.epcis).equals(
         coefficients_by_epci(reference.lines, territories.epcis)
     )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda text: text,
+        lambda text: "\ufeff" + text,
+        lambda text: text.replace(";epci;", ";EPCI;"),
+        lambda text: text.replace("2A0", "2a0"),
+        lambda text: text.replace("\n", "\r\n"),
+        lambda text: text.replace(";commune;", " ;commune;", 1),
+        lambda text: text.replace(";FPU;", ";fpu;", 1),
+    ],
+)
+def test_quick_territories_answer_as_the_full_validation(national, change):
+    from formats.national import _read_territories_file
+
+    data = change(national["territoires"].read_text(encoding="utf-8")).encode("utf-8")
+    quick = read_territories(data, "territoires.csv")
+    full = _read_territories_file(read_table(data, "territoires.csv", "territoire"))
+    assert quick.epcis.equals(full.epcis) and quick.members.equals(full.members)
+    assert quick.warnings == full.warnings
