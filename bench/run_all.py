@@ -14,6 +14,7 @@ for script in (
     "bench_optimiseur.py",
     "bench_document.py",
     "bench_dsn.py",
+    "bench_national.py",
 ):
     if (HERE / script).exists():
         print(f"== {script}", flush=True)
