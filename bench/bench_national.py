@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "out" / "national-s1-seed1"
 MUTUALIS = ROOT / ".venv" / "bin" / "mutualis"
 IMPLEMENTATIONS = ("ours", "pandas", "duckdb")
+# For information (no target): the same work from the Parquet file generate-national writes beside the CSV.
+PARQUET = ("ours_parquet", "duckdb_parquet")
 RUNS_PER_PROCESS = 3  # one cold, then warm
 RATIO_DUCKDB, RATIO_PANDAS, PEAK_MB = 1.5, 5.0, 2048
 FUNCTIONAL = ("FIN", "RH", "CPAJ", "SI", "BML")
@@ -108,6 +110,19 @@ def duckdb(territories: Path, payroll: Path):
     return {r[0]: tuple(0.0 if v is None else v for v in r[1:]) for r in rows}
 
 
+def ours_parquet(territories: Path, payroll: Path):
+    return ours(territories, payroll.with_suffix(".parquet"))
+
+
+def duckdb_parquet(territories: Path, payroll: Path):
+    import duckdb as db
+
+    query = DUCKDB_QUERY[: DUCKDB_QUERY.index("    FROM read_csv(?, delim = ';', header = true, columns")]
+    query += "    FROM read_parquet(?)\n" + DUCKDB_QUERY[DUCKDB_QUERY.index("    WHERE theme IN") :]
+    rows = db.connect().execute(query, [str(territories), str(payroll.with_suffix(".parquet"))]).fetchall()
+    return {r[0]: tuple(0.0 if v is None else v for v in r[1:]) for r in rows}
+
+
 # --- A child process: imports, then RUNS_PER_PROCESS runs ----------------------------------------------
 
 
@@ -123,12 +138,12 @@ def child(name: str, territories: Path, payroll: Path, runs: int) -> None:
     sys.path.insert(0, str(ROOT))
     function = globals()[name]
     # Import what the implementation imports, outside the timings.
-    if name == "ours":
+    if name.startswith("ours"):
         import engine.national  # noqa: F401
         import formats.national_payroll  # noqa: F401
         import referentiel.defaut  # noqa: F401
     else:
-        __import__(name)
+        __import__(name.removesuffix("_parquet"))
     baseline = rss_mb()
     times, result = [], None
     for _ in range(runs):
@@ -198,13 +213,14 @@ def main() -> None:
         f"{rounds} rounds × {RUNS_PER_PROCESS} runs per process ({os.cpu_count()} cores, shared)",
         flush=True,
     )
-    cold = {n: [] for n in IMPLEMENTATIONS}
-    warm = {n: [] for n in IMPLEMENTATIONS}
-    peaks = {n: [] for n in IMPLEMENTATIONS}
-    baselines = {n: [] for n in IMPLEMENTATIONS}
+    names = IMPLEMENTATIONS + PARQUET
+    cold = {n: [] for n in names}
+    warm = {n: [] for n in names}
+    peaks = {n: [] for n in names}
+    baselines = {n: [] for n in names}
     results = {}
     for r in range(rounds):
-        order = IMPLEMENTATIONS[r % 3 :] + IMPLEMENTATIONS[: r % 3]
+        order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
             out, _, peak = spawn([sys.executable, __file__, "--child", name])
             doc = json.loads(out)
@@ -231,16 +247,18 @@ def main() -> None:
         "ours": "ours (polars, validated)",
         "pandas": "pandas (straightforward)",
         "duckdb": "duckdb (hand-written SQL)",
+        "ours_parquet": "  ours, from Parquet",
+        "duckdb_parquet": "  duckdb, from Parquet",
     }
-    for name in IMPLEMENTATIONS:
+    for name in names:
         print(
             f"{labels[name]:28}{summary(cold[name]):>21}  {summary(warm[name]):>21}  {max(peaks[name]):14.0f}  "
             f"{statistics.median(baselines[name]):13.0f}"
         )
     whole_label = "(whole process, wall)"
     print(f"{'mutualis coefficient-batch':28}{whole_label:>21}  {summary(whole):>21}  {max(whole_peaks):14.0f}")
-    same = agree(results["ours"], results["duckdb"]) and agree(results["ours"], results["pandas"])
-    print(f"\nthe three results agree to the cent: {'yes' if same else 'NO'}")
+    same = all(agree(results["ours"], results[n]) for n in names[1:])
+    print(f"\nthe results agree to the cent: {'yes' if same else 'NO'}")
 
     med = {n: statistics.median(warm[n]) for n in IMPLEMENTATIONS}
     ratio_duckdb, ratio_pandas, peak = med["ours"] / med["duckdb"], med["pandas"] / med["ours"], max(peaks["ours"])

@@ -255,8 +255,11 @@ def _quick(
     grouped = ((emp != emp.shift(1)).fill_null(True).sum() == emp.n_unique()) & (
         (emp != emp.shift(1)) | (c("agent") >= c("agent").shift(1))
     ).fill_null(True).all()
-    rows_ok, grouped = frame.select(pl.all_horizontal(plain).fill_null(False).all(), grouped.alias("g")).row(0)
-    if not rows_ok:
+    # One aggregate per check: polars reduces them side by side, without a combined column.
+    *rows_ok, grouped = frame.select(
+        *(check.fill_null(False).all().alias(f"r{i}") for i, check in enumerate(plain)), grouped.alias("g")
+    ).row(0)
+    if not all(rows_ok):
         return None
     # The rules over the lines of one agent (formats.payroll._cross_row_checks) and lines identical to
     # another (a warning) concern agents of several lines only; a hash collision only merges two
