@@ -10,8 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-import holidays
-
 DELAI_AVIS_MOIS = 3
 SEUIL_CONVOCATION_HABITANTS = 3500
 JOURS_FRANCS = {"moins": 3, "plus": 5}  # clear days of convocation: under 3,500 inhabitants / from 3,500
@@ -59,6 +57,10 @@ def _subdivision(departement: str | None) -> str | None:
 
 @lru_cache(maxsize=256)
 def _feries(subdivision: str | None, annee: int) -> dict[dt.date, str]:
+    # Imported here: `holidays` loads its tables of every country (some 50 ms), and the apps import this module at
+    # start-up (parcours.taches) where no date is computed yet.
+    import holidays
+
     return dict(holidays.country_holidays("FR", subdiv=subdivision, years=annee, language="fr"))
 
 

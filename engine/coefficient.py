@@ -7,12 +7,16 @@ Input columns: employeur, theme, situation, beneficiaire, montant (cout_annuel Ã
 etp_ligne (etp Ã— quotite). Extra columns are ignored.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from engine.themes import DEFAULT_FUNCTIONAL, THEME_CODES
+
+if TYPE_CHECKING:
+    import polars as pl
 
 REQUIRED_COLUMNS = ("employeur", "theme", "situation", "beneficiaire", "montant", "etp_ligne")
 
@@ -92,6 +96,8 @@ def check_functional(themes: Iterable[str]) -> tuple[str, ...]:
 
 def in_numerator(epci: str) -> pl.Expr:
     """A line counts in the numerator when the EPCI pays it or when it is made available to the EPCI."""
+    import polars as pl  # here: the apps import the engine at start-up, where no line is summed
+
     return (pl.col("employeur") == epci) | ((pl.col("situation") == "mad") & (pl.col("beneficiaire") == epci))
 
 
@@ -103,6 +109,8 @@ def compute_coefficient(
 ) -> CoefficientResult:
     """Coefficient over the functional themes; `organisations` lists every body of the territory
     (EPCI first or not) so that `by_employer` has a row for each, zeros where it has no line."""
+    import polars as pl
+
     functional = check_functional(functional)
     frame = lines.lazy().select(REQUIRED_COLUMNS).filter(pl.col("theme").is_in(functional))
     frame = frame.with_columns(in_numerator(epci).fill_null(False).alias("_num"))

@@ -1,20 +1,33 @@
-"""Reading and validating user files (docs/contrats §1-§3). Pure Python: no Django import."""
+"""Reading and validating user files (docs/contrats §1-§3). Pure Python: no Django import.
 
-from formats.errors import InvalidFile
-from formats.lecture import read_table
-from formats.payroll import Payroll, TerritoryCodes, read_payroll
-from formats.tabular import Table, normalize_header
-from formats.territory import OrganisationRow, TerritoryFile, read_territory
+The public names are loaded on first use (PEP 562): importing `formats.errors` or `formats.scdl` (as the
+models and the command line do at start-up) must not import polars through this package."""
 
-__all__ = [
-    "InvalidFile",
-    "OrganisationRow",
-    "Payroll",
-    "Table",
-    "TerritoryCodes",
-    "TerritoryFile",
-    "normalize_header",
-    "read_payroll",
-    "read_table",
-    "read_territory",
-]
+from importlib import import_module
+
+_HOMES = {
+    "InvalidFile": "formats.errors",
+    "OrganisationRow": "formats.territory",
+    "Payroll": "formats.payroll",
+    "Table": "formats.tabular",
+    "TerritoryCodes": "formats.payroll",
+    "TerritoryFile": "formats.territory",
+    "normalize_header": "formats.tabular",
+    "read_payroll": "formats.payroll",
+    "read_table": "formats.lecture",
+    "read_territory": "formats.territory",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name in _HOMES:
+        value = getattr(import_module(_HOMES[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'formats' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_HOMES])

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from engine.coefficient import check_functional, in_numerator
 from engine.scenario.entrees import LINE_COLUMNS, Territoire
 from engine.themes import DEFAULT_FUNCTIONAL
+
+if TYPE_CHECKING:
+    import polars as pl
 
 # --- Bases: the payroll reduced once ------------------------------------------------------------------
 
@@ -52,6 +54,8 @@ def bases(
 ) -> Bases:
     """Reduce payroll lines, or aggregates of them with the same columns, to the sums scenarios need.
     A missing `activite` column, null or empty activities all mean "no activity"."""
+    import polars as pl  # here: the apps import the scenario engine at start-up, where no line is summed
+
     functional = check_functional(functional)
     frame = lines.lazy()
     names = frame.collect_schema().names()
