@@ -48,6 +48,15 @@ class Commande(BaseCommand):
         self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
 
 
+class CommandeCalcul(Commande):
+    """A computation over files (`coefficient`, `simulate`, `optimize`…): it reads no database, so it runs
+    without the system checks, which import the whole URL configuration, and `mutualis` starts it without
+    the app registry (mutualis/cli.py, COMMANDES_CALCUL). Its heavy libraries (polars, numpy, HiGHS…) are
+    imported inside `handle`, so that `--help` and option errors answer at once."""
+
+    requires_system_checks = []
+
+
 def lire_octets(path: str) -> tuple[bytes, str]:
     """Read a file given on the command line; a missing or unreadable file is invalid input."""
     from pathlib import Path

@@ -1,11 +1,10 @@
 from commun import formatage as fr
-from commun.commandes import Commande, SortieInvalide
+from commun.commandes import CommandeCalcul, SortieInvalide
 from engine.coefficient import check_functional, compute_coefficient
 from engine.themes import THEME_BY_CODE
-from masse_salariale.management.fichiers import lire_territoire_et_paie
 
 
-class Command(Commande):
+class Command(CommandeCalcul):
     help = (
         "Calcule le coefficient de mutualisation des services (CGCT L5211-4-1 V) d'un territoire à partir "
         "d'un fichier territoire et d'un fichier de masse salariale, sans rien écrire en base. "
@@ -21,6 +20,8 @@ class Command(Commande):
         parser.add_argument("--json", action="store_true", help="écrit le résultat en JSON")
 
     def handle(self, *args, **options):
+        from masse_salariale.management.fichiers import lire_territoire_et_paie  # reads with polars
+
         functional = None
         if options["functional"] is not None:
             try:

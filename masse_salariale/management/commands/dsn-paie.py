@@ -6,11 +6,8 @@ import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from commun.commandes import Commande, SortieInvalide, lire_octets
-from formats import correspondance, dsn
+from commun.commandes import CommandeCalcul, SortieInvalide, lire_octets
 from formats.dsn import CNRACL, GENERAL
-from formats.payroll import TerritoryCodes, read_payroll
-from formats.territory import read_territory
 
 
 def lire_taux(texte: str) -> dict[str, Decimal]:
@@ -29,7 +26,7 @@ def lire_taux(texte: str) -> dict[str, Decimal]:
     return taux
 
 
-class Command(Commande):
+class Command(CommandeCalcul):
     help = (
         "Transforme les DSN mensuelles d'un employeur pour une année, avec sa table de correspondance, en "
         "fichier de masse salariale (coût toutes charges comprises approché : brut × (1 + taux de charges du "
@@ -50,6 +47,10 @@ class Command(Commande):
         parser.add_argument("--output", help="fichier à écrire (défaut : sortie standard)")
 
     def handle(self, *args, **options):
+        # polars: the readers of tables (correspondence, agents, territory) and §3's validation
+        from formats import correspondance, dsn
+        from formats.payroll import TerritoryCodes, read_payroll
+        from formats.territory import read_territory
         from referentiel.defaut import activity_theme_map
         from territoire.officiel import siren_membre
 

@@ -1,15 +1,13 @@
 from commun import formatage as fr
-from commun.commandes import Commande, SortieInvalide, lire_octets
-from engine.optimiseur import NoSolutionInTime, UnreachableTarget, optimise, probleme_depuis_candidats
+from commun.commandes import CommandeCalcul, SortieInvalide, lire_octets
 from engine.scenario import bases
 from engine.themes import THEME_BY_CODE
 from engine.vocabulaire import FAISABILITE_RANG
-from masse_salariale.management.fichiers import lire_territoire_et_paie
 
 DEFAULT_TIME_LIMIT = 60.0
 
 
-class Command(Commande):
+class Command(CommandeCalcul):
     help = (
         "Cherche le portefeuille optimal d'actions parmi un fichier de candidates (un scénario dont chaque "
         "action a un id et une faisabilite, avec éventuellement refus et plafond_etp_annuel), sans rien écrire "
@@ -33,8 +31,11 @@ class Command(Commande):
         parser.add_argument("--json", action="store_true", help="écrit le résultat en JSON")
 
     def handle(self, *args, **options):
+        # numpy and HiGHS for the optimiser, polars for the files
+        from engine.optimiseur import NoSolutionInTime, UnreachableTarget, optimise, probleme_depuis_candidats
         from formats.errors import InvalidFile
         from formats.scenario import lire_candidats
+        from masse_salariale.management.fichiers import lire_territoire_et_paie
         from referentiel.defaut import DEFAULT_REFERENTIAL, activity_theme_map
 
         target, max_fte, min_feasibility, time_limit = self.options(options)

@@ -1,11 +1,10 @@
 from commun import formatage as fr
-from commun.commandes import Commande, SortieInvalide, lire_octets
+from commun.commandes import CommandeCalcul, SortieInvalide, lire_octets
 from engine.scenario import ScenarioInvalide, bases, simulate
 from engine.themes import THEME_BY_CODE
-from masse_salariale.management.fichiers import lire_territoire_et_paie
 
 
-class Command(Commande):
+class Command(CommandeCalcul):
     help = (
         "Simule un scénario de mutualisation (fichier JSON ou YAML) sur un territoire et sa masse salariale, sans "
         "rien écrire en base : effectifs et masse salariale de chaque organisation, coefficient de mutualisation "
@@ -25,6 +24,7 @@ class Command(Commande):
     def handle(self, *args, **options):
         from formats.errors import InvalidFile
         from formats.scenario import lire_scenario
+        from masse_salariale.management.fichiers import lire_territoire_et_paie
         from referentiel.defaut import DEFAULT_REFERENTIAL, activity_theme_map
 
         entrees = lire_territoire_et_paie(options["territory"], options["payroll"])

@@ -1,7 +1,7 @@
 import datetime as dt
 import re
 
-from commun.commandes import Commande, SortieInvalide
+from commun.commandes import CommandeCalcul, SortieInvalide
 from engine.calendrier import echeance_avis
 
 # Only the strict form: `date.fromisoformat` would also take 20270203 or 2027-W05-3.
@@ -18,14 +18,13 @@ def lire_date(texte: str) -> dt.date:
     raise SortieInvalide([f"date invalide : « {texte} » (attendu AAAA-MM-JJ)"])
 
 
-class Command(Commande):
+class Command(CommandeCalcul):
     help = (
         "Donne l'échéance de l'avis d'un conseil municipal sur le projet de schéma de mutualisation (CGCT "
         "L5211-39-1) : trois mois après la date de réception, au même quantième ou au dernier jour du mois. "
         "L'échéance n'est jamais reportée ; elle est signalée quand elle tombe un samedi, un dimanche ou un "
         "jour férié du département."
     )
-    requires_system_checks = []  # a computation: it reads no database
 
     def add_arguments(self, parser):
         parser.add_argument("reception", help="date de réception du projet par la commune (AAAA-MM-JJ)")
