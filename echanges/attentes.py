@@ -5,8 +5,9 @@ notification, e-mailed like the others (each one, a daily digest or none, as she
 caused the wait (she imported the batch she must now confirm) gets it already read and no e-mail.
 
 One reading per territory and transaction, however many events it wrote: a bulk load (the demo, an
-import) reads once, after its commit. The reading is a task of Django's tasks framework (settings.TASKS;
-it runs at once with the immediate backend, its failure logged by Django, never undoing the write)."""
+import) reads once, after its commit. The reading is a task of Django's tasks framework, done by the worker
+of the database queue `attentes` (settings.TASKS): the request never waits for it, and its failure, logged
+by the worker, never undoes the write."""
 
 import threading
 
@@ -63,7 +64,7 @@ def signaler(territoire, acteurs=frozenset(), now=None, envoyer=True) -> list[No
     return nouvelles
 
 
-@task
+@task(backend="attentes", queue_name="attentes")
 def lire_attentes(territoire_id: int, acteurs: list[int]) -> int:
     """The background task: the territory's new waits notified; returns how many."""
     return len(signaler(Territoire.objects.get(pk=territoire_id), frozenset(acteurs)))

@@ -123,13 +123,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Django's tasks framework (docs/exploitation.md, « Travaux en arrière-plan »): the notifications of waiting
-# actions run at once after their commit (echanges/attentes.py); the long work is kept in the database and done
-# by one worker per queue (`mutualis db_worker --backend X --queue-name X`, started by `make run` and `make
-# serve`), so that it survives a restart and its page shows the progress: the schéma's documents, the reading of
-# large payroll uploads (masse_salariale/imports.py), every e-mail with its retries (comptes/courriels.py).
+# Django's tasks framework (docs/exploitation.md, « Travaux en arrière-plan »): the work that follows a request is
+# kept in the database and done by one worker per queue (`mutualis db_worker --backend X --queue-name X`, started
+# by `make run` and `make serve`), so that it survives a restart, never makes the request wait, and its page shows
+# the progress: the notifications of the actions now waiting, read after each write's commit (echanges/
+# attentes.py: up to 2 s in the request under load), the schéma's documents, the reading of large payroll uploads
+# (masse_salariale/imports.py), every e-mail with its retries (comptes/courriels.py).
 TASKS = {
     "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+    "attentes": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["attentes"]},
     "documents": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["documents"]},
     "imports": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["imports"]},
     "courriels": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["courriels"]},

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Serve Mutualis for `make run`: one worker per queue of background tasks kept in the database (settings.TASKS:
-# the schéma's documents, the reading of large payroll uploads, the e-mails; docs/exploitation.md, « Travaux en
-# arrière-plan ») runs beside the web server, and stops with it.
+# the schéma's documents, the reading of large payroll uploads, the e-mails, the notifications of waiting actions;
+# docs/exploitation.md, « Travaux en arrière-plan ») runs beside the web server, and stops with it.
 set -euo pipefail
 HOST="$1"
 PORT="$2"

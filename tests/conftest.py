@@ -55,7 +55,8 @@ def _attentes():
 def _courriels_partent():
     """E-mails leave at once, as if the worker of the queue `courriels` were always up (comptes/courriels.py):
     each task is run by the worker's own code as soon as it is queued and due; a retry waits for its time.
-    A test that drives the queue itself asks for `courriels_en_file`."""
+    A test that drives the queue itself asks for `courriels_en_file`. The notifications of waiting actions
+    (echanges/attentes.py) are read at once too, as if the worker of `attentes` were always up."""
     from django.tasks.signals import task_enqueued
 
     from tests.taches import executer
@@ -65,9 +66,15 @@ def _courriels_partent():
         if task_result.backend == "courriels" and task_result.task.run_after is None:
             executer(resultat)
 
+    def lire(sender, task_result, **kwargs):
+        if task_result.backend == "attentes":
+            executer(task_result.db_result)
+
     task_enqueued.connect(partir, dispatch_uid="tests.courriels")
+    task_enqueued.connect(lire, dispatch_uid="tests.attentes")
     yield
     task_enqueued.disconnect(dispatch_uid="tests.courriels")
+    task_enqueued.disconnect(dispatch_uid="tests.attentes")
 
 
 @pytest.fixture
