@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := .venv
 .PHONY: help install install-test run serve test test-fast bench charge audit data clean
 
 help:
-	@echo "make run   – installe, prépare la base SQLite, charge la démo et sert http://$(HOST):$(PORT) (avec le travailleur des documents)"
+	@echo "make run   – installe, prépare la base SQLite, charge la démo et sert http://$(HOST):$(PORT) (avec les travailleurs des tâches)"
 	@echo "make serve – mode production : gunicorn, PostgreSQL, fichiers statiques, travailleurs des tâches sur http://$(HOST):$(PORT)"
 	@echo "             (ALLOWED_HOSTS, MUTUALIS_SITE_URL, EMAIL_HOST requis : voir le README, « Production »)"
 	@echo "make test  – installe ce qui manque et lance toute la suite (SQLite, PostgreSQL, navigateur)"
