@@ -45,4 +45,13 @@ fi
 if command -v python3.12 >/dev/null 2>&1 || ls "$HOME"/.pyenv/versions/3.12*/bin/python3.12 >/dev/null 2>&1; then
   export UV_PYTHON_DOWNLOADS=never
 fi
-$UV sync --locked --quiet
+# Bytecode written now, not at each first import: without it a fresh install's first `mutualis` command
+# compiles some 1,200 modules (about 2 s; issue 17). uv compiles the locked packages (16 s the first time,
+# about 1 s on a later run); compileall the project's own packages (0.9 s, then 0.2 s: a file whose
+# bytecode is current is skipped; __pycache__ is in .gitignore). A file that does not compile is left to
+# the tests and to ruff, which say where.
+$UV sync --locked --quiet --compile-bytecode
+paquets=()
+for init in */__init__.py; do paquets+=("${init%/__init__.py}"); done
+"${UV_PROJECT_ENVIRONMENT:-.venv}/bin/python" -m compileall -q "${paquets[@]}" \
+  || echo "Compilation incomplète (voir ci-dessus) : ces modules seront compilés à leur premier import." >&2
