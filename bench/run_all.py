@@ -15,6 +15,7 @@ for script in (
     "bench_document.py",
     "bench_dsn.py",
     "bench_national.py",
+    "bench_demarrage.py",
 ):
     if (HERE / script).exists():
         print(f"== {script}", flush=True)
