@@ -15,6 +15,9 @@ peak memory is the child's peak resident set (os.wait4's ru_maxrss), native memo
 included, next to the same process's resident set once its libraries are imported. Then the whole command,
 `mutualis coefficient-batch`, is timed from the shell's point of view (interpreter, Django, imports, writing).
 
+The warm runs' processor time (user + system, every thread) is printed beside their wall time: on a machine
+shared with other work it varies much less than the wall time, and tells the work each one does.
+
 Targets (issue 17): ours within 1.5× of DuckDB, at least 5× faster than pandas (warm medians), peak memory
 under 2 GB. `--rounds N` (default 5), `--quick` (2 rounds, for a look).
 """
@@ -145,12 +148,13 @@ def child(name: str, territories: Path, payroll: Path, runs: int) -> None:
     else:
         __import__(name.removesuffix("_parquet"))
     baseline = rss_mb()
-    times, result = [], None
+    times, cpu, result = [], [], None
     for _ in range(runs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = function(territories, payroll)
         times.append(time.perf_counter() - t)
-    json.dump({"times": times, "baseline_mb": baseline, "result": result}, sys.stdout)
+        cpu.append(time.process_time() - c)
+    json.dump({"times": times, "cpu": cpu, "baseline_mb": baseline, "result": result}, sys.stdout)
 
 
 def spawn(args: list[str]) -> tuple[bytes, float, float]:
@@ -218,6 +222,7 @@ def main() -> None:
     warm = {n: [] for n in names}
     peaks = {n: [] for n in names}
     baselines = {n: [] for n in names}
+    cpu = {n: [] for n in names}
     results = {}
     for r in range(rounds):
         order = names[r % len(names) :] + names[: r % len(names)]
@@ -226,6 +231,7 @@ def main() -> None:
             doc = json.loads(out)
             cold[name].append(doc["times"][0])
             warm[name] += doc["times"][1:]
+            cpu[name] += doc["cpu"][1:]
             peaks[name].append(peak)
             baselines[name].append(doc["baseline_mb"])
             results[name] = {k: tuple(v) for k, v in doc["result"].items()}
@@ -241,8 +247,8 @@ def main() -> None:
         whole_peaks.append(peak)
 
     print()
-    print(f"{'':28}{'cold (s)':^21}  {'warm (s)':^21}  {'peak RSS (MB)':>14}  {'after imports':>13}")
-    print(f"{'':28}{'min    med    max':>21}  {'min    med    max':>21}")
+    print(f"{'':28}{'cold (s)':^21}  {'warm (s)':^21}  {'warm CPU':>8}  {'peak RSS (MB)':>14}  {'after imports':>13}")
+    print(f"{'':28}{'min    med    max':>21}  {'min    med    max':>21}  {'med (s)':>8}")
     labels = {
         "ours": "ours (polars, validated)",
         "pandas": "pandas (straightforward)",
@@ -252,11 +258,11 @@ def main() -> None:
     }
     for name in names:
         print(
-            f"{labels[name]:28}{summary(cold[name]):>21}  {summary(warm[name]):>21}  {max(peaks[name]):14.0f}  "
-            f"{statistics.median(baselines[name]):13.0f}"
+            f"{labels[name]:28}{summary(cold[name]):>21}  {summary(warm[name]):>21}  "
+            f"{statistics.median(cpu[name]):8.2f}  {max(peaks[name]):14.0f}  {statistics.median(baselines[name]):13.0f}"
         )
     whole_label = "(whole process, wall)"
-    print(f"{'mutualis coefficient-batch':28}{whole_label:>21}  {summary(whole):>21}  {max(whole_peaks):14.0f}")
+    print(f"{'mutualis coefficient-batch':28}{whole_label:>21}  {summary(whole):>21}  {'':8}  {max(whole_peaks):14.0f}")
     same = all(agree(results["ours"], results[n]) for n in names[1:])
     print(f"\nthe results agree to the cent: {'yes' if same else 'NO'}")
 
