@@ -122,6 +122,9 @@ def test_two_dgs_fill_gt1_for_their_own_commune_only(nouvelle_page, cast, territ
         f"activites-{i}-exerce": "non",
         f"activites-{i}-specificites": "Écrit par Mérignac",
     }
+    # The fingerprint of Mérignac's list as its page shows it now (commun/concurrence.py).
+    merignac.goto(f"{gt1}{MERIGNAC}/")
+    form["empreinte"] = merignac.locator("input[name=empreinte]").get_attribute("value")
     headers = {"Referer": f"{gt1}{MERIGNAC}/", "Origin": merignac.base}
     # The same token and session are accepted on her own commune (so the refusal below is not a CSRF one)…
     own = merignac.request.post(f"{gt1}{MERIGNAC}/", form=form, headers=headers, max_redirects=0)
