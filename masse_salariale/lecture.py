@@ -5,13 +5,20 @@ A year is **complete** when every employer of the territory (the EPCI and its cu
 has a current batch for it. A figure of an incomplete year covers only the employers present: every page
 and export that shows one says which employers are missing (`PaieCourante.manquants`). The coefficient
 pages show the latest year by default; the scenarios, the optimiser, the GT3 payroll at stake and the
-priority matrix use the latest complete year (`paie_courante(..., complete=True)`)."""
+priority matrix use the latest complete year (`paie_courante(..., complete=True)`).
 
+The aggregates of a set of batches are read into frames once per process and kept (commun/cache.py), keyed
+on the batches (`cle_lot`): a page then costs the same small queries whatever the payroll's size (441
+aggregate rows for 1,000 lines, 5,745 for 100,000: bench/bench_pages.py). What pages reduce from the frames
+is kept beside them (`PaieCourante.reduite`)."""
+
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 import polars as pl
 from django.db.models import Q
 
+from commun.cache import CacheLRU
 from commun.formatage import nombre
 from commun.tri import cle_francaise
 from masse_salariale.models import Agregat, EffectifTheme, LotEmployeur
@@ -39,6 +46,20 @@ EFFECTIF_SCHEMA = {
 
 PORTEE_COEFFICIENT = "Le coefficient ne porte que sur les employeurs présents."
 
+# The frames of the last sets of batches read; a Bordeaux-sized year is about 1 MB of frames.
+_CACHE = CacheLRU(32)
+
+
+def cle_lot(employeur: str, lot_id: int, empreinte: str, confirme_le) -> tuple:
+    """What one employer's batch contributes to the key of every cache of payroll figures: the batch with
+    its checksum and confirmation time (a test database may reuse a rolled-back id)."""
+    return (employeur, lot_id, empreinte, str(confirme_le))
+
+
+def cle_lots(entrees) -> tuple:
+    """The key part of batch entries (LotEmployeur, their organisation and batch loaded)."""
+    return tuple(sorted(cle_lot(e.organisation.code, e.lot_id, e.lot.empreinte, e.lot.confirme_le) for e in entrees))
+
 
 @dataclass(frozen=True)
 class Employeur:
@@ -58,6 +79,15 @@ class PaieCourante:
     effectifs: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=EFFECTIF_SCHEMA))
     manquants: list[Employeur] = field(default_factory=list)  # employers without a current batch for `annee`
     completes: list[int] = field(default_factory=list)  # years where every employer has one, latest first
+    # What pages reduced from the frames, shared by every reading of the same batches (`reduite`).
+    reductions: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def reduite(self, nom: Hashable, calculer: Callable):
+        """`calculer()`, computed once per set of batches: the value is kept beside the cached frames, so
+        `nom` must hold whatever else it depends on (the functional themes, the organisations…)."""
+        if nom not in self.reductions:
+            self.reductions[nom] = calculer()
+        return self.reductions[nom]
 
     @property
     def vide(self) -> bool:
@@ -140,8 +170,9 @@ def annee_par_defaut(annees: list[int], completes: list[int], complete: bool) ->
 
 def paie_courante(territoire, annee: int | None = None, complete: bool = False) -> PaieCourante:
     """The current payroll of `annee`; without it (or for a year without any batch) the latest year, or with
-    `complete` the latest complete year (the latest year when none is complete). Four queries whatever the
-    size: every current entry, the employers, the fine aggregates and the theme counts of the year."""
+    `complete` the latest complete year (the latest year when none is complete). Two queries whatever the
+    size (every current entry, the employers), and two more the first time a process reads these batches
+    (their fine aggregates and theme counts)."""
     toutes = list(
         LotEmployeur.objects.courants().filter(lot__territoire=territoire).select_related("organisation", "lot")
     )
@@ -156,7 +187,7 @@ def paie_courante(territoire, annee: int | None = None, complete: bool = False) 
     if annee is None:
         return PaieCourante(None, annees, manquants=attendus, completes=completes)
     entries = [e for e in toutes if e.annee == annee]
-    return _paie_des_entrees(annee, annees, entries, attendus, completes)
+    return _paie_des_entrees(territoire, annee, annees, entries, attendus, completes)
 
 
 def paie_des_lots(territoire, entrees: list[LotEmployeur]) -> PaieCourante:
@@ -166,13 +197,20 @@ def paie_des_lots(territoire, entrees: list[LotEmployeur]) -> PaieCourante:
     if len(annees) != 1:
         raise ValueError(f"des lots d'une seule année sont attendus, pas de {annees}")
     attendus = employeurs(territoire)
-    return _paie_des_entrees(annees[0], annees, entrees, attendus, [])
+    return _paie_des_entrees(territoire, annees[0], annees, entrees, attendus, [])
 
 
-def _paie_des_entrees(annee: int, annees: list[int], entries, attendus, completes) -> PaieCourante:
+def _paie_des_entrees(territoire, annee: int, annees: list[int], entries, attendus, completes) -> PaieCourante:
     presents = {e.organisation.code for e in entries}
     manquants = [e for e in attendus if e.code not in presents]
     lots = {e.organisation.code: e for e in entries}
+    fine, counts, reductions = _CACHE.obtenir((territoire.pk, cle_lots(entries)), lambda: _lire(entries))
+    return PaieCourante(annee, annees, lots, fine, counts, manquants, completes, reductions)
+
+
+def _lire(entries) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
+    """The fine aggregates and theme counts of batch entries (two queries), and an empty dict for what
+    pages will reduce from them."""
     wanted = pl.DataFrame(
         {"lot_id": [e.lot_id for e in entries], "employeur": [e.organisation.code for e in entries]},
         schema={"lot_id": pl.Int64, "employeur": pl.Utf8},
@@ -209,4 +247,4 @@ def _paie_des_entrees(annee: int, annees: list[int], entries, attendus, complete
     # A batch may cover several employers, of which only some still count: keep (batch, employer) pairs.
     fine = fine.join(wanted, on=["lot_id", "employeur"], how="semi").drop("lot_id")
     counts = counts.join(wanted, on=["lot_id", "employeur"], how="semi").drop("lot_id")
-    return PaieCourante(annee, annees, lots, fine, counts, manquants, completes)
+    return fine, counts, {}

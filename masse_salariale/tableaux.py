@@ -38,24 +38,30 @@ def _dest(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def etp_par_cellule(paie) -> dict[tuple[str, str, str], float]:
-    grouped = _dest(paie.agregats).group_by("employeur", "theme", "dest").agg(pl.col("etp_ligne").sum())
-    return {(e, t, d): f for e, t, d, f in grouped.iter_rows()}
+    """ETP per grid cell (employer, theme, beneficiary or "" for own agents), once per set of batches."""
+
+    def reduire():
+        grouped = _dest(paie.agregats).group_by("employeur", "theme", "dest").agg(pl.col("etp_ligne").sum())
+        return {(e, t, d): f for e, t, d, f in grouped.iter_rows()}
+
+    return paie.reduite("etp_par_cellule", reduire)
 
 
 def lignes_employeurs(result: CoefficientResult, paie, organisations, lecture: Lecture) -> list[Ligne]:
     """Functional cost and ETP of each organisation (its published line), with the part counted in the
     numerator (the EPCI's whole line; a commune's cells of agents made available to the EPCI)."""
     functional = set(result.functional_themes)
+    vers_epci: dict[str, list] = {}  # each commune's cells of agents made available to the EPCI, in grid order
+    for k in lecture.tableau.grille():
+        if k[2] == result.epci and k[1] in functional:
+            vers_epci.setdefault(k[0], []).append(k)
     rows = []
     for org in organisations:
         emp = result.by_employer.get(org.code)
         if org.code == result.epci:
             numerateur = lecture.ligne("organisation", org.code)
         else:
-            cles = [
-                k for k in lecture.tableau.grille() if k[0] == org.code and k[2] == result.epci and k[1] in functional
-            ]
-            parts = [lecture.cellule(*k) for k in cles]
+            parts = [lecture.cellule(*k) for k in vers_epci.get(org.code, [])]
             numerateur = lecture.derive(sum(p.valeur for p in parts), parts)
         rows.append(
             Ligne(
@@ -225,8 +231,11 @@ class Enjeux:
 
     @classmethod
     def depuis(cls, paie, lecture: Lecture) -> "Enjeux":
-        propres = paie.agregats.filter(pl.col("situation") != "mad").group_by("employeur", "theme", "activite")
-        return cls(lecture, {(e, t, a): f for e, t, a, f in propres.agg(pl.col("etp_ligne").sum()).iter_rows()})
+        def reduire():
+            propres = paie.agregats.filter(pl.col("situation") != "mad").group_by("employeur", "theme", "activite")
+            return {(e, t, a): f for e, t, a, f in propres.agg(pl.col("etp_ligne").sum()).iter_rows()}
+
+        return cls(lecture, paie.reduite("etp_propres_par_activite", reduire))
 
     @property
     def vide(self) -> bool:

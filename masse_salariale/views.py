@@ -33,9 +33,13 @@ def _annee(request) -> int | None:
 
 
 def _coefficient(territoire, paie):
+    """The territory's organisations and the engine's coefficient of `paie`, computed once per set of
+    batches, organisations and functional themes."""
     organisations = list(territoire.organisations.all())
-    result = compute_coefficient(
-        paie.agregats, territoire.code, [o.code for o in organisations], territoire.themes_fonctionnels
+    codes, fonctionnels = tuple(o.code for o in organisations), territoire.themes_fonctionnels
+    result = paie.reduite(
+        ("coefficient", territoire.code, codes, fonctionnels),
+        lambda: compute_coefficient(paie.agregats, territoire.code, codes, fonctionnels),
     )
     return organisations, result
 

@@ -1,28 +1,32 @@
 """From the database to the pure engine and back: a territory, its current payroll (the aggregates
 stored at import, never the lines) and a scenario's rows become engine values; `simuler` returns the
 engine's Simulation. The payroll read and reduced to `Bases` is cached per payroll year and set of current
-batches of that year (the key costs one small query), so that editing a scenario recomputes in a few
-milliseconds (bench/bench_scenario_web.py). Each process has its own cache.
+batches of that year (the key costs one small query; commun/cache.py), so that editing a scenario
+recomputes in a few milliseconds (bench/bench_scenario_web.py). Each process has its own cache.
 
 The payroll year: the scenario's own choice (`Scenario.annee_paie`) when that year has current batches,
 else the latest year in which every employer of the territory has one (masse_salariale/lecture.py), else,
 when no year is complete, the latest year. `AnneePaie` says which, and why, on every page."""
 
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from threading import Lock
 
+from commun.cache import CacheLRU
 from engine import scenario as moteur
 from livrables.enums import Modalite
-from masse_salariale.lecture import PaieCourante, annee_par_defaut, annees_completes, paie_courante, paie_des_lots
+from masse_salariale.lecture import (
+    PaieCourante,
+    annee_par_defaut,
+    annees_completes,
+    cle_lot,
+    paie_courante,
+    paie_des_lots,
+)
 from masse_salariale.models import LotEmployeur
 from referentiel.models import Activite
 
 PORTEE_SCENARIO = "Le coefficient et les effets des scénarios ne portent que sur les employeurs présents."
 
-_CACHE: "OrderedDict[tuple, Paie]" = OrderedDict()
-_CACHE_TAILLE = 32
-_VERROU = Lock()
+_CACHE = CacheLRU(32)  # the reduced payroll (`Paie`) by `_cle`
 
 
 def territoire_moteur(territoire) -> moteur.Territoire:
@@ -94,12 +98,9 @@ def choisir_annee(lots: list[tuple], territoire_m: moteur.Territoire, voulue: in
 
 
 def _cle(territoire, territoire_m: moteur.Territoire, lots: list[tuple], annee: int | None) -> tuple:
-    """What the reduced payroll depends on: the year actually used, its current batches (with their
-    checksum and confirmation time: a test database may reuse a rolled-back id), the members and the
-    functional themes."""
-    du_millesime = tuple(
-        sorted((code, lot, empreinte, str(confirme)) for a, code, lot, empreinte, confirme in lots if a == annee)
-    )
+    """What the reduced payroll depends on: the year actually used, its current batches (`cle_lot`), the
+    members and the functional themes."""
+    du_millesime = tuple(sorted(cle_lot(*lot) for a, *lot in lots if a == annee))
     return (
         territoire.pk,
         annee,
@@ -123,19 +124,12 @@ def paie_reduite(territoire, territoire_m: moteur.Territoire, voulue: int | None
     current batches of that year (a new batch of that year changes the key), and that year's account."""
     lots = _lots_courants(territoire)
     annee = choisir_annee(lots, territoire_m, voulue)
-    cle = _cle(territoire, territoire_m, lots, annee.annee)
-    with _VERROU:
-        trouve = _CACHE.get(cle)
-        if trouve is not None:
-            _CACHE.move_to_end(cle)
-            return _a_jour(trouve, annee), annee
-    courante = paie_courante(territoire, annee.annee)
-    calcule = Paie(courante, moteur.bases(courante.agregats, territoire_m, territoire.themes_fonctionnels))
-    with _VERROU:
-        _CACHE[cle] = calcule
-        while len(_CACHE) > _CACHE_TAILLE:
-            _CACHE.popitem(last=False)
-    return calcule, annee
+
+    def lire() -> Paie:
+        courante = paie_courante(territoire, annee.annee)
+        return Paie(courante, moteur.bases(courante.agregats, territoire_m, territoire.themes_fonctionnels))
+
+    return _a_jour(_CACHE.obtenir(_cle(territoire, territoire_m, lots, annee.annee), lire), annee), annee
 
 
 def _a_jour(paie: Paie, annee: AnneePaie) -> Paie:
