@@ -3,7 +3,6 @@ test a listed set must pass, the search, and both modes with their tie-breaking.
 
 from __future__ import annotations
 
-import bisect
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,13 +23,19 @@ from engine.optimiseur.relaxation import _lagrangian, _Relaxation
 # component being small enough to list its independent sets. With m_k the least r(S) over component k's
 # independent sets, a set whose objective is at most T departs from the cheapest choices by
 #     Σ_k (r(S_k) − m_k) ≤ T − (Σ y·b + Σ_k m_k),
-# and a depth-first search over the components, cheapest departures first, lists every such set; exact
+# and a search over the components, cheapest departures first, lists every such set; exact
 # checks then keep the admissible ones. The bound is valid for any multipliers: good ones (the duals of
 # the linear relaxation) only make the list short, and the solver's accuracy does not enter the result,
 # only a floating-point margin. When a component or the list would be too large, the MIP path decides.
 
 _COMPONENT_MAX = 12  # larger components of the overlap graph are not enumerated: the MIP path decides
-_NODE_BUDGET = 200_000  # search nodes of one enumeration; beyond, the MIP path decides
+_NODE_BUDGET = 300_000  # states of one enumeration; beyond, the MIP path decides
+_GROWTH = 4.0  # the windows of `_least_sets` grow by this factor
+_ROUND_NODES = 1_000_000  # states of one window of `_least_sets` (about 0.3 s)
+_QUANTILES = (0.5, 0.8, 0.95)  # of the departures' efficiencies: the budget's prices μ of the cuts
+_DOMINANCE_FROM = 2000  # states at which the search starts dropping dominated ones
+_DOMINANCE_SHIFTS = 16  # neighbours a state is compared with
+_UNLIMITED = 1e300  # an objective bound that bounds nothing (the search's branch and bound needs one)
 
 
 class _TooLarge(Exception):
@@ -173,16 +178,22 @@ def _search(
     deadline: float,
     first: bool = False,
     max_nodes: int = _NODE_BUDGET,
+    least: tuple[float, float] | None = None,
 ) -> list[np.ndarray]:
     """The sets (one choice per component) departing from the cheapest choices by at most `budget` in
-    reduced cost and that pass `test`, in search order; only the first one found when `first`.
+    reduced cost and that pass `test`; only the first one found when `first`. With `least` = (extra,
+    offset), a branch and bound for `_least_sets`: once a set of objective v passes, only the sets of
+    objective ≤ v + extra are still wanted (the test's `at_most` and the budget, `at_most − offset`, shrink).
 
-    Each node is one set of the window (the components before k decided, the later ones at their cheapest
-    choice). The test's rows are followed along the search as running totals W·t, and a node is cut when
-    even the most favourable completion cannot satisfy one of them (bound below): the cut never drops a
-    set that passes (margin over the running totals' rounding): the same sets are found (in another
-    order than the former stay-first search), only fewer failing ones are visited. Measured on the bench: seed 4,
-    max-fte mode with the binding analysis, 1.6 million nodes before the cuts, 0.7 million after."""
+    The search goes component by component, cheapest departure first, over arrays of states (numpy): a
+    state is one set of the window (the components before the current one decided, the later ones at
+    their cheapest choice) with its reduced cost spent and the running totals W·t of the test's rows. Each
+    set is made once, when it departs in its last component, and tested then: within the rows on its
+    running totals (with a margin over their rounding), then exactly on fresh sums. A state is dropped
+    when even the most favourable completion cannot satisfy one of the rows (the cuts below): the cut
+    never drops a set that passes, so the sets found are those of a plain enumeration of the window.
+    Measured on the bench (seed 4, target mode, the linear relaxation without cover cuts): the window up
+    to the optimum, which the former recursive search in Python listed in 2.3 s, takes 0.13 s."""
     if any(not opts for opts in options):
         return []  # a component without any choice (a forced pair that cannot hold): nothing
     features = test.features()
@@ -190,96 +201,163 @@ def _search(
     items = features @ weights.T  # each candidate's contribution to each row
     # The running totals differ from exact sums by rounding only: cut beyond the bound plus this.
     margins = 1e-9 * (1.0 + np.abs(bounds)) + 1e-10 * np.abs(items).sum(axis=0)
-    limits = (bounds + margins).tolist()
-    x = np.zeros(len(test.inst), dtype=bool)
-    departures = []
+    limits = bounds + margins
+    base = np.zeros(len(test.inst), dtype=bool)
+    departures = []  # per component: costs (ascending), stay, moves, deltas of the rows
     for opts in options:
         cheapest, stay = opts[0]
-        x[list(stay)] = True
-        alternatives = []
-        for value, move in opts[1:]:
-            if value - cheapest <= budget:
-                stay_at, move_at = np.array(stay, dtype=np.int64), np.array(move, dtype=np.int64)
-                delta = items[move_at].sum(axis=0) - items[stay_at].sum(axis=0)
-                alternatives.append((value - cheapest, stay_at, move_at, delta))
+        base[list(stay)] = True
+        alternatives = [(value - cheapest, move) for value, move in opts[1:] if value - cheapest <= budget]
         if alternatives:
-            departures.append(alternatives)
+            stay_at = np.array(stay, dtype=np.int64)
+            moves = [np.array(move, dtype=np.int64) for _, move in alternatives]
+            kept = items[stay_at].sum(axis=0)
+            deltas = np.array([items[move].sum(axis=0) - kept for move in moves]).reshape(len(moves), -1)
+            departures.append((np.array([cost for cost, _ in alternatives]), stay_at, moves, deltas))
     # Cheapest departure first: once a component's cheapest departure exceeds what is left, every later
     # component's does too, and the set is complete.
-    departures.sort(key=lambda alternatives: alternatives[0][0])
-    if len(departures) > 900:
-        raise _TooLarge  # recursion depth
+    departures.sort(key=lambda d: d[0][0])
+    cheapest = np.array([d[0][0] for d in departures])
+    levels = len(departures)
+    start = items[base].sum(axis=0)
     # Cuts. A completion departs in some of the components k .. end − 1 (those whose cheapest departure
     # fits what is left of the budget), at a total reduced cost ≤ left; for μ ≥ 0 its change of a row is
     #     Σ δ ≥ Σ_{j=k}^{end−1} min(0, min_a (δ_a + μ·cost_a)) − μ·left = S_μ[k] − S_μ[end] − μ·left,
     # S_μ a suffix sum. μ = 0 reads each row alone; μ > 0 prices the budget, which matters: without it,
     # on the bench (seed 4, max-fte mode) most of a window's sets are visited only to fail on a cap or
     # the coefficient. A few μ per row, from the spread of its departures' efficiencies (−δ/cost).
-    start = (items[x].sum(axis=0)).tolist()
-    rows_at, weights_at, suffixes = [], [], []
+    cut_row, cut_mu, suffixes = [], [], []
     if departures:
-        deltas = [np.array([alt[3] for alt in alts]) for alts in departures]
-        costs = [np.array([alt[0] for alt in alts]) for alts in departures]
-        worst = np.array(start) + sum(np.maximum(0.0, d.max(axis=0)) for d in deltas)
+        worst = start + sum(np.maximum(0.0, d[3].max(axis=0)) for d in departures)
         for i in range(len(limits)):
-            if worst[i] <= limits[i]:
+            if worst[i] <= limits[i] and not (least and i == 0):
                 continue  # no set of the window can break this row
-            useful = np.concatenate([-d[c > 0, i] / c[c > 0] for d, c in zip(deltas, costs, strict=True)])
+            useful = np.concatenate([-d[3][d[0] > 0, i] / d[0][d[0] > 0] for d in departures])
             useful = useful[np.isfinite(useful) & (useful > 0) & (useful < 1e12)]
-            mus = [0.0, *(np.unique(np.quantile(useful, (0.5, 0.8, 0.95))).tolist() if len(useful) else [])]
+            mus = [0.0, *(np.unique(np.quantile(useful, _QUANTILES)).tolist() if len(useful) else [])]
             for mu in mus:
-                suffix = np.zeros(len(departures) + 1)
-                for j in range(len(departures) - 1, -1, -1):
-                    suffix[j] = suffix[j + 1] + min(0.0, float((deltas[j][:, i] + mu * costs[j]).min()))
-                rows_at.append(i)
-                weights_at.append(mu)
-                suffixes.append(suffix)
-    cut_rows = [
-        (i, mu, limits[i], suffix.tolist()) for i, mu, suffix in zip(rows_at, weights_at, suffixes, strict=True)
-    ]
-    cheapest = [alternatives[0][0] for alternatives in departures]
-    departures = [[(cost, stay, move, delta.tolist()) for cost, stay, move, delta in alts] for alts in departures]
+                steps = np.array([min(0.0, float((d[3][:, i] + mu * d[0]).min())) for d in departures])
+                cut_row.append(i)
+                cut_mu.append(mu)
+                suffixes.append(np.concatenate([np.cumsum(steps[::-1])[::-1], [0.0]]))
+    cut_row_at, cut_mu_at = np.array(cut_row, dtype=np.int64), np.array(cut_mu)
+    suffix = np.array(suffixes).reshape(len(suffixes), levels + 1)
+
+    # The states made so far: parent, component, alternative (to rebuild a set), 0 the cheapest choices.
+    parent, level, alternative = [np.array([-1])], [np.array([-1])], [np.array([-1])]
+    made = 1
     found: list[np.ndarray] = []
-    nodes = 0
+    shrink = least is not None
 
-    def cut(k: int, end: int, left: float, totals: list[float]) -> bool:
-        return any(totals[i] + suffix[k] - suffix[end] - mu * left > limit for i, mu, limit, suffix in cut_rows)
+    def rebuild(node: int, par: np.ndarray, lev: np.ndarray, alt: np.ndarray) -> np.ndarray:
+        x = base.copy()
+        while node > 0:
+            _, stay, moves, _ = departures[lev[node]]
+            x[stay] = False
+            x[moves[alt[node]]] = True
+            node = par[node]
+        return x
 
-    def visit(k: int, left: float, totals: list[float]) -> bool:
-        """The current set (components before k decided, the others at their cheapest), then every set
-        departing further in a component from k on: each set of the window is one node."""
-        nonlocal nodes
-        nodes += 1
-        if nodes > max_nodes:
-            raise _TooLarge
-        if nodes % 4096 == 0 and time.monotonic() > deadline:
-            raise _Stopped
-        end = bisect.bisect_right(cheapest, left, lo=k)
-        if cut(k, end, left, totals):
-            return False  # neither this set nor any departing further satisfies a row
-        # The running totals pass (with their margin)? The exact test on fresh sums decides.
-        within = all(t <= limit for t, limit in zip(totals, limits, strict=True))
-        if within and test.holds(features[x].sum(axis=0).tolist()):
-            found.append(x.copy())
+    def take(nodes: np.ndarray, totals: np.ndarray) -> bool:
+        """Tests the sets `nodes` (running totals within the rows, then the exact test); True to stop."""
+        nonlocal budget
+        passing = nodes[(totals <= limits).all(axis=1)].tolist()
+        if passing:
+            tables = [np.concatenate(a) for a in (parent, level, alternative)]
+        for node in passing:
+            x = rebuild(node, *tables)
+            t = features[x].sum(axis=0)
+            if not test.holds(t.tolist()):
+                continue
+            found.append(x)
             if first:
                 return True
-        for j in range(k, end):
-            # Departing from j on only: once that cannot satisfy a row, departing later cannot either.
-            if j > k and cut(j, end, left, totals):
-                break
-            for cost, stay, move, delta in departures[j]:
-                if cost > left:
-                    break
-                x[stay] = False
-                x[move] = True
-                stop = visit(j + 1, left - cost, [a + b for a, b in zip(totals, delta, strict=True)])
-                x[move] = False
-                x[stay] = True
-                if stop:
-                    return True
+            if shrink:
+                extra, offset = least
+                at_most = float(t[0]) + extra
+                if test.at_most is None or at_most < test.at_most:
+                    test.at_most = at_most
+                    limits[0] = at_most + margins[0]
+                    budget = min(budget, at_most - offset)
         return False
 
-    visit(0, budget, start)
+    # Dominance, when a search looks for one set or the least ones (not when it lists them all): a state
+    # whose totals are all above another's (the objective's by more than `extra` in a branch and bound)
+    # has no completion that passes the test where the other's would not pass and do better; it goes.
+    # Valid whatever the budget: a set that passes lies within it (the Lagrangian bound).
+    eps = margins * 4
+    if least is not None:
+        eps[0] += least[0]
+
+    rises = np.zeros((levels + 1, len(limits)))  # the most a completion from each component on adds
+    for j in range(levels - 1, -1, -1):
+        rises[j] = rises[j + 1] + np.maximum(0.0, departures[j][3].max(axis=0))
+
+    def dominated(k: int, totals: np.ndarray) -> np.ndarray:
+        # A row that no completion of a state can break does not count in its comparisons.
+        safe = totals + rises[k] <= limits
+        order = np.argsort(totals[:, 0], kind="stable")
+        t, safe = totals[order], safe[order]
+        out = np.zeros(len(t), dtype=bool)
+        # Exactly on the objective and the row most often unsafe, against the states for which every
+        # other row is safe: the least of that row among the states of lower objective.
+        other = 1 + int(np.argmin(safe[:, 1:].mean(axis=0)))
+        rest = np.ones(t.shape[1], dtype=bool)
+        rest[[0, other]] = False
+        free = safe[:, rest].all(axis=1)
+        if free.any():
+            least_other = np.minimum.accumulate(np.where(free, t[:, other], np.inf))
+            below = np.searchsorted(t[:, 0], t[:, 0] - eps[0], side="right")
+            out |= (below > 0) & (least_other[np.maximum(below - 1, 0)] <= t[:, other] - eps[other])
+        # Then against a few neighbours in that order, on every row.
+        for shift in range(1, _DOMINANCE_SHIFTS + 1):
+            out[shift:] |= ((t[:-shift] <= t[shift:] - eps) | safe[:-shift]).all(axis=1)
+        result = np.empty_like(out)
+        result[order] = out
+        return result
+
+    def alive(k: int, used: np.ndarray, totals: np.ndarray) -> np.ndarray:
+        """The states that may still depart in a component from k on and satisfy every row."""
+        left = budget - used
+        keep = left >= (cheapest[k] if k < levels else np.inf)
+        if len(cut_row_at) and keep.any():
+            end = np.maximum(np.searchsorted(cheapest, left, side="right"), k)
+            low = totals[:, cut_row_at] + suffix[:, k] - suffix.T[end] - cut_mu_at * left[:, None]
+            keep &= (low <= limits[cut_row_at]).all(axis=1)
+        return keep
+
+    if take(np.array([0]), start[None, :]):
+        return found
+    nodes, used, totals = np.array([0]), np.zeros(1), start[None, :]
+    for k in range(levels):
+        if time.monotonic() > deadline:
+            raise _Stopped
+        keep = alive(k, used, totals)
+        nodes, used, totals = nodes[keep], used[keep], totals[keep]
+        if not len(nodes):
+            break
+        if (first or least is not None) and len(nodes) > _DOMINANCE_FROM:
+            keep = ~dominated(k, totals)
+            nodes, used, totals = nodes[keep], used[keep], totals[keep]
+        costs, _, _, deltas = departures[k]
+        grown = [(nodes, used, totals)]
+        for a in range(len(costs)):
+            can = used + costs[a] <= budget
+            if not can.any():
+                break  # costs ascend
+            count = int(can.sum())
+            new = np.arange(made, made + count)
+            parent.append(nodes[can])
+            level.append(np.full(count, k))
+            alternative.append(np.full(count, a))
+            made += count
+            if made > max_nodes:
+                raise _TooLarge
+            new_used, new_totals = used[can] + costs[a], totals[can] + deltas[a]
+            if take(new, new_totals):
+                return found
+            grown.append((new, new_used, new_totals))
+        nodes, used, totals = (np.concatenate(parts) for parts in zip(*grown, strict=True))
     return found
 
 
@@ -303,18 +381,36 @@ def _least_sets(
     options = _all_options(graph, relax, np.ones(len(inst), dtype=bool))
     bound = _bound(relax, options)
     span = sum(opts[-1][0] - opts[0][0] for opts in options)
-    # Doubling: the number of sets listed grows fast with the window, overshooting costs more than a
-    # few more rounds.
-    width, limit = 1e-6 * (1.0 + abs(bound)), None
+    # Growing windows: the number of sets in a window grows very fast with it (seed 4 of the bench,
+    # target mode: 0.3 million states at 0.9 times the distance from the bound to the optimum, 1 million
+    # at 1.0, 3 million at 1.2). A round that finds a set shrinks its own window to that set's objective
+    # plus `extra`; a round that would exceed `_ROUND_NODES` states is abandoned for a window halfway
+    # between the last empty one and it.
+    empty, full = bound, None  # no set up to `empty`; the search exceeded its states at `full`
+    limit = bound + 1e-6 * (1.0 + abs(bound))
+    rounds = 0
     while True:
-        if limit is None:
-            limit = bound + width
         if upper is not None and limit >= upper:
             limit = upper
         if limit - bound >= span:
             limit = np.inf  # the window holds every choice: the last round lists every set
-        test.at_most = None if limit == np.inf else limit
-        sets = _search(options, max(min(limit, bound + span) - bound, 0.0) + relax.margin, test, inst.deadline)
+        test.at_most = _UNLIMITED if limit == np.inf else limit
+        try:
+            sets = _search(
+                options,
+                max(min(limit, bound + span) - bound, 0.0) + relax.margin,
+                test,
+                inst.deadline,
+                max_nodes=_ROUND_NODES,
+                least=(extra, bound - relax.margin),
+            )
+        except _TooLarge:
+            full = min(limit, bound + span)
+            rounds += 1
+            if full - empty <= 1e-3 * (full - bound) + relax.margin or rounds > 60:
+                raise  # even a window just above an empty one is too large: the MIP path decides
+            limit = (empty + full) / 2
+            continue
         if sets:
             least = min(objective[s].sum() for s in sets)
             if least + extra <= limit:
@@ -325,7 +421,8 @@ def _least_sets(
             raise _TooLarge  # the known set was not listed: only rounding can get here
         if limit == np.inf:
             return []  # the search listed every set
-        width, limit = width * 2, None
+        empty = limit
+        limit = (empty + full) / 2 if full is not None else bound + (limit - bound) * _GROWTH
 
 
 def _tie_break(inst: _Instance, sets: list[np.ndarray]) -> np.ndarray:
@@ -362,7 +459,10 @@ def _enumerated_max_ratio(inst: _Instance) -> tuple[float, np.ndarray]:
             relax = _lagrangian(inst, objective, [])
             if relax is None:
                 break
-            sets = _least_sets(graph, relax, _Test(inst, objective, limits), 0.0, upper=float(objective[x].sum()))
+            # The current set bounds the window; a hair above its objective, that its own sums (added in
+            # another order) pass the test.
+            upper = float(objective[x].sum()) + 1e-9 * (1.0 + float(np.abs(objective[x]).sum()))
+            sets = _least_sets(graph, relax, _Test(inst, objective, limits), 0.0, upper=upper)
             candidate = min(sets, key=lambda s: objective[s].sum())
             value = inst.ratio(candidate)
             # No set beats λ by more than rounding: λ is the maximum.

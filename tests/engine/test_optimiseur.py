@@ -464,3 +464,28 @@ def test_enumeration_matches_the_mip_path(seed, monkeypatch):
             assert result[0] == "unreachable" and result[1] == pytest.approx(e.best, abs=1e-12)
             continue
         assert (result.selected, result.binding, result.optimal) == (reference.selected, reference.binding, True), mode
+
+
+# --- the search's shortcuts, forced on the small instances ---------------------------------------------
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.floats(0.05, 0.7), st.sampled_from([0.0, 1.0, 2.0, 100.0]) | st.floats(0, 8))
+def test_dominance_and_small_windows_keep_the_brute_force_result(p, target, max_fte):
+    """Dominance between states and the halving of windows act only on large instances; forced here on
+    every search, they must still give what brute force gives."""
+    from engine.optimiseur import enumeration
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(enumeration, "_DOMINANCE_FROM", 0)
+        patch.setattr(enumeration, "_ROUND_NODES", 12)
+        patch.setattr(enumeration, "_GROWTH", 64.0)
+        expected, _ = brute_force(p, target=target)
+        if expected is not None:
+            result = optimise(p, target=target)
+            assert list(result.selected) == expected
+            assert set(result.binding) == brute_binding(p, target=target)
+        expected, _ = brute_force(p, max_fte=max_fte)
+        result = optimise(p, max_fte=max_fte)
+        assert list(result.selected) == expected
+        assert set(result.binding) == brute_binding(p, max_fte=max_fte)
