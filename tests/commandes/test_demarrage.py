@@ -83,6 +83,8 @@ STARTS = {
     "dsn-paie": ["--territory", "t.csv", "--employeur", EPCI, "--annee", "2025", "--correspondances", "c.csv"]
     + ["--taux-charges", "cnracl=0.3,general=0.4", "janvier.dsn"],
     "echeance": ["2026-12-15"],
+    "coefficient-batch": ["--territories", "t.csv", "--payroll", "p.csv", "--output", "sortie.csv"],
+    "generate-national": ["--seed", "1", "--output", "national", "--scale", "0.001"],
 }
 SPY = """
 import json, sys

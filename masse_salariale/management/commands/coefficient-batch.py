@@ -3,17 +3,16 @@ territories file from one national payroll file, written to one CSV file."""
 
 from pathlib import Path
 
-from commun.commandes import Commande, SortieInvalide
+from commun.commandes import CommandeCalcul, SortieInvalide
 
 
-class Command(Commande):
+class Command(CommandeCalcul):
     help = (
         "Calcule le coefficient de mutualisation de chaque EPCI d'un fichier de territoires (epcicom.xlsx de la "
         "DGCL tel quel, ou CSV des territoires avec une colonne epci) à partir d'un fichier national de masse "
         "salariale (CSV ou Parquet), et écrit une ligne par EPCI, triées par SIREN. Indicateur de gestion : il "
         "n'a jamais servi au calcul de la DGF et n'est plus en vigueur."
     )
-    requires_system_checks = []  # a computation over files: no database, no URL configuration
 
     def add_arguments(self, parser):
         parser.add_argument(

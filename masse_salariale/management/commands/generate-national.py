@@ -3,16 +3,15 @@ the official territories, deterministic for a given seed."""
 
 import math
 
-from commun.commandes import Commande, SortieInvalide
+from commun.commandes import CommandeCalcul, SortieInvalide
 
 
-class Command(Commande):
+class Command(CommandeCalcul):
     help = (
         "Fabrique une masse salariale nationale synthétique sur les EPCI officiels et leurs communes : "
         "DIR/territoires.csv, DIR/masse_salariale.csv et DIR/masse_salariale.parquet. Même graine, mêmes "
         "fichiers ; --scale 1 correspond à la France (environ 1,3 million d'agents)."
     )
-    requires_system_checks = []  # writes files only: no database, no URL configuration
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", required=True, type=int, help="graine du tirage (entier)")
