@@ -33,7 +33,7 @@ _NODE_BUDGET = 300_000  # states of one enumeration; beyond, the MIP path decide
 _GROWTH = 4.0  # the windows of `_least_sets` grow by this factor
 _ROUND_NODES = 1_000_000  # states of one window of `_least_sets` (about 0.3 s)
 _QUANTILES = (0.5, 0.8, 0.95)  # of the departures' efficiencies: the budget's prices μ of the cuts
-_DOMINANCE_FROM = 2000  # states at which the search starts dropping dominated ones
+_DOMINANCE_FROM = 50_000  # states at which the search starts dropping dominated ones
 _DOMINANCE_SHIFTS = 16  # neighbours a state is compared with
 _UNLIMITED = 1e300  # an objective bound that bounds nothing (the search's branch and bound needs one)
 
@@ -203,17 +203,24 @@ def _search(
     margins = 1e-9 * (1.0 + np.abs(bounds)) + 1e-10 * np.abs(items).sum(axis=0)
     limits = bounds + margins
     base = np.zeros(len(test.inst), dtype=bool)
-    departures = []  # per component: costs (ascending), stay, moves, deltas of the rows
+    kept = []  # per component that may depart: (costs ascending, stay, moves)
     for opts in options:
         cheapest, stay = opts[0]
         base[list(stay)] = True
         alternatives = [(value - cheapest, move) for value, move in opts[1:] if value - cheapest <= budget]
         if alternatives:
-            stay_at = np.array(stay, dtype=np.int64)
-            moves = [np.array(move, dtype=np.int64) for _, move in alternatives]
-            kept = items[stay_at].sum(axis=0)
-            deltas = np.array([items[move].sum(axis=0) - kept for move in moves]).reshape(len(moves), -1)
-            departures.append((np.array([cost for cost, _ in alternatives]), stay_at, moves, deltas))
+            kept.append(([cost for cost, _ in alternatives], stay, [move for _, move in alternatives]))
+    # The rows' change of each departure, from prefix sums over the members of every choice at once.
+    groups = [group for _, stay, moves in kept for group in (stay, *moves)]
+    members = np.fromiter((i for group in groups for i in group), dtype=np.int64)
+    ends = np.cumsum([len(group) for group in groups]).astype(np.int64)
+    prefix = np.concatenate([np.zeros((1, items.shape[1])), np.cumsum(items[members], axis=0)])
+    sums = prefix[ends] - prefix[ends - np.array([len(group) for group in groups], dtype=np.int64)]
+    departures = []  # per component: costs (ascending), stay, moves, deltas of the rows
+    at = 0
+    for costs, stay, moves in kept:
+        departures.append((np.array(costs), stay, moves, sums[at + 1 : at + 1 + len(moves)] - sums[at]))
+        at += 1 + len(moves)
     # Cheapest departure first: once a component's cheapest departure exceeds what is left, every later
     # component's does too, and the set is complete.
     departures.sort(key=lambda d: d[0][0])
@@ -226,20 +233,29 @@ def _search(
     # S_μ a suffix sum. μ = 0 reads each row alone; μ > 0 prices the budget, which matters: without it,
     # on the bench (seed 4, max-fte mode) most of a window's sets are visited only to fail on a cap or
     # the coefficient. A few μ per row, from the spread of its departures' efficiencies (−δ/cost).
-    cut_row, cut_mu, suffixes = [], [], []
+    # Every departure in one array, component after component (`first_of`: where each one's begin).
+    counts = [len(d[0]) for d in departures]
+    first_of = np.cumsum([0, *counts[:-1]]).astype(np.int64)
+    costs_all = np.concatenate([d[0] for d in departures]) if departures else np.zeros(0)
+    deltas_all = np.concatenate([d[3] for d in departures]) if departures else np.zeros((0, len(limits)))
+    # The most a completion from each component on adds to each row.
+    rises = np.zeros((levels + 1, len(limits)))
     if departures:
-        worst = start + sum(np.maximum(0.0, d[3].max(axis=0)) for d in departures)
-        for i in range(len(limits)):
-            if worst[i] <= limits[i] and not (least and i == 0):
-                continue  # no set of the window can break this row
-            useful = np.concatenate([-d[3][d[0] > 0, i] / d[0][d[0] > 0] for d in departures])
-            useful = useful[np.isfinite(useful) & (useful > 0) & (useful < 1e12)]
-            mus = [0.0, *(np.unique(np.quantile(useful, _QUANTILES)).tolist() if len(useful) else [])]
-            for mu in mus:
-                steps = np.array([min(0.0, float((d[3][:, i] + mu * d[0]).min())) for d in departures])
-                cut_row.append(i)
-                cut_mu.append(mu)
-                suffixes.append(np.concatenate([np.cumsum(steps[::-1])[::-1], [0.0]]))
+        rises[:-1] = np.cumsum(np.maximum(0.0, np.maximum.reduceat(deltas_all, first_of, axis=0))[::-1], axis=0)[::-1]
+    cut_row, cut_mu, suffixes = [], [], []
+    positive = costs_all > 0
+    for i in range(len(limits) if departures else 0):
+        if start[i] + rises[0, i] <= limits[i] and not (least and i == 0):
+            continue  # no set of the window can break this row
+        with np.errstate(over="ignore"):
+            useful = -deltas_all[positive, i] / costs_all[positive]
+        useful = useful[np.isfinite(useful) & (useful > 0) & (useful < 1e12)]
+        mus = [0.0, *(np.unique(np.quantile(useful, _QUANTILES)).tolist() if len(useful) else [])]
+        for mu in mus:
+            steps = np.minimum(0.0, np.minimum.reduceat(deltas_all[:, i] + mu * costs_all, first_of))
+            cut_row.append(i)
+            cut_mu.append(mu)
+            suffixes.append(np.concatenate([np.cumsum(steps[::-1])[::-1], [0.0]]))
     cut_row_at, cut_mu_at = np.array(cut_row, dtype=np.int64), np.array(cut_mu)
     suffix = np.array(suffixes).reshape(len(suffixes), levels + 1)
 
@@ -253,8 +269,8 @@ def _search(
         x = base.copy()
         while node > 0:
             _, stay, moves, _ = departures[lev[node]]
-            x[stay] = False
-            x[moves[alt[node]]] = True
+            x[list(stay)] = False
+            x[list(moves[alt[node]])] = True
             node = par[node]
         return x
 
@@ -288,10 +304,6 @@ def _search(
     eps = margins * 4
     if least is not None:
         eps[0] += least[0]
-
-    rises = np.zeros((levels + 1, len(limits)))  # the most a completion from each component on adds
-    for j in range(levels - 1, -1, -1):
-        rises[j] = rises[j + 1] + np.maximum(0.0, departures[j][3].max(axis=0))
 
     def dominated(k: int, totals: np.ndarray) -> np.ndarray:
         # A row that no completion of a state can break does not count in its comparisons.

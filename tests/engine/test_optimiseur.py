@@ -469,17 +469,22 @@ def test_enumeration_matches_the_mip_path(seed, monkeypatch):
 # --- the search's shortcuts, forced on the small instances ---------------------------------------------
 
 
-@settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(instances(), st.floats(0.05, 0.7), st.sampled_from([0.0, 1.0, 2.0, 100.0]) | st.floats(0, 8))
-def test_dominance_and_small_windows_keep_the_brute_force_result(p, target, max_fte):
-    """Dominance between states and the halving of windows act only on large instances; forced here on
-    every search, they must still give what brute force gives."""
-    from engine.optimiseur import enumeration
+@pytest.mark.parametrize("quick_mip_s", [0.15, 0.0])
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(p=instances(), target=st.floats(0.05, 0.7), max_fte=st.sampled_from([0.0, 1.0, 2.0, 100.0]) | st.floats(0, 8))
+def test_shortcuts_keep_the_brute_force_result(quick_mip_s, p, target, max_fte):
+    """Dominance between states, the halving of windows, the short MIP of an overlap pair and the MIP
+    path of the binding analysis act only on large instances; forced here on every search, they must
+    still give what brute force gives."""
+    from engine.optimiseur import binding, enumeration
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(enumeration, "_DOMINANCE_FROM", 0)
         patch.setattr(enumeration, "_ROUND_NODES", 12)
         patch.setattr(enumeration, "_GROWTH", 64.0)
+        patch.setattr(binding, "_NODE_BUDGET", 3)
+        patch.setattr(binding, "_PAIR_NODES", 3)
+        patch.setattr(binding, "_QUICK_MIP_S", quick_mip_s)
         expected, _ = brute_force(p, target=target)
         if expected is not None:
             result = optimise(p, target=target)
