@@ -35,7 +35,6 @@ from formats.columns import (
     SHARE_TOLERANCE,
     Check,
     bind,
-    number_rule,
     run_checks,
 )
 from formats.errors import InvalidFile, Report
@@ -48,12 +47,13 @@ from formats.payroll import (
     CATEGORIES,
     FIELDS,
     SHEET,
+    Perimetre,
     _activity_index,
     _activity_warnings,
     _cross_row_checks,
     _duplicate_warnings,
     _lines,
-    _lost_zero,
+    _row_checks,
     _share_ok,
     theme_code,
 )
@@ -357,7 +357,7 @@ def _validate(table: Table, territories: Territories, activities: Mapping[str, s
         )
         .with_columns(in_territory=c("epci_emp").is_not_null())
     )
-    run_checks(w, bound, report, _row_checks(territories.names))
+    run_checks(w, bound, report, _row_checks(_perimetre(territories.names)))
     _cross_row_checks(w, bound, report)
     if index is not None:
         _activity_warnings(w, bound, report, index)
@@ -367,112 +367,32 @@ def _validate(table: Table, territories: Territories, activities: Mapping[str, s
     return NationalPayroll(lines, report.warnings, full_validation=True)
 
 
-def _row_checks(names: dict[str, str]) -> list[Check]:
-    """formats.payroll._row_checks, with each line's territory being its employer's."""
+def _perimetre(names: dict[str, str]) -> Perimetre:
+    """§3's rules (formats.payroll) with each line's territory being its employer's."""
     c = pl.col
-
-    def fresh(name: str) -> pl.Expr:
-        return ~c(name + "__f")
-
-    outside = "n'est ni un EPCI ni une commune du fichier des territoires"
-
-    def unknown(raw: str, code: str) -> str:
-        if not raw:
-            return (
-                "employeur manquant : code de l'organisme qui paie l'agent "
-                "(SIREN d'un EPCI ou code INSEE d'une de ses communes)"
-            )
-        return outside + (_LOST_ZERO if _lost_zero(code) else "")
 
     def territory(epci: str) -> str:
         return f"{names.get(epci, '')} ({epci})"
 
-    codes = ", ".join(THEME_CODES)
-    mad = c("sit") == MAD
-    checks = [
-        Check(fresh("employeur") & ~c("in_territory"), "employeur", unknown, ("emp",)),
-        Check(fresh("agent") & (c("agent") == ""), "agent", "identifiant d'agent manquant"),
-        Check(
-            fresh("theme") & c("theme_code").is_null(),
-            "theme",
-            lambda raw: (
-                f"{'thème manquant' if not raw else 'thème inconnu'} : indiquez un code ({codes}), "
-                f"le libellé du thème, ou {AUTRE} pour un travail hors des neuf thèmes"
-            ),
+    return Perimetre(
+        hors="n'est ni un EPCI ni une commune du fichier des territoires",
+        employeur_manquant="SIREN d'un EPCI ou code INSEE d'une de ses communes",
+        beneficiaire_inconnu=c("epci_ben").is_null(),
+        transfere_hors_epci=c("emp") != c("epci_emp"),
+        transfere=lambda raw, epci: (
+            f"transfere n'est admis que sur une ligne dont l'employeur est l'EPCI, ici {territory(epci)} : "
+            "un agent transféré est déclaré par l'EPCI"
         ),
-        Check(fresh("cout_annuel") & (c("cout_annuel") == ""), "cout_annuel", "coût annuel manquant"),
-        Check(fresh("cout_annuel") & (c("cout_annuel") != "") & c("cout").is_null(), "cout_annuel", number_rule),
-        Check(c("cout") < 0, "cout_annuel", "coût annuel négatif : il doit être positif ou nul"),
-    ]
-    for name, parsed, meaning in (
-        ("quotite", "q", "part du temps de travail de l'agent sur cette ligne (0,5 ou 50 % pour la moitié)"),
-        ("etp", "e", "taux de temps de travail de l'agent (0,8 ou 80 % pour un temps partiel à 80 %)"),
-    ):
-        checks += [
+        transfere_args=("epci_emp",),
+        autres=(
             Check(
-                fresh(name) & (c(name) != "") & c(parsed).is_null(),
-                name,
-                lambda raw: number_rule(raw, share=True),
+                (c("sit") == MAD) & c("in_territory") & c("epci_ben").is_not_null() & (c("epci_ben") != c("epci_emp")),
+                "beneficiaire",
+                lambda raw, epci: (
+                    f"n'est pas membre du territoire de l'employeur, {territory(epci)} : un agent est mis à "
+                    "disposition d'un organisme de son territoire"
+                ),
+                ("epci_emp",),
             ),
-            Check(
-                c(parsed).is_not_null() & c(f"{parsed}_ok").is_null(),
-                name,
-                f"hors de l'intervalle ]0 ; 1] : {meaning}",
-            ),
-        ]
-    checks += [
-        Check(
-            fresh("situation") & c("sit").is_null(),
-            "situation",
-            "situation inconnue : propre, transfere ou mad attendu (vide = propre)",
         ),
-        Check(
-            mad & (c("ben") == "") & fresh("beneficiaire"),
-            "situation",
-            "mise à disposition (mad) sans beneficiaire : indiquez le code de l'organisme auquel l'agent "
-            "est mis à disposition",
-        ),
-        Check(
-            mad & (c("ben") != "") & c("epci_ben").is_null() & fresh("beneficiaire"),
-            "beneficiaire",
-            lambda raw, code: outside + (_LOST_ZERO if _lost_zero(code) else ""),
-            ("ben",),
-        ),
-        Check(
-            mad & c("in_territory") & c("epci_ben").is_not_null() & (c("epci_ben") != c("epci_emp")),
-            "beneficiaire",
-            lambda raw, epci: (
-                f"n'est pas membre du territoire de l'employeur, {territory(epci)} : un agent est mis à "
-                "disposition d'un organisme de son territoire"
-            ),
-            ("epci_emp",),
-        ),
-        Check(
-            mad & (c("ben") != "") & (c("ben") == c("emp")),
-            "beneficiaire",
-            "identique à l'employeur : un agent n'est pas mis à disposition de son propre employeur",
-        ),
-        Check(
-            c("sit").is_in([PROPRE, TRANSFERE]) & (c("beneficiaire") != "") & fresh("beneficiaire"),
-            "beneficiaire",
-            lambda raw, sit: (
-                f"bénéficiaire sur une ligne qui n'est pas une mise à disposition (situation « {sit} ») : "
-                "laissez la cellule vide, ou indiquez la situation mad"
-            ),
-            ("sit",),
-        ),
-        Check(
-            (c("sit") == TRANSFERE) & c("in_territory") & (c("emp") != c("epci_emp")),
-            "situation",
-            lambda raw, epci: (
-                f"transfere n'est admis que sur une ligne dont l'employeur est l'EPCI, ici {territory(epci)} : "
-                "un agent transféré est déclaré par l'EPCI"
-            ),
-            ("epci_emp",),
-        ),
-        Check(fresh("categorie") & c("cat").is_null(), "categorie", "catégorie inconnue : A, B ou C attendu"),
-    ]
-    return checks
-
-
-_LOST_ZERO = " (un code INSEE a 5 caractères : le zéro initial a-t-il été perdu ?)"
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -179,7 +179,8 @@ def read_payroll(
         # the two strings; groups are checked again on the real keys before any message (_agents).
         agent_key=pl.struct("emp", "agent").hash(),
     )
-    run_checks(w, bound, report, _row_checks(territory, members) + _import_checks(allowed_employers, max_lengths))
+    checks = _row_checks(perimetre_du_territoire(territory, members))
+    run_checks(w, bound, report, checks + _import_checks(allowed_employers, max_lengths))
     _cross_row_checks(w, bound, report)
     if index is not None:
         _activity_warnings(w, bound, report, index)
@@ -247,21 +248,46 @@ def _import_checks(allowed: Collection[str] | None, lengths: Mapping[str, int] |
     return checks
 
 
-def _row_checks(territory: TerritoryCodes, members: list[str]) -> list[Check]:
+@dataclass(frozen=True)
+class Perimetre:
+    """Where a payroll file's lines belong, for §3's per-line rules: one territory (an import, `mutualis
+    coefficient`), or every territory of a national file (formats/national_payroll.py), where each line
+    belongs to its employer's. The frame holds `in_territory` (the employer is known) and, nationally,
+    `epci_emp`/`epci_ben` (the EPCI of each code)."""
+
+    hors: str  # how a code outside it is said
+    employeur_manquant: str  # what a missing employer should have been
+    beneficiaire_inconnu: pl.Expr  # a beneficiary (non-empty) that is outside
+    transfere_hors_epci: pl.Expr  # a line whose employer is not its territory's EPCI
+    transfere: str | Callable[..., str]  # the message of a `transfere` line there, given `transfere_args`
+    transfere_args: tuple[str, ...] = ()
+    autres: tuple[Check, ...] = ()  # rules of this scope only, checked after the unknown beneficiary
+
+
+def perimetre_du_territoire(territory: TerritoryCodes, members: list[str]) -> Perimetre:
+    return Perimetre(
+        hors=f"n'est ni l'EPCI ni une commune du territoire {territory.label}",
+        employeur_manquant="SIREN de l'EPCI ou code INSEE d'une commune du territoire",
+        beneficiaire_inconnu=~pl.col("ben").is_in(members),
+        transfere_hors_epci=pl.col("emp") != territory.epci,
+        transfere=f"transfere n'est admis que sur une ligne dont l'employeur est l'EPCI ({territory.epci}) : "
+        "un agent transféré est déclaré par l'EPCI",
+    )
+
+
+def _row_checks(perimetre: Perimetre) -> list[Check]:
+    """§3's rules of one line, worded for `perimetre`."""
     c = pl.col
 
     def fresh(name: str) -> pl.Expr:
         """Not already reported as a special cell (formula without value, date...)."""
         return ~c(name + "__f")
 
-    outside = f"n'est ni l'EPCI ni une commune du territoire {territory.label}"
+    outside = perimetre.hors
 
     def unknown_employer(raw: str, code: str) -> str:
         if not raw:
-            return (
-                "employeur manquant : code de l'organisme qui paie l'agent "
-                "(SIREN de l'EPCI ou code INSEE d'une commune du territoire)"
-            )
+            return f"employeur manquant : code de l'organisme qui paie l'agent ({perimetre.employeur_manquant})"
         return outside + (_LOST_ZERO if _lost_zero(code) else "")
 
     codes = ", ".join(THEME_CODES)
@@ -310,11 +336,12 @@ def _row_checks(territory: TerritoryCodes, members: list[str]) -> list[Check]:
             "est mis à disposition",
         ),
         Check(
-            mad & (c("ben") != "") & ~c("ben").is_in(members) & fresh("beneficiaire"),
+            mad & (c("ben") != "") & perimetre.beneficiaire_inconnu & fresh("beneficiaire"),
             "beneficiaire",
             lambda raw, code: outside + (_LOST_ZERO if _lost_zero(code) else ""),
             ("ben",),
         ),
+        *perimetre.autres,
         Check(
             mad & (c("ben") != "") & (c("ben") == c("emp")),
             "beneficiaire",
@@ -330,10 +357,10 @@ def _row_checks(territory: TerritoryCodes, members: list[str]) -> list[Check]:
             ("sit",),
         ),
         Check(
-            (c("sit") == TRANSFERE) & c("in_territory") & (c("emp") != territory.epci),
+            (c("sit") == TRANSFERE) & c("in_territory") & perimetre.transfere_hors_epci,
             "situation",
-            f"transfere n'est admis que sur une ligne dont l'employeur est l'EPCI ({territory.epci}) : "
-            "un agent transféré est déclaré par l'EPCI",
+            perimetre.transfere,
+            perimetre.transfere_args,
         ),
         Check(fresh("categorie") & c("cat").is_null(), "categorie", "catégorie inconnue : A, B ou C attendu"),
     ]
