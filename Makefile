@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: help install install-test run serve test test-fast bench charge audit data clean
+.PHONY: help install install-test install-production run serve test test-fast bench charge audit data clean
 
 help:
 	@echo "make run   – installe, prépare la base SQLite, charge la démo et sert http://$(HOST):$(PORT) (avec les travailleurs des tâches)"
@@ -23,6 +23,9 @@ install:
 install-test:
 	@scripts/install.sh --test
 
+install-production:
+	@scripts/install.sh --production
+
 # The links of the e-mails (invitations, notifications) name the address the demo is served on.
 run: export MUTUALIS_SITE_URL ?= http://$(HOST):$(PORT)
 run: install
@@ -32,7 +35,7 @@ run: install
 	@scripts/serve.sh $(HOST) $(PORT)
 
 # Production mode: scripts/serve-production.sh (its own PostgreSQL under var/postgres without DATABASE_URL).
-serve: install
+serve: install-production
 	@scripts/serve-production.sh $(HOST) $(PORT)
 
 test: install-test

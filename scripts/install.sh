@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs what Mutualis needs and is missing: Debian packages (when run as root), uv, then the
-# Python packages from the committed lock. `--test` adds what the test suite needs.
+# Python packages from the committed lock. `--test` adds what the test suite needs; `--production` installs
+# the application's packages only (no test, benchmark or audit tool: `make serve`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV_VERSION=0.13.9
 want_test=0
+groupes=()
 [ "${1:-}" = "--test" ] && want_test=1
+[ "${1:-}" = "--production" ] && groupes=(--no-dev)
 
 missing=()
 need_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || missing+=("$1"); }
@@ -50,7 +53,7 @@ fi
 # about 1 s on a later run); compileall the project's own packages (0.9 s, then 0.2 s: a file whose
 # bytecode is current is skipped; __pycache__ is in .gitignore). A file that does not compile is left to
 # the tests and to ruff, which say where.
-$UV sync --locked --quiet --compile-bytecode
+$UV sync --locked --quiet --compile-bytecode "${groupes[@]}"
 paquets=()
 for init in */__init__.py; do paquets+=("${init%/__init__.py}"); done
 "${UV_PROJECT_ENVIRONMENT:-.venv}/bin/python" -m compileall -q "${paquets[@]}" \
