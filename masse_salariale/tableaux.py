@@ -112,14 +112,29 @@ def _theme(code: str) -> str:
     return THEME_BY_CODE[code].label if code in THEME_BY_CODE else code
 
 
+def _fines(paie) -> dict[tuple[str, str, str], list[dict]]:
+    """The fine rows of every grid cell, (employer, theme, beneficiary or "") → rows by activity, situation
+    and beneficiary with their ETP and ETP per category: grouped once per set of batches, not filtered
+    again for each cell of a drill-down."""
+
+    def reduire():
+        cells = (
+            _dest(paie.agregats)
+            .group_by("employeur", "theme", "dest", "activite", "situation", "beneficiaire")
+            .agg(
+                pl.col("etp_ligne").sum(),
+                *(pl.col("etp_ligne").filter(pl.col("categorie") == c).sum().alias(f"etp_{c}") for c in "ABC"),
+            )
+        )
+        par_cellule: dict[tuple[str, str, str], list[dict]] = {}
+        for r in cells.sort("activite", "situation", "beneficiaire").iter_rows(named=True):
+            par_cellule.setdefault((r["employeur"], r["theme"], r["dest"]), []).append(r)
+        return par_cellule
+
+    return paie.reduite("lignes_fines", reduire)
+
+
 def _fine_rows(paie, lecture: Lecture, employeur, theme, dest, names, activites) -> list[Ligne]:
-    frame = _dest(paie.agregats).filter(
-        (pl.col("employeur") == employeur) & (pl.col("theme") == theme) & (pl.col("dest") == dest)
-    )
-    cells = frame.group_by("activite", "situation", "beneficiaire").agg(
-        pl.col("etp_ligne").sum(),
-        *(pl.col("etp_ligne").filter(pl.col("categorie") == c).sum().alias(f"etp_{c}") for c in "ABC"),
-    )
     return [
         Ligne(
             cle=(employeur, theme, r["activite"], r["situation"], r["beneficiaire"]),
@@ -136,7 +151,7 @@ def _fine_rows(paie, lecture: Lecture, employeur, theme, dest, names, activites)
                 "fin": True,
             },
         )
-        for r in cells.sort("activite", "situation", "beneficiaire").iter_rows(named=True)
+        for r in _fines(paie).get((employeur, theme, dest), [])
     ]
 
 

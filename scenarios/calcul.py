@@ -23,16 +23,25 @@ from masse_salariale.lecture import (
 )
 from masse_salariale.models import LotEmployeur
 from referentiel.models import Activite
+from territoire.enums import TypeOrganisation
 
 PORTEE_SCENARIO = "Le coefficient et les effets des scénarios ne portent que sur les employeurs présents."
 
 _CACHE = CacheLRU(32)  # the reduced payroll (`Paie`) by `_cle`
 
 
-def territoire_moteur(territoire) -> moteur.Territoire:
-    communes = list(
-        territoire.organisations.communes().filter(membre=True).order_by("code").values_list("code", "population")
-    )
+def _organisations(territoire) -> list[tuple]:
+    """Every organisation of the territory by code, (code, name, population, type, member): the engine's
+    territory and the names of a context in one query."""
+    return list(territoire.organisations.order_by("code").values_list("code", "nom", "population", "type", "membre"))
+
+
+def territoire_moteur(territoire, organisations: list[tuple] | None = None) -> moteur.Territoire:
+    """The engine's territory: the EPCI and its member communes by code (`organisations`: `_organisations`,
+    read here when not given)."""
+    if organisations is None:
+        organisations = _organisations(territoire)
+    communes = [(c, pop) for c, _, pop, type_, membre in organisations if type_ == TypeOrganisation.COMMUNE and membre]
     return moteur.Territoire(
         epci=territoire.code,
         fpu=territoire.verse_ac,
@@ -183,19 +192,22 @@ def action_depuis_valeurs(valeurs: dict, codes, identifiant: str) -> moteur.Acti
     )
 
 
-def action_moteur(action, codes: dict[int, str]) -> moteur.Action:
-    """An ActionScenario (its communes prefetched) as an engine Action; `codes`: organisation pk → code."""
+def action_moteur(action, codes: dict[int, str] | None = None) -> moteur.Action:
+    """An ActionScenario (its communes prefetched) as an engine Action; `codes`: organisation pk → code
+    (without it, the communes' own codes)."""
+    communes = action.communes.all()
     return action_depuis_valeurs(
-        {c: getattr(action, c) for c in CHAMPS_MOTEUR}, [codes[c.pk] for c in action.communes.all()], action.identifiant
+        {c: getattr(action, c) for c in CHAMPS_MOTEUR},
+        [c.code for c in communes] if codes is None else [codes[c.pk] for c in communes],
+        action.identifiant,
     )
 
 
 def scenario_moteur(scenario, actions) -> moteur.Scenario:
-    codes = {c.pk: c.code for a in actions for c in a.communes.all()}
     return moteur.Scenario(
         nom=scenario.nom,
         partage_gains=float(scenario.partage_gains),
-        actions=tuple(action_moteur(a, codes) for a in actions),
+        actions=tuple(action_moteur(a) for a in actions),  # one pass over each action's prefetched communes
     )
 
 
@@ -215,21 +227,24 @@ class Contexte:
 
 def contexte(territoire, annee: int | None = None) -> Contexte:
     """`annee`: a scenario's chosen payroll year (`Scenario.annee_paie`); None: the automatic rule."""
-    t = territoire_moteur(territoire)
+    organisations = _organisations(territoire)
+    t = territoire_moteur(territoire, organisations)
     paie, annee_paie = paie_reduite(territoire, t, annee)
     activites, reservees = referentiel(territoire)
-    noms = dict(territoire.organisations.values_list("code", "nom"))
+    noms = {code: nom for code, nom, *_ in organisations}
     return Contexte(territoire, t, paie.bases, paie.courante, activites, reservees, noms, annee_paie)
 
 
 def contexte_fige(territoire, entrees) -> Contexte:
     """The context of a frozen version of the schéma: the payroll of the batch entries it kept (one year),
-    current or not, so that a later import never changes its figures; not cached (read for its pages)."""
-    t = territoire_moteur(territoire)
+    current or not, so that a later import never changes its figures; its bases not cached (read for its
+    pages; the frames are, per set of batches: masse_salariale/lecture.py)."""
+    organisations = _organisations(territoire)
+    t = territoire_moteur(territoire, organisations)
     courante = paie_des_lots(territoire, list(entrees))
     bases = moteur.bases(courante.agregats, t, territoire.themes_fonctionnels)
     activites, reservees = referentiel(territoire)
-    noms = dict(territoire.organisations.values_list("code", "nom"))
+    noms = {code: nom for code, nom, *_ in organisations}
     annee = AnneePaie(courante.annee, True, not courante.manquants, (courante.annee,), (), figee=True)
     return Contexte(territoire, t, bases, courante, activites, reservees, noms, annee)
 

@@ -111,8 +111,7 @@ def liste(request, code):
 def _page(request, territoire, acces, scenario, status=200, **formulaires):
     ctx = calcul.contexte(territoire, scenario.annee_paie)
     lignes = actions.actions_de(scenario)
-    gt3 = lignes_gt3(territoire)
-    deja = {l.ligne_gt3_id for l in lignes if l.ligne_gt3_id}
+    peut_modifier = acces.peut_scenariser()
     activites = activites_du_territoire(territoire)
     contexte = {
         "territoire": territoire,
@@ -120,13 +119,9 @@ def _page(request, territoire, acces, scenario, status=200, **formulaires):
         "scenario": scenario,
         "provenance": scenario.provenance(lignes),
         "lignes": lignes,
-        "peut_modifier": acces.peut_scenariser(),
+        "peut_modifier": peut_modifier,
         "paie": ctx.paie,
         "source": source_des_chiffres(ctx),
-        "gt3": [{"ligne": l, "deja": l.pk in deja, "theme": THEME_BY_CODE[l.livrable.groupe.theme]} for l in gt3],
-        "form_action": formulaires.get("form_action") or ActionForm(territoire=territoire, activites=activites),
-        "form_gt3": formulaires.get("form_gt3") or Gt3Form(lignes=gt3),
-        "form_scenario": formulaires.get("form_scenario") or ScenarioForm.depuis(scenario, annees=ctx.annee_paie),
         "annee_paie": ctx.annee_paie,
         "portee_paie": calcul.PORTEE_SCENARIO,
         "erreurs": formulaires.get("erreurs", []),
@@ -136,6 +131,15 @@ def _page(request, territoire, acces, scenario, status=200, **formulaires):
         **fils.contexte(scenario, acces),
         **figures(ctx, acces, scenario, lignes),
     }
+    if peut_modifier:  # the GT3 lines and the forms are shown to those who may change the scenario only
+        gt3 = lignes_gt3(territoire)
+        deja = {l.ligne_gt3_id for l in lignes if l.ligne_gt3_id}
+        contexte |= {
+            "gt3": [{"ligne": l, "deja": l.pk in deja, "theme": THEME_BY_CODE[l.livrable.groupe.theme]} for l in gt3],
+            "form_action": formulaires.get("form_action") or ActionForm(territoire=territoire, activites=activites),
+            "form_gt3": formulaires.get("form_gt3") or Gt3Form(lignes=gt3),
+            "form_scenario": formulaires.get("form_scenario") or ScenarioForm.depuis(scenario, annees=ctx.annee_paie),
+        }
     par_action = {pa["ligne"].pk: pa for pa in contexte.get("par_action", [])}
     libelles = {a.code: a.libelle for a in activites}
     contexte["rangs_actions"] = [
