@@ -306,18 +306,21 @@ def _search(
         eps[0] += least[0]
 
     def dominated(k: int, totals: np.ndarray) -> np.ndarray:
-        # A row that no completion of a state can break does not count in its comparisons.
+        # A row that no completion of a state can break does not count in its comparisons; the
+        # objective always does in a branch and bound (the least sets are wanted, not any).
         safe = totals + rises[k] <= limits
+        if least is not None:
+            safe[:, 0] = False
         order = np.argsort(totals[:, 0], kind="stable")
         t, safe = totals[order], safe[order]
         out = np.zeros(len(t), dtype=bool)
         # Exactly on the objective and the row most often unsafe, against the states for which every
         # other row is safe: the least of that row among the states of lower objective.
-        other = 1 + int(np.argmin(safe[:, 1:].mean(axis=0)))
+        other = 1 + int(np.argmin(safe[:, 1:].mean(axis=0))) if t.shape[1] > 1 else 0
         rest = np.ones(t.shape[1], dtype=bool)
         rest[[0, other]] = False
         free = safe[:, rest].all(axis=1)
-        if free.any():
+        if free.any() and t.shape[1] > 1:
             least_other = np.minimum.accumulate(np.where(free, t[:, other], np.inf))
             below = np.searchsorted(t[:, 0], t[:, 0] - eps[0], side="right")
             out |= (below > 0) & (least_other[np.maximum(below - 1, 0)] <= t[:, other] - eps[other])
