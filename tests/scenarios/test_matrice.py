@@ -301,11 +301,11 @@ def test_la_matrice_lit_un_nombre_borne_de_requetes(
 
     client = connecte(cast["elu_copil"])
     ajouter(2)
-    client.get(url(territoire))  # the payroll's confidentiality cells are read once per set of batches
-    with django_assert_max_num_queries(17) as peu:  # 16 + the audit of reading's row
+    client.get(url(territoire))  # the payroll's frames and confidentiality cells are read once per set of batches
+    with django_assert_max_num_queries(14) as peu:  # 13 + the audit of reading's row
         assert client.get(url(territoire)).status_code == 200
     ajouter(28)  # 9 groups × 30 lines
-    with django_assert_max_num_queries(17) as beaucoup:
+    with django_assert_max_num_queries(14) as beaucoup:
         response = client.get(url(territoire))
     assert response.status_code == 200
     assert len(peu.captured_queries) == len(beaucoup.captured_queries)

@@ -313,10 +313,10 @@ def test_pages_read_in_a_bounded_number_of_queries(cast, territoire, scenario, c
         actions.do_dupliquer(scenario, cast["equipe_projet"], f"Copie {k}")
     client = connecte(cast["equipe_projet"])
     # +1 on each page that shows amounts: the audit of reading's row (masse_salariale/consultations.py).
-    with django_assert_max_num_queries(23):  # 19 with no action, 20 with 20 actions
+    with django_assert_max_num_queries(22):  # 18 with no action, 19 with 20 actions
         assert client.get(u(territoire, "scenario", pk=scenario.pk)).status_code == 200
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(18):
         assert client.get(u(territoire, "liste")).status_code == 200
     pks = "&".join(f"s={s.pk}" for s in scenario.schema.scenarios.all()[:4])
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(25):
         assert client.get(u(territoire, "comparer") + "?" + pks).status_code == 200
