@@ -16,6 +16,7 @@ for script in (
     "bench_dsn.py",
     "bench_national.py",
     "bench_demarrage.py",
+    "bench_pages.py",
 ):
     if (HERE / script).exists():
         print(f"== {script}", flush=True)
