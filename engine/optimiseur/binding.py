@@ -131,10 +131,12 @@ def _binding_enumerated(prep, inst, x, target, max_fte, deadline, names) -> tupl
                 y[forced] = True
             if test.takes(_filled(uni, graph, y, relax.r, allowed, test.limits, dropped)):
                 return True
-        # Deepening windows: a witness usually departs little from the cheapest choices, and the
-        # smaller windows cost little next to the last one (which alone can prove that there is none).
+        # A quarter of the window first: a witness usually departs little from the cheapest choices, and
+        # that search costs little next to the whole window's (which alone can prove that there is none).
+        # Measured on the bench, seeds 1-10 both modes: 6.5 s of processor in all, against 7.6 s with
+        # windows of 1/64, 1/8 and 1 and 7.2 s with the whole window alone.
         budget = threshold - bound + relax.margin
-        for part in (1 / 64, 1 / 8, 1):
+        for part in (1 / 4, 1):
             if _search(options, budget * part, test, deadline, first=True, max_nodes=max_nodes):
                 return True
         return False
