@@ -10,9 +10,11 @@ chooses the portfolio:
   method: the coefficient is a ratio) defines the class of sets within `TOL_COEFFICIENT` of it.
 
 Ties are broken in both modes by less moved ETP (tolerance `TOL_FTE`), higher total feasibility, fewer
-actions, then the lexicographically smallest sorted list of input positions: one solve per level, the
-level fixed as a constraint for the next, and the last level proven unique by a no-good cut (or walked
-position by position). The result is therefore the one a brute force with the same tolerances finds.
+actions, then the lexicographically smallest sorted list of input positions. By default the whole class
+of tied sets is listed by an exact enumeration around a Lagrangian bound and ties are broken directly;
+on the MIP path (the fallback), one solve per level, the level fixed as a constraint for the next, and
+the last level proven unique by a no-good cut (or walked position by position). Either way the result
+is the one a brute force with the same tolerances finds.
 
 The package, each module importing only those before it:
 
@@ -20,7 +22,7 @@ The package, each module importing only those before it:
   problem of a candidates file (`probleme_depuis_candidats`);
 - `programme`: the 0-1 program of one run (`_Instance`: eligible candidates, rows, one HiGHS solve);
 - `mip`: the MIP path (the fallback): Dinkelbach and the tie-breaking levels by MIP solves;
-- `relaxation`: Lagrangian bounds from the duals of the linear relaxation;
+- `relaxation`: Lagrangian bounds from the duals of the linear relaxation (with cover cuts on the caps);
 - `enumeration`: the exact enumeration under that bound (the default path) and its tie-breaking;
 - `binding`: the binding constraints;
 - this module: `optimise`, which picks the path, and the names the rest of the project imports.
