@@ -107,9 +107,16 @@ def poser_logo(schema):
 
 
 def chiffres() -> dict:
-    """The figures of the demo territory, through the code of the pages: each year's coefficient."""
+    """The figures of the demo territory, through the code of the pages: each year's coefficient, read from
+    the database (the in-process caches emptied first: the restored batches have the same keys)."""
     from engine.coefficient import compute_coefficient
+    from masse_salariale import confidentialite, lecture
     from masse_salariale.lecture import paie_courante
+    from scenarios import calcul
+
+    lecture._CACHE.clear()
+    calcul._CACHE.clear()
+    confidentialite._CACHE.clear()
     from mutualis.demo import ANNEES, SIREN
     from territoire.models import Territoire
 
@@ -409,6 +416,6 @@ def test_a_missing_file_and_a_running_task_are_told_about(cast, territoire, caps
     status, _, err = run_command(capsys, "restauration", str(chemin))
     assert status == 0, err
     assert "1 tâche en cours lors de la sauvegarde" in err and gabarit.logo.name in err
-    assert DBTaskResult.objects.get().status == TaskResultStatus.READY
+    assert DBTaskResult.objects.get(backend_name="documents").status == TaskResultStatus.READY
     assert territoire.schemas.get().gabarit.logo.name == gabarit.logo.name
     assert EPCI in {t.code for t in type(territoire).objects.all()}
