@@ -1,6 +1,6 @@
 """A small in-process cache of what is computed from stored payroll batches: the aggregates of the current
 batches read into frames (masse_salariale/lecture.py), their reduction for the scenario engine
-(scenarios/calcul.py).
+(scenarios/calcul.py), the confidentiality table of their lines (masse_salariale/confidentialite.py).
 
 Sound without any invalidation because a stored batch never changes: a new import makes a new batch, and
 confirming or replacing one changes the set of current batches, hence the key (masse_salariale.lecture.

@@ -16,16 +16,16 @@ so no page says more than the tables.
 Counts come from one source: the stored pseudonymised lines of the current batches, summed per agent and
 cell, so an agent split across themes, activities or bases counts once in any sum."""
 
-from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
-from threading import Lock
 
+from commun.cache import CacheLRU
 from engine import confidentialite as regle
 from engine.themes import THEME_CODES
+from masse_salariale.lecture import cle_lot
 from masse_salariale.models import LignePaie
 
 # Atom: (employer, theme, activity, situation, beneficiary): the finest breakdown, seen by own users only.
@@ -209,15 +209,13 @@ def canoniques(lignes: dict) -> tuple[dict, dict]:
 TOUT = ("tout",)
 PUBLIC = ("public",)
 
-_CACHE: "OrderedDict[tuple, tuple[Tableau, dict]]" = OrderedDict()
-_CACHE_TAILLE = 16
-_VERROU = Lock()
+_CACHE = CacheLRU(16)  # (Tableau, its patterns by reader class) by cle_paie
 
 
 def cle_paie(territoire, paie) -> tuple:
-    """What the cells depend on: the current batches (with their checksum and confirmation time: a test
-    database may reuse a rolled-back id), the EPCI and the functional themes."""
-    lots = tuple(sorted((code, e.lot_id, e.lot.empreinte, str(e.lot.confirme_le)) for code, e in paie.lots.items()))
+    """What the cells depend on: the current batches (masse_salariale.lecture.cle_lot), the EPCI and the
+    functional themes."""
+    lots = tuple(sorted(cle_lot(code, e.lot_id, e.lot.empreinte, e.lot.confirme_le) for code, e in paie.lots.items()))
     return (territoire.pk, paie.annee, lots, territoire.code, tuple(territoire.themes_fonctionnels))
 
 
@@ -237,17 +235,8 @@ def _entree(territoire, paie) -> tuple[Tableau, dict]:
 
 
 def _en_cache(cle, lire) -> tuple[Tableau, dict]:
-    with _VERROU:
-        trouve = _CACHE.get(cle)
-        if trouve is not None:
-            _CACHE.move_to_end(cle)
-            return trouve
-    entree = (lire(), {})
-    with _VERROU:
-        _CACHE[cle] = entree
-        while len(_CACHE) > _CACHE_TAILLE:
-            _CACHE.popitem(last=False)
-    return entree
+    """The table of `cle` (read by `lire()` when missing) and its patterns, filled per reader class."""
+    return _CACHE.obtenir(cle, lambda: (lire(), {}))
 
 
 def _motif(tableau: Tableau, motifs: dict, classe: tuple) -> regle.Motif:
