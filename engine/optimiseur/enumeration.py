@@ -31,7 +31,13 @@ from engine.optimiseur.relaxation import _lagrangian, _Relaxation
 _COMPONENT_MAX = 12  # larger components of the overlap graph are not enumerated: the MIP path decides
 _NODE_BUDGET = 300_000  # states of one enumeration; beyond, the MIP path decides
 _GROWTH = 4.0  # the windows of `_least_sets` grow by this factor
-_ROUND_NODES = 1_000_000  # states of one window of `_least_sets` (about 0.3 s)
+_ROUND_NODES = 300_000  # states of one window of `_least_sets` (0.1 to 1 s)
+# States of all the windows of one `_least_sets`, beyond which the MIP path decides: seed 5 of the bench
+# with a cap of 220 ETP halved its window 16 times near the least set (16 s) before falling back on a MIP
+# of 0.8 s. Measured on six harder settings of the bench (caps of 100 and 220 ETP, targets + 0.20):
+# 300,000 and 2 million states, 7.0 s of selections in all; 300,000 and 1 million, 8.1 s; 600,000 and 2
+# million, 9.7 s.
+_LEAST_STATES = 2_000_000
 _QUANTILES = (0.5, 0.8, 0.95)  # of the departures' efficiencies: the budget's prices μ of the cuts
 _DOMINANCE_FROM = 50_000  # states at which the search starts dropping dominated ones
 _DOMINANCE_SHIFTS = 16  # neighbours a state is compared with
@@ -179,11 +185,13 @@ def _search(
     first: bool = False,
     max_nodes: int = _NODE_BUDGET,
     least: tuple[float, float] | None = None,
+    spent: list[int] | None = None,
 ) -> list[np.ndarray]:
     """The sets (one choice per component) departing from the cheapest choices by at most `budget` in
     reduced cost and that pass `test`; only the first one found when `first`. With `least` = (extra,
     offset), a branch and bound for `_least_sets`: once a set of objective v passes, only the sets of
     objective ≤ v + extra are still wanted (the test's `at_most` and the budget, `at_most − offset`, shrink).
+    `spent[0]` grows by the number of states made.
 
     The search goes component by component, cheapest departure first, over arrays of states (numpy): a
     state is one set of the window (the components before the current one decided, the later ones at
@@ -341,39 +349,43 @@ def _search(
             keep &= (low <= limits[cut_row_at]).all(axis=1)
         return keep
 
-    if take(np.array([0]), start[None, :]):
-        return found
-    nodes, used, totals = np.array([0]), np.zeros(1), start[None, :]
-    for k in range(levels):
-        if time.monotonic() > deadline:
-            raise _Stopped
-        keep = alive(k, used, totals)
-        nodes, used, totals = nodes[keep], used[keep], totals[keep]
-        if not len(nodes):
-            break
-        if (first or least is not None) and len(nodes) > _DOMINANCE_FROM:
-            keep = ~dominated(k, totals)
+    try:
+        if take(np.array([0]), start[None, :]):
+            return found
+        nodes, used, totals = np.array([0]), np.zeros(1), start[None, :]
+        for k in range(levels):
+            if time.monotonic() > deadline:
+                raise _Stopped
+            keep = alive(k, used, totals)
             nodes, used, totals = nodes[keep], used[keep], totals[keep]
-        costs, _, _, deltas = departures[k]
-        grown = [(nodes, used, totals)]
-        for a in range(len(costs)):
-            can = used + costs[a] <= budget
-            if not can.any():
-                break  # costs ascend
-            count = int(can.sum())
-            new = np.arange(made, made + count)
-            parent.append(nodes[can])
-            level.append(np.full(count, k))
-            alternative.append(np.full(count, a))
-            made += count
-            if made > max_nodes:
-                raise _TooLarge
-            new_used, new_totals = used[can] + costs[a], totals[can] + deltas[a]
-            if take(new, new_totals):
-                return found
-            grown.append((new, new_used, new_totals))
-        nodes, used, totals = (np.concatenate(parts) for parts in zip(*grown, strict=True))
-    return found
+            if not len(nodes):
+                break
+            if (first or least is not None) and len(nodes) > _DOMINANCE_FROM:
+                keep = ~dominated(k, totals)
+                nodes, used, totals = nodes[keep], used[keep], totals[keep]
+            costs, _, _, deltas = departures[k]
+            grown = [(nodes, used, totals)]
+            for a in range(len(costs)):
+                can = used + costs[a] <= budget
+                if not can.any():
+                    break  # costs ascend
+                count = int(can.sum())
+                new = np.arange(made, made + count)
+                parent.append(nodes[can])
+                level.append(np.full(count, k))
+                alternative.append(np.full(count, a))
+                made += count
+                if made > max_nodes:
+                    raise _TooLarge
+                new_used, new_totals = used[can] + costs[a], totals[can] + deltas[a]
+                if take(new, new_totals):
+                    return found
+                grown.append((new, new_used, new_totals))
+            nodes, used, totals = (np.concatenate(parts) for parts in zip(*grown, strict=True))
+        return found
+    finally:
+        if spent is not None:
+            spent[0] += made
 
 
 def _all_options(graph: _Graph, relax: _Relaxation, allowed: np.ndarray) -> list[list[tuple[float, tuple[int, ...]]]]:
@@ -397,13 +409,13 @@ def _least_sets(
     bound = _bound(relax, options)
     span = sum(opts[-1][0] - opts[0][0] for opts in options)
     # Growing windows: the number of sets in a window grows very fast with it (seed 4 of the bench,
-    # target mode: 0.3 million states at 0.9 times the distance from the bound to the optimum, 1 million
-    # at 1.0, 3 million at 1.2). A round that finds a set shrinks its own window to that set's objective
-    # plus `extra`; a round that would exceed `_ROUND_NODES` states is abandoned for a window halfway
-    # between the last empty one and it.
+    # target mode, without the cover cuts: 0.3 million states at 0.9 times the distance from the bound
+    # to the optimum, 1 million at 1.0, 3 million at 1.2). A round that finds a set shrinks its own window
+    # to that set's objective plus `extra`; a round that would exceed `_ROUND_NODES` states is abandoned
+    # for a window halfway between the last empty one and it; past `_LEAST_STATES`, the MIP path decides.
     empty, full = bound, None  # no set up to `empty`; the search exceeded its states at `full`
     limit = bound + 1e-6 * (1.0 + abs(bound))
-    rounds = 0
+    rounds, spent = 0, [0]
     while True:
         if upper is not None and limit >= upper:
             limit = upper
@@ -418,14 +430,17 @@ def _least_sets(
                 inst.deadline,
                 max_nodes=_ROUND_NODES,
                 least=(extra, bound - relax.margin),
+                spent=spent,
             )
         except _TooLarge:
             full = min(limit, bound + span)
             rounds += 1
-            if full - empty <= 1e-3 * (full - bound) + relax.margin or rounds > 60:
+            if full - empty <= 1e-3 * (full - bound) + relax.margin or rounds > 60 or spent[0] > _LEAST_STATES:
                 raise  # even a window just above an empty one is too large: the MIP path decides
             limit = (empty + full) / 2
             continue
+        if spent[0] > _LEAST_STATES and not sets:
+            raise _TooLarge  # the windows near the least set hold too many states: the MIP path decides
         if sets:
             least = min(objective[s].sum() for s in sets)
             if least + extra <= limit:
