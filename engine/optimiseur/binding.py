@@ -310,6 +310,8 @@ def _mip_better(prep, inst, name, target, max_fte, x, deadline) -> bool | None:
 
 def _strictly_better(relaxed: _Instance, y: np.ndarray, inst: _Instance, x: np.ndarray, target) -> bool:
     """y (over `relaxed`) is admissible there and strictly better than x (over `inst`), on exact sums."""
+    if any(y[i] and y[j] for i, j in relaxed.edges):
+        return False
     capped, plafond = relaxed.limits()
     cap = relaxed.problem.yearly_fte_cap
     years = [
