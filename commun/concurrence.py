@@ -43,11 +43,11 @@ class ModifieEntreTemps(ActionRefusee):
     """A save from a page whose texts changed since it was shown: nothing was written. `textes` are the
     saved texts, `empreinte` the fingerprint the form now carries, `qui` the last author when known."""
 
-    def __init__(self, objet: str, textes: list[TexteEnregistre], empreinte: str, qui: str = ""):
+    def __init__(self, objet: str, textes: list[TexteEnregistre], empreinte: str, qui: str = "", accord: str = ""):
         par = f" par {qui}" if qui else ""
         super().__init__(
             [
-                f"{objet} a été modifié entre-temps{par} : rien n'a été enregistré. Le texte enregistré est "
+                f"{objet} a été modifié{accord} entre-temps{par} : rien n'a été enregistré. Le texte enregistré est "
                 "affiché au-dessus du vôtre ; gardez dans le formulaire ce que vous voulez des deux, puis "
                 "enregistrez."
             ]
@@ -56,16 +56,17 @@ class ModifieEntreTemps(ActionRefusee):
         self.empreinte = empreinte
 
 
-def verifier(objet: str, valeurs: dict, montres: dict[str, str], empreinte_lue: str, qui="") -> None:
+def verifier(objet: str, valeurs: dict, montres: dict[str, str], empreinte_lue: str, qui="", accord="") -> None:
     """Refuse the save when the record's `valeurs` (read under lock by the caller) are not those the page
     showed. `montres`: the saved texts shown above the form of a refused save, by their French label.
-    `objet` names the record (« Le compte rendu du 3 juillet »), `qui` its last author when known."""
+    `objet` names the record (« La synthèse du groupe RH »), `accord` the participle's agreement with it
+    ("", "e", "s", "es": « a été modifiée »), `qui` its last author when known."""
     if not empreinte_lue:
         raise ActionRefusee([EMPREINTE_ABSENTE])
     actuelle = empreinte(valeurs)
     if actuelle != empreinte_lue:
         textes = [TexteEnregistre(libelle, texte or "") for libelle, texte in montres.items()]
-        raise ModifieEntreTemps(objet, textes, actuelle, str(qui or ""))
+        raise ModifieEntreTemps(objet, textes, actuelle, str(qui or ""), accord)
 
 
 class AvecEmpreinte(Formulaire):

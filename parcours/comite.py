@@ -138,6 +138,7 @@ def do_decider(point: PointOrdreDuJour, valeurs: dict, user, empreinte_lue: str 
             },
             empreinte_lue,
             qui=actuelle.enregistree_par if actuelle is not None else "",
+            accord="e",
         )
     erreurs = verifier_votes(
         valeurs.get("presents"), valeurs.get("presents"), *(valeurs.get(k) for k in ("pour", "contre", "abstention"))

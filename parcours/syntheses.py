@@ -84,6 +84,7 @@ def do_modifier(synthese: Synthese, texte: str, user, empreinte_lue: str | None 
             {"synthèse des co-pilotes": actuelle.texte},
             empreinte_lue,
             qui=actuelle.modifie_par or "",
+            accord="e",
         )
     synthese.texte, synthese.modifie_par = texte, user
     synthese.save(update_fields=["texte", "modifie_par", "modifie_le"])

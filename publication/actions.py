@@ -169,7 +169,9 @@ def do_modifier_gabarit(schema, valeurs: dict, logo, user, empreinte_lue: str | 
         v = _valeurs_gabarit(g)
         montres = {"couverture": " · ".join(filter(None, [v["titre"], v["sous_titre"], v["mention"]]))}
         montres |= {f"introduction : {CHAPITRES[k]}": texte for k, texte in v["introductions"].items()}
-        concurrence.verifier("La mise en page des documents", v, montres, empreinte_lue, qui=g.modifie_par or "")
+        concurrence.verifier(
+            "La mise en page des documents", v, montres, empreinte_lue, qui=g.modifie_par or "", accord="e"
+        )
     for champ in ("couleur", "couleur_secondaire"):
         if not gabarits.COULEUR.match(valeurs[champ]):
             raise ActionRefusee([f"couleur « {valeurs[champ]} » : attendu #RRVVBB, par exemple #0b5d6b"])

@@ -78,10 +78,11 @@ def do_enregistrer_trames(schema, textes: dict[str, str], user, empreinte_lue: s
     trames = {t.etape: t for t in TrameAnimation.objects.select_for_update().filter(schema=schema)}
     if empreinte_lue is not None:
         concurrence.verifier(
-            "Les trames d'animation",
+            "Une des trames d'animation",
             _textes_trames(trames),
             {f"ordre du jour type : {Etape(e).label}": trames[e].ordre_du_jour for e in Etape.values},
             empreinte_lue,
+            accord="e",
         )
     changees = []
     for etape, texte in textes.items():

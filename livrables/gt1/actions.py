@@ -74,6 +74,7 @@ def do_enregistrer_inventaire(
             {f"{l.activite.libelle} ({l.activite.code})": _texte(l) for l in lignes},
             empreinte_lue,
             qui=derniere.modifie_par if derniere is not None and derniere.modifie_par_id else "",
+            accord="e",
         )
     etp_paie = etp_paie or {}
     existantes = {l.activite_id: l for l in lignes}

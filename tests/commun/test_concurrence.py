@@ -203,6 +203,14 @@ def _url_de(nom, **autres):
 
 
 EQUIPE = "equipe_projet"
+# The refusal names its text (« La synthèse du groupe… a été modifiée »): the participle agrees with it.
+FEMININS = {
+    "décision du comité",
+    "synthèse d'un groupe",
+    "liste GT1 d'une commune",
+    "trames d'animation",
+    "mise en page des documents",
+}
 CAS = [
     Cas(
         "compte rendu d'une séance de groupe",
@@ -297,7 +305,8 @@ def test_a_stale_save_is_refused_with_both_texts_and_loses_neither(cas, cast, te
     page = r.content.decode()
     assert r.status_code == 409, page[:2000]
     assert cas.lu(ctx) == a
-    assert "a été modifié entre-temps" in html.unescape(page)
+    message = re.search(r"a été (modifiée?) entre-temps( par [^:]+)? : rien n'a été enregistré", html.unescape(page))
+    assert message and message[1] == ("modifiée" if cas.nom in FEMININS else "modifié")
     encadre = page[page.index('<section class="conflit"') : page.index("</section>", page.index('class="conflit"'))]
     assert a in html.unescape(encadre) and "<b>enregistré</b>" not in page  # the saved text, escaped
     formulaire = page[page.index("</section>", page.index('class="conflit"')) :]
