@@ -24,23 +24,10 @@ import io
 import logging
 import os
 import statistics
-import sys
-import tempfile
 import time
 from dataclasses import replace
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="mutualis-bench-")
-os.environ["MUTUALIS_VAR_DIR"] = TMP
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualis.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
+import django_jetable  # noqa: E402, F401 (first: a throwaway Django, set up on import)
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402

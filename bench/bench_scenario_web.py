@@ -7,24 +7,10 @@ confidentiality pattern, masse_salariale/confidentialite.py); the coefficient pa
 pattern's cold computation (cells read from the pseudonymised lines, then one pattern per reader class).
 Target: recompute < 50 ms; whole pages < 50 ms (README). Figures: min / median / max of several runs."""
 
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="mutualis-bench-")
-os.environ["MUTUALIS_VAR_DIR"] = TMP
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualis.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
+import django_jetable  # noqa: E402, F401 (first: a throwaway Django, set up on import)
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402

@@ -43,7 +43,6 @@ from formats.national import Territories
 
 # The rules of one territory's payroll file, reused as they are (same package).
 from formats.payroll import (
-    _SITUATION_KEYS,
     CATEGORIES,
     FIELDS,
     SHEET,
@@ -55,7 +54,7 @@ from formats.payroll import (
     _lines,
     _row_checks,
     _share_ok,
-    theme_code,
+    valeurs_lues,
 )
 from formats.tabular import CSV, SEPARATORS, Table, detect_separator, normalize_header
 
@@ -332,21 +331,7 @@ def _validate(table: Table, territories: Territories, activities: Mapping[str, s
         return c(column).replace_strict(epci_of, default=None, return_dtype=pl.String)
 
     w = (
-        bound.frame.with_columns(
-            emp=bound.code("employeur"),
-            ben=bound.code("beneficiaire"),
-            theme_code=bound.choice("theme", theme_code),
-            cout=bound.number("cout_annuel"),
-            q=bound.number("quotite"),
-            e=bound.number("etp"),
-            sit=bound.choice("situation", lambda s: _SITUATION_KEYS.get(normalize_header(s))),
-            cat=bound.choice("categorie", lambda v: v.upper() if v.upper() in ("", *CATEGORIES) else None),
-            act=(
-                bound.choice("activite", lambda a: index.get(a.upper(), (None,))[0])
-                if index
-                else pl.lit(None, dtype=pl.String)
-            ),
-        )
+        bound.frame.with_columns(**valeurs_lues(bound, index))
         .with_columns(
             q_ok=_share_ok("quotite", "q"),
             e_ok=_share_ok("etp", "e"),

@@ -155,21 +155,7 @@ def read_payroll(
     index = _activity_index(activities) if activities is not None else None
     c = pl.col
 
-    w = bound.frame.with_columns(
-        emp=bound.code("employeur"),
-        ben=bound.code("beneficiaire"),
-        theme_code=bound.choice("theme", theme_code),
-        cout=bound.number("cout_annuel"),
-        q=bound.number("quotite"),
-        e=bound.number("etp"),
-        sit=bound.choice("situation", lambda s: _SITUATION_KEYS.get(normalize_header(s))),
-        cat=bound.choice("categorie", lambda v: v.upper() if v.upper() in ("", *CATEGORIES) else None),
-        act=(
-            bound.choice("activite", lambda a: index.get(a.upper(), (None,))[0])
-            if index
-            else pl.lit(None, dtype=pl.String)
-        ),
-    ).with_columns(
+    w = bound.frame.with_columns(**valeurs_lues(bound, index)).with_columns(
         # Empty shares mean 1; a share is kept only when valid (for sums and comparisons).
         q_ok=_share_ok("quotite", "q"),
         e_ok=_share_ok("etp", "e"),
@@ -246,6 +232,26 @@ def _import_checks(allowed: Collection[str] | None, lengths: Mapping[str, int] |
     for column, limit in (lengths or {}).items():
         checks.append(Check(c(column).str.len_chars() > limit, column, f"{limit} caractères au plus"))
     return checks
+
+
+def valeurs_lues(bound: Bound, index) -> dict[str, pl.Expr]:
+    """Each cell of §3 as its rules read it (codes, theme, numbers, situation, category, activity): the
+    columns every per-line rule (`_row_checks`) and the lines themselves are written from."""
+    return {
+        "emp": bound.code("employeur"),
+        "ben": bound.code("beneficiaire"),
+        "theme_code": bound.choice("theme", theme_code),
+        "cout": bound.number("cout_annuel"),
+        "q": bound.number("quotite"),
+        "e": bound.number("etp"),
+        "sit": bound.choice("situation", lambda s: _SITUATION_KEYS.get(normalize_header(s))),
+        "cat": bound.choice("categorie", lambda v: v.upper() if v.upper() in ("", *CATEGORIES) else None),
+        "act": (
+            bound.choice("activite", lambda a: index.get(a.upper(), (None,))[0])
+            if index
+            else pl.lit(None, dtype=pl.String)
+        ),
+    }
 
 
 @dataclass(frozen=True)
