@@ -10,6 +10,24 @@ from engine.themes import DEFAULT_FUNCTIONAL
 from masse_salariale.generateur_national import generate_national, write_national
 from territoire.officiel import lookup_epci
 
+# The header row of the DGCL's epcicom.xlsx, as the official file has it (docs/donnees-officielles.md).
+EPCICOM_HEADER = [
+    "dept",
+    "siren",
+    "raison_sociale",
+    "nature_juridique",
+    "mode_financ",
+    "nb_membres",
+    "total_pop_tot",
+    "total_pop_mun",
+    "dep_com",
+    "insee",
+    "siren_membre",
+    "nom_membre",
+    "ptot_2025",
+    "pmun_2025",
+]
+
 # Bordeaux Métropole and Nantes Métropole (large), a communauté de communes, a Corsican agglomeration
 # (codes 2A...), a Mayotte community without populations, an FA community.
 SIRENS = ("243300316", "244400404", "200000172", "242010056", "200050532", "200040798")

@@ -14,24 +14,8 @@ from formats.national import read_territories
 from formats.national_payroll import SHEET, _validate, read_national_payroll
 from referentiel.defaut import activity_theme_map
 from tests.formats.conftest import csv_bytes, xlsx_bytes
-from tests.national import ecrire_national
+from tests.national import EPCICOM_HEADER, ecrire_national
 
-EPCICOM_HEADER = [
-    "dept",
-    "siren",
-    "raison_sociale",
-    "nature_juridique",
-    "mode_financ",
-    "nb_membres",
-    "total_pop_tot",
-    "total_pop_mun",
-    "dep_com",
-    "insee",
-    "siren_membre",
-    "nom_membre",
-    "ptot_2025",
-    "pmun_2025",
-]
 OFFICIAL_EPCICOM = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "officiel" / "epcicom.xlsx"
 
 

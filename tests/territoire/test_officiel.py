@@ -16,6 +16,7 @@ from territoire.officiel import (
     all_epcis,
     lookup_epci,
 )
+from tests.national import EPCICOM_HEADER
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # CI keeps a copy of shared/ beside the clone; elsewhere the rebuild test is skipped.
@@ -232,22 +233,6 @@ def test_shipped_file_is_what_the_script_builds(tmp_path):
     assert built == shipped
 
 
-DGCL_HEADER = [
-    "dept",
-    "siren",
-    "raison_sociale",
-    "nature_juridique",
-    "mode_financ",
-    "nb_membres",
-    "total_pop_tot",
-    "total_pop_mun",
-    "dep_com",
-    "insee",
-    "siren_membre",
-    "nom_membre",
-    "ptot_2025",
-    "pmun_2025",
-]
 # (INSEE code, siren_membre cell, nom_membre): codes and SIRENs as numbers, as in the DGCL file.
 SYNTHETIC_MEMBERS = [
     ("01001", 210000001.0, "Ancienne-Une"),
@@ -263,7 +248,7 @@ def write_synthetic_sources(directory: Path, members=SYNTHETIC_MEMBERS) -> None:
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(DGCL_HEADER)
+    sheet.append(EPCICOM_HEADER)
     for insee, siren_membre, nom in members:
         sheet.append(["01", 200000001.0, "CC  de Test ", "CC", "FA", 4, 0, 0, "01", insee, siren_membre, nom, 0, 0])
     workbook.save(directory / "epcicom.xlsx")
