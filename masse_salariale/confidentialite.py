@@ -81,6 +81,21 @@ class Tableau:
             trouve = self._memo[nom] = regle.union(self.cellules[k] for k in self.cellules_de_ligne(nom))
         return trouve
 
+    def somme(self, cle, contributions) -> float:
+        """The amount of a cell, atom or line (the sum of its agents' amounts), once per set of batches."""
+        memo = ("somme", cle)
+        if memo not in self._memo:
+            self._memo[memo] = sum(contributions.values())
+        return self._memo[memo]
+
+    def publication(self, cle, atomes) -> tuple[dict, frozenset]:
+        """What releasing a cell or line publishes (its atoms, each once, as the audit's combination) and
+        the employers it concerns, once per set of batches: shared, never changed, by every reading."""
+        memo = ("publication", cle)
+        if memo not in self._memo:
+            self._memo[memo] = (dict.fromkeys(atomes, 1.0), frozenset(a[0] for a in atomes))
+        return self._memo[memo]
+
     def grille(self) -> list[tuple[str, str, str]]:
         """The grid's keys (employer, theme, beneficiary or "" for own agents), sorted."""
         return sorted(nom[1:] for nom in (*self.lignes, *self.alias) if nom[0] == "cellule")
@@ -294,6 +309,7 @@ class Lecture:
     classe: tuple
     publies: list = field(default_factory=list)  # engine.confidentialite.Publie: cells, lines, atoms
     derives: list = field(default_factory=list)  # released amounts derived from published ones
+    employeurs: set = field(default_factory=set)  # the employers whose published amounts it released
     _lignes: dict = field(default_factory=dict, repr=False)  # each line and cell asked once per reading
 
     @property
@@ -316,7 +332,7 @@ class Lecture:
 
     def _lire_cellule(self, cle) -> Montant:
         contributions = self.tableau.cellules.get(cle, {})
-        valeur = sum(contributions.values())
+        valeur = self.tableau.somme(cle, contributions)
         if cle in self.motif.caches and not self.connait(cle[0]):
             primaire = cle in self.motif.primaires
             return Montant(
@@ -325,7 +341,8 @@ class Lecture:
                 self.tableau.raison(cle, contributions) if primaire else regle.RAISON_SECONDAIRE,
                 agents=len(contributions),
             )
-        return self._publie(self._atomes_de([cle]), valeur, contributions, self.tableau.raison(cle, contributions))
+        publication = self.tableau.publication(cle, self.tableau.atomes_de.get(cle, []))
+        return self._publie(publication, valeur, contributions, self.tableau.raison(cle, contributions))
 
     def ligne(self, *nom) -> Montant:
         nom = self.tableau.alias.get(nom, nom)
@@ -337,13 +354,12 @@ class Lecture:
     def _ligne(self, nom) -> Montant:
         cles = self.tableau.cellules_de_ligne(nom)
         contributions = self.tableau.contributions_de_ligne(nom)
-        valeur = sum(contributions.values())
+        valeur = self.tableau.somme(nom, contributions)
         if nom in self.motif.lignes_cachees and not all(self.connait(k[0]) for k in cles):
             raison = self.tableau.raison(nom, contributions) or regle.RAISON_SECONDAIRE
             return Montant(valeur, False, raison, agents=len(contributions))
-        return self._publie(
-            self.tableau.atomes_de_ligne(nom), valeur, contributions, self.tableau.raison(nom, contributions)
-        )
+        publication = self.tableau.publication(nom, self.tableau.atomes_de_ligne(nom))
+        return self._publie(publication, valeur, contributions, self.tableau.raison(nom, contributions))
 
     def atomes(self, cles: Iterable) -> Montant:
         """A figure finer than the cells (activity × situation × beneficiary of one employer)."""
@@ -352,7 +368,8 @@ class Lecture:
         valeur = sum(contributions.values())
         if cles and not all(self.connait(k[0]) for k in cles):
             return Montant(valeur, False, regle.RAISON_DETAIL, agents=len(contributions))
-        return self._publie(cles, valeur, contributions, regle.raison(contributions))
+        publication = (dict.fromkeys(cles, 1.0), frozenset(k[0] for k in cles))
+        return self._publie(publication, valeur, contributions, regle.raison(contributions))
 
     def bases_des_communes(self, theme: str, activite: str | None) -> Montant:
         """What an action on every member commune moves at part 1: a published line, protected like the
@@ -390,12 +407,11 @@ class Lecture:
             return Part(valeur, False, f"calculé d'une masse salariale non diffusée ({cache.raison})")
         return Part(valeur, True)
 
-    def _atomes_de(self, cles) -> list:
-        return [a for k in cles for a in self.tableau.atomes_de.get(k, [])]
-
-    def _publie(self, atomes, valeur, contributions, raison: str | None) -> Montant:
+    def _publie(self, publication, valeur, contributions, raison: str | None) -> Montant:
+        combinaison, employeurs = publication
         m = Montant(valeur, True, confidentiel=bool(contributions) and raison is not None, agents=len(contributions))
-        self.publies.append(regle.Publie(dict.fromkeys(atomes, 1.0), m.affiche))
+        self.publies.append(regle.Publie(combinaison, m.affiche))
+        self.employeurs |= employeurs
         return m
 
     def cibles(self) -> dict:

@@ -17,11 +17,8 @@ def employeurs_montres(lectures) -> tuple[list[str], int]:
     employeurs: set[str] = set()
     montants = 0
     for lecture in lectures:
-        for publie in lecture.publies:
-            if publie.valeur is not None:
-                montants += 1
-                employeurs.update(atome[0] for atome in publie.combinaison)
-        montants += sum(1 for v in lecture.derives if v is not None)
+        employeurs |= lecture.employeurs
+        montants += len(lecture.publies) + sum(1 for v in lecture.derives if v is not None)
     return sorted(employeurs), montants
 
 

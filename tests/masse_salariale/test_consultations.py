@@ -27,6 +27,23 @@ def test_a_page_showing_amounts_is_recorded_with_whose_amounts(connecte, cast, t
     assert ConsultationPaie.objects.count() == 1
 
 
+def test_the_row_names_exactly_the_employers_of_the_atoms_released(connecte, cast, territoire, lot_courant):
+    """The employers recorded are those of every atom of every released amount, counted from the register
+    itself (the readings memoise what each cell and line publishes, once per set of batches)."""
+    from masse_salariale.confidentialite import registres
+
+    dgs = connecte(cast["dgs_merignac"])
+    url = reverse("masse_salariale:coefficient", kwargs={"code": territoire.code})
+    for _ in range(2):  # the second page reads the memoised publications
+        with registres() as lectures:
+            assert dgs.get(url).status_code == 200
+        ligne = ConsultationPaie.objects.latest("pk")
+        publies = [p for lecture in lectures for p in lecture.publies]
+        derives = [v for lecture in lectures for v in lecture.derives if v is not None]
+        assert ligne.employeurs == sorted({atome[0] for p in publies for atome in p.combinaison})
+        assert ligne.montants == len(publies) + len(derives) and len(ligne.employeurs) > 1
+
+
 def test_the_project_team_reads_every_row_and_a_dgs_those_of_her_employer(connecte, cast, territoire, lot_courant):
     ConsultationPaie.objects.create(
         territoire=territoire.code,
