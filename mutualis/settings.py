@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, found by FORM_RENDERER below
     "commun",
     "mutualis",
     "comptes",
@@ -111,6 +112,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Form widgets rendered by the project's template engine, so that templates/django/forms/widgets/ (the
+# select and checkbox lists without one include per option) replace Django's own copies.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 _default_db = f"sqlite:///{VAR_DIR / 'mutualis.sqlite3'}"
 try:
