@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from verdicts import verdict
+
 ROOT = Path(__file__).resolve().parent.parent
 MUTUALIS = Path(sys.executable).with_name("mutualis")
 RUNS, RUNS_SANS_BYTECODE, TARGET_S = 9, 3, 0.8
@@ -61,10 +63,13 @@ def measure(label: str, args: list[str], runs: int = RUNS, env_extra=None, targe
     first, _ = run(args, env)
     walls, cpus = zip(*(run(args, env) for _ in range(runs)), strict=True)
     lo, med, hi = min(walls), statistics.median(walls), max(walls)
-    verdict = f"target {target:.1f} s  {'PASS' if med < target else 'FAIL'}" if target else "(no target)"
+    if target is None:
+        result = "(no target)"
+    else:
+        result = f"target {target:.1f} s  {verdict('bench_demarrage', label, med, 's', target)}"
     print(
         f"{label:44} first {first:.2f}  min {lo:.2f}  median {med:.2f}  max {hi:.2f} s  "
-        f"cpu median {statistics.median(cpus):.2f} s  {verdict}",
+        f"cpu median {statistics.median(cpus):.2f} s  {result}",
         flush=True,
     )
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from verdicts import verdict  # noqa: E402
+
 from engine.optimiseur import Candidate, Problem, optimise  # noqa: E402
 from engine.themes import THEMES  # noqa: E402
 
@@ -112,13 +114,13 @@ def timings(problem: Problem, runs: int, budget: float, **mode) -> tuple[list[fl
 
 def line(seed: int, label: str, figure: str, seconds: list[float], target: float, optimal: bool) -> bool:
     median = statistics.median(seconds)
-    ok = median <= target and optimal
+    word = verdict("bench_optimiseur", f"seed {seed}, {label}, {figure}", median, "s", target, valid=optimal)
     print(
         f"{seed:>4}  {label:<8} {figure:<9} {min(seconds):>7.3f} {median:>7.3f} {max(seconds):>7.3f}"
-        f"   {target:>4.0f} s   {'PASS' if ok else 'FAIL':<5} {'yes' if optimal else 'NO':<8} {len(seconds)}",
+        f"   {target:>4.0f} s   {word:<5} {'yes' if optimal else 'NO':<8} {len(seconds)}",
         flush=True,
     )
-    return ok
+    return word == "PASS"
 
 
 def main():

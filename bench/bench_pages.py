@@ -32,6 +32,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from verdicts import verdict  # noqa: E402
 
 RATIO_TARGET = 1.2
 SCENARIO_TARGET_MS = 50.0
@@ -183,16 +184,16 @@ def main():
     print()
     for page in PAGES:
         r, r_cpu = (mediane(chaud["100k", page], k) / mediane(chaud["1k", page], k) for k in (0, 1))
-        verdict = "PASS" if r < RATIO_TARGET else "FAIL"
-        print(f"{page:<20} 100k / 1k: {r:.2f} (warm medians, wall; CPU {r_cpu:.2f})  target < {RATIO_TARGET}", verdict)
+        word = verdict("bench_pages", f"{page}, 100k / 1k (warm medians)", r, "×", RATIO_TARGET)
+        print(f"{page:<20} 100k / 1k: {r:.2f} (warm medians, wall; CPU {r_cpu:.2f})  target < {RATIO_TARGET}", word)
     for page in PAGES[1:]:
         for nom in ("1k", "100k"):
             lo, med, hi = resume([m[0] for m in chaud[nom, page]])
             cpu = mediane(chaud[nom, page], 1)
-            verdict = "PASS" if med < SCENARIO_TARGET_MS else "FAIL"
+            word = verdict("bench_pages", f"{page}, {nom}", med, "ms", SCENARIO_TARGET_MS)
             print(
                 f"{page:<20} {nom:>4}: median {med:.1f} ms (min {lo:.1f}, max {hi:.1f}; CPU median {cpu:.1f})  "
-                f"target < {SCENARIO_TARGET_MS:.0f} ms  {verdict}"
+                f"target < {SCENARIO_TARGET_MS:.0f} ms  {word}"
             )
 
     print("machine load (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))

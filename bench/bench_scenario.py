@@ -10,6 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import polars as pl  # noqa: E402
+from verdicts import verdict  # noqa: E402
 
 from engine.scenario import Action, Scenario, Territoire, bases, simulate  # noqa: E402
 from masse_salariale.generateur import generate_payroll  # noqa: E402
@@ -99,12 +100,12 @@ def main():
         runs = sorted(timed(lambda b=b: simulate(b, territoire, scenario, RESERVED_RH), RUNS))
         median = statistics.median(runs)
         result = simulate(b, territoire, scenario, RESERVED_RH)
-        verdict = "PASS" if median < TARGET_MS else "FAIL"
+        word = verdict("bench_scenario", f"simulate() 20 actions, on {label}", median, "ms", TARGET_MS)
         print(
             f"{label}: bases() cold {cold:.1f} ms, warm min/median/max {t_bases[0]:.1f} / "
             f"{statistics.median(t_bases):.1f} / {t_bases[-1]:.1f} ms (20 runs); simulate() first {first:.2f} ms, "
             f"warm min/median/max {runs[0]:.2f} / {median:.2f} / {runs[-1]:.2f} ms ({RUNS} runs); "
-            f"target {TARGET_MS:.0f} ms; ratio median/target {median / TARGET_MS:.3f} {verdict}; "
+            f"target {TARGET_MS:.0f} ms; ratio median/target {median / TARGET_MS:.3f} {word}; "
             f"coefficient {result.before.coefficient:.4f} → {result.after.coefficient:.4f}"
         )
 
