@@ -21,14 +21,12 @@ threads); the machine's load is printed."""
 
 import argparse
 import io
-import logging
 import os
 import statistics
 import time
 from dataclasses import replace
 
 import django_jetable  # noqa: E402, F401 (first: a throwaway Django, set up on import)
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
@@ -137,9 +135,7 @@ def main():
     parser.add_argument("--runs", type=int, default=30, help="warm runs of each page per territory")
     args = parser.parse_args()
     # As served: the test client without the test environment's instrumented rendering (below, apart).
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    logging.getLogger("django.tasks").setLevel(logging.WARNING)  # the e-mails' tasks, run as they are queued
+    django_jetable.comme_servi()
     call_command("migrate", verbosity=0)
     from masse_salariale.lecture import paie_courante
 
