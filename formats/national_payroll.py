@@ -251,9 +251,12 @@ def _quick(
     # Exports list each employer's lines together, sorted by agent: then the lines of one agent follow
     # each other, and agents of several lines are found by comparing neighbours instead of hashing them.
     emp = index("employeur")
-    grouped = ((emp != emp.shift(1)).fill_null(True).sum() == emp.n_unique()) & (
-        (emp != emp.shift(1)) | (c("agent") >= c("agent").shift(1))
-    ).fill_null(True).all()
+    first_of_run = (emp != emp.shift(1)).fill_null(True)
+    # each employer in one run (its runs' first lines name each employer once), agents sorted within it
+    grouped = (
+        ~emp.filter(first_of_run).is_duplicated().any()
+        & (first_of_run | (c("agent") >= c("agent").shift(1))).fill_null(True).all()
+    )
     # One aggregate per check: polars reduces them side by side, without a combined column.
     *rows_ok, grouped = frame.select(
         *(check.fill_null(False).all().alias(f"r{i}") for i, check in enumerate(plain)), grouped.alias("g")

@@ -191,6 +191,19 @@ def duplicate_half_line(lines):
     return [*lines[:i], half, half, *lines[i + 1 :]]
 
 
+def second_line_of_that_agent_last(lines):
+    """The second line of the first agent of several lines moved to the end of the file: its employer's
+    lines then form two runs, the agent's lines are no longer neighbours (the file is not grouped)."""
+    first = {}
+    for i, line in enumerate(lines[1:], start=1):
+        key = tuple(split(line)[:2])
+        if key in first:
+            assert split(lines[-1])[0] != key[0], "the moved line would join its own employer's run"
+            return [*lines[:i], *lines[i + 1 :], lines[i]]
+        first[key] = i
+    raise AssertionError("no agent of several lines")
+
+
 def everywhere(change):
     return lambda lines: [lines[0], *(change(line) for line in lines[1:])]
 
@@ -238,6 +251,11 @@ MUTATIONS = {
     "unknown column": (WARNING, lambda lines: [line + ";x" for line in lines]),
     # Lines not grouped by employer and agent: the agents of several lines are found by hashing.
     "lines in reverse order": (VALID, lambda lines: [lines[0], *lines[:0:-1]]),
+    "an employer in two runs, quotités above 1": (
+        ERROR,
+        lambda lines: second_line_of_that_agent_last(on_agent_of_several_lines(cell(4, "0.9"), cell(4, "0.9"))(lines)),
+    ),
+    "an employer in two runs": (VALID, second_line_of_that_agent_last),
     "lines in reverse order, quotités above 1": (
         ERROR,
         lambda lines: (lambda m: [m[0], *m[:0:-1]])(on_agent_of_several_lines(cell(4, "0.9"), cell(4, "0.9"))(lines)),
