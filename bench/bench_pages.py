@@ -50,7 +50,6 @@ def construire(siren: str, scale: float):
     from masse_salariale.actions import do_confirmer_lot, do_preparer_lot
     from masse_salariale.generateur import generate_payroll, write_payroll_csv
     from mutualis.installation import do_installer_territoire
-    from scenarios import actions, calcul
     from territoire.actions import description_officielle
 
     desc = description_officielle(BORDEAUX)
@@ -72,24 +71,7 @@ def construire(siren: str, scale: float):
     lot = do_preparer_lot(territoire, buffer.getvalue(), "paie.csv", 2025, user)
     do_confirmer_lot(lot, user)
 
-    schema = territoire.schemas.get()
-    scenario = actions.do_creer(schema, user, "Bench : 20 actions")
-    codes = sorted(c for c, _, _ in communes)
-    themes = ["FIN", "RH", "CPAJ", "SI", "BML"]
-    nouvelles = []
-    for k in range(20):  # 4 actions per functional theme, on disjoint groups of communes
-        groupe = list(territoire.organisations.filter(code__in=codes[(k // 5) * 7 : (k // 5) * 7 + 7]))
-        valeurs = {
-            "theme": themes[k % 5],
-            "activite": "",
-            "toutes": False,
-            "modalite": "service_commun",
-            "part": 0.8,
-            "gain": 0.05,
-            "annee": 2027 + k % 4,
-        }
-        nouvelles.append((valeurs, groupe, f"B{k + 1}"))
-    actions.do_ajouter_actions(calcul.contexte(territoire), scenario, user, nouvelles)
+    scenario = django_jetable.scenario_de_vingt_actions(territoire, user)
     return territoire, user, elue, scenario, frame.height
 
 

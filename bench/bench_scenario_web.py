@@ -53,31 +53,8 @@ def main():
 
     territoire = Territoire.objects.get(code="243300316")
     equipe = Utilisateur.objects.get(username="equipe-projet")
-    schema = territoire.schemas.get()
-    communes = list(territoire.organisations.communes().order_by("code"))
-    scenario = actions.do_creer(schema, equipe, "Bench : 20 actions")
+    scenario = django_jetable.scenario_de_vingt_actions(territoire, equipe)
     ctx = calcul.contexte(territoire)
-    themes = ["FIN", "RH", "CPAJ", "SI", "BML"]
-    nouvelles = []
-    for k in range(20):  # 20 actions, 4 per functional theme, on disjoint groups of communes
-        theme = themes[k % 5]
-        groupe = communes[(k // 5) * 7 : (k // 5) * 7 + 7]
-        nouvelles.append(
-            (
-                {
-                    "theme": theme,
-                    "activite": "",
-                    "toutes": False,
-                    "modalite": "service_commun",
-                    "part": 0.8,
-                    "gain": 0.05,
-                    "annee": 2027 + k % 4,
-                },
-                groupe,
-                f"B{k + 1}",
-            )
-        )
-    actions.do_ajouter_actions(ctx, scenario, equipe, nouvelles)
     lignes = actions.actions_de(scenario)
 
     calcul._CACHE.clear()  # the first call reads and reduces the aggregates, the next ones hit the cache

@@ -32,3 +32,27 @@ def comme_servi() -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     logging.getLogger("django.tasks").setLevel(logging.WARNING)  # the e-mails' tasks, run as they are queued
+
+
+def scenario_de_vingt_actions(territoire, auteur):
+    """The benches' scenario: 20 service-commun actions on the territory's current schéma, 4 per functional
+    theme, each on 7 communes (disjoint groups taken in the order of their codes), effective 2027 to 2030."""
+    from scenarios import actions, calcul
+
+    communes = list(territoire.organisations.communes().order_by("code"))
+    themes = ["FIN", "RH", "CPAJ", "SI", "BML"]
+    nouvelles = []
+    for k in range(20):
+        valeurs = {
+            "theme": themes[k % 5],
+            "activite": "",
+            "toutes": False,
+            "modalite": "service_commun",
+            "part": 0.8,
+            "gain": 0.05,
+            "annee": 2027 + k % 4,
+        }
+        nouvelles.append((valeurs, communes[(k // 5) * 7 : (k // 5) * 7 + 7], f"B{k + 1}"))
+    scenario = actions.do_creer(territoire.schemas.get(), auteur, "Bench : 20 actions")
+    actions.do_ajouter_actions(calcul.contexte(territoire), scenario, auteur, nouvelles)
+    return scenario
