@@ -18,6 +18,8 @@ import os
 import re
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -311,17 +313,24 @@ def _fixed(x: float, places: int) -> str:
     return format(fixed.copy_abs() if fixed.is_zero() else fixed, "f")
 
 
-def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` under a temporary name in the same folder, then rename it: a reader
-    never sees a half-written file, and a failure leaves the previous file (or none) in place. Raises
-    OSError."""
+@contextmanager
+def atomic_file(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path in the folder of ``path``, renamed to ``path`` when the block ends without error and
+    removed otherwise: a reader never sees a half-written file, and a failure leaves the previous file (or
+    none) in place."""
     target = Path(path)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        yield Path(temporary)
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` through `atomic_file`. Raises OSError."""
+    with atomic_file(path) as temporary:
+        temporary.write_bytes(data)

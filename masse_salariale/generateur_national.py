@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from formats.national import atomic_file
 from masse_salariale.generateur import PAYROLL_COLUMNS, generate_payroll, write_payroll_csv
 from territoire.officiel import OfficialEpci, all_epcis
 
@@ -97,15 +97,8 @@ def write_national(national: NationalPayroll, directory: str | os.PathLike[str])
     )
     written = []
     for name, write in writers:
-        fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=target)
-        os.close(fd)
-        try:
-            write(temporary)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target / name)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with atomic_file(target / name) as temporary:
+            write(str(temporary))
         written.append(target / name)
     return written
 

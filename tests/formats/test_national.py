@@ -10,7 +10,7 @@ import pytest
 from engine.national import coefficients_by_epci
 from formats.errors import InvalidFile
 from formats.lecture import read_table
-from formats.national import read_territories
+from formats.national import atomic_file, read_territories, write_atomically
 from formats.national_payroll import SHEET, _validate, read_national_payroll
 from referentiel.defaut import activity_theme_map
 from tests.formats.conftest import csv_bytes, xlsx_bytes
@@ -320,3 +320,15 @@ def test_quick_territories_answer_as_the_full_validation(national, change):
     full = _read_territories_file(read_table(data, "territoires.csv", "territoire"))
     assert quick.epcis.equals(full.epcis) and quick.members.equals(full.members)
     assert quick.warnings == full.warnings
+
+
+def test_a_file_is_replaced_whole_or_not_at_all(tmp_path):
+    path = tmp_path / "coefficients.csv"
+    write_atomically(path, b"avant")
+    with pytest.raises(RuntimeError), atomic_file(path) as temporary:
+        temporary.write_bytes(b"a moiti")
+        raise RuntimeError("the writer failed")
+    assert path.read_bytes() == b"avant" and [p.name for p in tmp_path.iterdir()] == ["coefficients.csv"]
+    write_atomically(path, b"apres")
+    assert path.read_bytes() == b"apres" and [p.name for p in tmp_path.iterdir()] == ["coefficients.csv"]
+    assert path.stat().st_mode & 0o777 == 0o644
